@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts import views as account_views
+from config.health import healthz
+
+# The admin signs in through allauth: its rate limits and two-factor apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Bazaar administration"
+admin.site.site_title = "Bazaar admin"
+
+api_patterns = [
+    path("", include("accounts.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("api/", include(api_patterns)),
+]
+
+if not settings.PRODUCTION:
+    # Production serves uploads from the web server or object storage.
+    urlpatterns += [
+        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}, name="media")
+    ]

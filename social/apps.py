@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SocialConfig(AppConfig):
+    name = "social"
+    verbose_name = "Social graph"
+
+    def ready(self) -> None:
+        from social import signals  # noqa: F401 - default circles for new people

@@ -1,0 +1,187 @@
+"""The audience policy: who may see a piece of content, decided from the social graph alone.
+
+This is the one place that decides. Every model whose rows belong to someone and carry an
+`audience` (posts, profile details, and later listings and reviews) uses `AudienceQuerySet`, so
+
+    Post.objects.visible_to(viewer)        # a SQL filter, no Python loop over rows
+    can_view(viewer, post)                 # the same filter applied to one row
+
+can never disagree. The rules, in order:
+
+1. Blocks override everything: if either side blocked the other, nothing is visible.
+2. An owner sees everything of their own; nobody sees content of a deactivated account.
+3. `public`: everyone, signed in or not. `members`: anyone signed in. `fof`: friends and friends
+   of friends. `friends`: friends. `circles`: friends in at least one of the chosen circles.
+   `only_me`: the owner alone.
+
+A model opts in by using `AudienceQuerySet.as_manager()` and naming its owner field
+(`owner_field = "author"`) and, if it can target circles, its circles field (`circles_field`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", "Everyone"
+    MEMBERS = "members", "Signed-in members"
+    FOF = "fof", "Friends of friends"
+    FRIENDS = "friends", "Friends"
+    CIRCLES = "circles", "Chosen circles"
+    ONLY_ME = "only_me", "Only me"
+
+
+DEFAULT_AUDIENCE = Audience.FRIENDS
+
+
+class Relation(models.TextChoices):
+    """How a viewer stands to an owner, for "view as" previews and the profile badge."""
+
+    SELF = "self", "You"
+    FRIEND = "friend", "Friend"
+    FOF = "fof", "Friend of a friend"
+    MEMBER = "member", "Member"
+    ANONYMOUS = "anonymous", "Visitor who is not signed in"
+
+
+def _model(name: str):
+    return apps.get_model("social", name)
+
+
+def _is_signed_in(viewer) -> bool:
+    return viewer is not None and getattr(viewer, "is_authenticated", False)
+
+
+def blocked_either_way(owner_ref, viewer_id: int) -> Exists:
+    """True where the owner (an OuterRef or id) and the viewer blocked one another, either way."""
+    Block = _model("Block")
+    return Exists(
+        Block.objects.filter(
+            Q(blocker_id=owner_ref, blocked_id=viewer_id)
+            | Q(blocker_id=viewer_id, blocked_id=owner_ref)
+        )
+    )
+
+
+def is_friend_of(owner_ref, viewer_id: int) -> Exists:
+    Friendship = _model("Friendship")
+    return Exists(Friendship.objects.filter(user_id=owner_ref, friend_id=viewer_id))
+
+
+def is_friend_of_friend_of(owner_ref, viewer_id: int) -> Exists:
+    """The viewer is a friend of one of the owner's friends (two directed hops)."""
+    Friendship = _model("Friendship")
+    return Exists(
+        Friendship.objects.filter(user_id=owner_ref, friend__friend_links__friend_id=viewer_id)
+    )
+
+
+class AudienceQuerySet(models.QuerySet):
+    """Querysets of owned content with an audience. See the module docstring for the rules."""
+
+    def _owner_field(self) -> str:
+        return getattr(self.model, "owner_field", "owner")
+
+    def _audience_field(self) -> str:
+        return getattr(self.model, "audience_field", "audience")
+
+    def _circles_field(self) -> str | None:
+        return getattr(self.model, "circles_field", "circles")
+
+    def _in_chosen_circle(self, viewer_id: int) -> Q:
+        field = self._circles_field()
+        if not field:
+            return Q(pk__in=[])
+        through = self.model._meta.get_field(field).remote_field.through
+        source = next(
+            f.name
+            for f in through._meta.concrete_fields
+            if f.is_relation and f.related_model is self.model
+        )
+        target = next(
+            f.name
+            for f in through._meta.concrete_fields
+            if f.is_relation and f.related_model is _model("Circle")
+        )
+        return Q(
+            Exists(
+                through.objects.filter(
+                    **{source: OuterRef("pk"), f"{target}__memberships__member_id": viewer_id}
+                )
+            )
+        )
+
+    def extra_audiences(self, viewer) -> Q:
+        """Audiences a later app adds (the marketplace's "nearby"); none by default."""
+        return Q(pk__in=[])
+
+    def visible_to(self, viewer) -> AudienceQuerySet:
+        """Rows `viewer` (a user, or None / AnonymousUser) may see. Pure SQL."""
+        owner, audience = self._owner_field(), self._audience_field()
+        active_owner = Q(**{f"{owner}__is_active": True})
+        if not _is_signed_in(viewer):
+            return self.filter(active_owner, **{audience: Audience.PUBLIC})
+        owner_ref = OuterRef(f"{owner}_id")
+        friend = is_friend_of(owner_ref, viewer.pk)
+        friend_of_friend = is_friend_of_friend_of(owner_ref, viewer.pk)
+        allowed = (
+            Q(**{f"{audience}__in": [Audience.PUBLIC, Audience.MEMBERS]})
+            | (Q(**{audience: Audience.FRIENDS}) & Q(friend))
+            | (Q(**{audience: Audience.FOF}) & (Q(friend) | Q(friend_of_friend)))
+            | (Q(**{audience: Audience.CIRCLES}) & self._in_chosen_circle(viewer.pk))
+            | self.extra_audiences(viewer)
+        )
+        not_blocked = ~Q(blocked_either_way(owner_ref, viewer.pk))
+        return self.filter(Q(**{f"{owner}_id": viewer.pk}) | (active_owner & not_blocked & allowed))
+
+    def previewed_as(self, *, owner, relation: str, circle=None) -> AudienceQuerySet:
+        """The owner's rows as someone of `relation` to them would see them ("view as").
+
+        `relation` is a `Relation`; with `Relation.FRIEND` and a `circle`, the friend is taken to
+        be in that circle only. Blocks do not apply: a preview is of people who are not blocked.
+        """
+        visible = {
+            Relation.ANONYMOUS: [Audience.PUBLIC],
+            Relation.MEMBER: [Audience.PUBLIC, Audience.MEMBERS],
+            Relation.FOF: [Audience.PUBLIC, Audience.MEMBERS, Audience.FOF],
+            Relation.FRIEND: [Audience.PUBLIC, Audience.MEMBERS, Audience.FOF, Audience.FRIENDS],
+            Relation.SELF: list(Audience.values),
+        }[Relation(relation)]
+        audience = self._audience_field()
+        rows = self.filter(**{self._owner_field(): owner})
+        condition = Q(**{f"{audience}__in": visible})
+        if relation == Relation.FRIEND and circle is not None and self._circles_field():
+            condition |= Q(**{audience: Audience.CIRCLES, self._circles_field(): circle})
+        return rows.filter(condition).distinct()
+
+
+def can_view(viewer, item: models.Model) -> bool:
+    """May `viewer` see `item`? The same SQL as `visible_to`, applied to one row."""
+    manager = type(item)._default_manager
+    return manager.filter(pk=item.pk).visible_to(viewer).exists()
+
+
+def relation_between(viewer: User | None, owner: User) -> Relation:
+    """How `viewer` stands to `owner`: self, friend, friend of a friend, member or visitor.
+
+    Blocked pairs come out as `MEMBER` here; callers hide blocked people before asking."""
+    if not _is_signed_in(viewer):
+        return Relation.ANONYMOUS
+    if viewer.pk == owner.pk:
+        return Relation.SELF
+    Friendship = _model("Friendship")
+    if Friendship.objects.filter(user_id=owner.pk, friend_id=viewer.pk).exists():
+        return Relation.FRIEND
+    if Friendship.objects.filter(
+        user_id=owner.pk, friend__friend_links__friend_id=viewer.pk
+    ).exists():
+        return Relation.FOF
+    return Relation.MEMBER

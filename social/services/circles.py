@@ -1,0 +1,100 @@
+"""Circles: the silos a person sorts friends into. Private to their owner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from config.errors import Conflict, DomainError, NotFound
+from social.models import Circle, CircleMembership, Friendship
+
+NAME_MAX_LENGTH = Circle._meta.get_field("name").max_length
+
+
+def circles_create_defaults(*, owner) -> None:
+    """Family, Close friends and Work, for a new person. Safe to call twice."""
+    existing = {name.lower() for name in owner.circles.values_list("name", flat=True)}
+    Circle.objects.bulk_create(
+        [
+            Circle(owner=owner, name=name)
+            for name in Circle.DEFAULT_NAMES
+            if name.lower() not in existing
+        ]
+    )
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Give the circle a name.", code="empty_name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise DomainError(f"Keep the name to {NAME_MAX_LENGTH} characters.", code="long_name")
+    return name
+
+
+def _save_name(circle: Circle, name: str) -> Circle:
+    if (
+        Circle.objects.filter(owner_id=circle.owner_id, name__iexact=name)
+        .exclude(pk=circle.pk)
+        .exists()
+    ):
+        raise Conflict(f"You already have a circle called “{name}”.", code="duplicate_name")
+    circle.name = name
+    try:
+        with transaction.atomic():
+            circle.save()
+    except IntegrityError:
+        raise Conflict(
+            f"You already have a circle called “{name}”.", code="duplicate_name"
+        ) from None
+    return circle
+
+
+def owned_circle(*, owner, circle_id: int) -> Circle:
+    """The owner's circle `circle_id`; NotFound for anyone else's (their existence is private)."""
+    try:
+        return Circle.objects.get(pk=circle_id, owner=owner)
+    except (Circle.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such circle.", code="no_circle") from None
+
+
+def owned_circles(*, owner, circle_ids: Iterable[int]) -> list[Circle]:
+    """The owner's circles with these ids; DomainError if any id is not theirs."""
+    ids = {int(pk) for pk in circle_ids}
+    circles = list(Circle.objects.filter(owner=owner, pk__in=ids))
+    if len(circles) != len(ids):
+        raise DomainError("Choose only among your own circles.", code="foreign_circle")
+    return circles
+
+
+@transaction.atomic
+def circle_create(*, owner, name: str) -> Circle:
+    return _save_name(Circle(owner=owner), _clean_name(name))
+
+
+@transaction.atomic
+def circle_rename(*, owner, circle_id: int, name: str) -> Circle:
+    return _save_name(owned_circle(owner=owner, circle_id=circle_id), _clean_name(name))
+
+
+@transaction.atomic
+def circle_delete(*, owner, circle_id: int) -> None:
+    """Delete a circle. Content shared with it alone is then seen by its owner only."""
+    owned_circle(owner=owner, circle_id=circle_id).delete()
+
+
+@transaction.atomic
+def circle_memberships_set(*, owner, friend, circle_ids: Iterable[int]) -> list[Circle]:
+    """Put `friend` in exactly these circles of `owner`. The friend is never told."""
+    if not Friendship.objects.filter(user=owner, friend=friend).exists():
+        raise DomainError("Only friends can be put in circles.", code="not_friends")
+    circles = owned_circles(owner=owner, circle_ids=circle_ids)
+    CircleMembership.objects.filter(circle__owner=owner, member=friend).exclude(
+        circle__in=circles
+    ).delete()
+    CircleMembership.objects.bulk_create(
+        [CircleMembership(circle=circle, member=friend) for circle in circles],
+        ignore_conflicts=True,
+    )
+    return circles

@@ -1,0 +1,144 @@
+"""Friend requests and friendships.
+
+A friendship is two directed `Friendship` rows written together; every function here keeps
+that invariant. Rules that say no raise `DomainError` with a message for the person.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from config.errors import Conflict, DomainError, NotAllowed, NotFound
+from social.models import Block, CircleMembership, FriendRequest, Friendship
+from social.services.notifications import notify
+
+
+def are_friends(a, b) -> bool:
+    return Friendship.objects.filter(user=a, friend=b).exists()
+
+
+def blocked_either_way(a, b) -> bool:
+    return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
+
+
+@transaction.atomic
+def friend_request_send(*, sender, recipient) -> FriendRequest:
+    """Ask `recipient` to be friends. Raises DomainError for yourself, an existing friend, a
+    pending request either way, a blocked pair, or an account that is not active."""
+    if sender.pk == recipient.pk:
+        raise DomainError("You can't send a friend request to yourself.", code="self")
+    if not recipient.is_active or blocked_either_way(sender, recipient):
+        # The same answer for "blocked" and "gone": a block is never revealed.
+        raise NotAllowed("You can't send a friend request to this person.", code="unavailable")
+    if are_friends(sender, recipient):
+        raise Conflict("You are already friends.", code="already_friends")
+    pending = FriendRequest.objects.filter(status=FriendRequest.Status.PENDING)
+    if pending.filter(from_user=recipient, to_user=sender).exists():
+        raise Conflict(
+            f"{recipient.display_name} already asked you: accept their request instead.",
+            code="request_waiting",
+        )
+    if pending.filter(from_user=sender, to_user=recipient).exists():
+        raise Conflict("You already sent a request to this person.", code="duplicate")
+    try:
+        with transaction.atomic():
+            request = FriendRequest.objects.create(from_user=sender, to_user=recipient)
+    except IntegrityError:
+        raise Conflict("You already sent a request to this person.", code="duplicate") from None
+    notify(
+        recipient=recipient,
+        kind="friend_request",
+        actor=sender,
+        text=f"{sender.display_name} sent you a friend request.",
+        url=reverse("social:friend_requests"),
+    )
+    return request
+
+
+def _pending_request_for(*, request_id: int, **who) -> FriendRequest:
+    try:
+        return FriendRequest.objects.select_for_update().get(
+            pk=request_id, status=FriendRequest.Status.PENDING, **who
+        )
+    except FriendRequest.DoesNotExist:
+        raise NotFound("This friend request is no longer waiting.", code="no_request") from None
+
+
+@transaction.atomic
+def friend_request_accept(*, user, request_id: int) -> FriendRequest:
+    """Accept a request sent to `user`: both become friends at once (two directed rows)."""
+    request = _pending_request_for(request_id=request_id, to_user=user)
+    if blocked_either_way(request.from_user_id, user.pk):
+        raise NotAllowed("You can't accept this request.", code="unavailable")
+    request.status = FriendRequest.Status.ACCEPTED
+    request.responded_at = timezone.now()
+    request.save(update_fields=["status", "responded_at"])
+    Friendship.objects.bulk_create(
+        [
+            Friendship(user_id=request.from_user_id, friend_id=user.pk),
+            Friendship(user_id=user.pk, friend_id=request.from_user_id),
+        ],
+        ignore_conflicts=True,
+    )
+    # A request the other way is now moot.
+    FriendRequest.objects.filter(
+        from_user=user, to_user_id=request.from_user_id, status=FriendRequest.Status.PENDING
+    ).update(status=FriendRequest.Status.CANCELLED, responded_at=timezone.now())
+    notify(
+        recipient=request.from_user,
+        kind="request_accepted",
+        actor=user,
+        text=f"{user.display_name} accepted your friend request.",
+        url=reverse("social:profile", args=[user.pk]),
+    )
+    return request
+
+
+@transaction.atomic
+def friend_request_decline(*, user, request_id: int) -> FriendRequest:
+    """Decline a request sent to `user`. The sender is not told."""
+    request = _pending_request_for(request_id=request_id, to_user=user)
+    request.status = FriendRequest.Status.DECLINED
+    request.responded_at = timezone.now()
+    request.save(update_fields=["status", "responded_at"])
+    return request
+
+
+@transaction.atomic
+def friend_request_cancel(*, user, request_id: int) -> FriendRequest:
+    """Withdraw a request `user` sent."""
+    request = _pending_request_for(request_id=request_id, from_user=user)
+    request.status = FriendRequest.Status.CANCELLED
+    request.responded_at = timezone.now()
+    request.save(update_fields=["status", "responded_at"])
+    return request
+
+
+def sever_ties(a_id: int, b_id: int) -> int:
+    """Remove the friendship rows and each side's circle memberships of the other."""
+    deleted, _ = Friendship.objects.filter(
+        Q(user_id=a_id, friend_id=b_id) | Q(user_id=b_id, friend_id=a_id)
+    ).delete()
+    CircleMembership.objects.filter(
+        Q(circle__owner_id=a_id, member_id=b_id) | Q(circle__owner_id=b_id, member_id=a_id)
+    ).delete()
+    return deleted
+
+
+@transaction.atomic
+def friendship_remove(*, user, friend) -> None:
+    """Unfriend: both directions go, and each leaves the other's circles. Nobody is notified."""
+    if not sever_ties(user.pk, friend.pk):
+        raise NotFound("You are not friends.", code="not_friends")
+
+
+@transaction.atomic
+def tie_strength_raise(*, user, friend, amount: float = 0.1, ceiling: float = 10.0) -> None:
+    """Make `user`'s tie to `friend` a little stronger (an interaction happened). Silent no-op
+    when they are not friends."""
+    Friendship.objects.filter(user=user, friend=friend, tie_strength__lt=ceiling).update(
+        tie_strength=F("tie_strength") + amount
+    )

@@ -1,0 +1,25 @@
+"""Notifications in the app: what happened that concerns you."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from social.models import Notification
+
+
+def notify(*, recipient, kind: str, text: str, actor=None, url: str = "") -> Notification:
+    """Tell `recipient` something. Other apps add their own kinds with their own text."""
+    return Notification.objects.create(
+        recipient=recipient, kind=kind, actor=actor, text=text[:300], url=url[:300]
+    )
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all, or those `ids`); returns how many changed.
+    Ids of other people's notifications are ignored."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
