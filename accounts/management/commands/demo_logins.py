@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-DEMO_LOGINS = ["anna@demo.bazaar.test", "ben@demo.bazaar.test"]
+from accounts.demo import DEMO_LOGINS
 
 
 class Command(BaseCommand):
@@ -9,5 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(f"  Demo logins (password: {settings.DEMO_PASSWORD}):")
-        for email in DEMO_LOGINS:
-            self.stdout.write(f"    {email}")
+        width = max(len(email) for email, _ in DEMO_LOGINS)
+        for email, role in DEMO_LOGINS:
+            self.stdout.write(f"    {email.ljust(width)}  {role}")

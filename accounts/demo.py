@@ -1,0 +1,764 @@
+"""The demo community that `manage.py seed_demo` builds: about sixty people in three regions.
+
+Everything here is deterministic: the roster comes from a fixed random seed, so every run (and
+every machine) gets the same people with the same names, places and interests. Every demo account
+has an address at `DEMO_DOMAIN` and the password `settings.DEMO_PASSWORD`.
+
+`build()` runs the steps in order, inside one transaction. Each step is idempotent: it creates
+what is missing and fills what is blank, and never duplicates or overwrites what is there, so the
+command can run on every `make run` and a presenter's edits survive a restart.
+
+Apps to the right of accounts (social, marketplace…) must not be imported from here. They extend
+the seed by registering their own steps from `AppConfig.ready()`:
+
+    from accounts.demo import demo_step, demo_users
+
+    @demo_step
+    def seed_friendships() -> str:
+        people = demo_users()  # email -> User, for everyone in the roster
+        ...
+        return "Friendships: 120 (0 new)"
+
+Apps become ready in INSTALLED_APPS order, which is the direction of dependency, so the steps run
+in a sensible order: people first, then their friendships, then what they post and sell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from functools import cache
+from typing import TextIO
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image, ImageDraw, ImageFont
+
+from accounts.models import Interest, Profile, User, round_coordinate
+
+DEMO_DOMAIN = "demo.bazaar.test"
+ROSTER_SEED = 20260601
+PEOPLE_PER_REGION = 20
+AVATAR_SIZE = 256
+
+
+# --- Places ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class NameGroup:
+    """First and family names that belong together, so nobody is an unlikely mix of both."""
+
+    weight: int
+    first_names: tuple[str, ...]
+    last_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Region:
+    slug: str
+    name: str
+    places: tuple[Place, ...]
+    # The box every home in the region falls in: (south, west, north, east).
+    bounds: tuple[float, float, float, float]
+    name_groups: tuple[NameGroup, ...]
+    # Interests people here declare more often than elsewhere.
+    local_interests: tuple[str, ...]
+
+    def contains(self, latitude: Decimal | float, longitude: Decimal | float) -> bool:
+        south, west, north, east = self.bounds
+        return south <= float(latitude) <= north and west <= float(longitude) <= east
+
+
+LYON = Region(
+    slug="lyon",
+    name="Lyon area",
+    places=(
+        Place("Croix-Rousse, Lyon", 45.774, 4.832),
+        Place("Presqu'île, Lyon", 45.760, 4.835),
+        Place("Guillotière, Lyon", 45.753, 4.843),
+        Place("Vaise, Lyon", 45.776, 4.805),
+        Place("Villeurbanne", 45.767, 4.880),
+        Place("Caluire-et-Cuire", 45.795, 4.846),
+        Place("Oullins", 45.714, 4.807),
+        Place("Écully", 45.774, 4.776),
+    ),
+    bounds=(45.60, 4.65, 45.90, 5.00),
+    name_groups=(
+        NameGroup(
+            6,
+            (
+                "Camille",
+                "Julien",
+                "Élodie",
+                "Mathieu",
+                "Chloé",
+                "Antoine",
+                "Manon",
+                "Hugo",
+                "Léa",
+                "Thomas",
+                "Margaux",
+                "Louis",
+            ),
+            ("Moreau", "Girard", "Fontaine", "Lefèvre", "Rousseau", "Bonnet", "Faure", "Perrin"),
+        ),
+        NameGroup(
+            2,
+            ("Yasmine", "Karim", "Nadia", "Mehdi", "Inès", "Sofiane"),
+            ("Benali", "Haddad", "Bouzid", "Amrani", "Cherif"),
+        ),
+        NameGroup(
+            1,
+            ("Aminata", "Moussa", "Fatou", "Ibrahima"),
+            ("Diallo", "Traoré", "Ndiaye", "Koné"),
+        ),
+        NameGroup(1, ("Linh", "Minh", "Thao", "Duc"), ("Nguyen", "Tran", "Pham")),
+        NameGroup(1, ("Ana", "João", "Rui", "Beatriz"), ("Pereira", "Carvalho", "Rodrigues")),
+        NameGroup(1, ("Giulia", "Marco", "Chiara"), ("Rossi", "Bianchi", "Conti")),
+    ),
+    local_interests=("cycling", "cooking", "climbing", "skiing", "hiking"),
+)
+
+BRISTOL = Region(
+    slug="bristol",
+    name="Bristol area",
+    places=(
+        Place("Clifton, Bristol", 51.455, -2.617),
+        Place("Bedminster, Bristol", 51.440, -2.600),
+        Place("Easton, Bristol", 51.462, -2.566),
+        Place("Bishopston, Bristol", 51.479, -2.590),
+        Place("Southville, Bristol", 51.444, -2.603),
+        Place("Redland, Bristol", 51.468, -2.604),
+        Place("Keynsham", 51.413, -2.497),
+        Place("Bath", 51.381, -2.359),
+    ),
+    bounds=(51.30, -2.75, 51.55, -2.25),
+    name_groups=(
+        NameGroup(
+            5,
+            (
+                "Oliver",
+                "Harriet",
+                "Tom",
+                "Eleanor",
+                "Jack",
+                "Poppy",
+                "George",
+                "Isla",
+                "Sam",
+                "Rosie",
+            ),
+            ("Hughes", "Whitfield", "Marsh", "Ashworth", "Fletcher", "Bennett", "Harding"),
+        ),
+        NameGroup(
+            2,
+            ("Priya", "Arjun", "Aisha", "Imran", "Simran", "Rohan"),
+            ("Patel", "Khan", "Sharma", "Chowdhury", "Malik"),
+        ),
+        NameGroup(
+            1, ("Marcus", "Keisha", "Andre", "Shanice"), ("Campbell", "Reid", "Francis", "Thompson")
+        ),
+        NameGroup(1, ("Kasia", "Tomasz", "Agnieszka", "Piotr"), ("Nowak", "Wójcik", "Mazur")),
+        NameGroup(1, ("Hodan", "Abdi", "Amina", "Yusuf"), ("Farah", "Warsame", "Hassan")),
+        NameGroup(1, ("Niamh", "Rhys", "Siobhan", "Cian"), ("Murphy", "O'Brien", "Davies")),
+    ),
+    local_interests=("music", "football", "gardening", "cycling", "books"),
+)
+
+PORTLAND = Region(
+    slug="portland",
+    name="Portland area",
+    places=(
+        Place("Alberta Arts, Portland", 45.559, -122.645),
+        Place("Hawthorne, Portland", 45.512, -122.630),
+        Place("Sellwood, Portland", 45.464, -122.652),
+        Place("St. Johns, Portland", 45.590, -122.754),
+        Place("Pearl District, Portland", 45.528, -122.683),
+        Place("Beaverton", 45.487, -122.803),
+        Place("Milwaukie", 45.446, -122.639),
+        Place("Vancouver, WA", 45.639, -122.661),
+    ),
+    bounds=(45.35, -122.95, 45.75, -122.45),
+    name_groups=(
+        NameGroup(
+            5,
+            (
+                "Emily",
+                "Jake",
+                "Megan",
+                "Tyler",
+                "Hannah",
+                "Caleb",
+                "Olivia",
+                "Ethan",
+                "Sarah",
+                "Nate",
+            ),
+            ("Miller", "Anderson", "Brooks", "Sullivan", "Parker", "Hayes", "Collins", "Foster"),
+        ),
+        NameGroup(
+            2,
+            ("Sofía", "Diego", "Lucía", "Mateo", "Valeria", "Carlos"),
+            ("García", "Hernández", "Morales", "Ramírez", "Ortiz"),
+        ),
+        NameGroup(1, ("Ji-woo", "Min-jun", "Seo-yeon", "Hyun"), ("Kim", "Park", "Choi")),
+        NameGroup(1, ("Vy", "Bao", "Tam", "Khanh"), ("Nguyen", "Le", "Vo")),
+        NameGroup(1, ("Selam", "Dawit", "Hana", "Yonas"), ("Tesfaye", "Bekele", "Haile")),
+        NameGroup(
+            1, ("Olena", "Dmytro", "Kateryna", "Andriy"), ("Shevchenko", "Kovalenko", "Melnyk")
+        ),
+    ),
+    local_interests=("hiking", "camping", "coffee", "cycling", "gaming"),
+)
+
+REGIONS: tuple[Region, ...] = (LYON, BRISTOL, PORTLAND)
+
+
+# --- Interests and bios ---------------------------------------------------------------------
+
+# The same list the accounts migration 0002 gives every site; repeated here so the demo also
+# works on a database where an admin has removed some of them.
+INTERESTS: dict[str, str] = {
+    "board-games": "Board games",
+    "books": "Books",
+    "camping": "Camping",
+    "climbing": "Climbing",
+    "coffee": "Coffee",
+    "cooking": "Cooking",
+    "crafts": "Crafts & making",
+    "cycling": "Cycling",
+    "fashion": "Fashion",
+    "film": "Film",
+    "football": "Football",
+    "gaming": "Gaming",
+    "gardening": "Gardening",
+    "hiking": "Hiking",
+    "home-diy": "Home & DIY",
+    "kids-parenting": "Kids & parenting",
+    "music": "Music",
+    "pets": "Pets",
+    "photography": "Photography",
+    "running": "Running",
+    "skiing": "Skiing",
+    "tech-gadgets": "Tech & gadgets",
+    "travel": "Travel",
+    "vintage": "Vintage & collecting",
+    "yoga": "Yoga",
+}
+
+INTEREST_LINES: dict[str, tuple[str, ...]] = {
+    "board-games": (
+        "Hosts a board game night most Fridays.",
+        "Owns too many board games and knows it.",
+    ),
+    "books": (
+        "Always halfway through three books.",
+        "Second-hand bookshops are my weakness.",
+    ),
+    "camping": (
+        "Happiest in a tent somewhere without signal.",
+        "Slowly upgrading my camping kit, one sale at a time.",
+    ),
+    "climbing": (
+        "Bouldering twice a week, sore fingers always.",
+        "Climbing outdoors whenever the rock is dry.",
+    ),
+    "coffee": (
+        "Home espresso nerd; ask me about grinders.",
+        "I know every good café within cycling distance.",
+    ),
+    "cooking": (
+        "Cooks for friends every Sunday.",
+        "Collects cast-iron pans and old recipe books.",
+    ),
+    "crafts": (
+        "Knits, sews and mends whatever breaks.",
+        "Makes pottery in a shared studio.",
+    ),
+    "cycling": (
+        "Commutes by bike all year round.",
+        "Weekend road rides and the odd gravel race.",
+        "Fixes bikes for friends in exchange for cake.",
+    ),
+    "fashion": (
+        "Buys almost all my clothes second-hand.",
+        "Into vintage denim and good tailoring.",
+    ),
+    "film": (
+        "Goes to the cinema alone and loves it.",
+        "Still buying films on Blu-ray.",
+    ),
+    "football": (
+        "Five-a-side on Tuesdays, terrace on Saturdays.",
+        "Coaches a kids' football team at weekends.",
+    ),
+    "gaming": (
+        "PC gamer who builds their own rigs.",
+        "Retro consoles and couch co-op.",
+    ),
+    "gardening": (
+        "Grows far too many tomatoes every summer.",
+        "Balcony gardener, mostly herbs.",
+    ),
+    "hiking": (
+        "Out on the trails most weekends.",
+        "Ticking off long-distance walks one stage at a time.",
+    ),
+    "home-diy": (
+        "Renovating an old house, one room a year.",
+        "Owns more tools than furniture.",
+    ),
+    "kids-parenting": (
+        "Parent of two; our hallway is a pushchair car park.",
+        "Passes on outgrown kids' things as fast as they outgrow them.",
+    ),
+    "music": (
+        "Plays bass in a band nobody has heard of.",
+        "Vinyl collector and gig regular.",
+    ),
+    "pets": (
+        "Shares the flat with a very opinionated cat.",
+        "Dog walker by choice; the dog insists.",
+    ),
+    "photography": (
+        "Shoots film on an old Nikon.",
+        "Street photography on the way to work.",
+    ),
+    "running": (
+        "Training for the next half-marathon.",
+        "Park run most Saturdays.",
+    ),
+    "skiing": (
+        "Winter weekends are for the mountains.",
+        "Ski touring when the snow is good.",
+    ),
+    "tech-gadgets": (
+        "Reads spec sheets for fun.",
+        "Repairs phones and laptops rather than binning them.",
+    ),
+    "travel": (
+        "Slow travel by train whenever possible.",
+        "Always planning the next trip.",
+    ),
+    "vintage": (
+        "Flea markets every Sunday morning.",
+        "Collects mid-century lamps and old cameras.",
+    ),
+    "yoga": (
+        "Morning yoga before anything else.",
+        "Teaches a small yoga class on Thursdays.",
+    ),
+}
+
+LIFE_LINES: tuple[str, ...] = (
+    "Nurse on night shifts.",
+    "Primary school teacher.",
+    "Software tester by day.",
+    "Retired and busier than ever.",
+    "Student, always on a budget.",
+    "Runs a small bakery.",
+    "Architect who sketches on every napkin.",
+    "Works in a bike shop.",
+    "Freelance translator.",
+    "Carpenter.",
+    "Data analyst, recovering perfectionist.",
+    "Works at the city library.",
+    "Physiotherapist.",
+    "Chef in a busy kitchen.",
+    "Moved to {place} a few years ago and stayed.",
+    "Born and raised in {place}.",
+    "New in {place}, still finding my way around.",
+)
+
+MARKET_LINES: tuple[str, ...] = (
+    "I'd rather repair or resell than throw away.",
+    "Happy to answer questions about anything I sell.",
+    "Decluttering slowly.",
+    "Always looking for good second-hand finds.",
+)
+
+
+# --- The roster -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    display_name: str
+    bio: str = ""
+    region: str = ""
+    place: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    interests: tuple[str, ...] = ()
+    joined_days_ago: int = 365
+    is_staff: bool = False
+    is_superuser: bool = False
+
+
+def demo_email(local_part: str) -> str:
+    return f"{local_part}@{DEMO_DOMAIN}"
+
+
+ANNA = DemoPerson(
+    email=demo_email("anna"),
+    display_name="Anna Lindqvist",
+    bio=(
+        "Swedish, in Lyon for ten years. Cycling enthusiast: I commute across the Saône every "
+        "day and ride up the Monts d'Or at weekends. I fix bikes for friends and sell the parts "
+        "I no longer need."
+    ),
+    region=LYON.slug,
+    place="Croix-Rousse, Lyon",
+    latitude=round_coordinate(45.774),
+    longitude=round_coordinate(4.832),
+    interests=("cycling", "hiking", "photography", "coffee"),
+    joined_days_ago=640,
+)
+
+BEN = DemoPerson(
+    email=demo_email("ben"),
+    display_name="Ben Okafor",
+    bio=(
+        "Engineer in Villeurbanne. Climbing, mountain biking and gadgets I research for weeks "
+        "before buying. Anna talked me into road cycling."
+    ),
+    region=LYON.slug,
+    place="Villeurbanne",
+    latitude=round_coordinate(45.767),
+    longitude=round_coordinate(4.880),
+    interests=("cycling", "climbing", "tech-gadgets", "board-games"),
+    joined_days_ago=410,
+)
+
+MODERATOR = DemoPerson(
+    email=demo_email("moderator"),
+    display_name="Mo Moderator",
+    bio="Looks after the report queue.",
+    joined_days_ago=700,
+    is_staff=True,
+)
+
+ADMIN = DemoPerson(
+    email=demo_email("admin"),
+    display_name="Bazaar Admin",
+    bio="Runs this Bazaar.",
+    joined_days_ago=720,
+    is_staff=True,
+    is_superuser=True,
+)
+
+STAFF: tuple[DemoPerson, ...] = (MODERATOR, ADMIN)
+
+# The accounts `manage.py demo_logins` prints, with what each is good for.
+DEMO_LOGINS: tuple[tuple[str, str], ...] = (
+    (ANNA.email, f"{ANNA.display_name}, cyclist in Lyon"),
+    (BEN.email, f"{BEN.display_name}, Anna's friend in Villeurbanne"),
+    (MODERATOR.email, "moderator (staff, /admin/)"),
+    (ADMIN.email, "administrator (superuser, /admin/)"),
+)
+
+
+@cache
+def roster() -> tuple[DemoPerson, ...]:
+    """The community members (not the staff accounts), always the same ones in the same order."""
+    rng = random.Random(ROSTER_SEED)
+    people: list[DemoPerson] = [ANNA, BEN]
+    taken = {person.email for person in (*people, *STAFF)}
+    for region in REGIONS:
+        already = sum(1 for person in people if person.region == region.slug)
+        for _ in range(PEOPLE_PER_REGION - already):
+            person = _invent_person(rng, region, taken)
+            taken.add(person.email)
+            people.append(person)
+    return tuple(people)
+
+
+def everyone() -> tuple[DemoPerson, ...]:
+    """The roster and the staff accounts: every account the seed makes."""
+    return (*roster(), *STAFF)
+
+
+def region_of(person: DemoPerson) -> Region | None:
+    return next((region for region in REGIONS if region.slug == person.region), None)
+
+
+def _invent_person(rng: random.Random, region: Region, taken: set[str]) -> DemoPerson:
+    group = rng.choices(region.name_groups, weights=[g.weight for g in region.name_groups])[0]
+    while True:
+        first, last = rng.choice(group.first_names), rng.choice(group.last_names)
+        email = demo_email(f"{slugify(first)}.{slugify(last)}")
+        if email not in taken:
+            break
+    display_name = f"{first} {last[0]}." if rng.random() < 0.2 else f"{first} {last}"
+    place = rng.choice(region.places)
+    # Spread people around their neighbourhood; the model keeps only about a kilometre anyway.
+    latitude = round_coordinate(place.latitude + rng.uniform(-0.012, 0.012))
+    longitude = round_coordinate(place.longitude + rng.uniform(-0.012, 0.012))
+    interests = _pick_interests(rng, region)
+    return DemoPerson(
+        email=email,
+        display_name=display_name,
+        bio=_write_bio(rng, place, interests),
+        region=region.slug,
+        place=place.name,
+        latitude=latitude,
+        longitude=longitude,
+        interests=interests,
+        joined_days_ago=rng.randint(15, 700),
+    )
+
+
+def _pick_interests(rng: random.Random, region: Region) -> tuple[str, ...]:
+    pool = list(INTERESTS)
+    weights = [3 if slug in region.local_interests else 1 for slug in pool]
+    chosen: list[str] = []
+    for _ in range(rng.randint(2, 5)):
+        slug = rng.choices(pool, weights=weights)[0]
+        index = pool.index(slug)
+        del pool[index], weights[index]
+        chosen.append(slug)
+    return tuple(chosen)
+
+
+def _write_bio(rng: random.Random, place: Place, interests: tuple[str, ...]) -> str:
+    town = place.name.split(",")[-1].strip()
+    lines = [rng.choice(LIFE_LINES).format(place=town)]
+    lines += [rng.choice(INTEREST_LINES[slug]) for slug in interests[:2]]
+    if rng.random() < 0.4:
+        lines.append(rng.choice(MARKET_LINES))
+    return " ".join(lines)
+
+
+# --- Steps ----------------------------------------------------------------------------------
+
+Step = Callable[[], str]
+_STEPS: list[Step] = []
+
+
+def demo_step(step: Step) -> Step:
+    """Register a step of the seed. It takes no arguments, is idempotent, and returns one line
+    saying what it did."""
+    if step not in _STEPS:
+        _STEPS.append(step)
+    return step
+
+
+@transaction.atomic
+def build(stdout: TextIO | None = None) -> list[str]:
+    """Create or complete the demo community; return (and write to `stdout`) one line per step.
+
+    Runs every registered step in order, all or nothing.
+    """
+    report = []
+    for step in _STEPS:
+        line = step()
+        report.append(line)
+        if stdout is not None:
+            stdout.write(f"  {line}")
+    return report
+
+
+def demo_users() -> dict[str, User]:
+    """Every demo account that exists, by email; for the steps that build on the people."""
+    emails = [person.email for person in everyone()]
+    return {user.email: user for user in User.objects.filter(email__in=emails)}
+
+
+@demo_step
+def seed_interests() -> str:
+    existing = Interest.objects.filter(slug__in=INTERESTS)
+    missing = set(INTERESTS) - set(existing.values_list("slug", flat=True))
+    Interest.objects.bulk_create(
+        [Interest(slug=slug, name=INTERESTS[slug]) for slug in sorted(missing)]
+    )
+    return f"Interests: {len(INTERESTS)} ({len(missing)} new)"
+
+
+@demo_step
+def seed_people() -> str:
+    """Accounts (verified address, demo password), then the blanks of their profiles."""
+    people = everyone()
+    created = _create_missing_accounts(people)
+    users = demo_users()
+    _reset_demo_logins(users)
+    _verify_addresses(users)
+    _complete_profiles(people, users)
+    counts = ", ".join(
+        f"{region.name} {sum(1 for p in roster() if p.region == region.slug)}" for region in REGIONS
+    )
+    return (
+        f"{len(roster())} people in {len(REGIONS)} regions ({counts}), plus a moderator "
+        f"and an admin: {created} accounts new, {len(people) - created} already there"
+    )
+
+
+def _create_missing_accounts(people: tuple[DemoPerson, ...]) -> int:
+    existing = set(User.objects.filter(email__in=[p.email for p in people]).values_list("email"))
+    existing = {email for (email,) in existing}
+    missing = [person for person in people if person.email not in existing]
+    if not missing:
+        return 0
+    # One hash for everyone: hashing sixty passwords with Argon2 would take most of a minute.
+    password = make_password(settings.DEMO_PASSWORD)
+    now = timezone.now()
+    User.objects.bulk_create(
+        [
+            User(
+                email=person.email,
+                password=password,
+                is_staff=person.is_staff,
+                is_superuser=person.is_superuser,
+                date_joined=now - timedelta(days=person.joined_days_ago),
+            )
+            for person in missing
+        ]
+    )
+    return len(missing)
+
+
+def _reset_demo_logins(users: dict[str, User]) -> None:
+    """The printed logins always work: active, with their role, and the current demo password."""
+    by_email = {person.email: person for person in everyone()}
+    for email, _ in DEMO_LOGINS:
+        user, person = users[email], by_email[email]
+        if not user.check_password(settings.DEMO_PASSWORD):
+            user.set_password(settings.DEMO_PASSWORD)
+        user.is_active = True
+        user.is_staff = person.is_staff
+        user.is_superuser = person.is_superuser
+        user.save(update_fields=["password", "is_active", "is_staff", "is_superuser"])
+
+
+def _verify_addresses(users: dict[str, User]) -> None:
+    addresses = EmailAddress.objects.filter(user__in=users.values())
+    have_address = set(addresses.values_list("user_id", flat=True))
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user=user, email=email, verified=True, primary=True)
+            for email, user in users.items()
+            if user.pk not in have_address
+        ]
+    )
+    addresses.filter(email__in=users.keys(), verified=False).update(verified=True)
+
+
+def _complete_profiles(people: tuple[DemoPerson, ...], users: dict[str, User]) -> None:
+    # Accounts made with bulk_create have not been through the post_save signal.
+    with_profile = set(
+        Profile.objects.filter(user__in=users.values()).values_list("user_id", flat=True)
+    )
+    Profile.objects.bulk_create(
+        [Profile(user=user) for user in users.values() if user.pk not in with_profile]
+    )
+
+    by_email = {person.email: person for person in people}
+    profiles = list(Profile.objects.filter(user__in=users.values()).select_related("user"))
+    changed: list[Profile] = []
+    for profile in profiles:
+        person = by_email[profile.user.email]
+        before = (profile.display_name, profile.bio, profile.home_place, profile.home_latitude)
+        if not profile.display_name:
+            profile.display_name = person.display_name
+        if not profile.bio:
+            profile.bio = person.bio
+        if not profile.home_place and not profile.has_home and person.place:
+            profile.home_place = person.place
+            profile.home_latitude = round_coordinate(person.latitude)
+            profile.home_longitude = round_coordinate(person.longitude)
+        after = (profile.display_name, profile.bio, profile.home_place, profile.home_latitude)
+        if after != before:
+            changed.append(profile)
+    Profile.objects.bulk_update(
+        changed, ["display_name", "bio", "home_place", "home_latitude", "home_longitude"]
+    )
+
+    Through = Profile.interests.through
+    with_interests = set(
+        Through.objects.filter(profile__in=profiles).values_list("profile_id", flat=True)
+    )
+    interest_ids = dict(Interest.objects.values_list("slug", "id"))
+    Through.objects.bulk_create(
+        [
+            Through(profile_id=profile.pk, interest_id=interest_ids[slug])
+            for profile in profiles
+            if profile.pk not in with_interests
+            for slug in by_email[profile.user.email].interests
+            if slug in interest_ids
+        ]
+    )
+
+
+@demo_step
+def seed_avatars() -> str:
+    """An initials picture for every demo profile without a picture on disk."""
+    profiles = Profile.objects.filter(user__email__in=[p.email for p in everyone()])
+    drawn: list[Profile] = []
+    for profile in profiles.select_related("user"):
+        if profile.avatar and profile.avatar.storage.exists(profile.avatar.name):
+            continue
+        picture = initials_avatar(profile.display_name or profile.user.email, profile.user.email)
+        profile.avatar.save("avatar.png", picture, save=False)
+        drawn.append(profile)
+    Profile.objects.bulk_update(drawn, ["avatar"])
+    return f"Avatars: {len(drawn)} drawn, {profiles.count() - len(drawn)} kept"
+
+
+# --- Avatars --------------------------------------------------------------------------------
+
+# Backgrounds dark enough for white initials to pass WCAG AA contrast.
+AVATAR_COLOURS = (
+    "#1d4ed8",
+    "#0f766e",
+    "#7c3aed",
+    "#b91c1c",
+    "#c2410c",
+    "#15803d",
+    "#be185d",
+    "#4338ca",
+    "#0e7490",
+    "#a16207",
+    "#475569",
+    "#9333ea",
+)
+
+
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def initials_of(name: str) -> str:
+    words = [word for word in name.replace("@", " ").replace(".", " ").split() if word]
+    return "".join(word[0] for word in words[:2]).upper() or "?"
+
+
+def initials_avatar(name: str, key: str) -> ContentFile:
+    """A square PNG with the person's initials on a colour chosen from `key` (stable per person)."""
+    digest = hashlib.sha256(key.encode()).digest()
+    colour = AVATAR_COLOURS[digest[0] % len(AVATAR_COLOURS)]
+    image = Image.new("RGB", (AVATAR_SIZE, AVATAR_SIZE), colour)
+    draw = ImageDraw.Draw(image)
+    centre = AVATAR_SIZE / 2
+    draw.text((centre, centre), initials_of(name), fill="white", font=_font(104), anchor="mm")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return ContentFile(out.getvalue(), name="avatar.png")
