@@ -17,6 +17,7 @@ admin.site.site_title = "Bazaar admin"
 
 api_patterns = [
     path("", include("accounts.api.urls")),
+    path("", include("social.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -27,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("social.urls")),
     path("api/", include(api_patterns)),
 ]
 

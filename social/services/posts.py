@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -135,19 +135,19 @@ def posts_change_audience(
     author,
     audience: str,
     circle_ids: Iterable[int] = (),
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> int:
-    """Move all of `author`'s posts (or those written in [since, until]) to another audience.
-    Returns how many posts changed."""
+    """Move all of `author`'s posts (or those written between the days `since` and `until`,
+    both included) to another audience. Returns how many posts changed."""
     audience, circles = audience_checked(owner=author, audience=audience, circle_ids=circle_ids)
     if since and until and since > until:
         raise DomainError("The start of the period is after its end.", code="bad_period")
     posts = Post.objects.filter(author=author)
     if since:
-        posts = posts.filter(created_at__gte=since)
+        posts = posts.filter(created_at__date__gte=since)
     if until:
-        posts = posts.filter(created_at__lte=until)
+        posts = posts.filter(created_at__date__lte=until)
     post_ids = list(posts.values_list("pk", flat=True))
     changed = Post.objects.filter(pk__in=post_ids).update(audience=audience)
     Through = Post.circles.through

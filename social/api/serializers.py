@@ -1,0 +1,196 @@
+"""Shapes of the social API. Reads come from `social.selectors`, writes go to services; these
+serializers only describe and validate the shape."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from social.audience import Audience
+from social.models import Circle, Comment, Notification, Post
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    display_name = serializers.CharField()
+    avatar = serializers.SerializerMethodField()
+
+    def get_avatar(self, person) -> str | None:
+        avatar = person.profile.avatar
+        if not avatar:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(avatar.url) if request else avatar.url
+
+
+class SearchResultSerializer(PersonSerializer):
+    is_friend = serializers.BooleanField()
+
+
+class SuggestionSerializer(PersonSerializer):
+    mutual_friends = serializers.IntegerField(source="mutual")
+
+
+class ProfileDetailsSerializer(serializers.Serializer):
+    bio = serializers.CharField()
+    home_place = serializers.CharField()
+    interests = serializers.ListField(child=serializers.CharField())
+
+
+class ProfileSerializer(serializers.Serializer):
+    person = PersonSerializer()
+    relation = serializers.CharField(help_text="self, friend, fof, member or anonymous")
+    mutual_friends = serializers.IntegerField()
+    details = ProfileDetailsSerializer(
+        allow_null=True, help_text="Null when the person shares their details with others only."
+    )
+    friend_request = serializers.DictField(allow_null=True)
+
+
+class CircleSerializer(serializers.ModelSerializer):
+    member_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Circle
+        fields = ["id", "name", "member_count"]
+
+
+class CircleWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class FriendSerializer(PersonSerializer):
+    circles = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+
+
+class CircleIdsSerializer(serializers.Serializer):
+    circles = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+
+
+class FriendRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    person = PersonSerializer()
+    created_at = serializers.DateTimeField()
+
+
+class FriendRequestListSerializer(serializers.Serializer):
+    received = FriendRequestSerializer(many=True)
+    sent = FriendRequestSerializer(many=True)
+
+
+class FriendRequestCreateSerializer(serializers.Serializer):
+    to = serializers.IntegerField(help_text="The id of the person to ask.")
+
+
+class BlockCreateSerializer(serializers.Serializer):
+    user = serializers.IntegerField(help_text="The id of the person to block.")
+
+
+class AudienceFields(serializers.Serializer):
+    audience = serializers.ChoiceField(choices=Audience.choices, required=False)
+    circles = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Your circle ids, with the `circles` audience.",
+    )
+
+
+class PostSerializer(serializers.ModelSerializer):
+    author = PersonSerializer()
+    circles = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField()
+    comment_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "author",
+            "text",
+            "photo",
+            "audience",
+            "circles",
+            "tags",
+            "comment_count",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_circles(self, post) -> list[int]:
+        # Which circles a post went to is the author's business alone.
+        request = self.context.get("request")
+        if request is None or request.user.pk != post.author_id:
+            return []
+        return [circle.pk for circle in post.circles.all()]
+
+    def get_tags(self, post) -> list[str]:
+        return sorted({tag.tag for tag in post.tags.all()})
+
+
+class PostCreateSerializer(AudienceFields):
+    text = serializers.CharField(max_length=Post.TEXT_MAX_LENGTH, trim_whitespace=True)
+    photo = serializers.FileField(required=False)
+
+
+class PostUpdateSerializer(AudienceFields):
+    text = serializers.CharField(max_length=Post.TEXT_MAX_LENGTH, required=False)
+
+
+class BulkAudienceSerializer(AudienceFields):
+    audience = serializers.ChoiceField(choices=Audience.choices)
+    since = serializers.DateField(required=False, allow_null=True)
+    until = serializers.DateField(required=False, allow_null=True)
+
+
+class BulkAudienceResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
+
+
+class FeedSerializer(serializers.Serializer):
+    results = PostSerializer(many=True)
+    next_before = serializers.IntegerField(
+        allow_null=True, help_text="Pass as `before` for the next page; null on the last page."
+    )
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = PersonSerializer()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "post", "author", "text", "created_at"]
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=Comment.TEXT_MAX_LENGTH)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer(allow_null=True)
+    unread = serializers.BooleanField(source="is_unread")
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "actor", "text", "url", "created_at", "unread"]
+
+
+class NotificationListSerializer(serializers.Serializer):
+    unread_count = serializers.IntegerField()
+    results = NotificationSerializer(many=True)
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="Omit to mark all read."
+    )
+
+
+class SharingSettingsSerializer(serializers.Serializer):
+    details_audience = serializers.ChoiceField(choices=Audience.choices, required=False)
+    details_circles = serializers.ListField(child=serializers.IntegerField(), required=False)
+    findable = serializers.BooleanField(required=False)
+
+
+class PreviewSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    show_details = serializers.BooleanField()
+    posts = PostSerializer(many=True)

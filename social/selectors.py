@@ -1,0 +1,283 @@
+"""Reads on the social graph, already filtered by the audience policy and by blocks.
+
+Every function returns a queryset (or a small value) with a fixed number of queries whatever the
+size of the graph: friends are one indexed lookup on the directed `Friendship` rows, friends of
+friends one self-join, and blocks an `EXISTS` either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from accounts.models import User
+from social.audience import Relation, blocked_either_way, relation_between
+from social.models import (
+    Block,
+    Circle,
+    CircleMembership,
+    Comment,
+    FriendRequest,
+    Friendship,
+    Notification,
+    Post,
+    SocialSettings,
+)
+
+FEED_PAGE_SIZE = 20
+SUGGESTIONS_LIMIT = 12
+SEARCH_LIMIT = 30
+
+
+def friend_ids(user) -> QuerySet:
+    """The ids of `user`'s friends, as a subquery."""
+    return Friendship.objects.filter(user_id=user.pk).values("friend_id")
+
+
+def people_visible_to(viewer) -> QuerySet:
+    """Active people `viewer` may see at all: blocks either way hide a person everywhere."""
+    people = User.objects.filter(is_active=True).select_related("profile")
+    if viewer is None or not viewer.is_authenticated:
+        return people
+    return people.exclude(blocked_either_way(OuterRef("pk"), viewer.pk))
+
+
+def person_for(viewer, user_id) -> User | None:
+    """The person `user_id` as `viewer` may see them, or None (gone, blocked, or no such id)."""
+    try:
+        return people_visible_to(viewer).get(pk=int(user_id))
+    except (User.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def friends_of(user) -> QuerySet:
+    """`user`'s friends, closest first (by their tie strength as `user` sees it)."""
+    return (
+        User.objects.filter(is_active=True, friend_links__friend_id=user.pk)
+        .select_related("profile")
+        .order_by("-friend_links__tie_strength", "profile__display_name", "pk")
+    )
+
+
+def friends_with_circles(user) -> QuerySet:
+    """`user`'s friends, each with `circle_ids`: which of `user`'s circles they are in."""
+    memberships = CircleMembership.objects.filter(circle__owner_id=user.pk)
+    return friends_of(user).prefetch_related(
+        Prefetch("circle_memberships", queryset=memberships, to_attr="owner_memberships")
+    )
+
+
+def mutual_friend_count(viewer, other) -> int:
+    return Friendship.objects.filter(
+        user_id=viewer.pk, friend__friend_links__friend_id=other.pk
+    ).count()
+
+
+def people_search(viewer, query: str) -> QuerySet:
+    """Signed-in people search by display name. People who opted out are never found; blocked
+    pairs never find each other; the viewer is not in their own results."""
+    query = (query or "").strip()
+    if not query:
+        return User.objects.none()
+    hidden = SocialSettings.objects.filter(user_id=OuterRef("pk"), findable=False)
+    return (
+        people_visible_to(viewer)
+        .filter(profile__display_name__icontains=query)
+        .exclude(pk=viewer.pk)
+        .exclude(Exists(hidden))
+        .annotate(
+            is_friend=Exists(Friendship.objects.filter(user_id=viewer.pk, friend_id=OuterRef("pk")))
+        )
+        .order_by("-is_friend", "profile__display_name", "pk")[:SEARCH_LIMIT]
+    )
+
+
+def suggestions_for(viewer, limit: int = SUGGESTIONS_LIMIT) -> QuerySet:
+    """People you may know: friends of your friends who are not your friends yet, most mutual
+    friends first, with `mutual` set. Excludes blocked pairs, people who opted out of being
+    found, and people with a request pending either way."""
+    pending = FriendRequest.objects.filter(
+        Q(from_user_id=viewer.pk, to_user_id=OuterRef("pk"))
+        | Q(from_user_id=OuterRef("pk"), to_user_id=viewer.pk),
+        status=FriendRequest.Status.PENDING,
+    )
+    hidden = SocialSettings.objects.filter(user_id=OuterRef("pk"), findable=False)
+    return (
+        people_visible_to(viewer)
+        # Second hop: Y is in the friend list of X, and X is a friend of the viewer.
+        .filter(friend_links__friend__friend_links__friend_id=viewer.pk)
+        .exclude(pk=viewer.pk)
+        .exclude(pk__in=friend_ids(viewer))
+        .exclude(Exists(pending))
+        .exclude(Exists(hidden))
+        .annotate(mutual=Count("pk"))
+        .order_by("-mutual", "pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """What `viewer` may see of `person`'s profile page."""
+
+    person: User
+    relation: Relation
+    show_details: bool
+    mutual_friends: int
+    friend_request: FriendRequest | None
+    blocked_by_viewer: bool
+
+
+def profile_view(viewer, person: User) -> ProfileView:
+    """The profile of `person` as `viewer` sees it. Callers find `person` with `person_for`, so
+    a blocked pair never gets here."""
+    relation = relation_between(viewer, person)
+    # Settings are made with the account; a missing row shows nothing (private by default).
+    show_details = relation == Relation.SELF or (
+        SocialSettings.objects.filter(user=person).visible_to(viewer).exists()
+    )
+    signed_in = viewer is not None and viewer.is_authenticated
+    request = None
+    blocked = False
+    mutual = 0
+    if signed_in and relation != Relation.SELF:
+        request = (
+            FriendRequest.objects.filter(
+                Q(from_user=viewer, to_user=person) | Q(from_user=person, to_user=viewer),
+                status=FriendRequest.Status.PENDING,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        blocked = Block.objects.filter(blocker=viewer, blocked=person).exists()
+        mutual = mutual_friend_count(viewer, person)
+    return ProfileView(person, relation, show_details, mutual, request, blocked)
+
+
+def _with_post_details(posts: QuerySet) -> QuerySet:
+    return (
+        posts.select_related("author__profile")
+        .prefetch_related("tags", "circles")
+        .annotate(comment_count=Count("comments", distinct=True))
+    )
+
+
+def posts_by(viewer, author) -> QuerySet:
+    """`author`'s posts that `viewer` may see, newest first."""
+    return _with_post_details(Post.objects.filter(author=author).visible_to(viewer))
+
+
+def feed_for(viewer, *, before: Post | None = None, limit: int = FEED_PAGE_SIZE) -> list[Post]:
+    """The viewer's feed: their own posts and their friends' that they may see, newest first.
+
+    Paged by keyset (`before` is the last post of the previous page): no OFFSET, no COUNT, the
+    same cost on page 1 and page 100."""
+    posts = Post.objects.filter(Q(author_id=viewer.pk) | Q(author_id__in=friend_ids(viewer)))
+    posts = posts.visible_to(viewer)
+    if before is not None:
+        posts = posts.filter(
+            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, pk__lt=before.pk)
+        )
+    return list(_with_post_details(posts).order_by("-created_at", "-pk")[:limit])
+
+
+def post_for(viewer, post_id) -> Post | None:
+    """One post `viewer` may see, or None."""
+    try:
+        return _with_post_details(Post.objects.filter(pk=int(post_id)).visible_to(viewer)).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def comments_on(viewer, post: Post) -> QuerySet:
+    """Comments on a post the viewer may see, minus those of people blocked either way."""
+    comments = Comment.objects.filter(post=post).select_related("author__profile")
+    if viewer is not None and viewer.is_authenticated:
+        comments = comments.exclude(blocked_either_way(OuterRef("author_id"), viewer.pk))
+    return comments.filter(author__is_active=True)
+
+
+def circles_of(owner) -> QuerySet:
+    return Circle.objects.filter(owner=owner).annotate(member_count=Count("memberships"))
+
+
+def friend_requests_for(user) -> tuple[QuerySet, QuerySet]:
+    """(received, sent) pending requests, newest first, people blocked either way left out."""
+    pending = FriendRequest.objects.filter(status=FriendRequest.Status.PENDING)
+    received = pending.filter(to_user=user, from_user__is_active=True).select_related(
+        "from_user__profile"
+    )
+    sent = pending.filter(from_user=user, to_user__is_active=True).select_related(
+        "to_user__profile"
+    )
+    return received, sent
+
+
+def blocked_by(user) -> QuerySet:
+    return User.objects.filter(blocks_received__blocker=user).select_related("profile")
+
+
+def notifications_for(user) -> QuerySet:
+    """The person's notifications, newest first; those from people they now block are hidden."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .exclude(blocked_either_way(OuterRef("actor_id"), user.pk))
+        .select_related("actor__profile")
+    )
+
+
+def unread_count(user) -> int:
+    return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The owner's profile and posts as someone else would see them ("view as")."""
+
+    label: str
+    show_details: bool
+    posts: QuerySet
+
+
+PREVIEW_CHOICES = ("anonymous", "member", "fof", "friend", "circle")
+
+
+def preview_for(owner, as_: str, *, circle_id=None, person_id=None) -> Preview:
+    """See your own profile as a visitor, a member, a friend of a friend, a chosen friend (the
+    real policy applied to that person) or a friend in a chosen circle. DomainError for anything
+    else, or for a circle or friend that is not the owner's."""
+    from config.errors import DomainError
+
+    if as_ not in PREVIEW_CHOICES:
+        raise DomainError(f"Preview as one of: {', '.join(PREVIEW_CHOICES)}.", code="bad_preview")
+    if as_ == "friend":
+        friend = friends_of(owner).filter(pk=_int_or_none(person_id)).first()
+        if friend is None:
+            raise DomainError("Choose one of your friends.", code="not_friends")
+        return Preview(
+            friend.display_name,
+            SocialSettings.objects.filter(user=owner).visible_to(friend).exists(),
+            Post.objects.filter(author=owner).visible_to(friend),
+        )
+    circle = None
+    if as_ == "circle":
+        circle = Circle.objects.filter(owner=owner, pk=_int_or_none(circle_id)).first()
+        if circle is None:
+            raise DomainError("Choose one of your circles.", code="foreign_circle")
+        relation, label = Relation.FRIEND, f"a friend in {circle.name}"
+    else:
+        relation = Relation(as_)
+        label = relation.label.lower()
+    settings = SocialSettings.objects.filter(user=owner)
+    return Preview(
+        label,
+        settings.previewed_as(owner=owner, relation=relation, circle=circle).exists(),
+        Post.objects.previewed_as(owner=owner, relation=relation, circle=circle),
+    )
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
