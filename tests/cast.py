@@ -1,7 +1,9 @@
 """The shared cast of people every test can call on.
 
-Later issues give them their relations (friends, circles, blocks); here they are the accounts
-themselves: verified, with a display name, signed in through `client_for`.
+`owner`, `stranger` and `moderator` are plain verified accounts. `graph` gives the owner their
+relations: friend_a (in the owner's "Circle A"), friend_b (a friend not in it), fof (a friend of
+friend_a only), and blocked (who was a friend, then blocked the owner). The access matrix runs
+every route against exactly this cast.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
+from social.models import Circle
+from social.services import blocks, circles, friends
 
 PASSWORD = "correct horse battery staple"
 
@@ -61,3 +65,36 @@ def api_client_for():
         return api
 
     return sign_in
+
+
+def befriend(a, b) -> None:
+    request = friends.friend_request_send(sender=a, recipient=b)
+    friends.friend_request_accept(user=b, request_id=request.pk)
+
+
+@pytest.fixture
+def graph(db, owner, stranger, moderator) -> dict:
+    """owner ↔ friend_a (in owner's circle A), owner ↔ friend_b (not in A), friend_a ↔ fof,
+    blocked blocked owner after being friends."""
+    friend_a = make_person("Fiona InCircle")
+    friend_b = make_person("Frank OutCircle")
+    fof = make_person("Fred FriendOfFriend")
+    blocked = make_person("Bella Blocked")
+    befriend(owner, friend_a)
+    befriend(owner, friend_b)
+    befriend(friend_a, fof)
+    befriend(owner, blocked)
+    circle_a = circles.circle_create(owner=owner, name="Circle A")
+    circles.circle_memberships_set(owner=owner, friend=friend_a, circle_ids=[circle_a.pk])
+    blocks.block_create(blocker=blocked, blocked=owner)
+    return {
+        "owner": owner,
+        "friend_a": friend_a,
+        "friend_b": friend_b,
+        "fof": fof,
+        "stranger": stranger,
+        "blocked": blocked,
+        "moderator": moderator,
+        "circle_a": circle_a,
+        "family": Circle.objects.get(owner=owner, name="Family"),
+    }

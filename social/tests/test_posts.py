@@ -15,8 +15,7 @@ from social.audience import Audience
 from social.models import Comment, Notification, Post, PostTag, Topic
 from social.services import posts
 from social.services.notifications import notifications_mark_read
-from social.tests.conftest import befriend
-from tests.cast import make_person
+from tests.cast import befriend, make_person
 
 
 def test_new_posts_default_to_friends_and_are_tagged(owner):
