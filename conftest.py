@@ -9,7 +9,7 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["tests.cast"]
+pytest_plugins = ["tests.cast", "tests.worker"]
 
 
 @pytest.fixture(autouse=True)
