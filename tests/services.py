@@ -17,6 +17,15 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+def shown(url: str) -> str:
+    """The URL for a human line on stderr: a password, if any, is not printed."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
 def postgres_answers(url: str) -> str | None:
     import psycopg2
 
@@ -48,17 +57,17 @@ def main() -> int:
     pg_error = postgres_answers(POSTGRES_URL)
     if pg_error is None:
         exports["DATABASE_URL"] = POSTGRES_URL
-        print(f"database: PostgreSQL at {POSTGRES_URL}", file=sys.stderr)
+        print(f"database: PostgreSQL at {shown(POSTGRES_URL)}", file=sys.stderr)
     else:
-        failures.append(f"PostgreSQL at {POSTGRES_URL} does not answer: {pg_error}")
+        failures.append(f"PostgreSQL at {shown(POSTGRES_URL)} does not answer: {pg_error}")
         print("database: SQLite (embedded default; PostgreSQL did not answer)", file=sys.stderr)
 
     redis_error = redis_answers(REDIS_URL)
     if redis_error is None:
         exports["REDIS_URL"] = REDIS_URL
-        print(f"broker and cache: Redis at {REDIS_URL}", file=sys.stderr)
+        print(f"broker and cache: Redis at {shown(REDIS_URL)}", file=sys.stderr)
     else:
-        failures.append(f"Redis at {REDIS_URL} does not answer: {redis_error}")
+        failures.append(f"Redis at {shown(REDIS_URL)} does not answer: {redis_error}")
         print(
             "broker and cache: local memory (embedded default; Redis did not answer)",
             file=sys.stderr,
