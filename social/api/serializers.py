@@ -59,7 +59,10 @@ class CircleWriteSerializer(serializers.Serializer):
 
 
 class FriendSerializer(PersonSerializer):
-    circles = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    # Read from `circle_ids`: `User.circles` is the reverse side of `Circle.owner`.
+    circles = serializers.ListField(
+        child=serializers.IntegerField(), source="circle_ids", read_only=True
+    )
 
 
 class CircleIdsSerializer(serializers.Serializer):

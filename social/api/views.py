@@ -105,7 +105,7 @@ class FriendsView(APIView):
         """Your friends, closest first, each with which of your circles they are in."""
         rows = []
         for friend in selectors.friends_with_circles(request.user):
-            friend.circles = sorted(m.circle_id for m in friend.owner_memberships)
+            friend.circle_ids = sorted(m.circle_id for m in friend.owner_memberships)
             rows.append(friend)
         return Response(s.FriendSerializer(rows, many=True, context={"request": request}).data)
 
