@@ -53,7 +53,10 @@ lint: deps
 format: deps
 	@$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
 
+# A Celery worker with beat, for the services setup. Without REDIS_URL tasks already run inside
+# the web process and there is no broker for a worker to listen on.
 worker: deps
+	@test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)"; exit 1; }
 	@$(VENV)/bin/celery -A config worker -B --loglevel=INFO
 
 clean:
