@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -166,6 +167,13 @@ def friend_circles(request, user_id: int):
             circle_ids=[c.pk for c in form.cleaned_data["circles"]],
         )
     except DomainError as error:
+        if request.htmx:
+            # The fragment goes in the row's status line; a redirect would put a whole page there.
+            response = HttpResponse(
+                format_html('<span class="error" role="alert">{}</span>', error.message)
+            )
+            response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
+            return response
         messages.error(request, error.message)
         return redirect("social:friends")
     if request.htmx:
