@@ -112,6 +112,7 @@ def test_a_text_file_as_avatar_is_refused_with_the_error_next_to_the_field(
     page.get_by_role("button", name="Save profile").click()
     page.wait_for_load_state()
 
+    assert "not saved" in page.get_by_role("alert").inner_text()
     field = page.locator(".field.has-error")
     assert field.count() == 1
     assert "not a picture we can read" in field.inner_text()

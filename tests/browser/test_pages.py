@@ -50,18 +50,21 @@ MEMBER_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("size", ["page", "phone_page"])
+SIZES = {"desktop": "page", "phone": "phone_page"}
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_visitor_pages_use_our_layout(request, size, screenshot):
-    page = request.getfixturevalue(size)
+    page = request.getfixturevalue(SIZES[size])
     for path, heading, name in VISITOR_PAGES:
         page.goto(path)
         assert_in_our_layout(page, heading)
         screenshot(page, f"visitor-{name}-{size}")
 
 
-@pytest.mark.parametrize("size", ["page", "phone_page"])
+@pytest.mark.parametrize("size", SIZES)
 def test_member_pages_use_our_layout(request, size, owner, screenshot):
-    page = request.getfixturevalue(size)
+    page = request.getfixturevalue(SIZES[size])
     log_in(page, owner.email)
     for path, heading, name in MEMBER_PAGES:
         page.goto(path)
@@ -122,3 +125,27 @@ def test_social_buttons_show_only_for_configured_providers(page, settings, scree
     assert page.get_by_role("link", name="Continue with Google").is_visible()
     assert page.get_by_role("link", name="Continue with Facebook").count() == 0
     screenshot(page, "login-with-google")
+
+
+def test_dark_mode_follows_the_system_setting(page, owner, screenshot):
+    page.goto("/")
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.emulate_media(color_scheme="dark")
+    page.goto("/")
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert light != dark
+    screenshot(page, "dark-home-visitor")
+    log_in(page, owner.email)
+    page.goto("/profile/")
+    screenshot(page, "dark-profile")
+
+
+def test_the_page_fixture_notices_a_csp_violation(page):
+    """The guard every browser test relies on: an inline style is refused and reported."""
+    page.goto("/")
+    page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">inline</p>')"
+    )
+    page.wait_for_timeout(200)
+    assert any("Content Security Policy" in problem for problem in page.problems)
+    page.problems.clear()
