@@ -236,7 +236,7 @@ class Preview:
 
     label: str
     show_details: bool
-    posts: QuerySet
+    posts: QuerySet  # with authors, tags, circles and comment counts loaded, as in the feed
 
 
 PREVIEW_CHOICES = ("anonymous", "member", "fof", "friend", "circle")
@@ -257,7 +257,7 @@ def preview_for(owner, as_: str, *, circle_id=None, person_id=None) -> Preview:
         return Preview(
             friend.display_name,
             SocialSettings.objects.filter(user=owner).visible_to(friend).exists(),
-            Post.objects.filter(author=owner).visible_to(friend),
+            _with_post_details(Post.objects.filter(author=owner).visible_to(friend)),
         )
     circle = None
     if as_ == "circle":
@@ -272,7 +272,9 @@ def preview_for(owner, as_: str, *, circle_id=None, person_id=None) -> Preview:
     return Preview(
         label,
         settings.previewed_as(owner=owner, relation=relation, circle=circle).exists(),
-        Post.objects.previewed_as(owner=owner, relation=relation, circle=circle),
+        _with_post_details(
+            Post.objects.previewed_as(owner=owner, relation=relation, circle=circle)
+        ),
     )
 
 

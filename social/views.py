@@ -133,7 +133,7 @@ def view_as(request):
             "chosen_person": request.GET.get("person", ""),
             "my_circles": list(selectors.circles_of(me)),
             "my_friends": list(selectors.friends_of(me)[:500]),
-            "posts": list(preview.posts.select_related("author__profile")[:20]),
+            "posts": list(preview.posts[:20]),
             "interests": list(me.profile.interests.all()),
         },
     )

@@ -475,8 +475,6 @@ class PreviewView(APIView):
         data = {
             "label": preview.label,
             "show_details": preview.show_details,
-            "posts": preview.posts.select_related("author__profile").prefetch_related(
-                "tags", "circles"
-            )[:50],
+            "posts": preview.posts[:50],
         }
         return Response(s.PreviewSerializer(data, context={"request": request}).data)
