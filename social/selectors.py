@@ -77,7 +77,8 @@ def mutual_friend_count(viewer, other) -> int:
 def people_search(viewer, query: str) -> QuerySet:
     """Signed-in people search by display name. People who opted out are never found; blocked
     pairs never find each other; the viewer is not in their own results."""
-    query = (query or "").strip()
+    # PostgreSQL refuses NUL in a string literal, and no display name holds one.
+    query = (query or "").replace("\x00", "").strip()
     if not query:
         return User.objects.none()
     hidden = SocialSettings.objects.filter(user_id=OuterRef("pk"), findable=False)

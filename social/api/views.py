@@ -444,9 +444,13 @@ class SharingSettingsView(APIView):
         body = s.SharingSettingsSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        audience = data.get("details_audience")
+        if audience is None and "details_circles" in data:
+            # Circles alone change the circles of the current audience.
+            audience = social_settings_for(request.user).details_audience
         updated = social_settings_update(
             user=request.user,
-            details_audience=data.get("details_audience"),
+            details_audience=audience,
             details_circle_ids=data.get("details_circles", []),
             findable=data.get("findable"),
         )

@@ -730,6 +730,36 @@ def test_bad_sharing_settings_change_nothing(owner, stranger, api_client_for, bo
     assert not current.details_circles.exists()
 
 
+def test_sharing_circles_alone_change_the_circles_of_the_current_audience(graph, api_client_for):
+    me = api_client_for(graph["owner"])
+    me.patch(
+        "/api/settings/sharing/",
+        {"details_audience": "circles", "details_circles": [graph["circle_a"].pk]},
+        format="json",
+    )
+    changed = me.patch(
+        "/api/settings/sharing/", {"details_circles": [graph["family"].pk]}, format="json"
+    )
+    assert changed.json()["details_circles"] == [graph["family"].pk]
+    assert changed.json()["details_audience"] == "circles"
+
+
+def test_sharing_circles_without_the_circles_audience_are_refused(graph, api_client_for):
+    response = api_client_for(graph["owner"]).patch(
+        "/api/settings/sharing/", {"details_circles": [graph["circle_a"].pk]}, format="json"
+    )
+    assert_error(response, 400, "circles_without_audience")
+    assert not SocialSettings.objects.get(user=graph["owner"]).details_circles.exists()
+
+
+@pytest.mark.parametrize("query", ["%00", "ol%00ivia", "%20%00%20"])
+def test_people_search_ignores_nul_characters(owner, stranger, api_client_for, query):
+    response = api_client_for(stranger).get(f"/api/people/?q={query}")
+    assert response.status_code == 200
+    expected = [owner.pk] if "ol" in query else []
+    assert [p["id"] for p in response.json()] == expected
+
+
 def test_people_search_leaves_out_blocked_people_and_yourself(graph, api_client_for):
     found = api_client_for(graph["owner"]).get("/api/people/?q=b").json()
     ids = {p["id"] for p in found}

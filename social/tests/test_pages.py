@@ -269,6 +269,13 @@ def test_people_search_leaves_out_blocked_people_either_way(graph, client_for):
     assert "Olivia Owner" not in page
 
 
+@pytest.mark.parametrize("query", ["%00", "ol%00ivia"])
+def test_people_search_ignores_nul_characters(owner, stranger, client_for, query):
+    response = client_for(stranger).get(f"/people/?q={query}")
+    assert response.status_code == 200
+    assert ("Olivia Owner" in html(response)) is ("ol" in query)
+
+
 def test_suggestions_show_friends_of_friends_with_mutual_counts(graph, client_for):
     befriend(graph["friend_b"], graph["fof"])
     page = html(client_for(graph["owner"]).get("/people/"))
