@@ -564,3 +564,38 @@ def test_a_foreign_circle_on_the_settings_page_shows_an_error(owner, stranger, c
     assert response.status_code == 400
     assert "Select a valid choice" in html(response)
     assert owner.social_settings.details_audience == "friends"
+
+
+# --- Ids that do not exist ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/people/{id}/unblock/", 302),
+        ("/people/{id}/unfriend/", 404),
+        ("/people/{id}/block/", 404),
+        ("/people/{id}/friend-request/", 404),
+        ("/people/{id}/circles/", 404),
+        ("/circles/{id}/rename/", 302),
+        ("/circles/{id}/delete/", 302),
+        ("/posts/{id}/edit/", 404),
+        ("/posts/{id}/delete/", 302),
+        ("/posts/{id}/comments/", 404),
+        ("/comments/{id}/delete/", 302),
+        ("/friends/requests/{id}/accept/", 302),
+    ],
+)
+@pytest.mark.parametrize("missing", ["987654321", str(TOO_BIG)])
+def test_actions_on_ids_that_do_not_exist_change_nothing(graph, client_for, url, status, missing):
+    before = {
+        model.__name__: model.objects.count()
+        for model in (Circle, CircleMembership, Comment, FriendRequest, Friendship, Post)
+    }
+    response = client_for(graph["owner"]).post(url.format(id=missing), {"name": "x", "text": "y"})
+    assert response.status_code == status
+    after = {
+        model.__name__: model.objects.count()
+        for model in (Circle, CircleMembership, Comment, FriendRequest, Friendship, Post)
+    }
+    assert after == before
