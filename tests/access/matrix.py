@@ -1,0 +1,922 @@
+"""The access matrix: every route of Bazaar, run as every member of the cast, with the status and
+the content each of them must get.
+
+How to add a route
+------------------
+1. Add a `Row` to `PAGES` (an HTML URL pattern) or `API` (one OpenAPI operation), next to its
+   neighbours. `route` is the pattern exactly as Django lists it (`"people/<int:user_id>/"`), or
+   for the API `"METHOD /api/path/{param}/"` exactly as the OpenAPI schema lists it. A route may
+   have several rows (give each a `label`); it needs at least one, or the suite fails.
+2. `url` builds the concrete address from the cast `c` (see `build_cast`: the people of
+   `tests.cast.graph`, plus the owner's posts, a comment, a pending friend request).
+3. `expect` is the status per viewer, written `per(default, viewer=status, ...)`. `LOGIN` means a
+   redirect to the sign-in page. Viewers are `VIEWERS`.
+4. `shows` names which texts of the cast (`MARKERS`) each viewer must find in the body, written
+   `sees(viewer="key key", ...)`; every other marker must be absent. A row without `shows` may
+   show none of them, so a page that starts showing posts fails until its row says who sees what.
+5. Writes: give `body` (form data for pages, JSON for the API) and `state`, a function of the cast
+   that reads what the action may change. Viewers named in `changes` must change it; everyone
+   else must leave it exactly as it was. Each viewer's request runs in a savepoint that is rolled
+   back, so every viewer starts from the same cast.
+
+Routes of Django's admin and of allauth are covered by a few representative rows and by the
+`THIRD_PARTY` prefixes; a prefix covers only views whose code lives in the listed packages, so a
+first-party view mounted under `admin/` or `accounts/` still needs its own row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from social.audience import Audience
+from social.models import (
+    Block,
+    Circle,
+    CircleMembership,
+    Comment,
+    FriendRequest,
+    Friendship,
+    Notification,
+    Post,
+    SocialSettings,
+)
+from social.services import friends, posts
+from social.services.settings import social_settings_update
+from tests.cast import PASSWORD
+
+# --- The cast --------------------------------------------------------------------------------
+
+VIEWERS = ("anonymous", "stranger", "fof", "friend_a", "friend_b", "owner", "blocked", "moderator")
+
+# Texts planted in the cast; each is unique, so finding it in a body means that item leaked there.
+MARKERS = {
+    "public": "OWNER_PUBLIC_POST",
+    "members": "OWNER_MEMBERS_POST",
+    "fof": "OWNER_FOF_POST",
+    "friends": "OWNER_FRIENDS_POST",
+    "circle_a": "OWNER_CIRCLE_A_POST",
+    "only_me": "OWNER_ONLY_ME_POST",
+    "bio": "OWNER_BIO_TEXT",  # shown to the owner's Circle A only (their details audience)
+    "a_friends": "FRIEND_A_FRIENDS_POST",
+    "b_public": "BLOCKED_PUBLIC_POST",
+    "comment_a": "FRIEND_A_COMMENT",  # friend_a's comment on the owner's public post
+    "comment_b": "BLOCKED_COMMENT",  # blocked's comment on it, written before the block
+}
+
+OWNER_POST_AUDIENCES = {
+    "public": Audience.PUBLIC,
+    "members": Audience.MEMBERS,
+    "fof": Audience.FOF,
+    "friends": Audience.FRIENDS,
+    "circle_a": Audience.CIRCLES,
+    "only_me": Audience.ONLY_ME,
+}
+
+
+def build_cast(graph: dict) -> dict:
+    """`graph` plus content: the owner's posts in every audience (`c["posts"][key]`), their bio
+    (details shared with Circle A), friend_a's friends-only post, blocked's public post, two
+    comments on the owner's public post and a pending request from stranger to owner."""
+    c = dict(graph)
+    owner, friend_a, blocked = c["owner"], c["friend_a"], c["blocked"]
+    c["posts"] = {
+        key: posts.post_create(
+            author=owner,
+            text=MARKERS[key],
+            audience=audience,
+            circle_ids=[c["circle_a"].pk] if audience == Audience.CIRCLES else [],
+        )
+        for key, audience in OWNER_POST_AUDIENCES.items()
+    }
+    owner.profile.bio = MARKERS["bio"]
+    owner.profile.save()
+    social_settings_update(
+        user=owner, details_audience=Audience.CIRCLES, details_circle_ids=[c["circle_a"].pk]
+    )
+    c["a_post"] = posts.post_create(author=friend_a, text=MARKERS["a_friends"])
+    c["b_post"] = posts.post_create(author=blocked, text=MARKERS["b_public"], audience="public")
+    public = c["posts"]["public"]
+    c["comment"] = posts.comment_create(
+        author=friend_a, post_id=public.pk, text=MARKERS["comment_a"]
+    )
+    c["b_comment"] = Comment.objects.create(post=public, author=blocked, text=MARKERS["comment_b"])
+    c["request"] = friends.friend_request_send(sender=c["stranger"], recipient=owner)
+    return c
+
+
+# --- Notation --------------------------------------------------------------------------------
+
+LOGIN = "login"  # 302 to the sign-in page
+# DRF answers an anonymous request with 403, not 401: it takes the WWW-Authenticate challenge from
+# the first authentication class, SessionAuthentication, which has none (401 needs a challenge).
+API_ANON = 403
+
+
+def per(default: int | str, **viewers: int | str) -> dict[str, int | str]:
+    """Expected status per viewer: `per(200, anonymous=LOGIN, blocked=404)`."""
+    _known(viewers)
+    return {viewer: viewers.get(viewer, default) for viewer in VIEWERS}
+
+
+def sees(**viewers: str) -> dict[str, frozenset[str]]:
+    """Which markers each viewer finds: `sees(owner="public bio")`; unnamed viewers see none."""
+    _known(viewers)
+    result = {viewer: frozenset(viewers.get(viewer, "").split()) for viewer in VIEWERS}
+    unknown = set().union(*result.values()) - set(MARKERS)
+    if unknown:
+        raise ValueError(f"No such markers: {sorted(unknown)}")
+    return result
+
+
+def plus(*maps: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """Union of several `sees(...)` maps."""
+    return {viewer: frozenset().union(*(m[viewer] for m in maps)) for viewer in VIEWERS}
+
+
+def _known(viewers: dict) -> None:
+    unknown = set(viewers) - set(VIEWERS)
+    if unknown:
+        raise ValueError(f"No such viewers: {sorted(unknown)}")
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str
+    url: Callable[[dict], str]
+    expect: dict[str, int | str]
+    label: str = ""
+    method: str = "GET"
+    body: Callable[[dict], dict] | None = None
+    shows: dict[str, frozenset[str]] | None = None
+    state: Callable[[dict], Any] | None = None
+    changes: str = ""
+    api: bool = field(default=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.route} [{self.label}]" if self.label else self.route
+
+
+def page(route: str, url, expect, **kwargs) -> Row:
+    method = kwargs.pop("method", "GET")
+    return Row(route=route, url=url, expect=expect, method=method, **kwargs)
+
+
+def api(route: str, url, expect, **kwargs) -> Row:
+    method = route.split(" ", 1)[0]
+    return Row(route=route, url=url, expect=expect, method=method, api=True, **kwargs)
+
+
+# --- What each viewer may see, by the audience policy (social/audience.py) -------------------
+
+OWNER_POSTS = sees(
+    anonymous="public",
+    stranger="public members",
+    moderator="public members",
+    fof="public members fof",
+    friend_b="public members fof friends",
+    friend_a="public members fof friends circle_a",
+    owner="public members fof friends circle_a only_me",
+)
+OWNER_BIO = sees(owner="bio", friend_a="bio")
+# Feeds hold one's own posts and friends' posts; blocked unfriended the owner by blocking.
+FEED = plus(
+    {v: OWNER_POSTS[v] if v in ("owner", "friend_a", "friend_b") else frozenset() for v in VIEWERS},
+    sees(owner="a_friends", friend_a="a_friends", fof="a_friends", blocked="b_public"),
+)
+
+
+def _post_row(key: str, *, api_route: bool) -> Row:
+    """Reading one of the owner's posts: 200 exactly for those whose audience includes it."""
+    able = [viewer for viewer in VIEWERS if key in OWNER_POSTS[viewer]]
+    shown = {viewer: key for viewer in able}
+    if key == "public":  # its comments come along; a blocked pair never sees each other's
+        shown = {viewer: f"{key} comment_a comment_b" for viewer in able}
+        shown["owner"] = f"{key} comment_a"
+    if api_route:
+        return api(
+            "GET /api/posts/{post_id}/",
+            lambda c: reverse("api-post", args=[c["posts"][key].pk]),
+            per(404, **dict.fromkeys(able, 200)),
+            label=key,
+            shows=sees(**dict.fromkeys(able, key)),  # comments have their own operation
+        )
+    return page(
+        "posts/<int:post_id>/",
+        lambda c: reverse("social:post", args=[c["posts"][key].pk]),
+        per(404, **dict.fromkeys(able, 200)),
+        label=key,
+        shows=sees(**shown),
+    )
+
+
+# --- State readers for write rows ------------------------------------------------------------
+
+
+def owner_friends(c):
+    return set(Friendship.objects.filter(user=c["owner"]).values_list("friend_id", flat=True))
+
+
+def blocks_of_owner(c):
+    either_way = Q(blocked=c["owner"]) | Q(blocker=c["owner"])
+    return set(Block.objects.filter(either_way).values_list("blocker_id", "blocked_id"))
+
+
+def requests_to_owner(c):
+    return set(
+        FriendRequest.objects.filter(to_user=c["owner"]).values_list("from_user_id", "status")
+    )
+
+
+def the_request(c):
+    return FriendRequest.objects.get(pk=c["request"].pk).status
+
+
+def friend_a_circles(c):
+    return set(
+        CircleMembership.objects.filter(member=c["friend_a"], circle__owner=c["owner"]).values_list(
+            "circle_id", flat=True
+        )
+    )
+
+
+def owner_circles(c):
+    return set(Circle.objects.filter(owner=c["owner"]).values_list("pk", "name"))
+
+
+def owner_posts(c):
+    return set(Post.objects.filter(author=c["owner"]).values_list("pk", "text", "audience"))
+
+
+def comments_on_friends_post(c):
+    return Comment.objects.filter(post=c["posts"]["friends"]).count()
+
+
+def comments_on_public_post(c):
+    return set(Comment.objects.filter(post=c["posts"]["public"]).values_list("pk", flat=True))
+
+
+def owner_settings(c):
+    s = SocialSettings.objects.get(user=c["owner"])
+    return s.details_audience, s.findable, set(s.details_circles.values_list("pk", flat=True))
+
+
+def owner_unread(c):
+    return Notification.objects.filter(recipient=c["owner"], read_at__isnull=True).count()
+
+
+def owner_profile(c):
+    c["owner"].profile.refresh_from_db()
+    return c["owner"].profile.bio
+
+
+def owner_token(c):
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.filter(user=c["owner"]).exists()
+
+
+def owner_url(name: str, suffix: str = ""):
+    return lambda c: reverse(name, args=[c["owner"].pk]) + suffix
+
+
+SIGNED_IN = per(200, anonymous=LOGIN)
+SIGNED_IN_API = per(200, anonymous=API_ANON)
+PUBLIC = per(200)
+
+# --- Third-party route families --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThirdParty:
+    prefix: str
+    packages: tuple[str, ...]
+    why: str
+
+
+THIRD_PARTY = (
+    ThirdParty(
+        "admin/",
+        (
+            "django.contrib.admin.",
+            "django.contrib.auth.admin",
+            "django.contrib.contenttypes.views",  # "view on site"
+            "django.views.generic.base",  # RedirectView: old addresses to their new ones
+            "allauth.account.decorators",
+        ),
+        "Django admin: staff only, covered by Django's own tests; representative rows below.",
+    ),
+    ThirdParty(
+        "accounts/",
+        ("allauth.", "django.views.generic.base"),
+        "allauth (sign-in, sign-up, email, password, two-factor, social logins): covered by "
+        "allauth's tests and accounts/tests; representative rows below.",
+    ),
+)
+
+# --- The table: HTML pages -------------------------------------------------------------------
+
+PAGES: list[Row] = [
+    page("", lambda c: reverse("home"), PUBLIC, shows=sees(owner="bio")),
+    page("healthz", lambda c: reverse("healthz"), PUBLIC),
+    # Uploads are served by name in development (production serves them elsewhere); nothing
+    # outside the media folder is reachable through it.
+    page("media/<path:path>", lambda c: "/media/posts/0/missing.jpg", per(404), label="missing"),
+    page(
+        "media/<path:path>",
+        lambda c: "/media/%2e%2e/config/settings.py",
+        per(400),  # Django's SuspiciousFileOperation
+        label="outside the folder",
+    ),
+    page("profile/", lambda c: reverse("profile_edit"), SIGNED_IN, shows=sees(owner="bio")),
+    # Third-party representatives.
+    page("admin/", lambda c: "/admin/", per(302, moderator=200)),
+    # allauth guards the admin sign-in: visitors go to the one sign-in page, members are refused.
+    page("admin/login/", lambda c: "/admin/login/", per(403, anonymous=LOGIN, moderator=302)),
+    page("admin/accounts/user/", lambda c: "/admin/accounts/user/", per(302, moderator=403)),
+    page("accounts/login/", lambda c: reverse("account_login"), per(302, anonymous=200)),
+    page("accounts/signup/", lambda c: reverse("account_signup"), per(302, anonymous=200)),
+    page("accounts/email/", lambda c: reverse("account_email"), SIGNED_IN),
+    page("accounts/password/change/", lambda c: reverse("account_change_password"), SIGNED_IN),
+    page("accounts/2fa/", lambda c: reverse("mfa_index"), SIGNED_IN),
+    page("accounts/3rdparty/", lambda c: reverse("socialaccount_connections"), SIGNED_IN),
+    page("api/schema/", lambda c: reverse("api-schema"), PUBLIC),
+    page("api/docs/", lambda c: reverse("api-docs"), PUBLIC),
+    # People.
+    page("people/", lambda c: reverse("social:people") + "?q=Olivia", SIGNED_IN),
+    page(
+        "people/<int:user_id>/",
+        owner_url("social:profile"),
+        per(200, blocked=404),
+        label="owner",
+        shows=plus(OWNER_POSTS, OWNER_BIO),
+    ),
+    page(
+        "people/<int:user_id>/",
+        lambda c: reverse("social:profile", args=[c["blocked"].pk]),
+        per(200, owner=404),
+        label="blocked",
+        shows=sees(**{v: "b_public" for v in VIEWERS if v != "owner"}),
+    ),
+    page(
+        "people/<int:user_id>/friend-request/",
+        owner_url("social:friend_request_send"),
+        per(302, anonymous=LOGIN, blocked=404),
+        method="POST",
+        state=requests_to_owner,
+        changes="fof moderator",
+    ),
+    page(
+        "people/<int:user_id>/unfriend/",
+        owner_url("social:unfriend"),
+        per(302, anonymous=LOGIN, blocked=404),
+        method="POST",
+        state=owner_friends,
+        changes="friend_a friend_b",
+    ),
+    page(
+        "people/<int:user_id>/block/",
+        owner_url("social:block"),
+        per(302, anonymous=LOGIN, blocked=404),
+        method="POST",
+        state=blocks_of_owner,
+        changes="stranger fof friend_a friend_b moderator",
+    ),
+    page(
+        "people/<int:user_id>/unblock/",
+        owner_url("social:unblock"),
+        per(302, anonymous=LOGIN),
+        method="POST",
+        state=blocks_of_owner,
+        changes="blocked",
+    ),
+    page(
+        "people/<int:user_id>/circles/",
+        lambda c: reverse("social:friend_circles", args=[c["friend_a"].pk]),
+        per(302, anonymous=LOGIN),
+        method="POST",
+        body=lambda c: {"circles": [c["family"].pk]},
+        state=friend_a_circles,
+        changes="owner",
+    ),
+    page(
+        "view-as/",
+        lambda c: reverse("social:view_as"),
+        SIGNED_IN,
+        label="as a member",
+        shows=sees(owner="public members", blocked="b_public"),
+    ),
+    page(
+        "view-as/",
+        lambda c: reverse("social:view_as") + f"?as=friend&person={c['friend_a'].pk}",
+        per(302, anonymous=LOGIN, owner=200, fof=200),
+        label="as friend_a",
+        shows=sees(owner="public members fof friends circle_a bio"),
+    ),
+    # Friends and requests.
+    page("friends/", lambda c: reverse("social:friends"), SIGNED_IN),
+    page("friends/requests/", lambda c: reverse("social:friend_requests"), SIGNED_IN),
+    *[
+        page(
+            "friends/requests/<int:request_id>/<slug:action>/",
+            lambda c, action=action: reverse(
+                "social:friend_request_respond", args=[c["request"].pk, action]
+            ),
+            per(302, anonymous=LOGIN),
+            label=action,
+            method="POST",
+            state=the_request,
+            changes=changer,
+        )
+        for action, changer in (("accept", "owner"), ("decline", "owner"), ("cancel", "stranger"))
+    ],
+    page(
+        "friends/requests/<int:request_id>/<slug:action>/",
+        lambda c: reverse("social:friend_request_respond", args=[c["request"].pk, "approve"]),
+        per(404, anonymous=LOGIN),
+        label="unknown action",
+        method="POST",
+        state=the_request,
+    ),
+    page("blocked/", lambda c: reverse("social:blocks"), SIGNED_IN),
+    # Circles.
+    page("circles/", lambda c: reverse("social:circles"), SIGNED_IN),
+    page(
+        "circles/",
+        lambda c: reverse("social:circles"),
+        per(302, anonymous=LOGIN),
+        label="create",
+        method="POST",
+        body=lambda c: {"name": "Book club"},
+        state=owner_circles,
+        changes="owner",
+    ),
+    page(
+        "circles/<int:circle_id>/rename/",
+        lambda c: reverse("social:circle_rename", args=[c["circle_a"].pk]),
+        per(302, anonymous=LOGIN),
+        method="POST",
+        body=lambda c: {"name": "Renamed"},
+        state=owner_circles,
+        changes="owner",
+    ),
+    page(
+        "circles/<int:circle_id>/delete/",
+        lambda c: reverse("social:circle_delete", args=[c["circle_a"].pk]),
+        per(302, anonymous=LOGIN),
+        method="POST",
+        state=owner_circles,
+        changes="owner",
+    ),
+    # Feed and posts.
+    page("feed/", lambda c: reverse("social:feed"), SIGNED_IN, shows=FEED),
+    page(
+        "feed/",
+        lambda c: reverse("social:feed"),
+        per(302, anonymous=LOGIN),
+        label="post",
+        method="POST",
+        body=lambda c: {"text": "A new post", "audience": "friends"},
+        state=owner_posts,
+        changes="owner",
+    ),
+    *[_post_row(key, api_route=False) for key in OWNER_POST_AUDIENCES],
+    page(
+        "posts/<int:post_id>/edit/",
+        lambda c: reverse("social:post_edit", args=[c["posts"]["friends"].pk]),
+        per(404, anonymous=LOGIN, owner=200),
+        shows=sees(owner="friends"),
+    ),
+    page(
+        "posts/<int:post_id>/edit/",
+        lambda c: reverse("social:post_edit", args=[c["posts"]["friends"].pk]),
+        per(404, anonymous=LOGIN, owner=302),
+        label="save",
+        method="POST",
+        body=lambda c: {"text": "Edited", "audience": "public"},
+        state=owner_posts,
+        changes="owner",
+    ),
+    page(
+        "posts/<int:post_id>/delete/",
+        lambda c: reverse("social:post_delete", args=[c["posts"]["friends"].pk]),
+        per(302, anonymous=LOGIN),
+        method="POST",
+        state=owner_posts,
+        changes="owner",
+    ),
+    page(
+        "posts/<int:post_id>/comments/",
+        lambda c: reverse("social:comment_create", args=[c["posts"]["friends"].pk]),
+        per(404, anonymous=LOGIN, owner=302, friend_a=302, friend_b=302),
+        method="POST",
+        body=lambda c: {"text": "Nice"},
+        state=comments_on_friends_post,
+        changes="owner friend_a friend_b",
+    ),
+    page(
+        "comments/<int:comment_id>/delete/",
+        lambda c: reverse("social:comment_delete", args=[c["comment"].pk]),
+        per(302, anonymous=LOGIN),
+        method="POST",
+        state=comments_on_public_post,
+        changes="owner friend_a",
+    ),
+    page("posts/audience/", lambda c: reverse("social:posts_audience"), SIGNED_IN),
+    page(
+        "posts/audience/",
+        lambda c: reverse("social:posts_audience"),
+        per(302, anonymous=LOGIN),
+        label="change",
+        method="POST",
+        body=lambda c: {"audience": "only_me"},
+        state=owner_posts,
+        changes="owner",
+    ),
+    # Settings and notifications.
+    page("settings/sharing/", lambda c: reverse("social:settings"), SIGNED_IN),
+    page(
+        "settings/sharing/",
+        lambda c: reverse("social:settings"),
+        per(302, anonymous=LOGIN),
+        label="save",
+        method="POST",
+        body=lambda c: {"audience": "public", "findable": "on"},
+        state=owner_settings,
+        changes="owner",
+    ),
+    page("notifications/", lambda c: reverse("social:notifications"), SIGNED_IN),
+    page(
+        "notifications/read/",
+        lambda c: reverse("social:notifications_read"),
+        per(302, anonymous=LOGIN),
+        method="POST",
+        state=owner_unread,
+        changes="owner",
+    ),
+]
+
+# --- The table: API operations ---------------------------------------------------------------
+
+API: list[Row] = [
+    # Accounts.
+    api("GET /api/me/", lambda c: reverse("api-me"), SIGNED_IN_API, shows=sees(owner="bio")),
+    api(
+        "PATCH /api/me/",
+        lambda c: reverse("api-me"),
+        SIGNED_IN_API,
+        body=lambda c: {"bio": "Changed"},
+        state=owner_profile,
+        changes="owner",
+    ),
+    # The photo comes as multipart; a JSON body is refused before anything is read.
+    api("PUT /api/me/avatar/", lambda c: reverse("api-me-avatar"), per(415, anonymous=API_ANON)),
+    api(
+        "DELETE /api/me/avatar/",
+        lambda c: reverse("api-me-avatar"),
+        SIGNED_IN_API,
+        shows=sees(owner="bio"),
+    ),
+    api(
+        "POST /api/auth/token/",
+        lambda c: reverse("api-token"),
+        PUBLIC,
+        body=lambda c: {"email": c["owner"].email, "password": PASSWORD},
+        state=owner_token,
+        changes=" ".join(VIEWERS),
+    ),
+    api(
+        "DELETE /api/auth/token/",
+        lambda c: reverse("api-token"),
+        per(204, anonymous=API_ANON),
+    ),
+    # People.
+    api("GET /api/people/", lambda c: reverse("api-people") + "?q=Olivia", SIGNED_IN_API),
+    api("GET /api/people/suggestions/", lambda c: reverse("api-suggestions"), SIGNED_IN_API),
+    api(
+        "GET /api/people/{user_id}/",
+        owner_url("api-profile"),
+        per(200, blocked=404),
+        shows=OWNER_BIO,
+    ),
+    api(
+        "GET /api/people/{user_id}/posts/",
+        owner_url("api-person-posts"),
+        per(200, blocked=404),
+        shows=OWNER_POSTS,
+    ),
+    # Friends and requests.
+    api("GET /api/friends/", lambda c: reverse("api-friends"), SIGNED_IN_API),
+    api(
+        "DELETE /api/friends/{user_id}/",
+        owner_url("api-friend"),
+        per(404, anonymous=API_ANON, friend_a=204, friend_b=204),
+        state=owner_friends,
+        changes="friend_a friend_b",
+    ),
+    api(
+        "PUT /api/friends/{user_id}/circles/",
+        lambda c: reverse("api-friend-circles", args=[c["friend_a"].pk]),
+        per(400, anonymous=API_ANON, owner=200),
+        body=lambda c: {"circles": [c["family"].pk]},
+        state=friend_a_circles,
+        changes="owner",
+    ),
+    api("GET /api/friend-requests/", lambda c: reverse("api-friend-requests"), SIGNED_IN_API),
+    api(
+        "POST /api/friend-requests/",
+        lambda c: reverse("api-friend-requests"),
+        per(409, anonymous=API_ANON, fof=201, moderator=201, owner=400, blocked=404),
+        body=lambda c: {"to": c["owner"].pk},
+        state=requests_to_owner,
+        changes="fof moderator",
+    ),
+    *[
+        api(
+            f"POST /api/friend-requests/{{request_id}}/{action}/",
+            lambda c, action=action: reverse(
+                f"api-friend-request-{action}", args=[c["request"].pk]
+            ),
+            per(404, anonymous=API_ANON, **{changer: 200}),
+            state=the_request,
+            changes=changer,
+        )
+        for action, changer in (("accept", "owner"), ("decline", "owner"), ("cancel", "stranger"))
+    ],
+    # Blocks.
+    api("GET /api/blocks/", lambda c: reverse("api-blocks"), SIGNED_IN_API),
+    api(
+        "POST /api/blocks/",
+        lambda c: reverse("api-blocks"),
+        per(201, anonymous=API_ANON, owner=400, blocked=404),
+        body=lambda c: {"user": c["owner"].pk},
+        state=blocks_of_owner,
+        changes="stranger fof friend_a friend_b moderator",
+    ),
+    api(
+        "DELETE /api/blocks/{user_id}/",
+        owner_url("api-block"),
+        per(404, anonymous=API_ANON, blocked=204),
+        state=blocks_of_owner,
+        changes="blocked",
+    ),
+    # Circles.
+    api("GET /api/circles/", lambda c: reverse("api-circles"), SIGNED_IN_API),
+    api(
+        "POST /api/circles/",
+        lambda c: reverse("api-circles"),
+        per(201, anonymous=API_ANON),
+        body=lambda c: {"name": "Book club"},
+        state=owner_circles,
+        changes="owner",
+    ),
+    api(
+        "PATCH /api/circles/{circle_id}/",
+        lambda c: reverse("api-circle", args=[c["circle_a"].pk]),
+        per(404, anonymous=API_ANON, owner=200),
+        body=lambda c: {"name": "Renamed"},
+        state=owner_circles,
+        changes="owner",
+    ),
+    api(
+        "DELETE /api/circles/{circle_id}/",
+        lambda c: reverse("api-circle", args=[c["circle_a"].pk]),
+        per(404, anonymous=API_ANON, owner=204),
+        state=owner_circles,
+        changes="owner",
+    ),
+    # Feed and posts.
+    api("GET /api/feed/", lambda c: reverse("api-feed"), SIGNED_IN_API, shows=FEED),
+    api(
+        "POST /api/posts/",
+        lambda c: reverse("api-posts"),
+        per(201, anonymous=API_ANON),
+        body=lambda c: {"text": "A new post"},
+        state=owner_posts,
+        changes="owner",
+    ),
+    api(
+        "POST /api/posts/audience/",
+        lambda c: reverse("api-posts-audience"),
+        SIGNED_IN_API,
+        body=lambda c: {"audience": "only_me"},
+        state=owner_posts,
+        changes="owner",
+    ),
+    *[_post_row(key, api_route=True) for key in OWNER_POST_AUDIENCES],
+    api(
+        "PATCH /api/posts/{post_id}/",
+        lambda c: reverse("api-post", args=[c["posts"]["friends"].pk]),
+        per(404, anonymous=API_ANON, owner=200),
+        body=lambda c: {"text": "Edited"},
+        state=owner_posts,
+        changes="owner",
+    ),
+    api(
+        "DELETE /api/posts/{post_id}/",
+        lambda c: reverse("api-post", args=[c["posts"]["friends"].pk]),
+        per(404, anonymous=API_ANON, owner=204),
+        state=owner_posts,
+        changes="owner",
+    ),
+    api(
+        "GET /api/posts/{post_id}/comments/",
+        lambda c: reverse("api-comments", args=[c["posts"]["public"].pk]),
+        per(200, blocked=404),
+        shows=plus(
+            sees(**{v: "comment_a" for v in VIEWERS if v != "blocked"}),
+            sees(**{v: "comment_b" for v in VIEWERS if v not in ("owner", "blocked")}),
+        ),
+    ),
+    api(
+        "POST /api/posts/{post_id}/comments/",
+        lambda c: reverse("api-comments", args=[c["posts"]["friends"].pk]),
+        per(404, anonymous=API_ANON, owner=201, friend_a=201, friend_b=201),
+        body=lambda c: {"text": "Nice"},
+        state=comments_on_friends_post,
+        changes="owner friend_a friend_b",
+    ),
+    api(
+        "DELETE /api/comments/{comment_id}/",
+        lambda c: reverse("api-comment", args=[c["comment"].pk]),
+        per(404, anonymous=API_ANON, owner=204, friend_a=204),
+        state=comments_on_public_post,
+        changes="owner friend_a",
+    ),
+    # Notifications, settings, previews.
+    api("GET /api/notifications/", lambda c: reverse("api-notifications"), SIGNED_IN_API),
+    api(
+        "POST /api/notifications/read/",
+        lambda c: reverse("api-notifications-read"),
+        SIGNED_IN_API,
+        body=lambda c: {},
+        state=owner_unread,
+        changes="owner",
+    ),
+    api("GET /api/settings/sharing/", lambda c: reverse("api-sharing-settings"), SIGNED_IN_API),
+    api(
+        "PATCH /api/settings/sharing/",
+        lambda c: reverse("api-sharing-settings"),
+        SIGNED_IN_API,
+        body=lambda c: {"findable": False},
+        state=owner_settings,
+        changes="owner",
+    ),
+    api(
+        "GET /api/view-as/",
+        lambda c: reverse("api-view-as") + "?as=member",
+        SIGNED_IN_API,
+        shows=sees(owner="public members", blocked="b_public"),
+    ),
+]
+
+ROWS = PAGES + API
+
+# --- Inventory: what routes exist ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    route: str  # the full pattern, as Django lists it
+    module: str  # where the view's code lives
+
+
+def url_patterns() -> list[Pattern]:
+    """Every URL pattern of the project, walked recursively from the root resolver."""
+    found: list[Pattern] = []
+
+    def walk(patterns, prefix: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                view = getattr(entry.callback, "view_class", entry.callback)
+                found.append(Pattern(prefix + str(entry.pattern), view.__module__))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def api_operations() -> set[str]:
+    """Every operation of the OpenAPI schema, as "METHOD /path/{param}/"."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    methods = {"get", "post", "put", "patch", "delete"}
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in methods
+    }
+
+
+def as_openapi_path(route: str) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def missing_and_stale() -> tuple[list[str], list[str]]:
+    """(routes with no row, rows naming no route)."""
+    operations = api_operations()
+    api_paths = {operation.split(" ", 1)[1] for operation in operations}
+    patterns = url_patterns()
+    page_routes = {p.route for p in patterns}
+    rows = {row.route for row in ROWS}
+    missing = sorted(operations - {row.route for row in API})
+    for pattern in patterns:
+        if as_openapi_path(pattern.route) in api_paths or pattern.route in rows:
+            continue
+        if not any(
+            pattern.route.startswith(family.prefix) and pattern.module.startswith(family.packages)
+            for family in THIRD_PARTY
+        ):
+            missing.append(f"{pattern.route}  (view in {pattern.module})")
+    stale = sorted({row.route for row in PAGES} - page_routes)
+    stale += sorted({row.route for row in API} - operations)
+    stale += [
+        f"third-party prefix {family.prefix}"
+        for family in THIRD_PARTY
+        if not any(route.startswith(family.prefix) for route in page_routes)
+    ]
+    return missing, stale
+
+
+# --- Running a row ---------------------------------------------------------------------------
+
+
+def _body_text(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def _status_of(response) -> int | str:
+    if response.status_code == 302 and response["Location"].startswith(
+        resolve_url(settings.LOGIN_URL)
+    ):
+        return LOGIN
+    return response.status_code
+
+
+def _request(client: Client, row: Row, url: str, body: dict | None):
+    method = row.method.lower()
+    if method == "get":
+        return client.get(url)
+    if row.api:
+        return getattr(client, method)(url, data=body or {}, content_type="application/json")
+    return getattr(client, method)(url, data=body or {})
+
+
+def run_row(row: Row, cast: dict) -> list[str]:
+    """Request `row` as every viewer; return what went wrong, one line per viewer."""
+    failures = []
+    url = row.url(cast)
+    body = row.body(cast) if row.body else None
+    changers = set(row.changes.split())
+    _known(dict.fromkeys(changers))
+    for viewer in VIEWERS:
+        with transaction.atomic():
+            client = Client()
+            if viewer != "anonymous":
+                client.force_login(
+                    cast[viewer], backend="django.contrib.auth.backends.ModelBackend"
+                )
+            before = row.state(cast) if row.state else None
+            try:
+                response = _request(client, row, url, body)
+            except Exception as error:  # noqa: BLE001 - reported per viewer, with the route
+                failures.append(f"{viewer}: raised {error!r}")
+                transaction.set_rollback(True)
+                continue
+            failures += _check(row, viewer, response, before, cast)
+            transaction.set_rollback(True)
+    return failures
+
+
+def _check(row: Row, viewer: str, response, before, cast: dict) -> list[str]:
+    problems = []
+    status = _status_of(response)
+    if status != row.expect[viewer]:
+        problems.append(f"{viewer}: status {status}, expected {row.expect[viewer]}")
+    text = _body_text(response)
+    shown = {key for key, marker in MARKERS.items() if marker in text}
+    expected = row.shows[viewer] if row.shows else frozenset()
+    if shown != expected:
+        extra, lacking = sorted(shown - expected), sorted(expected - shown)
+        problems.append(f"{viewer}: shows {sorted(shown)}; leaks {extra}, lacks {lacking}")
+    if row.state:
+        changed = row.state(cast) != before
+        if changed != (viewer in row.changes.split()):
+            did = "changed" if changed else "did not change"
+            problems.append(f"{viewer}: {did} the state ({row.state.__name__})")
+    return problems
