@@ -19,7 +19,9 @@ from tests.cast import befriend, make_person
 
 
 def test_new_posts_default_to_friends_and_are_tagged(owner):
-    Topic.objects.create(slug="bikes", name="Bikes", keywords=["bike", "bicycle", "mountain bike"])
+    Topic.objects.update_or_create(
+        slug="bikes", defaults={"name": "Bikes", "keywords": ["bike", "bicycle", "mountain bike"]}
+    )
     post = posts.post_create(author=owner, text="Which #MountainBiking trail? My bikes need air")
     assert post.audience == Audience.FRIENDS
     tags = set(PostTag.objects.filter(post=post).values_list("kind", "tag"))
