@@ -11,7 +11,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -65,3 +66,23 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
 def api_error(message: str, *, code: str = "invalid", status_code: int = 400) -> Response:
     return Response({"error": {"code": code, "message": message}}, status=status_code)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request, exception=None):
+    """404s under /api/ answer the one error body too; pages get the 404 template."""
+    if _is_api(request):
+        return JsonResponse({"error": {"code": "not_found", "message": "Not found."}}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return JsonResponse(
+            {"error": {"code": "server_error", "message": "Something went wrong on our side."}},
+            status=500,
+        )
+    return defaults.server_error(request)

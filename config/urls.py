@@ -10,6 +10,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import views as account_views
 from config.health import healthz
 
+handler404 = "config.api.not_found"
+handler500 = "config.api.server_error"
+
+
+def media(request, path: str):
+    """Uploads, outside production. MEDIA_ROOT is read per request (tests move it)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 # The admin signs in through allauth: its rate limits and two-factor apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Bazaar administration"
@@ -34,6 +43,4 @@ urlpatterns = [
 
 if not settings.PRODUCTION:
     # Production serves uploads from the web server or object storage.
-    urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}, name="media")
-    ]
+    urlpatterns += [path("media/<path:path>", media, name="media")]

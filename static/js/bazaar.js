@@ -1,13 +1,32 @@
 // Small progressive enhancements; every page works without them.
-document.addEventListener("htmx:responseError", (event) => {
-  const status = event.detail.xhr.status;
-  const box = document.querySelector(".messages") || document.createElement("div");
-  box.className = "messages";
-  box.setAttribute("role", "status");
+
+// Show a message at the top of the page, as the server's flash messages are shown.
+function showMessage(text, level) {
+  let box = document.querySelector("main > .messages");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "messages";
+    box.setAttribute("role", "status");
+    box.setAttribute("aria-live", "polite");
+    document.querySelector("main").prepend(box);
+  }
   box.innerHTML = "";
   const p = document.createElement("p");
-  p.className = "message message-error";
-  p.textContent = status === 403 ? "You can't do that." : "Something went wrong. Please try again.";
+  p.className = `message message-${level}`;
+  p.textContent = text;
   box.appendChild(p);
-  document.querySelector("main").prepend(box);
+}
+
+// An htmx action the server refused: it answers the refreshed fragment plus an
+// `HX-Trigger: {"bazaar:error": "<message>"}` header carrying the reason.
+document.body.addEventListener("bazaar:error", (event) => {
+  showMessage(event.detail.value, "error");
+});
+
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  showMessage(
+    status === 403 ? "You can't do that." : "Something went wrong. Please try again.",
+    "error",
+  );
 });
