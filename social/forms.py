@@ -20,7 +20,11 @@ class AudienceFormMixin(forms.Form):
     """An audience radio plus the owner's own circles to choose from."""
 
     audience = forms.ChoiceField(choices=Audience.choices, initial=Audience.FRIENDS)
-    circles = CircleChoiceField(queryset=Circle.objects.none(), required=False)
+    circles = CircleChoiceField(
+        queryset=Circle.objects.none(),
+        required=False,
+        help_text="With “Chosen circles”: the circles that see it.",
+    )
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
