@@ -2,8 +2,9 @@
 
 Settings come from Django's settings under the `CELERY_` prefix (see config/settings.py): JSON
 only, acks late with reject-on-worker-lost so a killed worker's task is redelivered, time limits
-on every task. Tasks are queued with `transaction.on_commit` by the services that cause them, so a
-worker never sees a row that was rolled back.
+on every task. Services queue tasks with `task.delay_on_commit(...)` (the Django task class below),
+so a task is sent only once the transaction that caused it commits: a worker never sees a row
+that was rolled back, and a rolled-back action sends nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("bazaar")
+app = Celery("bazaar", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
