@@ -76,6 +76,12 @@ def befriend(a, b) -> None:
 def graph(db, owner, stranger, moderator) -> dict:
     """owner ↔ friend_a (in owner's circle A), owner ↔ friend_b (not in A), friend_a ↔ fof,
     blocked blocked owner after being friends."""
+    return build_graph(owner=owner, stranger=stranger, moderator=moderator)
+
+
+def build_graph(*, owner, stranger, moderator) -> dict:
+    """The `graph` fixture's people and relations, for callers outside one test function (the
+    access matrix builds them once per module)."""
     friend_a = make_person("Fiona InCircle")
     friend_b = make_person("Frank OutCircle")
     fof = make_person("Fred FriendOfFriend")

@@ -6,13 +6,30 @@ The table and how to extend it are in `tests/access/matrix.py`.
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
-from tests.access.matrix import ROWS, build_cast, missing_and_stale, run_row
+from tests.access.matrix import ROWS, build_cast, missing_and_stale, run_row, sign_in_all
+from tests.cast import build_graph, make_person
 
 
-@pytest.fixture
-def cast(graph) -> dict:
-    return build_cast(graph)
+@pytest.fixture(scope="module")
+def cast(django_db_setup, django_db_blocker):
+    """The cast, its content and a signed-in session per viewer, built once for the module.
+
+    Built in a transaction that is rolled back after the last row; each row runs inside the
+    `db` fixture's savepoint and each viewer inside one more, so no request sees another's writes.
+    Rebuilding it per row made the matrix several times slower.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        graph = build_graph(
+            owner=make_person("Olivia Owner"),
+            stranger=make_person("Sam Stranger"),
+            moderator=make_person("Mona Moderator", is_staff=True),
+        )
+        c = build_cast(graph)
+        c["sessions"] = sign_in_all(c)
+        yield c
+        transaction.set_rollback(True)
 
 
 def test_every_route_has_a_row():
@@ -29,6 +46,6 @@ def test_no_row_names_a_route_that_is_gone():
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.method} {row.id}")
-def test_route_answers_each_viewer_as_the_table_says(row, cast):
+def test_route_answers_each_viewer_as_the_table_says(row, cast, db):
     failures = run_row(row, cast)
     assert not failures, f"{row.method} {row.id}:\n  " + "\n  ".join(failures)
