@@ -247,16 +247,24 @@ if env("FACEBOOK_CLIENT_ID"):
     }
 
 # --- Email ----------------------------------------------------------------------------------
-EMAIL_URL = env("EMAIL_HOST")
-if EMAIL_URL:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = EMAIL_URL
-    EMAIL_PORT = envint("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+# Django's MAILERS: SMTP when EMAIL_HOST is set (production without it relays through an MTA on
+# localhost:25); elsewhere mails are printed on the console.
+if env("EMAIL_HOST") or PRODUCTION:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST", "localhost"),
+                "port": envint("EMAIL_PORT", 587 if env("EMAIL_HOST") else 25),
+                "username": env("EMAIL_HOST_USER"),
+                "password": env("EMAIL_HOST_PASSWORD"),
+                "use_tls": envbool("EMAIL_USE_TLS", bool(env("EMAIL_HOST"))),
+                "timeout": 10,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Bazaar <hello@bazaar.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
