@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -71,6 +71,12 @@ MARKERS = {
     "b_public": "BLOCKED_PUBLIC_POST",
     "comment_a": "FRIEND_A_COMMENT",  # friend_a's comment on the owner's public post
     "comment_b": "BLOCKED_COMMENT",  # blocked's comment on it, written before the block
+}
+
+# Names appear on many pages, so they are checked only on rows whose `shows` mention them.
+NAMES = {
+    "owner_name": "Olivia Owner",
+    "stranger_name": "Sam Stranger",
 }
 
 OWNER_POST_AUDIENCES = {
@@ -132,10 +138,16 @@ def sees(**viewers: str) -> dict[str, frozenset[str]]:
     """Which markers each viewer finds: `sees(owner="public bio")`; unnamed viewers see none."""
     _known(viewers)
     result = {viewer: frozenset(viewers.get(viewer, "").split()) for viewer in VIEWERS}
-    unknown = set().union(*result.values()) - set(MARKERS)
+    unknown = set().union(*result.values()) - set(MARKERS) - set(NAMES)
     if unknown:
         raise ValueError(f"No such markers: {sorted(unknown)}")
     return result
+
+
+def all_but(*excluded: str) -> tuple[str, ...]:
+    """The viewers except these: `sees(**dict.fromkeys(all_but("owner"), "b_public"))`."""
+    _known(dict.fromkeys(excluded))
+    return tuple(viewer for viewer in VIEWERS if viewer not in excluded)
 
 
 def plus(*maps: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
@@ -151,16 +163,18 @@ def _known(viewers: dict) -> None:
 
 @dataclass(frozen=True)
 class Row:
-    route: str
-    url: Callable[[dict], str]
-    expect: dict[str, int | str]
-    label: str = ""
+    """One line of the table; write it with `page(...)` or `api(...)`."""
+
+    route: str  # the URL pattern, or "METHOD /api/path/{param}/"
+    url: Callable[[dict], str]  # the concrete address, from the cast
+    expect: dict[str, int | str]  # viewer -> status, from `per(...)`
+    label: str = ""  # tells apart rows of the same route
     method: str = "GET"
-    body: Callable[[dict], dict] | None = None
-    shows: dict[str, frozenset[str]] | None = None
-    state: Callable[[dict], Any] | None = None
-    changes: str = ""
-    api: bool = field(default=False)
+    body: Callable[[dict], dict] | None = None  # form data (pages) or JSON (API)
+    shows: dict[str, frozenset[str]] | None = None  # viewer -> markers, from `sees(...)`
+    state: Callable[[dict], Any] | None = None  # what a write may change
+    changes: str = ""  # the viewers whose request must change `state`
+    api: bool = False
 
     @property
     def id(self) -> str:
@@ -353,7 +367,14 @@ PAGES: list[Row] = [
     page("api/schema/", lambda c: reverse("api-schema"), PUBLIC),
     page("api/docs/", lambda c: reverse("api-docs"), PUBLIC),
     # People.
-    page("people/", lambda c: reverse("social:people") + "?q=Olivia", SIGNED_IN),
+    page(
+        "people/",
+        lambda c: reverse("social:people") + "?q=Olivia",
+        SIGNED_IN,
+        # Searchers find the owner; the owner sees their own name in the page header; blocked
+        # finds no one, and is not offered the owner as a suggestion either.
+        shows=sees(**dict.fromkeys(all_but("anonymous", "blocked"), "owner_name")),
+    ),
     page(
         "people/<int:user_id>/",
         owner_url("social:profile"),
@@ -366,7 +387,7 @@ PAGES: list[Row] = [
         lambda c: reverse("social:profile", args=[c["blocked"].pk]),
         per(200, owner=404),
         label="blocked",
-        shows=sees(**{v: "b_public" for v in VIEWERS if v != "owner"}),
+        shows=sees(**dict.fromkeys(all_but("owner"), "b_public")),
     ),
     page(
         "people/<int:user_id>/friend-request/",
@@ -601,8 +622,18 @@ API: list[Row] = [
         per(204, anonymous=API_ANON),
     ),
     # People.
-    api("GET /api/people/", lambda c: reverse("api-people") + "?q=Olivia", SIGNED_IN_API),
-    api("GET /api/people/suggestions/", lambda c: reverse("api-suggestions"), SIGNED_IN_API),
+    api(
+        "GET /api/people/",
+        lambda c: reverse("api-people") + "?q=Olivia",
+        SIGNED_IN_API,
+        shows=sees(**dict.fromkeys(all_but("anonymous", "owner", "blocked"), "owner_name")),
+    ),
+    api(
+        "GET /api/people/suggestions/",
+        lambda c: reverse("api-suggestions"),
+        SIGNED_IN_API,
+        shows=sees(fof="owner_name"),
+    ),
     api(
         "GET /api/people/{user_id}/",
         owner_url("api-profile"),
@@ -616,7 +647,12 @@ API: list[Row] = [
         shows=OWNER_POSTS,
     ),
     # Friends and requests.
-    api("GET /api/friends/", lambda c: reverse("api-friends"), SIGNED_IN_API),
+    api(
+        "GET /api/friends/",
+        lambda c: reverse("api-friends"),
+        SIGNED_IN_API,
+        shows=sees(friend_a="owner_name", friend_b="owner_name"),
+    ),
     api(
         "DELETE /api/friends/{user_id}/",
         owner_url("api-friend"),
@@ -632,7 +668,12 @@ API: list[Row] = [
         state=friend_a_circles,
         changes="owner",
     ),
-    api("GET /api/friend-requests/", lambda c: reverse("api-friend-requests"), SIGNED_IN_API),
+    api(
+        "GET /api/friend-requests/",
+        lambda c: reverse("api-friend-requests"),
+        SIGNED_IN_API,
+        shows=sees(owner="stranger_name", stranger="owner_name"),
+    ),
     api(
         "POST /api/friend-requests/",
         lambda c: reverse("api-friend-requests"),
@@ -654,7 +695,12 @@ API: list[Row] = [
         for action, changer in (("accept", "owner"), ("decline", "owner"), ("cancel", "stranger"))
     ],
     # Blocks.
-    api("GET /api/blocks/", lambda c: reverse("api-blocks"), SIGNED_IN_API),
+    api(
+        "GET /api/blocks/",
+        lambda c: reverse("api-blocks"),
+        SIGNED_IN_API,
+        shows=sees(blocked="owner_name"),
+    ),
     api(
         "POST /api/blocks/",
         lambda c: reverse("api-blocks"),
@@ -734,8 +780,8 @@ API: list[Row] = [
         lambda c: reverse("api-comments", args=[c["posts"]["public"].pk]),
         per(200, blocked=404),
         shows=plus(
-            sees(**{v: "comment_a" for v in VIEWERS if v != "blocked"}),
-            sees(**{v: "comment_b" for v in VIEWERS if v not in ("owner", "blocked")}),
+            sees(**dict.fromkeys(all_but("blocked"), "comment_a")),
+            sees(**dict.fromkeys(all_but("owner", "blocked"), "comment_b")),
         ),
     ),
     api(
@@ -918,8 +964,12 @@ def _check(row: Row, viewer: str, response, before, cast: dict) -> list[str]:
     if status != row.expect[viewer]:
         problems.append(f"{viewer}: status {status}, expected {row.expect[viewer]}")
     text = _body_text(response)
-    shown = {key for key, marker in MARKERS.items() if marker in text}
     expected = row.shows[viewer] if row.shows else frozenset()
+    probes = dict(MARKERS)
+    if row.shows:
+        mentioned = set().union(*row.shows.values())
+        probes |= {key: name for key, name in NAMES.items() if key in mentioned}
+    shown = {key for key, marker in probes.items() if marker in text}
     if shown != expected:
         extra, lacking = sorted(shown - expected), sorted(expected - shown)
         problems.append(f"{viewer}: shows {sorted(shown)}; leaks {extra}, lacks {lacking}")
