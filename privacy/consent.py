@@ -1,0 +1,95 @@
+"""The consent gate: the only way any feature may read consent.
+
+    consent.allows(owner, Purpose.SOCIAL_PROOF, viewer)          # one person, one viewer
+    Review.objects.filter(consent.allowing(Purpose.SOCIAL_PROOF, viewer, owner="author"))
+    consent.keep_allowing(queryset, purpose, viewer, owner="author")  # the same, as a call
+
+Both are the same SQL (`EXISTS` over the materialised `ConsentState`), so they cannot disagree.
+A grant's scope says to whom: friends, friends of friends, or friends in chosen circles. A
+person's own data is always theirs to use for themselves once granted. Blocks either way, an
+inactive owner and an anonymous viewer are never allowed. Nothing is cached: a withdrawal is seen
+by the very next query. Caches built from gated data must carry `consent_epoch()` in their key.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from privacy.models import ConsentState
+from privacy.purposes import Purpose, Scope
+from social.audience import blocked_either_way, is_friend_of, is_friend_of_friend_of
+
+EPOCH_KEY = "privacy:consent-epoch"
+
+
+def _check(purpose: str) -> str:
+    if purpose not in Purpose.values:
+        raise ValueError(f"Unknown purpose {purpose!r}")
+    return purpose
+
+
+def allowing(purpose: str, viewer, *, owner: str = "pk") -> Exists:
+    """An expression for `.filter()`: the row's owner (the field `owner`, "pk" for people
+    themselves) allows `purpose` for `viewer`."""
+    _check(purpose)
+    owner_ref = OuterRef(owner if owner == "pk" or owner.endswith("_id") else f"{owner}_id")
+    states = ConsentState.objects.filter(user_id=owner_ref, purpose=purpose, user__is_active=True)
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return Exists(states.none())
+    mine = Q(user_id=viewer.pk)
+    user = OuterRef("user_id")
+    friend = Q(is_friend_of(user, viewer.pk))
+    in_circle = Q(
+        Exists(
+            ConsentState.circles.through.objects.filter(
+                consentstate_id=OuterRef("pk"), circle__memberships__member_id=viewer.pk
+            )
+        )
+    )
+    reaches = (
+        (Q(scope=Scope.FRIENDS) & friend)
+        | (Q(scope=Scope.FOF) & (friend | Q(is_friend_of_friend_of(user, viewer.pk))))
+        | (Q(scope=Scope.CIRCLES) & in_circle)
+    )
+    return Exists(states.filter(mine | (reaches & ~Q(blocked_either_way(user, viewer.pk)))))
+
+
+def keep_allowing(queryset: QuerySet, purpose: str, viewer, *, owner: str = "pk") -> QuerySet:
+    """`queryset` narrowed to rows whose owner allows `purpose` for `viewer`. Pure SQL."""
+    return queryset.filter(allowing(purpose, viewer, owner=owner))
+
+
+def allows(owner, purpose: str, viewer) -> bool:
+    """May `owner`'s data be used for `purpose` where `viewer` sees it?"""
+    from accounts.models import User
+
+    return User.objects.filter(pk=owner.pk).filter(allowing(purpose, viewer)).exists()
+
+
+def holders(purpose: str) -> QuerySet:
+    """Ids of active people who granted `purpose` at all, whatever the scope: for computations
+    over the whole consented graph (influence, k-anonymous insights)."""
+    return ConsentState.objects.filter(purpose=_check(purpose), user__is_active=True).values_list(
+        "user_id", flat=True
+    )
+
+
+def granted(owner, purpose: str) -> bool:
+    """Has `owner` granted `purpose` (for their own use, e.g. personalization)?"""
+    return ConsentState.objects.filter(
+        user_id=owner.pk, purpose=_check(purpose), user__is_active=True
+    ).exists()
+
+
+def consent_epoch() -> int:
+    """A number that changes whenever anyone's consent changes. Caches of gated data put it in
+    their keys, so a withdrawal empties them for the very next request."""
+    return cache.get_or_set(EPOCH_KEY, 1, timeout=None)
+
+
+def bump_epoch() -> None:
+    try:
+        cache.incr(EPOCH_KEY)
+    except ValueError:
+        cache.set(EPOCH_KEY, 2, timeout=None)

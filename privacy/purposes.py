@@ -1,0 +1,92 @@
+"""What a person's data may be used for, each explained in plain words, and the scopes a grant
+can have. All purposes start off.
+
+The notice text shown when someone grants is versioned and hashed into the ledger, so the record
+says exactly what the person agreed to. Change a text: bump its version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Purpose(models.TextChoices):
+    SOCIAL_PROOF = "social_proof", "Friends can learn from my purchases"
+    INFLUENCE = "influence", "Trusted voice"
+    PERSONALIZATION = "personalization", "Recommendations for me"
+    OFFERS = "offers", "Offers from sellers"
+    INSIGHTS = "insights", "Anonymous insights"
+
+
+class Scope(models.TextChoices):
+    CIRCLES = "circles", "Chosen circles"
+    FRIENDS = "friends", "Friends"
+    FOF = "fof", "Friends of friends"
+
+
+@dataclass(frozen=True)
+class Notice:
+    purpose: Purpose
+    version: int
+    summary: str
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+
+NOTICES: dict[str, Notice] = {
+    notice.purpose.value: notice
+    for notice in [
+        Notice(
+            Purpose.SOCIAL_PROOF,
+            1,
+            "Your purchases and reviews may be counted and shown to the people you choose.",
+            "When the people in the scope you choose search for something, your purchases and "
+            'reviews of it may be counted in what they see ("5 friends bought one") and shown '
+            'to them, and you may appear in "friends who bought this". Nobody outside that '
+            "scope sees or counts them. You can withdraw at any time; it takes effect at once.",
+        ),
+        Notice(
+            Purpose.INFLUENCE,
+            1,
+            "How far your experience reaches may be computed, and you may be shown as a trusted "
+            "voice.",
+            "Bazaar may compute how far your experience in a topic reaches through your friends "
+            "and their friends, and show you as a trusted voice, or as the link to one, to the "
+            "people in the scope you choose. You can see your own scores and what they are made "
+            "of. You can withdraw at any time: you disappear from what others see at once and "
+            "from the scores at the next computation.",
+        ),
+        Notice(
+            Purpose.PERSONALIZATION,
+            1,
+            "What you view and buy may tailor your own recommendations.",
+            "While this is on, Bazaar records which listings you view and uses them, with what "
+            "you buy and review, to tailor recommendations for you alone. Nothing is recorded "
+            "while it is off, and withdrawing stops the recording at once.",
+        ),
+        Notice(
+            Purpose.OFFERS,
+            1,
+            "Sellers outside your network may send you offers in categories you choose.",
+            "Sellers you do not know may send you offers, only in the categories and within the "
+            "distance you choose. Without this, no seller can ever contact you first.",
+        ),
+        Notice(
+            Purpose.INSIGHTS,
+            1,
+            "You may be counted in anonymous totals shown to sellers and brands.",
+            "You may be included in totals shown to sellers and brands, only where at least "
+            "several people are counted together, so that no total can point to you.",
+        ),
+    ]
+}
+
+
+def notice_for(purpose: str) -> Notice:
+    return NOTICES[purpose]

@@ -1,0 +1,122 @@
+"""Granting and withdrawing consent: the ledger and the current state, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from config.errors import DomainError, NotFound
+from privacy.audit import audit
+from privacy.consent import bump_epoch
+from privacy.models import ConsentRecord, ConsentState, pseudonym_for
+from privacy.purposes import Purpose, Scope, notice_for
+from social.services.circles import owned_circles
+
+
+def _purpose(purpose: str) -> str:
+    if purpose not in Purpose.values:
+        raise DomainError(
+            f"Unknown purpose “{purpose}”. Choose one of: {', '.join(Purpose.values)}.",
+            code="bad_purpose",
+        )
+    return purpose
+
+
+def _method(method: str) -> str:
+    if method not in ConsentRecord.Method.values:
+        raise DomainError(f"Unknown method “{method}”.", code="bad_method")
+    return method
+
+
+@transaction.atomic
+def consent_grant(
+    *,
+    user,
+    purpose: str,
+    scope: str,
+    circle_ids: Iterable[int] = (),
+    details: dict | None = None,
+    method: str = ConsentRecord.Method.DASHBOARD,
+    request=None,
+) -> ConsentState:
+    """Grant `purpose` to `scope` (re-granting changes the scope). Written to the ledger and the
+    current state together; the notice shown is recorded by version and hash."""
+    purpose, method = _purpose(purpose), _method(method)
+    if scope not in Scope.values:
+        raise DomainError(
+            f"Unknown scope “{scope}”. Choose one of: {', '.join(Scope.values)}.",
+            code="bad_scope",
+        )
+    circle_ids = list(circle_ids or [])
+    if scope == Scope.CIRCLES:
+        if not circle_ids:
+            raise DomainError("Choose at least one circle.", code="no_circle")
+        circles = owned_circles(owner=user, circle_ids=circle_ids)
+    elif circle_ids:
+        raise DomainError(
+            "Circles can be chosen only with the “Chosen circles” scope.",
+            code="circles_without_scope",
+        )
+    else:
+        circles = []
+    notice = notice_for(purpose)
+    record = ConsentRecord.objects.create(
+        user=user,
+        subject=pseudonym_for(user.pk),
+        purpose=purpose,
+        action=ConsentRecord.Action.GRANTED,
+        scope=scope,
+        circle_ids=sorted(circle.pk for circle in circles),
+        details=details or {},
+        notice_version=notice.version,
+        notice_sha256=notice.sha256,
+        method=method,
+    )
+    state, _ = ConsentState.objects.select_for_update().update_or_create(
+        user=user,
+        purpose=purpose,
+        defaults={
+            "scope": scope,
+            "details": details or {},
+            "record": record,
+            "granted_at": record.created_at or timezone.now(),
+        },
+    )
+    state.circles.set(circles)
+    audit("consent.granted", actor=user, request=request, purpose=purpose, scope=scope)
+    transaction.on_commit(bump_epoch)
+    return state
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, user, purpose: str, method: str = ConsentRecord.Method.DASHBOARD, request=None
+) -> ConsentRecord:
+    """Withdraw `purpose`. Effective for the very next query: the state row is gone."""
+    purpose, method = _purpose(purpose), _method(method)
+    deleted, _ = ConsentState.objects.filter(user=user, purpose=purpose).delete()
+    if not deleted:
+        raise NotFound("You have not granted this.", code="not_granted")
+    notice = notice_for(purpose)
+    record = ConsentRecord.objects.create(
+        user=user,
+        subject=pseudonym_for(user.pk),
+        purpose=purpose,
+        action=ConsentRecord.Action.WITHDRAWN,
+        notice_version=notice.version,
+        notice_sha256=notice.sha256,
+        method=method,
+    )
+    audit("consent.withdrawn", actor=user, request=request, purpose=purpose)
+    transaction.on_commit(bump_epoch)
+    return record
+
+
+def consent_withdraw_all(*, user, method: str = ConsentRecord.Method.ERASURE) -> int:
+    """Withdraw every granted purpose (account deletion). Returns how many."""
+    purposes = list(ConsentState.objects.filter(user=user).values_list("purpose", flat=True))
+    for purpose in purposes:
+        consent_withdraw(user=user, purpose=purpose, method=method)
+    return len(purposes)
