@@ -172,7 +172,10 @@ CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "privacy-expire-exports": {"task": "privacy.expire_exports", "schedule": 3600.0},
+    "privacy-purge-erasures": {"task": "privacy.purge_due_erasures", "schedule": 3600.0},
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -245,6 +248,10 @@ if env("FACEBOOK_CLIENT_ID"):
         "METHOD": "oauth2",
         "SCOPE": ["email", "public_profile"],
     }
+
+# --- Privacy --------------------------------------------------------------------------------
+ERASURE_GRACE_DAYS = envint("ERASURE_GRACE_DAYS", 14)
+EXPORT_TTL_DAYS = envint("EXPORT_TTL_DAYS", 7)
 
 # --- Email ----------------------------------------------------------------------------------
 # Django's MAILERS: SMTP when EMAIL_HOST is set (production without it relays through an MTA on

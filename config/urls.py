@@ -27,6 +27,7 @@ admin.site.site_title = "Bazaar admin"
 api_patterns = [
     path("", include("accounts.api.urls")),
     path("", include("social.api.urls")),
+    path("privacy/", include("privacy.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -38,6 +39,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("social.urls")),
+    path("privacy/", include("privacy.urls")),
     path("api/", include(api_patterns)),
 ]
 

@@ -826,7 +826,11 @@ API: list[Row] = [
     ),
 ]
 
-ROWS = PAGES + API
+# Each later feature keeps its rows in its own module beside this one; they import the helpers
+# above, so they are imported here, after them.
+from tests.access import privacy_consent, privacy_erasure, privacy_exports  # noqa: E402
+
+ROWS = PAGES + API + privacy_consent.ROWS + privacy_exports.ROWS + privacy_erasure.ROWS
 
 # --- Inventory: what routes exist ------------------------------------------------------------
 

@@ -1,0 +1,3 @@
+"""consent API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""erasure API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""exports API."""
+
+urlpatterns: list = []

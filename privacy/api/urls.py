@@ -1,0 +1,3 @@
+from privacy.api import consent, erasure, exports
+
+urlpatterns = [*consent.urlpatterns, *exports.urlpatterns, *erasure.urlpatterns]

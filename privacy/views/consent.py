@@ -1,0 +1,3 @@
+"""consent pages."""
+
+urlpatterns: list = []
