@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "privacy.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
