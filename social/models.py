@@ -11,6 +11,9 @@ only carry the `audience` field and the chosen circles.
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -176,7 +179,10 @@ class SocialSettings(models.Model):
 
 
 def post_photo_path(instance: Post, filename: str) -> str:
-    return f"posts/{instance.author_id}/{filename}"
+    """A random name: a photo's address must not be guessable from its author or its name,
+    since who may see it is decided by the post's audience."""
+    suffix = Path(filename).suffix.lower()[:8]
+    return f"posts/{uuid.uuid4().hex}{suffix}"
 
 
 class Post(models.Model):

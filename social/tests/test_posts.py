@@ -134,3 +134,18 @@ def test_feed_query_count_is_fixed(graph):
     for index in range(15):
         posts.post_create(author=graph["friend_b"], text=f"post {index} #bike")
     assert count() == few
+
+
+def test_photo_addresses_are_not_guessable(owner):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
+    photo = SimpleUploadedFile("my-flat.png", buffer.getvalue(), content_type="image/png")
+    post = posts.post_create(author=owner, text="private", audience="only_me", photo=photo)
+    name = post.photo.name
+    assert str(owner.pk) not in name.split("/")[1] and "my-flat" not in name
+    assert len(name.split("/")[1].split(".")[0]) == 32
