@@ -17,6 +17,7 @@ def _isolated_media_and_cache(settings, tmp_path):
     from django.core.cache import cache
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     cache.clear()
     yield
     cache.clear()

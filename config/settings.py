@@ -253,6 +253,8 @@ if env("FACEBOOK_CLIENT_ID"):
 # --- Privacy --------------------------------------------------------------------------------
 ERASURE_GRACE_DAYS = envint("ERASURE_GRACE_DAYS", 14)
 EXPORT_TTL_DAYS = envint("EXPORT_TTL_DAYS", 7)
+# Exports live outside MEDIA_ROOT, where no URL serves them.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private"))
 
 # --- Email ----------------------------------------------------------------------------------
 # Django's MAILERS: SMTP when EMAIL_HOST is set (production without it relays through an MTA on

@@ -170,6 +170,14 @@ def export_path(instance: ExportRequest, filename: str) -> str:
     return f"exports/{instance.token}.zip"
 
 
+def private_storage():
+    """Where exports are kept: outside MEDIA_ROOT, served by no URL. Only the download view,
+    which checks the owner and the expiry, reads from it."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
 class ExportRequest(models.Model):
     """A person's request for a copy of their data, built by a Celery job."""
 
@@ -185,7 +193,7 @@ class ExportRequest(models.Model):
     )
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
-    file = models.FileField(upload_to=export_path, blank=True)
+    file = models.FileField(upload_to=export_path, storage=private_storage, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
