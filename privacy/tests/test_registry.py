@@ -1,0 +1,91 @@
+"""Every link to a person is registered: exported or excluded with a reason, and classified for
+erasure. A new model pointing at the user fails here, by name, until it is registered."""
+
+from __future__ import annotations
+
+import django.apps
+from django.db import models
+from django.test.utils import isolate_apps
+
+from accounts.models import User
+from privacy.registry import REGISTRY, Erasure, links_to_people
+
+
+def unregistered() -> list[str]:
+    """The links to a person that privacy/personal_data.py does not cover yet."""
+    return [
+        f"{model}.{field}" for model, field in links_to_people() if (model, field) not in REGISTRY
+    ]
+
+
+def test_every_link_to_a_person_is_registered():
+    missing = unregistered()
+    assert missing == [], f"Register these in privacy/personal_data.py: {', '.join(missing)}"
+
+
+def test_links_to_people_finds_the_known_links():
+    links = set(links_to_people())
+    for known in [
+        ("accounts.profile", "user"),
+        ("social.post", "author"),
+        ("social.block", "blocked"),
+        ("social.circle", "members"),
+        ("privacy.consentrecord", "user"),
+        ("account.emailaddress", "user"),
+    ]:
+        assert known in links
+
+
+def test_a_new_model_linking_to_a_person_is_named_until_registered(monkeypatch):
+    with isolate_apps("privacy"):
+
+        class Wishlist(models.Model):
+            keeper = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+            class Meta:
+                app_label = "privacy"
+
+            def __str__(self) -> str:
+                return "wishlist"
+
+    real_get_models = django.apps.apps.get_models
+    monkeypatch.setattr(
+        django.apps.apps,
+        "get_models",
+        lambda *args, **kw: [*real_get_models(*args, **kw), Wishlist],
+    )
+
+    assert unregistered() == ["privacy.wishlist.keeper"]
+
+
+def test_every_entry_is_exported_or_says_why_not_and_is_classified():
+    for key, entry in REGISTRY.items():
+        assert entry.export is not None or entry.not_exported, key
+        assert entry.erasure in Erasure.values, key
+        assert entry.why, key
+        if entry.files is not None:
+            assert entry.export is not None, key
+
+
+def test_each_exported_kind_is_one_file():
+    kinds = [entry.kind for entry in REGISTRY.values()]
+    assert len(kinds) == len(set(kinds))
+
+
+def test_secrets_are_never_exported():
+    for label in ["authtoken.token", "authtoken.tokenproxy", "admin.logentry"]:
+        entry = REGISTRY[(label, "user")]
+        assert entry.export is None and entry.not_exported
+    assert REGISTRY[("social.block", "blocked")].export is None
+    assert REGISTRY[("social.circlemembership", "member")].export is None
+
+
+def test_every_export_gives_json_rows_for_a_person_with_relations(graph):
+    import json
+
+    for key, entry in REGISTRY.items():
+        if entry.export is None:
+            continue
+        rows = entry.export(graph["owner"])
+        assert isinstance(rows, list), key
+        json.dumps(rows)
