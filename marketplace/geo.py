@@ -1,0 +1,62 @@
+"""Distances on the globe, in SQL that PostgreSQL and SQLite both run.
+
+A radius filter is a bounding box on (latitude, longitude), which the composite index answers,
+then the exact haversine distance on the few rows left.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from django.db.models import ExpressionWrapper, F, FloatField, Q, Value
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
+
+from marketplace.models import EARTH_RADIUS_KM
+
+KM_PER_DEGREE = 111.32
+MAX_RADIUS_KM = 500
+
+
+def bounding_box(lat: float, lng: float, radius_km: float) -> Q:
+    lat, lng = float(lat), float(lng)
+    dlat = radius_km / KM_PER_DEGREE
+    dlng = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    return Q(
+        latitude__gte=Decimal(str(round(lat - dlat, 5))),
+        latitude__lte=Decimal(str(round(lat + dlat, 5))),
+        longitude__gte=Decimal(str(round(lng - dlng, 5))),
+        longitude__lte=Decimal(str(round(lng + dlng, 5))),
+    )
+
+
+def distance_expression(lat: float, lng: float) -> ExpressionWrapper:
+    """Haversine distance in km from (lat, lng) to each row's (latitude, longitude)."""
+    lat1 = Radians(Value(float(lat)))
+    lat2 = Radians(F("latitude"))
+    dlat = lat2 - lat1
+    dlng = Radians(F("longitude")) - Radians(Value(float(lng)))
+    a = Power(Sin(dlat / 2), 2) + Cos(lat1) * Cos(lat2) * Power(Sin(dlng / 2), 2)
+    return ExpressionWrapper(
+        2 * EARTH_RADIUS_KM * ASin(Sqrt(Least(a, Value(1.0)))), output_field=FloatField()
+    )
+
+
+def within_radius_of(lat, lng, *, radius_km: float | None = None, radius_field: str = "") -> Q:
+    """Rows within `radius_km` (or each row's own `radius_field`) of (lat, lng)."""
+    box = bounding_box(lat, lng, radius_km if radius_km is not None else MAX_RADIUS_KM)
+    limit = Value(float(radius_km)) if radius_km is not None else F(radius_field)
+    return box & Q(
+        pk__in=_ids_within(lat, lng, limit, box)  # a subquery: keeps `Q` composable
+    )
+
+
+def _ids_within(lat, lng, limit, box):
+    from marketplace.models import Listing
+
+    return (
+        Listing.objects.filter(box)
+        .annotate(_distance=distance_expression(lat, lng))
+        .filter(_distance__lte=limit)
+        .values("pk")
+    )
