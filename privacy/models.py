@@ -15,7 +15,9 @@ import hmac
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.functional import cached_property
 
 from privacy.purposes import Purpose, Scope
 from social.models import Circle
@@ -170,12 +172,25 @@ def export_path(instance: ExportRequest, filename: str) -> str:
     return f"exports/{instance.token}.zip"
 
 
+class PrivateStorage(FileSystemStorage):
+    """`PRIVATE_MEDIA_ROOT`, read when first used and again whenever the setting changes (as
+    FileSystemStorage does for MEDIA_ROOT), so tests that move it move the files too."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+
 def private_storage():
     """Where exports are kept: outside MEDIA_ROOT, served by no URL. Only the download view,
     which checks the owner and the expiry, reads from it."""
-    from django.core.files.storage import FileSystemStorage
-
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+    return PrivateStorage()
 
 
 class ExportRequest(models.Model):
