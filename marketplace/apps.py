@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class MarketplaceConfig(AppConfig):
     name = "marketplace"
+
+    def ready(self) -> None:
+        from marketplace import personal_data
+
+        personal_data.register()
