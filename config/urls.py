@@ -28,6 +28,7 @@ api_patterns = [
     path("", include("accounts.api.urls")),
     path("", include("social.api.urls")),
     path("privacy/", include("privacy.api.urls")),
+    path("market/", include("marketplace.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -40,6 +41,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("social.urls")),
     path("privacy/", include("privacy.urls")),
+    path("market/", include("marketplace.urls")),
     path("api/", include(api_patterns)),
 ]
 

@@ -828,9 +828,28 @@ API: list[Row] = [
 
 # Each later feature keeps its rows in its own module beside this one; they import the helpers
 # above, so they are imported here, after them.
-from tests.access import privacy_consent, privacy_erasure, privacy_exports  # noqa: E402
+from tests.access import (  # noqa: E402
+    market_deals,
+    market_listings,
+    market_reports,
+    market_reviews,
+    market_search,
+    privacy_consent,
+    privacy_erasure,
+    privacy_exports,
+)
 
-ROWS = PAGES + API + privacy_consent.ROWS + privacy_exports.ROWS + privacy_erasure.ROWS
+FEATURES = [
+    privacy_consent,
+    privacy_exports,
+    privacy_erasure,
+    market_listings,
+    market_search,
+    market_deals,
+    market_reviews,
+    market_reports,
+]
+ROWS = PAGES + API + [row for feature in FEATURES for row in feature.ROWS]
 
 # --- Inventory: what routes exist ------------------------------------------------------------
 

@@ -1,0 +1,3 @@
+"""deals API."""
+
+urlpatterns: list = []

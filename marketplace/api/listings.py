@@ -1,0 +1,3 @@
+"""listings API."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Marketplace Celery tasks: thin wrappers over services (see each feature's service module)."""

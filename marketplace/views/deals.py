@@ -1,0 +1,3 @@
+"""deals pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""listings pages."""
+
+urlpatterns: list = []
