@@ -210,6 +210,7 @@ class Listing(models.Model):
 
     objects = ListingQuerySet.as_manager()
     owner_field = "seller"
+    moderation_field = "hidden"  # hidden listings are seen by their seller alone
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -472,6 +473,7 @@ class Review(models.Model):
 
     objects = ReviewQuerySet.as_manager()
     owner_field = "author"
+    moderation_field = "hidden"  # hidden reviews are seen by their author alone
 
     class Meta:
         ordering = ["-created_at", "-id"]

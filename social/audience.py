@@ -13,6 +13,8 @@ can never disagree. The rules, in order:
 3. `public`: everyone, signed in or not. `members`: anyone signed in. `fof`: friends and friends
    of friends. `friends`: friends. `circles`: friends in at least one of the chosen circles.
    `only_me`: the owner alone.
+4. Moderation: in a model that names a boolean `moderation_field` (`moderation_field =
+   "hidden"`), the rows a moderator hid are seen by their owner alone, whatever their audience.
 
 A model opts in by using `AudienceQuerySet.as_manager()` and naming its owner field
 (`owner_field = "author"`) and, if it can target circles, its circles field (`circles_field`).
@@ -119,6 +121,10 @@ class AudienceQuerySet(models.QuerySet):
             )
         )
 
+    def _not_hidden(self) -> Q:
+        field = getattr(self.model, "moderation_field", None)
+        return Q(**{field: False}) if field else Q()
+
     def extra_audiences(self, viewer) -> Q:
         """Audiences a later app adds (the marketplace's "nearby"); none by default."""
         return Q(pk__in=[])
@@ -126,9 +132,9 @@ class AudienceQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> AudienceQuerySet:
         """Rows `viewer` (a user, or None / AnonymousUser) may see. Pure SQL."""
         owner, audience = self._owner_field(), self._audience_field()
-        active_owner = Q(**{f"{owner}__is_active": True})
+        shown = Q(**{f"{owner}__is_active": True}) & self._not_hidden()
         if not _is_signed_in(viewer):
-            return self.filter(active_owner, **{audience: Audience.PUBLIC})
+            return self.filter(shown, **{audience: Audience.PUBLIC})
         owner_ref = OuterRef(f"{owner}_id")
         friend = is_friend_of(owner_ref, viewer.pk)
         friend_of_friend = is_friend_of_friend_of(owner_ref, viewer.pk)
@@ -140,7 +146,7 @@ class AudienceQuerySet(models.QuerySet):
             | self.extra_audiences(viewer)
         )
         not_blocked = ~Q(blocked_either_way(owner_ref, viewer.pk))
-        return self.filter(Q(**{f"{owner}_id": viewer.pk}) | (active_owner & not_blocked & allowed))
+        return self.filter(Q(**{f"{owner}_id": viewer.pk}) | (shown & not_blocked & allowed))
 
     def previewed_as(self, *, owner, relation: str, circle=None) -> AudienceQuerySet:
         """The owner's rows as someone of `relation` to them would see them ("view as").

@@ -197,11 +197,13 @@ class Post(models.Model):
     photo = models.ImageField(upload_to=post_photo_path, blank=True)
     audience = models.CharField(max_length=10, choices=Audience, default=Audience.FRIENDS)
     circles = models.ManyToManyField(Circle, blank=True, related_name="posts")
+    hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AudienceQuerySet.as_manager()
     owner_field = "author"
+    moderation_field = "hidden"
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -264,6 +266,7 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
     )
     text = models.TextField(max_length=TEXT_MAX_LENGTH)
+    hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

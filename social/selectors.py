@@ -191,10 +191,14 @@ def post_for(viewer, post_id) -> Post | None:
 
 
 def comments_on(viewer, post: Post) -> QuerySet:
-    """Comments on a post the viewer may see, minus those of people blocked either way."""
+    """Comments on a post the viewer may see, minus those of people blocked either way and those
+    a moderator hid (which their author alone still sees)."""
     comments = Comment.objects.filter(post=post).select_related("author__profile")
     if viewer is not None and viewer.is_authenticated:
         comments = comments.exclude(blocked_either_way(OuterRef("author_id"), viewer.pk))
+        comments = comments.filter(Q(hidden=False) | Q(author_id=viewer.pk))
+    else:
+        comments = comments.filter(hidden=False)
     return comments.filter(author__is_active=True)
 
 
