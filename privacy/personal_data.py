@@ -6,7 +6,9 @@ Imported from `PrivacyConfig.ready()`.
 
 An export holds what its owner could see anyway: their own rows, and of other people only the
 display name they already see (never an email address, never who blocked them or which circles
-others put them in). Secrets (API tokens, MFA keys, provider tokens) are never exported.
+others put them in). Rows that would name someone who blocked the owner are left out, as the
+pages hide them: the block shuts the owner out of that person entirely. Secrets (API tokens,
+MFA keys, provider tokens) are never exported.
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ def _when(value: datetime | None) -> str | None:
 def _name(user: User | None) -> str | None:
     """How another person appears to the owner: their display name, never their email."""
     return user.display_name if user is not None else None
+
+
+def _blockers_of(user: User):
+    """The people who blocked `user` (a subquery): the export never names them."""
+    return Block.objects.filter(blocked=user).values("blocker_id")
 
 
 # accounts ---------------------------------------------------------------------------------------
@@ -198,8 +205,9 @@ personal_data(
     kind="admin_log",
     not_exported="Staff actions in the admin concern other people's objects, not the staff "
     "member's own data.",
-    erasure=Erasure.RETAIN,
-    why="The admin log is the record of who changed what; it stays for accountability.",
+    erasure=Erasure.DELETE,
+    why="Django's admin log cannot outlive its author (its link to them is required); staff "
+    "actions are also in the audit log, which keeps them under a pseudonym.",
 )
 
 
@@ -215,6 +223,7 @@ def export_friend_requests_sent(user: User) -> list[dict]:
             "responded_at": _when(request.responded_at),
         }
         for request in FriendRequest.objects.filter(from_user=user)
+        .exclude(to_user__in=_blockers_of(user))
         .select_related("to_user__profile")
         .order_by("created_at", "id")
     ]
@@ -229,6 +238,7 @@ def export_friend_requests_received(user: User) -> list[dict]:
             "responded_at": _when(request.responded_at),
         }
         for request in FriendRequest.objects.filter(to_user=user)
+        .exclude(from_user__in=_blockers_of(user))
         .select_related("from_user__profile")
         .order_by("created_at", "id")
     ]
@@ -328,6 +338,7 @@ def export_comments(user: User) -> list[dict]:
             "created_at": _when(comment.created_at),
         }
         for comment in Comment.objects.filter(author=user)
+        .exclude(post__author__in=_blockers_of(user))
         .select_related("post__author__profile")
         .order_by("created_at", "id")
     ]
@@ -344,6 +355,7 @@ def export_notifications(user: User) -> list[dict]:
             "read_at": _when(notification.read_at),
         }
         for notification in Notification.objects.filter(recipient=user)
+        .exclude(actor__in=_blockers_of(user))
         .select_related("actor__profile")
         .order_by("created_at", "id")
     ]
