@@ -1,0 +1,442 @@
+"""Finding listings: full-text search with filters, a radius and a sort, one page at a time.
+
+Only listings the viewer may see come back (`Listing.objects.visible_to`, which also drops blocked
+pairs), live and not hidden by a moderator. On PostgreSQL the words are matched and ranked with the
+listing's `search_vector` (a generated, GIN-indexed column: title weighted A, description B; see
+migration 0002); elsewhere each word must appear in the title or the description, and a word in
+the title counts more. For simple words both give the same listings.
+
+Distances are measured from the listing's public coordinates (rounded to about 1 km), for everyone:
+a radius search from points a viewer chooses must not reveal a place the listing shows only to the
+seller's friends.
+
+`search_criteria` checks the input once (a `DomainError` naming the field, never a 500), and the
+saved-search notifications reuse the same rules through `matching_listings`.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ASin, Cos, Least, Power, Radians, Round, Sin, Sqrt
+
+from config.errors import DomainError
+from marketplace.geo import MAX_RADIUS_KM, bounding_box
+from marketplace.models import (
+    EARTH_RADIUS_KM,
+    Category,
+    Listing,
+    ListingPhoto,
+    SavedSearch,
+    Watch,
+    distance_km,
+)
+
+PAGE_SIZE = 20
+MAX_PAGE = 500  # deeper than this, nobody is browsing: narrow the search instead
+QUERY_MAX_LENGTH = 120
+MIN_RADIUS_KM = 1
+# Listing coordinates are rounded to two decimals for distances: at most ~0.8 km off.
+ROUNDING_SLACK_KM = 1.0
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    DISTANCE = "distance"
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+
+    CHOICES = (
+        (RELEVANCE, "Best match"),
+        (DISTANCE, "Nearest"),
+        (NEWEST, "Newest"),
+        (PRICE_ASC, "Price: low to high"),
+        (PRICE_DESC, "Price: high to low"),
+    )
+    VALUES = tuple(value for value, _ in CHOICES)
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    """Checked search input. `point` is where distances are measured from (None: nowhere)."""
+
+    q: str = ""
+    category: Category | None = None
+    category_ids: tuple[int, ...] = ()
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    conditions: tuple[str, ...] = ()
+    point: tuple[float, float] | None = None
+    radius_km: int | None = None
+    sort: str = Sort.RELEVANCE
+
+    @property
+    def words(self) -> list[str]:
+        return search_words(self.q)
+
+
+@dataclass
+class SearchPage:
+    """One page of results, each with `distance_km` (None without a point) and `cover` (its
+    first photo or None). `has_next` comes from fetching one row more than the page: no COUNT."""
+
+    results: list[Listing]
+    number: int
+    has_next: bool
+    criteria: SearchCriteria
+    page_size: int = PAGE_SIZE
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a query, lower-cased, as the word match uses them."""
+    return re.findall(r"\w+", q.lower())
+
+
+# --- Input -----------------------------------------------------------------------------------
+
+
+def _error(message: str, name: str) -> DomainError:
+    """A refusal naming the input it is about (`code` "invalid_<name>", `field` name)."""
+    error = DomainError(message, code=f"invalid_{name}")
+    error.field = name
+    return error
+
+
+def parse_price(value, name: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        price = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise _error("Enter a price as a number, like 150 or 99.50.", name) from None
+    if not price.is_finite() or price < 0 or price > Listing.MAX_PRICE:
+        raise _error(f"A price is between 0 and {Listing.MAX_PRICE:,}.", name)
+    return price.quantize(Decimal("0.01"))
+
+
+def parse_radius(value) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        radius = int(str(value).strip())
+    except ValueError:
+        raise _error("Enter the radius as a whole number of km.", "radius_km") from None
+    if not MIN_RADIUS_KM <= radius <= MAX_RADIUS_KM:
+        raise _error(
+            f"Choose a radius between {MIN_RADIUS_KM} and {MAX_RADIUS_KM} km.", "radius_km"
+        )
+    return radius
+
+
+def parse_category(value) -> Category | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Category):
+        return value
+    try:
+        pk = int(str(value).strip())
+    except ValueError:
+        pk = None
+    category = (
+        Category.objects.filter(pk=pk).first()
+        if pk is not None
+        else Category.objects.filter(slug=str(value).strip()).first()
+    )
+    if category is None:
+        raise _error("There is no such category; choose one from the list.", "category")
+    return category
+
+
+def parse_point(near) -> tuple[float, float] | None:
+    if near is None or near == "" or near == (None, None):
+        return None
+    try:
+        if isinstance(near, str):
+            lat, lng = (float(part) for part in near.split(","))
+        else:
+            lat, lng = (float(part) for part in near)
+    except (TypeError, ValueError):
+        raise _error("Give the point as latitude,longitude (like 52.37,4.90).", "near") from None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise _error("Latitude is between -90 and 90, longitude between -180 and 180.", "near")
+    return (round(lat, 5), round(lng, 5))
+
+
+def home_of(viewer) -> tuple[float, float] | None:
+    profile = getattr(viewer, "profile", None) if viewer is not None else None
+    if profile is None or not profile.has_home:
+        return None
+    return (float(profile.home_latitude), float(profile.home_longitude))
+
+
+def search_criteria(
+    viewer,
+    *,
+    q: str = "",
+    category=None,
+    min_price=None,
+    max_price=None,
+    conditions: Iterable[str] = (),
+    near=None,
+    radius_km=None,
+    sort: str | None = None,
+) -> SearchCriteria:
+    """Check search input. Raises `DomainError` (400, with the field) on anything out of range:
+    a radius outside 1–500 km, a minimum price above the maximum, an unknown category,
+    condition or sort, a radius or distance sort without a point (and no home to default to)."""
+    q = (q or "").strip()
+    if len(q) > QUERY_MAX_LENGTH:
+        raise _error(f"Keep the search under {QUERY_MAX_LENGTH} characters.", "q")
+    chosen = parse_category(category)
+    low, high = parse_price(min_price, "min_price"), parse_price(max_price, "max_price")
+    if low is not None and high is not None and low > high:
+        raise _error("The minimum price is above the maximum.", "min_price")
+    conditions = tuple(dict.fromkeys(c for c in conditions if c))
+    unknown = [c for c in conditions if c not in Listing.Condition.values]
+    if unknown:
+        raise _error(f"Unknown condition: {', '.join(unknown)}.", "conditions")
+    point = parse_point(near) or home_of(viewer)
+    radius = parse_radius(radius_km)
+    sort = sort or Sort.RELEVANCE
+    if sort not in Sort.VALUES:
+        raise _error(f"Sort by one of: {', '.join(Sort.VALUES)}.", "sort")
+    if point is None and (radius is not None or sort == Sort.DISTANCE):
+        raise _error("Choose a point to search around, or set your home in your profile.", "near")
+    return SearchCriteria(
+        q=q,
+        category=chosen,
+        category_ids=tuple(chosen.with_descendants()) if chosen else (),
+        min_price=low,
+        max_price=high,
+        conditions=conditions,
+        point=point,
+        radius_km=radius,
+        sort=sort,
+    )
+
+
+# --- Matching --------------------------------------------------------------------------------
+
+
+def match_fulltext(rows: QuerySet, q: str) -> QuerySet:
+    """PostgreSQL: the listing's search vector against the query (web-search syntax: quotes,
+    `or`, `-word`), ranked by `ts_rank` (title words weigh more than description words)."""
+    matches = RawSQL(
+        "marketplace_listing.search_vector @@ websearch_to_tsquery('english', %s)",
+        [q],
+        output_field=BooleanField(),
+    )
+    rank = RawSQL(
+        "ts_rank(marketplace_listing.search_vector, websearch_to_tsquery('english', %s))",
+        [q],
+        output_field=FloatField(),
+    )
+    return rows.filter(matches).annotate(relevance=rank)
+
+
+def match_words(rows: QuerySet, q: str) -> QuerySet:
+    """Any database: every word in the title or the description; a title word scores 2, a
+    description word 1."""
+    words = search_words(q)
+    if not words:
+        return rows.none()
+    for word in words:
+        rows = rows.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    score = functools.reduce(
+        operator.add,
+        [Case(When(title__icontains=word, then=Value(2)), default=Value(1)) for word in words],
+    )
+    return rows.annotate(relevance=ExpressionWrapper(score, output_field=IntegerField()))
+
+
+def text_matcher() -> Callable[[QuerySet, str], QuerySet]:
+    return match_fulltext if connection.vendor == "postgresql" else match_words
+
+
+def public_distance_expression(lat: float, lng: float) -> ExpressionWrapper:
+    """Haversine km from (lat, lng) to each listing's public (rounded) coordinates."""
+    lat1 = Radians(Value(float(lat)))
+    lat2 = Radians(Round(F("latitude"), 2))
+    dlat = lat2 - lat1
+    dlng = Radians(Round(F("longitude"), 2)) - Radians(Value(float(lng)))
+    a = Power(Sin(dlat / 2), 2) + Cos(lat1) * Cos(lat2) * Power(Sin(dlng / 2), 2)
+    return ExpressionWrapper(
+        2 * EARTH_RADIUS_KM * ASin(Sqrt(Least(a, Value(1.0)))), output_field=FloatField()
+    )
+
+
+def matching_listings(viewer, criteria: SearchCriteria) -> QuerySet:
+    """Live, unhidden listings the viewer may see that meet `criteria`, with `relevance`
+    (when there are words) and `distance_km` (when there is a point), unordered."""
+    rows = Listing.objects.visible_to(viewer).live().filter(hidden=False)
+    if criteria.q:
+        rows = text_matcher()(rows, criteria.q)
+    if criteria.category_ids:
+        rows = rows.filter(category_id__in=criteria.category_ids)
+    if criteria.min_price is not None:
+        rows = rows.filter(price__gte=criteria.min_price)
+    if criteria.max_price is not None:
+        rows = rows.filter(price__lte=criteria.max_price)
+    if criteria.conditions:
+        rows = rows.filter(condition__in=criteria.conditions)
+    if criteria.point is None:
+        return rows.annotate(distance_km=Value(None, output_field=FloatField()))
+    lat, lng = criteria.point
+    rows = rows.annotate(distance_km=public_distance_expression(lat, lng))
+    if criteria.radius_km is not None:
+        # The box lets the (status, latitude, longitude) index narrow the rows first.
+        rows = rows.filter(
+            bounding_box(lat, lng, criteria.radius_km + ROUNDING_SLACK_KM),
+            distance_km__lte=criteria.radius_km,
+        )
+    return rows
+
+
+def _ordered(rows: QuerySet, criteria: SearchCriteria) -> QuerySet:
+    newest = ("-published_at", "-id")
+    if criteria.sort == Sort.RELEVANCE and criteria.q:
+        return rows.order_by("-relevance", *newest)
+    if criteria.sort == Sort.DISTANCE:
+        return rows.order_by("distance_km", *newest)
+    if criteria.sort == Sort.PRICE_ASC:
+        return rows.order_by("price", *newest)
+    if criteria.sort == Sort.PRICE_DESC:
+        return rows.order_by("-price", *newest)
+    return rows.order_by(*newest)
+
+
+def _page_number(page) -> int:
+    try:
+        number = 1 if page is None or page == "" else int(page)
+    except (TypeError, ValueError):
+        raise _error("The page is a whole number.", "page") from None
+    if not 1 <= number <= MAX_PAGE:
+        raise _error(f"Pages go from 1 to {MAX_PAGE}; narrow the search to see more.", "page")
+    return number
+
+
+def with_cards(rows: QuerySet) -> QuerySet:
+    """What a result card shows: category and photos (for the cover), in two more queries."""
+    return rows.select_related("category").prefetch_related(
+        Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id"))
+    )
+
+
+def search_listings(
+    viewer,
+    q: str = "",
+    *,
+    category=None,
+    min_price=None,
+    max_price=None,
+    conditions: Iterable[str] = (),
+    near=None,
+    radius_km=None,
+    sort: str | None = None,
+    page=1,
+    page_size: int = PAGE_SIZE,
+) -> SearchPage:
+    """One page of the listings `viewer` may see matching the search, in the chosen order.
+
+    `near` is (latitude, longitude) or "lat,lng"; it defaults to the viewer's home. A fixed number
+    of queries whatever the data: the category (when given) and its subtree, the page, the
+    photos. Raises `DomainError` on bad input (see `search_criteria`)."""
+    criteria = search_criteria(
+        viewer,
+        q=q,
+        category=category,
+        min_price=min_price,
+        max_price=max_price,
+        conditions=conditions,
+        near=near,
+        radius_km=radius_km,
+        sort=sort,
+    )
+    number = _page_number(page)
+    start = (number - 1) * page_size
+    rows = with_cards(_ordered(matching_listings(viewer, criteria), criteria))
+    found = list(rows[start : start + page_size + 1])
+    for listing in found:
+        photos = listing.photos.all()
+        listing.cover = photos[0] if photos else None
+    return SearchPage(
+        results=found[:page_size],
+        number=number,
+        has_next=len(found) > page_size,
+        criteria=criteria,
+        page_size=page_size,
+    )
+
+
+def category_options() -> list[tuple[int, str]]:
+    """Every category as (id, label), depth-first in tree order, labels indented by depth."""
+    nodes = list(
+        Category.objects.order_by("position", "name").values_list("pk", "parent_id", "name")
+    )
+    children: dict[int | None, list[tuple[int, str]]] = {}
+    for pk, parent, name in nodes:
+        children.setdefault(parent, []).append((pk, name))
+    options: list[tuple[int, str]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for pk, name in children.get(parent, []):
+            options.append((pk, "\u2003" * depth + name))
+            walk(pk, depth + 1)
+
+    walk(None, 0)
+    return options
+
+
+def saved_searches_of(owner) -> QuerySet:
+    """The owner's saved searches, newest first, with their category."""
+    return SavedSearch.objects.filter(owner=owner).select_related("category").order_by("-pk")
+
+
+def watchlist_of(user) -> list[Watch]:
+    """The listings on the person's watchlist that they may still see (a block, a changed
+    audience or a moderator hides them), last added first; each listing with `cover` and
+    `distance_km` from the person's home (public coordinates). Two queries."""
+    visible = Listing.objects.visible_to(user).filter(hidden=False)
+    watches = list(
+        Watch.objects.filter(user=user, listing__in=visible.values("pk"))
+        .select_related("listing__category")
+        .prefetch_related(
+            Prefetch("listing__photos", queryset=ListingPhoto.objects.order_by("position", "id"))
+        )
+        .order_by("-created_at", "-pk")
+    )
+    home = home_of(user)
+    for watch in watches:
+        listing = watch.listing
+        photos = listing.photos.all()
+        listing.cover = photos[0] if photos else None
+        listing.distance_km = (
+            distance_km(*home, listing.public_latitude, listing.public_longitude) if home else None
+        )
+    return watches

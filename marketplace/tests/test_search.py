@@ -1,0 +1,255 @@
+"""Search: full-text ranking, filters, radius, sorts, pages, bad input, blocks, the word match."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from config.errors import DomainError
+from marketplace.models import Category, Listing
+from marketplace.selectors import search as search_selectors
+from marketplace.selectors.search import search_listings
+from social.services.blocks import block_create
+from tests.cast import make_person
+
+AMSTERDAM = (52.37, 4.90)
+UTRECHT = (52.09, 5.12)  # about 40 km from Amsterdam
+PARIS = (48.86, 2.35)  # about 430 km
+
+_titles = itertools.count()
+
+
+@pytest.fixture
+def tree(db) -> dict[str, Category]:
+    bikes = Category.objects.create(name="Bikes", slug="t-bikes")
+    return {
+        "bikes": bikes,
+        "mountain": Category.objects.create(name="Mountain", slug="t-mountain", parent=bikes),
+        "road": Category.objects.create(name="Road", slug="t-road", parent=bikes),
+        "home": Category.objects.create(name="Home", slug="t-home"),
+    }
+
+
+def listing_for(
+    seller,
+    category,
+    *,
+    title=None,
+    description="",
+    price="100",
+    at=AMSTERDAM,
+    condition="good",
+    audience="members",
+    age_days=0,
+    **extra,
+) -> Listing:
+    return Listing.objects.create(
+        seller=seller,
+        title=title or f"Thing {next(_titles)}",
+        description=description,
+        category=category,
+        condition=condition,
+        price=Decimal(price),
+        place="Somewhere",
+        latitude=Decimal(str(at[0])),
+        longitude=Decimal(str(at[1])),
+        audience=audience,
+        status=extra.pop("status", Listing.Status.ACTIVE),
+        published_at=timezone.now() - timedelta(days=age_days),
+        **extra,
+    )
+
+
+def titles(page) -> list[str]:
+    return [listing.title for listing in page.results]
+
+
+def with_home(person, at=AMSTERDAM):
+    person.profile.home_latitude, person.profile.home_longitude = at
+    person.profile.save()
+    return person
+
+
+@pytest.fixture
+def seller(db):
+    return make_person("Sid Seller")
+
+
+@pytest.fixture
+def buyer(db):
+    return with_home(make_person("Bea Buyer"))
+
+
+def test_a_title_match_ranks_above_a_description_match(tree, seller, buyer):
+    listing_for(seller, tree["home"], title="Oak table", description="Comes with a lamp")
+    listing_for(seller, tree["home"], title="Brass lamp", description="Warm light")
+    listing_for(seller, tree["home"], title="Chair", description="Blue")
+
+    assert titles(search_listings(buyer, "lamp")) == ["Brass lamp", "Oak table"]
+
+
+def test_every_word_must_match(tree, seller, buyer):
+    listing_for(seller, tree["bikes"], title="Red bike", description="Fast")
+    listing_for(seller, tree["bikes"], title="Blue bike", description="Slow")
+
+    assert titles(search_listings(buyer, "bike fast")) == ["Red bike"]
+
+
+def test_a_category_includes_its_subcategories(tree, seller, buyer):
+    listing_for(seller, tree["mountain"], title="Mountain bike")
+    listing_for(seller, tree["road"], title="Road bike")
+    listing_for(seller, tree["home"], title="Bike rack")
+
+    found = set(titles(search_listings(buyer, "bike", category=tree["bikes"].pk)))
+    assert found == {"Mountain bike", "Road bike"}
+    assert titles(search_listings(buyer, "bike", category=tree["road"].pk)) == ["Road bike"]
+    assert titles(search_listings(buyer, "bike", category="t-home")) == ["Bike rack"]
+
+
+def test_price_and_condition_filters(tree, seller, buyer):
+    listing_for(seller, tree["bikes"], title="Cheap", price="50", condition="fair")
+    listing_for(seller, tree["bikes"], title="Middle", price="150", condition="good")
+    listing_for(seller, tree["bikes"], title="Dear", price="900", condition="new")
+
+    assert titles(search_listings(buyer, min_price="100", max_price="200")) == ["Middle"]
+    assert set(titles(search_listings(buyer, conditions=["new", "fair"]))) == {"Cheap", "Dear"}
+    assert titles(search_listings(buyer, max_price="150", sort="price_asc")) == [
+        "Cheap",
+        "Middle",
+    ]
+
+
+def test_radius_keeps_listings_around_the_home_by_default(tree, seller, buyer):
+    listing_for(seller, tree["bikes"], title="Here", at=AMSTERDAM)
+    listing_for(seller, tree["bikes"], title="Utrecht", at=UTRECHT)
+    listing_for(seller, tree["bikes"], title="Paris", at=PARIS)
+
+    assert titles(search_listings(buyer, radius_km=10)) == ["Here"]
+    assert set(titles(search_listings(buyer, radius_km=100))) == {"Here", "Utrecht"}
+    assert titles(search_listings(buyer, radius_km=10, near=PARIS)) == ["Paris"]
+    assert titles(search_listings(buyer, radius_km=50, near="48.86,2.35")) == ["Paris"]
+
+
+def test_distance_is_measured_from_the_public_coordinates(tree, seller, buyer):
+    exact = (52.37449, 4.90449)  # rounds to 52.37, 4.90: the buyer's home
+    listing_for(seller, tree["bikes"], title="Close", at=exact)
+
+    [listing] = search_listings(buyer, radius_km=1).results
+    assert listing.distance_km == pytest.approx(0, abs=0.01)
+
+
+def test_sorts(tree, seller, buyer):
+    listing_for(seller, tree["bikes"], title="Far new", at=PARIS, price="300", age_days=0)
+    listing_for(seller, tree["bikes"], title="Near old", at=AMSTERDAM, price="200", age_days=5)
+    listing_for(seller, tree["bikes"], title="Mid mid", at=UTRECHT, price="100", age_days=2)
+
+    assert titles(search_listings(buyer, sort="distance")) == ["Near old", "Mid mid", "Far new"]
+    assert titles(search_listings(buyer, sort="newest")) == ["Far new", "Mid mid", "Near old"]
+    assert titles(search_listings(buyer, sort="price_asc")) == ["Mid mid", "Near old", "Far new"]
+    assert titles(search_listings(buyer, sort="price_desc")) == ["Far new", "Near old", "Mid mid"]
+    distances = [round(x.distance_km) for x in search_listings(buyer, sort="distance").results]
+    assert distances[0] == 0 and 30 < distances[1] < 50 and 400 < distances[2] < 460
+
+
+def test_pages_do_not_overlap_and_say_when_there_is_more(tree, seller, buyer):
+    for age in range(5):
+        listing_for(seller, tree["bikes"], title=f"Bike {age}", age_days=age)
+
+    first = search_listings(buyer, "bike", sort="newest", page=1, page_size=2)
+    second = search_listings(buyer, "bike", sort="newest", page=2, page_size=2)
+    third = search_listings(buyer, "bike", sort="newest", page=3, page_size=2)
+    assert titles(first) == ["Bike 0", "Bike 1"] and first.has_next and not first.has_previous
+    assert titles(second) == ["Bike 2", "Bike 3"] and second.has_next and second.has_previous
+    assert titles(third) == ["Bike 4"] and not third.has_next
+
+
+def test_only_live_visible_unhidden_listings_come_back(tree, seller, buyer):
+    listing_for(seller, tree["bikes"], title="Bike active")
+    listing_for(seller, tree["bikes"], title="Bike reserved", status=Listing.Status.RESERVED)
+    listing_for(seller, tree["bikes"], title="Bike draft", status=Listing.Status.DRAFT)
+    listing_for(seller, tree["bikes"], title="Bike sold", status=Listing.Status.SOLD)
+    listing_for(seller, tree["bikes"], title="Bike hidden", hidden=True)
+    listing_for(seller, tree["bikes"], title="Bike friends", audience="friends")
+
+    assert set(titles(search_listings(buyer, "bike"))) == {"Bike active", "Bike reserved"}
+
+
+def test_blocked_sellers_listings_never_appear_either_way(tree, seller, buyer):
+    other = make_person("Olga Other")
+    listing_for(seller, tree["bikes"], title="Bike of the blocker")
+    listing_for(other, tree["bikes"], title="Bike of the blocked")
+    block_create(blocker=seller, blocked=buyer)
+    block_create(blocker=buyer, blocked=other)
+
+    assert titles(search_listings(buyer, "bike")) == []
+    assert titles(search_listings(buyer)) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"radius_km": 0}, "radius_km"),
+        ({"radius_km": 50_000}, "radius_km"),
+        ({"radius_km": "ten"}, "radius_km"),
+        ({"min_price": "200", "max_price": "100"}, "min_price"),
+        ({"min_price": "-1"}, "min_price"),
+        ({"max_price": "1e9"}, "max_price"),
+        ({"max_price": "NaN"}, "max_price"),
+        ({"category": 999_999}, "category"),
+        ({"category": "no-such-slug"}, "category"),
+        ({"sort": "cheapest"}, "sort"),
+        ({"conditions": ["mint"]}, "conditions"),
+        ({"near": "north"}, "near"),
+        ({"near": (91, 0)}, "near"),
+        ({"page": 0}, "page"),
+        ({"page": "x"}, "page"),
+        ({"q": "x" * 121}, "q"),
+    ],
+)
+def test_bad_input_is_a_domain_error_naming_the_field(tree, buyer, params, field):
+    with pytest.raises(DomainError) as refused:
+        search_listings(buyer, **params)
+    assert refused.value.field == field
+    assert refused.value.status == 400
+
+
+def test_a_radius_without_a_point_or_home_is_refused(tree):
+    homeless = make_person("Hal Homeless")
+    with pytest.raises(DomainError, match="set your home"):
+        search_listings(homeless, radius_km=10)
+    with pytest.raises(DomainError, match="set your home"):
+        search_listings(homeless, sort="distance")
+
+
+def test_without_a_point_there_is_no_distance(tree, seller):
+    homeless = make_person("Hal Homeless")
+    listing_for(seller, tree["bikes"], title="Bike")
+    [listing] = search_listings(homeless, "bike").results
+    assert listing.distance_km is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with PostgreSQL FTS")
+def test_the_word_match_finds_what_full_text_finds_for_simple_words(
+    tree, seller, buyer, monkeypatch
+):
+    listing_for(seller, tree["bikes"], title="Trek mountain bike", description="Red frame")
+    listing_for(seller, tree["bikes"], title="Road bike", description="Carbon frame, red")
+    listing_for(seller, tree["home"], title="Oak table", description="Solid oak")
+    listing_for(seller, tree["home"], title="Lamp", description="Red shade, bike light too")
+    queries = ["bike", "red", "oak", "frame", "red bike", "carbon", "table", "nothing"]
+
+    def found(q):
+        return titles(search_listings(buyer, q))
+
+    fulltext = {q: found(q) for q in queries}
+    monkeypatch.setattr(search_selectors, "text_matcher", lambda: search_selectors.match_words)
+    words = {q: found(q) for q in queries}
+
+    assert {q: set(t) for q, t in words.items()} == {q: set(t) for q, t in fulltext.items()}
+    assert fulltext["bike"][-1] == words["bike"][-1] == "Lamp"  # description match ranks last
+    assert fulltext["nothing"] == [] and len(fulltext["bike"]) == 3
