@@ -1,0 +1,180 @@
+"""Reads for deals: questions, conversations, offers, purchases and ratings.
+
+Everything a person may read about a deal goes through here. A listing's questions follow the
+listing's audience; conversations, offers and sales are read only by their two sides; blocked
+pairs never see each other's questions, offers or conversations. Every list is one query (plus a
+fixed number), whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from marketplace.models import Conversation, Listing, Message, Offer, Purchase, Question, Rating
+from social.audience import blocked_either_way
+from social.models import Block
+
+
+def _signed_in(viewer) -> bool:
+    return viewer is not None and getattr(viewer, "is_authenticated", False)
+
+
+def listing_for(viewer, listing_id) -> Listing | None:
+    """The listing if `viewer` may see it (audience, blocks, moderation), else None."""
+    try:
+        return (
+            Listing.objects.visible_to(viewer)
+            .filter(hidden=False)
+            .select_related("seller__profile")
+            .get(pk=int(listing_id))
+        )
+    except (Listing.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def questions_on(viewer, listing: Listing) -> QuerySet:
+    """The questions on `listing` that `viewer` may read: none unless the viewer can see the
+    listing; questions of people blocked either way with the viewer are left out."""
+    if listing_for(viewer, listing.pk) is None:
+        return Question.objects.none()
+    rows = Question.objects.filter(listing=listing).select_related("asker__profile")
+    if _signed_in(viewer):
+        rows = rows.exclude(blocked_either_way(OuterRef("asker_id"), viewer.pk))
+    return rows
+
+
+def question_for_seller(seller, question_id) -> Question | None:
+    """A question on one of `seller`'s listings (to answer it), or None."""
+    try:
+        return Question.objects.select_related("listing", "asker__profile").get(
+            pk=int(question_id), listing__seller_id=seller.pk
+        )
+    except (Question.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+# --- Conversations ---------------------------------------------------------------------------
+
+
+def conversations_for(user) -> QuerySet:
+    """Conversations `user` is a side of (as buyer or as seller), latest activity first, each
+    with `message_count` and `unread_count` (messages from the other side not yet read)."""
+    blocked = Exists(
+        Block.objects.filter(
+            Q(blocker_id=OuterRef("buyer_id"), blocked_id=OuterRef("listing__seller_id"))
+            | Q(blocker_id=OuterRef("listing__seller_id"), blocked_id=OuterRef("buyer_id"))
+        )
+    )
+    return (
+        Conversation.objects.filter(Q(buyer_id=user.pk) | Q(listing__seller_id=user.pk))
+        .exclude(blocked)
+        .select_related("listing", "listing__seller__profile", "buyer__profile")
+        .annotate(
+            message_count=Count("messages"),
+            unread_count=Count(
+                "messages",
+                filter=Q(messages__read_at__isnull=True) & ~Q(messages__sender_id=user.pk),
+            ),
+        )
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def conversation_for(user, conversation_id) -> Conversation | None:
+    """One of `user`'s conversations (not with someone blocked either way), or None."""
+    try:
+        return conversations_for(user).get(pk=int(conversation_id))
+    except (Conversation.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def conversation_with(buyer, listing: Listing) -> Conversation | None:
+    """The buyer's conversation about `listing`, if they started one."""
+    return Conversation.objects.filter(buyer_id=buyer.pk, listing=listing).first()
+
+
+def messages_in(conversation: Conversation) -> QuerySet:
+    return Message.objects.filter(conversation=conversation).select_related("sender__profile")
+
+
+# --- Offers ----------------------------------------------------------------------------------
+
+
+def offers_made_by(buyer) -> QuerySet:
+    """The buyer's offers, newest first, with their listing and seller."""
+    return (
+        Offer.objects.filter(buyer_id=buyer.pk)
+        .exclude(blocked_either_way(OuterRef("listing__seller_id"), buyer.pk))
+        .select_related("listing", "listing__seller__profile")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def offers_received_by(seller) -> QuerySet:
+    """Offers on the seller's listings, open ones first, then newest; buyers blocked either
+    way are left out."""
+    return (
+        Offer.objects.filter(listing__seller_id=seller.pk)
+        .exclude(blocked_either_way(OuterRef("buyer_id"), seller.pk))
+        .select_related("listing", "buyer__profile")
+        .order_by("listing_id", "-created_at", "-pk")
+    )
+
+
+def offer_for_buyer(buyer, offer_id) -> Offer | None:
+    try:
+        return offers_made_by(buyer).get(pk=int(offer_id))
+    except (Offer.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def offer_for_seller(seller, offer_id) -> Offer | None:
+    try:
+        return offers_received_by(seller).get(pk=int(offer_id))
+    except (Offer.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def open_offer_of(buyer, listing: Listing) -> Offer | None:
+    return Offer.objects.filter(
+        buyer_id=buyer.pk, listing=listing, status=Offer.Status.OPEN
+    ).first()
+
+
+def accepted_offer_on(listing: Listing) -> Offer | None:
+    return (
+        Offer.objects.filter(listing=listing, status=Offer.Status.ACCEPTED)
+        .select_related("buyer__profile")
+        .first()
+    )
+
+
+# --- Purchases and ratings -------------------------------------------------------------------
+
+
+def purchases_of(user) -> QuerySet:
+    """What `user` bought, here (verified) or declared, latest first."""
+    return Purchase.objects.filter(buyer_id=user.pk).select_related(
+        "category", "brand", "product_model__brand", "seller__profile", "listing"
+    )
+
+
+def sales_of(user) -> QuerySet:
+    """What `user` sold here, latest first."""
+    return Purchase.objects.filter(seller_id=user.pk).select_related(
+        "category", "buyer__profile", "listing"
+    )
+
+
+def purchase_for_side(user, purchase_id) -> Purchase | None:
+    """A purchase `user` bought or sold (to rate it), or None."""
+    try:
+        return Purchase.objects.select_related(
+            "buyer__profile", "seller__profile", "listing", "category"
+        ).get(Q(buyer_id=user.pk) | Q(seller_id=user.pk), pk=int(purchase_id))
+    except (Purchase.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def rating_by(user, purchase: Purchase) -> Rating | None:
+    return Rating.objects.filter(purchase=purchase, rater_id=user.pk).first()
