@@ -419,3 +419,22 @@ def test_exports_of_people_without_anything_still_work(db, django_capture_on_com
     export = built(lonely, django_capture_on_commit_callbacks)
     assert export.status == Status.READY
     assert json.loads(archive_of(export).read("posts.json")) == []
+
+
+# --- Query counts --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/privacy/exports/", "/api/privacy/exports/"])
+def test_the_list_answers_in_a_fixed_number_of_queries(url, owner, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(owner)
+    ExportRequest.objects.create(user=owner, status=Status.READY, expires_at=timezone.now())
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for status in [Status.PENDING, Status.RUNNING, Status.FAILED, Status.EXPIRED] * 3:
+        ExportRequest.objects.create(user=owner, status=status)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
