@@ -62,14 +62,15 @@ def _is_signed_in(viewer) -> bool:
     return viewer is not None and getattr(viewer, "is_authenticated", False)
 
 
-def blocked_either_way(owner_ref, viewer_id: int) -> Exists:
-    """True where the owner (an OuterRef or id) and the viewer blocked one another, either way."""
+def blocked_either_way(owner_ref, viewer_id: int) -> Q:
+    """True where the owner (an OuterRef or id) and the viewer blocked one another, either way.
+
+    Two EXISTS, one per direction, rather than one EXISTS over an OR: each then correlates on a
+    single column, so PostgreSQL can run it once as a hashed list of the viewer's blocks instead
+    of probing the block table for every row (measured by `make bench`)."""
     Block = _model("Block")
-    return Exists(
-        Block.objects.filter(
-            Q(blocker_id=owner_ref, blocked_id=viewer_id)
-            | Q(blocker_id=viewer_id, blocked_id=owner_ref)
-        )
+    return Q(Exists(Block.objects.filter(blocker_id=owner_ref, blocked_id=viewer_id))) | Q(
+        Exists(Block.objects.filter(blocker_id=viewer_id, blocked_id=owner_ref))
     )
 
 

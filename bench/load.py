@@ -1,0 +1,395 @@
+"""Build the synthetic social graph the benchmark runs on, in bulk.
+
+The graph, at full size (`BENCH_SCALE=1`):
+
+- 100,000 people (`accounts_user`, `accounts_profile`), each with the three default circles and a
+  `social_socialsettings` row, as sign-up would make them; 1 % deactivated, 3 % not findable.
+- 1,000,000 friendships, stored as 2,000,000 directed `social_friendship` rows. People live in
+  communities of 250 (neighbouring ids); 80 % of a person's friendships stay in the community,
+  10 % reach a neighbouring one, 10 % anyone, so friends of friends overlap as in real networks.
+  Degrees follow a log-normal law (median 17, mean 20: most people have 5 to 40 friends).
+- One hub, person `HUB_ID`, with exactly 1,000 friends (800 from the first eight communities,
+  200 from anywhere): the viewer of the benchmarks.
+- 1,000,000 posts over the last two years, spread over authors by the same activity law, with a
+  mix of audiences (mostly friends; some public, members, friends of friends, circles, only me);
+  tags on a third of them, 300,000 comments, some circle memberships and a few thousand blocks.
+
+Everything goes in with PostgreSQL `COPY` (rows generated in Python) or `INSERT ... SELECT` over
+`generate_series` and the tables already loaded: no row-by-row inserts, no ORM saves, so no
+signals. A loaded database is kept (`--reuse-db`) and reused when its counts match; set
+`BENCH_RELOAD=1` to build it again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import os
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection
+
+HUB_ID = 1
+COMMUNITY_SIZE = 250
+SEED = 20240601
+
+# Share of posts per audience; the rest of the code reads the names, not the order.
+AUDIENCE_MIX = (
+    ("friends", 0.55),
+    ("public", 0.15),
+    ("fof", 0.12),
+    ("members", 0.08),
+    ("circles", 0.06),
+    ("only_me", 0.04),
+)
+TOPICS = ("bike", "camera", "sofa", "guitar", "stroller", "laptop", "tent", "books")
+
+# Every table the loader fills; TRUNCATE ... CASCADE from accounts_user reaches them all.
+LOADED_TABLES = (
+    "accounts_user",
+    "accounts_profile",
+    "social_socialsettings",
+    "social_circle",
+    "social_circlemembership",
+    "social_friendship",
+    "social_block",
+    "social_post",
+    "social_post_circles",
+    "social_posttag",
+    "social_comment",
+)
+
+
+@dataclass(frozen=True)
+class Size:
+    people: int
+    friendships: int  # mutual friendships: two directed rows each
+    posts: int
+    hub_friends: int = 1_000
+    comments: int = 300_000
+    blocks: int = 2_000
+
+    @classmethod
+    def from_env(cls) -> Size:
+        """Full size by default; `BENCH_SCALE=0.05` builds a twentieth of it (the hub keeps its
+        1,000 friends) for a quick look."""
+        scale = float(os.environ.get("BENCH_SCALE", "1"))
+        if not 0 < scale <= 1:
+            raise ValueError(f"BENCH_SCALE must be in (0, 1], not {scale}")
+        return cls(
+            people=max(int(100_000 * scale), 10 * COMMUNITY_SIZE),
+            friendships=max(int(1_000_000 * scale), 25_000),
+            posts=max(int(1_000_000 * scale), 25_000),
+            comments=max(int(300_000 * scale), 5_000),
+            blocks=max(int(2_000 * scale), 100),
+        )
+
+
+@dataclass(frozen=True)
+class Graph:
+    """The loaded graph and the people the benchmarks look through."""
+
+    size: Size
+    load_seconds: float
+    reused: bool
+    hub_id: int  # 1,000 friends
+    small_id: int  # 10 friends: same query count as the hub, or a query grows with the graph
+    fof_author_id: int  # a friend of a friend of the hub (not a friend), the busiest such author
+    friend_author_id: int  # the hub's busiest friend
+
+
+def ensure_loaded(size: Size, *, force: bool = False) -> Graph:
+    """The benchmark graph at `size`: reused when already there, else built (about 2 minutes at
+    full size on two cores). Refuses to touch a database whose name does not say `bench`."""
+    name = connection.settings_dict["NAME"]
+    if connection.vendor != "postgresql" or "bench" not in name:
+        raise RuntimeError(f"The benchmark loads only into a PostgreSQL *bench* database: {name}")
+    reused = not force and is_loaded(size)
+    seconds = 0.0
+    if not reused:
+        started = time.perf_counter()
+        load(size)
+        seconds = time.perf_counter() - started
+    return Graph(size, seconds, reused, HUB_ID, *_subjects())
+
+
+def is_loaded(size: Size) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT (SELECT count(*) FROM accounts_user),
+                   (SELECT count(*) FROM social_friendship),
+                   (SELECT count(*) FROM social_post),
+                   (SELECT count(*) FROM social_friendship WHERE user_id = %s)
+            """,
+            [HUB_ID],
+        )
+        counts = cursor.fetchone()
+    return counts == (size.people, 2 * size.friendships, size.posts, size.hub_friends)
+
+
+def load(size: Size, *, seed: int = SEED, log=print) -> None:
+    rng = random.Random(seed)
+    now = datetime.now(UTC).replace(microsecond=0)
+    activity = _activity(size.people, rng)
+    with connection.cursor() as cursor:
+        # This session only: a lost commit here costs a reload, nothing more.
+        cursor.execute("SET synchronous_commit = off")
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        cursor.execute("TRUNCATE accounts_user RESTART IDENTITY CASCADE")
+        steps = (
+            ("people, profiles, settings, circles", lambda: _people(cursor, size)),
+            ("friendships", lambda: _friendships(cursor, size, activity, rng, now)),
+            ("circle memberships", lambda: _circle_memberships(cursor)),
+            ("blocks", lambda: _blocks(cursor, size, rng)),
+            ("posts", lambda: _posts(cursor, size, activity, rng, now)),
+            ("post circles, tags, comments", lambda: _post_details(cursor, size)),
+        )
+        for label, step in steps:
+            started = time.perf_counter()
+            step()
+            log(f"  loaded {label} in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        for table in LOADED_TABLES:
+            # Statistics for the planner, and the visibility map for index-only scans.
+            cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 (names are constants above)
+        log(f"  vacuumed and analysed in {time.perf_counter() - started:.1f} s")
+
+
+def _activity(people: int, rng: random.Random) -> list[float]:
+    """How social each person is (index 0 is person 1): a log-normal weight, median 17, so
+    expected degrees land mostly between 5 and 40 once scaled to the number of friendships."""
+    return [min(max(rng.lognormvariate(2.83, 0.6), 1.0), 300.0) for _ in range(people)]
+
+
+def _people(cursor, size: Size) -> None:
+    cursor.execute(
+        """
+        INSERT INTO accounts_user
+            (id, password, last_login, is_superuser, email, is_active, is_staff, date_joined)
+        SELECT g, '!', NULL, false, 'person' || g || '@bench.example', g %% 100 <> 7, false,
+               now() - (g %% 1000) * interval '1 day'
+        FROM generate_series(1, %s) AS g
+        """,
+        [size.people],
+    )
+    cursor.execute(
+        """
+        INSERT INTO accounts_profile (user_id, display_name, bio, avatar, home_place, updated_at)
+        SELECT id, 'Person ' || id, '', '', '', now() FROM accounts_user
+        """
+    )
+    cursor.execute(
+        """
+        INSERT INTO social_socialsettings (user_id, details_audience, findable)
+        SELECT id, 'friends', id % 33 <> 5 FROM accounts_user
+        """
+    )
+    # Circle ids are 3 * (owner - 1) + k, k = 1..3, so later steps compute them without a join.
+    cursor.execute(
+        """
+        INSERT INTO social_circle (id, owner_id, name, created_at)
+        SELECT 3 * (u.id - 1) + k, u.id, (ARRAY['Family', 'Close friends', 'Work'])[k], now()
+        FROM accounts_user AS u CROSS JOIN generate_series(1, 3) AS k
+        """
+    )
+    # Ids given explicitly: move the sequences past them for rows made later.
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence('accounts_user', 'id'), max(id)) FROM accounts_user"
+    )
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence('social_circle', 'id'), max(id)) FROM social_circle"
+    )
+
+
+def _friendship_pairs(size: Size, activity: list[float], rng: random.Random) -> list[tuple]:
+    """`size.friendships` distinct pairs (a < b): the hub's 1,000, then the rest drawn by
+    activity, mostly inside communities."""
+    people = size.people
+    communities = [
+        list(range(start, min(start + COMMUNITY_SIZE, people + 1)))
+        for start in range(1, people + 1, COMMUNITY_SIZE)
+    ]
+    # The hub's friends are chosen below; the general draw leaves it out.
+    members = [[p for p in community if p != HUB_ID] for community in communities]
+    cumulative = [_cumulative([activity[p - 1] for p in m]) for m in members]
+    everyone = [p for m in members for p in m]
+    everyone_cumulative = _cumulative([activity[p - 1] for p in everyone])
+
+    def pick(community: int) -> int:
+        weights = cumulative[community]
+        return members[community][bisect.bisect(weights, rng.random() * weights[-1])]
+
+    near = sorted(rng.sample(range(2, min(8 * COMMUNITY_SIZE, people) + 1), 800))
+    far = [p for p in rng.sample(range(8 * COMMUNITY_SIZE + 1, people + 1), 400) if p not in near]
+    hub_friends = (near + far)[: size.hub_friends]
+    keys = {HUB_ID * (people + 1) + friend for friend in hub_friends}
+    while len(keys) < size.friendships:
+        batch = rng.choices(everyone, cum_weights=everyone_cumulative, k=100_000)
+        for a in batch:
+            home = (a - 1) // COMMUNITY_SIZE
+            roll = rng.random()
+            if roll < 0.8:
+                b = pick(home)
+            elif roll < 0.9:
+                b = pick((home + rng.choice((-3, -2, -1, 1, 2, 3))) % len(communities))
+            else:
+                b = everyone[
+                    bisect.bisect(everyone_cumulative, rng.random() * everyone_cumulative[-1])
+                ]
+            if a == b:
+                continue
+            keys.add(min(a, b) * (people + 1) + max(a, b))
+            if len(keys) == size.friendships:
+                break
+    return [divmod(key, people + 1) for key in keys]
+
+
+def _cumulative(weights: list[float]) -> list[float]:
+    total, out = 0.0, []
+    for weight in weights:
+        total += weight
+        out.append(total)
+    return out
+
+
+def _friendships(cursor, size, activity, rng, now) -> None:
+    pairs = _friendship_pairs(size, activity, rng)
+    buffer = io.StringIO()
+    write = buffer.write
+    for a, b in pairs:
+        since = _timestamp(now - timedelta(seconds=rng.randrange(3 * 365 * 86400)))
+        # Both directions, each with its own tie strength, made at the same moment.
+        write(f"{a}\t{b}\t{rng.uniform(0.1, 1.0):.3f}\t{since}\n")
+        write(f"{b}\t{a}\t{rng.uniform(0.1, 1.0):.3f}\t{since}\n")
+    buffer.seek(0)
+    cursor.copy_expert(
+        "COPY social_friendship (user_id, friend_id, tie_strength, created_at) FROM STDIN",
+        buffer,
+    )
+
+
+def _circle_memberships(cursor) -> None:
+    # About 30 % of a person's friends sit in one of their three circles.
+    cursor.execute(
+        """
+        INSERT INTO social_circlemembership (circle_id, member_id, created_at)
+        SELECT 3 * (user_id - 1) + 1 + friend_id % 3, friend_id, created_at
+        FROM social_friendship
+        WHERE (user_id * 7 + friend_id) % 10 < 3
+        """
+    )
+
+
+def _blocks(cursor, size: Size, rng: random.Random) -> None:
+    pairs = set()
+    while len(pairs) < size.blocks:
+        a, b = rng.randint(1, size.people), rng.randint(1, size.people)
+        if a != b and HUB_ID not in (a, b):
+            pairs.add((a, b))
+    # The hub blocked two people and was blocked by two, none of them its friends.
+    pairs |= {(HUB_ID, size.people), (HUB_ID, size.people - 1)}
+    pairs |= {(size.people - 2, HUB_ID), (size.people - 3, HUB_ID)}
+    buffer = io.StringIO("".join(f"{a}\t{b}\tnow\n" for a, b in pairs))
+    cursor.copy_expert("COPY social_block (blocker_id, blocked_id, created_at) FROM STDIN", buffer)
+
+
+def _posts(cursor, size, activity, rng, now) -> None:
+    authors = rng.choices(range(1, size.people + 1), weights=activity, k=size.posts)
+    audiences = rng.choices(
+        [name for name, _ in AUDIENCE_MIX],
+        weights=[share for _, share in AUDIENCE_MIX],
+        k=size.posts,
+    )
+    # Oldest first, as a live table fills: ids and the heap follow time, which the planner sees
+    # (the correlation of created_at) when it weighs walking the time index.
+    two_years = 2 * 365 * 86400
+    ages = sorted((rng.randrange(two_years) for _ in range(size.posts)), reverse=True)
+    buffer = io.StringIO()
+    write = buffer.write
+    for number, (author, audience, age) in enumerate(zip(authors, audiences, ages, strict=True), 1):
+        at = _timestamp(now - timedelta(seconds=age))
+        topic = TOPICS[number % len(TOPICS)]
+        write(f"{author}\tPost {number}: thinking about a {topic}\t\t{audience}\t{at}\t{at}\n")
+    buffer.seek(0)
+    cursor.copy_expert(
+        "COPY social_post (author_id, text, photo, audience, created_at, updated_at) FROM STDIN",
+        buffer,
+    )
+
+
+def _post_details(cursor, size: Size) -> None:
+    cursor.execute(
+        """
+        INSERT INTO social_post_circles (post_id, circle_id)
+        SELECT id, 3 * (author_id - 1) + 1 + id % 3 FROM social_post WHERE audience = 'circles'
+        """
+    )
+    cursor.execute(
+        """
+        INSERT INTO social_posttag (post_id, tag, kind)
+        SELECT id, (ARRAY['bike', 'camera', 'sofa', 'guitar', 'stroller', 'laptop', 'tent',
+                          'books'])[1 + id % 8], 'topic'
+        FROM social_post WHERE id % 3 = 0
+        """
+    )
+    cursor.execute(
+        """
+        INSERT INTO social_comment (post_id, author_id, text, created_at)
+        SELECT 1 + floor(random() * %s)::int, 1 + floor(random() * %s)::int, 'Nice one!',
+               now() - random() * interval '700 days'
+        FROM generate_series(1, %s)
+        """,
+        [size.posts, size.people, size.comments],
+    )
+
+
+def _subjects() -> tuple[int, int, int]:
+    """(small_id, fof_author_id, friend_author_id): an active person with exactly 10 friends,
+    the active friend of a friend of the hub (not a friend, not blocked) with the most posts, and
+    the hub's active friend with the most posts."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT f.user_id FROM social_friendship AS f
+            JOIN accounts_user AS u ON u.id = f.user_id AND u.is_active
+            GROUP BY f.user_id HAVING count(*) = 10 ORDER BY f.user_id LIMIT 1
+            """
+        )
+        (small_id,) = cursor.fetchone()
+        cursor.execute(
+            """
+            WITH friends AS (SELECT friend_id AS id FROM social_friendship WHERE user_id = %(hub)s),
+                 fof AS (SELECT DISTINCT f2.friend_id AS id
+                         FROM friends JOIN social_friendship AS f2 ON f2.user_id = friends.id)
+            SELECT p.author_id FROM social_post AS p
+            JOIN fof ON fof.id = p.author_id
+            JOIN accounts_user AS u ON u.id = p.author_id AND u.is_active
+            WHERE p.author_id <> %(hub)s
+              AND p.author_id NOT IN (SELECT id FROM friends)
+              AND NOT EXISTS (SELECT 1 FROM social_block AS b
+                              WHERE (b.blocker_id, b.blocked_id) IN ((p.author_id, %(hub)s),
+                                                                     (%(hub)s, p.author_id)))
+            GROUP BY p.author_id ORDER BY count(*) DESC, p.author_id LIMIT 1
+            """,
+            {"hub": HUB_ID},
+        )
+        (fof_author_id,) = cursor.fetchone()
+        cursor.execute(
+            """
+            SELECT p.author_id FROM social_post AS p
+            JOIN social_friendship AS f ON f.friend_id = p.author_id AND f.user_id = %s
+            JOIN accounts_user AS u ON u.id = p.author_id AND u.is_active
+            GROUP BY p.author_id ORDER BY count(*) DESC, p.author_id LIMIT 1
+            """,
+            [HUB_ID],
+        )
+        (friend_author_id,) = cursor.fetchone()
+    return small_id, fof_author_id, friend_author_id
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S+00")
