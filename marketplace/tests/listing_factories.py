@@ -24,6 +24,16 @@ def make_category(name: str | None = None, *, parent: Category | None = None) ->
     return Category.objects.create(name=name, slug=f"test-{n}", parent=parent)
 
 
+def category(slug: str) -> Category:
+    """A category of the seeded catalog (marketplace/migrations/0003_catalog.py)."""
+    return Category.objects.get(slug=slug)
+
+
+def product(slug: str) -> ProductModel:
+    """A product model of the seeded catalog."""
+    return ProductModel.objects.select_related("brand", "category").get(slug=slug)
+
+
 def make_product(category: Category, *, brand: str = "Trek", name: str | None = None):
     n = next(_numbers)
     brand_obj, _ = Brand.objects.get_or_create(
@@ -39,7 +49,7 @@ def listing_fields(**overrides) -> dict:
     fields = {
         "title": "Trek Marlin 7, size M",
         "description": "Serviced last spring, new tyres.",
-        "category": overrides.pop("category", None) or make_category(),
+        "category": overrides.pop("category") if "category" in overrides else make_category(),
         "condition": Listing.Condition.GOOD,
         "price": "450.00",
         "place": "Lyon, Croix-Rousse",

@@ -1,0 +1,245 @@
+"""Reads for listings: one listing as a viewer may see it, a seller's own listings, the catalog.
+
+A listing is fetched only through `Listing.objects.visible_to` (audience, "nearby", blocks), and
+a person other than the seller sees it only while it is on sale, reserved or sold and not hidden
+by a moderator. Where it is shown depends on who looks (`shown_location`): the seller and their
+friends see the exact point, everyone else a point rounded to about 1 km.
+Each function runs a fixed number of queries, whatever the number of photos or listings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from marketplace.models import Brand, Category, Listing, ListingPhoto, ProductModel, distance_km
+from social.audience import Relation, relation_between
+
+Status = Listing.Status
+
+# What others may open; drafts, withdrawn and expired listings are their seller's alone.
+SHOWN_TO_OTHERS = (Status.ACTIVE, Status.RESERVED, Status.SOLD)
+# "My listings", in the order a seller cares about.
+SELLER_GROUPS = (
+    Status.ACTIVE,
+    Status.RESERVED,
+    Status.DRAFT,
+    Status.SOLD,
+    Status.EXPIRED,
+    Status.WITHDRAWN,
+)
+RELATION_BADGE = {Relation.FRIEND: "1st", Relation.FOF: "2nd"}
+
+
+def _signed_in(viewer) -> bool:
+    return viewer is not None and getattr(viewer, "is_authenticated", False)
+
+
+def _with_details(listings: QuerySet) -> QuerySet:
+    return listings.select_related(
+        "seller__profile", "category__parent", "brand", "product_model__brand"
+    ).prefetch_related(Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id")))
+
+
+def listings_visible_to(viewer) -> QuerySet:
+    """Every listing `viewer` may open: their own in any state; others' by audience and blocks,
+    while on sale, reserved or sold, and not hidden by a moderator."""
+    visible = Listing.objects.visible_to(viewer)
+    others = Q(status__in=SHOWN_TO_OTHERS, hidden=False)
+    if _signed_in(viewer):
+        return visible.filter(Q(seller_id=viewer.pk) | others)
+    return visible.filter(others)
+
+
+def listing_for(viewer, listing_id) -> Listing | None:
+    """One listing with its seller, catalog and photos, if `viewer` may see it; else None."""
+    try:
+        pk = int(listing_id)
+    except (TypeError, ValueError):
+        return None
+    return _with_details(listings_visible_to(viewer).filter(pk=pk)).first()
+
+
+def own_listing(seller, listing_id) -> Listing | None:
+    """One of `seller`'s own listings (to change it), with its photos and circles; else None."""
+    try:
+        pk = int(listing_id)
+    except (TypeError, ValueError):
+        return None
+    if not _signed_in(seller):
+        return None
+    return (
+        _with_details(Listing.objects.filter(pk=pk, seller_id=seller.pk))
+        .prefetch_related("circles")
+        .first()
+    )
+
+
+def listings_of_seller(seller) -> QuerySet:
+    """All of `seller`'s listings, every state, newest first, with category and photos."""
+    return (
+        Listing.objects.filter(seller_id=seller.pk)
+        .select_related("category", "brand", "product_model")
+        .prefetch_related(
+            Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id"))
+        )
+        .order_by("-updated_at", "-id")
+    )
+
+
+def listings_of_seller_by_state(seller) -> list[tuple[Status, list[Listing]]]:
+    """`seller`'s listings grouped by state (on sale first), empty groups left out."""
+    groups: dict[str, list[Listing]] = {status: [] for status in SELLER_GROUPS}
+    for listing in listings_of_seller(seller):
+        groups[listing.status].append(listing)
+    return [(Status(status), rows) for status, rows in groups.items() if rows]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a listing is shown to one viewer: exact, or rounded to about 1 km."""
+
+    place: str
+    latitude: Decimal
+    longitude: Decimal
+    exact: bool
+
+
+def shown_location(listing: Listing, viewer, *, relation: Relation | None = None) -> Location:
+    """The point `viewer` may see: exact for the seller and their friends, rounded for others.
+
+    Pass `relation` when it is known already (saves a query)."""
+    if relation is None:
+        relation = relation_between(viewer, listing.seller)
+    if relation in (Relation.SELF, Relation.FRIEND):
+        return Location(listing.place, listing.latitude, listing.longitude, exact=True)
+    return Location(listing.place, listing.public_latitude, listing.public_longitude, exact=False)
+
+
+def distance_from_home(viewer, location: Location) -> float | None:
+    """Kilometres from the viewer's (rounded) home to the shown point, when the home is known."""
+    profile = getattr(viewer, "profile", None) if _signed_in(viewer) else None
+    if profile is None or not profile.has_home:
+        return None
+    return distance_km(
+        profile.home_latitude, profile.home_longitude, location.latitude, location.longitude
+    )
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """Everything the listing page shows to one viewer."""
+
+    listing: Listing
+    photos: list[ListingPhoto]
+    relation: Relation
+    badge: str
+    location: Location
+    distance_km: float | None
+
+    @property
+    def is_seller(self) -> bool:
+        return self.relation == Relation.SELF
+
+    @property
+    def seller_actions(self) -> list[tuple[str, str]]:
+        """The lifecycle buttons the seller gets now, as (action, label)."""
+        if not self.is_seller:
+            return []
+        status = self.listing.status
+        actions = []
+        if status == Status.DRAFT:
+            actions.append(("publish", "Publish"))
+        if status in (Status.WITHDRAWN, Status.EXPIRED):
+            actions.append(("relist", "Relist"))
+        if status not in (Status.SOLD, Status.WITHDRAWN):
+            actions.append(("withdraw", "Withdraw"))
+        return actions
+
+
+def listing_page(viewer, listing_id) -> ListingPage | None:
+    """The listing page as `viewer` sees it, or None when they may not see the listing."""
+    listing = listing_for(viewer, listing_id)
+    if listing is None:
+        return None
+    relation = relation_between(viewer, listing.seller)
+    location = shown_location(listing, viewer, relation=relation)
+    return ListingPage(
+        listing=listing,
+        photos=list(listing.photos.all()),
+        relation=relation,
+        badge=RELATION_BADGE.get(relation, ""),
+        location=location,
+        distance_km=distance_from_home(viewer, location),
+    )
+
+
+# --- catalog --------------------------------------------------------------------------------
+
+
+@dataclass
+class CategoryNode:
+    category: Category
+    children: list[CategoryNode]
+
+
+def category_tree() -> list[CategoryNode]:
+    """The whole category tree, roots in their order, in one query."""
+    nodes: dict[int, CategoryNode] = {}
+    roots: list[CategoryNode] = []
+    categories = list(Category.objects.select_related("topic").order_by("position", "name"))
+    for category in categories:
+        nodes[category.pk] = CategoryNode(category, [])
+    for category in categories:
+        node = nodes[category.pk]
+        parent = nodes.get(category.parent_id) if category.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def category_choices() -> list[tuple[int, str]]:
+    """(id, label) for a select: each root followed by its subcategories, indented."""
+    choices: list[tuple[int, str]] = []
+
+    def walk(nodes: list[CategoryNode], depth: int) -> None:
+        for node in nodes:
+            choices.append((node.category.pk, "— " * depth + node.category.name))
+            walk(node.children, depth + 1)
+
+    walk(category_tree(), 0)
+    return choices
+
+
+def _category_ids(category_id) -> list[int] | None:
+    if category_id in (None, ""):
+        return None
+    try:
+        category = Category.objects.get(pk=int(category_id))
+    except (Category.DoesNotExist, TypeError, ValueError):
+        return []
+    return category.with_descendants()
+
+
+def brands_for(category_id=None) -> QuerySet:
+    """Brands, or those with a product in the category (or below it)."""
+    ids = _category_ids(category_id)
+    brands = Brand.objects.all()
+    if ids is not None:
+        brands = brands.filter(products__category_id__in=ids).distinct()
+    return brands.order_by("name")
+
+
+def products_for(category_id=None, brand_id=None) -> QuerySet:
+    """Product models, optionally in a category (or below it) and of a brand."""
+    products = ProductModel.objects.select_related("brand", "category")
+    ids = _category_ids(category_id)
+    if ids is not None:
+        products = products.filter(category_id__in=ids)
+    if brand_id not in (None, ""):
+        try:
+            products = products.filter(brand_id=int(brand_id))
+        except (TypeError, ValueError):
+            return products.none()
+    return products
