@@ -492,3 +492,18 @@ def test_only_a_reserved_listing_is_released(listing, owner):
         deals.reservation_cancel(seller=owner, listing=listing)
     listing.refresh_from_db()
     assert listing.status == Listing.Status.ACTIVE
+
+
+def test_when_locks_are_bypassed_the_constraint_still_refuses_a_second_acceptance(
+    listing, owner, buyer, stranger
+):
+    """A row accepted behind the service's back (listing still active): the database constraint
+    stops the second acceptance, which becomes a Conflict and changes nothing."""
+    sneaked = make_offer(listing, buyer)
+    Offer.objects.filter(pk=sneaked.pk).update(status="accepted")
+    offer = make_offer(listing, stranger)
+    with pytest.raises(Conflict, match="accepted a moment ago"):
+        deals.offer_accept(seller=owner, offer=offer)
+    offer.refresh_from_db()
+    listing.refresh_from_db()
+    assert (offer.status, listing.status) == ("open", "active")
