@@ -216,7 +216,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Bazaar's adapter (accounts.adapters) plus signing in again during an erasure's grace period.
+ACCOUNT_ADAPTER = "privacy.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_REDIRECT_URL = env("ACCOUNT_SIGNUP_REDIRECT_URL", "/")
 # Rate limits are kept in the shared cache (Redis when REDIS_URL is set).
 ACCOUNT_RATE_LIMITS = {
