@@ -5,11 +5,31 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.shortcuts import resolve_url
+
+
+def needs_onboarding(user) -> bool:
+    """A signed-in person who has not yet been through the welcome (`settings.ONBOARDING_URL`)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.onboarded_at is None
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", True)
+
+    # A `next` address still wins: allauth only asks these when there is none.
+    def get_signup_redirect_url(self, request) -> str:
+        if needs_onboarding(request.user):
+            return resolve_url(settings.ONBOARDING_URL)
+        return super().get_signup_redirect_url(request)
+
+    def get_login_redirect_url(self, request) -> str:
+        if needs_onboarding(request.user):
+            return resolve_url(settings.ONBOARDING_URL)
+        return super().get_login_redirect_url(request)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

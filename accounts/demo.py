@@ -690,6 +690,10 @@ def _complete_profiles(people: tuple[DemoPerson, ...], users: dict[str, User]) -
     Profile.objects.bulk_update(
         changed, ["display_name", "bio", "home_place", "home_latitude", "home_longitude"]
     )
+    # Demo people are long-standing members: signing in takes them home, not to the welcome.
+    Profile.objects.filter(pk__in=[p.pk for p in profiles], onboarded_at__isnull=True).update(
+        onboarded_at=timezone.now()
+    )
 
     Through = Profile.interests.through
     with_interests = set(

@@ -118,6 +118,11 @@ class Profile(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     interests = models.ManyToManyField(Interest, blank=True, related_name="profiles")
+    onboarded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person finished or skipped the welcome shown after signing up.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.images import clean_image
@@ -60,6 +61,17 @@ def profile_update(
     if old_avatar_name:
         storage = profile.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar_name))
+    return profile
+
+
+@transaction.atomic
+def profile_mark_onboarded(*, user: User) -> Profile:
+    """Record that `user` has been through the welcome after sign-up (finished or skipped it), so
+    signing in no longer leads there. Safe to call twice: the first time is kept."""
+    profile = Profile.objects.select_for_update().get(user=user)
+    if profile.onboarded_at is None:
+        profile.onboarded_at = timezone.now()
+        profile.save(update_fields=["onboarded_at", "updated_at"])
     return profile
 
 

@@ -202,6 +202,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Where people go after signing up until they have finished or skipped it (privacy app).
+ONBOARDING_URL = "/privacy/welcome/"
 
 # django-allauth: email is the login, verified before first use, no account enumeration.
 ACCOUNT_LOGIN_METHODS = {"email"}

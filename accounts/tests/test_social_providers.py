@@ -16,6 +16,7 @@ import pytest
 import requests
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
@@ -161,7 +162,8 @@ class GoogleLoginTests(OAuth2TestsMixin, TestCase):
 
     def test_a_verified_google_address_signs_up_and_in_with_a_display_name(self):
         response = self.login(resp_mock=None)
-        self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
+        # A new member is welcomed first: what their data may be used for, all off.
+        self.assertRedirects(response, settings.ONBOARDING_URL, fetch_redirect_response=False)
         user = User.objects.get()
         assert user.email == "raymond.penners@example.com"
         assert not user.has_usable_password()
@@ -232,7 +234,7 @@ class FacebookLoginTests(OAuth2TestsMixin, TestCase):
     @override_settings(SOCIALACCOUNT_PROVIDERS={"facebook": {"VERIFIED_EMAIL": True}})
     def test_a_facebook_address_trusted_as_verified_signs_in_at_once(self):
         response = self.login(self.get_mocked_response())
-        self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
+        self.assertRedirects(response, settings.ONBOARDING_URL, fetch_redirect_response=False)
         user = User.objects.get()
         assert self.client.session["_auth_user_id"] == str(user.pk)
         assert EmailAddress.objects.get(user=user).verified

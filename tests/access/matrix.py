@@ -901,7 +901,7 @@ def missing_and_stale() -> tuple[list[str], list[str]]:
     patterns = url_patterns()
     page_routes = {p.route for p in patterns}
     rows = {row.route for row in ROWS}
-    missing = sorted(operations - {row.route for row in API})
+    missing = sorted(operations - {row.route for row in ROWS if row.api})
     for pattern in patterns:
         if as_openapi_path(pattern.route) in api_paths or pattern.route in rows:
             continue
@@ -910,8 +910,8 @@ def missing_and_stale() -> tuple[list[str], list[str]]:
             for family in THIRD_PARTY
         ):
             missing.append(f"{pattern.route}  (view in {pattern.module})")
-    stale = sorted({row.route for row in PAGES} - page_routes)
-    stale += sorted({row.route for row in API} - operations)
+    stale = sorted({row.route for row in ROWS if not row.api} - page_routes)
+    stale += sorted({row.route for row in ROWS if row.api} - operations)
     stale += [
         f"third-party prefix {family.prefix}"
         for family in THIRD_PARTY

@@ -53,6 +53,11 @@ def test_a_visitor_signs_up_confirms_fills_in_the_profile_and_comes_back(
     screenshot(page, "04-confirm-email")
     page.get_by_role("button", name="Confirm").click()
 
+    page.wait_for_url("**/privacy/welcome/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Your data, your choice"
+    screenshot(page, "04b-privacy-welcome")
+    page.get_by_role("button", name="Skip all: keep everything off").click()
+
     page.wait_for_url(f"{live_server.url}/")
     user = User.objects.get(email=EMAIL)
     assert page.get_by_role("heading", level=1).inner_text() == f"Welcome, {user.display_name}"

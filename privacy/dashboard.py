@@ -1,0 +1,170 @@
+"""Reads for a person's own privacy pages and API: each purpose with its notice and current
+state, their consent ledger, who sees what of theirs, and how their data was used.
+
+Everything here is about the person asking and nobody else: every query is filtered on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
+
+from privacy.models import ConsentRecord, ConsentState, UsageCount
+from privacy.purposes import NOTICES, Notice, Purpose
+from privacy.usage import this_week, week_of
+from social.audience import Audience
+from social.models import Post, SocialSettings
+
+RECENT_WEEKS = 4  # the usage log shows this week and the weeks before it, this many in all
+
+
+@dataclass
+class PurposeView:
+    """One purpose as its owner sees it: what it means, and whether and to whom it is on."""
+
+    purpose: Purpose
+    notice: Notice
+    state: ConsentState | None = None
+    circles: list = field(default_factory=list)  # the chosen circles, when scope is circles
+    skipped: bool = False  # left off during the welcome
+
+    @property
+    def granted(self) -> bool:
+        return self.state is not None
+
+    @property
+    def value(self) -> str:
+        return self.purpose.value
+
+    @property
+    def label(self) -> str:
+        return self.purpose.label
+
+
+def purpose_views(user, *, skipped: frozenset[str] = frozenset()) -> list[PurposeView]:
+    """Every purpose, in the order they are declared, with `user`'s current state. Two queries."""
+    states = {
+        state.purpose: state
+        for state in ConsentState.objects.filter(user=user).prefetch_related("circles")
+    }
+    views = []
+    for purpose in Purpose:
+        state = states.get(purpose.value)
+        views.append(
+            PurposeView(
+                purpose=purpose,
+                notice=NOTICES[purpose.value],
+                state=state,
+                circles=sorted(state.circles.all(), key=lambda c: c.name.lower()) if state else [],
+                skipped=purpose.value in skipped,
+            )
+        )
+    return views
+
+
+def purpose_view(user, purpose: str) -> PurposeView:
+    """One purpose of `user` (`purpose` must be a known value)."""
+    return next(view for view in purpose_views(user) if view.value == purpose)
+
+
+def consent_history(user) -> QuerySet:
+    """`user`'s own consent ledger, newest first."""
+    return ConsentRecord.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+@dataclass
+class Exposure:
+    """Who sees what of a person, from the audience policy's settings (social)."""
+
+    details_audience: str
+    details_circles: list[str]
+    findable: bool
+    posts_by_audience: list[tuple[str, int]]  # (audience label, number of posts)
+
+    @property
+    def details_audience_label(self) -> str:
+        return Audience(self.details_audience).label
+
+
+def exposure_of(user) -> Exposure:
+    """Who sees `user`'s profile details and posts. Reads only; settings never made here are
+    shown with their defaults."""
+    settings = SocialSettings.objects.filter(user=user).first() or SocialSettings(user=user)
+    circles = (
+        sorted(settings.details_circles.values_list("name", flat=True), key=str.lower)
+        if settings.pk and settings.details_audience == Audience.CIRCLES
+        else []
+    )
+    counts = dict(
+        Post.objects.filter(author=user)
+        .order_by()
+        .values("audience")
+        .annotate(n=Count("id"))
+        .values_list("audience", "n")
+    )
+    return Exposure(
+        details_audience=settings.details_audience,
+        details_circles=circles,
+        findable=settings.findable,
+        posts_by_audience=[
+            (audience_.label, counts[audience_.value])
+            for audience_ in Audience
+            if counts.get(audience_.value)
+        ],
+    )
+
+
+@dataclass
+class UsageGroup:
+    purpose: Purpose
+    rows: list[UsageCount]
+
+    @property
+    def total(self) -> int:
+        return sum(row.count for row in self.rows)
+
+
+@dataclass
+class UsageWeek:
+    week: dt.date
+    by_purpose: list[tuple[Purpose, int]]  # (purpose, times used)
+
+
+def usage_this_week(user) -> list[UsageGroup]:
+    """This week's usage of `user`'s data, grouped by purpose (in declaration order)."""
+    rows = list(this_week(user).order_by("purpose", "-count", "label"))
+    return [
+        UsageGroup(purpose=purpose, rows=[row for row in rows if row.purpose == purpose.value])
+        for purpose in Purpose
+        if any(row.purpose == purpose.value for row in rows)
+    ]
+
+
+def usage_recent_weeks(user, weeks: int = RECENT_WEEKS) -> list[UsageWeek]:
+    """Totals per purpose for the weeks before this one, newest first; weeks without use are
+    left out."""
+    this = week_of(timezone.localdate())
+    since = this - dt.timedelta(weeks=weeks - 1)
+    totals = (
+        UsageCount.objects.filter(owner=user, week__gte=since, week__lt=this)
+        .order_by()
+        .values("week", "purpose")
+        .annotate(total=Sum("count"))
+    )
+    by_week: dict[dt.date, dict[str, int]] = {}
+    for row in totals:
+        by_week.setdefault(row["week"], {})[row["purpose"]] = row["total"]
+    return [
+        UsageWeek(
+            week=week,
+            by_purpose=[
+                (purpose, by_week[week][purpose.value])
+                for purpose in Purpose
+                if purpose.value in by_week[week]
+            ],
+        )
+        for week in sorted(by_week, reverse=True)
+    ]
