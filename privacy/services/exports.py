@@ -264,20 +264,24 @@ def export_build(*, export_id: int) -> ExportRequest | None:
         export.finished_at = timezone.now()
         export.expires_at = export.finished_at + timedelta(days=settings.EXPORT_TTL_DAYS)
         export.error = ""
-        export.save(update_fields=["file", "size", "status", "finished_at", "expires_at", "error"])
+        # Ready and told in one commit: whoever sees the one sees the other.
+        with transaction.atomic():
+            export.save(
+                update_fields=["file", "size", "status", "finished_at", "expires_at", "error"]
+            )
+            notify(
+                recipient=export.user,
+                kind="export_ready",
+                text="Your data export is ready to download until "
+                f"{date_format(timezone.localtime(export.expires_at), 'j F Y')}.",
+                url=reverse("privacy:exports"),
+            )
     except Exception:  # reported on the export; the worker goes on
         logger.exception("Export %s failed", export_id)
         if export.file:
             export.file.delete(save=False)
         _fail(export_id, "Building the export failed. Please request a new one.")
         return ExportRequest.objects.get(pk=export_id)
-    notify(
-        recipient=export.user,
-        kind="export_ready",
-        text="Your data export is ready to download until "
-        f"{date_format(timezone.localtime(export.expires_at), 'j F Y')}.",
-        url=reverse("privacy:exports"),
-    )
     return export
 
 
