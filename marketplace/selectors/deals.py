@@ -105,7 +105,7 @@ def offers_made_by(buyer) -> QuerySet:
     return (
         Offer.objects.filter(buyer_id=buyer.pk)
         .exclude(blocked_either_way(OuterRef("listing__seller_id"), buyer.pk))
-        .select_related("listing", "listing__seller__profile")
+        .select_related("listing__seller__profile", "buyer__profile")
         .order_by("-created_at", "-pk")
     )
 
@@ -116,7 +116,7 @@ def offers_received_by(seller) -> QuerySet:
     return (
         Offer.objects.filter(listing__seller_id=seller.pk)
         .exclude(blocked_either_way(OuterRef("buyer_id"), seller.pk))
-        .select_related("listing", "buyer__profile")
+        .select_related("listing__seller__profile", "buyer__profile")
         .order_by("listing_id", "-created_at", "-pk")
     )
 
@@ -155,14 +155,14 @@ def accepted_offer_on(listing: Listing) -> Offer | None:
 def purchases_of(user) -> QuerySet:
     """What `user` bought, here (verified) or declared, latest first."""
     return Purchase.objects.filter(buyer_id=user.pk).select_related(
-        "category", "brand", "product_model__brand", "seller__profile", "listing"
+        "category", "brand", "product_model__brand", "seller__profile", "buyer__profile", "listing"
     )
 
 
 def sales_of(user) -> QuerySet:
     """What `user` sold here, latest first."""
     return Purchase.objects.filter(seller_id=user.pk).select_related(
-        "category", "buyer__profile", "listing"
+        "category", "buyer__profile", "seller__profile", "listing"
     )
 
 

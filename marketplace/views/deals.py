@@ -1,3 +1,416 @@
-"""deals pages."""
+"""Deals pages: a listing's questions and offer panel, "my offers", "offers on my listings",
+conversations, purchases (declare one, rate a sale).
 
-urlpatterns: list = []
+Thin: reads through `marketplace.selectors.deals`, writes through `marketplace.services.deals`; a
+refusal becomes a message (or, for htmx, an `HX-Trigger` error with the refreshed fragment), never
+a 500. Everything a person may not see answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.errors import DomainError
+from marketplace.models import Brand, Category, Listing, ProductModel, Rating
+from marketplace.selectors import deals as selectors
+from marketplace.services import deals as services
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _listing_or_404(viewer, listing_id) -> Listing:
+    listing = selectors.listing_for(viewer, listing_id)
+    if listing is None:
+        raise Http404("No such listing.")
+    return listing
+
+
+def _panel_url(listing: Listing) -> str:
+    return reverse("marketplace:deals_listing", args=[listing.pk])
+
+
+def _htmx_error(response, error: DomainError):
+    response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
+    return response
+
+
+def panel_context(viewer, listing: Listing) -> dict:
+    """What `deals/_listing_panel.html` needs; the listing page can call this too."""
+    signed_in = viewer.is_authenticated
+    is_seller = signed_in and viewer.pk == listing.seller_id
+    return {
+        "listing": listing,
+        "questions": list(selectors.questions_on(viewer, listing)),
+        "is_seller": is_seller,
+        "my_offer": selectors.open_offer_of(viewer, listing) if signed_in else None,
+        "my_conversation": (
+            selectors.conversation_with(viewer, listing) if signed_in and not is_seller else None
+        ),
+        "accepted_offer": selectors.accepted_offer_on(listing) if is_seller else None,
+    }
+
+
+# --- A listing's deal panel -----------------------------------------------------------------
+
+
+@require_GET
+def listing_panel(request, listing_id: int):
+    """Questions, offer and message forms for one listing (included by the listing page)."""
+    listing = _listing_or_404(request.user, listing_id)
+    return render(request, "marketplace/deals/listing.html", panel_context(request.user, listing))
+
+
+def _act(request, action, success: str, target: str):
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def question_ask(request, listing_id: int):
+    listing = _listing_or_404(request.user, listing_id)
+    return _act(
+        request,
+        lambda: services.question_ask(
+            asker=request.user, listing=listing, text=request.POST.get("text", "")
+        ),
+        "Your question is posted; the seller is told.",
+        _panel_url(listing),
+    )
+
+
+@login_required
+@require_POST
+def question_answer(request, question_id: int):
+    question = selectors.question_for_seller(request.user, question_id)
+    if question is None:
+        raise Http404("No such question.")
+    return _act(
+        request,
+        lambda: services.question_answer(
+            seller=request.user, question=question, text=request.POST.get("text", "")
+        ),
+        "Your answer is posted.",
+        _panel_url(question.listing),
+    )
+
+
+@login_required
+@require_POST
+def offer_make(request, listing_id: int):
+    listing = _listing_or_404(request.user, listing_id)
+    return _act(
+        request,
+        lambda: services.offer_make(
+            buyer=request.user,
+            listing=listing,
+            amount=request.POST.get("amount", ""),
+            message=request.POST.get("message", ""),
+        ),
+        "Your offer is sent; you'll hear when the seller answers.",
+        _panel_url(listing),
+    )
+
+
+@login_required
+@require_POST
+def conversation_start(request, listing_id: int):
+    listing = _listing_or_404(request.user, listing_id)
+    try:
+        conversation = services.conversation_start(
+            buyer=request.user, listing=listing, text=request.POST.get("text", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_panel_url(listing))
+    return redirect("marketplace:deals_conversation", conversation.pk)
+
+
+@login_required
+@require_POST
+def sale_complete(request, listing_id: int):
+    listing = _listing_or_404(request.user, listing_id)
+    try:
+        purchase = services.sale_complete(seller=request.user, listing=listing)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("marketplace:deals_offers_received")
+    messages.success(request, "Marked sold. You can rate the buyer now.")
+    return redirect("marketplace:deals_rate", purchase.pk)
+
+
+@login_required
+@require_POST
+def reservation_cancel(request, listing_id: int):
+    listing = _listing_or_404(request.user, listing_id)
+    return _act(
+        request,
+        lambda: services.reservation_cancel(seller=request.user, listing=listing),
+        "The reservation is released; the listing takes offers again.",
+        reverse("marketplace:deals_offers_received"),
+    )
+
+
+# --- Offers ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def offers_made(request):
+    return render(
+        request,
+        "marketplace/deals/offers_made.html",
+        {"offers": list(selectors.offers_made_by(request.user))},
+    )
+
+
+@login_required
+@require_POST
+def offer_withdraw(request, offer_id: int):
+    offer = selectors.offer_for_buyer(request.user, offer_id)
+    if offer is None:
+        raise Http404("No such offer.")
+    return _act(
+        request,
+        lambda: services.offer_withdraw(buyer=request.user, offer=offer),
+        "Your offer is withdrawn.",
+        reverse("marketplace:deals_offers_made"),
+    )
+
+
+def _offers_received(request, status: int = 200):
+    return render(
+        request,
+        "marketplace/deals/_offers_received.html",
+        {"offers": list(selectors.offers_received_by(request.user))},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def offers_received(request):
+    return render(
+        request,
+        "marketplace/deals/offers_received.html",
+        {"offers": list(selectors.offers_received_by(request.user))},
+    )
+
+
+def _seller_offer_action(request, offer_id: int, action, success: str):
+    offer = selectors.offer_for_seller(request.user, offer_id)
+    if offer is None:
+        raise Http404("No such offer.")
+    try:
+        action(offer)
+    except DomainError as error:
+        if request.htmx:
+            return _htmx_error(_offers_received(request), error)
+        messages.error(request, error.message)
+    else:
+        if request.htmx:
+            return _offers_received(request)
+        messages.success(request, success)
+    return redirect("marketplace:deals_offers_received")
+
+
+@login_required
+@require_POST
+def offer_accept(request, offer_id: int):
+    return _seller_offer_action(
+        request,
+        offer_id,
+        lambda offer: services.offer_accept(seller=request.user, offer=offer),
+        "Offer accepted: the item is reserved for this buyer; the others are told.",
+    )
+
+
+@login_required
+@require_POST
+def offer_decline(request, offer_id: int):
+    return _seller_offer_action(
+        request,
+        offer_id,
+        lambda offer: services.offer_decline(seller=request.user, offer=offer),
+        "Offer declined; the buyer is told.",
+    )
+
+
+# --- Conversations --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def conversations(request):
+    return render(
+        request,
+        "marketplace/deals/conversations.html",
+        {"conversations": list(selectors.conversations_for(request.user))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation(request, conversation_id: int):
+    thread = selectors.conversation_for(request.user, conversation_id)
+    if thread is None:
+        raise Http404("No such conversation.")
+    if request.method == "POST":
+        try:
+            services.message_send(
+                sender=request.user, conversation=thread, text=request.POST.get("text", "")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("marketplace:deals_conversation", thread.pk)
+    services.conversation_mark_read(user=request.user, conversation=thread)
+    return render(
+        request,
+        "marketplace/deals/conversation.html",
+        {
+            "conversation": thread,
+            "messages_list": list(selectors.messages_in(thread)),
+            "is_seller": request.user.pk == thread.listing.seller_id,
+        },
+    )
+
+
+# --- Purchases ------------------------------------------------------------------------------
+
+
+class DeclarePurchaseForm(forms.Form):
+    category = forms.ModelChoiceField(Category.objects.all())
+    product_model = forms.ModelChoiceField(
+        ProductModel.objects.select_related("brand"),
+        required=False,
+        label="Product",
+        help_text="If it's in the catalog; otherwise name the brand or describe it.",
+    )
+    brand = forms.ModelChoiceField(Brand.objects.all(), required=False)
+    description = forms.CharField(
+        max_length=services.DESCRIPTION_MAX_LENGTH,
+        required=False,
+        label="What you bought",
+        help_text="For example “Trek Marlin 7, size M”.",
+    )
+    purchased_on = forms.DateField(
+        label="When", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    price = forms.CharField(required=False, max_length=20, help_text="Optional.")
+    currency = forms.ChoiceField(choices=Listing.Currency.choices, initial="EUR", required=False)
+
+
+@login_required
+@require_GET
+def purchases(request):
+    return render(
+        request,
+        "marketplace/deals/purchases.html",
+        {
+            "purchases": list(selectors.purchases_of(request.user)),
+            "sales": list(selectors.sales_of(request.user)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def purchase_declare(request):
+    form = DeclarePurchaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.purchase_declare(buyer=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Added to your purchases (not verified: bought elsewhere).")
+            return redirect("marketplace:deals_purchases")
+    return render(
+        request,
+        "marketplace/deals/purchase_declare.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate(request, purchase_id: int):
+    purchase = selectors.purchase_for_side(request.user, purchase_id)
+    if purchase is None:
+        raise Http404("No such purchase.")
+    error = ""
+    if request.method == "POST":
+        try:
+            services.rating_give(
+                rater=request.user,
+                purchase=purchase,
+                stars=request.POST.get("stars"),
+                line=request.POST.get("line", ""),
+            )
+        except DomainError as refused:
+            error = refused.message
+        else:
+            messages.success(request, "Thanks: your rating is saved.")
+            return redirect("marketplace:deals_purchases")
+    other = purchase.seller if purchase.buyer_id == request.user.pk else purchase.buyer
+    return render(
+        request,
+        "marketplace/deals/rate.html",
+        {
+            "purchase": purchase,
+            "other": other,
+            "rating": selectors.rating_by(request.user, purchase),
+            "stars": range(5, 0, -1),
+            "line_max": Rating._meta.get_field("line").max_length,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+urlpatterns = [
+    path("deals/listings/<int:listing_id>/", listing_panel, name="deals_listing"),
+    path("deals/listings/<int:listing_id>/questions/", question_ask, name="deals_question_ask"),
+    path(
+        "deals/questions/<int:question_id>/answer/",
+        question_answer,
+        name="deals_question_answer",
+    ),
+    path("deals/listings/<int:listing_id>/offers/", offer_make, name="deals_offer_make"),
+    path(
+        "deals/listings/<int:listing_id>/conversation/",
+        conversation_start,
+        name="deals_conversation_start",
+    ),
+    path("deals/listings/<int:listing_id>/sold/", sale_complete, name="deals_sale_complete"),
+    path(
+        "deals/listings/<int:listing_id>/release/",
+        reservation_cancel,
+        name="deals_reservation_cancel",
+    ),
+    path("deals/offers/", offers_made, name="deals_offers_made"),
+    path("deals/offers/<int:offer_id>/withdraw/", offer_withdraw, name="deals_offer_withdraw"),
+    path("deals/offers/received/", offers_received, name="deals_offers_received"),
+    path("deals/offers/<int:offer_id>/accept/", offer_accept, name="deals_offer_accept"),
+    path("deals/offers/<int:offer_id>/decline/", offer_decline, name="deals_offer_decline"),
+    path("deals/conversations/", conversations, name="deals_conversations"),
+    path("deals/conversations/<int:conversation_id>/", conversation, name="deals_conversation"),
+    path("deals/purchases/", purchases, name="deals_purchases"),
+    path("deals/purchases/declare/", purchase_declare, name="deals_purchase_declare"),
+    path("deals/purchases/<int:purchase_id>/rate/", rate, name="deals_rate"),
+]
