@@ -134,6 +134,10 @@ DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Short OLTP queries: PostgreSQL's JIT compiles plans it estimates as large (the
+        # friends-of-friends joins) for far longer than they take to run. Off for the app.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {
@@ -176,6 +180,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "privacy-expire-exports": {"task": "privacy.expire_exports", "schedule": 3600.0},
     "privacy-purge-erasures": {"task": "privacy.purge_due_erasures", "schedule": 3600.0},
+    "marketplace-expire-listings": {"task": "marketplace.expire_listings", "schedule": 3600.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -331,7 +336,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"AudienceEnum": "social.audience.Audience"},
+    # One name per choice set, so the schema's enums don't collide (and `check` stays clean).
+    "ENUM_NAME_OVERRIDES": {
+        "AudienceEnum": "social.audience.Audience",
+        "ListingAudienceEnum": "marketplace.models.ListingAudience",
+        "ListingStatusEnum": "marketplace.models.Listing.Status",
+        "OfferStatusEnum": "marketplace.models.Offer.Status",
+        "ReportStatusEnum": "marketplace.models.Report.Status",
+        "ExportStatusEnum": "privacy.models.ExportRequest.Status",
+        "FriendRequestStatusEnum": "social.models.FriendRequest.Status",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ print(json.dumps({
     "engine": settings.DATABASES["default"]["ENGINE"],
     "db_name": str(settings.DATABASES["default"]["NAME"]),
     "db_host": settings.DATABASES["default"].get("HOST", ""),
+    "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
     "cache": settings.CACHES["default"]["BACKEND"],
     "cache_location": settings.CACHES["default"].get("LOCATION", ""),
     "broker": settings.CELERY_BROKER_URL,
@@ -107,6 +108,7 @@ def test_database_url_switches_to_postgresql():
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["db_name"] == "bazaar_prod"
     assert values["db_host"] == "db.internal"
+    assert values["db_options"]["options"] == "-c jit=off"  # short queries, no JIT
     assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
 
 

@@ -92,7 +92,7 @@ def test_a_post_with_a_photo_is_saved_from_the_feed(owner, client_for):
         "/feed/", {"text": "Look", "audience": "friends", "photo": photo}
     )
     assert response.status_code == 302
-    assert Post.objects.get().photo.name.startswith(f"posts/{owner.pk}/")
+    assert Post.objects.get().photo.name.startswith("posts/")
 
 
 @pytest.mark.parametrize(
