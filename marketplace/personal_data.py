@@ -232,18 +232,37 @@ def register() -> None:
     )
     personal_data(Question, "asker", export=export_questions, erasure=Erasure.DELETE)
     personal_data(Conversation, "buyer", export=export_conversations, erasure=Erasure.DELETE)
-    personal_data(Message, "sender", export=export_messages, erasure=Erasure.DELETE)
+    personal_data(
+        Message,
+        "sender",
+        export=export_messages,
+        kind="marketplace_messages_as_seller",
+        erasure=Erasure.DELETE,
+    )
     personal_data(Offer, "buyer", export=export_offers, erasure=Erasure.DELETE)
     personal_data(Purchase, "buyer", export=export_purchases, erasure=Erasure.DELETE)
     personal_data(
         Purchase,
         "seller",
         export=export_sales,
+        kind="marketplace_sales",
         erasure=Erasure.ANONYMISE,
         why="The buyer's purchase stays theirs; only the link to the erased seller goes.",
     )
-    personal_data(Rating, "rater", export=export_ratings_given, erasure=Erasure.DELETE)
-    personal_data(Rating, "ratee", export=export_ratings_received, erasure=Erasure.DELETE)
+    personal_data(
+        Rating,
+        "rater",
+        export=export_ratings_given,
+        kind="marketplace_ratings_given",
+        erasure=Erasure.DELETE,
+    )
+    personal_data(
+        Rating,
+        "ratee",
+        export=export_ratings_received,
+        kind="marketplace_ratings_received",
+        erasure=Erasure.DELETE,
+    )
     personal_data(
         Review,
         "author",
