@@ -54,6 +54,14 @@ def test_a_buyer_asks_offers_and_writes_from_the_listing_panel(client_for, listi
     assert "Trek Marlin 7" in body(page) and "Open" in body(page)
 
 
+def test_the_listing_page_can_load_the_panel_alone_with_htmx(client_for, listing, buyer):
+    url = reverse("marketplace:deals_listing", args=[listing.pk])
+    response = client_for(buyer).get(url, HTTP_HX_REQUEST="true")
+    assert body(response).lstrip().startswith("<div")
+    assert 'id="deal-panel"' in body(response)
+    assert "<html" not in body(response)
+
+
 def test_the_seller_sees_no_offer_or_message_form_on_their_own_listing(client_for, owner, listing):
     panel = body(client_for(owner).get(reverse("marketplace:deals_listing", args=[listing.pk])))
     assert "Make an offer" not in panel

@@ -64,9 +64,11 @@ def panel_context(viewer, listing: Listing) -> dict:
 
 @require_GET
 def listing_panel(request, listing_id: int):
-    """Questions, offer and message forms for one listing (included by the listing page)."""
+    """Questions, offer and message forms for one listing: a page of its own, or the panel
+    alone for an htmx request (the listing page loads it in place)."""
     listing = _listing_or_404(request.user, listing_id)
-    return render(request, "marketplace/deals/listing.html", panel_context(request.user, listing))
+    template = "_listing_panel.html" if request.htmx else "listing.html"
+    return render(request, f"marketplace/deals/{template}", panel_context(request.user, listing))
 
 
 def _act(request, action, success: str, target: str):
