@@ -1,1 +1,11 @@
 """Marketplace Celery tasks: thin wrappers over services (see each feature's service module)."""
+
+from celery import shared_task
+
+
+@shared_task(name="marketplace.notify_saved_searches")
+def notify_saved_searches(listing_id: int) -> int:
+    """A listing went live: tell the owners of saved searches it matches. Returns how many."""
+    from marketplace.services.search import saved_searches_notify
+
+    return saved_searches_notify(listing_id=listing_id)

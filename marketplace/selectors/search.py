@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 
 from django.db import connection
 from django.db.models import (
@@ -39,6 +40,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Round, Sin, Sqrt
+from django.urls import NoReverseMatch, reverse
 
 from config.errors import DomainError
 from marketplace.geo import MAX_RADIUS_KM, bounding_box
@@ -116,6 +118,14 @@ class SearchPage:
 def search_words(q: str) -> list[str]:
     """The words of a query, lower-cased, as the word match uses them."""
     return re.findall(r"\w+", q.lower())
+
+
+def listing_url(listing: Listing) -> str:
+    """The listing's page; until listing pages exist, a search for its title."""
+    try:
+        return reverse("marketplace:listing", args=[listing.pk])
+    except NoReverseMatch:
+        return f"{reverse('marketplace:search')}?q={quote(listing.title)}#listing-{listing.pk}"
 
 
 # --- Input -----------------------------------------------------------------------------------
@@ -385,6 +395,7 @@ def search_listings(
     for listing in found:
         photos = listing.photos.all()
         listing.cover = photos[0] if photos else None
+        listing.url = listing_url(listing)
     return SearchPage(
         results=found[:page_size],
         number=number,
@@ -436,6 +447,7 @@ def watchlist_of(user) -> list[Watch]:
         listing = watch.listing
         photos = listing.photos.all()
         listing.cover = photos[0] if photos else None
+        listing.url = listing_url(listing)
         listing.distance_km = (
             distance_km(*home, listing.public_latitude, listing.public_longitude) if home else None
         )

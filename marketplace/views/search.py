@@ -1,3 +1,194 @@
-"""search pages."""
+"""Search pages: find listings, saved searches, the watchlist.
 
-urlpatterns: list = []
+Thin: input goes to `marketplace.selectors.search` and `marketplace.services.search`; a refusal
+(`DomainError`) is shown next to the field it is about, with a 400, never a 500. Watch buttons
+answer htmx with the refreshed button and plain requests with a redirect back.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from config.errors import DomainError
+from marketplace.models import Listing, Watch
+from marketplace.selectors import search as selectors
+from marketplace.services import search as services
+
+RADIUS_CHOICES = (5, 10, 25, 50, 100, 250, 500)
+
+
+def _back(request, default: str):
+    target = request.POST.get("next") or request.headers.get("referer") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+@login_required
+@require_GET
+def search(request):
+    """The search box, filters and a page of results (the newest nearby when nothing is asked)."""
+    params = request.GET
+    chosen = {
+        "q": params.get("q", "")[:200],
+        "category": params.get("category", ""),
+        "min_price": params.get("min_price", ""),
+        "max_price": params.get("max_price", ""),
+        "conditions": params.getlist("condition"),
+        "near": params.get("near", ""),
+        "radius_km": params.get("radius_km", ""),
+        "sort": params.get("sort", "") or selectors.Sort.RELEVANCE,
+    }
+    error, page = None, None
+    try:
+        page = selectors.search_listings(
+            request.user,
+            chosen["q"],
+            category=chosen["category"],
+            min_price=chosen["min_price"],
+            max_price=chosen["max_price"],
+            conditions=chosen["conditions"],
+            near=chosen["near"] or None,
+            radius_km=chosen["radius_km"],
+            sort=chosen["sort"],
+            page=params.get("page", "1"),
+        )
+    except DomainError as refused:
+        error = refused
+    watched = set()
+    if page is not None and page.results:
+        watched = set(
+            Watch.objects.filter(
+                user=request.user, listing__in=[listing.pk for listing in page.results]
+            ).values_list("listing_id", flat=True)
+        )
+        for listing in page.results:
+            listing.watching = listing.pk in watched
+    return render(
+        request,
+        "marketplace/search/search.html",
+        {
+            "page": page,
+            "chosen": chosen,
+            "error": error,
+            "error_field": getattr(error, "field", ""),
+            "categories": selectors.category_options(),
+            "conditions": Listing.Condition.choices,
+            "sorts": selectors.Sort.CHOICES,
+            "radii": RADIUS_CHOICES,
+            "has_home": selectors.home_of(request.user) is not None,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def saved_searches(request):
+    return render(
+        request,
+        "marketplace/search/saved.html",
+        {"saved_searches": list(selectors.saved_searches_of(request.user))},
+    )
+
+
+@login_required
+@require_POST
+def saved_search_create(request):
+    try:
+        services.saved_search_create(
+            owner=request.user,
+            query=request.POST.get("q", ""),
+            category=request.POST.get("category", ""),
+            max_price=request.POST.get("max_price", ""),
+            radius_km=request.POST.get("radius_km", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return _back(request, reverse("marketplace:search"))
+    messages.success(request, "Search saved: we will tell you when a new listing matches it.")
+    return redirect("marketplace:saved_searches")
+
+
+@login_required
+@require_POST
+def saved_search_delete(request, saved_search_id: int):
+    try:
+        services.saved_search_delete(owner=request.user, saved_search_id=saved_search_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Saved search deleted.")
+    return redirect("marketplace:saved_searches")
+
+
+@login_required
+@require_GET
+def watchlist(request):
+    return render(
+        request,
+        "marketplace/search/watchlist.html",
+        {"watches": selectors.watchlist_of(request.user)},
+    )
+
+
+def _watch_action(request, listing_id: int, action, watching_after: bool, success: str):
+    try:
+        action(user=request.user, listing_id=listing_id)
+    except DomainError as error:
+        if request.htmx:
+            response = render(
+                request,
+                "marketplace/search/_watch_button.html",
+                {"listing_id": listing_id, "watching": not watching_after},
+            )
+            response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
+            return response
+        messages.error(request, error.message)
+        return _back(request, reverse("marketplace:watchlist"))
+    if request.htmx:
+        return render(
+            request,
+            "marketplace/search/_watch_button.html",
+            {"listing_id": listing_id, "watching": watching_after},
+        )
+    messages.success(request, success)
+    return _back(request, reverse("marketplace:watchlist"))
+
+
+@login_required
+@require_POST
+def watch_add(request, listing_id: int):
+    return _watch_action(request, listing_id, services.watch_add, True, "Added to your watchlist.")
+
+
+@login_required
+@require_POST
+def watch_remove(request, listing_id: int):
+    return _watch_action(
+        request, listing_id, services.watch_remove, False, "Taken off your watchlist."
+    )
+
+
+urlpatterns = [
+    path("search/", search, name="search"),
+    path("search/saved/", saved_searches, name="saved_searches"),
+    path("search/saved/new/", saved_search_create, name="saved_search_create"),
+    path(
+        "search/saved/<int:saved_search_id>/delete/",
+        saved_search_delete,
+        name="saved_search_delete",
+    ),
+    path("watchlist/", watchlist, name="watchlist"),
+    path("watchlist/<int:listing_id>/add/", watch_add, name="watch_add"),
+    path("watchlist/<int:listing_id>/remove/", watch_remove, name="watch_remove"),
+]

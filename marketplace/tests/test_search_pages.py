@@ -1,0 +1,239 @@
+"""Search pages and API: what they show, how they refuse bad input, and their query counts."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from marketplace.models import ListingPhoto, SavedSearch, Watch
+from marketplace.services.search import saved_search_create, watch_add
+from marketplace.tests.search_factories import PARIS, listing_for, tree, with_home
+from social.services.blocks import block_create
+from tests.cast import make_person
+
+__all__ = ["tree"]  # a fixture
+
+_n = itertools.count()
+
+
+@pytest.fixture
+def seller(db):
+    return make_person("Sid Seller")
+
+
+@pytest.fixture
+def buyer(db):
+    return with_home(make_person("Bea Buyer"))
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+def test_the_search_page_shows_matching_cards_with_distance(tree, seller, buyer, client_for):
+    listing_for(seller, tree["bikes"], title="Gravel bike", price="420")
+    listing_for(seller, tree["bikes"], title="Paris bike", at=PARIS)
+    listing_for(seller, tree["home"], title="Velvet settee")
+
+    page = client_for(buyer).get(reverse("marketplace:search"), {"q": "bike", "radius_km": 25})
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Gravel bike" in body and "420" in body and "under 1 km away" in body
+    assert "Paris bike" not in body and "Velvet settee" not in body
+    assert "Save this search" in body
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"radius_km": "0"}, "between 1 and 500 km"),
+        ({"radius_km": "50000"}, "between 1 and 500 km"),
+        ({"min_price": "300", "max_price": "100"}, "minimum price is above"),
+        ({"category": "999999"}, "no such category"),
+        ({"sort": "cheapest"}, "Sort by one of"),
+        ({"condition": "mint"}, "Unknown condition"),
+    ],
+)
+def test_the_search_page_explains_bad_filters_with_a_400(tree, buyer, client_for, params, message):
+    page = client_for(buyer).get(reverse("marketplace:search"), params)
+    assert page.status_code == 400
+    assert message in page.content.decode()
+
+
+def test_blocked_sellers_listings_are_not_on_the_page(tree, seller, buyer, client_for):
+    listing_for(seller, tree["bikes"], title="Blocked bike")
+    block_create(blocker=buyer, blocked=seller)
+    assert (
+        "Blocked bike" not in client_for(buyer).get(reverse("marketplace:search")).content.decode()
+    )
+
+
+def test_save_this_search_then_delete_it(tree, buyer, client_for):
+    client = client_for(buyer)
+    response = client.post(
+        reverse("marketplace:saved_search_create"),
+        {"q": "bike", "category": tree["bikes"].pk, "max_price": "", "radius_km": "10"},
+    )
+    assert response.status_code == 302
+    saved = SavedSearch.objects.get(owner=buyer)
+    assert (saved.query, saved.category_id, saved.radius_km) == ("bike", tree["bikes"].pk, 10)
+    assert "“bike”" in client.get(reverse("marketplace:saved_searches")).content.decode()
+
+    client.post(reverse("marketplace:saved_search_delete", args=[saved.pk]))
+    assert not SavedSearch.objects.exists()
+
+
+def test_a_bad_saved_search_is_a_message_not_a_500(tree, buyer, client_for):
+    response = client_for(buyer).post(
+        reverse("marketplace:saved_search_create"), {"q": "bike", "radius_km": "0"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "between 1 and 500 km" in response.content.decode()
+    assert not SavedSearch.objects.exists()
+
+
+def test_watch_and_unwatch_in_place_with_htmx(tree, seller, buyer, client_for):
+    listing = listing_for(seller, tree["bikes"], title="Watched bike")
+    client = client_for(buyer)
+
+    added = client.post(reverse("marketplace:watch_add", args=[listing.pk]), HTTP_HX_REQUEST="true")
+    assert added.status_code == 200 and "Watching" in added.content.decode()
+    assert "Watched bike" in client.get(reverse("marketplace:watchlist")).content.decode()
+
+    client.post(reverse("marketplace:watch_remove", args=[listing.pk]), HTTP_HX_REQUEST="true")
+    assert not Watch.objects.exists()
+
+
+def test_watching_a_listing_one_cannot_see_changes_nothing(tree, seller, buyer, client_for):
+    listing = listing_for(seller, tree["bikes"], audience="friends")
+    response = client_for(buyer).post(reverse("marketplace:watch_add", args=[listing.pk]))
+    assert response.status_code == 302
+    assert not Watch.objects.exists()
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+def test_the_search_api_answers_a_page(tree, seller, buyer, api_client_for):
+    for _ in range(3):
+        listing_for(seller, tree["mountain"], title=f"Bike {next(_n)}")
+    answer = api_client_for(buyer).get(
+        reverse("api-market-search"),
+        {"q": "bike", "category": tree["bikes"].slug, "radius_km": 5, "sort": "newest"},
+    )
+    assert answer.status_code == 200
+    data = answer.json()
+    assert data["page"] == 1 and data["has_next"] is False and len(data["results"]) == 3
+    card = data["results"][0]
+    assert card["distance_km"] == 0.0 and card["category_name"] == "Mountain"
+    assert card["latitude"] == "52.37"
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"radius_km": 0}, "invalid_radius_km"),
+        ({"radius_km": 50_000}, "invalid_radius_km"),
+        ({"min_price": 300, "max_price": 100}, "invalid_min_price"),
+        ({"category": 999_999}, "invalid_category"),
+        ({"sort": "cheapest"}, "invalid_sort"),
+        ({"page": -1}, "invalid_page"),
+    ],
+)
+def test_the_search_api_refuses_bad_filters_with_a_400(tree, buyer, api_client_for, params, code):
+    answer = api_client_for(buyer).get(reverse("api-market-search"), params)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == code
+
+
+def test_saved_searches_through_the_api(tree, buyer, api_client_for):
+    api = api_client_for(buyer)
+    made = api.post(
+        reverse("api-market-saved-searches"),
+        {"q": "bike", "category": tree["bikes"].pk, "max_price": 300, "radius_km": 20},
+        format="json",
+    )
+    assert made.status_code == 201
+    assert made.json()["max_price"] == "300.00" and made.json()["radius_km"] == 20
+    again = api.post(
+        reverse("api-market-saved-searches"),
+        {"q": "bike", "category": tree["bikes"].pk, "max_price": 300, "radius_km": 20},
+        format="json",
+    )
+    assert again.status_code == 409
+    bad = api.post(
+        reverse("api-market-saved-searches"), {"q": "bike", "radius_km": 0}, format="json"
+    )
+    assert bad.status_code == 400
+    assert [row["q"] for row in api.get(reverse("api-market-saved-searches")).json()] == ["bike"]
+    gone = api.delete(reverse("api-market-saved-search", args=[made.json()["id"]]))
+    assert gone.status_code == 204 and not SavedSearch.objects.exists()
+
+
+def test_the_watchlist_through_the_api(tree, seller, buyer, api_client_for):
+    listing = listing_for(seller, tree["bikes"], title="Watched bike")
+    hidden = listing_for(seller, tree["bikes"], audience="only_me")
+    api = api_client_for(buyer)
+    assert api.post(reverse("api-market-watchlist"), {"listing": listing.pk}).status_code == 201
+    assert api.post(reverse("api-market-watchlist"), {"listing": hidden.pk}).status_code == 404
+    rows = api.get(reverse("api-market-watchlist")).json()
+    assert [row["listing"]["title"] for row in rows] == ["Watched bike"]
+    assert api.delete(reverse("api-market-watch", args=[listing.pk])).status_code == 204
+    assert api.delete(reverse("api-market-watch", args=[listing.pk])).status_code == 404
+
+
+# --- Query counts ----------------------------------------------------------------------------
+
+
+def grow(tree, buyer, size: int) -> None:
+    """Add `size` sellers, each with a listing with photos that the buyer watches, and a saved
+    search of the buyer."""
+    for _ in range(size):
+        n = next(_n)
+        seller = make_person(f"Grower Seller {n}")
+        listing = listing_for(seller, tree["mountain"], title=f"Bike grown {n}")
+        for position in range(2):
+            ListingPhoto.objects.create(
+                listing=listing,
+                image="listings/x.jpg",
+                thumbnail="listings/x.jpg",
+                position=position,
+            )
+        watch_add(user=buyer, listing_id=listing.pk)
+        saved_search_create(owner=buyer, query=f"bike {n}")
+
+
+PAGES = [
+    ("marketplace:search", {}),
+    (
+        "marketplace:search",
+        {"q": "bike", "category": "{bikes}", "radius_km": 50, "sort": "distance"},
+    ),
+    ("marketplace:saved_searches", {}),
+    ("marketplace:watchlist", {}),
+    ("api-market-search", {"q": "bike", "category": "{bikes}", "radius_km": 50}),
+    ("api-market-saved-searches", {}),
+    ("api-market-watchlist", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "params"), PAGES)
+def test_list_pages_run_a_fixed_number_of_queries(tree, buyer, client_for, name, params):
+    params = {k: str(v).format(bikes=tree["bikes"].pk) for k, v in params.items()}
+    client = client_for(buyer)
+    url = reverse(name)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params)
+        assert response.status_code == 200
+        return len(captured)
+
+    grow(tree, buyer, 1)
+    small = count()
+    grow(tree, buyer, 6)
+    assert count() == small
