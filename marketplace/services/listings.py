@@ -31,6 +31,7 @@ from marketplace.models import (
     ListingPhoto,
     ProductModel,
 )
+from marketplace.services.search import on_listing_published
 from social.services.circles import owned_circles
 from social.services.notifications import notify
 
@@ -147,7 +148,9 @@ def listing_publish(*, seller, listing: Listing) -> Listing:
     _check_publishable(listing)
     if listing.status != Status.DRAFT:
         _refuse(listing, "publish")
-    return listing_transition(listing, Status.ACTIVE)
+    listing = listing_transition(listing, Status.ACTIVE)
+    on_listing_published(listing)  # saved searches that match hear of it after the commit
+    return listing
 
 
 def _refuse(listing: Listing, action: str):

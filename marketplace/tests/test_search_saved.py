@@ -237,3 +237,17 @@ def test_a_listing_that_is_not_live_notifies_nobody(tree, seller, buyer):
     assert saved_searches_notify(listing_id=draft.pk) == 0
     assert saved_searches_notify(listing_id=hidden.pk) == 0
     assert told(buyer) == []
+
+
+def test_publishing_a_listing_tells_matching_saved_searches(
+    tree, seller, buyer, django_capture_on_commit_callbacks
+):
+    from marketplace.services.listings import listing_publish
+
+    saved_search_create(owner=buyer, query="bike")
+    draft = listing_for(seller, tree["bikes"], title="Fresh bike", status=Listing.Status.DRAFT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        listing_publish(seller=seller, listing=draft)
+
+    assert told(buyer) == ["New for your search “bike”: Fresh bike"]
