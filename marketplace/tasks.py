@@ -9,3 +9,11 @@ def notify_saved_searches(listing_id: int) -> int:
     from marketplace.services.search import saved_searches_notify
 
     return saved_searches_notify(listing_id=listing_id)
+
+
+@shared_task(name="marketplace.expire_listings")
+def expire_listings() -> int:
+    """Hourly (beat): expire listings on sale for more than 60 days, telling each seller."""
+    from marketplace.services.listings import listings_expire
+
+    return listings_expire()

@@ -1,3 +1,437 @@
-"""listings API."""
+"""Listings API: the catalog (categories, brands, products), a seller's listings (create, edit,
+photos, publish / withdraw / relist, delete a draft), and one listing as a viewer sees it.
 
-urlpatterns: list = []
+The same selectors and services as the pages. A listing a viewer may not see is a 404; a rule
+that says no is a 4xx with the service's message in the one error body (`config.api`).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.errors import DomainError
+from marketplace.models import Listing, ListingAudience
+from marketplace.selectors import listings as selectors
+from marketplace.services import listings as services
+
+# --- Serializers ----------------------------------------------------------------------------
+
+
+class CatalogCategoryTreeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    topic = serializers.CharField(allow_null=True, help_text="The social topic's slug.")
+    children = serializers.ListField(child=serializers.DictField(), help_text="The same shape.")
+
+
+class CatalogBrandSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class CatalogProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    brand = CatalogBrandSerializer()
+    category_id = serializers.IntegerField()
+
+
+class CatalogCategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class ListingPhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    image = serializers.CharField(help_text="The photo, at most 1600 px a side.")
+    thumbnail = serializers.CharField(help_text="A copy at most 400 px a side.")
+
+
+class ListingSellerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+    relation = serializers.CharField(help_text="self, friend, fof, member or anonymous.")
+    badge = serializers.CharField(help_text="“1st” for a friend, “2nd” for a friend of a friend.")
+
+
+class ListingLocationSerializer(serializers.Serializer):
+    place = serializers.CharField()
+    latitude = serializers.DecimalField(max_digits=8, decimal_places=5)
+    longitude = serializers.DecimalField(max_digits=8, decimal_places=5)
+    exact = serializers.BooleanField(
+        help_text="True for the seller and their friends; otherwise rounded to about 1 km."
+    )
+
+
+class ListingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    category = CatalogCategorySerializer()
+    brand = CatalogBrandSerializer(allow_null=True)
+    product_model = serializers.DictField(allow_null=True)
+    condition = serializers.ChoiceField(choices=Listing.Condition.choices)
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.ChoiceField(choices=Listing.Currency.choices)
+    status = serializers.ChoiceField(choices=Listing.Status.choices)
+    location = ListingLocationSerializer()
+    distance_km = serializers.FloatField(
+        allow_null=True, help_text="From the viewer's home, when they gave one."
+    )
+    seller = ListingSellerSerializer()
+    photos = ListingPhotoSerializer(many=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    audience = serializers.CharField(allow_null=True, help_text="The seller alone sees these.")
+    circle_ids = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
+    nearby_radius_km = serializers.IntegerField(allow_null=True)
+
+
+class MyListingSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=Listing.Status.choices)
+    hidden = serializers.BooleanField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+    category = CatalogCategorySerializer()
+    cover = serializers.CharField(allow_null=True, help_text="The first photo's thumbnail.")
+    published_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+class ListingWriteSerializer(serializers.Serializer):
+    """Shape only; every rule (price range, coordinates, circles, radius…) is the service's."""
+
+    title = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.IntegerField(required=False, allow_null=True, help_text="A category id.")
+    brand = serializers.IntegerField(required=False, allow_null=True)
+    product_model = serializers.IntegerField(required=False, allow_null=True)
+    condition = serializers.CharField(required=False, help_text=", ".join(Listing.Condition.values))
+    price = serializers.CharField(required=False, help_text="A decimal, like “450.00”.")
+    currency = serializers.CharField(required=False, help_text=", ".join(Listing.Currency.values))
+    place = serializers.CharField(required=False, allow_blank=True)
+    latitude = serializers.CharField(required=False, allow_null=True)
+    longitude = serializers.CharField(required=False, allow_null=True)
+    audience = serializers.CharField(required=False, help_text=", ".join(ListingAudience.values))
+    circle_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    nearby_radius_km = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ListingCreateSerializer(ListingWriteSerializer):
+    publish = serializers.BooleanField(
+        required=False, default=False, help_text="Put it on sale at once (else a draft)."
+    )
+
+
+class ListingPhotoUploadSerializer(serializers.Serializer):
+    image = serializers.FileField(help_text="JPEG, PNG, WebP or GIF.")
+
+
+class ListingTransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(services.SELLER_ACTIONS))
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _url(request, field) -> str | None:
+    if not field:
+        return None
+    return request.build_absolute_uri(field.url)
+
+
+def _photo(request, photo) -> dict:
+    return {
+        "id": photo.pk,
+        "position": photo.position,
+        "image": _url(request, photo.image),
+        "thumbnail": _url(request, photo.thumbnail),
+    }
+
+
+def _ref(obj) -> dict | None:
+    return {"id": obj.pk, "name": obj.name, "slug": obj.slug} if obj is not None else None
+
+
+def _listing_data(request, page: selectors.ListingPage) -> dict:
+    listing = page.listing
+    product = listing.product_model
+    mine = page.is_seller
+    return {
+        "id": listing.pk,
+        "title": listing.title,
+        "description": listing.description,
+        "category": _ref(listing.category),
+        "brand": _ref(listing.brand),
+        "product_model": (
+            {"id": product.pk, "name": product.name, "slug": product.slug} if product else None
+        ),
+        "condition": listing.condition,
+        "price": listing.price,
+        "currency": listing.currency,
+        "status": listing.status,
+        "location": {
+            "place": page.location.place,
+            "latitude": page.location.latitude,
+            "longitude": page.location.longitude,
+            "exact": page.location.exact,
+        },
+        "distance_km": round(page.distance_km, 1) if page.distance_km is not None else None,
+        "seller": {
+            "id": listing.seller_id,
+            "display_name": listing.seller.display_name,
+            "relation": page.relation.value,
+            "badge": page.badge,
+        },
+        "photos": [_photo(request, photo) for photo in page.photos],
+        "published_at": listing.published_at,
+        "audience": listing.audience if mine else None,
+        "circle_ids": sorted(c.pk for c in listing.circles.all()) if mine else None,
+        "nearby_radius_km": listing.nearby_radius_km if mine else None,
+    }
+
+
+def _page(request, listing_id) -> selectors.ListingPage:
+    page = selectors.listing_page(request.user, listing_id)
+    if page is None:
+        raise Http404
+    return page
+
+
+def _own(request, listing_id) -> Listing:
+    listing = selectors.own_listing(request.user, listing_id)
+    if listing is None:
+        raise Http404
+    return listing
+
+
+def _answer(request, listing_id, status_code: int = status.HTTP_200_OK) -> Response:
+    page = _page(request, listing_id)
+    return Response(ListingSerializer(_listing_data(request, page)).data, status=status_code)
+
+
+def _tree(nodes) -> list[dict]:
+    return [
+        {
+            "id": node.category.pk,
+            "name": node.category.name,
+            "slug": node.category.slug,
+            "topic": node.category.topic.slug if node.category.topic_id else None,
+            "children": _tree(node.children),
+        }
+        for node in nodes
+    ]
+
+
+CATEGORY_PARAM = OpenApiParameter(
+    "category", int, description="A category id: this category and those below it."
+)
+
+# --- Catalog --------------------------------------------------------------------------------
+
+
+class CategoriesView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses=CatalogCategoryTreeSerializer(many=True), operation_id="market_categories"
+    )
+    def get(self, request):
+        """The category tree: roots in order, each with its subcategories."""
+        return Response(_tree(selectors.category_tree()))
+
+
+class BrandsView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[CATEGORY_PARAM],
+        responses=CatalogBrandSerializer(many=True),
+        operation_id="market_brands",
+    )
+    def get(self, request):
+        """Brands, or those with a product in the category."""
+        brands = selectors.brands_for(request.query_params.get("category"))
+        return Response(CatalogBrandSerializer(brands, many=True).data)
+
+
+class ProductsView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[CATEGORY_PARAM, OpenApiParameter("brand", int, description="A brand id.")],
+        responses=CatalogProductSerializer(many=True),
+        operation_id="market_products",
+    )
+    def get(self, request):
+        """Product models, optionally in a category (and below) and of a brand."""
+        products = selectors.products_for(
+            request.query_params.get("category"), request.query_params.get("brand")
+        )
+        return Response(CatalogProductSerializer(products, many=True).data)
+
+
+# --- Listings -------------------------------------------------------------------------------
+
+
+class ListingsView(APIView):
+    @extend_schema(
+        request=ListingCreateSerializer,
+        responses={201: ListingSerializer},
+        operation_id="market_listings_create",
+    )
+    def post(self, request):
+        """Sell something: a draft, or on sale at once with `publish`. Add photos after."""
+        data = ListingCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        required = ("title", "category", "condition", "price", "place", "latitude", "longitude")
+        for name in required:
+            fields.setdefault(name, None)
+        listing = services.listing_create(seller=request.user, **fields)
+        return _answer(request, listing.pk, status.HTTP_201_CREATED)
+
+
+class MyListingsView(APIView):
+    @extend_schema(responses=MyListingSerializer(many=True), operation_id="market_listings_mine")
+    def get(self, request):
+        """Your listings in every state, most recently changed first."""
+        rows = []
+        for listing in selectors.listings_of_seller(request.user):
+            photos = list(listing.photos.all())
+            rows.append(
+                {
+                    "id": listing.pk,
+                    "title": listing.title,
+                    "status": listing.status,
+                    "hidden": listing.hidden,
+                    "price": listing.price,
+                    "currency": listing.currency,
+                    "category": _ref(listing.category),
+                    "cover": _url(request, photos[0].thumbnail) if photos else None,
+                    "published_at": listing.published_at,
+                    "updated_at": listing.updated_at,
+                }
+            )
+        return Response(MyListingSerializer(rows, many=True).data)
+
+
+class ListingView(APIView):
+    def get_permissions(self):
+        # Anyone may read a listing its audience includes; only a signed-in seller changes it.
+        return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
+
+    @extend_schema(responses=ListingSerializer, operation_id="market_listing")
+    def get(self, request, listing_id: int):
+        """A listing as the viewer may see it: exact place for the seller's friends only."""
+        return _answer(request, listing_id)
+
+    @extend_schema(
+        request=ListingWriteSerializer,
+        responses=ListingSerializer,
+        operation_id="market_listing_update",
+    )
+    def patch(self, request, listing_id: int):
+        """Change some fields of your listing (while a draft, on sale or reserved)."""
+        listing = _own(request, listing_id)
+        data = ListingWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.listing_update(seller=request.user, listing=listing, **data.validated_data)
+        return _answer(request, listing.pk)
+
+    @extend_schema(request=None, responses={204: None}, operation_id="market_listing_delete")
+    def delete(self, request, listing_id: int):
+        """Delete a draft. A published listing is withdrawn instead (see transitions)."""
+        services.listing_delete(seller=request.user, listing=_own(request, listing_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ListingPhotosView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ListingPhotoUploadSerializer},
+        responses={201: ListingPhotoSerializer},
+        operation_id="market_listing_photo_add",
+    )
+    def post(self, request, listing_id: int):
+        """Add a photo (at most 10 a listing); its thumbnail is made now, once."""
+        listing = _own(request, listing_id)
+        data = ListingPhotoUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        photo = services.listing_photo_add(
+            seller=request.user, listing=listing, image=data.validated_data["image"]
+        )
+        return Response(_photo(request, photo), status=status.HTTP_201_CREATED)
+
+
+class ListingPhotoView(APIView):
+    @extend_schema(request=None, responses={204: None}, operation_id="market_listing_photo_remove")
+    def delete(self, request, listing_id: int, photo_id: int):
+        """Remove one photo of your listing."""
+        services.listing_photo_remove(
+            seller=request.user, listing=_own(request, listing_id), photo_id=photo_id
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ListingTransitionView(APIView):
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        request=ListingTransitionSerializer,
+        responses=ListingSerializer,
+        operation_id="market_listing_transition",
+    )
+    def post(self, request, listing_id: int):
+        """Publish a draft, withdraw a listing, or relist a withdrawn or expired one.
+        An illegal move ("A sold listing can't be withdrawn.") is a 409."""
+        listing = _own(request, listing_id)
+        data = ListingTransitionSerializer(data=request.data)
+        if not data.is_valid():
+            raise DomainError(
+                f"Choose an action: {', '.join(sorted(services.SELLER_ACTIONS))}.",
+                code="bad_action",
+            )
+        services.listing_act(
+            seller=request.user, listing=listing, action=data.validated_data["action"]
+        )
+        return _answer(request, listing.pk)
+
+
+urlpatterns = [
+    path("categories/", CategoriesView.as_view(), name="api-market-categories"),
+    path("brands/", BrandsView.as_view(), name="api-market-brands"),
+    path("products/", ProductsView.as_view(), name="api-market-products"),
+    path("listings/", ListingsView.as_view(), name="api-market-listings"),
+    path("listings/mine/", MyListingsView.as_view(), name="api-market-listings-mine"),
+    path("listings/<int:listing_id>/", ListingView.as_view(), name="api-market-listing"),
+    path(
+        "listings/<int:listing_id>/photos/",
+        ListingPhotosView.as_view(),
+        name="api-market-listing-photos",
+    ),
+    path(
+        "listings/<int:listing_id>/photos/<int:photo_id>/",
+        ListingPhotoView.as_view(),
+        name="api-market-listing-photo",
+    ),
+    path(
+        "listings/<int:listing_id>/transitions/",
+        ListingTransitionView.as_view(),
+        name="api-market-listing-transitions",
+    ),
+]

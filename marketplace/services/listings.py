@@ -569,6 +569,7 @@ def listing_create(
     _save_photos(listing, prepared, start=0)
     if publish:
         listing_transition(listing, Status.ACTIVE)
+        on_listing_published(listing)
     return listing
 
 

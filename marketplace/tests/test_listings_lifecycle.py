@@ -144,3 +144,13 @@ def test_a_hidden_listing_cant_be_relisted(owner):
     listing.refresh_from_db()
     with pytest.raises(NotAllowed, match="moderator"):
         services.listing_relist(seller=owner, listing=listing)
+
+
+def test_a_listing_published_at_creation_is_announced_to_saved_searches(owner, monkeypatch):
+    announced = []
+    monkeypatch.setattr(services, "on_listing_published", announced.append)
+    draft = make_listing(owner, publish=False)
+    assert announced == []
+    live = make_listing(owner)
+    services.listing_publish(seller=owner, listing=draft)
+    assert announced == [live, draft]

@@ -1,3 +1,341 @@
-"""listings pages."""
+"""Listing pages: sell something (with photos), edit it, see a listing, and "my listings".
 
-urlpatterns: list = []
+Thin: reads through `marketplace.selectors.listings`, writes through
+`marketplace.services.listings`. A refusal becomes a form error or a message, never a 500;
+a listing a person may not see answers 404, as if it did not exist. State changes on "my
+listings" answer htmx with the refreshed list.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.errors import DomainError
+from marketplace.models import Listing, ListingAudience
+from marketplace.selectors import listings as selectors
+from marketplace.services import listings as services
+from social.models import Circle
+
+# Which form field a service's refusal belongs to, by its code.
+FIELD_OF_CODE = {
+    "short_title": "title",
+    "long_title": "title",
+    "long_description": "description",
+    "no_category": "category",
+    "no_product": "product_model",
+    "product_category_mismatch": "product_model",
+    "product_brand_mismatch": "brand",
+    "no_brand": "brand",
+    "bad_condition": "condition",
+    "bad_price": "price",
+    "price_too_low": "price",
+    "price_too_high": "price",
+    "price_decimals": "price",
+    "bad_currency": "currency",
+    "no_place": "place",
+    "long_place": "place",
+    "no_coordinates": "latitude",
+    "bad_coordinates": "latitude",
+    "bad_audience": "audience",
+    "no_circle": "circles",
+    "foreign_circle": "circles",
+    "circles_without_audience": "circles",
+    "bad_radius": "nearby_radius_km",
+    "bad_photo": "photos",
+    "too_many_photos": "photos",
+}
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    widget = MultiplePhotoInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
+
+
+class ListingForm(forms.Form):
+    """Shape only; the service checks every rule and its message lands on the right field."""
+
+    title = forms.CharField(label="Title", max_length=Listing.TITLE_MAX_LENGTH)
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What it is, its size, its flaws, why you sell it.",
+    )
+    category = forms.TypedChoiceField(label="Category", coerce=int)
+    brand = forms.TypedChoiceField(label="Brand", coerce=int, required=False, empty_value=None)
+    product_model = forms.TypedChoiceField(
+        label="Model", coerce=int, required=False, empty_value=None
+    )
+    condition = forms.ChoiceField(label="Condition", choices=Listing.Condition.choices)
+    price = forms.CharField(
+        label="Price", widget=forms.TextInput(attrs={"inputmode": "decimal"}), max_length=20
+    )
+    currency = forms.ChoiceField(label="Currency", choices=Listing.Currency.choices)
+    place = forms.CharField(
+        label="Place",
+        max_length=120,
+        help_text="A town or neighbourhood. Only your friends see the exact spot; "
+        "everyone else sees it within about 1 km.",
+    )
+    latitude = forms.CharField(label="Latitude", max_length=20)
+    longitude = forms.CharField(label="Longitude", max_length=20)
+    audience = forms.ChoiceField(
+        label="Who sees it",
+        choices=ListingAudience.choices,
+        initial=ListingAudience.FRIENDS,
+        widget=forms.RadioSelect,
+    )
+    circles = forms.ModelMultipleChoiceField(
+        queryset=Circle.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="With “Chosen circles”: the circles that see it.",
+    )
+    nearby_radius_km = forms.IntegerField(
+        label="Nearby radius (km)",
+        required=False,
+        initial=10,
+        help_text="With “Anyone nearby”: people whose home is within this distance, 1 to 500 km.",
+    )
+    photos = MultiplePhotoField(
+        label="Photos",
+        required=False,
+        help_text=f"Up to {Listing.MAX_PHOTOS}. JPEG, PNG, WebP or GIF; the first is the cover.",
+    )
+
+    def __init__(self, *args, owner, with_photos: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["circles"].queryset = Circle.objects.filter(owner=owner)
+        self.fields["circles"].label_from_instance = lambda circle: circle.name
+        self.fields["category"].choices = [("", "Choose a category"), *selectors.category_choices()]
+        products = list(selectors.products_for())
+        self.fields["brand"].choices = [("", "Any or none")] + sorted(
+            {(p.brand_id, p.brand.name) for p in products}, key=lambda choice: choice[1]
+        )
+        self.fields["product_model"].choices = [("", "Not in the list")] + [
+            (p.pk, str(p)) for p in products
+        ]
+        if not with_photos:
+            del self.fields["photos"]
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["circle_ids"] = [circle.pk for circle in data.pop("circles", None) or []]
+        data.pop("photos", None)
+        return data
+
+    def add_refusal(self, error: DomainError) -> None:
+        field = FIELD_OF_CODE.get(error.code)
+        self.add_error(field if field in self.fields else None, error.message)
+
+
+def _initial_for_new(user) -> dict:
+    profile = user.profile
+    initial = {"currency": Listing.Currency.EUR, "audience": ListingAudience.FRIENDS}
+    if profile.has_home:
+        initial |= {
+            "place": profile.home_place,
+            "latitude": profile.home_latitude,
+            "longitude": profile.home_longitude,
+        }
+    return initial
+
+
+def _own_listing_or_404(user, listing_id) -> Listing:
+    listing = selectors.own_listing(user, listing_id)
+    if listing is None:
+        raise Http404("No such listing of yours.")
+    return listing
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_new(request):
+    form = ListingForm(
+        request.POST or None,
+        request.FILES or None,
+        owner=request.user,
+        initial=_initial_for_new(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_create(
+                seller=request.user,
+                photos=form.cleaned_data["photos"],
+                publish="publish" in request.POST,
+                **form.service_fields(),
+            )
+        except DomainError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(
+                request,
+                "Your listing is on sale."
+                if listing.status == Listing.Status.ACTIVE
+                else "Draft saved. Publish it when it is ready.",
+            )
+            return redirect("marketplace:listing", listing.pk)
+    return render(
+        request,
+        "marketplace/listings/form.html",
+        {"form": form, "listing": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_edit(request, listing_id: int):
+    listing = _own_listing_or_404(request.user, listing_id)
+    initial = {
+        "title": listing.title,
+        "description": listing.description,
+        "category": listing.category_id,
+        "brand": listing.brand_id,
+        "product_model": listing.product_model_id,
+        "condition": listing.condition,
+        "price": listing.price,
+        "currency": listing.currency,
+        "place": listing.place,
+        "latitude": listing.latitude,
+        "longitude": listing.longitude,
+        "audience": listing.audience,
+        "circles": list(listing.circles.all()),
+        "nearby_radius_km": listing.nearby_radius_km,
+    }
+    form = ListingForm(request.POST or None, owner=request.user, initial=initial, with_photos=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.listing_update(seller=request.user, listing=listing, **form.service_fields())
+        except DomainError as error:
+            form.add_refusal(error)
+        else:
+            messages.success(request, "Listing saved.")
+            return redirect("marketplace:listing", listing.pk)
+    return render(
+        request,
+        "marketplace/listings/form.html",
+        {
+            "form": form,
+            "listing": listing,
+            "photos": list(listing.photos.all()),
+            "editable": listing.status in services.EDITABLE_STATUSES,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def listing_photos_add(request, listing_id: int):
+    """Add the uploaded photos, all or none."""
+    listing = _own_listing_or_404(request.user, listing_id)
+    uploads = request.FILES.getlist("photos")
+    if not uploads:
+        messages.error(request, "Choose at least one photo to upload.")
+        return redirect("marketplace:listing_edit", listing.pk)
+    try:
+        with transaction.atomic():
+            for upload in uploads:
+                services.listing_photo_add(seller=request.user, listing=listing, image=upload)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Photo added." if len(uploads) == 1 else "Photos added.")
+    return redirect("marketplace:listing_edit", listing.pk)
+
+
+@login_required
+@require_POST
+def listing_photo_delete(request, listing_id: int, photo_id: int):
+    listing = _own_listing_or_404(request.user, listing_id)
+    try:
+        services.listing_photo_remove(seller=request.user, listing=listing, photo_id=photo_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Photo removed.")
+    return redirect("marketplace:listing_edit", listing.pk)
+
+
+@require_GET
+def listing_detail(request, listing_id: int):
+    view = selectors.listing_page(request.user, listing_id)
+    if view is None:
+        raise Http404("This listing does not exist or you can't see it.")
+    return render(request, "marketplace/listings/detail.html", {"view": view})
+
+
+ACTION_DONE = {
+    "publish": "Your listing is on sale.",
+    "withdraw": "Listing withdrawn.",
+    "relist": "Your listing is on sale again for 60 days.",
+}
+
+
+@login_required
+@require_POST
+def listing_action(request, listing_id: int):
+    """Publish, withdraw or relist one of your listings (the `action` field)."""
+    listing = _own_listing_or_404(request.user, listing_id)
+    action = request.POST.get("action", "")
+    error = None
+    try:
+        services.listing_act(seller=request.user, listing=listing, action=action)
+    except DomainError as refused:
+        error = refused
+    if request.htmx:
+        response = _my_listings(request, fragment=True)
+        if error is not None:
+            response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
+        return response
+    if error is not None:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, ACTION_DONE[action])
+    if request.POST.get("next") == "mine":
+        return redirect("marketplace:listing_mine")
+    return redirect("marketplace:listing", listing.pk)
+
+
+def _my_listings(request, *, fragment: bool = False):
+    groups = selectors.listings_of_seller_by_state(request.user)
+    template = "marketplace/listings/_mine.html" if fragment else "marketplace/listings/mine.html"
+    return render(request, template, {"groups": groups})
+
+
+@login_required
+@require_GET
+def my_listings(request):
+    return _my_listings(request)
+
+
+urlpatterns = [
+    path("listings/new/", listing_new, name="listing_new"),
+    path("listings/mine/", my_listings, name="listing_mine"),
+    path("listings/<int:listing_id>/", listing_detail, name="listing"),
+    path("listings/<int:listing_id>/edit/", listing_edit, name="listing_edit"),
+    path("listings/<int:listing_id>/status/", listing_action, name="listing_action"),
+    path("listings/<int:listing_id>/photos/", listing_photos_add, name="listing_photos_add"),
+    path(
+        "listings/<int:listing_id>/photos/<int:photo_id>/delete/",
+        listing_photo_delete,
+        name="listing_photo_delete",
+    ),
+]
