@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from privacy.models import ConsentRecord, ConsentState
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant
+from privacy.services.exports import export_request
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -144,6 +145,7 @@ def test_the_privacy_pages_fit_the_screen(request, width, owner, sign_in_browser
     tab = request.getfixturevalue("page" if width == "desktop" else "phone_page")
     sign_in_browser(tab, owner)
     consent_grant(user=owner, purpose=Purpose.INFLUENCE, scope=Scope.FRIENDS)
+    export_request(user=owner)
     for path, heading, name in PAGES:
         tab.goto(path)
         assert tab.get_by_role("heading", level=1).inner_text() == heading
