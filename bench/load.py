@@ -313,10 +313,11 @@ def _posts(cursor, size, activity, rng, now) -> None:
     for number, (author, audience, age) in enumerate(zip(authors, audiences, ages, strict=True), 1):
         at = _timestamp(now - timedelta(seconds=age))
         topic = TOPICS[number % len(TOPICS)]
-        write(f"{author}\tPost {number}: thinking about a {topic}\t\t{audience}\t{at}\t{at}\n")
+        write(f"{author}\tPost {number}: thinking about a {topic}\t\t{audience}\tf\t{at}\t{at}\n")
     buffer.seek(0)
     cursor.copy_expert(
-        "COPY social_post (author_id, text, photo, audience, created_at, updated_at) FROM STDIN",
+        "COPY social_post (author_id, text, photo, audience, hidden, created_at, updated_at) "
+        "FROM STDIN",
         buffer,
     )
 
@@ -338,8 +339,8 @@ def _post_details(cursor, size: Size) -> None:
     )
     cursor.execute(
         """
-        INSERT INTO social_comment (post_id, author_id, text, created_at)
-        SELECT 1 + floor(random() * %s)::int, 1 + floor(random() * %s)::int, 'Nice one!',
+        INSERT INTO social_comment (post_id, author_id, text, hidden, created_at)
+        SELECT 1 + floor(random() * %s)::int, 1 + floor(random() * %s)::int, 'Nice one!', false,
                now() - random() * interval '700 days'
         FROM generate_series(1, %s)
         """,
