@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 
 from accounts.models import Interest, Profile, User
 
@@ -38,6 +39,36 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
+
+    # Staff who are not superusers (moderators) may suspend or restore an account, nothing
+    # more: no address or password change (an account takeover), no rights (an escalation).
+    moderator_fieldsets = [
+        (None, {"fields": ["email"]}),
+        ("Status", {"fields": ["is_active"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.moderator_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            fields.append("email")
+        return fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and (obj.is_staff or obj.is_superuser):
+            if not request.user.is_superuser:
+                return False  # staff accounts are managed by superusers
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @admin.display(ordering="profile__display_name")
     def display_name(self, user: User) -> str:

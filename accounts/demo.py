@@ -38,6 +38,7 @@ from typing import TextIO
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -412,6 +413,7 @@ class DemoPerson:
     joined_days_ago: int = 365
     is_staff: bool = False
     is_superuser: bool = False
+    groups: tuple[str, ...] = ()  # permission groups, joined when they exist (see migrations)
 
 
 def demo_email(local_part: str) -> str:
@@ -455,6 +457,7 @@ MODERATOR = DemoPerson(
     bio="Looks after the report queue.",
     joined_days_ago=700,
     is_staff=True,
+    groups=("Moderators",),
 )
 
 ADMIN = DemoPerson(
@@ -646,6 +649,7 @@ def _reset_demo_logins(users: dict[str, User]) -> None:
         user.is_staff = person.is_staff
         user.is_superuser = person.is_superuser
         user.save(update_fields=["password", "is_active", "is_staff", "is_superuser"])
+        user.groups.add(*Group.objects.filter(name__in=person.groups))
 
 
 def _verify_addresses(users: dict[str, User]) -> None:

@@ -1,3 +1,93 @@
-"""reports pages."""
+"""Report pages: the one report form for anything a member can see, and "my reports" with what
+the moderators did. Thin: `marketplace.services.reports` decides what may be reported.
+"""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
+
+from config.errors import DomainError, NotFound
+from marketplace.models import Report
+from marketplace.selectors.reports import reports_by
+from marketplace.services import reports as services
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=Report.Reason.choices, widget=forms.RadioSelect, label="What is wrong?"
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=services.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Anything the moderators should know",
+        help_text="Needed with “Something else”. The person you report is not told who you are.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_form(request, content_type: str, object_id: int):
+    try:
+        target = services.report_target(
+            reporter=request.user, kind=content_type, object_id=object_id
+        )
+    except NotFound as error:
+        raise Http404(error.message) from None
+    kind = services.KINDS[content_type]
+    owner = services.owner_of(target)
+    context = {
+        "target": services.describe(target),
+        "kind": kind,
+        "own": owner is not None and owner.pk == request.user.pk,
+        "already": Report.objects.filter(
+            reporter=request.user,
+            content_type=ContentType.objects.get_for_model(kind.model),
+            object_id=target.pk,
+        ).first(),
+    }
+    form = ReportForm(request.POST or None)
+    status = 403 if context["own"] else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_create(
+                reporter=request.user,
+                target=target,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            messages.success(
+                request, "Thank you. The moderators will look at it and tell you what they did."
+            )
+            return redirect("marketplace:my_reports")
+    elif form.errors:
+        status = 400
+    context["form"] = form
+    return render(request, "marketplace/reports/form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def my_reports(request):
+    rows = [
+        {"report": report, "target": services.describe(report.target)}
+        for report in reports_by(request.user)
+    ]
+    return render(request, "marketplace/reports/mine.html", {"rows": rows})
+
+
+urlpatterns = [
+    path("report/<str:content_type>/<int:object_id>/", report_form, name="report"),
+    path("reports/mine/", my_reports, name="my_reports"),
+]

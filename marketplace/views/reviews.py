@@ -1,3 +1,187 @@
-"""reviews pages."""
+"""Review pages: a product with the reviews the viewer may see, the viewer's own review form, and
+"my reviews". Thin: reads through `marketplace.selectors.reviews`, writes through
+`marketplace.services.reviews`; a refusal becomes a form error or a message.
+"""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from config.errors import DomainError
+from marketplace.models import Purchase, Review
+from marketplace.selectors import reviews as selectors
+from marketplace.services import reviews as services
+from social.forms import AudienceFormMixin
+
+
+class PurchaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, purchase: Purchase) -> str:
+        where = "bought here" if purchase.verified else "bought elsewhere"
+        return f"{purchase} ({where}, {purchase.purchased_on:%B %Y})"
+
+
+class ReviewForm(AudienceFormMixin):
+    rating = forms.TypedChoiceField(
+        choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        label="Your rating",
+    )
+    title = forms.CharField(max_length=services.TITLE_MAX_LENGTH, label="Title")
+    text = forms.CharField(
+        max_length=Review.TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Your review",
+        help_text="What did you like, what not, and who is it for?",
+    )
+    would_recommend = forms.BooleanField(
+        required=False, initial=True, label="I would recommend it to a friend"
+    )
+    purchase = PurchaseChoiceField(
+        queryset=Purchase.objects.none(),
+        required=False,
+        empty_label="Your latest purchase of it, if any",
+        help_text="A purchase made here shows as “verified purchase”.",
+    )
+    field_order = ["rating", "title", "text", "would_recommend", "purchase", "audience", "circles"]
+
+    def __init__(self, *args, owner, product, **kwargs):
+        super().__init__(*args, owner=owner, **kwargs)
+        purchases = Purchase.objects.filter(buyer=owner, product_model=product)
+        self.fields["purchase"].queryset = purchases.select_related("product_model__brand")
+
+
+def _product_or_404(slug: str):
+    product = selectors.product_for(slug)
+    if product is None:
+        raise Http404("No such product.")
+    return product
+
+
+def _review_form(request, product, mine: Review | None, data=None) -> ReviewForm | None:
+    if not request.user.is_authenticated:
+        return None
+    initial = {}
+    if mine is not None:
+        initial = {
+            "rating": mine.rating,
+            "title": mine.title,
+            "text": mine.text,
+            "would_recommend": mine.would_recommend,
+            "purchase": mine.purchase_id,
+            "audience": mine.audience,
+            "circles": list(mine.circles.all()),
+        }
+    return ReviewForm(data, initial=initial, owner=request.user, product=product)
+
+
+def _product_page(request, product, form=None, status: int = 200):
+    mine = selectors.my_review_of(request.user, product)
+    context = {
+        "product": product,
+        "reviews": list(selectors.reviews_for_product(request.user, product)),
+        "summary": selectors.review_summary(request.user, product),
+        "mine": mine,
+        "form": form or _review_form(request, product, mine),
+    }
+    return render(request, "marketplace/reviews/product.html", context, status=status)
+
+
+@require_GET
+def product_detail(request, slug: str):
+    return _product_page(request, _product_or_404(slug))
+
+
+@login_required
+@require_POST
+def review_save(request, slug: str):
+    """Write the viewer's review of the product, or edit it if they already wrote one."""
+    product = _product_or_404(slug)
+    mine = selectors.my_review_of(request.user, product)
+    form = _review_form(request, product, mine, data=request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "rating": data["rating"],
+            "title": data["title"],
+            "text": data["text"],
+            "would_recommend": data["would_recommend"],
+            "audience": data["audience"],
+            "circle_ids": form.circle_ids(),
+            "purchase": data["purchase"],
+        }
+        try:
+            if mine is None:
+                services.review_write(author=request.user, product_model=product, **fields)
+            else:
+                services.review_update(author=request.user, review_id=mine.pk, **fields)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Review saved." if mine else "Thank you for your review.")
+            return redirect(reverse("marketplace:product", args=[product.slug]) + "#my-review")
+    return _product_page(request, product, form=form, status=400)
+
+
+@login_required
+@require_POST
+def review_delete(request, review_id: int):
+    try:
+        review = services.own_review(author=request.user, review_id=review_id)
+        services.review_delete(author=request.user, review_id=review.pk)
+    except DomainError as error:
+        raise Http404(error.message) from None
+    messages.success(request, "Review deleted.")
+    return redirect("marketplace:my_reviews")
+
+
+@login_required
+@require_POST
+def helpful_toggle(request, review_id: int):
+    """Mark a review helpful or take the mark back; htmx gets the refreshed button."""
+    error_message = None
+    try:
+        services.helpful_vote_toggle(voter=request.user, review_id=review_id)
+    except DomainError as error:
+        if error.status == 404:
+            raise Http404(error.message) from None
+        error_message = error.message
+    review = selectors.review_for(request.user, review_id)
+    if review is None:
+        raise Http404("This review does not exist or you can't see it.")
+    if request.htmx:
+        response = render(request, "marketplace/reviews/_helpful.html", {"review": review})
+        if error_message:
+            response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error_message})
+        return response
+    if error_message:
+        messages.error(request, error_message)
+    url = reverse("marketplace:product", args=[review.product_model.slug])
+    return redirect(f"{url}#review-{review.pk}")
+
+
+@login_required
+@require_GET
+def my_reviews(request):
+    return render(
+        request,
+        "marketplace/reviews/mine.html",
+        {"reviews": list(selectors.reviews_by(request.user))},
+    )
+
+
+urlpatterns = [
+    path("products/<slug:slug>/", product_detail, name="product"),
+    path("products/<slug:slug>/review/", review_save, name="review_save"),
+    path("reviews/mine/", my_reviews, name="my_reviews"),
+    path("reviews/<int:review_id>/helpful/", helpful_toggle, name="review_helpful"),
+    path("reviews/<int:review_id>/delete/", review_delete, name="review_delete"),
+]

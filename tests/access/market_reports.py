@@ -1,5 +1,86 @@
-"""Access-matrix rows for the marketplace reports routes (helpers: tests/access/matrix.py)."""
+"""Access-matrix rows for the marketplace reports routes (helpers: tests/access/matrix.py).
+
+The report form names what is reported, so a viewer who may report the owner's public post sees
+its text there; the owner may not report their own post (403), blocked may not see it (404)."""
 
 from __future__ import annotations
 
-ROWS: list = []
+from django.urls import reverse
+
+from marketplace.models import Report
+from tests.access.matrix import (
+    API_ANON,
+    LOGIN,
+    SIGNED_IN,
+    SIGNED_IN_API,
+    all_but,
+    api,
+    page,
+    per,
+    sees,
+)
+
+REPORTERS = "stranger fof friend_a friend_b moderator"
+
+
+def reports(c):
+    return set(Report.objects.values_list("reporter_id", "object_id", "reason"))
+
+
+def _report_post(c) -> str:
+    return reverse("marketplace:report", args=["post", c["posts"]["public"].pk])
+
+
+POST_FORM = per(200, anonymous=LOGIN, owner=403, blocked=404)
+SHOWN_POST = sees(**dict.fromkeys(all_but("anonymous", "blocked"), "public"))
+
+ROWS = [
+    page(
+        "market/report/<str:content_type>/<int:object_id>/",
+        _report_post,
+        POST_FORM,
+        label="a public post",
+        shows=SHOWN_POST,
+    ),
+    page(
+        "market/report/<str:content_type>/<int:object_id>/",
+        lambda c: reverse("marketplace:report", args=["post", c["posts"]["friends"].pk]),
+        per(404, anonymous=LOGIN, owner=403, friend_a=200, friend_b=200),
+        label="a friends-only post",
+        shows=sees(owner="friends", friend_a="friends", friend_b="friends"),
+    ),
+    page(
+        "market/report/<str:content_type>/<int:object_id>/",
+        lambda c: reverse("marketplace:report", args=["person", c["owner"].pk]),
+        POST_FORM,
+        label="a person",
+    ),
+    page(
+        "market/report/<str:content_type>/<int:object_id>/",
+        _report_post,
+        per(302, anonymous=LOGIN, owner=403, blocked=404),
+        label="send",
+        method="POST",
+        shows=sees(owner="public"),  # the refusal page names the owner's own post
+        body=lambda c: {"reason": "spam", "note": ""},
+        state=reports,
+        changes=REPORTERS,
+    ),
+    page("market/reports/mine/", lambda c: reverse("marketplace:my_reports"), SIGNED_IN),
+    # Moderators suspend accounts in the user admin, but only superusers change passwords
+    # (accounts/admin.py); the cast's moderator is staff without rights.
+    page(
+        "admin/accounts/user/<id>/password/",
+        lambda c: reverse("admin:auth_user_password_change", args=[c["owner"].pk]),
+        per(302, moderator=403),
+    ),
+    api("GET /api/market/reports/", lambda c: reverse("api-market-reports"), SIGNED_IN_API),
+    api(
+        "POST /api/market/reports/",
+        lambda c: reverse("api-market-reports"),
+        per(201, anonymous=API_ANON, owner=403, blocked=404),
+        body=lambda c: {"target_type": "person", "target_id": c["owner"].pk, "reason": "spam"},
+        state=reports,
+        changes=REPORTERS,
+    ),
+]

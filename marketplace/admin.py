@@ -1,0 +1,390 @@
+"""The marketplace in the Django admin: staff curate the catalog, moderators work the report
+queue. Every model is here with columns, filters, search and autocomplete.
+
+Moderation actions (hide, restore, warn, suspend, dismiss) call `marketplace.services.reports`,
+so the audit log and the reporters' notifications happen whichever page they start from. The
+circles a listing or review was shared with are people's private arrangement: not shown.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+
+from config.errors import DomainError
+from marketplace.models import (
+    Brand,
+    Category,
+    Conversation,
+    HelpfulVote,
+    Listing,
+    ListingPhoto,
+    Message,
+    Offer,
+    ProductModel,
+    Purchase,
+    Question,
+    Rating,
+    Report,
+    Review,
+    SavedSearch,
+    Watch,
+)
+from marketplace.services import reports
+
+PEOPLE_SEARCH = ["email", "profile__display_name"]
+
+
+def _people(*fields: str) -> list[str]:
+    return [f"{field}__{part}" for field in fields for part in PEOPLE_SEARCH]
+
+
+def _admin_link(obj) -> str:
+    """A link to `obj`'s admin page, or its name when it has none."""
+    if obj is None:
+        return "—"
+    meta = obj._meta
+    try:
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return str(obj)
+    return format_html('<a href="{}">{}</a>', url, reports.describe(obj))
+
+
+def _run(modeladmin, request, targets, action: str, *, on_reports: bool) -> None:
+    """Apply a moderation action to each selected row; say what worked and what was refused."""
+    done, refused = 0, []
+    for obj in targets:
+        try:
+            if on_reports:
+                # A note the moderator wrote on the open report goes with the action.
+                note = obj.resolution if obj.status == Report.Status.OPEN else ""
+                reports.report_resolve(moderator=request.user, report=obj, action=action, note=note)
+            else:
+                reports.content_moderate(moderator=request.user, target=obj, action=action)
+        except DomainError as error:
+            refused.append(f"{obj}: {error.message}")
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, f"{action.capitalize()}: {done} done.", messages.SUCCESS)
+    for line in refused:
+        modeladmin.message_user(request, line, messages.ERROR)
+
+
+def _content_actions(*names: str):
+    """Admin actions that moderate the selected listings or reviews directly."""
+
+    def make(action: str):
+        def run(modeladmin, request, queryset):
+            _run(modeladmin, request, queryset, action, on_reports=False)
+
+        run.__name__ = f"moderate_{action}"
+        return admin.action(description=f"{action.capitalize()} (audited)", permissions=["change"])(
+            run
+        )
+
+    return [make(name) for name in names]
+
+
+# --- Catalog ---------------------------------------------------------------------------------
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "topic", "position", "slug"]
+    list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "slug"]
+    autocomplete_fields = ["parent", "topic"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["parent__parent", "topic"]
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "product_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_count=Count("products"))
+
+    @admin.display(description="products", ordering="product_count")
+    def product_count(self, brand) -> int:
+        return brand.product_count
+
+
+@admin.register(ProductModel)
+class ProductModelAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "brand", "category", "slug"]
+    list_filter = [("category", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "slug", "brand__name"]
+    autocomplete_fields = ["brand", "category"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["brand", "category__parent"]
+
+
+# --- Listings and deals ----------------------------------------------------------------------
+
+
+class ListingPhotoInline(admin.TabularInline):
+    model = ListingPhoto
+    extra = 0
+    fields = ["thumbnail_preview", "position", "created_at"]
+    readonly_fields = ["thumbnail_preview", "created_at"]
+
+    @admin.display(description="photo")
+    def thumbnail_preview(self, photo) -> str:
+        if not photo.thumbnail:
+            return "—"
+        return format_html('<img src="{}" alt="" height="60">', photo.thumbnail.url)
+
+
+@admin.register(Listing)
+class ListingAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "seller",
+        "category",
+        "price",
+        "currency",
+        "status",
+        "audience",
+        "hidden",
+        "published_at",
+    ]
+    list_filter = ["status", "hidden", "audience", "condition", "currency", "published_at"]
+    search_fields = ["title", "description", "place", *_people("seller")]
+    autocomplete_fields = ["seller", "category", "product_model", "brand"]
+    readonly_fields = ["created_at", "updated_at", "published_at", "sold_at"]
+    exclude = ["circles"]
+    date_hierarchy = "created_at"
+    inlines = [ListingPhotoInline]
+    list_select_related = ["seller__profile", "category__parent"]
+    actions = _content_actions("hide", "restore", "warn")
+
+
+@admin.register(ListingPhoto)
+class ListingPhotoAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "listing", "position", "created_at"]
+    search_fields = ["listing__title"]
+    autocomplete_fields = ["listing"]
+    list_select_related = ["listing"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "listing", "asker", "answered_at", "created_at"]
+    list_filter = [("answered_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["text", "answer", "listing__title", *_people("asker")]
+    autocomplete_fields = ["listing", "asker"]
+    list_select_related = ["listing", "asker__profile"]
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = ["sender", "text", "created_at", "read_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "listing", "buyer", "created_at", "updated_at"]
+    search_fields = ["listing__title", *_people("buyer")]
+    autocomplete_fields = ["listing", "buyer"]
+    inlines = [MessageInline]
+    list_select_related = ["listing", "buyer__profile"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "sender", "conversation", "created_at", "read_at"]
+    list_filter = ["created_at"]
+    search_fields = ["text", *_people("sender")]
+    autocomplete_fields = ["conversation", "sender"]
+    list_select_related = ["sender__profile", "conversation"]
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["listing", "buyer", "amount", "status", "created_at", "responded_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["listing__title", *_people("buyer")]
+    autocomplete_fields = ["listing", "buyer"]
+    list_select_related = ["listing", "buyer__profile"]
+
+
+@admin.register(Purchase)
+class PurchaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "buyer",
+        "seller",
+        "product_model",
+        "category",
+        "price",
+        "verified",
+        "purchased_on",
+    ]
+    list_filter = ["verified", ("category", admin.RelatedOnlyFieldListFilter), "purchased_on"]
+    search_fields = ["description", "product_model__name", "brand__name", *_people("buyer")]
+    autocomplete_fields = ["buyer", "seller", "listing", "product_model", "category", "brand"]
+    list_select_related = ["buyer__profile", "seller__profile", "product_model__brand", "category"]
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "rater", "ratee", "stars", "line", "created_at"]
+    list_filter = ["stars"]
+    search_fields = ["line", *_people("rater", "ratee")]
+    autocomplete_fields = ["purchase", "rater", "ratee"]
+    list_select_related = ["rater__profile", "ratee__profile"]
+
+
+# --- Reviews ---------------------------------------------------------------------------------
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "author",
+        "product_model",
+        "rating",
+        "would_recommend",
+        "verified_purchase",
+        "audience",
+        "hidden",
+        "created_at",
+    ]
+    list_filter = ["hidden", "rating", "would_recommend", "audience", "created_at"]
+    search_fields = ["title", "text", "product_model__name", *_people("author")]
+    autocomplete_fields = ["author", "product_model", "purchase"]
+    readonly_fields = ["created_at", "updated_at"]
+    exclude = ["circles"]
+    date_hierarchy = "created_at"
+    list_select_related = ["author__profile", "product_model__brand", "purchase"]
+    actions = _content_actions("hide", "restore", "warn")
+
+    @admin.display(boolean=True, description="verified")
+    def verified_purchase(self, review) -> bool:
+        return review.verified
+
+
+@admin.register(HelpfulVote)
+class HelpfulVoteAdmin(admin.ModelAdmin):
+    list_display = ["review", "voter", "created_at"]
+    search_fields = ["review__title", *_people("voter")]
+    autocomplete_fields = ["review", "voter"]
+    list_select_related = ["review", "voter__profile"]
+
+
+# --- Saved searches and the watchlist ----------------------------------------------------------
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "owner", "category", "max_price", "radius_km", "created_at"]
+    list_filter = [("category", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["query", *_people("owner")]
+    autocomplete_fields = ["owner", "category"]
+    list_select_related = ["owner__profile", "category"]
+
+
+@admin.register(Watch)
+class WatchAdmin(admin.ModelAdmin):
+    list_display = ["user", "listing", "created_at"]
+    search_fields = ["listing__title", *_people("user")]
+    autocomplete_fields = ["user", "listing"]
+    list_select_related = ["user__profile", "listing"]
+
+
+# --- The moderation queue ----------------------------------------------------------------------
+
+
+class ReportedKindFilter(admin.SimpleListFilter):
+    title = "kind of thing"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(kind.name, kind.label.capitalize()) for kind in reports.KINDS.values()]
+
+    def queryset(self, request, queryset):
+        kind = reports.KINDS.get(self.value() or "")
+        if kind is None:
+            return queryset
+        return queryset.filter(content_type=ContentType.objects.get_for_model(kind.model))
+
+
+def _report_action(action: str, description: str):
+    def run(modeladmin, request, queryset):
+        _run(modeladmin, request, queryset.select_related("content_type"), action, on_reports=True)
+
+    run.__name__ = f"report_{action}"
+    return admin.action(description=description, permissions=["change"])(run)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "reason",
+        "kind",
+        "target_link",
+        "reporter",
+        "status",
+        "moderator",
+        "resolved_at",
+    ]
+    list_filter = ["status", "reason", ReportedKindFilter, "content_type", "created_at"]
+    search_fields = ["note", "resolution", *_people("reporter")]
+    autocomplete_fields = ["reporter", "moderator"]
+    fields = [
+        "reporter",
+        "reason",
+        "note",
+        "target_link",
+        "status",
+        "resolution",
+        "moderator",
+        "created_at",
+        "resolved_at",
+    ]
+    readonly_fields = [
+        "reporter",
+        "reason",
+        "note",
+        "target_link",
+        "status",
+        "moderator",
+        "created_at",
+        "resolved_at",
+    ]
+    date_hierarchy = "created_at"
+    list_select_related = ["reporter__profile", "moderator__profile", "content_type"]
+    actions = [
+        _report_action("hide", "Hide the reported thing (a person: suspend)"),
+        _report_action("restore", "Restore the reported thing"),
+        _report_action("warn", "Warn its owner"),
+        _report_action("suspend", "Suspend the owner's account"),
+        _report_action("dismiss", "Dismiss: no action needed"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("target")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # reports come from members, through the report form
+
+    @admin.display(description="kind", ordering="content_type")
+    def kind(self, report) -> str:
+        return report.content_type.model
+
+    @admin.display(description="reported")
+    def target_link(self, report) -> str:
+        return _admin_link(report.target)

@@ -1,0 +1,75 @@
+"""Products, purchases, reviews, listings and moderators for the review and report tests, made
+straight through the ORM (purchases belong to the deals feature; here they are just rows)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from marketplace.models import Brand, Category, Listing, ProductModel, Purchase, Review
+from tests.cast import make_person
+
+
+def make_product(name: str = "Marlin 7", brand: str = "Trek") -> ProductModel:
+    category, _ = Category.objects.get_or_create(slug="bikes", defaults={"name": "Bikes"})
+    maker, _ = Brand.objects.get_or_create(slug=brand.lower(), defaults={"name": brand})
+    product, _ = ProductModel.objects.get_or_create(
+        slug=f"{brand}-{name}".lower().replace(" ", "-"),
+        defaults={"brand": maker, "name": name, "category": category},
+    )
+    return product
+
+
+def make_purchase(buyer, product: ProductModel, *, verified: bool = True, **fields) -> Purchase:
+    values = {
+        "product_model": product,
+        "category": product.category,
+        "brand": product.brand,
+        "description": str(product),
+        "verified": verified,
+        "purchased_on": date(2026, 3, 1),
+    }
+    values.update(fields)
+    return Purchase.objects.create(buyer=buyer, **values)
+
+
+def make_review(author, product: ProductModel | None = None, **fields) -> Review:
+    values = {
+        "product_model": product or make_product(),
+        "rating": 4,
+        "title": "Solid bike",
+        "text": "Does what it says.",
+        "audience": "members",
+    }
+    values.update(fields)
+    return Review.objects.create(author=author, **values)
+
+
+def make_listing(seller, **fields) -> Listing:
+    product = make_product()
+    values = {
+        "title": "Trek Marlin 7, 2022",
+        "category": product.category,
+        "product_model": product,
+        "brand": product.brand,
+        "condition": Listing.Condition.GOOD,
+        "price": Decimal("450.00"),
+        "place": "Lyon",
+        "latitude": Decimal("45.76400"),
+        "longitude": Decimal("4.83570"),
+        "audience": "members",
+        "status": Listing.Status.ACTIVE,
+        "published_at": timezone.now(),
+    }
+    values.update(fields)
+    return Listing.objects.create(seller=seller, **values)
+
+
+def make_moderator(name: str = "Max Moderator"):
+    """Staff, not a superuser, in the "Moderators" group the migration creates."""
+    person = make_person(name, is_staff=True)
+    person.groups.add(Group.objects.get(name="Moderators"))
+    return person
