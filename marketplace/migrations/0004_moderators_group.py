@@ -33,27 +33,28 @@ PERMISSIONS = {
 }
 
 
+def moderators_group(Group, Permission):
+    """Create the group with its permissions, or complete it. Also called by tests, after a
+    transactional test's flush emptied the tables (permissions are made again, groups not)."""
+    group, _ = Group.objects.get_or_create(name=GROUP)
+    group.permissions.add(
+        *[
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, models in PERMISSIONS.items()
+            for model, actions in models.items()
+            for codename in (f"{action}_{model}" for action in actions)
+        ]
+    )
+    return group
+
+
 def create_group(apps, schema_editor):
     # Permissions are normally made after all migrations ran; this one needs them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    wanted = [
-        (app_label, f"{action}_{model}")
-        for app_label, models in PERMISSIONS.items()
-        for model, actions in models.items()
-        for action in actions
-    ]
-    permissions = []
-    for app_label, codename in wanted:
-        permissions.append(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    group.permissions.add(*permissions)
+    moderators_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_group(apps, schema_editor):

@@ -3,10 +3,11 @@ straight through the ORM (purchases belong to the deals feature; here they are j
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from marketplace.models import Brand, Category, Listing, ProductModel, Purchase, Review
@@ -68,8 +69,14 @@ def make_listing(seller, **fields) -> Listing:
     return Listing.objects.create(seller=seller, **values)
 
 
+def moderators() -> Group:
+    """The "Moderators" group of migration 0004, made again if a flush emptied the tables."""
+    migration = importlib.import_module("marketplace.migrations.0004_moderators_group")
+    return migration.moderators_group(Group, Permission)
+
+
 def make_moderator(name: str = "Max Moderator"):
-    """Staff, not a superuser, in the "Moderators" group the migration creates."""
+    """Staff, not a superuser, in the "Moderators" group."""
     person = make_person(name, is_staff=True)
-    person.groups.add(Group.objects.get(name="Moderators"))
+    person.groups.add(moderators())
     return person

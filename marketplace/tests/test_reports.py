@@ -18,6 +18,7 @@ from marketplace.tests.moderation_factories import (
     make_listing,
     make_moderator,
     make_review,
+    moderators,
 )
 from privacy.models import AuditEvent
 from social.models import Notification, Post
@@ -362,3 +363,14 @@ def test_posts_comments_and_profiles_link_to_the_report_form(client_for, owner, 
     assert reverse("marketplace:report", args=["person", owner.pk]) in profile
     own = client_for(owner).get(reverse("social:post", args=[post.pk])).content.decode()
     assert reverse("marketplace:report", args=["post", post.pk]) not in own
+
+
+def test_the_demo_moderator_is_in_the_moderators_group(db):
+    from accounts.demo import DEMO_LOGINS, MODERATOR, _reset_demo_logins
+
+    moderators()  # made by migration 0004
+    users = {email: make_person(email.split("@")[0], email=email) for email, _ in DEMO_LOGINS}
+    _reset_demo_logins(users)
+    moderator = users[MODERATOR.email]
+    assert moderator.is_staff and not moderator.is_superuser
+    assert moderator.has_perm("marketplace.change_report")
