@@ -320,12 +320,30 @@ def matching_listings(viewer, criteria: SearchCriteria) -> QuerySet:
     lat, lng = criteria.point
     rows = rows.annotate(distance_km=public_distance_expression(lat, lng))
     if criteria.radius_km is not None:
-        # The box lets the (status, latitude, longitude) index narrow the rows first.
         rows = rows.filter(
-            bounding_box(lat, lng, criteria.radius_km + ROUNDING_SLACK_KM),
+            _in_box(lat, lng, criteria.radius_km + ROUNDING_SLACK_KM),
             distance_km__lte=criteria.radius_km,
         )
     return rows
+
+
+def _in_box(lat: float, lng: float, radius_km: float):
+    """Listings in a box around the point, which an index finds before distances are computed:
+    on PostgreSQL the GiST index on live listings' points (migration 0005), elsewhere the
+    (status, latitude, longitude) B-tree."""
+    box = bounding_box(lat, lng, radius_km)
+    if connection.vendor != "postgresql":
+        return box
+    low_lat, high_lat, low_lng, high_lng = (
+        float(dict(box.children)[name])
+        for name in ("latitude__gte", "latitude__lte", "longitude__gte", "longitude__lte")
+    )
+    return RawSQL(
+        "point(marketplace_listing.longitude::float8, marketplace_listing.latitude::float8)"
+        " <@ box(point(%s, %s), point(%s, %s))",
+        [low_lng, low_lat, high_lng, high_lat],
+        output_field=BooleanField(),
+    )
 
 
 def _ordered(rows: QuerySet, criteria: SearchCriteria) -> QuerySet:
