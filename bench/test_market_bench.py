@@ -17,28 +17,23 @@ number of queries must be the same. Results go to `bench/results/market.json`, t
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import platform
-import statistics
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import django
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from bench.load_market import Market, ensure_market_loaded
+from bench.timing import measure, plan_of, queries_of
 from marketplace.selectors.search import search_listings
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
-WARMUP = int(os.environ.get("BENCH_WARMUP", "20"))
-REPETITIONS = int(os.environ.get("BENCH_REPETITIONS", "200"))
 TARGET_MS = float(os.environ.get("BENCH_MARKET_TARGET_MS", "50"))
 RADIUS_KM = 25
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -61,39 +56,6 @@ def market(bench_graph, django_db_blocker) -> Market:
 
 def viewer(user_id: int) -> User:
     return User.objects.select_related("profile").get(pk=user_id)
-
-
-def measure(runs) -> dict:
-    """p50 / p95 / mean / max in milliseconds over `runs` (cycled), after a warm-up."""
-    cycle = itertools.cycle(runs)
-    for _ in range(WARMUP):
-        next(cycle)()
-    samples = []
-    for _ in range(REPETITIONS):
-        run = next(cycle)
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return {
-        "p50_ms": round(cuts[49], 2),
-        "p95_ms": round(cuts[94], 2),
-        "mean_ms": round(statistics.fmean(samples), 2),
-        "max_ms": round(max(samples), 2),
-        "repetitions": REPETITIONS,
-    }
-
-
-def queries_of(run) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        run()
-    return [query["sql"] for query in captured.captured_queries]
-
-
-def plan_of(sql: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def record(name: str, figures: dict, queries: list[str]) -> None:

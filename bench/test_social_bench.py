@@ -21,57 +21,22 @@ from __future__ import annotations
 import json
 import os
 import platform
-import statistics
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import django
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from bench.timing import WARMUP, measure, plan_of, queries_of
 from social.models import Post
 from social.selectors import FEED_PAGE_SIZE, SUGGESTIONS_LIMIT, feed_for, posts_by, suggestions_for
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
-WARMUP = int(os.environ.get("BENCH_WARMUP", "20"))
-REPETITIONS = int(os.environ.get("BENCH_REPETITIONS", "200"))
 TARGET_MS = float(os.environ.get("BENCH_TARGET_MS", "30"))
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def measure(run) -> dict:
-    """p50 / p95 / mean / max of `run()` in milliseconds, after a warm-up."""
-    for _ in range(WARMUP):
-        run()
-    samples = []
-    for _ in range(REPETITIONS):
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return {
-        "p50_ms": round(cuts[49], 2),
-        "p95_ms": round(cuts[94], 2),
-        "mean_ms": round(statistics.fmean(samples), 2),
-        "max_ms": round(max(samples), 2),
-        "repetitions": REPETITIONS,
-    }
-
-
-def queries_of(run) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        run()
-    return [query["sql"] for query in captured.captured_queries]
-
-
-def plan_of(sql: str) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def shown(posts) -> int:
