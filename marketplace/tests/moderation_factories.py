@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import importlib
 from datetime import date
-from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
-from django.utils import timezone
 
-from marketplace.models import Brand, Category, Listing, ProductModel, Purchase, Review
+from marketplace.models import Brand, Category, ProductModel, Purchase, Review
+from marketplace.tests.deals_factories import make_listing  # noqa: F401 - shared
 from tests.cast import make_person
 
 
@@ -47,26 +46,6 @@ def make_review(author, product: ProductModel | None = None, **fields) -> Review
     }
     values.update(fields)
     return Review.objects.create(author=author, **values)
-
-
-def make_listing(seller, **fields) -> Listing:
-    product = make_product()
-    values = {
-        "title": "Trek Marlin 7, 2022",
-        "category": product.category,
-        "product_model": product,
-        "brand": product.brand,
-        "condition": Listing.Condition.GOOD,
-        "price": Decimal("450.00"),
-        "place": "Lyon",
-        "latitude": Decimal("45.76400"),
-        "longitude": Decimal("4.83570"),
-        "audience": "members",
-        "status": Listing.Status.ACTIVE,
-        "published_at": timezone.now(),
-    }
-    values.update(fields)
-    return Listing.objects.create(seller=seller, **values)
 
 
 def moderators() -> Group:
