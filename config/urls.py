@@ -29,6 +29,7 @@ api_patterns = [
     path("", include("social.api.urls")),
     path("privacy/", include("privacy.api.urls")),
     path("market/", include("marketplace.api.urls")),
+    path("discover/", include("recommendations.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -42,6 +43,7 @@ urlpatterns = [
     path("", include("social.urls")),
     path("privacy/", include("privacy.urls")),
     path("market/", include("marketplace.urls")),
+    path("discover/", include("recommendations.urls")),
     path("api/", include(api_patterns)),
 ]
 

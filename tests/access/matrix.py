@@ -837,6 +837,9 @@ from tests.access import (  # noqa: E402
     privacy_consent,
     privacy_erasure,
     privacy_exports,
+    recs_influence,
+    recs_personal,
+    recs_search,
 )
 
 FEATURES = [
@@ -848,6 +851,9 @@ FEATURES = [
     market_deals,
     market_reviews,
     market_reports,
+    recs_search,
+    recs_influence,
+    recs_personal,
 ]
 ROWS = PAGES + API + [row for feature in FEATURES for row in feature.ROWS]
 

@@ -1,0 +1,3 @@
+"""influence API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""personal API."""
+
+urlpatterns: list = []

@@ -1,0 +1,31 @@
+"""How the recommendations' data about a person is exported and erased (the privacy registry)."""
+
+from __future__ import annotations
+
+from privacy.registry import Erasure, personal_data
+from recommendations.models import InfluenceScore, ListingView
+
+
+def export_scores(user) -> list[dict]:
+    return [
+        {
+            "topic": str(score.category),
+            "expertise": score.expertise,
+            "reach_friends": score.one_hop,
+            "reach_friends_of_friends": score.two_hop,
+            "score": score.score,
+        }
+        for score in InfluenceScore.objects.filter(person=user).select_related("category")
+    ]
+
+
+def export_views(user) -> list[dict]:
+    return [
+        {"listing": view.listing_id, "viewed_at": view.viewed_at.isoformat()}
+        for view in ListingView.objects.filter(viewer=user)
+    ]
+
+
+def register() -> None:
+    personal_data(InfluenceScore, "person", export=export_scores, erasure=Erasure.DELETE)
+    personal_data(ListingView, "viewer", export=export_views, erasure=Erasure.DELETE)

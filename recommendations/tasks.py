@@ -1,0 +1,1 @@
+"""Recommendation Celery tasks: thin wrappers over the computations."""

@@ -1,0 +1,3 @@
+"""influence pages."""
+
+urlpatterns: list = []

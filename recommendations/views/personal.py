@@ -1,0 +1,3 @@
+"""personal pages."""
+
+urlpatterns: list = []
