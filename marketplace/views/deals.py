@@ -35,7 +35,16 @@ def _listing_or_404(viewer, listing_id) -> Listing:
 
 
 def _panel_url(listing: Listing) -> str:
-    return reverse("marketplace:deals_listing", args=[listing.pk])
+    """Where a form of the panel comes back to: the listing page, at the panel."""
+    return reverse("marketplace:listing", args=[listing.pk]) + "#deal-panel"
+
+
+def _seller_back(request, listing: Listing) -> str:
+    """A seller's button comes back to the listing page when it was there (`from=listing`),
+    else to the offers on their listings."""
+    if request.POST.get("from") == "listing":
+        return _panel_url(listing)
+    return reverse("marketplace:deals_offers_received")
 
 
 def _htmx_error(response, error: DomainError):
@@ -56,6 +65,14 @@ def panel_context(viewer, listing: Listing) -> dict:
             selectors.conversation_with(viewer, listing) if signed_in and not is_seller else None
         ),
         "accepted_offer": selectors.accepted_offer_on(listing) if is_seller else None,
+        "offers": (
+            list(selectors.offers_received_by(viewer).filter(listing=listing)) if is_seller else []
+        ),
+        "my_purchase": (
+            selectors.purchases_of(viewer).filter(listing=listing).first()
+            if signed_in and not is_seller and listing.status == Listing.Status.SOLD
+            else None
+        ),
     }
 
 
@@ -150,7 +167,7 @@ def sale_complete(request, listing_id: int):
         purchase = services.sale_complete(seller=request.user, listing=listing)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("marketplace:deals_offers_received")
+        return redirect(_seller_back(request, listing))
     messages.success(request, "Marked sold. You can rate the buyer now.")
     return redirect("marketplace:deals_rate", purchase.pk)
 
@@ -163,7 +180,7 @@ def reservation_cancel(request, listing_id: int):
         request,
         lambda: services.reservation_cancel(seller=request.user, listing=listing),
         "The reservation is released; the listing takes offers again.",
-        reverse("marketplace:deals_offers_received"),
+        _seller_back(request, listing),
     )
 
 
@@ -213,21 +230,40 @@ def offers_received(request):
     )
 
 
+def _listing_panel_fragment(request, listing_id: int):
+    listing = _listing_or_404(request.user, listing_id)
+    return render(
+        request,
+        "marketplace/deals/_listing_panel.html",
+        panel_context(request.user, listing),
+    )
+
+
 def _seller_offer_action(request, offer_id: int, action, success: str):
+    """Accept or decline; htmx gets the refreshed list back, or the refreshed listing panel when
+    the button was on the listing page (`from=listing`)."""
     offer = selectors.offer_for_seller(request.user, offer_id)
     if offer is None:
         raise Http404("No such offer.")
+    from_listing = request.POST.get("from") == "listing"
     try:
         action(offer)
     except DomainError as error:
         if request.htmx:
-            return _htmx_error(_offers_received(request), error)
+            fragment = (
+                _listing_panel_fragment(request, offer.listing_id)
+                if from_listing
+                else _offers_received(request)
+            )
+            return _htmx_error(fragment, error)
         messages.error(request, error.message)
     else:
         if request.htmx:
+            if from_listing:
+                return _listing_panel_fragment(request, offer.listing_id)
             return _offers_received(request)
         messages.success(request, success)
-    return redirect("marketplace:deals_offers_received")
+    return redirect(_seller_back(request, offer.listing))
 
 
 @login_required

@@ -70,6 +70,9 @@ def _review_form(request, product, mine: Review | None, data=None) -> ReviewForm
     if not request.user.is_authenticated:
         return None
     initial = {}
+    if mine is None and request.method == "GET":
+        # "Write a review" after a sale links here with the purchase to tie the review to.
+        initial["purchase"] = request.GET.get("purchase") or None
     if mine is not None:
         initial = {
             "rating": mine.rating,
