@@ -392,3 +392,5 @@ LOGGING = {
 
 # --- Bazaar ---------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", "bazaar-demo-2026")  # noqa: S105 - demo data only
+# Beyond direct friends, counts below this many people are shown as "a few", never exactly.
+RECOMMENDATIONS_K = envint("RECOMMENDATIONS_K", 3)
