@@ -1,0 +1,196 @@
+"""A sale between two neighbours, in a real browser: the seller lists a bike with a photo for anyone
+within 20 km, a friend who lives nearby finds it by searching around home, asks a question, the
+seller answers, the friend offers, the seller accepts in place and marks it sold, and the buyer
+reviews the bike as a verified purchase. Each person has their own browser and signs in through
+the login page."""
+
+from __future__ import annotations
+
+import importlib
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from PIL import Image
+from playwright.sync_api import expect
+
+from accounts.services import profile_mark_onboarded
+from marketplace.models import Category, Listing, Offer, ProductModel, Purchase, Review
+from tests.browser.conftest import SCREENSHOTS
+from tests.cast import PASSWORD, befriend, make_person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LYON = ("Lyon", Decimal("45.76400"), Decimal("4.83570"))
+VILLEURBANNE = ("Villeurbanne", Decimal("45.77190"), Decimal("4.89020"))  # about 4 km east
+TITLE = "Trek Marlin 7 mountain bike, size M"
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot that leaves the caret alone (see test_privacy_journey.shot)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
+
+
+def member_at(name: str, home) -> object:
+    person = make_person(name)
+    profile = person.profile
+    profile.home_place, profile.home_latitude, profile.home_longitude = home
+    profile.save()
+    profile_mark_onboarded(user=person)
+    return person
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def a_photo(folder):
+    path = folder / "marlin.png"
+    image = Image.new("RGB", (900, 600), (30, 110, 140))
+    image.paste((235, 180, 40), (150, 380, 750, 430))  # a frame, of sorts
+    image.save(path, format="PNG")
+    return path
+
+
+def panel(page):
+    """The deal panel, once htmx has put it in the listing page."""
+    section = page.locator("#deal-panel.deal-panel")
+    expect(section).to_be_visible()
+    return section
+
+
+@pytest.fixture
+def catalog():
+    """The seeded catalog: a transactional test's flush may have emptied it."""
+    importlib.import_module("marketplace.migrations.0003_catalog").add_catalog(apps, None)
+    return ProductModel.objects.get(slug="trek-marlin-7")
+
+
+def test_a_neighbour_finds_asks_offers_buys_and_reviews(
+    page, phone_page, catalog, tmp_path, live_server
+):
+    seller = member_at("Sofia Seller", LYON)
+    friend = member_at("Felix Friend", VILLEURBANNE)
+    befriend(friend, seller)
+    seller_tab, friend_tab = page, phone_page
+
+    # The seller lists the bike with a photo, for anyone within 20 km.
+    log_in(seller_tab, seller.email)
+    seller_tab.get_by_role("navigation", name="Main").get_by_role("link", name="Market").click()
+    seller_tab.wait_for_url("**/market/search/")
+    seller_tab.goto("/market/listings/new/")
+    form = seller_tab.locator("form.form")
+    form.get_by_label("Title").fill(TITLE)
+    form.get_by_label("Description").fill("Two summers ridden, new tyres, a scratch on the fork.")
+    form.get_by_label("Category").select_option(str(catalog.category_id))
+    form.get_by_label("Brand").select_option(str(catalog.brand_id))
+    form.get_by_label("Model").select_option(str(catalog.pk))
+    form.get_by_label("Condition").select_option("good")
+    form.get_by_label("Price").fill("450")
+    expect(form.get_by_label("Place")).to_have_value("Lyon")
+    form.get_by_label("Anyone nearby").check()
+    form.get_by_label("Nearby radius (km)").fill("20")
+    form.get_by_label("Photos").set_input_files(a_photo(tmp_path))
+    shot(seller_tab, "market-01-seller-lists")
+    form.get_by_role("button", name="Publish").click()
+    seller_tab.wait_for_url("**/market/listings/*/")
+    expect(seller_tab.get_by_role("status")).to_contain_text("Your listing is on sale.")
+    listing = Listing.objects.get(title=TITLE)
+    assert (listing.audience, listing.nearby_radius_km) == ("nearby", 20)
+    assert listing.product_model == catalog and listing.photos.count() == 1
+    expect(seller_tab.locator(".listing-cover img")).to_be_visible()
+    expect(panel(seller_tab).get_by_text("No offers yet.")).to_be_visible()
+    shot(seller_tab, "market-02-listing-live")
+
+    # The friend, on a phone, opens the market from the menu and searches around home.
+    log_in(friend_tab, friend.email)
+    friend_tab.locator("label.nav-toggle-label").click()
+    friend_tab.get_by_role("navigation", name="Main").get_by_role("link", name="Market").click()
+    friend_tab.wait_for_url("**/market/search/")
+    filters = friend_tab.get_by_role("search", name="Search listings")
+    filters.get_by_label("Looking for").fill("Marlin")
+    filters.get_by_label("Distance from home").select_option("25")
+    filters.get_by_role("button", name="Search").click()
+    card = friend_tab.locator(f"#listing-{listing.pk}")
+    expect(card).to_contain_text("km away")
+    shot(friend_tab, "market-03-friend-finds-it")
+    card.get_by_role("link", name=TITLE).click()
+    friend_tab.wait_for_url(f"**/market/listings/{listing.pk}/")
+    expect(friend_tab.get_by_role("link", name="Reviews of the Trek Marlin 7")).to_be_visible()
+
+    # The friend asks a public question; the form comes back to the listing.
+    panel(friend_tab).get_by_label("Ask a public question").fill("Does it come with pedals?")
+    panel(friend_tab).get_by_role("button", name="Ask", exact=True).click()
+    friend_tab.wait_for_url(f"**/market/listings/{listing.pk}/#deal-panel")
+    expect(panel(friend_tab)).to_contain_text("Does it come with pedals?")
+    expect(panel(friend_tab)).to_contain_text("Not answered yet.")
+    shot(friend_tab, "market-04-friend-asks")
+
+    # The seller answers on the listing page.
+    seller_tab.reload()
+    panel(seller_tab).get_by_label("Your answer").fill("Yes, flat pedals, nearly new.")
+    panel(seller_tab).get_by_role("button", name="Answer", exact=True).click()
+    seller_tab.wait_for_url(f"**/market/listings/{listing.pk}/#deal-panel")
+    expect(panel(seller_tab)).to_contain_text("Seller: Yes, flat pedals, nearly new.")
+    shot(seller_tab, "market-05-seller-answers")
+
+    # The friend sees the answer and makes an offer.
+    friend_tab.reload()
+    expect(panel(friend_tab)).to_contain_text("Yes, flat pedals, nearly new.")
+    panel(friend_tab).get_by_label("Your price (EUR)").fill("420")
+    panel(friend_tab).get_by_label("Message to the seller (optional)").fill("I can come today.")
+    panel(friend_tab).get_by_role("button", name="Send offer").click()
+    friend_tab.wait_for_url(f"**/market/listings/{listing.pk}/#deal-panel")
+    expect(friend_tab.get_by_role("status")).to_contain_text("Your offer is sent")
+    expect(panel(friend_tab)).to_contain_text("Your open offer: 420.00 EUR")
+    shot(friend_tab, "market-06-friend-offers")
+
+    # The seller accepts it in place: the panel changes, the page does not reload.
+    seller_tab.reload()
+    offer_row = panel(seller_tab).locator(".offer-row", has_text="Felix Friend")
+    expect(offer_row).to_contain_text("420.00 EUR")
+    expect(offer_row).to_contain_text("I can come today.")
+    shot(seller_tab, "market-07-seller-sees-the-offer")
+    seller_tab.evaluate("window.stillTheSamePage = true")
+    offer_row.get_by_role("button", name="Accept").click()
+    reserved = panel(seller_tab).get_by_role("heading", name="Reserved for Felix Friend")
+    expect(reserved).to_be_visible()
+    assert seller_tab.evaluate("window.stillTheSamePage") is True
+    assert Offer.objects.get().status == Offer.Status.ACCEPTED
+    shot(seller_tab, "market-08-seller-accepted")
+
+    # The seller hands it over and marks it sold, then rates the buyer.
+    panel(seller_tab).get_by_role("button", name="Mark sold to Felix Friend").click()
+    seller_tab.wait_for_url("**/market/deals/purchases/*/rate/")
+    seller_tab.get_by_text("5 ★").click()
+    seller_tab.get_by_label("One line (optional)").fill("On time and friendly.")
+    shot(seller_tab, "market-09-seller-rates")
+    seller_tab.get_by_role("button", name="Save rating").click()
+    seller_tab.wait_for_url("**/market/deals/purchases/")
+    purchase = Purchase.objects.get()
+    assert (purchase.buyer, purchase.seller, purchase.verified) == (friend, seller, True)
+
+    # The buyer is led from the listing to review the bike, tied to this purchase.
+    friend_tab.reload()
+    bought = panel(friend_tab).get_by_role("region", name="You bought it")
+    expect(bought.get_by_role("link", name="Rate the seller")).to_be_visible()
+    shot(friend_tab, "market-10-buyer-bought-it")
+    bought.get_by_role("link", name="Write a review").click()
+    friend_tab.wait_for_url(f"**/market/products/{catalog.slug}/?purchase={purchase.pk}#my-review")
+    review_form = friend_tab.locator("#my-review form.form").first
+    expect(review_form.get_by_label("Purchase")).to_have_value(str(purchase.pk))
+    review_form.get_by_label("5 stars").check()
+    review_form.get_by_label("Title").fill("A trail bike that forgives")
+    review_form.get_by_label("Your review").fill("Bought it second-hand nearby: light, precise.")
+    review_form.get_by_role("button", name="Publish review").click()
+    friend_tab.wait_for_url(f"**/market/products/{catalog.slug}/#my-review")
+    review = friend_tab.locator(".card", has_text="A trail bike that forgives").first
+    expect(review.get_by_text("Verified purchase")).to_be_visible()
+    shot(friend_tab, "market-11-buyer-reviewed")
+    assert Review.objects.get().purchase == purchase
+    assert Category.objects.filter(slug="mountain-bikes").exists()
