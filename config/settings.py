@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -181,7 +182,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "privacy-expire-exports": {"task": "privacy.expire_exports", "schedule": 3600.0},
     "privacy-purge-erasures": {"task": "privacy.purge_due_erasures", "schedule": 3600.0},
     "marketplace-expire-listings": {"task": "marketplace.expire_listings", "schedule": 3600.0},
+    "recommendations-influence-full": {
+        "task": "recommendations.influence_full",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
+# Test only: an influence run holds its write transaction open this long (the crash test).
+INFLUENCE_TEST_PAUSE_SECONDS = (
+    envint("INFLUENCE_TEST_PAUSE_SECONDS", 0) if DJANGO_ENV == "test" else 0
+)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -8,3 +8,7 @@ class RecommendationsConfig(AppConfig):
         from recommendations import personal_data
 
         personal_data.register()
+
+        from recommendations import influence_events
+
+        influence_events.connect()

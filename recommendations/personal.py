@@ -1,0 +1,426 @@
+"""A person's own recommendations: the listings they view, their preference profile, "you may
+like", and "people who bought X also bought Y".
+
+Consent decides everything here:
+
+- Views are recorded, and the profile is computed, only while the person's own
+  `personalization` is on (`consent.granted`). Withdrawing stops both at the very next request:
+  nothing is cached. Their earlier views stay theirs (exported, erased with the account).
+- "Also bought" counts other people's purchases. The `personalization` notice promises that what
+  a person views and buys tailors recommendations "for you alone", so it cannot be the consent
+  that lets their purchases be counted for somebody else. The consent that says so is
+  `social_proof` ("your purchases may be counted in what they see"), scoped to the people the
+  owner chose. So a buyer is counted for a viewer only where `consent.allowing(SOCIAL_PROOF,
+  viewer)` holds (which also leaves out blocks either way and inactive accounts), and a product is
+  shown only when at least `RECOMMENDATIONS_K` such people bought it; below that, nothing. Each
+  counted owner's usage log records it, under `social_proof`.
+- Nothing is sponsored. A `Recommendation` still carries `sponsored` and its label, so that a
+  future paid placement cannot be shown without one (the tests check both).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+
+from marketplace.models import Brand, Category, Listing, ProductModel, Purchase, Review, distance_km
+from privacy import consent
+from privacy.purposes import Purpose
+from recommendations.models import ListingView
+
+# How much one signal weighs in the profile.
+VIEW_WEIGHT = 1.0
+PURCHASE_WEIGHT = 3.0
+REVIEW_WEIGHT = 2.0  # a review of 3 stars or more; a poor review says nothing we should repeat
+LIKED_RATING = 3
+
+HISTORY_LIMIT = 300  # the most recent views, purchases and reviews read for the profile
+CANDIDATES_LIMIT = 300  # listings scored for "you may like"
+YOU_MAY_LIKE_LIMIT = 12
+ALSO_BOUGHT_LIMIT = 5
+TOP_BRANDS = 5
+
+SPONSORED_LABEL = "Sponsored"
+USAGE_LABEL = "Your purchase of {product} was counted in “also bought”"
+
+
+# --- recording views ---------------------------------------------------------------------------
+
+
+def record_view(viewer, listing: Listing) -> ListingView | None:
+    """Record that `viewer` opened `listing`, only while their `personalization` is on. A
+    seller's look at their own listing, and anonymous visits, are never recorded."""
+    if not getattr(viewer, "is_authenticated", False) or listing.seller_id == viewer.pk:
+        return None
+    if not consent.granted(viewer, Purpose.PERSONALIZATION):
+        return None
+    return ListingView.objects.create(viewer=viewer, listing=listing)
+
+
+# --- the preference profile --------------------------------------------------------------------
+
+
+@dataclass
+class Interest:
+    """One category or brand in the profile, with the signals behind it."""
+
+    pk: int
+    name: str
+    weight: float = 0.0
+    viewed: int = 0
+    bought: int = 0
+    reviewed: int = 0
+
+
+@dataclass
+class PriceBand:
+    currency: str
+    median: Decimal
+    low: Decimal
+    high: Decimal
+
+    def contains(self, price: Decimal, currency: str) -> bool:
+        return currency == self.currency and self.low <= price <= self.high
+
+
+@dataclass
+class PreferenceProfile:
+    """What a person's own views, purchases and reviews say they like. Empty when
+    `personalization` is off (`enabled` False) or when there is nothing yet."""
+
+    enabled: bool
+    categories: list[Interest] = field(default_factory=list)
+    brands: list[Interest] = field(default_factory=list)
+    price_band: PriceBand | None = None
+    conditions: list[tuple[str, int]] = field(default_factory=list)
+    views: int = 0
+    purchases: int = 0
+    reviews: int = 0
+    bought_listing_ids: set[int] = field(default_factory=set)
+    bought_product_ids: set[int] = field(default_factory=set)
+    category_parent: dict[int, int | None] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.categories or self.brands)
+
+    def category(self, pk: int | None) -> Interest | None:
+        return next((c for c in self.categories if c.pk == pk), None)
+
+    def brand(self, pk: int | None) -> Interest | None:
+        return next((b for b in self.brands if b.pk == pk), None)
+
+    def root_of(self, pk: int | None) -> int | None:
+        seen = 0
+        while pk is not None and self.category_parent.get(pk) is not None and seen < 20:
+            pk, seen = self.category_parent[pk], seen + 1
+        return pk
+
+
+def _spread(prices: list[Decimal], median: Decimal) -> Decimal:
+    """Half the usual distance from the median, at least a fifth of it: one price is a band."""
+    deviation = statistics.median(abs(p - median) for p in prices)
+    return max(deviation * Decimal("1.5"), median / 5).quantize(Decimal("0.01"))
+
+
+def preference_profile(person) -> PreferenceProfile:
+    """The person's preference profile from their own views, purchases and reviews, in five
+    queries whatever their history. Empty (not enabled) without `personalization`."""
+    if not getattr(person, "is_authenticated", False):
+        return PreferenceProfile(enabled=False)
+    if not consent.granted(person, Purpose.PERSONALIZATION):
+        return PreferenceProfile(enabled=False)
+
+    views = list(
+        ListingView.objects.filter(viewer=person)
+        .order_by("-viewed_at")
+        .values_list(
+            "listing__category_id",
+            "listing__brand_id",
+            "listing__price",
+            "listing__currency",
+            "listing__condition",
+        )[:HISTORY_LIMIT]
+    )
+    purchases = list(
+        Purchase.objects.filter(buyer=person)
+        .order_by("-purchased_on", "-id")
+        .values_list(
+            "category_id",
+            "brand_id",
+            "price",
+            "currency",
+            "listing__condition",
+            "listing_id",
+            "product_model_id",
+        )[:HISTORY_LIMIT]
+    )
+    reviews = list(
+        Review.objects.filter(author=person, rating__gte=LIKED_RATING)
+        .order_by("-created_at")
+        .values_list("product_model__category_id", "product_model__brand_id")[:HISTORY_LIMIT]
+    )
+
+    categories: dict[int, Interest] = {}
+    brands: dict[int, Interest] = {}
+
+    def note(table: dict[int, Interest], pk: int | None, kind: str, weight: float) -> None:
+        if pk is None:
+            return
+        interest = table.setdefault(pk, Interest(pk=pk, name=""))
+        interest.weight += weight
+        setattr(interest, kind, getattr(interest, kind) + 1)
+
+    prices: dict[str, list[Decimal]] = defaultdict(list)
+    conditions: Counter[str] = Counter()
+    for category_id, brand_id, price, currency, condition in views:
+        note(categories, category_id, "viewed", VIEW_WEIGHT)
+        note(brands, brand_id, "viewed", VIEW_WEIGHT)
+        prices[currency].append(price)
+        conditions[condition] += 1
+    profile = PreferenceProfile(enabled=True, views=len(views), purchases=len(purchases))
+    for category_id, brand_id, price, currency, condition, listing_id, product_id in purchases:
+        note(categories, category_id, "bought", PURCHASE_WEIGHT)
+        note(brands, brand_id, "bought", PURCHASE_WEIGHT)
+        if price is not None and currency:
+            prices[currency].append(price)
+        if condition:
+            conditions[condition] += 1
+        if listing_id:
+            profile.bought_listing_ids.add(listing_id)
+        if product_id:
+            profile.bought_product_ids.add(product_id)
+    for category_id, brand_id in reviews:
+        note(categories, category_id, "reviewed", REVIEW_WEIGHT)
+        note(brands, brand_id, "reviewed", REVIEW_WEIGHT)
+    profile.reviews = len(reviews)
+
+    tree = Category.objects.values_list("pk", "parent_id", "name")
+    names = {}
+    for pk, parent_id, name in tree:
+        profile.category_parent[pk] = parent_id
+        names[pk] = name
+    for interest in categories.values():
+        interest.name = names.get(interest.pk, "")
+    top_brands = sorted(brands.values(), key=lambda b: (-b.weight, b.pk))[:TOP_BRANDS]
+    brand_names = dict(
+        Brand.objects.filter(pk__in=[b.pk for b in top_brands]).values_list("pk", "name")
+    )
+    for interest in top_brands:
+        interest.name = brand_names.get(interest.pk, "")
+
+    profile.categories = sorted(categories.values(), key=lambda c: (-c.weight, c.name))
+    profile.brands = top_brands
+    profile.conditions = conditions.most_common()
+    if prices:
+        currency, amounts = max(prices.items(), key=lambda item: (len(item[1]), item[0]))
+        median = Decimal(statistics.median(amounts)).quantize(Decimal("0.01"))
+        spread = _spread(amounts, median)
+        profile.price_band = PriceBand(
+            currency=currency,
+            median=median,
+            low=max(median - spread, Decimal(0)),
+            high=median + spread,
+        )
+    return profile
+
+
+# --- you may like ------------------------------------------------------------------------------
+
+
+@dataclass
+class Recommendation:
+    """A listing recommended to one person, with why, in plain words."""
+
+    listing: Listing
+    score: float
+    reasons: list[str]
+    distance_km: float | None = None
+    sponsored: bool = False
+
+    @property
+    def reason(self) -> str:
+        """ "Because you looked at 3 listings in Road bikes and bought from Trek; …"."""
+        if not self.reasons:
+            return ""
+        *head, last = self.reasons
+        return "Because " + (", ".join(head) + " and " if head else "") + last + "."
+
+    @property
+    def label(self) -> str:
+        return SPONSORED_LABEL if self.sponsored else ""
+
+
+def _times(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def _category_reason(interest: Interest) -> str:
+    parts = []
+    if interest.viewed:
+        parts.append(f"looked at {_times(interest.viewed, 'listing')}")
+    if interest.bought:
+        parts.append(f"bought {_times(interest.bought, 'thing')}")
+    if interest.reviewed:
+        parts.append(f"reviewed {_times(interest.reviewed, 'product')}")
+    return "you " + " and ".join(parts) + f" in {interest.name}"
+
+
+def _brand_reason(interest: Interest) -> str:
+    if interest.bought:
+        return f"you bought from {interest.name}"
+    if interest.reviewed:
+        return f"you reviewed {interest.name}"
+    return f"you looked at {interest.name} listings"
+
+
+def _score(profile: PreferenceProfile, listing: Listing, home) -> Recommendation | None:
+    score, reasons = 0.0, []
+    total = sum(c.weight for c in profile.categories) or 1.0
+    category = profile.category(listing.category_id)
+    if category is not None:
+        score += 3.0 * (0.5 + category.weight / total)
+        reasons.append(_category_reason(category))
+    else:
+        root = profile.root_of(listing.category_id)
+        related = [c for c in profile.categories if profile.root_of(c.pk) == root]
+        if root is not None and related:
+            best = related[0]
+            score += 1.5 * (0.5 + best.weight / total)
+            reasons.append(_category_reason(best) + ", close to this one")
+    brand = profile.brand(listing.brand_id)
+    if brand is not None:
+        brand_total = sum(b.weight for b in profile.brands) or 1.0
+        score += 2.0 * (0.5 + brand.weight / brand_total)
+        reasons.append(_brand_reason(brand))
+    if not reasons:
+        return None
+    band = profile.price_band
+    if band is not None and band.contains(listing.price, listing.currency):
+        score += 1.0
+        symbol = Listing.Currency(band.currency).label
+        reasons.append(f"its price is in your usual range ({symbol}{band.low:.0f}–{band.high:.0f})")
+    distance = None
+    if home is not None:
+        distance = distance_km(
+            home.home_latitude,
+            home.home_longitude,
+            listing.public_latitude,
+            listing.public_longitude,
+        )
+        score += 1.0 / (1.0 + distance / 10.0)
+        if distance <= 25:
+            reasons.append(f"it is about {distance:.0f} km from your home")
+    return Recommendation(listing=listing, score=score, reasons=reasons, distance_km=distance)
+
+
+def you_may_like(
+    viewer, *, profile: PreferenceProfile | None = None, limit: int = YOU_MAY_LIKE_LIMIT
+) -> list[Recommendation]:
+    """Live listings `viewer` may see, not their own and not what they already bought, ranked by
+    their profile (category, brand, price band, distance from home), each with its reasons. Empty
+    without `personalization`. One query for the candidates, after the profile's."""
+    profile = profile if profile is not None else preference_profile(viewer)
+    if not profile.enabled or profile.is_empty:
+        return []
+    wanted_categories = {c.pk for c in profile.categories}
+    roots = {profile.root_of(pk) for pk in wanted_categories}
+    wanted_categories |= {pk for pk in profile.category_parent if profile.root_of(pk) in roots}
+    wanted_brands = {b.pk for b in profile.brands}
+    candidates = (
+        Listing.objects.visible_to(viewer)
+        .live()
+        .filter(Q(category_id__in=wanted_categories) | Q(brand_id__in=wanted_brands))
+        .exclude(seller=viewer)
+        .exclude(pk__in=profile.bought_listing_ids)
+        .exclude(product_model_id__in=profile.bought_product_ids)
+        .select_related("category", "brand")
+        .order_by("-published_at", "-id")[:CANDIDATES_LIMIT]
+    )
+    home = getattr(viewer, "profile", None)
+    if home is not None and not home.has_home:
+        home = None
+    scored = [r for listing in candidates if (r := _score(profile, listing, home)) is not None]
+    scored.sort(key=lambda r: (-r.score, -r.listing.pk))
+    return scored[:limit]
+
+
+# --- people who bought X also bought Y ---------------------------------------------------------
+
+
+@dataclass
+class AlsoBought:
+    product: ProductModel
+    people: int
+
+    @property
+    def reason(self) -> str:
+        return f"{self.people} people who bought this also bought it"
+
+
+def _counted_buyers(viewer, product: ProductModel):
+    """Buyers of `product` whose purchases may be counted where `viewer` sees them."""
+    return (
+        Purchase.objects.filter(product_model=product)
+        .exclude(buyer_id=viewer.pk)
+        .filter(consent.allowing(Purpose.SOCIAL_PROOF, viewer, owner="buyer"))
+        .values("buyer_id")
+    )
+
+
+def also_bought(
+    viewer, product: ProductModel, *, limit: int = ALSO_BOUGHT_LIMIT
+) -> list[AlsoBought]:
+    """Other products bought by at least `RECOMMENDATIONS_K` people who bought `product` and let
+    `viewer` count their purchases (`social_proof`); below that floor, nothing. The owners counted
+    get a line in their usage log once this transaction commits. Three queries."""
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    k = settings.RECOMMENDATIONS_K
+    buyers = _counted_buyers(viewer, product)
+    rows = list(
+        Purchase.objects.filter(buyer_id__in=buyers, product_model__isnull=False)
+        .exclude(product_model=product)
+        .values("product_model_id")
+        .annotate(people=Count("buyer_id", distinct=True))
+        .filter(people__gte=k)
+        .order_by("-people", "product_model_id")[:limit]
+    )
+    if not rows:
+        return []
+    products = ProductModel.objects.select_related("brand").in_bulk(
+        [row["product_model_id"] for row in rows]
+    )
+    owner_ids = list(
+        Purchase.objects.filter(buyer_id__in=buyers, product_model_id__in=list(products))
+        .values_list("buyer_id", flat=True)
+        .distinct()
+    )
+    label = USAGE_LABEL.format(product=product)
+    transaction.on_commit(lambda: _record_usage_later(owner_ids, label))
+    return [
+        AlsoBought(product=products[row["product_model_id"]], people=row["people"]) for row in rows
+    ]
+
+
+def _record_usage_later(owner_ids: list[int], label: str) -> None:
+    from recommendations.tasks import record_also_bought_usage
+
+    record_also_bought_usage.delay(owner_ids, label)
+
+
+def record_usage(owner_ids: list[int], label: str) -> int:
+    """One line in each owner's usage log: their purchase was counted (aggregated per week)."""
+    from accounts.models import User
+    from privacy import usage
+
+    owners = list(User.objects.filter(pk__in=owner_ids, is_active=True))
+    for owner in owners:
+        usage.record(owner, Purpose.SOCIAL_PROOF, label)
+    return len(owners)

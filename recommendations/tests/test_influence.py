@@ -1,0 +1,242 @@
+"""Influence scores: the sparse computation on a small hand-computed graph, consent, blocks,
+idempotence, the run record and the coalesced incremental runs."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+
+from marketplace.models import Category, HelpfulVote
+from marketplace.tests.moderation_factories import make_product, make_purchase, make_review
+from privacy.services.consent import consent_grant, consent_withdraw
+from recommendations import influence_events
+from recommendations.influence import INTERRUPTED, influence_run
+from recommendations.models import InfluenceRun, InfluenceScore
+from social.models import Friendship
+from social.services import blocks
+from tests.cast import befriend, make_person
+
+
+def grant(*people, scope: str = "fof") -> None:
+    for person in people:
+        consent_grant(user=person, purpose="influence", scope=scope)
+
+
+def tie(a, b, strength: float) -> None:
+    Friendship.objects.filter(user=a, friend=b).update(tie_strength=strength)
+
+
+def table() -> dict:
+    return {
+        (s.person_id, s.category_id): (s.expertise, s.one_hop, s.two_hop, s.score)
+        for s in InfluenceScore.objects.all()
+    }
+
+
+@pytest.fixture
+def line(db):
+    """Ann — Ben — Cat, all consenting. Ties: Ann→Ben 2, Ben→Ann 1, Ben→Cat 3, Cat→Ben 1.
+    Attention P: Ann gives Ben 1; Ben gives Ann 1/4 and Cat 3/4; Cat gives Ben 1.
+    Reach one hop: Ann 1/4, Ben 2, Cat 3/4. Two hops (no path back to oneself):
+    Ann: Cat→Ben→Ann = 1/4; Ben: 0; Cat: Ann→Ben→Cat = 3/4."""
+    ann, ben, cat = make_person("Ann"), make_person("Ben"), make_person("Cat")
+    befriend(ann, ben)
+    befriend(ben, cat)
+    tie(ann, ben, 2)
+    tie(ben, ann, 1)
+    tie(ben, cat, 3)
+    tie(cat, ben, 1)
+    grant(ann, ben, cat)
+    return ann, ben, cat
+
+
+def test_scores_match_the_hand_computed_graph(line):
+    ann, ben, cat = line
+    bike = make_product()
+    bikes = Category.objects.get(slug="bikes")
+    purchase = make_purchase(ann, bike, verified=True)  # 2
+    review = make_review(ann, bike, purchase=purchase)  # 1
+    HelpfulVote.objects.create(review=review, voter=ben)  # 0.5
+    HelpfulVote.objects.create(review=review, voter=cat)  # 0.5
+    make_purchase(cat, make_product("Fuel EX"), verified=False)  # declared: 1
+
+    run = influence_run()
+
+    scores = table()
+    assert scores == {
+        (ann.pk, bikes.pk): (4.0, 1.0, 1.0, 4.0 + 1.0 + 0.5),
+        (cat.pk, bikes.pk): (1.0, 0.75, 0.75, 1.0 + 0.75 + 0.375),
+    }
+    run.refresh_from_db()
+    assert run.status == InfluenceRun.Status.SUCCEEDED
+    assert (run.people, run.edges) == (3, 4)
+    assert run.finished_at is not None and run.duration_seconds is not None
+
+
+def test_a_subcategory_counts_for_its_top_level_topic(line):
+    ann, _, _ = line
+    bikes = Category.objects.get_or_create(slug="bikes", defaults={"name": "Bikes"})[0]
+    mtb = Category.objects.create(name="Mountain", slug="mountain", parent=bikes)
+    product = make_product("Stache")
+    product.category = mtb
+    product.save()
+    make_review(ann, product)
+
+    influence_run()
+
+    assert list(InfluenceScore.objects.values_list("category_id", flat=True)) == [bikes.pk]
+
+
+def test_non_consenting_people_are_neither_scored_nor_a_path(line):
+    ann, ben, cat = line
+    consent_withdraw(user=ben, purpose="influence")
+    make_review(ann, make_product())
+    make_review(ben, make_product("Fuel EX"))
+
+    run = influence_run()
+
+    assert list(InfluenceScore.objects.values_list("person_id", "one_hop", "two_hop")) == [
+        (ann.pk, 0.0, 0.0)
+    ]
+    assert (run.people, run.edges) == (2, 0)
+
+
+def test_blocked_friends_are_not_a_path(line):
+    ann, ben, _ = line
+    make_review(ann, make_product())
+    blocks.block_create(blocker=ben, blocked=ann)
+    Friendship.objects.get_or_create(user=ann, friend=ben)  # even if a friendship row remained
+    Friendship.objects.get_or_create(user=ben, friend=ann)
+
+    influence_run()
+
+    assert InfluenceScore.objects.get(person=ann).one_hop == 0.0
+
+
+def test_a_withdrawal_removes_the_person_at_the_next_run(line):
+    ann, _, _ = line
+    make_review(ann, make_product())
+    influence_run()
+    assert InfluenceScore.objects.filter(person=ann).exists()
+
+    consent_withdraw(user=ann, purpose="influence")
+    assert InfluenceScore.objects.filter(person=ann).exists()  # until the next run
+    influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
+
+    assert not InfluenceScore.objects.filter(person=ann).exists()
+
+
+def test_running_twice_gives_the_same_table(line):
+    ann, ben, cat = line
+    make_review(ann, make_product())
+    make_purchase(ben, make_product("Fuel EX"))
+    make_review(cat, make_product("Fuel EX"))
+    influence_run()
+    first = table()
+
+    influence_run()
+    assert table() == first
+    influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
+    assert table() == first
+    assert len(first) == 3
+
+
+def test_an_incremental_run_writes_only_what_changed_and_matches_a_full_run(line):
+    ann, ben, _ = line
+    make_review(ann, make_product())
+    first = influence_run()
+    make_review(ben, make_product("Fuel EX"))
+
+    second = influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
+
+    runs = dict(InfluenceScore.objects.values_list("person_id", "run_id"))
+    assert runs == {ann.pk: first.pk, ben.pk: second.pk}
+    incremental = table()
+    influence_run()
+    assert table() == incremental
+
+
+def test_a_run_left_running_is_marked_interrupted_by_the_next(line):
+    stale = InfluenceRun.objects.create(kind=InfluenceRun.Kind.FULL)
+
+    influence_run()
+
+    stale.refresh_from_db()
+    assert (stale.status, stale.error) == (InfluenceRun.Status.FAILED, INTERRUPTED)
+
+
+def test_a_failing_run_keeps_the_previous_scores_and_says_why(line):
+    ann, _, _ = line
+    make_review(ann, make_product())
+    influence_run()
+    before = table()
+
+    with (
+        mock.patch("recommendations.influence._pause_inside_transaction", side_effect=OSError("x")),
+        pytest.raises(OSError),
+    ):
+        influence_run()
+
+    assert table() == before
+    failed = InfluenceRun.objects.first()
+    assert (failed.status, failed.error) == (InfluenceRun.Status.FAILED, "OSError: x")
+
+
+def test_a_burst_of_events_queues_one_incremental_run(line, django_capture_on_commit_callbacks):
+    ann, _, _ = line
+    with mock.patch("recommendations.tasks.influence_incremental.apply_async") as queued:
+        for number in range(10):
+            with django_capture_on_commit_callbacks(execute=True):
+                make_review(ann, make_product(f"Model {number}"))
+
+    queued.assert_called_once_with(countdown=influence_events.COALESCE_SECONDS)
+
+
+@pytest.mark.parametrize("event", ["purchase", "friendship", "consent", "vote"])
+def test_each_relevant_event_queues_a_run(line, event, django_capture_on_commit_callbacks):
+    ann, ben, _ = line
+    review = make_review(ben, make_product())
+    with (
+        mock.patch("recommendations.tasks.influence_incremental.apply_async") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        if event == "purchase":
+            make_purchase(ann, make_product())
+        elif event == "friendship":
+            befriend(ann, make_person("Dan"))
+        elif event == "consent":
+            consent_withdraw(user=ann, purpose="influence")
+        else:
+            HelpfulVote.objects.create(review=review, voter=ann)
+
+    assert queued.call_count == 1
+
+
+def test_other_consents_do_not_queue_a_run(line, django_capture_on_commit_callbacks):
+    ann, _, _ = line
+    with (
+        mock.patch("recommendations.tasks.influence_incremental.apply_async") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        consent_grant(user=ann, purpose="social_proof", scope="friends")
+
+    assert queued.call_count == 0
+
+
+def test_the_tasks_run_and_return_the_run(line):
+    from recommendations.tasks import influence_full, influence_incremental
+
+    full = influence_full.delay().get()
+    incremental = influence_incremental.delay().get()
+
+    assert list(InfluenceRun.objects.values_list("pk", "kind")) == [
+        (incremental, "incremental"),
+        (full, "full"),
+    ]
+
+
+def test_the_nightly_run_is_scheduled(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["recommendations-influence-full"]
+    assert entry["task"] == "recommendations.influence_full"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {0})
