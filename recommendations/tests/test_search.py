@@ -1,0 +1,237 @@
+"""Social search: the friends' funnel, its consent gate and k floor, trusted reviews, friends who
+bought this, and the usage log."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from privacy.models import UsageCount
+from privacy.purposes import Purpose, Scope
+from privacy.services.consent import consent_withdraw
+from recommendations.social_search import (
+    friends_who_bought,
+    match_query,
+    record_usage,
+    social_search,
+)
+from recommendations.tests.search_factories import (
+    bike,
+    buy,
+    consent,
+    friends,
+    person,
+    review,
+    talk,
+)
+from social.models import Friendship
+from social.services import blocks, circles
+from social.services.friends import friendship_remove
+
+pytestmark = pytest.mark.django_db
+
+
+def steps(result) -> dict[str, tuple[int, int | None]]:
+    return {step.key: (step.friends, step.fof) for step in result.funnel.steps}
+
+
+@pytest.fixture
+def world(db):
+    """Vera's network. Friends f1..f5 all talked about bikes; f1..f4 consent and bought (three
+    mountain bikes, two of them Treks, one road bike); f5 bought a Trek without consenting.
+    Friends of friends (through f1): g1..g3 consent and bought mountain Treks, g4 consents for
+    friends only, g5 never consented, b2 consents but blocked Vera."""
+    vera = person("Vera Viewer")
+    f = {n: person(f"Friend {n}") for n in range(1, 6)}
+    g = {n: person(f"Fof {n}") for n in range(1, 6)}
+    b2 = person("Blocking Fof")
+    friends(vera, *f.values())
+    friends(f[1], *g.values(), b2)
+    marlin, fuel = bike("Marlin 7"), bike("Fuel EX")
+    rockhopper = bike("Rockhopper", brand="Specialized")
+    domane = bike("Domane", brand="Trek", kind="road-bikes")
+    for n, product in {1: marlin, 2: fuel, 3: rockhopper, 4: domane, 5: marlin}.items():
+        talk(f[n])
+        buy(f[n], product)
+        if n != 5:
+            consent(f[n])
+    for n in (1, 2, 3, 4, 5):
+        buy(g[n], marlin)
+    for n in (1, 2, 3):
+        consent(g[n])
+    consent(g[4], Scope.FRIENDS)
+    talk(g[1])
+    talk(g[2])
+    buy(b2, marlin)
+    consent(b2)
+    blocks.block_create(blocker=b2, blocked=vera)
+    return {"vera": vera, "f": f, "g": g, "b2": b2, "marlin": marlin, "domane": domane}
+
+
+def test_a_query_maps_to_the_topic_its_category_tree_and_brands():
+    match = match_query("bike")
+    assert match.category.slug == "bikes"
+    assert "bikes" in match.topic_slugs
+    assert len(match.category_ids) > 1
+    unknown = match_query("nothing like this")
+    assert unknown.category is None and not unknown.topic_slugs
+    assert unknown.tags == {"nothing-like-this"}  # still found as a #hashtag in posts
+    assert match_query("  ").empty
+
+
+def test_the_funnel_counts_consenting_friends_and_floors_friends_of_friends(world):
+    result = social_search(world["vera"], "bike")
+    assert steps(result) == {
+        "talked": (5, None),  # two friends of friends talked: below k
+        "bought": (4, 3),
+        "kind": (3, 3),
+        "brand": (2, 3),
+    }
+    assert result.funnel.sentence == (
+        "Of your friends, 5 talked about bikes, 4 bought one, 3 bought mountain bikes, "
+        "2 the same brand (Trek)"
+    )
+    bought = next(step for step in result.funnel.steps if step.key == "bought")
+    assert {p.display_name for p in bought.who} == {"Friend 1", "Friend 2", "Friend 3", "Friend 4"}
+
+
+def test_a_withdrawn_consent_disappears_from_the_very_next_search(world):
+    assert steps(social_search(world["vera"], "bike"))["bought"] == (4, 3)
+    consent_withdraw(user=world["f"][1], purpose=Purpose.SOCIAL_PROOF)
+    consent_withdraw(user=world["g"][1], purpose=Purpose.SOCIAL_PROOF)
+    after = steps(social_search(world["vera"], "bike"))
+    assert after["bought"] == (3, None)
+    assert after["brand"] == (1, None)
+
+
+def test_a_blocked_person_is_never_counted(world):
+    vera, f2 = world["vera"], world["f"][2]
+    blocks.block_create(blocker=vera, blocked=f2)
+    result = social_search(vera, "bike")
+    assert steps(result)["bought"] == (3, 3)  # f2 gone; b2 (blocked Vera) never counted
+    assert steps(result)["talked"][0] == 4
+    assert all(p.pk != f2.pk for step in result.funnel.steps for p in step.who)
+    assert f2.pk not in result.usage and world["b2"].pk not in result.usage
+
+
+def test_friends_of_friends_below_k_say_a_few(world, settings):
+    settings.RECOMMENDATIONS_K = 4
+    assert steps(social_search(world["vera"], "bike"))["bought"] == (4, None)
+    settings.RECOMMENDATIONS_K = 3
+    assert steps(social_search(world["vera"], "bike"))["bought"] == (4, 3)
+
+
+def test_no_circle_edit_or_unfriending_singles_out_a_non_consenting_purchase(world):
+    vera, f5, g5 = world["vera"], world["f"][5], world["g"][5]
+    before = steps(social_search(vera, "bike"))
+    close = circles.circle_create(owner=vera, name="Riders")
+    circles.circle_memberships_set(owner=vera, friend=f5, circle_ids=[close.pk])
+    assert steps(social_search(vera, "bike")) == before
+    friendship_remove(user=vera, friend=f5)
+    after = steps(social_search(vera, "bike"))
+    # Only the talk (a post Vera could read) changes; f5's purchase was never in a count.
+    assert {k: v for k, v in after.items() if k != "talked"} == {
+        k: v for k, v in before.items() if k != "talked"
+    }
+    friends(vera, g5)  # a non-consenting friend of a friend becomes a friend
+    assert {k: v for k, v in steps(social_search(vera, "bike")).items() if k != "talked"} == {
+        k: v for k, v in before.items() if k != "talked"
+    }
+
+
+def test_a_grant_for_friends_only_is_not_counted_among_friends_of_friends(world):
+    consent_withdraw(user=world["g"][1], purpose=Purpose.SOCIAL_PROOF)
+    # g4 granted friends only: with g1 out, friends of friends drop below k, g4 does not fill in.
+    assert steps(social_search(world["vera"], "bike"))["bought"] == (4, None)
+
+
+def _extend(world, extra: int) -> None:
+    """More friends and friends of friends, each consenting and buying."""
+    vera, marlin = world["vera"], world["marlin"]
+    for n in range(extra):
+        friend = person(f"Extra friend {n}")
+        fof = person(f"Extra fof {n}")
+        friends(vera, friend)
+        friends(friend, fof)
+        for someone in (friend, fof):
+            buy(someone, marlin, verified=True)
+            review(someone, marlin)
+            consent(someone)
+            talk(someone)
+
+
+def test_the_search_takes_the_same_number_of_queries_whatever_the_network(world):
+    review(world["f"][1], world["marlin"])
+    with CaptureQueriesContext(connection) as small:
+        social_search(world["vera"], "bike")
+    _extend(world, 8)
+    with CaptureQueriesContext(connection) as bigger:
+        result = social_search(world["vera"], "bike")
+    assert steps(result)["bought"] == (12, 11)
+    assert len(bigger) == len(small)
+
+
+def test_reviews_rank_a_friend_who_knows_bikes_before_a_friend_of_a_friend(world):
+    vera, f, g, marlin = world["vera"], world["f"], world["g"], world["marlin"]
+    review(g[1], marlin)
+    review(f[2], bike("Fuel EX"))
+    review(f[5], marlin)  # no consent: never shown
+    review(world["b2"], marlin)  # blocked: never shown
+    hidden = review(f[3], bike("Rockhopper", brand="Specialized"), audience="only_me")
+    buy(f[2], marlin, verified=True)
+    result = social_search(vera, "bike")
+    authors = [item.review.author for item in result.reviews]
+    assert authors == [f[2], g[1]]
+    assert result.reviews[0].relation == "friend" and result.reviews[1].relation == "fof"
+    assert "1 verified purchase" in result.reviews[0].reasons
+    assert hidden.pk not in {item.review.pk for item in result.reviews}
+
+
+def test_listings_nearby_say_how_many_friends_reviewed_the_model(world):
+    from marketplace.tests.deals_factories import make_listing
+
+    vera, f, marlin = world["vera"], world["f"], world["marlin"]
+    seller = person("Seller")
+    listing = make_listing(
+        seller, title="Trek Marlin 7 for sale", product_model=marlin, category=marlin.category
+    )
+    review(f[1], marlin)
+    review(f[2], marlin)
+    review(f[5], marlin)  # no consent: not counted
+    result = social_search(vera, "bike")
+    found = {row.pk: row for row in result.listings.results}
+    assert found[listing.pk].friends_reviewed == 2
+
+
+def test_friends_who_bought_names_friends_and_counts_friends_of_friends_above_k(world, settings):
+    vera, f, marlin = world["vera"], world["f"], world["marlin"]
+    answer = friends_who_bought(vera, marlin)
+    assert [p.display_name for p in answer.friends] == ["Friend 1"]  # f5 did not consent
+    assert answer.fof == 3
+    review(f[3], marlin)
+    assert {p.display_name for p in friends_who_bought(vera, marlin).friends} == {
+        "Friend 1",
+        "Friend 3",
+    }
+    settings.RECOMMENDATIONS_K = 5
+    assert friends_who_bought(vera, marlin).fof is None
+
+
+def test_each_person_counted_gets_one_usage_entry_per_search(world):
+    vera, f, marlin = world["vera"], world["f"], world["marlin"]
+    review(f[1], marlin)
+    result = social_search(vera, "bike")
+    record_usage(result.usage)
+    entry = UsageCount.objects.get(owner=f[1], purpose=Purpose.SOCIAL_PROOF)
+    assert entry.label == "Your review of Trek Marlin 7 was shown in friends' searches"
+    assert entry.count == 2  # the purchase counted and the review shown
+    assert UsageCount.objects.filter(owner=world["g"][1]).exists()
+    assert not UsageCount.objects.filter(owner__in=[f[5], world["g"][5], world["b2"]]).exists()
+
+
+def test_tie_strength_orders_the_names_under_a_step(world):
+    vera, f = world["vera"], world["f"]
+    Friendship.objects.filter(user=vera, friend=f[4]).update(tie_strength=5)
+    bought = next(s for s in social_search(vera, "bike").funnel.steps if s.key == "bought")
+    assert bought.who[0] == f[4]
