@@ -269,6 +269,11 @@ class Step:
     width: int = 0  # percent of the widest step, for the picture
 
     @property
+    def offset(self) -> float:
+        """Where its bar starts, so the bars narrow towards the middle."""
+        return (100 - self.width) / 2
+
+    @property
     def total_shown(self) -> int:
         return self.friends + (self.fof or 0)
 
@@ -278,6 +283,10 @@ class Funnel:
     label: str
     steps: list[Step]
     k: int
+
+    @property
+    def height(self) -> int:
+        return 10 * len(self.steps)
 
     @property
     def sentence(self) -> str:

@@ -1,3 +1,37 @@
-"""search pages."""
+"""Social search pages: /discover/search/?q=bike — the friends' funnel, trusted reviews and
+nearby listings (`recommendations.social_search`). Thin: the selector reads, the view records
+the usage log of the people shown and renders."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from config.errors import DomainError
+from recommendations.social_search import clean_query, record_usage, social_search
+
+
+@login_required
+@require_GET
+def search(request):
+    """The viewer's network for a query, before any listing."""
+    q = clean_query(request.GET.get("q", ""))
+    result, error = None, None
+    if q:
+        try:
+            result = social_search(request.user, q)
+        except DomainError as refusal:
+            error = str(refusal)
+        else:
+            record_usage(result.usage)
+    return render(
+        request,
+        "recommendations/search/search.html",
+        {"q": q, "result": result, "error": error},
+        status=400 if error else 200,
+    )
+
+
+urlpatterns = [path("search/", search, name="search")]

@@ -1,0 +1,95 @@
+"""The social search page, its API, and "friends who bought this" on product and listing
+pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from privacy.models import UsageCount
+from privacy.purposes import Purpose
+from recommendations.tests.search_factories import bike, buy, consent, friends, person, review
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story(db):
+    """Vera with three consenting friends who bought Treks, one who did not consent, and three
+    consenting friends of friends who bought one too."""
+    vera = person("Vera Viewer")
+    marlin = bike("Marlin 7")
+    buddies = [person(f"Rider {n}") for n in range(1, 5)]
+    friends(vera, *buddies)
+    for n, buddy in enumerate(buddies):
+        buy(buddy, marlin)
+        if n < 3:
+            consent(buddy)
+    for n in range(3):
+        far = person(f"Far rider {n}")
+        friends(buddies[0], far)
+        buy(far, marlin)
+        consent(far)
+    review(buddies[0], marlin, title="Climbs like a goat")
+    return {"vera": vera, "buddies": buddies, "marlin": marlin}
+
+
+def test_the_page_shows_the_funnel_the_names_and_the_reviews(client_for, story):
+    response = client_for(story["vera"]).get(reverse("recommendations:search"), {"q": "bike"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Of your friends, 0 talked about bikes, 3 bought one" in body
+    assert "Rider 1" in body and "Rider 3" in body
+    assert "Rider 4" not in body  # did not consent
+    assert "Far rider" not in body  # friends of friends are counted, never named
+    assert "Climbs like a goat" in body
+    assert "<svg" in body
+
+
+def test_the_page_asks_anonymous_visitors_to_sign_in(client):
+    response = client.get(reverse("recommendations:search"), {"q": "bike"})
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_api_returns_the_funnel_with_null_below_k(api_client_for, story, settings):
+    settings.RECOMMENDATIONS_K = 4
+    response = api_client_for(story["vera"]).get(reverse("api-discover-search"), {"q": "bike"})
+    assert response.status_code == 200
+    data = response.json()
+    bought = next(step for step in data["funnel"]["steps"] if step["key"] == "bought")
+    assert bought["friends"] == 3 and bought["friends_of_friends"] is None
+    assert {p["display_name"] for p in bought["who"]} == {"Rider 1", "Rider 2", "Rider 3"}
+    assert [r["title"] for r in data["reviews"]] == ["Climbs like a goat"]
+    assert data["listings"] == []
+
+
+def test_a_search_writes_the_usage_log_of_the_people_counted(client_for, story):
+    client_for(story["vera"]).get(reverse("recommendations:search"), {"q": "bike"})
+    assert UsageCount.objects.filter(
+        owner=story["buddies"][1], purpose=Purpose.SOCIAL_PROOF
+    ).exists()
+    assert not UsageCount.objects.filter(owner=story["buddies"][3]).exists()
+
+
+def test_product_and_listing_pages_name_friends_who_bought_it(client_for, story):
+    from marketplace.tests.deals_factories import make_listing
+
+    vera, marlin = story["vera"], story["marlin"]
+    page = client_for(vera).get(reverse("marketplace:product", args=[marlin.slug]))
+    body = page.content.decode()
+    assert "Friends who bought or reviewed it" in body
+    assert "Rider 2" in body and "Rider 4" not in body
+    assert "And 3 friends of friends" in body
+    listing = make_listing(person("Seller"), product_model=marlin, category=marlin.category)
+    body = client_for(vera).get(reverse("marketplace:listing", args=[listing.pk])).content.decode()
+    assert "Rider 2" in body and "Rider 4" not in body
+
+
+def test_product_page_shows_nothing_to_a_stranger(client_for, story):
+    stranger = person("Sam Stranger")
+    body = (
+        client_for(stranger)
+        .get(reverse("marketplace:product", args=[story["marlin"].slug]))
+        .content.decode()
+    )
+    assert "Friends who bought or reviewed it" not in body
