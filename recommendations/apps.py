@@ -12,3 +12,7 @@ class RecommendationsConfig(AppConfig):
         from recommendations import influence_events
 
         influence_events.connect()
+
+        from recommendations import (  # noqa: F401 - consents for `manage.py seed_demo`
+            demo,
+        )
