@@ -1,3 +1,84 @@
-"""influence API."""
+"""Influence API: your own scores and what they are made of, the trusted voices of your network
+in a topic (each with its path), and the k-anonymous count of trusted voices recommending a brand.
+The same selectors as the pages (`recommendations.trusted`); refusals in the one error body."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.errors import NotFound
+from marketplace.models import Brand
+from privacy.consent import granted
+from privacy.purposes import Purpose
+from recommendations import trusted
+from recommendations.models import InfluenceScore
+from social.api.serializers import PersonSerializer
+
+
+class ScoreSerializer(serializers.Serializer):
+    topic = serializers.CharField(source="category.slug")
+    topic_name = serializers.CharField(source="category.name")
+    expertise = serializers.FloatField(help_text="Own experience: reviews, purchases, votes.")
+    one_hop = serializers.FloatField(help_text="Reach among friends, weighted by tie strength.")
+    two_hop = serializers.FloatField(help_text="Reach among friends of friends.")
+    score = serializers.FloatField()
+    run = serializers.IntegerField(source="run_id", help_text="The run that computed it.")
+
+
+class MyInfluenceSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField(help_text="Whether you granted `influence`.")
+    scores = ScoreSerializer(many=True)
+
+
+class VoiceSerializer(serializers.Serializer):
+    person = PersonSerializer()
+    via = PersonSerializer(allow_null=True, help_text="The friend linking you; empty for a friend.")
+    path = serializers.CharField(help_text="How the voice is connected to you, in plain words.")
+    expertise = serializers.FloatField(source="score.expertise")
+    score = serializers.FloatField(source="score.score")
+
+
+class BrandVoicesSerializer(serializers.Serializer):
+    brand = serializers.CharField()
+    trusted_voices = serializers.IntegerField(
+        allow_null=True, help_text="Empty below the k-anonymity floor (RECOMMENDATIONS_K)."
+    )
+
+
+class MyInfluenceView(APIView):
+    @extend_schema(responses=MyInfluenceSerializer, operation_id="discover_my_influence")
+    def get(self, request):
+        scores = InfluenceScore.objects.filter(person=request.user).select_related("category")
+        data = {"enabled": granted(request.user, Purpose.INFLUENCE), "scores": scores}
+        return Response(MyInfluenceSerializer(data).data)
+
+
+class VoicesView(APIView):
+    @extend_schema(responses=VoiceSerializer(many=True), operation_id="discover_trusted_voices")
+    def get(self, request, slug: str):
+        category = trusted.top_level_categories().filter(slug=slug).first()
+        if category is None:
+            raise NotFound("No such topic.", code="no_topic")
+        voices = trusted.trusted_voices(request.user, category)
+        return Response(VoiceSerializer(voices, many=True, context={"request": request}).data)
+
+
+class BrandVoicesView(APIView):
+    @extend_schema(responses=BrandVoicesSerializer, operation_id="discover_brand_voices")
+    def get(self, request, slug: str):
+        brand = Brand.objects.filter(slug=slug).first()
+        if brand is None:
+            raise NotFound("No such brand.", code="no_brand")
+        count = trusted.brand_voice_count(request.user, brand)
+        return Response({"brand": brand.slug, "trusted_voices": count})
+
+
+urlpatterns = [
+    path("influence/", MyInfluenceView.as_view(), name="api-discover-influence"),
+    path("voices/<slug:slug>/", VoicesView.as_view(), name="api-discover-voices"),
+    path("brands/<slug:slug>/voices/", BrandVoicesView.as_view(), name="api-discover-brand-voices"),
+]

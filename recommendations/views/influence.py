@@ -1,3 +1,45 @@
-"""influence pages."""
+"""Influence pages: /discover/influence/ shows a person their own scores and what they are made
+of, with the way to turn `influence` off; /discover/voices/<topic>/ shows the trusted voices of the
+viewer's network in a topic, each with the path that connects them."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from privacy.consent import granted
+from privacy.purposes import Purpose
+from recommendations import trusted
+from recommendations.models import InfluenceRun, InfluenceScore
+
+
+@require_GET
+@login_required
+def my_influence(request):
+    context = {
+        "enabled": granted(request.user, Purpose.INFLUENCE),
+        "scores": InfluenceScore.objects.filter(person=request.user).select_related("category"),
+        "last_run": InfluenceRun.objects.filter(status=InfluenceRun.Status.SUCCEEDED).first(),
+        "topics": trusted.top_level_categories(),
+    }
+    return render(request, "recommendations/influence/mine.html", context)
+
+
+@require_GET
+@login_required
+def voices(request, slug: str):
+    category = get_object_or_404(trusted.top_level_categories(), slug=slug)
+    context = {
+        "category": category,
+        "voices": trusted.trusted_voices(request.user, category),
+        "topics": trusted.top_level_categories(),
+    }
+    return render(request, "recommendations/influence/voices.html", context)
+
+
+urlpatterns = [
+    path("influence/", my_influence, name="my_influence"),
+    path("voices/<slug:slug>/", voices, name="voices"),
+]

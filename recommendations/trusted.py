@@ -1,0 +1,135 @@
+"""Trusted voices: for a viewer and a topic, the people in the viewer's network whose experience
+reaches furthest, with the path that connects them ("via Anna, who is in your Close friends").
+
+The scores come from the last influence run, but who may appear is decided now, at read time, by
+the consent gate: a voice must allow `influence` for this viewer, and a friend of a friend appears
+only through a friend who allows it too (that friend is named on the path). Blocks either way are
+excluded by the gate. A withdrawal is therefore seen by the very next request, before any run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from marketplace.models import Brand, Category, Review
+from privacy import usage
+from privacy.consent import allowing
+from privacy.purposes import Purpose
+from recommendations.models import InfluenceScore
+from social.models import CircleMembership, Friendship
+from social.selectors import friend_ids
+
+VOICES_LIMIT = 10
+
+
+@dataclass
+class Voice:
+    person: User
+    score: InfluenceScore
+    via: User | None = None  # None: a friend of the viewer's
+    circles: list[str] = field(default_factory=list)  # the viewer's circles of the link
+
+    @property
+    def path(self) -> str:
+        """How the voice is connected to the viewer, in plain words."""
+        name = (self.via or self.person).profile.display_name
+        where = f", who is in your {', '.join(self.circles)}" if self.circles else ""
+        if self.via is None:
+            return f"Your friend{where}"
+        return f"Via {name}{where}"
+
+
+def top_level_categories() -> QuerySet:
+    return Category.objects.filter(parent__isnull=True)
+
+
+def _links(viewer) -> QuerySet:
+    """The viewer's friends who allow `influence` for the viewer: the only possible paths."""
+    return (
+        User.objects.filter(is_active=True, pk__in=friend_ids(viewer))
+        .filter(allowing(Purpose.INFLUENCE, viewer))
+        .values("pk")
+    )
+
+
+def _network(viewer) -> Q:
+    """Friends, and friends of friends reached through a consenting friend; not the viewer."""
+    through_links = Friendship.objects.filter(user_id__in=_links(viewer)).values("friend_id")
+    return (Q(person_id__in=friend_ids(viewer)) | Q(person_id__in=through_links)) & ~Q(
+        person_id=viewer.pk
+    )
+
+
+def voice_scores(viewer, category: Category) -> QuerySet:
+    """The scores of the people who may appear as trusted voices to `viewer` in `category`."""
+    return (
+        InfluenceScore.objects.filter(category=category, person__is_active=True)
+        .filter(_network(viewer))
+        .filter(allowing(Purpose.INFLUENCE, viewer, owner="person"))
+        .select_related("person__profile")
+    )
+
+
+def trusted_voices(viewer, category: Category, *, limit: int = VOICES_LIMIT) -> list[Voice]:
+    """The highest-scoring voices in the viewer's network for `category`, each with its path.
+    A friend of a friend goes through the consenting friend with the strongest tie from the
+    viewer. Each voice shown, and each friend named as a path, is counted in their usage log."""
+    scores = list(voice_scores(viewer, category).order_by("-score", "person_id")[:limit])
+    ties = dict(Friendship.objects.filter(user=viewer).values_list("friend_id", "tie_strength"))
+    distant = [s.person_id for s in scores if s.person_id not in ties]
+    via: dict[int, int] = {}
+    pairs = Friendship.objects.filter(friend_id__in=distant, user_id__in=_links(viewer))
+    for voice_id, link_id in pairs.values_list("friend_id", "user_id").order_by("user_id"):
+        if voice_id not in via or ties.get(link_id, 0) > ties.get(via[voice_id], 0):
+            via[voice_id] = link_id
+    links = User.objects.select_related("profile").in_bulk(set(via.values()))
+    named = {s.person_id for s in scores if s.person_id in ties} | set(via.values())
+    circles: dict[int, list[str]] = {}
+    memberships = CircleMembership.objects.filter(circle__owner=viewer, member_id__in=named)
+    for member_id, name in memberships.values_list("member_id", "circle__name"):
+        circles.setdefault(member_id, []).append(name)
+    voices = []
+    for score in scores:
+        link = None if score.person_id in ties else links.get(via.get(score.person_id))
+        if score.person_id not in ties and link is None:
+            continue  # its only path withdrew since the query began
+        key = link.pk if link else score.person_id
+        voices.append(Voice(score.person, score, via=link, circles=sorted(circles.get(key, []))))
+    for voice in voices:
+        usage.record(voice.person, Purpose.INFLUENCE, f"Shown as a trusted voice in {category}")
+        if voice.via:
+            usage.record(voice.via, Purpose.INFLUENCE, "Named as the link to a trusted voice")
+    return voices
+
+
+def network_scores(viewer) -> QuerySet:
+    """Every topic's scores of the people who may appear as trusted voices to `viewer`."""
+    return (
+        InfluenceScore.objects.filter(person__is_active=True)
+        .filter(_network(viewer))
+        .filter(allowing(Purpose.INFLUENCE, viewer, owner="person"))
+    )
+
+
+def brand_voice_count(viewer, brand: Brand) -> int | None:
+    """How many trusted voices in the viewer's network recommend `brand` (a review saying "would
+    recommend" of one of its products), or None below the k-anonymity floor: a count that could
+    single someone out is never shown."""
+    recommending = Review.objects.filter(
+        product_model__brand=brand, would_recommend=True, hidden=False
+    ).values("author_id")
+    people = list(
+        network_scores(viewer)
+        .filter(person_id__in=recommending)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    if len(people) < settings.RECOMMENDATIONS_K:
+        return None
+    for person in User.objects.filter(pk__in=people):
+        usage.record(person, Purpose.INFLUENCE, f"Counted among trusted voices for {brand}")
+    return len(people)
