@@ -1,0 +1,88 @@
+"""A worker killed in the middle of an influence run leaves the previous scores in place; the next
+run records the interrupted one as failed and completes the scores.
+
+This test starts its own worker (on its own queue, so the session's worker never takes its task)
+with the run told to hold its write transaction open, and kills it with SIGKILL inside it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+from django.core.cache import cache
+
+from marketplace.tests.moderation_factories import make_product, make_review
+from privacy.services.consent import consent_grant
+from recommendations.influence import INTERRUPTED, influence_run
+from recommendations.models import InfluenceRun, InfluenceScore
+from recommendations.tasks import influence_full
+from tests.cast import befriend, make_person
+from tests.worker import services_missing, start_worker, stop_worker
+
+QUEUE = "influence-crash-test"
+
+
+def table() -> dict:
+    return dict(InfluenceScore.objects.values_list("person_id", "score"))
+
+
+@pytest.mark.worker
+def test_a_killed_worker_leaves_the_previous_scores_and_the_next_run_completes_them(
+    django_db_setup, transactional_db, settings, tmp_path, monkeypatch
+):
+    from django.db import connections
+
+    from config.celery import app
+
+    reason = services_missing(settings)
+    if reason:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    ann, ben = make_person("Ann"), make_person("Ben")
+    befriend(ann, ben)
+    for person in (ann, ben):
+        consent_grant(user=person, purpose="influence", scope="fof")
+    make_review(ann, make_product())
+    influence_run()
+    previous = table()
+    make_review(ben, make_product("Fuel EX"))  # the killed run would have added Ben
+
+    monkeypatch.setenv("INFLUENCE_TEST_PAUSE_SECONDS", "60")
+    worker = start_worker(
+        app=app,
+        settings_dict=connections["default"].settings_dict,
+        redis_url=settings.REDIS_URL,
+        log=tmp_path / "worker.log",
+        queues=QUEUE,
+    )
+    try:
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = False
+        try:
+            influence_full.apply_async(queue=QUEUE)
+        finally:
+            app.conf.task_always_eager = eager
+        deadline = time.monotonic() + 30
+        while not cache.get("influence:test-paused"):
+            assert time.monotonic() < deadline, worker.output()
+            time.sleep(0.1)
+        worker.process.send_signal(signal.SIGKILL)
+        worker.process.wait(timeout=10)
+    finally:
+        stop_worker(worker)
+        app.control.purge()
+
+    assert table() == previous
+    killed = InfluenceRun.objects.first()
+    assert killed.status == InfluenceRun.Status.RUNNING
+
+    settings.INFLUENCE_TEST_PAUSE_SECONDS = 0
+    run = influence_run()
+
+    killed.refresh_from_db()
+    assert (killed.status, killed.error) == (InfluenceRun.Status.FAILED, INTERRUPTED)
+    assert run.status == InfluenceRun.Status.SUCCEEDED
+    assert set(table()) == {ann.pk, ben.pk}
