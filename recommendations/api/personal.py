@@ -15,7 +15,7 @@ from marketplace.selectors.reviews import product_for
 from recommendations import personal
 
 
-class NamedSerializer(serializers.Serializer):
+class InterestSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
     weight = serializers.FloatField()
@@ -24,28 +24,28 @@ class NamedSerializer(serializers.Serializer):
     reviewed = serializers.IntegerField()
 
 
-class PriceBandSerializer(serializers.Serializer):
+class PreferencePriceBandSerializer(serializers.Serializer):
     currency = serializers.CharField()
     median = serializers.DecimalField(max_digits=12, decimal_places=2)
     low = serializers.DecimalField(max_digits=12, decimal_places=2)
     high = serializers.DecimalField(max_digits=12, decimal_places=2)
 
 
-class ConditionSerializer(serializers.Serializer):
+class PreferenceConditionSerializer(serializers.Serializer):
     condition = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class ProfileSerializer(serializers.Serializer):
+class PreferenceProfileSerializer(serializers.Serializer):
     enabled = serializers.BooleanField(
         help_text="Your `personalization` consent is on; when off everything here is empty."
     )
     views = serializers.IntegerField()
     purchases = serializers.IntegerField()
     reviews = serializers.IntegerField()
-    categories = NamedSerializer(many=True)
-    brands = NamedSerializer(many=True)
-    price_band = PriceBandSerializer(allow_null=True)
+    categories = InterestSerializer(many=True)
+    brands = InterestSerializer(many=True)
+    price_band = PreferencePriceBandSerializer(allow_null=True)
     conditions = serializers.SerializerMethodField()
 
     def get_conditions(self, profile) -> list[dict]:
@@ -72,18 +72,18 @@ class RecommendationSerializer(serializers.Serializer):
 
 
 class ForYouSerializer(serializers.Serializer):
-    profile = ProfileSerializer()
+    profile = PreferenceProfileSerializer()
     results = RecommendationSerializer(many=True)
     turn_off = serializers.CharField(help_text="Where to turn `personalization` off (or on).")
 
 
-class ProductRefSerializer(serializers.Serializer):
+class AlsoBoughtProductSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField(source="__str__")
 
 
 class AlsoBoughtSerializer(serializers.Serializer):
-    product = ProductRefSerializer()
+    product = AlsoBoughtProductSerializer()
     people = serializers.IntegerField(help_text="Never below RECOMMENDATIONS_K.")
     reason = serializers.CharField()
 
