@@ -5,9 +5,13 @@ class RecommendationsConfig(AppConfig):
     name = "recommendations"
 
     def ready(self) -> None:
-        from recommendations import personal_data
+        from marketplace.signals import listing_viewed
+        from recommendations import personal, personal_data
 
         personal_data.register()
+        listing_viewed.connect(
+            personal.on_listing_viewed, dispatch_uid="recommendations.record_view"
+        )
 
         from recommendations import influence_events
 

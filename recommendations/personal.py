@@ -424,3 +424,8 @@ def record_usage(owner_ids: list[int], label: str) -> int:
     for owner in owners:
         usage.record(owner, Purpose.SOCIAL_PROOF, label)
     return len(owners)
+
+
+def on_listing_viewed(sender, *, viewer, listing, **kwargs) -> None:
+    """The marketplace's `listing_viewed` signal: record it, if the viewer allows it."""
+    record_view(viewer, listing)

@@ -23,7 +23,7 @@ from config.errors import DomainError
 from marketplace.models import Listing, ListingAudience
 from marketplace.selectors import listings as selectors
 from marketplace.services import listings as services
-from recommendations import personal
+from marketplace.signals import listing_viewed
 from social.models import Circle
 
 # Which form field a service's refusal belongs to, by its code.
@@ -280,7 +280,7 @@ def listing_detail(request, listing_id: int):
     view = selectors.listing_page(request.user, listing_id)
     if view is None:
         raise Http404("This listing does not exist or you can't see it.")
-    personal.record_view(request.user, view.listing)  # only while `personalization` is on
+    listing_viewed.send(sender=Listing, viewer=request.user, listing=view.listing)
     return render(request, "marketplace/listings/detail.html", {"view": view})
 
 
