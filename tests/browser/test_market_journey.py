@@ -7,15 +7,18 @@ the login page."""
 from __future__ import annotations
 
 import importlib
+import io
 from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from playwright.sync_api import expect
 
 from accounts.services import profile_mark_onboarded
 from marketplace.models import Category, Listing, Offer, ProductModel, Purchase, Review
+from marketplace.services import deals, listings, reports, reviews, search
 from tests.browser.conftest import SCREENSHOTS
 from tests.cast import PASSWORD, befriend, make_person
 
@@ -29,6 +32,7 @@ TITLE = "Trek Marlin 7 mountain bike, size M"
 def shot(page, name: str) -> None:
     """A full-page screenshot that leaves the caret alone (see test_privacy_journey.shot)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # else the sticky header lands mid-picture
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
 
 
@@ -194,3 +198,181 @@ def test_a_neighbour_finds_asks_offers_buys_and_reviews(
     shot(friend_tab, "market-11-buyer-reviewed")
     assert Review.objects.get().purchase == purchase
     assert Category.objects.filter(slug="mountain-bikes").exists()
+
+
+# --- Every marketplace page, on a desktop and a phone ------------------------------------------
+
+
+def picture_upload(name: str, color) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), color).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def a_market(catalog) -> dict:
+    """Two neighbours and friends with a bit of everything: a sale with ratings and a review, a
+    listing with questions, an offer and a conversation, a draft, a saved search, a watch, a
+    report."""
+    seller = member_at("Sofia Seller", LYON)
+    buyer = member_at("Felix Friend", VILLEURBANNE)
+    befriend(buyer, seller)
+    place = {"place": LYON[0], "latitude": LYON[1], "longitude": LYON[2]}
+    sold = listings.listing_create(
+        seller=seller,
+        title=TITLE,
+        category=catalog.category,
+        product_model=catalog,
+        brand=catalog.brand,
+        condition="good",
+        price="450",
+        description="Two summers ridden, new tyres.",
+        audience="nearby",
+        nearby_radius_km=20,
+        photos=[picture_upload("bike.png", (30, 110, 140))],
+        publish=True,
+        **place,
+    )
+    deals.offer_accept(seller=seller, offer=deals.offer_make(buyer=buyer, listing=sold, amount=420))
+    purchase = deals.sale_complete(seller=seller, listing=sold)
+    deals.rating_give(rater=seller, purchase=purchase, stars=5, line="On time and friendly.")
+    reviews.review_write(
+        author=buyer,
+        product_model=catalog,
+        rating=4,
+        title="A trail bike that forgives",
+        text="Light, precise, a little harsh on long descents.",
+        purchase=purchase,
+    )
+    lamp = listings.listing_create(
+        seller=seller,
+        title="Brass reading lamp with a long adjustable arm",
+        category=Category.objects.get(slug="furniture"),
+        condition="like_new",
+        price="35",
+        audience="friends",
+        photos=[
+            picture_upload("lamp.png", (200, 160, 60)),
+            picture_upload("lamp-2.png", (120, 90, 40)),
+        ],
+        publish=True,
+        **place,
+    )
+    question = deals.question_ask(asker=buyer, listing=lamp, text="Which bulb does it take?")
+    deals.question_answer(seller=seller, question=question, text="E27, up to 60 W.")
+    deals.question_ask(asker=buyer, listing=lamp, text="Is the switch on the cord?")
+    deals.offer_make(buyer=buyer, listing=lamp, amount="30", message="Could pick up on Saturday.")
+    conversation = deals.conversation_start(
+        buyer=buyer, listing=lamp, text="Hello! Could you send a photo of the base?"
+    )
+    deals.message_send(sender=seller, conversation=conversation, text="Sure, added it just now.")
+    listings.listing_create(
+        seller=seller,
+        title="Kids' helmet",
+        category=catalog.category,
+        condition="fair",
+        price="8",
+        **place,
+    )
+    search.saved_search_create(owner=buyer, query="road bike", max_price=600, radius_km=25)
+    search.watch_add(user=buyer, listing_id=lamp.pk)
+    message = conversation.messages.filter(sender=seller).get()
+    reports.report_create(reporter=buyer, target=message, reason="spam", note="Just checking.")
+    return {
+        "seller": seller,
+        "buyer": buyer,
+        "sold": sold,
+        "lamp": lamp,
+        "purchase": purchase,
+        "conversation": conversation,
+    }
+
+
+def tour(market, catalog) -> dict:
+    """(person, address, name) of every marketplace page, as the person who would open it."""
+    sold, lamp = market["sold"].pk, market["lamp"].pk
+    purchase, conversation = market["purchase"].pk, market["conversation"].pk
+    return {
+        "seller": [
+            ("/market/listings/mine/", "listings-mine"),
+            ("/market/listings/new/", "listing-new"),
+            (f"/market/listings/{lamp}/edit/", "listing-edit"),
+            (f"/market/listings/{lamp}/", "listing-seller"),
+            (f"/market/listings/{sold}/", "listing-sold-seller"),
+            ("/market/deals/offers/received/", "offers-received"),
+            ("/market/deals/conversations/", "conversations-seller"),
+            (f"/market/deals/conversations/{conversation}/", "conversation-seller"),
+            ("/market/deals/purchases/", "sales"),
+            (f"/market/deals/purchases/{purchase}/rate/", "rate-done"),
+        ],
+        "buyer": [
+            ("/market/search/", "search"),
+            ("/market/search/?q=lamp&radius_km=25", "search-words"),
+            ("/market/search/saved/", "saved-searches"),
+            ("/market/watchlist/", "watchlist"),
+            (f"/market/listings/{lamp}/", "listing-buyer"),
+            (f"/market/listings/{sold}/", "listing-bought"),
+            (f"/market/deals/listings/{lamp}/", "deals-listing"),
+            ("/market/deals/offers/", "offers-made"),
+            ("/market/deals/conversations/", "conversations-buyer"),
+            (f"/market/deals/conversations/{conversation}/", "conversation-buyer"),
+            ("/market/deals/purchases/", "purchases"),
+            ("/market/deals/purchases/declare/", "purchase-declare"),
+            (f"/market/deals/purchases/{purchase}/rate/", "rate"),
+            (f"/market/products/{catalog.slug}/", "product"),
+            ("/market/reviews/mine/", "reviews-mine"),
+            (f"/market/report/listing/{lamp}/", "report"),
+            ("/market/reports/mine/", "reports-mine"),
+        ],
+    }
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_every_market_page_fits_the_screen(request, width, catalog, sign_in_browser):
+    tab = request.getfixturevalue("page" if width == "desktop" else "phone_page")
+    market = a_market(catalog)
+    for person, pages in tour(market, catalog).items():
+        sign_in_browser(tab, market[person])
+        for path, name in pages:
+            response = tab.goto(path)
+            assert response.status == 200, path
+            expect(tab.get_by_role("heading", level=1)).to_be_visible()
+            if tab.locator("#deal-panel").count():
+                panel(tab)  # loaded in place by htmx on the listing page
+            viewport = tab.viewport_size["width"]
+            scroll_width = tab.evaluate("document.documentElement.scrollWidth")
+            assert scroll_width <= viewport, f"{path} scrolls sideways: {scroll_width}px wide"
+            shot(tab, f"market-{width}-{name}")
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_the_account_menu_leads_to_every_market_list(request, width, owner, sign_in_browser):
+    tab = request.getfixturevalue("page" if width == "desktop" else "phone_page")
+    sign_in_browser(tab, owner)
+    links = {
+        "My listings": "/market/listings/mine/",
+        "Offers I made": "/market/deals/offers/",
+        "Offers on my listings": "/market/deals/offers/received/",
+        "Conversations": "/market/deals/conversations/",
+        "Purchases": "/market/deals/purchases/",
+        "Watchlist": "/market/watchlist/",
+        "Saved searches": "/market/search/saved/",
+        "My reviews": "/market/reviews/mine/",
+        "My reports": "/market/reports/mine/",
+    }
+    for name, path in links.items():
+        tab.goto("/")
+        if width == "phone":
+            tab.locator("label.nav-toggle-label").click()
+        tab.locator("details.menu > summary").click()
+        if name == "My reports":
+            shot(tab, f"market-{width}-account-menu")
+        tab.locator("details.menu").get_by_role("link", name=name, exact=True).click()
+        tab.wait_for_url(f"**{path}")
+        expect(tab.get_by_role("heading", level=1)).to_be_visible()
+    # Log out, the menu's last item, stays in reach below the market links.
+    tab.goto("/")
+    if width == "phone":
+        tab.locator("label.nav-toggle-label").click()
+    tab.locator("details.menu > summary").click()
+    tab.get_by_role("button", name="Log out").click()
+    expect(tab.locator("details.menu")).to_have_count(0)
