@@ -11,13 +11,13 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.test import override_settings
 from django.utils import timezone
 
-from accounts.demo import ANNA, BEN, DEMO_DOMAIN, roster
+from accounts.demo import ANNA, BEN, roster
 from accounts.models import User
 from social import demo, selectors
 from social.audience import Audience
@@ -44,15 +44,13 @@ def seed() -> str:
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock():
+    """Seed once for the module inside a transaction that is rolled back at its end: nothing
+    stays behind (the consent ledger and audit log cannot be deleted, by design)."""
+    with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
             output = seed()
         yield output
-        # Reviews outlive their author (anonymised), so the seeded ones go first.
-        apps.get_model("marketplace", "Review").objects.filter(
-            author__email__endswith=f"@{DEMO_DOMAIN}"
-        ).delete()
-        User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()
+        transaction.set_rollback(True)
 
 
 def members() -> dict[str, User]:
