@@ -41,3 +41,12 @@ def test_the_worker_sees_rows_the_test_committed(celery_worker):
 
 def test_the_next_test_starts_from_an_empty_database(celery_worker):
     assert user_emails.delay().get(timeout=celery_worker.timeout) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eager_mode_is_back_once_a_worker_test_is_over():
+    """Runs after the worker tests above (same file, same kind of test): the rest of the session
+    must run tasks in process again, or their files land where the worker writes them."""
+    from config.celery import app
+
+    assert app.conf.task_always_eager is True

@@ -207,8 +207,10 @@ def celery_worker(celery_worker_process, transactional_db, settings):
 
     if celery_worker_process.process.poll() is not None:
         pytest.fail(f"the Celery worker has exited:\n{celery_worker_process.output()}")
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Read the eager flag before changing the setting: a Celery config not loaded yet would
+    # otherwise read the changed setting, and the rest of the session would stay non-eager.
     eager = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     yield celery_worker_process
     app.conf.task_always_eager = eager
