@@ -553,13 +553,24 @@ def friends_reviewed(viewer, network: Network, product_ids) -> dict[int, int]:
     return {row["product_model_id"]: row["n"] for row in rows}
 
 
+NEARBY_RADIUS_KM = 50  # "for sale near you": within a day's ride of the viewer's home
+
+
 def nearby_listings(viewer, network: Network, match: TopicMatch) -> SearchPage | None:
     """Matching listings nearest first (or best match without a home), each with
     `friends_reviewed` (0 when no friend reviewed its model)."""
+    profile = getattr(viewer, "profile", None)
+    near = (
+        {"radius_km": NEARBY_RADIUS_KM, "sort": "distance"}
+        if profile is not None and profile.has_home
+        else {}
+    )
     if match.category is not None:
-        page = search_listings(viewer, "", category=match.category, page_size=LISTINGS_LIMIT)
+        page = search_listings(
+            viewer, "", category=match.category, page_size=LISTINGS_LIMIT, **near
+        )
     elif match.q:
-        page = search_listings(viewer, match.q, page_size=LISTINGS_LIMIT)
+        page = search_listings(viewer, match.q, page_size=LISTINGS_LIMIT, **near)
     else:
         return None
     counts = friends_reviewed(viewer, network, [row.product_model_id for row in page.results])

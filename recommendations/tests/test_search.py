@@ -235,3 +235,24 @@ def test_tie_strength_orders_the_names_under_a_step(world):
     Friendship.objects.filter(user=vera, friend=f[4]).update(tie_strength=5)
     bought = next(s for s in social_search(vera, "bike").funnel.steps if s.key == "bought")
     assert bought.who[0] == f[4]
+
+
+def test_listings_for_sale_near_you_are_near_the_viewers_home(world):
+    from decimal import Decimal
+
+    from marketplace.tests.deals_factories import make_listing
+
+    vera, marlin = world["vera"], world["marlin"]
+    vera.profile.home_latitude, vera.profile.home_longitude = Decimal("45.76"), Decimal("4.84")
+    vera.profile.save()
+    seller = person("Seller")
+    near = make_listing(seller, title="Trek Marlin 7 in Lyon", product_model=marlin)
+    far = make_listing(
+        seller,
+        title="Trek Marlin 7 in Portland",
+        product_model=marlin,
+        latitude=Decimal("45.52"),
+        longitude=Decimal("-122.68"),
+    )
+    found = {row.pk for row in social_search(vera, "bike").listings.results}
+    assert near.pk in found and far.pk not in found
