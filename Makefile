@@ -45,7 +45,7 @@ test: deps browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: deps
-	@eval "$$($(PY) -m tests.services --require)"; $(PY) -m pytest -m bench -p no:randomly -s bench $(PYTEST_ARGS)
+	@eval "$$($(PY) -m tests.services --require)"; $(PY) -m pytest -m bench -p no:randomly -s --reuse-db bench $(PYTEST_ARGS)
 
 lint: deps
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -2,7 +2,7 @@
 
 The benchmark runs in a database of its own (`<name>_bench`, e.g. `bazaar_bench` for
 `DATABASE_URL=.../bazaar`, or the name itself when it already ends in `_bench`), never in the test
-suite's: the suite's tests would otherwise see 100,000 strangers. `--reuse-db` (in `addopts`)
+suite's: the suite's tests would otherwise see 100,000 strangers. `--reuse-db` (in `make bench`)
 keeps it between runs, so the graph is built once; `BENCH_RELOAD=1` builds it again.
 """
 

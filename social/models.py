@@ -174,6 +174,14 @@ class SocialSettings(models.Model):
     audience_field = "details_audience"
     circles_field = "details_circles"
 
+    class Meta:
+        indexes = [
+            # People search and suggestions leave out the few who opted out of being found.
+            models.Index(
+                fields=["user"], condition=models.Q(findable=False), name="settings_not_findable"
+            )
+        ]
+
     def __str__(self) -> str:
         return f"Social settings of {self.user_id}"
 
