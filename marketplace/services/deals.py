@@ -22,7 +22,7 @@ nothing.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -43,6 +43,7 @@ from marketplace.models import (
     Rating,
 )
 from marketplace.services.listings import listing_transition
+from marketplace.services.money import MoneyWords, clean_money
 from social.models import Block
 from social.services.notifications import notify
 
@@ -227,22 +228,17 @@ def conversation_mark_read(*, user, conversation: Conversation) -> int:
 # --- Offers ----------------------------------------------------------------------------------
 
 
+OFFER_WORDS = MoneyWords(
+    not_a_number=("Enter the amount as a number, like 99.50.", "bad_amount"),
+    too_low=("An offer must be more than 0.", "bad_amount"),
+    too_high=(f"An offer can be at most {MAX_OFFER:,}.", "bad_amount"),
+    too_precise=("Use at most two decimals (cents).", "bad_amount"),
+)
+
+
 def clean_amount(amount) -> Decimal:
     """An offer's amount as a Decimal: more than 0, at most 1,000,000, two decimals at most."""
-    not_a_number = DomainError("Enter the amount as a number, like 99.50.", code="bad_amount")
-    try:
-        value = Decimal(str(amount).strip().replace(",", "."))
-    except (InvalidOperation, ValueError, TypeError):
-        raise not_a_number from None
-    if not value.is_finite():
-        raise not_a_number
-    if value <= 0:
-        raise DomainError("An offer must be more than 0.", code="bad_amount")
-    if value > MAX_OFFER:
-        raise DomainError(f"An offer can be at most {MAX_OFFER:,}.", code="bad_amount")
-    if value != value.quantize(Decimal("0.01")):
-        raise DomainError("Use at most two decimals (cents).", code="bad_amount")
-    return value.quantize(Decimal("0.01"))
+    return clean_money(amount, maximum=MAX_OFFER, words=OFFER_WORDS)
 
 
 def _offers_url() -> str:

@@ -31,6 +31,7 @@ from marketplace.models import (
     ListingPhoto,
     ProductModel,
 )
+from marketplace.services.money import MoneyWords, clean_money
 from marketplace.services.search import on_listing_published
 from social.services.circles import owned_circles
 from social.services.notifications import notify
@@ -258,24 +259,16 @@ def _clean_description(description: Any) -> str:
     return description
 
 
+PRICE_WORDS = MoneyWords(
+    not_a_number=("Give the price as a number, like 120 or 89.50.", "bad_price"),
+    too_low=("The price must be more than zero.", "price_too_low"),
+    too_high=(f"The price can be at most {Listing.MAX_PRICE:,.0f}.", "price_too_high"),
+    too_precise=("Give the price with at most 2 decimals.", "price_decimals"),
+)
+
+
 def _clean_price(price: Any) -> Decimal:
-    try:
-        value = Decimal(str(price).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise DomainError(
-            "Give the price as a number, like 120 or 89.50.", code="bad_price"
-        ) from None
-    if not value.is_finite():
-        raise DomainError("Give the price as a number, like 120 or 89.50.", code="bad_price")
-    if value <= 0:
-        raise DomainError("The price must be more than zero.", code="price_too_low")
-    if value > Listing.MAX_PRICE:
-        raise DomainError(
-            f"The price can be at most {Listing.MAX_PRICE:,.0f}.", code="price_too_high"
-        )
-    if value != value.quantize(Decimal("0.01")):
-        raise DomainError("Give the price with at most 2 decimals.", code="price_decimals")
-    return value.quantize(Decimal("0.01"))
+    return clean_money(price, maximum=Listing.MAX_PRICE, words=PRICE_WORDS)
 
 
 def _clean_choice(value: Any, choices, what: str, code: str) -> str:
