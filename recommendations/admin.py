@@ -23,14 +23,16 @@ class InfluenceRunAdmin(ReadOnlyAdmin):
     list_display = [
         "pk",
         "kind",
+        "graph",
         "status",
         "started_at",
         "finished_at",
         "people",
         "edges",
+        "rescored",
         "duration_seconds",
     ]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", "kind", "graph"]
     readonly_fields = [field.name for field in InfluenceRun._meta.fields]
 
 

@@ -16,30 +16,39 @@ The whole computation is sparse linear algebra over everyone at once (no loop ov
 - Per person and topic: `one_hop = e · r1`, `two_hop = e · r2`,
   `score = e + ONE_HOP_WEIGHT · one_hop + TWO_HOP_WEIGHT · two_hop`.
 
-A run replaces the scores in one transaction (a run killed before its commit leaves the previous
-scores exactly in place) and records itself in `InfluenceRun`. Runs are serialised by a
+Since reach depends on the graph alone, a score is `e × (1 + ONE_HOP_WEIGHT · r1 + TWO_HOP_WEIGHT ·
+r2)` with the person's reach stored in `InfluenceReach`: after a review, a purchase or a vote, an
+incremental run rescores only the people whose expertise changed; after a graph change it reads the
+whole graph again (see `influence_run`).
+
+A run writes its scores in one transaction (a run killed before its commit leaves the previous
+scores exactly in place, and the changes it was consuming stay for the next run) and records itself
+in `InfluenceRun`. Runs are serialised by a
 PostgreSQL advisory lock held by the running connection; the lock dies with a killed worker's
 connection, so the next run knows that any run still marked "running" was interrupted.
 """
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef
 from django.utils import timezone
 from scipy import sparse
 
 from marketplace.models import Category, HelpfulVote, Purchase, Review
 from privacy.consent import holders
 from privacy.purposes import Purpose
-from recommendations.models import InfluenceRun, InfluenceScore
+from recommendations.models import InfluenceChange, InfluenceReach, InfluenceRun, InfluenceScore
 from social.models import Block, Friendship
 
 REVIEW_WEIGHT = 1.0
@@ -83,7 +92,10 @@ class Scores:
 
 def _rows(queryset) -> list[tuple]:
     """A values_list queryset's rows through the cursor, skipping model machinery."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # filtered on an empty list
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -147,15 +159,21 @@ def load_graph() -> Graph:
     source = np.searchsorted(people, edge_rows[:, 0].astype(np.int64))
     target = np.searchsorted(people, edge_rows[:, 1].astype(np.int64))
     ties = sparse.csr_matrix((edge_rows[:, 2], (source, target)), shape=(n, n))
+    topics, expertise = expertise_matrix(people, consenting)
+    return Graph(people=people, topics=topics, ties=ties, expertise=expertise)
 
+
+def expertise_matrix(people: np.ndarray, among) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """(top-level category ids, E): the expertise of `people` (sorted ids; `among` is the same
+    set as a queryset or list, for the SQL) per top-level category."""
     topics, column = _top_level()
-    made = np.array(_expertise_rows(consenting), dtype=np.float64).reshape(-1, 3)
+    made = np.array(_expertise_rows(among), dtype=np.float64).reshape(-1, 3)
     rows = np.searchsorted(people, made[:, 0].astype(np.int64))
     columns = column[made[:, 1].astype(np.int64)] if len(made) else np.zeros(0, dtype=np.int64)
     expertise = sparse.csr_matrix(
-        (made[:, 2], (rows, columns)), shape=(n, len(topics))
+        (made[:, 2], (rows, columns)), shape=(len(people), len(topics))
     )  # duplicates (reviews, purchases, votes in one topic) are summed
-    return Graph(people=people, topics=topics, ties=ties, expertise=expertise)
+    return topics, expertise
 
 
 # --- Computing -----------------------------------------------------------------------------
@@ -175,15 +193,21 @@ def reach(ties: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
 def compute(graph: Graph) -> Scores:
     """Scores for every (person, topic) with expertise, vectorised over everyone."""
     one, two = reach(graph.ties)
-    made = graph.expertise.tocoo()
+    return scores_of(graph.people, graph.topics, graph.expertise, one, two)
+
+
+def scores_of(people, topics, expertise, one, two) -> Scores:
+    """The scores of `people` (row i of the expertise matrix and of the reach vectors is
+    person `people[i]`) for every topic where they have expertise."""
+    made = expertise.tocoo()
     rows, columns, expertise = made.row, made.col, made.data
     keep = expertise > 0
     rows, columns, expertise = rows[keep], columns[keep], expertise[keep]
     one_hop = expertise * one[rows]
     two_hop = expertise * two[rows]
     return Scores(
-        person=graph.people[rows],
-        category=graph.topics[columns],
+        person=people[rows],
+        category=topics[columns],
         expertise=expertise,
         one_hop=one_hop,
         two_hop=two_hop,
@@ -193,24 +217,44 @@ def compute(graph: Graph) -> Scores:
 
 # --- Writing -------------------------------------------------------------------------------
 
+SCORE_COLUMNS = ("person_id", "category_id", "run_id", "expertise", "one_hop", "two_hop", "score")
 
-def _score_objects(scores: Scores, run: InfluenceRun, only=None) -> Iterator[InfluenceScore]:
+
+def _score_rows(scores: Scores, run: InfluenceRun, only=None) -> Iterator[tuple]:
+    columns = (
+        scores.person.tolist(),
+        scores.category.tolist(),
+        scores.expertise.tolist(),
+        scores.one_hop.tolist(),
+        scores.two_hop.tolist(),
+        scores.score.tolist(),
+    )
     indexes = range(len(scores)) if only is None else only
     for i in indexes:
-        yield InfluenceScore(
-            person_id=int(scores.person[i]),
-            category_id=int(scores.category[i]),
-            run=run,
-            expertise=float(scores.expertise[i]),
-            one_hop=float(scores.one_hop[i]),
-            two_hop=float(scores.two_hop[i]),
-            score=float(scores.score[i]),
-        )
+        person, category, expertise, one, two, score = (column[i] for column in columns)
+        yield (person, category, run.pk, expertise, one, two, score)
+
+
+def _insert(model, columns: tuple[str, ...], rows) -> None:
+    """Insert many rows at once: PostgreSQL `COPY`, else `bulk_create`."""
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        for row in rows:
+            buffer.write("\t".join(repr(value) for value in row) + "\n")
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN", buffer
+            )
+        return
+    model.objects.bulk_create(
+        (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=5000
+    )
 
 
 def _replace_all(scores: Scores, run: InfluenceRun) -> None:
     InfluenceScore.objects.all().delete()
-    InfluenceScore.objects.bulk_create(_score_objects(scores, run), batch_size=5000)
+    _insert(InfluenceScore, SCORE_COLUMNS, _score_rows(scores, run))
 
 
 def _apply_changes(scores: Scores, run: InfluenceRun) -> None:
@@ -242,9 +286,15 @@ def _apply_changes(scores: Scores, run: InfluenceRun) -> None:
             changed.append((old[0], i))
     InfluenceScore.objects.filter(pk__in=[pk for pk, _ in stored.values()]).delete()
     InfluenceScore.objects.filter(pk__in=[pk for pk, _ in changed]).delete()
-    InfluenceScore.objects.bulk_create(
-        _score_objects(scores, run, only=fresh + [i for _, i in changed]), batch_size=5000
+    _insert(
+        InfluenceScore, SCORE_COLUMNS, _score_rows(scores, run, fresh + [i for _, i in changed])
     )
+
+
+def _replace_reach(people: np.ndarray, one: np.ndarray, two: np.ndarray, run) -> None:
+    InfluenceReach.objects.all().delete()
+    rows = zip(people.tolist(), repeat(run.pk), one.tolist(), two.tolist(), strict=False)
+    _insert(InfluenceReach, ("person_id", "run_id", "one_hop", "two_hop"), rows)
 
 
 def _pause_inside_transaction() -> None:
@@ -280,25 +330,85 @@ def fail_interrupted_runs() -> int:
     )
 
 
-def influence_run(*, kind: str = InfluenceRun.Kind.FULL) -> InfluenceRun:
-    """Compute every score and replace the table in one transaction; record the run.
+# --- Running -------------------------------------------------------------------------------
 
-    A full run rewrites every row; an incremental run writes only the rows that changed (same
-    resulting table, far fewer writes after one new review). Raises whatever the computation
-    raised, after recording the run as failed."""
+
+def _graph_pass(run: InfluenceRun, changes) -> None:
+    """Everyone's reach and scores from the whole graph: a full run, or an incremental one after
+    the graph changed (which writes only the scores that differ)."""
+    graph = load_graph()
+    one, two = reach(graph.ties)
+    scores = scores_of(graph.people, graph.topics, graph.expertise, one, two)
+    with transaction.atomic():
+        if run.kind == InfluenceRun.Kind.FULL:
+            _replace_all(scores, run)
+        else:
+            _apply_changes(scores, run)
+        _replace_reach(graph.people, one, two, run)
+        changes.delete()
+        _pause_inside_transaction()
+    run.people = run.rescored = len(graph.people)
+    run.edges = graph.ties.nnz
+
+
+def _expertise_pass(run: InfluenceRun, changes, changed_people: set[int]) -> bool:
+    """Rescore only the people whose expertise changed, from their stored reach. False (nothing
+    written) when one of them has no stored reach: the graph pass must run instead."""
+    consenting = set(holders(Purpose.INFLUENCE).filter(user_id__in=changed_people))
+    stored = {
+        person: (one, two)
+        for person, one, two in InfluenceReach.objects.filter(person_id__in=consenting).values_list(
+            "person_id", "one_hop", "two_hop"
+        )
+    }
+    if set(stored) != consenting:
+        return False
+    people = np.array(sorted(consenting), dtype=np.int64)
+    one = np.array([stored[p][0] for p in people.tolist()], dtype=np.float64)
+    two = np.array([stored[p][1] for p in people.tolist()], dtype=np.float64)
+    topics, expertise = expertise_matrix(people, people.tolist())
+    scores = scores_of(people, topics, expertise, one, two)
+    with transaction.atomic():
+        # People who withdrew or left lose their rows; the others get theirs rewritten.
+        InfluenceScore.objects.filter(person_id__in=changed_people).delete()
+        _insert(InfluenceScore, SCORE_COLUMNS, _score_rows(scores, run))
+        changes.delete()
+        _pause_inside_transaction()
+    last_graph = InfluenceReach.objects.values_list("run__edges", flat=True).first()
+    run.people = InfluenceReach.objects.count()
+    run.edges = last_graph or 0
+    run.rescored = len(people)
+    return True
+
+
+def influence_run(*, kind: str = InfluenceRun.Kind.FULL) -> InfluenceRun:
+    """Compute the scores and write them in one transaction; record the run.
+
+    A full run reads the whole graph and rewrites every row. An incremental run reads the
+    changes noted since the last run (`InfluenceChange`): when only some people's expertise
+    changed it rescores those people from their stored reach (milliseconds); when the graph
+    changed it reads the whole graph and writes only the rows that differ. Either way the
+    resulting table is the one a full run would write. Raises whatever the computation raised,
+    after recording the run as failed."""
     with _one_run_at_a_time():
         fail_interrupted_runs()
-        run = InfluenceRun.objects.create(kind=kind)
+        upto = InfluenceChange.objects.aggregate(last=Max("pk"))["last"] or 0
+        changes = InfluenceChange.objects.filter(pk__lte=upto)
+        graph_pass = (
+            kind == InfluenceRun.Kind.FULL
+            or changes.filter(graph=True).exists()
+            or not InfluenceReach.objects.exists()
+        )
+        run = InfluenceRun.objects.create(kind=kind, graph=graph_pass)
         started = time.monotonic()
         try:
-            graph = load_graph()
-            scores = compute(graph)
-            with transaction.atomic():
-                if kind == InfluenceRun.Kind.FULL:
-                    _replace_all(scores, run)
-                else:
-                    _apply_changes(scores, run)
-                _pause_inside_transaction()
+            if not graph_pass:
+                changed_people = set(changes.values_list("person", flat=True))
+                if not _expertise_pass(run, changes, changed_people):
+                    run.graph = True
+                    _graph_pass(run, changes)
+            else:
+                _graph_pass(run, changes)
         except Exception as exc:
             run.status = InfluenceRun.Status.FAILED
             run.error = f"{type(exc).__name__}: {exc}"[:500]
@@ -307,9 +417,17 @@ def influence_run(*, kind: str = InfluenceRun.Kind.FULL) -> InfluenceRun:
             run.save(update_fields=["status", "error", "finished_at", "duration_seconds"])
             raise
         run.status = InfluenceRun.Status.SUCCEEDED
-        run.people = len(graph.people)
-        run.edges = graph.ties.nnz
         run.finished_at = timezone.now()
         run.duration_seconds = time.monotonic() - started
-        run.save(update_fields=["status", "people", "edges", "finished_at", "duration_seconds"])
+        run.save(
+            update_fields=[
+                "status",
+                "graph",
+                "people",
+                "edges",
+                "rescored",
+                "finished_at",
+                "duration_seconds",
+            ]
+        )
         return run

@@ -1,9 +1,22 @@
-"""What queues an incremental influence run: a review, a purchase, a helpful vote, a friendship
-(or block) or an `influence` consent changing. A burst of events makes one run.
+"""What queues an incremental influence run, and what it will have to recompute.
 
-The first event takes a cache key for `COALESCE_SECONDS` and queues the run that long later;
-events while the key is held are already covered by that run, because it reads the data only when
-it starts, after the key has expired. An event after the key expired queues the next run.
+Each relevant change writes an `InfluenceChange` row in its own transaction:
+
+- a review, a purchase or a helpful vote: that person's expertise changed (the review's author for
+  a vote), so the next run rescores that person alone from their stored reach;
+- a friendship, a friend request, a block or an `influence` consent: the graph changed, so the
+  next run computes everyone's reach again.
+
+Then, once the change is committed, an incremental run is queued unless one already is: the first
+event takes a cache key for `COALESCE_SECONDS` and queues the run that long later; events while the
+key is held are covered by that run, because it reads the changes only when it starts, after the
+key has expired. An event after the key expired queues the next run. A change whose run never
+comes (a lost queue, a killed worker) is still in the table for the next run, incremental or
+nightly.
+
+Tie strengths rise a little with every interaction (`social.services.friends.tie_strength_raise`,
+a bulk update): those reach the scores at the nightly full run instead of each making the next run
+read the whole graph.
 """
 
 from __future__ import annotations
@@ -27,15 +40,52 @@ def schedule_incremental() -> bool:
     return True
 
 
-def _on_change(sender, instance, **kwargs) -> None:
+def changed(*, person: int | None = None, graph: bool = False) -> None:
+    """Note a change the scores depend on (in the caller's transaction) and queue a run."""
+    from recommendations.models import InfluenceChange
+
+    if person is None and not graph:
+        return
+    InfluenceChange.objects.create(person=person, graph=graph)
     transaction.on_commit(schedule_incremental)
+
+
+def _expertise_of(sender, instance) -> int | None:
+    from marketplace.models import HelpfulVote, Purchase, Review
+
+    if sender is Review:
+        return instance.author_id
+    if sender is Purchase:
+        return instance.buyer_id
+    if sender is HelpfulVote:
+        # The vote counts for the review's author; gone with its review, the review said so.
+        return (
+            Review.objects.filter(pk=instance.review_id).values_list("author_id", flat=True).first()
+        )
+    return None
+
+
+def _on_expertise_change(sender, instance, **kwargs) -> None:
+    person = _expertise_of(sender, instance)
+    if person is not None:
+        changed(person=person)
+
+
+def _on_graph_change(sender, instance, **kwargs) -> None:
+    changed(graph=True)
+
+
+def _on_request_change(sender, instance, created=False, **kwargs) -> None:
+    # A request changes the graph when accepted (it writes the friendship rows in bulk).
+    if instance.status == sender.Status.ACCEPTED:
+        changed(graph=True)
 
 
 def _on_consent_change(sender, instance, **kwargs) -> None:
     from privacy.purposes import Purpose
 
     if instance.purpose == Purpose.INFLUENCE:
-        transaction.on_commit(schedule_incremental)
+        changed(graph=True)
 
 
 def connect() -> None:
@@ -43,14 +93,14 @@ def connect() -> None:
     from privacy.models import ConsentState
     from social.models import Block, FriendRequest, Friendship
 
+    def both(receiver, model, uid: str) -> None:
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")
+
+    for model in (Review, Purchase, HelpfulVote):
+        both(_on_expertise_change, model, f"influence-{model._meta.label_lower}")
+    for model in (Friendship, Block):
+        both(_on_graph_change, model, f"influence-{model._meta.label_lower}")
     # Friendships are written in bulk (no post_save): their accepted request says it instead.
-    for model in (Review, Purchase, HelpfulVote, Friendship, FriendRequest, Block):
-        uid = f"influence-{model._meta.label_lower}"
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_on_change, sender=model, dispatch_uid=f"{uid}-delete")
-    post_save.connect(
-        _on_consent_change, sender=ConsentState, dispatch_uid="influence-consent-save"
-    )
-    post_delete.connect(
-        _on_consent_change, sender=ConsentState, dispatch_uid="influence-consent-delete"
-    )
+    post_save.connect(_on_request_change, sender=FriendRequest, dispatch_uid="influence-request")
+    both(_on_consent_change, ConsentState, "influence-consent")

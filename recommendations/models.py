@@ -30,6 +30,13 @@ class InfluenceRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     people = models.PositiveIntegerField(default=0)
     edges = models.PositiveBigIntegerField(default=0)
+    rescored = models.PositiveIntegerField(
+        default=0, help_text="People whose scores this run computed (everyone in a graph run)."
+    )
+    graph = models.BooleanField(
+        default=True,
+        help_text="Computed the reach through the whole graph (else only changed expertise).",
+    )
     duration_seconds = models.FloatField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
 
@@ -63,6 +70,49 @@ class InfluenceScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.category_id}: {self.score:.2f}"
+
+
+class InfluenceReach(models.Model):
+    """Each consenting person's one- and two-hop reach in the consented graph, as the last run
+    that read the whole graph computed it. A score is `expertise × (1 + reach)`, so when only
+    someone's expertise changed (a review, a purchase, a helpful vote) the next run rescores that
+    person from this row instead of reading the graph again."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="influence_reach",
+    )
+    run = models.ForeignKey(InfluenceRun, on_delete=models.PROTECT, related_name="+")
+    one_hop = models.FloatField()
+    two_hop = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.one_hop:.3f} / {self.two_hop:.3f}"
+
+
+class InfluenceChange(models.Model):
+    """Something changed that the scores depend on, written in the same transaction as the
+    change itself, consumed by the next run in the transaction that writes its scores (so a run
+    that dies leaves them for the next one). `person` set: only that person's expertise changed;
+    `graph`: a friendship, block or `influence` consent changed, so reach must be recomputed."""
+
+    # An id, not a link: the change must outlive an account erased in the same transaction.
+    person = models.BigIntegerField(null=True, blank=True)
+    graph = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(graph=True) | models.Q(person__isnull=False),
+                name="influence_change_says_what",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "graph" if self.graph else f"expertise of {self.person}"
 
 
 class ListingView(models.Model):

@@ -12,7 +12,7 @@ from marketplace.tests.moderation_factories import make_product, make_purchase, 
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations import influence_events
 from recommendations.influence import INTERRUPTED, influence_run
-from recommendations.models import InfluenceRun, InfluenceScore
+from recommendations.models import InfluenceChange, InfluenceReach, InfluenceRun, InfluenceScore
 from social.models import Friendship
 from social.services import blocks
 from tests.cast import befriend, make_person
@@ -155,6 +155,106 @@ def test_an_incremental_run_writes_only_what_changed_and_matches_a_full_run(line
     incremental = table()
     influence_run()
     assert table() == incremental
+
+
+def test_after_one_new_review_only_its_author_is_rescored_from_the_stored_reach(line):
+    ann, ben, cat = line
+    make_review(ann, make_product())
+    make_purchase(cat, make_product("Fuel EX"), verified=True)
+    influence_run()
+    assert not InfluenceChange.objects.exists()
+
+    review = make_review(ben, make_product("Fuel EX"))
+    HelpfulVote.objects.create(review=review, voter=ann)
+    assert set(InfluenceChange.objects.values_list("person", "graph")) == {(ben.pk, False)}
+
+    run = influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
+
+    run.refresh_from_db()
+    assert (run.graph, run.rescored, run.people, run.edges) == (False, 1, 3, 4)
+    assert not InfluenceChange.objects.exists()
+    runs = dict(InfluenceScore.objects.values_list("person_id", "run_id"))
+    assert runs[ben.pk] == run.pk and runs[ann.pk] != run.pk
+    incremental = table()
+    assert incremental[(ben.pk, review.product_model.category_id)] == (1.5, 3.0, 0.0, 4.5)
+    influence_run()
+    assert table() == incremental
+
+
+def test_a_deleted_review_takes_its_authors_score_away_at_the_next_run(line):
+    ann, _, _ = line
+    review = make_review(ann, make_product())
+    influence_run()
+    assert InfluenceScore.objects.filter(person=ann).exists()
+
+    review.delete()
+    run = influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
+
+    assert run.graph is False
+    assert not InfluenceScore.objects.filter(person=ann).exists()
+
+
+def test_a_graph_change_makes_the_incremental_run_read_the_whole_graph(line):
+    ann, ben, cat = line
+    make_review(ann, make_product())
+    influence_run()
+    dan = make_person("Dan")
+    grant(dan)
+    befriend(ann, dan)
+    assert InfluenceChange.objects.filter(graph=True).exists()
+
+    run = influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
+
+    run.refresh_from_db()
+    assert (run.graph, run.people, run.edges, run.rescored) == (True, 4, 6, 4)
+    assert set(InfluenceReach.objects.values_list("person_id", flat=True)) == {
+        ann.pk,
+        ben.pk,
+        cat.pk,
+        dan.pk,
+    }
+    incremental = table()
+    influence_run()
+    assert table() == incremental
+
+
+def test_the_first_incremental_run_reads_the_whole_graph(line):
+    ann, _, _ = line
+    make_review(ann, make_product())
+
+    run = influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
+
+    assert run.graph is True
+    assert InfluenceScore.objects.filter(person=ann).exists()
+
+
+def test_a_failed_run_leaves_the_changes_for_the_next_one(line):
+    ann, ben, _ = line
+    make_review(ann, make_product())
+    influence_run()
+    make_review(ben, make_product("Fuel EX"))
+
+    with (
+        mock.patch("recommendations.influence._pause_inside_transaction", side_effect=OSError("x")),
+        pytest.raises(OSError),
+    ):
+        influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
+
+    assert InfluenceChange.objects.filter(person=ben.pk).exists()
+    assert not InfluenceScore.objects.filter(person=ben).exists()
+    influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
+    assert InfluenceScore.objects.filter(person=ben).exists()
+    assert not InfluenceChange.objects.exists()
+
+
+def test_a_pending_friend_request_changes_nothing(line):
+    from social.services.friends import friend_request_send
+
+    ann, _, _ = line
+    influence_run()
+    friend_request_send(sender=ann, recipient=make_person("Eve"))
+
+    assert not InfluenceChange.objects.exists()
 
 
 def test_a_run_left_running_is_marked_interrupted_by_the_next(line):
