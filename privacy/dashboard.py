@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from privacy.models import ConsentRecord, ConsentState, UsageCount
 from privacy.purposes import NOTICES, Notice, Purpose
-from privacy.usage import this_week, week_of
+from privacy.usage import today
 from social.audience import Audience
 from social.models import Post, SocialSettings
 
-RECENT_WEEKS = 4  # the usage log shows this week and the weeks before it, this many in all
+RECENT_DAYS = 14  # the usage log shows today and the days before it, this many in all
 
 
 @dataclass
@@ -128,14 +128,14 @@ class UsageGroup:
 
 
 @dataclass
-class UsageWeek:
-    week: dt.date
+class UsageDay:
+    day: dt.date
     by_purpose: list[tuple[Purpose, int]]  # (purpose, times used)
 
 
-def usage_this_week(user) -> list[UsageGroup]:
-    """This week's usage of `user`'s data, grouped by purpose (in declaration order)."""
-    rows = list(this_week(user).order_by("purpose", "-count", "label"))
+def usage_today(user) -> list[UsageGroup]:
+    """Today's usage of `user`'s data, grouped by purpose (in declaration order)."""
+    rows = list(today(user).order_by("purpose", "-count", "label"))
     return [
         UsageGroup(purpose=purpose, rows=[row for row in rows if row.purpose == purpose.value])
         for purpose in Purpose
@@ -143,28 +143,28 @@ def usage_this_week(user) -> list[UsageGroup]:
     ]
 
 
-def usage_recent_weeks(user, weeks: int = RECENT_WEEKS) -> list[UsageWeek]:
-    """Totals per purpose for the weeks before this one, newest first; weeks without use are
-    left out."""
-    this = week_of(timezone.localdate())
-    since = this - dt.timedelta(weeks=weeks - 1)
+def usage_recent_days(user, days: int = RECENT_DAYS) -> list[UsageDay]:
+    """Totals per purpose for the days before today (`days` in all with today), newest first;
+    days without use are left out."""
+    this = timezone.localdate()
+    since = this - dt.timedelta(days=days - 1)
     totals = (
-        UsageCount.objects.filter(owner=user, week__gte=since, week__lt=this)
+        UsageCount.objects.filter(owner=user, day__gte=since, day__lt=this)
         .order_by()
-        .values("week", "purpose")
+        .values("day", "purpose")
         .annotate(total=Sum("count"))
     )
-    by_week: dict[dt.date, dict[str, int]] = {}
+    by_day: dict[dt.date, dict[str, int]] = {}
     for row in totals:
-        by_week.setdefault(row["week"], {})[row["purpose"]] = row["total"]
+        by_day.setdefault(row["day"], {})[row["purpose"]] = row["total"]
     return [
-        UsageWeek(
-            week=week,
+        UsageDay(
+            day=day,
             by_purpose=[
-                (purpose, by_week[week][purpose.value])
+                (purpose, by_day[day][purpose.value])
                 for purpose in Purpose
-                if purpose.value in by_week[week]
+                if purpose.value in by_day[day]
             ],
         )
-        for week in sorted(by_week, reverse=True)
+        for day in sorted(by_day, reverse=True)
     ]

@@ -144,28 +144,28 @@ class AuditEvent(AppendOnlyModel):
 
 
 class UsageCount(models.Model):
-    """How often a person's data was used for a purpose, per week ("your bike review was shown in
-    3 friends' searches this week"). Filled by later features through `privacy.usage.record`;
-    no viewer is stored."""
+    """How often a person's data was used for a purpose, per day ("your bike review was shown in
+    3 friends' searches today"). Filled by later features through `privacy.usage.record`;
+    no viewer is stored, and no time finer than the day."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="usage_counts"
     )
     purpose = models.CharField(max_length=20, choices=Purpose)
     label = models.CharField(max_length=200)
-    week = models.DateField(help_text="The Monday of the week.")
+    day = models.DateField(help_text="The local day the uses were counted on.")
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["-week", "purpose", "label"]
+        ordering = ["-day", "purpose", "label"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "purpose", "label", "week"], name="usage_count_unique"
+                fields=["owner", "purpose", "label", "day"], name="usage_count_unique_per_day"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.count} in week of {self.week}"
+        return f"{self.label}: {self.count} on {self.day}"
 
 
 def export_path(instance: ExportRequest, filename: str) -> str:

@@ -532,10 +532,10 @@ def export_usage(user: User) -> list[dict]:
         {
             "purpose": row.purpose,
             "label": row.label,
-            "week": row.week.isoformat(),
+            "day": row.day.isoformat(),
             "count": row.count,
         }
-        for row in UsageCount.objects.filter(owner=user).order_by("week", "purpose", "label")
+        for row in UsageCount.objects.filter(owner=user).order_by("day", "purpose", "label")
     ]
 
 

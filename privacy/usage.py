@@ -1,13 +1,11 @@
-"""The usage log: how a person's data was used, counted per week, shown on their dashboard.
+"""The usage log: how a person's data was used, counted per day, shown on their dashboard.
 
 Later features call `record(owner, purpose, label)` when they use someone's data under a consent
 ("Your review of the Trek Marlin 7 was shown in friends' searches"). Only counts are kept: no
-viewer, no time beyond the week.
+viewer, no time finer than the day.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.db.models import F
 from django.utils import timezone
@@ -15,21 +13,24 @@ from django.utils import timezone
 from privacy.models import UsageCount
 
 
-def week_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def record(owner, purpose: str, label: str, times: int = 1) -> None:
-    week = week_of(timezone.localdate())
+    """Add `times` uses to today's count of `label` under `purpose` for `owner`.
+
+    One UPDATE in the common case; the first use of the day creates the row, and a concurrent
+    first use that wins the race is found by `get_or_create` instead of failing on the unique
+    constraint."""
+    day = timezone.localdate()
     label = label[:200]
     updated = UsageCount.objects.filter(
-        owner_id=owner.pk, purpose=purpose, label=label, week=week
+        owner_id=owner.pk, purpose=purpose, label=label, day=day
     ).update(count=F("count") + times)
     if not updated:
-        UsageCount.objects.get_or_create(
-            owner_id=owner.pk, purpose=purpose, label=label, week=week, defaults={"count": times}
+        row, created = UsageCount.objects.get_or_create(
+            owner_id=owner.pk, purpose=purpose, label=label, day=day, defaults={"count": times}
         )
+        if not created:
+            UsageCount.objects.filter(pk=row.pk).update(count=F("count") + times)
 
 
-def this_week(owner):
-    return UsageCount.objects.filter(owner=owner, week=week_of(timezone.localdate()))
+def today(owner):
+    return UsageCount.objects.filter(owner=owner, day=timezone.localdate())

@@ -416,7 +416,7 @@ def _record_usage_later(owner_ids: list[int], label: str) -> None:
 
 
 def record_usage(owner_ids: list[int], label: str) -> int:
-    """One line in each owner's usage log: their purchase was counted (aggregated per week)."""
+    """One line in each owner's usage log: their purchase was counted (aggregated per day)."""
     from accounts.models import User
     from privacy import usage
 

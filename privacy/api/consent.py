@@ -102,23 +102,23 @@ class RecordSerializer(serializers.ModelSerializer):
 class UsageRowSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     label = serializers.CharField()
-    week = serializers.DateField()
+    day = serializers.DateField()
     count = serializers.IntegerField()
 
 
-class UsageWeekPurposeSerializer(serializers.Serializer):
+class UsageDayPurposeSerializer(serializers.Serializer):
     purpose = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class UsageWeekSerializer(serializers.Serializer):
-    week = serializers.DateField()
-    purposes = UsageWeekPurposeSerializer(many=True)
+class UsageDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    purposes = UsageDayPurposeSerializer(many=True)
 
 
 class UsageSerializer(serializers.Serializer):
-    this_week = UsageRowSerializer(many=True)
-    recent_weeks = UsageWeekSerializer(many=True)
+    today = UsageRowSerializer(many=True)
+    recent_days = UsageDaySerializer(many=True)
 
 
 # --- Operations -----------------------------------------------------------------------------
@@ -182,19 +182,20 @@ class ConsentHistoryView(APIView):
 class UsageView(APIView):
     @extend_schema(responses=UsageSerializer, operation_id="privacy_usage")
     def get(self, request):
-        """How your data was used: this week's counts per purpose and use, and totals per
-        purpose for the recent weeks. Only counts are kept, never who saw what."""
-        this_week = [row for group in dashboard.usage_this_week(request.user) for row in group.rows]
+        """How your data was used: today's counts per purpose and use, and totals per purpose
+        for each of the 13 days before, newest first (days without use left out). Only counts
+        are kept, never who saw what."""
+        today = [row for group in dashboard.usage_today(request.user) for row in group.rows]
         recent = [
             {
-                "week": week.week,
+                "day": day.day,
                 "purposes": [
-                    {"purpose": purpose.value, "count": count} for purpose, count in week.by_purpose
+                    {"purpose": purpose.value, "count": count} for purpose, count in day.by_purpose
                 ],
             }
-            for week in dashboard.usage_recent_weeks(request.user)
+            for day in dashboard.usage_recent_days(request.user)
         ]
-        return Response(UsageSerializer({"this_week": this_week, "recent_weeks": recent}).data)
+        return Response(UsageSerializer({"today": today, "recent_days": recent}).data)
 
 
 urlpatterns = [

@@ -3,12 +3,16 @@ usage, and bad input that changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+from unittest import mock
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from privacy import consent
-from privacy.models import ConsentRecord, ConsentState
+from privacy.models import ConsentRecord, ConsentState, UsageCount
 from privacy.purposes import NOTICES, Purpose, Scope
 from privacy.services.consent import consent_grant
 from privacy.usage import record
@@ -187,15 +191,74 @@ def test_nobody_reads_anothers_consents(api_client_for, graph):
     assert ConsentState.objects.filter(user=graph["owner"]).exists()
 
 
-def test_the_usage_log_counts_this_weeks_uses_by_purpose(api_client_for, owner, stranger):
+def test_the_usage_log_counts_todays_uses_by_purpose(api_client_for, owner, stranger):
     for _ in range(2):
         record(owner, SOCIAL, "Your review of the Trek Marlin 7")
     record(stranger, SOCIAL, "Someone else's review")
     body = api_client_for(owner).get(USAGE).json()
-    assert [(row["purpose"], row["label"], row["count"]) for row in body["this_week"]] == [
-        (SOCIAL, "Your review of the Trek Marlin 7", 2)
+    assert body["today"] == [
+        {
+            "purpose": SOCIAL,
+            "label": "Your review of the Trek Marlin 7",
+            "day": timezone.localdate().isoformat(),
+            "count": 2,
+        }
     ]
-    assert body["recent_weeks"] == []
+    assert body["recent_days"] == []
+
+
+def test_the_usage_log_gives_totals_for_the_thirteen_days_before_today(api_client_for, owner):
+    today = timezone.localdate()
+    for days_ago, purpose, label, count in (
+        (1, SOCIAL, "A review", 3),
+        (1, SOCIAL, "Another review", 1),
+        (3, Purpose.INSIGHTS, "A purchase", 2),
+        (3, SOCIAL, "A review", 1),
+        (13, SOCIAL, "A review", 7),
+        (14, SOCIAL, "A review", 9),
+        (40, SOCIAL, "A review", 9),
+    ):
+        UsageCount.objects.create(
+            owner=owner,
+            purpose=purpose,
+            label=label,
+            day=today - dt.timedelta(days=days_ago),
+            count=count,
+        )
+    body = api_client_for(owner).get(USAGE).json()
+    assert body["today"] == []
+    assert body["recent_days"] == [
+        {
+            "day": (today - dt.timedelta(days=1)).isoformat(),
+            "purposes": [{"purpose": SOCIAL, "count": 4}],
+        },
+        {
+            "day": (today - dt.timedelta(days=3)).isoformat(),
+            "purposes": [
+                {"purpose": SOCIAL, "count": 1},
+                {"purpose": Purpose.INSIGHTS.value, "count": 2},
+            ],
+        },
+        {
+            "day": (today - dt.timedelta(days=13)).isoformat(),
+            "purposes": [{"purpose": SOCIAL, "count": 7}],
+        },
+    ]
+
+
+def test_yesterdays_uses_move_from_today_to_the_recent_days(api_client_for, owner):
+    record(owner, SOCIAL, "A review")
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with mock.patch("django.utils.timezone.localdate", return_value=tomorrow):
+        record(owner, SOCIAL, "A review")
+        body = api_client_for(owner).get(USAGE).json()
+    assert [(row["day"], row["count"]) for row in body["today"]] == [(tomorrow.isoformat(), 1)]
+    assert body["recent_days"] == [
+        {
+            "day": (tomorrow - dt.timedelta(days=1)).isoformat(),
+            "purposes": [{"purpose": SOCIAL, "count": 1}],
+        }
+    ]
 
 
 def test_anonymous_callers_are_refused(api_client_for):

@@ -20,7 +20,7 @@ from privacy import consent
 from privacy.models import ConsentRecord, ConsentState, UsageCount
 from privacy.purposes import NOTICES, Purpose, Scope
 from privacy.services.consent import consent_grant
-from privacy.usage import record, week_of
+from privacy.usage import record
 from social.services.circles import circle_create
 from tests.cast import PASSWORD
 
@@ -219,23 +219,61 @@ def test_the_dashboard_says_nothing_is_used_while_everything_is_off(client_for, 
     assert "No changes yet." in words
 
 
-def test_the_dashboard_shows_this_weeks_use_grouped_by_purpose_and_recent_weeks(client_for, owner):
+def test_the_dashboard_shows_todays_use_grouped_by_purpose_and_the_recent_days(client_for, owner):
     consent_grant(user=owner, purpose=SOCIAL, scope=Scope.FRIENDS)
     for _ in range(3):
         record(owner, SOCIAL, "Your review of the Trek Marlin 7")
     record(owner, Purpose.INSIGHTS, "Your purchase of a kettle")
-    last_week = week_of(timezone.localdate()) - dt.timedelta(weeks=1)
-    UsageCount.objects.create(
-        owner=owner, purpose=SOCIAL, label="An older review", week=last_week, count=4
-    )
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    oldest_shown = today - dt.timedelta(days=13)
+    too_old = today - dt.timedelta(days=14)
+    for day, purpose, label, count in (
+        (yesterday, SOCIAL, "An older review", 4),
+        (yesterday, SOCIAL, "Another review", 1),
+        (yesterday, Purpose.INSIGHTS, "Your purchase of a kettle", 2),
+        (oldest_shown, SOCIAL, "An older review", 1),
+        (too_old, SOCIAL, "An older review", 9),
+    ):
+        UsageCount.objects.create(owner=owner, purpose=purpose, label=label, day=day, count=count)
     words = text_of(client_for(owner).get(reverse("privacy:dashboard")))
-    assert "Your review of the Trek Marlin 7: used 3 times this week" in words
-    assert "Your purchase of a kettle: used 1 time this week" in words
+
+    assert "Your review of the Trek Marlin 7: used 3 times today" in words
+    assert "Your purchase of a kettle: used 1 time today" in words
+    assert "An older review: used" not in words
     assert words.index("Friends can learn from my purchases Your review") < words.index(
         "Anonymous insights Your purchase of a kettle"
     )
-    assert f"Week of {last_week:%-d %B}: Friends can learn from my purchases 4 times" in words
+    assert "Recent days" in words
+    newest = (
+        f"{yesterday:%A %-d %B}: Friends can learn from my purchases 5 times, "
+        "Anonymous insights 2 times"
+    )
+    oldest = f"{oldest_shown:%A %-d %B}: Friends can learn from my purchases 1 time"
+    assert newest in words and oldest in words
+    assert words.index(newest) < words.index(oldest)
+    assert f"{too_old:%A %-d %B}" not in words and "9 times" not in words
+    for day in range(2, 13):
+        assert f"{today - dt.timedelta(days=day):%A %-d %B}:" not in words
     assert "every purpose is off" not in words
+
+
+def test_the_dashboard_says_nothing_was_used_today_when_only_earlier_days_were(client_for, owner):
+    consent_grant(user=owner, purpose=SOCIAL, scope=Scope.FRIENDS)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    UsageCount.objects.create(owner=owner, purpose=SOCIAL, label="A review", day=yesterday, count=2)
+    words = text_of(client_for(owner).get(reverse("privacy:dashboard")))
+    assert "Nothing of yours was used today." in words
+    assert f"{yesterday:%A %-d %B}: Friends can learn from my purchases 2 times" in words
+
+
+def test_the_dashboard_counts_day_by_day_once_a_purpose_is_on(client_for, owner):
+    consent_grant(user=owner, purpose=SOCIAL, scope=Scope.FRIENDS)
+    too_old = timezone.localdate() - dt.timedelta(days=14)
+    UsageCount.objects.create(owner=owner, purpose=SOCIAL, label="A review", day=too_old, count=2)
+    words = text_of(client_for(owner).get(reverse("privacy:dashboard")))
+    assert "Nothing of yours has been used yet. Each use will be counted here, day by day." in words
+    assert "Recent days" not in words
 
 
 def test_the_dashboard_shows_who_sees_what(client_for, graph):

@@ -14,11 +14,12 @@ from django.utils import timezone
 from PIL import Image
 
 from privacy import registry
-from privacy.models import AuditEvent, ConsentRecord, ExportRequest
+from privacy.models import AuditEvent, ConsentRecord, ExportRequest, UsageCount
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant
 from privacy.services.exports import export_build, export_request, exports_expire
 from privacy.tasks.exports import build_export, expire_exports
+from privacy.usage import record
 from social.models import Notification
 from social.services import posts
 from tests.cast import make_person
@@ -107,6 +108,36 @@ def test_the_zip_holds_the_persons_own_data_and_photos(life, django_capture_on_c
     [consent] = json.loads(archive.read("consent_history.json"))
     assert consent["purpose"] == Purpose.SOCIAL_PROOF
     assert any(n["kind"] == "comment" for n in json.loads(archive.read("notifications.json")))
+
+
+def test_the_usage_log_is_exported_day_by_day_with_counts_only(
+    owner, stranger, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    earlier = today - timedelta(days=20)
+    record(owner, Purpose.SOCIAL_PROOF, "Your review of the Trek Marlin 7", times=2)
+    UsageCount.objects.create(
+        owner=owner, purpose=Purpose.SOCIAL_PROOF, label="An older review", day=earlier, count=4
+    )
+    record(stranger, Purpose.SOCIAL_PROOF, "STRANGERS_REVIEW")
+    export = built(owner, django_capture_on_commit_callbacks)
+
+    usage = json.loads(archive_of(export).read("usage.json"))
+    assert usage == [
+        {
+            "purpose": "social_proof",
+            "label": "An older review",
+            "day": earlier.isoformat(),
+            "count": 4,
+        },
+        {
+            "purpose": "social_proof",
+            "label": "Your review of the Trek Marlin 7",
+            "day": today.isoformat(),
+            "count": 2,
+        },
+    ]
+    assert b"STRANGERS_REVIEW" not in raw_bytes(export)
 
 
 def test_the_manifest_lists_every_kind_and_every_exclusion_with_its_reason(

@@ -114,8 +114,8 @@ def _render_page(request, page: str, *, errors: dict[str, str] | None = None, st
     context |= {
         "history": list(dashboard.consent_history(user)),
         "exposure": dashboard.exposure_of(user),
-        "usage": dashboard.usage_this_week(user),
-        "recent_usage": dashboard.usage_recent_weeks(user),
+        "usage": dashboard.usage_today(user),
+        "recent_usage": dashboard.usage_recent_days(user),
     }
     return render(request, "privacy/consent/dashboard.html", context, status=status)
 
