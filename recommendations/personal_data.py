@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from privacy.registry import Erasure, personal_data
-from recommendations.models import InfluenceScore, ListingView
+from recommendations.models import InfluenceReach, InfluenceScore, ListingView
 
 
 def export_scores(user) -> list[dict]:
@@ -19,6 +19,13 @@ def export_scores(user) -> list[dict]:
     ]
 
 
+def export_reach(user) -> list[dict]:
+    return [
+        {"reach_friends": reach.one_hop, "reach_friends_of_friends": reach.two_hop}
+        for reach in InfluenceReach.objects.filter(person=user)
+    ]
+
+
 def export_views(user) -> list[dict]:
     return [
         {"listing": view.listing_id, "viewed_at": view.viewed_at.isoformat()}
@@ -28,4 +35,5 @@ def export_views(user) -> list[dict]:
 
 def register() -> None:
     personal_data(InfluenceScore, "person", export=export_scores, erasure=Erasure.DELETE)
+    personal_data(InfluenceReach, "person", export=export_reach, erasure=Erasure.DELETE)
     personal_data(ListingView, "viewer", export=export_views, erasure=Erasure.DELETE)
