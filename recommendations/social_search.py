@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -260,6 +261,14 @@ def record_usage(usage_map: dict[int, Usage]) -> None:
 
 
 @dataclass
+class Named:
+    """A friend named under a step of the funnel, with their reviews of what the step counts."""
+
+    person: User
+    reviews: list[Review]
+
+
+@dataclass
 class Step:
     key: str  # talked, bought, kind, brand
     label: str  # "talked about bikes"
@@ -267,6 +276,16 @@ class Step:
     fof: int | None  # None: below k ("a few")
     who: list[User] = field(default_factory=list)  # friends, by name
     width: int = 0  # percent of the widest step, for the picture
+    # What the step counts, for its friends' reviews: these categories (None: the whole query)
+    # and this brand (None: any).
+    category_ids: set[int] | None = None
+    brand_id: int | None = None
+    reviews: dict[int, list[Review]] = field(default_factory=dict)  # friend id -> reviews
+
+    @property
+    def named(self) -> list[Named]:
+        """The friends of this step, closest first, each with their reviews of its things."""
+        return [Named(person, self.reviews.get(person.pk, [])) for person in self.who]
 
     @property
     def offset(self) -> float:
@@ -407,6 +426,7 @@ def build_funnel(viewer, network: Network, match: TopicMatch, usage_map: dict[in
                 len(kind_people),
                 floored(fof["kind"]),
                 who(kind_people),
+                category_ids=set(kind_ids),
             )
         )
         if brand is not None:
@@ -418,12 +438,52 @@ def build_funnel(viewer, network: Network, match: TopicMatch, usage_map: dict[in
                     len(same),
                     floored(fof["brand"]),
                     who(same),
+                    category_ids=set(kind_ids),
+                    brand_id=brand.pk,
                 )
             )
     widest = max((step.total_shown for step in steps), default=0) or 1
     for step in steps:
         step.width = round(100 * step.total_shown / widest)
     return Funnel(label=match.label, steps=steps, k=k_floor())
+
+
+REVIEWS_PER_FRIEND = 3  # reviews shown under one friend in an opened step
+
+
+def attach_step_reviews(
+    viewer, match: TopicMatch, funnel: Funnel, usage_map: dict[int, Usage], shown: set[int]
+) -> None:
+    """Under each step, each named friend's reviews of what that step counts (the whole query,
+    the kind, or the kind of that brand), newest first: gated and visible like every review
+    here. One query for all the steps. A review shown is counted once in its author's usage
+    log, however many steps show it (its id goes into `shown`)."""
+    named = {person.pk for step in funnel.steps for person in step.who}
+    if not named or not (match.category_ids or match.product_ids or match.brand_ids):
+        return
+    reviews = list(
+        gated_reviews(viewer)
+        .filter(match.reviewed_things(), author_id__in=named)
+        .select_related("product_model__brand")
+        .order_by("-created_at", "-id")
+    )
+    for step in funnel.steps:
+        people = {person.pk for person in step.who}
+        for review in reviews:
+            model = review.product_model
+            if review.author_id not in people:
+                continue
+            if step.category_ids is not None and model.category_id not in step.category_ids:
+                continue
+            if step.brand_id is not None and model.brand_id != step.brand_id:
+                continue
+            under = step.reviews.setdefault(review.author_id, [])
+            if len(under) >= REVIEWS_PER_FRIEND:
+                continue
+            under.append(review)
+            if review.pk not in shown:
+                shown.add(review.pk)
+                _use(usage_map, review.author_id, reviewed=str(model))
 
 
 # --- Reviews ranked by trust -----------------------------------------------------------------
@@ -441,11 +501,13 @@ class RankedReview:
 
 
 def _path_strength(viewer, network: Network) -> Subquery:
-    """For a reviewer who is a friend of a friend: the strongest two-hop path to the viewer."""
+    """For a reviewer who is a friend of a friend: the strongest two-hop path to the viewer. A
+    path is as strong as its weaker tie (a product of two ties would let a distant reviewer
+    outrank every friend, against `FOF_DISCOUNT`'s "half a direct tie")."""
     first_hop = Friendship.objects.filter(user_id=viewer.pk, friend_id=OuterRef("friend_id"))
     return Subquery(
         Friendship.objects.filter(user_id=OuterRef("author_id"), friend_id__in=network.friend_ids)
-        .annotate(path=F("tie_strength") * Subquery(first_hop.values("tie_strength")[:1]))
+        .annotate(path=Least(F("tie_strength"), Subquery(first_hop.values("tie_strength")[:1])))
         .order_by("-path")
         .values("path")[:1]
     )
@@ -486,9 +548,17 @@ def _expertise(author_ids: set[int], match: TopicMatch) -> dict[int, dict]:
     return facts
 
 
-def ranked_reviews(viewer, network: Network, match: TopicMatch, usage_map: dict[int, Usage]):
+def ranked_reviews(
+    viewer,
+    network: Network,
+    match: TopicMatch,
+    usage_map: dict[int, Usage],
+    shown: set[int] | None = None,
+):
     """Reviews by friends and friends of friends, most trusted first: tie strength (a friend of
-    a friend's best path, discounted) × (1 + expertise in the topic) × recency."""
+    a friend's best path, discounted) × (1 + expertise in the topic) × recency. A review already
+    in `shown` (under a step of the funnel) is not counted again in its author's usage log."""
+    shown = shown if shown is not None else set()
     if not (match.category_ids or match.product_ids or match.brand_ids):
         return []
     tie = Friendship.objects.filter(user_id=viewer.pk, friend_id=OuterRef("author_id"))
@@ -532,7 +602,9 @@ def ranked_reviews(viewer, network: Network, match: TopicMatch, usage_map: dict[
     ranked.sort(key=lambda item: (-item.score, -item.review.pk))
     ranked = ranked[:REVIEWS_LIMIT]
     for item in ranked:
-        _use(usage_map, item.review.author_id, reviewed=str(item.review.product_model))
+        if item.review.pk not in shown:
+            shown.add(item.review.pk)
+            _use(usage_map, item.review.author_id, reviewed=str(item.review.product_model))
     return ranked
 
 
@@ -604,7 +676,9 @@ def social_search(viewer, q, *, with_listings: bool = True) -> SocialSearch:
         return SocialSearch(q=match.q, match=match, funnel=None, reviews=[], listings=None)
     network = network_of(viewer)
     funnel = build_funnel(viewer, network, match, usage_map)
-    reviews = ranked_reviews(viewer, network, match, usage_map)
+    shown: set[int] = set()  # reviews on the page, each counted once in the usage log
+    attach_step_reviews(viewer, match, funnel, usage_map, shown)
+    reviews = ranked_reviews(viewer, network, match, usage_map, shown)
     listings = nearby_listings(viewer, network, match) if with_listings else None
     return SocialSearch(
         q=match.q, match=match, funnel=funnel, reviews=reviews, listings=listings, usage=usage_map

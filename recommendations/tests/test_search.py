@@ -256,3 +256,46 @@ def test_listings_for_sale_near_you_are_near_the_viewers_home(world):
     )
     found = {row.pk for row in social_search(vera, "bike").listings.results}
     assert near.pk in found and far.pk not in found
+
+
+def test_an_opened_step_shows_each_friends_reviews_of_what_it_counts(world):
+    vera, f, marlin, domane = world["vera"], world["f"], world["marlin"], world["domane"]
+    on_marlin = review(f[1], marlin, title="Climbs like a goat")
+    on_domane = review(f[4], domane, title="Fast on the flat")
+    review(f[5], marlin, title="Not consented")  # f5 did not consent: never named or shown
+    result = social_search(vera, "bike")
+    by_key = {step.key: step for step in result.funnel.steps}
+
+    def reviews_under(key):
+        return {entry.person.pk: entry.reviews for entry in by_key[key].named}
+
+    assert reviews_under("bought")[f[1].pk] == [on_marlin]
+    assert reviews_under("bought")[f[4].pk] == [on_domane]
+    assert reviews_under("bought")[f[2].pk] == []
+    # "bought mountain bikes" and "the same brand" leave the road bike's review out.
+    assert f[4].pk not in reviews_under("kind")
+    assert reviews_under("brand")[f[1].pk] == [on_marlin]
+    shown = {r.title for step in by_key.values() for e in step.named for r in e.reviews}
+    assert "Not consented" not in shown
+
+
+def test_a_review_on_several_steps_and_in_the_list_is_counted_once(world):
+    vera, f, marlin = world["vera"], world["f"], world["marlin"]
+    review(f[1], marlin)
+    result = social_search(vera, "bike")
+    steps_showing = [s for s in result.funnel.steps if any(e.reviews for e in s.named)]
+    assert len(steps_showing) == 4 and len(result.reviews) == 1
+    assert result.usage[f[1].pk].times == 2  # the purchase counted and the review shown
+
+
+def test_a_friend_of_a_friend_through_strong_ties_ranks_below_an_equally_expert_friend(world):
+    vera, f, g, marlin = world["vera"], world["f"], world["g"], world["marlin"]
+    # Vera -> f1 -> g1 are strong ties (5 and 5); Vera -> f3 is a middling one (3).
+    Friendship.objects.filter(user=vera, friend=f[1]).update(tie_strength=5)
+    Friendship.objects.filter(user=g[1], friend=f[1]).update(tie_strength=5)
+    Friendship.objects.filter(user=vera, friend=f[3]).update(tie_strength=3)
+    review(g[1], marlin, title="From afar")
+    review(f[3], marlin, title="From a friend")
+    ranked = social_search(vera, "bike").reviews
+    assert [item.review.title for item in ranked] == ["From a friend", "From afar"]
+    assert ranked[1].strength == pytest.approx(2.5)  # half its weaker tie

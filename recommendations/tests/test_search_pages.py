@@ -44,6 +44,10 @@ def test_the_page_shows_the_funnel_the_names_and_the_reviews(client_for, story):
     assert "Far rider" not in body  # friends of friends are counted, never named
     assert "Climbs like a goat" in body
     assert "<svg" in body
+    # Each step opens on its friends and their reviews; the way on to the trusted voices.
+    step_reviews = body.split('class="discover-step-reviews"', 1)[1].split("</ul>", 1)[0]
+    assert "Climbs like a goat" in step_reviews
+    assert reverse("recommendations:voices", args=["bikes"]) in body
 
 
 def test_the_page_asks_anonymous_visitors_to_sign_in(client):
