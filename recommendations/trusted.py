@@ -5,25 +5,35 @@ The scores come from the last influence run, but who may appear is decided now, 
 the consent gate: a voice must allow `influence` for this viewer, and a friend of a friend appears
 only through a friend who allows it too (that friend is named on the path). Blocks either way are
 excluded by the gate. A withdrawal is therefore seen by the very next request, before any run.
+
+Sellers see only a banded, k-anonymous total (`brand_voices_near`): never a name, never an exact
+count.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 
 from accounts.models import User
-from marketplace.models import Brand, Category, Review
+from marketplace.geo import within_radius_of
+from marketplace.models import Brand, Category, Listing, Review
 from privacy import usage
 from privacy.consent import allowing
 from privacy.purposes import Purpose
 from recommendations.models import InfluenceScore
+from social.audience import blocked_either_way
 from social.models import CircleMembership, Friendship
 from social.selectors import friend_ids
 
 VOICES_LIMIT = 10
+# Sellers' totals: people whose home is within this distance of the listing ("near this
+# listing"), shown as the lowest step of BANDS reached, from RECOMMENDATIONS_K up.
+NEAR_LISTING_KM = 50
+BANDS = (10, 25, 100)
 
 
 @dataclass
@@ -133,3 +143,79 @@ def brand_voice_count(viewer, brand: Brand) -> int | None:
     for person in User.objects.filter(pk__in=people):
         usage.record(person, Purpose.INFLUENCE, f"Counted among trusted voices for {brand}")
     return len(people)
+
+
+@dataclass(frozen=True)
+class BrandVoicesNear:
+    """What a seller may see of the trusted voices near a listing: a band, never a count."""
+
+    brand: Brand
+    at_least: int
+    radius_km: int = NEAR_LISTING_KM
+
+    @property
+    def words(self) -> str:
+        return f"{self.at_least} or more trusted voices near this listing recommend {self.brand}."
+
+
+def band(count: int, k: int) -> int | None:
+    """The lowest step of the band `count` falls in (k, then 10, 25, 100 above k), or None below
+    k. Counts in the same band give the same answer, so a seller who looks again cannot tell
+    one person more or fewer."""
+    k = max(k, 1)
+    steps = [k, *(step for step in BANDS if step > k)]
+    reached = [step for step in steps if step <= count]
+    return reached[-1] if reached else None
+
+
+def brand_voices_near_people(listing: Listing) -> QuerySet:
+    """The people counted in `brand_voices_near`: active, not the seller, not blocked either way
+    with the seller; allowing both `influence` and `insights` for the seller (each grant has a
+    scope, and the seller must be inside both: otherwise the person is not counted); a trusted
+    voice (an influence score) in the listing's top-level category; the author of a review of a
+    product of the listing's brand, not hidden, saying "would recommend"; with a home within
+    `NEAR_LISTING_KM` of the listing's public (rounded) point."""
+    seller = listing.seller
+    recommending = Review.objects.filter(
+        product_model__brand_id=listing.brand_id, would_recommend=True, hidden=False
+    ).values("author_id")
+    voices = InfluenceScore.objects.filter(category=listing.category.root).values("person_id")
+    home = ("profile__home_latitude", "profile__home_longitude")
+    return (
+        User.objects.filter(is_active=True, pk__in=recommending)
+        .filter(pk__in=voices)
+        .exclude(pk=seller.pk)
+        .filter(~blocked_either_way(OuterRef("pk"), seller.pk))
+        .filter(allowing(Purpose.INFLUENCE, seller))
+        .filter(allowing(Purpose.INSIGHTS, seller))
+        .filter(
+            within_radius_of(
+                listing.public_latitude,
+                listing.public_longitude,
+                radius_km=NEAR_LISTING_KM,
+                fields=home,
+            )
+        )
+    )
+
+
+def brand_voices_near(seller: Any, listing: Listing) -> BrandVoicesNear | None:
+    """For the listing's seller only: the band of trusted voices near the listing who recommend
+    its brand (see `brand_voices_near_people` for who counts). None for anyone else, for a
+    listing without a brand, and below `RECOMMENDATIONS_K`. Each person counted gets one line in
+    their usage log (`insights`) whenever the total is shown, and only then."""
+    if (
+        seller is None
+        or not getattr(seller, "is_authenticated", False)
+        or listing.seller_id != seller.pk
+        or listing.brand_id is None
+    ):
+        return None
+    people = list(brand_voices_near_people(listing).values_list("pk", flat=True))
+    at_least = band(len(people), settings.RECOMMENDATIONS_K)
+    if at_least is None:
+        return None
+    label = f"Counted in a seller's anonymous total of trusted voices recommending {listing.brand}"
+    for person in User.objects.filter(pk__in=people):
+        usage.record(person, Purpose.INSIGHTS, label)
+    return BrandVoicesNear(brand=listing.brand, at_least=at_least)

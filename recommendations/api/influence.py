@@ -1,9 +1,11 @@
 """Influence API: your own scores and what they are made of, the trusted voices of your network
-in a topic (each with its path), and the k-anonymous count of trusted voices recommending a brand.
+in a topic (each with its path), the k-anonymous count of trusted voices recommending a brand,
+and for a seller the banded total of trusted voices near their listing who recommend its brand.
 The same selectors as the pages (`recommendations.trusted`); refusals in the one error body."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -12,6 +14,7 @@ from rest_framework.views import APIView
 
 from config.errors import NotFound
 from marketplace.models import Brand
+from marketplace.selectors.listings import own_listing
 from privacy.consent import granted
 from privacy.purposes import Purpose
 from recommendations import trusted
@@ -49,6 +52,18 @@ class BrandVoicesSerializer(serializers.Serializer):
     )
 
 
+class ListingBrandVoicesSerializer(serializers.Serializer):
+    listing = serializers.IntegerField()
+    brand = serializers.CharField(allow_null=True, help_text="The listing's brand; empty if none.")
+    radius_km = serializers.IntegerField(help_text="How near a voice's home is to the listing.")
+    at_least = serializers.IntegerField(
+        allow_null=True,
+        help_text="The band's lower end (RECOMMENDATIONS_K, then 10, 25, 100), never the exact "
+        "count; empty below RECOMMENDATIONS_K or without a brand.",
+    )
+    text = serializers.CharField(allow_null=True, help_text="The band in plain words.")
+
+
 class MyInfluenceView(APIView):
     @extend_schema(responses=MyInfluenceSerializer, operation_id="discover_my_influence")
     def get(self, request):
@@ -77,8 +92,36 @@ class BrandVoicesView(APIView):
         return Response({"brand": brand.slug, "trusted_voices": count})
 
 
+class ListingBrandVoicesView(APIView):
+    @extend_schema(
+        responses=ListingBrandVoicesSerializer,
+        operation_id="discover_listing_brand_voices",
+        description="For the listing's seller only (anyone else: 404, as for a listing they "
+        "cannot manage): how many trusted voices whose home is near the listing, and who allow "
+        "`influence` and `insights` for the seller, recommend the listing's brand, as a band.",
+    )
+    def get(self, request, listing_id: int):
+        listing = own_listing(request.user, listing_id)
+        if listing is None:
+            raise Http404  # the same answer as the marketplace's for a listing not yours
+        near = trusted.brand_voices_near(request.user, listing)
+        data = {
+            "listing": listing.pk,
+            "brand": listing.brand.slug if listing.brand else None,
+            "radius_km": trusted.NEAR_LISTING_KM,
+            "at_least": near.at_least if near else None,
+            "text": near.words if near else None,
+        }
+        return Response(ListingBrandVoicesSerializer(data).data)
+
+
 urlpatterns = [
     path("influence/", MyInfluenceView.as_view(), name="api-discover-influence"),
     path("voices/<slug:slug>/", VoicesView.as_view(), name="api-discover-voices"),
     path("brands/<slug:slug>/voices/", BrandVoicesView.as_view(), name="api-discover-brand-voices"),
+    path(
+        "listings/<int:listing_id>/brand-voices/",
+        ListingBrandVoicesView.as_view(),
+        name="api-discover-listing-brand-voices",
+    ),
 ]

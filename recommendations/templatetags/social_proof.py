@@ -1,10 +1,13 @@
 """`{% friends_who_bought product_model %}`: the friends (and, from k on, the number of friends of
 friends) who bought or reviewed a product model, for product and listing pages.
+`{% brand_voices_near listing %}`: for the listing's seller alone, the banded total of trusted
+voices near the listing who recommend its brand ("3 or more ..."); nothing for anyone else.
 
     {% load social_proof %}{% friends_who_bought listing.product_model %}
+    {% brand_voices_near listing %}
 
-The marketplace's templates use the tag so that the marketplace never imports recommendations.
-Showing the panel writes one usage-log entry per person it names or counts."""
+The marketplace's templates use the tags so that the marketplace never imports recommendations.
+Showing a panel writes one usage-log entry per person it names or counts."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from django import template
 
 from recommendations.social_search import friends_who_bought as who_bought
 from recommendations.social_search import record_usage
+from recommendations.trusted import brand_voices_near as voices_near
 
 register = template.Library()
 
@@ -25,3 +29,12 @@ def friends_who_bought(context, product):
     answer = who_bought(viewer, product)
     record_usage(answer.usage)
     return {"answer": answer}
+
+
+@register.inclusion_tag("recommendations/influence/_brand_voices_near.html", takes_context=True)
+def brand_voices_near(context, listing):
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    if listing is None or viewer is None or listing.seller_id != getattr(viewer, "pk", None):
+        return {"near": None}
+    return {"near": voices_near(viewer, listing)}

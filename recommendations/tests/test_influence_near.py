@@ -1,0 +1,344 @@
+"""What a seller sees of the trusted voices near their listing: a band from k up, never a count,
+never a name, and only people who let the seller count them in both `influence` and `insights`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from marketplace.models import Brand, Category, Listing
+from marketplace.services.listings import listing_create
+from marketplace.tests.moderation_factories import make_product, make_review
+from privacy.models import UsageCount
+from privacy.services.consent import consent_grant, consent_withdraw
+from recommendations.models import InfluenceRun, InfluenceScore
+from recommendations.trusted import band, brand_voices_near, brand_voices_near_people
+from social.models import Circle
+from social.services import blocks
+from tests.cast import befriend, make_person
+
+LYON = ("45.76000", "4.83500")
+NEAR = ("45.80", "4.85")  # about 5 km from the listing
+PARIS = ("48.86", "2.35")  # about 390 km away
+THREE = "3 or more trusted voices near this listing recommend Trek."
+
+
+@pytest.fixture(autouse=True)
+def k_is_three(settings):
+    settings.RECOMMENDATIONS_K = 3
+
+
+@pytest.fixture
+def seller(db):
+    return make_person("Sally Seller")
+
+
+@pytest.fixture
+def run(db) -> InfluenceRun:
+    return InfluenceRun.objects.create(kind="full", status="succeeded")
+
+
+def trek_listing(seller, *, brand: str | None = "trek") -> Listing:
+    return listing_create(
+        seller=seller,
+        title="Trek hardtail",
+        category=Category.objects.get(slug="mountain-bikes").pk,  # under "Bikes"
+        brand=Brand.objects.get(slug=brand).pk if brand else None,
+        condition="good",
+        price="450",
+        place="Lyon",
+        latitude=LYON[0],
+        longitude=LYON[1],
+        audience="public",
+        publish=True,
+    )
+
+
+@pytest.fixture
+def listing(seller) -> Listing:
+    return trek_listing(seller)
+
+
+def set_home(person, point) -> None:
+    profile = person.profile
+    profile.home_place = "Home"
+    profile.home_latitude, profile.home_longitude = (Decimal(v) for v in point)
+    profile.save()
+
+
+def make_voice(
+    name: str,
+    seller,
+    run: InfluenceRun,
+    *,
+    home=NEAR,
+    topic: str = "bikes",
+    scope: str = "friends",
+    **review,
+):
+    """A friend of the seller's, living near the listing, who allows `influence` and `insights`
+    for friends, is a trusted voice in Bikes and recommends a Trek."""
+    person = make_person(name)
+    befriend(seller, person)
+    if home:
+        set_home(person, home)
+    for purpose in ("influence", "insights"):
+        consent_grant(user=person, purpose=purpose, scope=scope)
+    InfluenceScore.objects.create(
+        person=person,
+        category=Category.objects.get(slug=topic),
+        run=run,
+        expertise=1.0,
+        one_hop=0.5,
+        two_hop=0.2,
+        score=1.6,
+    )
+    make_review(person, make_product(), **({"would_recommend": True} | review))
+    return person
+
+
+def voices(seller, run, count: int, **kwargs) -> list:
+    return [make_voice(f"Voice {n}", seller, run, **kwargs) for n in range(count)]
+
+
+def insights_logged() -> int:
+    return sum(UsageCount.objects.filter(purpose="insights").values_list("count", flat=True))
+
+
+# --- The band -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "k", "shown"),
+    [
+        (0, 3, None),
+        (2, 3, None),
+        (3, 3, 3),
+        (4, 3, 3),
+        (9, 3, 3),
+        (10, 3, 10),
+        (24, 3, 10),
+        (25, 3, 25),
+        (99, 3, 25),
+        (100, 3, 100),
+        (5000, 3, 100),
+        (11, 12, None),
+        (12, 12, 12),
+        (24, 12, 12),
+        (25, 12, 25),
+    ],
+)
+def test_the_band_starts_at_k_and_steps_up(count, k, shown):
+    assert band(count, k) == shown
+
+
+# --- Who is counted -------------------------------------------------------------------------
+
+
+def test_below_k_nothing_is_shown_and_nobody_is_logged(seller, listing, run):
+    voices(seller, run, 2)
+
+    assert brand_voices_near(seller, listing) is None
+    assert insights_logged() == 0
+
+
+def test_exactly_k_voices_show_the_first_band(seller, listing, run):
+    voices(seller, run, 3)
+
+    near = brand_voices_near(seller, listing)
+
+    assert near.at_least == 3
+    assert near.words == THREE
+
+
+def test_one_person_more_gives_the_same_answer(seller, listing, run):
+    voices(seller, run, 3)
+    at_k = brand_voices_near(seller, listing)
+    make_voice("One more", seller, run)
+
+    assert brand_voices_near(seller, listing) == at_k
+    assert brand_voices_near_people(listing).count() == 4  # counted, but not shown exactly
+
+
+def test_each_counted_person_gets_one_insights_line_each_time_it_is_shown(seller, listing, run):
+    counted = voices(seller, run, 3)
+
+    brand_voices_near(seller, listing)
+    brand_voices_near(seller, listing)
+
+    for person in counted:
+        (line,) = UsageCount.objects.filter(owner=person, purpose="insights")
+        assert line.count == 2
+        assert line.label == (
+            "Counted in a seller's anonymous total of trusted voices recommending Trek"
+        )
+    assert not UsageCount.objects.filter(owner=seller).exists()
+
+
+@pytest.mark.parametrize("purpose", ["insights", "influence"])
+def test_a_withdrawal_drops_the_person_on_the_very_next_request(seller, listing, run, purpose):
+    first, *_ = voices(seller, run, 3)
+    assert brand_voices_near(seller, listing) is not None
+
+    consent_withdraw(user=first, purpose=purpose)
+
+    assert brand_voices_near(seller, listing) is None
+    assert first not in brand_voices_near_people(listing)
+
+
+@pytest.mark.parametrize("who_blocks", ["voice", "seller"])
+def test_a_blocked_person_is_never_counted(seller, listing, run, who_blocks):
+    first, *_ = voices(seller, run, 3)
+    if who_blocks == "voice":
+        blocks.block_create(blocker=first, blocked=seller)
+    else:
+        blocks.block_create(blocker=seller, blocked=first)
+
+    assert first not in brand_voices_near_people(listing)
+    assert brand_voices_near(seller, listing) is None
+
+
+def test_a_person_far_away_or_without_a_home_is_not_counted(seller, listing, run):
+    voices(seller, run, 2)
+    far = make_voice("Far away", seller, run, home=PARIS)
+    homeless = make_voice("No home", seller, run, home=None)
+
+    assert set(brand_voices_near_people(listing)) & {far, homeless} == set()
+    assert brand_voices_near(seller, listing) is None
+
+
+def test_a_seller_outside_the_persons_scope_does_not_count_them(seller, listing, run):
+    voices(seller, run, 2)
+    choosy = make_voice("Choosy", seller, run)
+    family = Circle.objects.get(owner=choosy, name="Family")  # the seller is not in it
+    consent_grant(user=choosy, purpose="insights", scope="circles", circle_ids=[family.pk])
+
+    assert brand_voices_near(seller, listing) is None
+
+
+def test_friends_of_friends_count_when_their_scope_reaches_the_seller(seller, listing, run):
+    voices(seller, run, 2)
+    link = make_person("Link")
+    befriend(seller, link)
+    distant = make_voice("Distant", link, run, scope="fof")  # a friend of the seller's friend
+
+    assert distant in brand_voices_near_people(listing)
+    assert brand_voices_near(seller, listing).at_least == 3
+
+
+@pytest.mark.parametrize(
+    "unlike",
+    [
+        {"would_recommend": False},
+        {"hidden": True},
+        {"topic": "home"},  # a trusted voice, but in another topic
+    ],
+)
+def test_only_trusted_voices_in_the_topic_who_recommend_the_brand_count(
+    seller, listing, run, unlike
+):
+    voices(seller, run, 2)
+    other = make_voice("Other", seller, run, **unlike)
+
+    assert other not in brand_voices_near_people(listing)
+    assert brand_voices_near(seller, listing) is None
+
+
+def test_an_inactive_person_is_not_counted(seller, listing, run):
+    first, *_ = voices(seller, run, 3)
+    first.is_active = False
+    first.save(update_fields=["is_active"])
+
+    assert brand_voices_near(seller, listing) is None
+
+
+def test_nobody_but_the_seller_gets_an_answer(seller, listing, run):
+    counted = voices(seller, run, 3)
+
+    assert brand_voices_near(counted[0], listing) is None
+    assert brand_voices_near(None, listing) is None
+    assert insights_logged() == 0
+
+
+def test_a_listing_without_a_brand_shows_nothing(seller, run):
+    voices(seller, run, 3)
+
+    assert brand_voices_near(seller, trek_listing(seller, brand=None)) is None
+
+
+# --- The seller's listing page and the API --------------------------------------------------
+
+
+def test_the_seller_sees_the_band_on_their_listing_page(seller, listing, run, client_for):
+    voices(seller, run, 3)
+
+    response = client_for(seller).get(reverse("marketplace:listing", args=[listing.pk]))
+
+    assert response.status_code == 200
+    assert THREE in response.text
+    assert "Voice 0" not in response.text
+
+
+def test_the_page_shows_nothing_below_k(seller, listing, run, client_for):
+    voices(seller, run, 2)
+
+    response = client_for(seller).get(reverse("marketplace:listing", args=[listing.pk]))
+
+    assert response.status_code == 200
+    assert "trusted voices near this listing" not in response.text
+
+
+def test_other_viewers_never_see_it_on_the_page(seller, listing, run, client_for):
+    counted = voices(seller, run, 3)
+    stranger = make_person("Stan Stranger")
+
+    for viewer in (counted[0], stranger):
+        response = client_for(viewer).get(reverse("marketplace:listing", args=[listing.pk]))
+        assert response.status_code == 200  # the listing is public
+        assert "trusted voices near this listing" not in response.text
+    assert insights_logged() == 0
+
+
+def test_the_api_gives_the_seller_the_band(seller, listing, run, api_client_for):
+    voices(seller, run, 4)
+
+    response = api_client_for(seller).get(
+        reverse("api-discover-listing-brand-voices", args=[listing.pk])
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "listing": listing.pk,
+        "brand": "trek",
+        "radius_km": 50,
+        "at_least": 3,
+        "text": THREE,
+    }
+
+
+def test_the_api_gives_nothing_below_k_or_without_a_brand(seller, listing, run, api_client_for):
+    voices(seller, run, 2)
+    unbranded = trek_listing(seller, brand=None)
+    api = api_client_for(seller)
+
+    below = api.get(reverse("api-discover-listing-brand-voices", args=[listing.pk])).json()
+    none = api.get(reverse("api-discover-listing-brand-voices", args=[unbranded.pk])).json()
+
+    assert (below["brand"], below["at_least"], below["text"]) == ("trek", None, None)
+    assert (none["brand"], none["at_least"], none["text"]) == (None, None, None)
+
+
+def test_the_api_answers_404_to_anyone_but_the_seller(seller, listing, run, api_client_for):
+    counted = voices(seller, run, 3)
+    url = reverse("api-discover-listing-brand-voices", args=[listing.pk])
+
+    response = api_client_for(counted[0]).get(url)
+
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Not found."}}
+    assert api_client_for(None).get(url).status_code in (401, 403)
+    missing = reverse("api-discover-listing-brand-voices", args=[listing.pk + 1000])
+    assert api_client_for(seller).get(missing).status_code == 404
+    assert insights_logged() == 0
