@@ -9,7 +9,8 @@ The graph, at full size (`BENCH_SCALE=1`):
   10 % reach a neighbouring one, 10 % anyone, so friends of friends overlap as in real networks.
   Degrees follow a log-normal law (median 17, mean 20: most people have 5 to 40 friends).
 - One hub, person `HUB_ID`, with exactly 1,000 friends (800 from the first eight communities,
-  200 from anywhere): the viewer of the benchmarks.
+  200 from anywhere): the viewer of the benchmarks. A shopper, person `SHOPPER_ID`, with exactly
+  500 friends drawn the same way: the viewer of the social search benchmark.
 - 1,000,000 posts over the last two years, spread over authors by the same activity law, with a
   mix of audiences (mostly friends; some public, members, friends of friends, circles, only me);
   tags on a third of them, 300,000 comments, some circle memberships and a few thousand blocks.
@@ -33,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 
 HUB_ID = 1
+SHOPPER_ID = 2  # the social search's viewer: 500 friends
 COMMUNITY_SIZE = 250
 SEED = 20240601
 
@@ -69,6 +71,7 @@ class Size:
     friendships: int  # mutual friendships: two directed rows each
     posts: int
     hub_friends: int = 1_000
+    shopper_friends: int = 500
     comments: int = 300_000
     blocks: int = 2_000
 
@@ -123,12 +126,14 @@ def is_loaded(size: Size) -> bool:
             SELECT (SELECT count(*) FROM accounts_user),
                    (SELECT count(*) FROM social_friendship),
                    (SELECT count(*) FROM social_post),
+                   (SELECT count(*) FROM social_friendship WHERE user_id = %s),
                    (SELECT count(*) FROM social_friendship WHERE user_id = %s)
             """,
-            [HUB_ID],
+            [HUB_ID, SHOPPER_ID],
         )
         counts = cursor.fetchone()
-    return counts == (size.people, 2 * size.friendships, size.posts, size.hub_friends)
+    expected = (size.people, 2 * size.friendships, size.posts)
+    return counts == (*expected, size.hub_friends, size.shopper_friends)
 
 
 def load(size: Size, *, seed: int = SEED, log=print) -> None:
@@ -206,15 +211,16 @@ def _people(cursor, size: Size) -> None:
 
 
 def _friendship_pairs(size: Size, activity: list[float], rng: random.Random) -> list[tuple]:
-    """`size.friendships` distinct pairs (a < b): the hub's 1,000, then the rest drawn by
-    activity, mostly inside communities."""
+    """`size.friendships` distinct pairs (a < b): the hub's 1,000 and the shopper's 500, then the
+    rest drawn by activity, mostly inside communities."""
     people = size.people
     communities = [
         list(range(start, min(start + COMMUNITY_SIZE, people + 1)))
         for start in range(1, people + 1, COMMUNITY_SIZE)
     ]
-    # The hub's friends are chosen below; the general draw leaves it out.
-    members = [[p for p in community if p != HUB_ID] for community in communities]
+    # The hub's and the shopper's friends are chosen below; the general draw leaves them out.
+    chosen = (HUB_ID, SHOPPER_ID)
+    members = [[p for p in community if p not in chosen] for community in communities]
     cumulative = [_cumulative([activity[p - 1] for p in m]) for m in members]
     everyone = [p for m in members for p in m]
     everyone_cumulative = _cumulative([activity[p - 1] for p in everyone])
@@ -223,10 +229,15 @@ def _friendship_pairs(size: Size, activity: list[float], rng: random.Random) -> 
         weights = cumulative[community]
         return members[community][bisect.bisect(weights, rng.random() * weights[-1])]
 
-    near = sorted(rng.sample(range(2, min(8 * COMMUNITY_SIZE, people) + 1), 800))
-    far = [p for p in rng.sample(range(8 * COMMUNITY_SIZE + 1, people + 1), 400) if p not in near]
-    hub_friends = (near + far)[: size.hub_friends]
-    keys = {HUB_ID * (people + 1) + friend for friend in hub_friends}
+    def friends_of(count: int) -> list[int]:
+        # 80 % from the first eight communities, the rest from anywhere.
+        close = range(3, min(8 * COMMUNITY_SIZE, people) + 1)
+        near = rng.sample(close, count * 4 // 5)
+        far = rng.sample(range(8 * COMMUNITY_SIZE + 1, people + 1), count)
+        return (near + far)[:count]
+
+    keys = {HUB_ID * (people + 1) + f for f in friends_of(size.hub_friends)}
+    keys |= {SHOPPER_ID * (people + 1) + f for f in friends_of(size.shopper_friends)}
     while len(keys) < size.friendships:
         batch = rng.choices(everyone, cum_weights=everyone_cumulative, k=100_000)
         for a in batch:
@@ -288,7 +299,7 @@ def _blocks(cursor, size: Size, rng: random.Random) -> None:
     pairs = set()
     while len(pairs) < size.blocks:
         a, b = rng.randint(1, size.people), rng.randint(1, size.people)
-        if a != b and HUB_ID not in (a, b):
+        if a != b and HUB_ID not in (a, b) and SHOPPER_ID not in (a, b):
             pairs.add((a, b))
     # The hub blocked two people and was blocked by two, none of them its friends.
     pairs |= {(HUB_ID, size.people), (HUB_ID, size.people - 1)}
@@ -331,9 +342,9 @@ def _post_details(cursor, size: Size) -> None:
     )
     cursor.execute(
         """
-        INSERT INTO social_posttag (post_id, tag, kind)
-        SELECT id, (ARRAY['bike', 'camera', 'sofa', 'guitar', 'stroller', 'laptop', 'tent',
-                          'books'])[1 + id % 8], 'topic'
+        INSERT INTO social_posttag (post_id, author_id, tag, kind)
+        SELECT id, author_id, (ARRAY['bike', 'camera', 'sofa', 'guitar', 'stroller', 'laptop',
+                                     'tent', 'books'])[1 + id % 8], 'topic'
         FROM social_post WHERE id % 3 = 0
         """
     )

@@ -20,16 +20,13 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-import django
 import pytest
-from django.db import connection
 
 from accounts.models import User
-from bench.timing import WARMUP, measure, plan_of, queries_of
+from bench.timing import WARMUP, machine, measure, plan_of, queries_of
 from social.models import Post
 from social.selectors import FEED_PAGE_SIZE, SUGGESTIONS_LIMIT, feed_for, posts_by, suggestions_for
 
@@ -78,33 +75,6 @@ def report(bench_graph, django_db_blocker):
         "".join(f"== {name}\n{r['sql']}\n\n{r['plan']}\n\n" for name, r in results.items())
     )
     print_table(summary)
-
-
-def machine() -> dict:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT version(), current_setting('shared_buffers'), current_setting('work_mem')"
-        )
-        version, shared_buffers, work_mem = cursor.fetchone()
-    memory = next(
-        (
-            line.split()[1]
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        ),
-        "0",
-    )
-    return {
-        "cpus": os.cpu_count(),
-        "ram_gib": round(int(memory) / 1024 / 1024, 1),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "postgresql": version,
-        "shared_buffers": shared_buffers,
-        "work_mem": work_mem,
-        "load_average": [round(load, 2) for load in os.getloadavg()],
-    }
 
 
 def print_table(summary: dict) -> None:

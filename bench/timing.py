@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import itertools
 import os
+import platform
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
+import django
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -47,3 +50,30 @@ def plan_of(sql: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def machine() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT version(), current_setting('shared_buffers'), current_setting('work_mem')"
+        )
+        version, shared_buffers, work_mem = cursor.fetchone()
+    memory = next(
+        (
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        "0",
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "ram_gib": round(int(memory) / 1024 / 1024, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": version,
+        "shared_buffers": shared_buffers,
+        "work_mem": work_mem,
+        "load_average": [round(load, 2) for load in os.getloadavg()],
+    }

@@ -9,6 +9,11 @@ A grant's scope says to whom: friends, friends of friends, or friends in chosen 
 person's own data is always theirs to use for themselves once granted. Blocks either way, an
 inactive owner and an anonymous viewer are never allowed. Nothing is cached: a withdrawal is seen
 by the very next query. Caches built from gated data must carry `consent_epoch()` in their key.
+
+`allowing(..., network=network)` takes the viewer's `social.audience.Network` when the caller
+already read it: the same rules, with "is a friend" and "is a friend of a friend" looked up in its
+id lists. `allowed_among(purpose, viewer, people, network=...)` applies the gate once per person
+for callers that then read many rows of the same people.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from privacy.models import ConsentState
 from privacy.purposes import Purpose, Scope
-from social.audience import blocked_either_way, is_friend_of, is_friend_of_friend_of
+from social.audience import Network, blocked_either_way, is_friend_of, is_friend_of_friend_of
 
 EPOCH_KEY = "privacy:consent-epoch"
 
@@ -29,9 +34,9 @@ def _check(purpose: str) -> str:
     return purpose
 
 
-def allowing(purpose: str, viewer, *, owner: str = "pk") -> Exists:
+def allowing(purpose: str, viewer, *, owner: str = "pk", network: Network | None = None) -> Exists:
     """An expression for `.filter()`: the row's owner (the field `owner`, "pk" for people
-    themselves) allows `purpose` for `viewer`."""
+    themselves) allows `purpose` for `viewer` (whose `network` may be passed, see above)."""
     _check(purpose)
     owner_ref = OuterRef(owner if owner == "pk" or owner.endswith("_id") else f"{owner}_id")
     states = ConsentState.objects.filter(user_id=owner_ref, purpose=purpose, user__is_active=True)
@@ -39,7 +44,14 @@ def allowing(purpose: str, viewer, *, owner: str = "pk") -> Exists:
         return Exists(states.none())
     mine = Q(user_id=viewer.pk)
     user = OuterRef("user_id")
-    friend = Q(is_friend_of(user, viewer.pk))
+    if network is not None:
+        if network.viewer_id != viewer.pk:
+            raise ValueError("The network passed is another viewer's.")
+        friend = Q(user_id__any=network.friend_ids)
+        friend_of_friend = Q(user_id__any=network.fof_ids)
+    else:
+        friend = Q(is_friend_of(user, viewer.pk))
+        friend_of_friend = Q(is_friend_of_friend_of(user, viewer.pk))
     in_circle = Q(
         Exists(
             ConsentState.circles.through.objects.filter(
@@ -49,7 +61,7 @@ def allowing(purpose: str, viewer, *, owner: str = "pk") -> Exists:
     )
     reaches = (
         (Q(scope=Scope.FRIENDS) & friend)
-        | (Q(scope=Scope.FOF) & (friend | Q(is_friend_of_friend_of(user, viewer.pk))))
+        | (Q(scope=Scope.FOF) & (friend | friend_of_friend))
         | (Q(scope=Scope.CIRCLES) & in_circle)
     )
     return Exists(states.filter(mine | (reaches & ~Q(blocked_either_way(user, viewer.pk)))))
@@ -58,6 +70,17 @@ def allowing(purpose: str, viewer, *, owner: str = "pk") -> Exists:
 def keep_allowing(queryset: QuerySet, purpose: str, viewer, *, owner: str = "pk") -> QuerySet:
     """`queryset` narrowed to rows whose owner allows `purpose` for `viewer`. Pure SQL."""
     return queryset.filter(allowing(purpose, viewer, owner=owner))
+
+
+def allowed_among(purpose: str, viewer, people, *, network: Network | None = None) -> set[int]:
+    """The ids among `people` who allow `purpose` for `viewer`: `allowing`, once per person."""
+    from accounts.models import User
+
+    ids = list(people)
+    if not ids:
+        return set()
+    allowed = User.objects.filter(pk__any=ids).filter(allowing(purpose, viewer, network=network))
+    return set(allowed.values_list("pk", flat=True))
 
 
 def allows(owner, purpose: str, viewer) -> bool:

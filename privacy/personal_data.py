@@ -40,6 +40,7 @@ from social.models import (
     Friendship,
     Notification,
     Post,
+    PostTag,
     SocialSettings,
 )
 
@@ -449,6 +450,13 @@ personal_data(
     files=post_files,
     erasure=Erasure.DELETE,
     why="Posts, their photos, and the comments on them go with their author.",
+)
+personal_data(
+    PostTag,
+    "author",
+    not_exported="The topics of your posts, listed with each post in posts.json.",
+    erasure=Erasure.DELETE,
+    why="A tag belongs to its post and goes with it and its author.",
 )
 personal_data(
     Comment,

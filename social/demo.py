@@ -499,12 +499,12 @@ def _write_posts(planned: list[tuple[Post, list[int], datetime]]) -> None:
     topics = list(Topic.objects.values_list("slug", "keywords"))
     PostTag.objects.bulk_create(
         [
-            PostTag(post=post, tag=tag, kind=PostTag.Kind.HASHTAG)
+            PostTag(post=post, author_id=post.author_id, tag=tag, kind=PostTag.Kind.HASHTAG)
             for post in posts
             for tag in sorted(hashtags_in(post.text))
         ]
         + [
-            PostTag(post=post, tag=slug, kind=PostTag.Kind.TOPIC)
+            PostTag(post=post, author_id=post.author_id, tag=slug, kind=PostTag.Kind.TOPIC)
             for post in posts
             for slug in sorted(topics_in(post.text, topics))
         ],

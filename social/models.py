@@ -232,6 +232,9 @@ class PostTag(models.Model):
         TOPIC = "topic", "Topic"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="tags")
+    # The post's author, copied: "who in my network talked about bikes" is then one index range
+    # per tag over the network's ids, without reading every post of every friend of a friend.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     tag = models.SlugField(max_length=60)
     kind = models.CharField(max_length=8, choices=Kind)
 
@@ -239,7 +242,10 @@ class PostTag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["post", "tag", "kind"], name="post_tag_unique")
         ]
-        indexes = [models.Index(fields=["tag", "post"], name="post_tag_tag_post")]
+        indexes = [
+            models.Index(fields=["tag", "post"], name="post_tag_tag_post"),
+            models.Index(fields=["tag", "author", "post"], name="post_tag_tag_author"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.tag}" if self.kind == self.Kind.HASHTAG else self.tag

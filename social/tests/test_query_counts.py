@@ -109,7 +109,7 @@ def count_queries(client, urls: list[str]) -> dict[str, int]:
 BUDGETS = {
     "/feed/": 9,  # one is the friend count that picks the feed's plan (selectors.feed_for)
     "/people/{friend}/": 14,
-    "/people/?q=grower": 6,
+    "/people/?q=grower": 7,  # suggestions: the ranked ids, then those people
     "/friends/": 7,
     "/api/feed/": 6,
 }
