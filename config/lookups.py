@@ -3,15 +3,39 @@
     Post.objects.filter(author_id__any=network.fof_ids)
 
 The same rows as `__in`, but where `__in` with thousands of ids makes thousands of placeholders
-(each compiled by Django, adapted by the driver and parsed by PostgreSQL), this sends one array
-literal: `author_id = ANY('{1,2,3}'::bigint[])`. PostgreSQL hashes it when it filters many rows.
-Other databases get the plain `IN (...)`. Registered for every field when this module is
-imported (`social.audience` does, as the first user of long id lists).
+(each resolved and compiled by Django, adapted by the driver and parsed by PostgreSQL), this sends
+one array literal: `author_id = ANY('{1,2,3}'::bigint[])`, which PostgreSQL hashes when it filters
+many rows. Other databases get the plain `IN (...)`. Pass an `IdArray` when the same ids serve
+several queries: it is rendered once, and Django does not walk it item by item as it walks lists.
+Registered for every field when this module is imported (`social.audience` does).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Field, ForeignObject, Lookup
+
+
+class IdArray:
+    """Sorted distinct ids (`.ids`), with their PostgreSQL array literal made once. Not itself
+    iterable: Django walks iterables given to lookups on relations, item by item."""
+
+    __slots__ = ("ids", "literal", "_set")
+
+    def __init__(self, ids: Iterable[int]):
+        self.ids = tuple(sorted({int(pk) for pk in ids}))
+        self.literal = "{" + ",".join(map(str, self.ids)) + "}"
+        self._set = frozenset(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, pk) -> bool:
+        return pk in self._set
+
+    def __repr__(self) -> str:
+        return f"IdArray({len(self.ids)} ids)"
 
 
 class AnyOf(Lookup):
@@ -23,13 +47,13 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = [int(value) for value in self.rhs]
+        ids = self.rhs if isinstance(self.rhs, IdArray) else IdArray(self.rhs)
         if not ids:
             return "1 = 0", []
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, "{" + ",".join(map(str, ids)) + "}"]
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, ids.literal]
         placeholders = ", ".join(["%s"] * len(ids))
-        return f"{lhs} IN ({placeholders})", [*lhs_params, *ids]
+        return f"{lhs} IN ({placeholders})", [*lhs_params, *ids.ids]
 
 
 Field.register_lookup(AnyOf)

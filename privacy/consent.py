@@ -21,6 +21,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from config.lookups import IdArray
 from privacy.models import ConsentState
 from privacy.purposes import Purpose, Scope
 from social.audience import Network, blocked_either_way, is_friend_of, is_friend_of_friend_of
@@ -34,14 +35,15 @@ def _check(purpose: str) -> str:
     return purpose
 
 
-def allowing(purpose: str, viewer, *, owner: str = "pk", network: Network | None = None) -> Exists:
-    """An expression for `.filter()`: the row's owner (the field `owner`, "pk" for people
-    themselves) allows `purpose` for `viewer` (whose `network` may be passed, see above)."""
+def reaching(purpose: str, viewer, *, network: Network | None = None) -> QuerySet:
+    """The current grants of `purpose` that reach `viewer`: the rule itself, as a queryset of
+    `ConsentState` (one row per owner who allows it). `allowing` and `allowed_among` ask it."""
     _check(purpose)
-    owner_ref = OuterRef(owner if owner == "pk" or owner.endswith("_id") else f"{owner}_id")
-    states = ConsentState.objects.filter(user_id=owner_ref, purpose=purpose, user__is_active=True)
+    # Deactivated owners as one hashed list (the partial index `user_inactive`), not a join.
+    inactive = ConsentState.user.field.related_model.objects.filter(is_active=False).values("pk")
+    states = ConsentState.objects.filter(purpose=purpose).exclude(user_id__in=inactive)
     if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return Exists(states.none())
+        return states.none()
     mine = Q(user_id=viewer.pk)
     user = OuterRef("user_id")
     if network is not None:
@@ -64,7 +66,14 @@ def allowing(purpose: str, viewer, *, owner: str = "pk", network: Network | None
         | (Q(scope=Scope.FOF) & (friend | friend_of_friend))
         | (Q(scope=Scope.CIRCLES) & in_circle)
     )
-    return Exists(states.filter(mine | (reaches & ~Q(blocked_either_way(user, viewer.pk)))))
+    return states.filter(mine | (reaches & ~Q(blocked_either_way(user, viewer.pk))))
+
+
+def allowing(purpose: str, viewer, *, owner: str = "pk", network: Network | None = None) -> Exists:
+    """An expression for `.filter()`: the row's owner (the field `owner`, "pk" for people
+    themselves) allows `purpose` for `viewer` (whose `network` may be passed, see above)."""
+    owner_ref = OuterRef(owner if owner == "pk" or owner.endswith("_id") else f"{owner}_id")
+    return Exists(reaching(purpose, viewer, network=network).filter(user_id=owner_ref))
 
 
 def keep_allowing(queryset: QuerySet, purpose: str, viewer, *, owner: str = "pk") -> QuerySet:
@@ -73,14 +82,11 @@ def keep_allowing(queryset: QuerySet, purpose: str, viewer, *, owner: str = "pk"
 
 
 def allowed_among(purpose: str, viewer, people, *, network: Network | None = None) -> set[int]:
-    """The ids among `people` who allow `purpose` for `viewer`: `allowing`, once per person."""
-    from accounts.models import User
-
-    ids = list(people)
-    if not ids:
-        return set()
-    allowed = User.objects.filter(pk__any=ids).filter(allowing(purpose, viewer, network=network))
-    return set(allowed.values_list("pk", flat=True))
+    """The ids among `people` who allow `purpose` for `viewer`: the same rule, asked once for
+    all of them (for callers that then read many rows of the same people)."""
+    ids = people if isinstance(people, IdArray) else IdArray(people)
+    grants = reaching(purpose, viewer, network=network).filter(user_id__any=ids)
+    return set(grants.values_list("user_id", flat=True))
 
 
 def allows(owner, purpose: str, viewer) -> bool:

@@ -28,20 +28,22 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Least
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Profile, User
-from marketplace.models import Brand, Category, ProductModel, Purchase, Review
+from config.lookups import IdArray
+from marketplace.models import Brand, Category, HelpfulVote, ProductModel, Purchase, Review
 from marketplace.selectors.search import SearchPage, search_listings
 from privacy import usage
-from privacy.consent import allowing
+from privacy.consent import allowed_among, allowing
 from privacy.purposes import Purpose
-from social.audience import blocked_either_way
+from social.audience import Network as SocialNetwork
+from social.audience import network_of as social_network_of
 from social.models import Friendship, Post, PostTag, Topic
 from social.topics import topics_in
 
@@ -78,6 +80,7 @@ class TopicMatch:
     category_ids: set[int] = field(default_factory=set)
     kinds: dict[int, Category] = field(default_factory=dict)  # descendant id -> its child kind
     product_ids: set[int] = field(default_factory=set)
+    reviewed_product_ids: set[int] = field(default_factory=set)  # every model of the above
     brand_ids: set[int] = field(default_factory=set)
 
     @property
@@ -95,15 +98,19 @@ class TopicMatch:
             q |= Q(**{f"{prefix}brand_id__in": self.brand_ids})
         return q
 
+    def covers(self, category_id, product_model_id, brand_id) -> bool:
+        """Is a purchase of this category, model and brand about the query (as `things`)?"""
+        return (
+            category_id in self.category_ids
+            or product_model_id in self.product_ids
+            or brand_id in self.brand_ids
+        )
+
     def reviewed_things(self) -> Q:
-        q = Q(pk__in=[])
-        if self.category_ids:
-            q |= Q(product_model__category_id__in=self.category_ids)
-        if self.product_ids:
-            q |= Q(product_model_id__in=self.product_ids)
-        if self.brand_ids:
-            q |= Q(product_model__brand_id__in=self.brand_ids)
-        return q
+        """Reviews of what the query is about: by the product models it covers (reviews have no
+        category or brand of their own), one array that PostgreSQL intersects with the
+        reviewers' index."""
+        return Q(product_model_id__any=sorted(self.reviewed_product_ids))
 
 
 def clean_query(q) -> str:
@@ -113,7 +120,7 @@ def clean_query(q) -> str:
 def match_query(q: str) -> TopicMatch:
     """Map a query to topics (their keywords or name), categories linked to those topics or
     named like the query (with every descendant), and product models or brands named by it.
-    Three queries: topics, the category tree, products and brands."""
+    Four queries: topics, the category tree, products and brands, the product models covered."""
     q = clean_query(q)
     match = TopicMatch(q=q)
     if not q:
@@ -169,6 +176,14 @@ def match_query(q: str) -> TopicMatch:
             match.product_ids.add(pk)
     if not match.brand_ids:
         match.brand_ids = set(Brand.objects.filter(name__iexact=q).values_list("pk", flat=True))
+    models = Q(pk__in=match.product_ids)
+    if match.category_ids:
+        models |= Q(category_id__in=match.category_ids)
+    if match.brand_ids:
+        models |= Q(brand_id__in=match.brand_ids)
+    match.reviewed_product_ids = set(
+        ProductModel.objects.filter(models).values_list("pk", flat=True)
+    )
     match.label = (
         match.category.name.lower() if match.category and match.category.name else q.lower()
     )
@@ -180,50 +195,57 @@ def match_query(q: str) -> TopicMatch:
 
 @dataclass
 class Network:
-    """The viewer's friends (ids with tie strength), minus blocks either way, and a subquery of
-    their friends of friends (not the viewer, not a friend, not blocked)."""
+    """The viewer's friends and friends of friends (`social.audience.Network`, two queries) and
+    those of them who let the viewer learn from their purchases and reviews (`social_proof`,
+    the consent gate applied once per person, one query). Every purchase and review read here
+    comes from `consenting` people; every post through `visible_to`."""
 
     viewer: User
-    ties: dict[int, float]
+    graph: SocialNetwork
+    consenting: set[int] = field(default_factory=set)
 
     @property
-    def friend_ids(self) -> list[int]:
-        return list(self.ties)
+    def ties(self) -> dict[int, float]:
+        return self.graph.ties
 
     @property
-    def fof_ids(self) -> QuerySet:
-        return (
-            Friendship.objects.filter(user_id__in=self.friend_ids)
-            .exclude(friend_id__in=[*self.friend_ids, self.viewer.pk])
-            .exclude(blocked_either_way(OuterRef("friend_id"), self.viewer.pk))
-            .values("friend_id")
+    def friend_ids(self) -> IdArray:
+        return self.graph.friend_ids
+
+    @property
+    def fof(self) -> frozenset[int]:
+        return self.graph.fof
+
+    @property
+    def everyone(self) -> IdArray:
+        return self.graph.everyone
+
+    @cached_property
+    def consenting_ids(self) -> IdArray:
+        return IdArray(self.consenting)
+
+
+def network_of(viewer, *, gated: bool = True) -> Network:
+    """The viewer's network; with `gated`, who in it allows `social_proof` for the viewer."""
+    graph = social_network_of(viewer)
+    network = Network(viewer=viewer, graph=graph)
+    if gated:
+        network.consenting = allowed_among(
+            Purpose.SOCIAL_PROOF, viewer, network.everyone, network=graph
         )
-
-    def in_network(self, field_name: str) -> Q:
-        return Q(**{f"{field_name}__in": self.friend_ids}) | Q(
-            **{f"{field_name}__in": self.fof_ids}
-        )
+    return network
 
 
-def network_of(viewer) -> Network:
-    rows = (
-        Friendship.objects.filter(user_id=viewer.pk, friend__is_active=True)
-        .exclude(blocked_either_way(OuterRef("friend_id"), viewer.pk))
-        .values_list("friend_id", "tie_strength")
-    )
-    return Network(viewer=viewer, ties=dict(rows))
+def gated_purchases(viewer, network: Network) -> QuerySet:
+    """Purchases by people in the viewer's network who let the viewer learn from them."""
+    return Purchase.objects.filter(buyer_id__any=network.consenting_ids)
 
 
-def gated_purchases(viewer) -> QuerySet:
-    """Purchases whose buyer lets `viewer` learn from them (the consent gate)."""
-    return Purchase.objects.filter(allowing(Purpose.SOCIAL_PROOF, viewer, owner="buyer"))
-
-
-def gated_reviews(viewer) -> QuerySet:
-    """Reviews `viewer` may see (audience policy) whose author lets them be used as social proof
-    for `viewer` (consent gate)."""
-    return Review.objects.visible_to(viewer).filter(
-        allowing(Purpose.SOCIAL_PROOF, viewer, owner="author")
+def gated_reviews(viewer, network: Network) -> QuerySet:
+    """Reviews `viewer` may see (audience policy) by people in their network who let them be
+    used as social proof for `viewer` (consent gate)."""
+    return Review.objects.visible_to(viewer, network=network.graph).filter(
+        author_id__any=network.consenting_ids
     )
 
 
@@ -318,20 +340,21 @@ class Funnel:
 
 
 def _talked(viewer, network: Network, match: TopicMatch) -> tuple[list[int], int | None]:
+    """Friends (ids) and the floored number of friends of friends who wrote a post about the
+    topic that the viewer may see. The tags carry their author, so only the network's tagged
+    posts are read."""
     if not match.tags:
         return [], None
-    tagged = Exists(PostTag.objects.filter(post_id=OuterRef("pk"), tag__in=match.tags))
-    posts = Post.objects.visible_to(viewer).filter(tagged)
-    friends = list(
-        posts.filter(author_id__in=network.friend_ids)
+    tagged = PostTag.objects.filter(tag__in=match.tags, author_id__any=network.everyone)
+    authors = set(
+        Post.objects.visible_to(viewer, network=network.graph)
+        .filter(pk__in=tagged.values("post_id"))
         .order_by()
         .values_list("author_id", flat=True)
         .distinct()
     )
-    fof = posts.filter(author_id__in=network.fof_ids).aggregate(
-        n=Count("author_id", distinct=True)
-    )["n"]
-    return friends, floored(fof)
+    friends = [pk for pk in network.friend_ids.ids if pk in authors]
+    return friends, floored(len(authors & network.fof))
 
 
 def _most_common(counter: Counter) -> object | None:
@@ -341,69 +364,65 @@ def _most_common(counter: Counter) -> object | None:
 
 
 def build_funnel(viewer, network: Network, match: TopicMatch, usage_map: dict[int, Usage]):
-    """The funnel and the people named in it (ids). Friends are read as rows, friends of friends
-    as grouped aggregates."""
+    """The funnel and the people named in it. One query reads the consenting network's
+    purchases of the topic (buyer, category, brand); friends are named from those rows, friends
+    of friends only counted."""
     talked_ids, talked_fof = _talked(viewer, network, match)
-    things = match.things()
-    purchases = gated_purchases(viewer).filter(things)
     rows = list(
-        purchases.filter(buyer_id__in=network.friend_ids).values_list(
-            "buyer_id", "category_id", "brand_id"
-        )
+        gated_purchases(viewer, network)
+        .filter(match.things())
+        .values_list("buyer_id", "category_id", "brand_id")
     )
-    bought = {buyer for buyer, _, _ in rows}
-    kind_buyers: dict[int, set[int]] = defaultdict(set)
-    for buyer, category_id, _ in rows:
-        kind = match.kinds.get(category_id)
-        if kind is not None:
-            kind_buyers[kind.pk].add(buyer)
+    friend_rows = [row for row in rows if row[0] in network.ties]
+    fof_rows = [row for row in rows if row[0] in network.fof]
 
-    fof_purchases = purchases.filter(buyer_id__in=network.fof_ids)
-    kind_pk = _most_common(Counter({pk: len(ids) for pk, ids in kind_buyers.items()}))
-    if kind_pk is None and match.kinds:
-        # No friend bought a kind of it: the friends of friends' most common kind decides.
-        per_category = fof_purchases.values("category_id").annotate(
-            n=Count("buyer_id", distinct=True)
-        )
-        counter: Counter = Counter()
-        for row in per_category:
-            kind = match.kinds.get(row["category_id"])
+    def kinds_of(of_rows) -> dict[int, set[int]]:
+        buyers: dict[int, set[int]] = defaultdict(set)
+        for buyer, category_id, _ in of_rows:
+            kind = match.kinds.get(category_id)
             if kind is not None:
-                counter[kind.pk] += row["n"]
-        kind_pk = _most_common(counter)
+                buyers[kind.pk].add(buyer)
+        return buyers
+
+    def brands_of(of_rows, kind_ids) -> dict[int, set[int]]:
+        buyers: dict[int, set[int]] = defaultdict(set)
+        for buyer, category_id, brand in of_rows:
+            if brand and category_id in kind_ids:
+                buyers[brand].add(buyer)
+        return buyers
+
+    def most_buyers(buyers: dict[int, set[int]]):
+        return _most_common(Counter({key: len(ids) for key, ids in buyers.items()}))
+
+    bought = {buyer for buyer, _, _ in friend_rows}
+    kind_buyers = kinds_of(friend_rows)
+    # The friends' most common kind decides; without one, the friends of friends'.
+    kind_pk = most_buyers(kind_buyers) or most_buyers(kinds_of(fof_rows))
     kind = next((k for k in match.kinds.values() if k.pk == kind_pk), None)
-    kind_ids = [pk for pk, k in match.kinds.items() if k.pk == kind_pk]
+    kind_ids = {pk for pk, k in match.kinds.items() if k.pk == kind_pk}
 
     kind_people = kind_buyers.get(kind_pk, set())
-    brand_people: dict[int, set[int]] = defaultdict(set)
-    for buyer, category_id, brand in rows:
-        if brand and category_id in kind_ids:
-            brand_people[brand].add(buyer)
-    brand_counter = Counter({b: len(ids) for b, ids in brand_people.items()})
-    brand_id = _most_common(brand_counter)
-    if brand_id is None and kind_ids:
-        per_brand = (
-            fof_purchases.filter(category_id__in=kind_ids, brand_id__isnull=False)
-            .values("brand_id")
-            .annotate(n=Count("buyer_id", distinct=True))
-        )
-        brand_id = _most_common(Counter({row["brand_id"]: row["n"] for row in per_brand}))
+    brand_people = brands_of(friend_rows, kind_ids)
+    brand_id = most_buyers(brand_people) or most_buyers(brands_of(fof_rows, kind_ids))
     brand = Brand.objects.filter(pk=brand_id).first() if brand_id else None
 
-    fof = fof_purchases.aggregate(
-        bought=Count("buyer_id", distinct=True),
-        kind=Count("buyer_id", distinct=True, filter=Q(category_id__in=kind_ids or [0])),
-        brand=Count(
-            "buyer_id",
-            distinct=True,
-            filter=Q(category_id__in=kind_ids or [0], brand_id=brand_id or 0),
+    fof_bought = {buyer for buyer, _, _ in fof_rows}
+    fof = {
+        "bought": len(fof_bought),
+        "kind": len({buyer for buyer, category, _ in fof_rows if category in kind_ids}),
+        "brand": len(
+            {
+                buyer
+                for buyer, category, brand_of in fof_rows
+                if category in kind_ids and brand_of == brand_id
+            }
         ),
-    )
+    }
     # The people counted: friends by row; friends of friends only when their count is shown.
     for buyer in bought:
         _use(usage_map, buyer)
     if floored(fof["bought"]) is not None:
-        for buyer in fof_purchases.order_by().values_list("buyer_id", flat=True).distinct():
+        for buyer in fof_bought:
             _use(usage_map, buyer)
 
     named = set(talked_ids) | bought
@@ -452,7 +471,12 @@ REVIEWS_PER_FRIEND = 3  # reviews shown under one friend in an opened step
 
 
 def attach_step_reviews(
-    viewer, match: TopicMatch, funnel: Funnel, usage_map: dict[int, Usage], shown: set[int]
+    viewer,
+    network: Network,
+    match: TopicMatch,
+    funnel: Funnel,
+    usage_map: dict[int, Usage],
+    shown: set[int],
 ) -> None:
     """Under each step, each named friend's reviews of what that step counts (the whole query,
     the kind, or the kind of that brand), newest first: gated and visible like every review
@@ -462,7 +486,7 @@ def attach_step_reviews(
     if not named or not (match.category_ids or match.product_ids or match.brand_ids):
         return
     reviews = list(
-        gated_reviews(viewer)
+        gated_reviews(viewer, network)
         .filter(match.reviewed_things(), author_id__in=named)
         .select_related("product_model__brand")
         .order_by("-created_at", "-id")
@@ -500,41 +524,50 @@ class RankedReview:
     reasons: list[str]
 
 
-def _path_strength(viewer, network: Network) -> Subquery:
-    """For a reviewer who is a friend of a friend: the strongest two-hop path to the viewer. A
-    path is as strong as its weaker tie (a product of two ties would let a distant reviewer
-    outrank every friend, against `FOF_DISCOUNT`'s "half a direct tie")."""
-    first_hop = Friendship.objects.filter(user_id=viewer.pk, friend_id=OuterRef("friend_id"))
-    return Subquery(
-        Friendship.objects.filter(user_id=OuterRef("author_id"), friend_id__in=network.friend_ids)
-        .annotate(path=Least(F("tie_strength"), Subquery(first_hop.values("tie_strength")[:1])))
-        .order_by("-path")
-        .values("path")[:1]
-    )
+def _best_paths(network: Network, authors: set[int]) -> dict[int, float]:
+    """For reviewers who are friends of friends: the strongest two-hop path to the viewer. A path
+    is as strong as its weaker tie (a product of two ties would let a distant reviewer outrank
+    every friend, against `FOF_DISCOUNT`'s "half a direct tie"). One query, even for none."""
+    best: dict[int, float] = {}
+    links = Friendship.objects.filter(
+        user_id__any=sorted(authors), friend_id__any=network.friend_ids
+    ).values_list("user_id", "friend_id", "tie_strength")
+    for author, friend, tie in links:
+        path = min(float(tie), float(network.ties[friend]))
+        best[author] = max(best.get(author, 0.0), path)
+    return best
 
 
 def _expertise(author_ids: set[int], match: TopicMatch) -> dict[int, dict]:
     """Per author: verified purchases, reviews and helpful votes received in the topic, and
-    whether they declared an interest in it. Three grouped queries."""
+    whether they declared an interest in it. The few authors' purchases and reviews are read
+    whole by author and kept when about the topic (cheaper than asking the indexes for every
+    author and product pair); then their votes, their interests."""
     facts: dict[int, dict] = {
         pk: {"verified": 0, "reviews": 0, "helpful": 0, "interest": False} for pk in author_ids
     }
     if not author_ids:
         return facts
-    verified = (
-        Purchase.objects.filter(match.things(), buyer_id__in=author_ids, verified=True)
-        .values("buyer_id")
-        .annotate(n=Count("id"))
+    authors = IdArray(author_ids)
+    verified = Purchase.objects.filter(buyer_id__any=authors, verified=True).values_list(
+        "buyer_id", "category_id", "product_model_id", "brand_id"
     )
-    for row in verified:
-        facts[row["buyer_id"]]["verified"] = row["n"]
-    reviews = (
-        Review.objects.filter(match.reviewed_things(), author_id__in=author_ids, hidden=False)
-        .values("author_id")
-        .annotate(n=Count("id", distinct=True), helpful=Count("helpful_votes"))
+    for buyer, category, product, brand in verified:
+        if match.covers(category, product, brand):
+            facts[buyer]["verified"] += 1
+    reviews = Review.objects.filter(author_id__any=authors, hidden=False).values_list(
+        "pk", "author_id", "product_model_id"
     )
-    for row in reviews:
-        facts[row["author_id"]].update(reviews=row["n"], helpful=row["helpful"])
+    in_topic = {}
+    for pk, author, product in reviews:
+        if product in match.reviewed_product_ids:
+            in_topic[pk] = author
+            facts[author]["reviews"] += 1
+    votes = HelpfulVote.objects.filter(review_id__any=IdArray(in_topic)).values_list(
+        "review_id", flat=True
+    )
+    for review_id in votes:
+        facts[in_topic[review_id]]["helpful"] += 1
     if match.topic_slugs:
         topics = list(
             Topic.objects.filter(slug__in=match.topic_slugs).values_list("slug", "keywords")
@@ -561,32 +594,28 @@ def ranked_reviews(
     shown = shown if shown is not None else set()
     if not (match.category_ids or match.product_ids or match.brand_ids):
         return []
-    tie = Friendship.objects.filter(user_id=viewer.pk, friend_id=OuterRef("author_id"))
+    # Ranked on their ids, authors and dates; only the ten shown are then read whole.
     candidates = list(
-        gated_reviews(viewer)
+        gated_reviews(viewer, network)
         .filter(match.reviewed_things())
-        .filter(network.in_network("author_id"))
-        .select_related("author__profile", "product_model__brand", "purchase")
-        .annotate(
-            tie=Subquery(tie.values("tie_strength")[:1]),
-            path=_path_strength(viewer, network),
-            helpful_count=Count("helpful_votes", distinct=True),
-        )
-        .order_by("-created_at", "-id")[:REVIEW_CANDIDATES]
+        .order_by("-created_at", "-id")
+        .values_list("pk", "author_id", "created_at")[:REVIEW_CANDIDATES]
     )
-    facts = _expertise({review.author_id for review in candidates}, match)
+    authors = {author for _, author, _ in candidates}
+    paths = _best_paths(network, {pk for pk in authors if pk not in network.ties})
+    facts = _expertise(authors, match)
     now = timezone.now()
     ranked = []
-    for review in candidates:
-        fact = facts[review.author_id]
-        if review.tie is not None:
-            relation, strength = "friend", float(review.tie)
+    for pk, author, created_at in candidates:
+        fact = facts[author]
+        if author in network.ties:
+            relation, strength = "friend", float(network.ties[author])
         else:
-            relation, strength = "fof", FOF_DISCOUNT * float(review.path or 0)
+            relation, strength = "fof", FOF_DISCOUNT * paths.get(author, 0.0)
         expertise = math.log1p(2 * fact["verified"] + fact["reviews"] + 0.5 * fact["helpful"]) + (
             1.0 if fact["interest"] else 0.0
         )
-        age_days = max((now - review.created_at).total_seconds() / 86400, 0)
+        age_days = max((now - created_at).total_seconds() / 86400, 0)
         recency = 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
         reasons = ["your friend" if relation == "friend" else "a friend of a friend"]
         if fact["verified"]:
@@ -598,9 +627,22 @@ def ranked_reviews(
         if fact["interest"]:
             reasons.append(f"into {match.label}")
         score = max(strength, 0.05) * (1 + expertise) * recency
-        ranked.append(RankedReview(review, relation, strength, expertise, recency, score, reasons))
-    ranked.sort(key=lambda item: (-item.score, -item.review.pk))
-    ranked = ranked[:REVIEWS_LIMIT]
+        ranked.append((pk, relation, strength, expertise, recency, score, reasons))
+    ranked.sort(key=lambda item: (-item[5], -item[0]))
+    top = [item[0] for item in ranked[:REVIEWS_LIMIT]]
+    reviews = Review.objects.filter(pk__any=top).select_related(
+        "author__profile", "product_model__brand", "purchase"
+    )
+    by_pk = {review.pk: review for review in reviews}
+    helpful = dict(
+        HelpfulVote.objects.filter(review_id__any=top)
+        .values("review_id")
+        .annotate(n=Count("id"))
+        .values_list("review_id", "n")
+    )
+    for pk in top:
+        by_pk[pk].helpful_count = helpful.get(pk, 0)
+    ranked = [RankedReview(by_pk[pk], *rest) for pk, *rest in ranked[:REVIEWS_LIMIT]]
     for item in ranked:
         if item.review.pk not in shown:
             shown.add(item.review.pk)
@@ -617,8 +659,8 @@ def friends_reviewed(viewer, network: Network, product_ids) -> dict[int, int]:
     if not product_ids or not network.friend_ids:
         return {}
     rows = (
-        gated_reviews(viewer)
-        .filter(product_model_id__in=product_ids, author_id__in=network.friend_ids)
+        gated_reviews(viewer, network)
+        .filter(product_model_id__in=product_ids, author_id__any=network.friend_ids)
         .values("product_model_id")
         .annotate(n=Count("author_id", distinct=True))
     )
@@ -677,7 +719,7 @@ def social_search(viewer, q, *, with_listings: bool = True) -> SocialSearch:
     network = network_of(viewer)
     funnel = build_funnel(viewer, network, match, usage_map)
     shown: set[int] = set()  # reviews on the page, each counted once in the usage log
-    attach_step_reviews(viewer, match, funnel, usage_map, shown)
+    attach_step_reviews(viewer, network, match, funnel, usage_map, shown)
     reviews = ranked_reviews(viewer, network, match, usage_map, shown)
     listings = nearby_listings(viewer, network, match) if with_listings else None
     return SocialSearch(
@@ -703,22 +745,30 @@ class FriendsWhoBought:
 def friends_who_bought(viewer, product: ProductModel) -> FriendsWhoBought:
     """Friends (by name) and, when at least k, the number of friends of friends who bought or
     reviewed `product`, each through the consent gate (and reviews through their audience).
-    Three queries."""
+    Five queries: the network, the buyers, the reviewers, the friends named."""
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return FriendsWhoBought(product=product, friends=[], fof=None)
-    network = network_of(viewer)
-    bought_or_reviewed = Q(
-        pk__in=gated_purchases(viewer).filter(product_model=product).values("buyer_id")
-    ) | Q(pk__in=gated_reviews(viewer).filter(product_model=product).values("author_id"))
+    network = network_of(viewer, gated=False)  # few rows here: the gate runs per row
+
+    def gate(owner: str):
+        return allowing(Purpose.SOCIAL_PROOF, viewer, owner=owner, network=network.graph)
+
+    buyers = Purchase.objects.filter(
+        gate("buyer"), product_model=product, buyer_id__any=network.everyone
+    ).values_list("buyer_id", flat=True)
+    reviewers = (
+        Review.objects.visible_to(viewer, network=network.graph)
+        .filter(gate("author"), product_model=product, author_id__any=network.everyone)
+        .values_list("author_id", flat=True)
+    )
+    people = set(buyers) | set(reviewers)
     friends = list(
-        User.objects.filter(bought_or_reviewed, pk__in=network.friend_ids)
+        User.objects.filter(pk__in=[pk for pk in network.friend_ids.ids if pk in people])
         .select_related("profile")
         .order_by("pk")
     )
     friends.sort(key=lambda p: (-network.ties.get(p.pk, 0), p.display_name.lower()))
-    fof_ids = list(
-        User.objects.filter(bought_or_reviewed, pk__in=network.fof_ids).values_list("pk", flat=True)
-    )
+    fof_ids = sorted(people & network.fof)
     fof = floored(len(fof_ids))
     result = FriendsWhoBought(product=product, friends=friends[:WHO_LIMIT], fof=fof)
     shown = [p.pk for p in result.friends] + (fof_ids if fof is not None else [])

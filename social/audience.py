@@ -28,6 +28,7 @@ instead of a subquery per row (tested equal for every audience and relation).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.apps import apps
@@ -35,7 +36,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-import config.lookups  # noqa: F401 (registers `__any`)
+from config.lookups import IdArray  # also registers `__any`
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -68,19 +69,24 @@ class Network:
     """A viewer's friends (with the viewer's tie strength to each) and friends of friends, as the
     friendship rows say, read once: the relations `is_friend_of` and `is_friend_of_friend_of`
     test row by row. Nothing else is filtered here (blocks and deactivated accounts are the
-    policy's business, as always)."""
+    policy's business, as always). The id lists are `IdArray`s, for `__any` lookups."""
 
     viewer_id: int
     ties: dict[int, float] = field(default_factory=dict)
     fof: frozenset[int] = frozenset()  # friends of friends who are neither friends nor the viewer
 
-    @property
-    def friend_ids(self) -> list[int]:
-        return list(self.ties)
+    @cached_property
+    def friend_ids(self) -> IdArray:
+        return IdArray(self.ties)
 
-    @property
-    def fof_ids(self) -> list[int]:
-        return sorted(self.fof)
+    @cached_property
+    def fof_ids(self) -> IdArray:
+        return IdArray(self.fof)
+
+    @cached_property
+    def everyone(self) -> IdArray:
+        """Friends and friends of friends."""
+        return IdArray([*self.ties, *self.fof])
 
 
 def network_of(viewer) -> Network:
@@ -89,7 +95,9 @@ def network_of(viewer) -> Network:
     ties = dict(
         Friendship.objects.filter(user_id=viewer.pk).values_list("friend_id", "tie_strength")
     )
-    second = Friendship.objects.filter(user_id__in=list(ties)).values_list("friend_id", flat=True)
+    second = Friendship.objects.filter(user_id__any=IdArray(ties)).values_list(
+        "friend_id", flat=True
+    )
     fof = frozenset(second.distinct()) - set(ties) - {viewer.pk} if ties else frozenset()
     return Network(viewer_id=viewer.pk, ties=ties, fof=fof)
 
