@@ -371,6 +371,7 @@ def build_funnel(viewer, network: Network, match: TopicMatch, usage_map: dict[in
     rows = list(
         gated_purchases(viewer, network)
         .filter(match.things())
+        .order_by()
         .values_list("buyer_id", "category_id", "brand_id")
     )
     friend_rows = [row for row in rows if row[0] in network.ties]
@@ -480,34 +481,51 @@ def attach_step_reviews(
 ) -> None:
     """Under each step, each named friend's reviews of what that step counts (the whole query,
     the kind, or the kind of that brand), newest first: gated and visible like every review
-    here. One query for all the steps. A review shown is counted once in its author's usage
+    here. Two queries for all the steps. A review shown is counted once in its author's usage
     log, however many steps show it (its id goes into `shown`)."""
     named = {person.pk for step in funnel.steps for person in step.who}
     if not named or not (match.category_ids or match.product_ids or match.brand_ids):
         return
-    reviews = list(
-        gated_reviews(viewer, network)
-        .filter(match.reviewed_things(), author_id__in=named)
-        .select_related("product_model__brand")
+    # The named friends' reviews, read by author (a few friends: their index alone) and kept
+    # when about the query; then only the ones shown are read whole.
+    rows = [
+        row
+        for row in gated_reviews(viewer, network)
+        .filter(author_id__any=IdArray(named))
         .order_by("-created_at", "-id")
-    )
+        .values_list(
+            "pk",
+            "author_id",
+            "product_model_id",
+            "product_model__category_id",
+            "product_model__brand_id",
+        )
+        if row[2] in match.reviewed_product_ids
+    ]
+    chosen: dict[int, dict[int, list[int]]] = {}  # id(step) -> author -> review ids
     for step in funnel.steps:
         people = {person.pk for person in step.who}
-        for review in reviews:
-            model = review.product_model
-            if review.author_id not in people:
+        under = chosen[id(step)] = {}
+        for pk, author, _product, category, brand in rows:
+            if author not in people:
                 continue
-            if step.category_ids is not None and model.category_id not in step.category_ids:
+            if step.category_ids is not None and category not in step.category_ids:
                 continue
-            if step.brand_id is not None and model.brand_id != step.brand_id:
+            if step.brand_id is not None and brand != step.brand_id:
                 continue
-            under = step.reviews.setdefault(review.author_id, [])
-            if len(under) >= REVIEWS_PER_FRIEND:
-                continue
-            under.append(review)
-            if review.pk not in shown:
-                shown.add(review.pk)
-                _use(usage_map, review.author_id, reviewed=str(model))
+            mine = under.setdefault(author, [])
+            if len(mine) < REVIEWS_PER_FRIEND:
+                mine.append(pk)
+    wanted = {pk for under in chosen.values() for pks in under.values() for pk in pks}
+    reviews = Review.objects.filter(pk__any=IdArray(wanted)).select_related("product_model__brand")
+    by_pk = {review.pk: review for review in reviews}
+    for step in funnel.steps:
+        for author, pks in chosen[id(step)].items():
+            step.reviews[author] = [by_pk[pk] for pk in pks]
+            for pk in pks:
+                if pk not in shown:
+                    shown.add(pk)
+                    _use(usage_map, author, reviewed=str(by_pk[pk].product_model))
 
 
 # --- Reviews ranked by trust -----------------------------------------------------------------
