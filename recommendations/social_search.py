@@ -51,6 +51,7 @@ QUERY_MAX_LENGTH = 120
 WHO_LIMIT = 24  # names listed under one step of the funnel
 REVIEWS_LIMIT = 10
 REVIEW_CANDIDATES = 200  # newest gated reviews considered for the trust ranking
+REVIEWS_PER_AUTHOR = 2  # one person's reviews among the trusted ones, at most
 LISTINGS_LIMIT = 8
 FOF_DISCOUNT = 0.5  # a friend of a friend's path strength counts half a direct tie
 RECENCY_HALF_LIFE_DAYS = 365
@@ -147,12 +148,23 @@ def match_query(q: str) -> TopicMatch:
     for pk, (parent, *_rest) in tree.items():
         children[parent].append(pk)
 
+    def other_topic(parent: int, child: int) -> bool:
+        """A branch about another topic under a matched one ("Bike parts & accessories" under
+        "Bikes"): a helmet is not "a bike" when someone searches for bikes."""
+        topic, parent_topic = tree[child][3], tree[parent][3]
+        return (
+            parent_topic in match.topic_slugs
+            and topic is not None
+            and topic != parent_topic
+            and topic not in match.topic_slugs
+        )
+
     def below(pk: int) -> list[int]:
         found, todo = [], [pk]
         while todo:
             current = todo.pop()
             found.append(current)
-            todo.extend(children.get(current, []))
+            todo.extend(c for c in children.get(current, []) if not other_topic(current, c))
         return found
 
     roots = sorted(pk for pk in named if tree[pk][0] not in named)
@@ -160,6 +172,8 @@ def match_query(q: str) -> TopicMatch:
         root = roots[0]
         match.category = Category.objects.get(pk=root)
         for child in children.get(root, []):
+            if other_topic(root, child):
+                continue
             kind = Category(pk=child, name=tree[child][1], slug=tree[child][2], parent_id=root)
             for pk in below(child):
                 match.kinds[pk] = kind
@@ -620,6 +634,7 @@ def ranked_reviews(
         .values_list("pk", "author_id", "created_at")[:REVIEW_CANDIDATES]
     )
     authors = {author for _, author, _ in candidates}
+    by_author = {pk: author for pk, author, _ in candidates}
     paths = _best_paths(network, {pk for pk in authors if pk not in network.ties})
     facts = _expertise(authors, match)
     now = timezone.now()
@@ -647,6 +662,15 @@ def ranked_reviews(
         score = max(strength, 0.05) * (1 + expertise) * recency
         ranked.append((pk, relation, strength, expertise, recency, score, reasons))
     ranked.sort(key=lambda item: (-item[5], -item[0]))
+    # A few voices, not one voice many times: at most REVIEWS_PER_AUTHOR from one person.
+    per_author: Counter = Counter()
+    kept = []
+    for item in ranked:
+        author = by_author[item[0]]
+        if per_author[author] < REVIEWS_PER_AUTHOR:
+            per_author[author] += 1
+            kept.append(item)
+    ranked = kept
     top = [item[0] for item in ranked[:REVIEWS_LIMIT]]
     reviews = Review.objects.filter(pk__any=top).select_related(
         "author__profile", "product_model__brand", "purchase"

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from marketplace.models import Category
 from privacy.models import UsageCount
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_withdraw
@@ -78,6 +79,35 @@ def test_a_query_maps_to_the_topic_its_category_tree_and_brands():
     assert unknown.category is None and not unknown.topic_slugs
     assert unknown.tags == {"nothing-like-this"}  # still found as a #hashtag in posts
     assert match_query("  ").empty
+
+
+def test_a_branch_about_another_topic_is_not_counted_as_the_thing_searched(world):
+    vera, f = world["vera"], world["f"]
+    helmet = bike("Helmet", brand="Giro", kind="bike-parts-accessories")
+    newcomer = person("Helmet Buyer")
+    friends(vera, newcomer)
+    consent(newcomer)
+    buy(newcomer, helmet)
+
+    bikes = social_search(vera, "bike")
+
+    assert steps(bikes)["bought"] == (4, 3)  # a helmet is not a bike
+    assert Category.objects.get(slug="bike-parts-accessories").pk not in bikes.match.category_ids
+    bought = next(step for step in bikes.funnel.steps if step.key == "bought")
+    assert newcomer.pk not in {p.pk for p in bought.who}
+    assert f[1].pk in {p.pk for p in bought.who}
+
+
+def test_a_reviewer_appears_at_most_twice_among_the_trusted_reviews(world):
+    vera, f = world["vera"], world["f"]
+    for name in ("Marlin 7", "Fuel EX", "Stache", "Roscoe"):
+        review(f[2], bike(name))
+
+    result = social_search(vera, "bike")
+
+    authors = [item.review.author_id for item in result.reviews]
+    assert authors.count(f[2].pk) == 2
+    assert len(authors) == 2  # nobody else in the network reviewed a bike
 
 
 def test_the_funnel_counts_consenting_friends_and_floors_friends_of_friends(world):
