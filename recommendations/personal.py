@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 
+from marketplace.geo import within_radius_of
 from marketplace.models import Brand, Category, Listing, ProductModel, Purchase, Review, distance_km
 from privacy import consent
 from privacy.purposes import Purpose
@@ -43,6 +44,7 @@ LIKED_RATING = 3
 HISTORY_LIMIT = 300  # the most recent views, purchases and reviews read for the profile
 CANDIDATES_LIMIT = 300  # listings scored for "you may like"
 YOU_MAY_LIKE_LIMIT = 12
+YOU_MAY_LIKE_RADIUS_KM = 100  # with a home: a day trip to pick it up
 ALSO_BOUGHT_LIMIT = 5
 TOP_BRANDS = 5
 
@@ -323,8 +325,9 @@ def _score(profile: PreferenceProfile, listing: Listing, home) -> Recommendation
 def you_may_like(
     viewer, *, profile: PreferenceProfile | None = None, limit: int = YOU_MAY_LIKE_LIMIT
 ) -> list[Recommendation]:
-    """Live listings `viewer` may see, not their own and not what they already bought, ranked by
-    their profile (category, brand, price band, distance from home), each with its reasons. Empty
+    """Live listings `viewer` may see, within `YOU_MAY_LIKE_RADIUS_KM` of their home when they
+    gave one, not their own and not what they already bought, ranked by their profile
+    (category, brand, price band, distance from home), each with its reasons. Empty
     without `personalization`. One query for the candidates, after the profile's."""
     profile = profile if profile is not None else preference_profile(viewer)
     if not profile.enabled or profile.is_empty:
@@ -333,9 +336,19 @@ def you_may_like(
     roots = {profile.root_of(pk) for pk in wanted_categories}
     wanted_categories |= {pk for pk in profile.category_parent if profile.root_of(pk) in roots}
     wanted_brands = {b.pk for b in profile.brands}
+    home = getattr(viewer, "profile", None)
+    if home is not None and not home.has_home:
+        home = None
+    # Second-hand goods change hands in person: with a home, only what is within reach of it.
+    reach = (
+        within_radius_of(home.home_latitude, home.home_longitude, radius_km=YOU_MAY_LIKE_RADIUS_KM)
+        if home is not None
+        else Q()
+    )
     candidates = (
         Listing.objects.visible_to(viewer)
         .live()
+        .filter(reach)
         .filter(Q(category_id__in=wanted_categories) | Q(brand_id__in=wanted_brands))
         .exclude(seller=viewer)
         .exclude(pk__in=profile.bought_listing_ids)
@@ -343,9 +356,6 @@ def you_may_like(
         .select_related("category", "brand")
         .order_by("-published_at", "-id")[:CANDIDATES_LIMIT]
     )
-    home = getattr(viewer, "profile", None)
-    if home is not None and not home.has_home:
-        home = None
     scored = [r for listing in candidates if (r := _score(profile, listing, home)) is not None]
     scored.sort(key=lambda r: (-r.score, -r.listing.pk))
     return scored[:limit]

@@ -183,6 +183,36 @@ def test_distance_from_home_is_a_reason_when_near(owner, stranger):
     assert "km from your home" in near.reason
 
 
+def test_with_a_home_you_may_like_keeps_to_what_is_within_reach(owner, stranger):
+    from marketplace.tests.listing_factories import LYON
+
+    owner.profile.home_latitude, owner.profile.home_longitude = LYON
+    owner.profile.save()
+    personalize(owner)
+    _history(owner, stranger)
+    seller = make_person("Sally Seller")
+    road_bike(seller, title="Lyon road bike")
+    road_bike(seller, title="Portland road bike", latitude="45.51500", longitude="-122.67900")
+
+    titles = {r.listing.title for r in personal.you_may_like(owner)}
+
+    assert "Lyon road bike" in titles
+    assert "Portland road bike" not in titles
+
+
+def test_without_a_home_you_may_like_looks_everywhere(owner, stranger):
+    personalize(owner)
+    _history(owner, stranger)
+    road_bike(
+        make_person("Sally Seller"),
+        title="Portland road bike",
+        latitude="45.51500",
+        longitude="-122.67900",
+    )
+
+    assert "Portland road bike" in {r.listing.title for r in personal.you_may_like(owner)}
+
+
 # --- the page and the API ----------------------------------------------------------------------
 
 
