@@ -217,6 +217,7 @@ class Network:
     viewer: User
     graph: SocialNetwork
     consenting: set[int] = field(default_factory=set)
+    reviews: QuerySet | None = None  # `gated_reviews`, once built
 
     @property
     def ties(self) -> dict[int, float]:
@@ -257,10 +258,15 @@ def gated_purchases(viewer, network: Network) -> QuerySet:
 
 def gated_reviews(viewer, network: Network) -> QuerySet:
     """Reviews `viewer` may see (audience policy) by people in their network who let them be
-    used as social proof for `viewer` (consent gate)."""
-    return Review.objects.visible_to(viewer, network=network.graph).filter(
-        author_id__any=network.consenting_ids
-    )
+    used as social proof for `viewer` (consent gate). Built once per network (the policy's
+    filter takes a few milliseconds to build); each caller narrows a copy."""
+    if network.viewer.pk != viewer.pk:
+        raise ValueError("The network passed is another viewer's.")
+    if network.reviews is None:
+        network.reviews = Review.objects.visible_to(viewer, network=network.graph).filter(
+            author_id__any=network.consenting_ids
+        )
+    return network.reviews
 
 
 # --- Usage log -------------------------------------------------------------------------------
