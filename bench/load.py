@@ -153,15 +153,20 @@ def load(size: Size, *, seed: int = SEED, log=print) -> None:
             ("posts", lambda: _posts(cursor, size, activity, rng, now)),
             ("post circles, tags, comments", lambda: _post_details(cursor, size)),
         )
-        for label, step in steps:
-            started = time.perf_counter()
-            step()
-            log(f"  loaded {label} in {time.perf_counter() - started:.1f} s")
+        run_steps(cursor, steps, LOADED_TABLES, log)
+
+
+def run_steps(cursor, steps, tables, log) -> None:
+    """Run each (label, step) and say how long it took, then vacuum and analyse `tables`:
+    statistics for the planner, and the visibility map for index-only scans."""
+    for label, step in steps:
         started = time.perf_counter()
-        for table in LOADED_TABLES:
-            # Statistics for the planner, and the visibility map for index-only scans.
-            cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 (names are constants above)
-        log(f"  vacuumed and analysed in {time.perf_counter() - started:.1f} s")
+        step()
+        log(f"  loaded {label} in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    for table in tables:
+        cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 (constant names)
+    log(f"  vacuumed and analysed in {time.perf_counter() - started:.1f} s")
 
 
 def _activity(people: int, rng: random.Random) -> list[float]:

@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
-from bench.load import HUB_ID, _timestamp
+from bench.load import HUB_ID, _timestamp, run_steps
 
 SEED = 20240711
 LISTINGS = 500_000
@@ -202,14 +202,8 @@ def load_market(people: int, listings: int, *, seed: int = SEED, log=print) -> N
             ("listings", lambda: _listings(cursor, people, listings, rng, now)),
             ("photos", lambda: _photos(cursor)),
         )
-        for label, step in steps:
-            started = time.perf_counter()
-            step()
-            log(f"  loaded {label} in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        for table in ("accounts_profile", "marketplace_listing", "marketplace_listingphoto"):
-            cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 (constant names)
-        log(f"  vacuumed and analysed in {time.perf_counter() - started:.1f} s")
+        tables = ("accounts_profile", "marketplace_listing", "marketplace_listingphoto")
+        run_steps(cursor, steps, tables, log)
 
 
 def _homes(cursor, people: int) -> None:

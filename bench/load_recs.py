@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
-from bench.load import SHOPPER_ID, _timestamp
+from bench.load import SHOPPER_ID, _timestamp, run_steps
 
 SEED = 20240901
 PRODUCT_MODELS = 2_000
@@ -109,21 +109,15 @@ def load_recs(people: int, reviews: int, purchases: int, votes: int, *, log=prin
             ("helpful votes", lambda: _votes(cursor, weights, votes, rng, now)),
             ("consents", lambda: _consents(cursor, now)),
         )
-        for label, step in steps:
-            started = time.perf_counter()
-            step()
-            log(f"  loaded {label} in {time.perf_counter() - started:.1f} s")
-        started = time.perf_counter()
-        for table in (
+        tables = (
             "marketplace_productmodel",
             "marketplace_review",
             "marketplace_purchase",
             "marketplace_helpfulvote",
             "privacy_consentrecord",
             "privacy_consentstate",
-        ):
-            cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 (constant names)
-        log(f"  vacuumed and analysed in {time.perf_counter() - started:.1f} s")
+        )
+        run_steps(cursor, steps, tables, log)
 
 
 def _sociability(cursor, people: int) -> list[float]:
