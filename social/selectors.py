@@ -205,11 +205,25 @@ def profile_view(viewer, person: User) -> ProfileView:
     return ProfileView(person, relation, show_details, mutual, request, blocked)
 
 
-def _with_post_details(posts: QuerySet) -> QuerySet:
+def _comments_seen_by(viewer) -> Q:
+    """The comments `viewer` sees under a post they may see: none by people blocked either way
+    or by deactivated accounts, none a moderator hid (their author alone still sees those)."""
+    seen = ~Q(author_id__in=User.objects.filter(is_active=False).values("pk"))
+    if viewer is None or not viewer.is_authenticated:
+        return seen & Q(hidden=False)
+    return (
+        seen
+        & ~Q(blocked_either_way(OuterRef("author_id"), viewer.pk))
+        & (Q(hidden=False) | Q(author_id=viewer.pk))
+    )
+
+
+def _with_post_details(posts: QuerySet, viewer) -> QuerySet:
     # The comment count is a subquery per post rather than a join and GROUP BY over all the
-    # matching posts: that way a page (ORDER BY ... LIMIT 20) stops after 20 posts.
+    # matching posts: that way a page (ORDER BY ... LIMIT 20) stops after 20 posts. It counts
+    # what `comments_on` shows the viewer, so a count never reveals a blocked person's comment.
     comment_count = (
-        Comment.objects.filter(post=OuterRef("pk"))
+        Comment.objects.filter(_comments_seen_by(viewer), post=OuterRef("pk"))
         .order_by()
         .values("post")
         .annotate(count=Count("*"))
@@ -224,7 +238,7 @@ def _with_post_details(posts: QuerySet) -> QuerySet:
 
 def posts_by(viewer, author) -> QuerySet:
     """`author`'s posts that `viewer` may see, newest first."""
-    return _with_post_details(Post.objects.filter(author=author).visible_to(viewer))
+    return _with_post_details(Post.objects.filter(author=author).visible_to(viewer), viewer)
 
 
 def feed_for(viewer, *, before: Post | None = None, limit: int = FEED_PAGE_SIZE) -> list[Post]:
@@ -253,13 +267,14 @@ def feed_for(viewer, *, before: Post | None = None, limit: int = FEED_PAGE_SIZE)
         posts = posts.filter(
             Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, pk__lt=before.pk)
         )
-    return list(_with_post_details(posts).order_by("-created_at", "-pk")[:limit])
+    return list(_with_post_details(posts, viewer).order_by("-created_at", "-pk")[:limit])
 
 
 def post_for(viewer, post_id) -> Post | None:
     """One post `viewer` may see, or None."""
     try:
-        return _with_post_details(Post.objects.filter(pk=int(post_id)).visible_to(viewer)).first()
+        posts = Post.objects.filter(pk=int(post_id)).visible_to(viewer)
+        return _with_post_details(posts, viewer).first()
     except (ValueError, TypeError):
         return None
 
@@ -267,13 +282,9 @@ def post_for(viewer, post_id) -> Post | None:
 def comments_on(viewer, post: Post) -> QuerySet:
     """Comments on a post the viewer may see, minus those of people blocked either way and those
     a moderator hid (which their author alone still sees)."""
-    comments = Comment.objects.filter(post=post).select_related("author__profile")
-    if viewer is not None and viewer.is_authenticated:
-        comments = comments.exclude(blocked_either_way(OuterRef("author_id"), viewer.pk))
-        comments = comments.filter(Q(hidden=False) | Q(author_id=viewer.pk))
-    else:
-        comments = comments.filter(hidden=False)
-    return comments.filter(author__is_active=True)
+    return Comment.objects.filter(_comments_seen_by(viewer), post=post).select_related(
+        "author__profile"
+    )
 
 
 def circles_of(owner) -> QuerySet:
@@ -336,7 +347,7 @@ def preview_for(owner, as_: str, *, circle_id=None, person_id=None) -> Preview:
         return Preview(
             friend.display_name,
             SocialSettings.objects.filter(user=owner).visible_to(friend).exists(),
-            _with_post_details(Post.objects.filter(author=owner).visible_to(friend)),
+            _with_post_details(Post.objects.filter(author=owner).visible_to(friend), friend),
         )
     circle = None
     if as_ == "circle":
@@ -352,7 +363,7 @@ def preview_for(owner, as_: str, *, circle_id=None, person_id=None) -> Preview:
         label,
         settings.previewed_as(owner=owner, relation=relation, circle=circle).exists(),
         _with_post_details(
-            Post.objects.previewed_as(owner=owner, relation=relation, circle=circle)
+            Post.objects.previewed_as(owner=owner, relation=relation, circle=circle), None
         ),
     )
 
