@@ -1,4 +1,11 @@
-"""`field__any=ids`: the row's id is in a list of ids read earlier, sent as one parameter.
+"""Lookups for ids. Registered for every field when this module is imported (`social.audience`
+does).
+
+`field__in=[...]` on integer fields: a value beyond what the column can hold matches nothing and
+is left out, as Django already does for `exact`, `gt` and the rest. (SQLite would otherwise
+refuse the whole query: "Python int too large to convert to SQLite INTEGER".)
+
+`field__any=ids`: the row's id is in a list of ids read earlier, sent as one parameter.
 
     Post.objects.filter(author_id__any=network.fof_ids)
 
@@ -7,14 +14,14 @@ The same rows as `__in`, but where `__in` with thousands of ids makes thousands 
 one array literal: `author_id = ANY('{1,2,3}'::bigint[])`, which PostgreSQL hashes when it filters
 many rows. Other databases get the plain `IN (...)`. Pass an `IdArray` when the same ids serve
 several queries: it is rendered once, and Django does not walk it item by item as it walks lists.
-Registered for every field when this module is imported (`social.audience` does).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Field, ForeignObject, Lookup
+from django.db.models import Field, ForeignObject, IntegerField, Lookup
+from django.db.models.lookups import In
 
 
 class IdArray:
@@ -58,3 +65,21 @@ class AnyOf(Lookup):
 
 Field.register_lookup(AnyOf)
 ForeignObject.register_lookup(AnyOf)  # relations keep their own lookups
+
+
+class IntegerIn(In):
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            internal_type = self.lhs.output_field.get_internal_type()
+            low, high = connection.ops.integer_field_range(internal_type)
+            self.rhs = [
+                value
+                for value in self.rhs
+                if value is None
+                or not isinstance(value, int)
+                or ((low is None or value >= low) and (high is None or value <= high))
+            ]
+        return super().process_rhs(compiler, connection)
+
+
+IntegerField.register_lookup(IntegerIn)

@@ -111,3 +111,11 @@ def test_any_matches_in_and_an_empty_list_matches_nothing(graph):
     assert set(Post.objects.filter(author_id__any=ids)) == set(Post.objects.filter(author__in=ids))
     assert not User.objects.filter(pk__any=[]).exists()
     assert User.objects.exclude(pk__any=[]).count() == User.objects.count()
+
+
+def test_in_leaves_out_ids_no_column_can_hold(graph):
+    owner = graph["owner"]
+
+    assert list(User.objects.filter(pk__in=[10**20, owner.pk])) == [owner]
+    assert not User.objects.filter(pk__in=[10**20, -(10**20)]).exists()
+    assert User.objects.exclude(pk__in=[10**20]).count() == User.objects.count()
