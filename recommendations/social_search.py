@@ -8,16 +8,19 @@
 The rules, which every number and every name here passes:
 
 1. Purchases and reviews are counted or shown only when their owner allows `social_proof` for
-   this viewer (`privacy.consent.allowing`, the one consent gate). A person who did not consent
-   is never counted at all, so no sequence of searches, unfriendings or circle edits can single
-   out their purchase by differencing two answers.
+   this viewer (the one consent gate, `privacy.consent`, asked once per person of the network:
+   `allowed_among`). A person who did not consent is never counted at all, so no sequence of
+   searches, unfriendings or circle edits can single out their purchase by differencing two
+   answers.
 2. Posts are counted by the audience policy alone (`Post.objects.visible_to`): they are already
    shared with the viewer. Reviews are also read through `Review.objects.visible_to`.
 3. Blocked people, either way, are never in the network and never counted.
 4. Beyond direct friends a count is shown only when it is at least `settings.RECOMMENDATIONS_K`;
    below it the answer is None ("a few"). Friends of friends are never named here.
-5. A bounded number of queries whatever the size of the network: direct friends are read as
-   rows (they are named), friends of friends are one grouped aggregate per step family.
+5. A bounded number of queries whatever the size of the network (about 27): the network is
+   read once (`Network`), then one query per kind of fact (posts, purchases, reviews) returns
+   the rows of friends and friends of friends together; friends are named from them, friends of
+   friends only counted.
 
 Reading never writes: the callers (page, API, "friends who bought this") pass the result's
 `usage` to `record_usage`, one usage-log entry per person whose data was counted or shown.
