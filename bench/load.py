@@ -141,10 +141,7 @@ def load(size: Size, *, seed: int = SEED, log=print) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     activity = _activity(size.people, rng)
     with connection.cursor() as cursor:
-        # This session only: a lost commit here costs a reload, nothing more.
-        cursor.execute("SET synchronous_commit = off")
-        cursor.execute("SET maintenance_work_mem = '256MB'")
-        cursor.execute("TRUNCATE accounts_user RESTART IDENTITY CASCADE")
+        start_bulk_load(cursor, "TRUNCATE accounts_user RESTART IDENTITY CASCADE")
         steps = (
             ("people, profiles, settings, circles", lambda: _people(cursor, size)),
             ("friendships", lambda: _friendships(cursor, size, activity, rng, now)),
@@ -154,6 +151,14 @@ def load(size: Size, *, seed: int = SEED, log=print) -> None:
             ("post circles, tags, comments", lambda: _post_details(cursor, size)),
         )
         run_steps(cursor, steps, LOADED_TABLES, log)
+
+
+def start_bulk_load(cursor, truncate: str) -> None:
+    """Empty what a loader fills, with this session set for bulk writes: a lost commit here costs
+    a reload, nothing more."""
+    cursor.execute("SET synchronous_commit = off")
+    cursor.execute("SET maintenance_work_mem = '512MB'")
+    cursor.execute(truncate)
 
 
 def run_steps(cursor, steps, tables, log) -> None:

@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
-from bench.load import HUB_ID, _timestamp, run_steps
+from bench.load import HUB_ID, _timestamp, run_steps, start_bulk_load
 
 SEED = 20240711
 LISTINGS = 500_000
@@ -191,11 +191,10 @@ def load_market(people: int, listings: int, *, seed: int = SEED, log=print) -> N
     rng = random.Random(seed)
     now = datetime.now(UTC).replace(microsecond=0)
     with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        cursor.execute(
+        start_bulk_load(
+            cursor,
             "TRUNCATE marketplace_listing, marketplace_listingphoto, marketplace_watch, "
-            "marketplace_savedsearch RESTART IDENTITY CASCADE"
+            "marketplace_savedsearch RESTART IDENTITY CASCADE",
         )
         steps = (
             ("homes", lambda: _homes(cursor, people)),

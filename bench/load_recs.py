@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
-from bench.load import SHOPPER_ID, _timestamp, run_steps
+from bench.load import SHOPPER_ID, _timestamp, run_steps, start_bulk_load
 
 SEED = 20240901
 PRODUCT_MODELS = 2_000
@@ -92,14 +92,13 @@ def load_recs(people: int, reviews: int, purchases: int, votes: int, *, log=prin
     rng = random.Random(SEED)
     now = datetime.now(UTC).replace(microsecond=0)
     with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        cursor.execute(
+        start_bulk_load(
+            cursor,
             "TRUNCATE marketplace_helpfulvote, marketplace_review, marketplace_rating, "
             "marketplace_purchase, privacy_consentstate_circles, privacy_consentstate, "
             "privacy_consentrecord, privacy_usagecount, recommendations_influencescore, "
             "recommendations_influencereach, recommendations_influencechange, "
-            "recommendations_influencerun RESTART IDENTITY CASCADE"
+            "recommendations_influencerun RESTART IDENTITY CASCADE",
         )
         weights = _sociability(cursor, people)
         steps = (

@@ -24,7 +24,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from config.lookups import IdArray
 from privacy.models import ConsentState
 from privacy.purposes import Purpose, Scope
-from social.audience import Network, blocked_either_way, is_friend_of, is_friend_of_friend_of
+from social.audience import (
+    Network,
+    blocked_either_way,
+    deactivated,
+    is_friend_of,
+    is_friend_of_friend_of,
+)
 
 EPOCH_KEY = "privacy:consent-epoch"
 
@@ -39,9 +45,7 @@ def reaching(purpose: str, viewer, *, network: Network | None = None) -> QuerySe
     """The current grants of `purpose` that reach `viewer`: the rule itself, as a queryset of
     `ConsentState` (one row per owner who allows it). `allowing` and `allowed_among` ask it."""
     _check(purpose)
-    # Deactivated owners as one hashed list (the partial index `user_inactive`), not a join.
-    inactive = ConsentState.user.field.related_model.objects.filter(is_active=False).values("pk")
-    states = ConsentState.objects.filter(purpose=purpose).exclude(user_id__in=inactive)
+    states = ConsentState.objects.filter(purpose=purpose).exclude(user_id__in=deactivated())
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return states.none()
     mine = Q(user_id=viewer.pk)

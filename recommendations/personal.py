@@ -430,10 +430,8 @@ def record_usage(owner_ids: list[int], label: str) -> int:
     from accounts.models import User
     from privacy import usage
 
-    owners = list(User.objects.filter(pk__in=owner_ids, is_active=True))
-    for owner in owners:
-        usage.record(owner, Purpose.SOCIAL_PROOF, label)
-    return len(owners)
+    active = User.objects.filter(pk__in=owner_ids, is_active=True).values_list("pk", flat=True)
+    return usage.record_many(active, Purpose.SOCIAL_PROOF, label)
 
 
 def on_listing_viewed(sender, *, viewer, listing, **kwargs) -> None:

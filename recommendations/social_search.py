@@ -102,14 +102,6 @@ class TopicMatch:
             q |= Q(**{f"{prefix}brand_id__in": self.brand_ids})
         return q
 
-    def covers(self, category_id, product_model_id, brand_id) -> bool:
-        """Is a purchase of this category, model and brand about the query (as `things`)?"""
-        return (
-            category_id in self.category_ids
-            or product_model_id in self.product_ids
-            or brand_id in self.brand_ids
-        )
-
     def reviewed_things(self) -> Q:
         """Reviews of what the query is about: by the product models it covers (reviews have no
         category or brand of their own), one array that PostgreSQL intersects with the
@@ -581,21 +573,23 @@ def _best_paths(network: Network, authors: set[int]) -> dict[int, float]:
 
 def _expertise(author_ids: set[int], match: TopicMatch) -> dict[int, dict]:
     """Per author: verified purchases, reviews and helpful votes received in the topic, and
-    whether they declared an interest in it. The few authors' purchases and reviews are read
-    whole by author and kept when about the topic (cheaper than asking the indexes for every
-    author and product pair); then their votes, their interests."""
+    whether they declared an interest in it. Their verified purchases of the topic; their reviews,
+    read whole by author and kept when about the topic (cheaper than asking the indexes for every
+    author and product pair); the votes on those; their interests."""
     facts: dict[int, dict] = {
         pk: {"verified": 0, "reviews": 0, "helpful": 0, "interest": False} for pk in author_ids
     }
     if not author_ids:
         return facts
     authors = IdArray(author_ids)
-    verified = Purchase.objects.filter(buyer_id__any=authors, verified=True).values_list(
-        "buyer_id", "category_id", "product_model_id", "brand_id"
+    verified = (
+        Purchase.objects.filter(match.things(), buyer_id__any=authors, verified=True)
+        .values("buyer_id")
+        .annotate(n=Count("id"))
+        .values_list("buyer_id", "n")
     )
-    for buyer, category, product, brand in verified:
-        if match.covers(category, product, brand):
-            facts[buyer]["verified"] += 1
+    for buyer, count in verified:
+        facts[buyer]["verified"] = count
     reviews = Review.objects.filter(author_id__any=authors, hidden=False).values_list(
         "pk", "author_id", "product_model_id"
     )

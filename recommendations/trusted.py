@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
 from marketplace.geo import within_radius_of
@@ -25,7 +25,6 @@ from privacy import usage
 from privacy.consent import allowing
 from privacy.purposes import Purpose
 from recommendations.models import InfluenceScore
-from social.audience import blocked_either_way
 from social.models import CircleMembership, Friendship
 from social.selectors import friend_ids
 
@@ -140,8 +139,7 @@ def brand_voice_count(viewer, brand: Brand) -> int | None:
     )
     if len(people) < settings.RECOMMENDATIONS_K:
         return None
-    for person in User.objects.filter(pk__in=people):
-        usage.record(person, Purpose.INFLUENCE, f"Counted among trusted voices for {brand}")
+    usage.record_many(people, Purpose.INFLUENCE, f"Counted among trusted voices for {brand}")
     return len(people)
 
 
@@ -182,10 +180,10 @@ def brand_voices_near_people(listing: Listing) -> QuerySet:
     voices = InfluenceScore.objects.filter(category=listing.category.root).values("person_id")
     home = ("profile__home_latitude", "profile__home_longitude")
     return (
-        User.objects.filter(is_active=True, pk__in=recommending)
+        User.objects.filter(pk__in=recommending)
         .filter(pk__in=voices)
         .exclude(pk=seller.pk)
-        .filter(~blocked_either_way(OuterRef("pk"), seller.pk))
+        # The gate also leaves out deactivated people and blocks either way.
         .filter(allowing(Purpose.INFLUENCE, seller))
         .filter(allowing(Purpose.INSIGHTS, seller))
         .filter(
@@ -216,6 +214,5 @@ def brand_voices_near(seller: Any, listing: Listing) -> BrandVoicesNear | None:
     if at_least is None:
         return None
     label = f"Counted in a seller's anonymous total of trusted voices recommending {listing.brand}"
-    for person in User.objects.filter(pk__in=people):
-        usage.record(person, Purpose.INSIGHTS, label)
+    usage.record_many(people, Purpose.INSIGHTS, label)
     return BrandVoicesNear(brand=listing.brand, at_least=at_least)

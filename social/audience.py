@@ -110,6 +110,12 @@ def _is_signed_in(viewer) -> bool:
     return viewer is not None and getattr(viewer, "is_authenticated", False)
 
 
+def deactivated():
+    """Ids of deactivated accounts, as a subquery: a short list PostgreSQL hashes once per query
+    (the partial index `user_inactive`), cheaper than joining every row's owner."""
+    return apps.get_model(settings.AUTH_USER_MODEL).objects.filter(is_active=False).values("pk")
+
+
 def blocked_either_way(owner_ref, viewer_id: int) -> Q:
     """True where the owner (an OuterRef or id) and the viewer blocked one another, either way.
 
@@ -182,10 +188,7 @@ class AudienceQuerySet(models.QuerySet):
         """Rows `viewer` (a user, or None / AnonymousUser) may see. Pure SQL. With the viewer's
         `network`, the same rules with its id lists in place of the relation subqueries."""
         owner, audience = self._owner_field(), self._audience_field()
-        # Not a join on the owner's account: the few deactivated ones, as one hashed list
-        # (the partial index `user_inactive`).
-        inactive = apps.get_model(settings.AUTH_USER_MODEL).objects.filter(is_active=False)
-        shown = ~Q(**{f"{owner}_id__in": inactive.values("pk")}) & self._not_hidden()
+        shown = ~Q(**{f"{owner}_id__in": deactivated()}) & self._not_hidden()
         if not _is_signed_in(viewer):
             return self.filter(shown, **{audience: Audience.PUBLIC})
         owner_ref = OuterRef(f"{owner}_id")

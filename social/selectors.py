@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from social.audience import Relation, blocked_either_way, relation_between
+from social.audience import Relation, blocked_either_way, deactivated, relation_between
 from social.models import (
     Block,
     Circle,
@@ -208,7 +208,7 @@ def profile_view(viewer, person: User) -> ProfileView:
 def _comments_seen_by(viewer) -> Q:
     """The comments `viewer` sees under a post they may see: none by people blocked either way
     or by deactivated accounts, none a moderator hid (their author alone still sees those)."""
-    seen = ~Q(author_id__in=User.objects.filter(is_active=False).values("pk"))
+    seen = ~Q(author_id__in=deactivated())
     if viewer is None or not viewer.is_authenticated:
         return seen & Q(hidden=False)
     return (

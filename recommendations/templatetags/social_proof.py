@@ -33,8 +33,6 @@ def friends_who_bought(context, product):
 
 @register.inclusion_tag("recommendations/influence/_brand_voices_near.html", takes_context=True)
 def brand_voices_near(context, listing):
-    request = context.get("request")
-    viewer = getattr(request, "user", None)
-    if listing is None or viewer is None or listing.seller_id != getattr(viewer, "pk", None):
-        return {"near": None}
-    return {"near": voices_near(viewer, listing)}
+    viewer = getattr(context.get("request"), "user", None)
+    # Nothing for anyone but the seller: `brand_voices_near` decides.
+    return {"near": voices_near(viewer, listing) if listing is not None else None}
