@@ -85,7 +85,11 @@ class TopicMatch:
     kinds: dict[int, Category] = field(default_factory=dict)  # descendant id -> its child kind
     product_ids: set[int] = field(default_factory=set)
     reviewed_product_ids: set[int] = field(default_factory=set)  # every model of the above
+    products: dict[int, tuple[int, int | None]] = field(
+        default_factory=dict
+    )  # -> (category, brand)
     brand_ids: set[int] = field(default_factory=set)
+    topic_keywords: list[tuple[str, list[str]]] = field(default_factory=list)  # matched topics
 
     @property
     def empty(self) -> bool:
@@ -126,6 +130,7 @@ def match_query(q: str) -> TopicMatch:
     match.topic_slugs = topics_in(q, [(s, keywords) for s, _, keywords in topics]) | {
         s for s, name, _ in topics if name.lower() == lowered or s == slug
     }
+    match.topic_keywords = [(s, keywords) for s, _, keywords in topics if s in match.topic_slugs]
     match.tags = set(match.topic_slugs) | ({slug} if slug else set())
 
     tree = {
@@ -190,9 +195,13 @@ def match_query(q: str) -> TopicMatch:
         models |= Q(category_id__in=match.category_ids)
     if match.brand_ids:
         models |= Q(brand_id__in=match.brand_ids)
-    match.reviewed_product_ids = set(
-        ProductModel.objects.filter(models).values_list("pk", flat=True)
-    )
+    match.products = {
+        pk: (category_id, brand_id)
+        for pk, category_id, brand_id in ProductModel.objects.filter(models).values_list(
+            "pk", "category_id", "brand_id"
+        )
+    }
+    match.reviewed_product_ids = set(match.products)
     match.label = (
         match.category.name.lower() if match.category and match.category.name else q.lower()
     )
@@ -262,6 +271,35 @@ def gated_reviews(viewer, network: Network) -> QuerySet:
             author_id__any=network.consenting_ids
         )
     return network.reviews
+
+
+@dataclass
+class TopicRows:
+    """What the consenting network did about the query's topic, read once and shared by the
+    funnel, the reviews under its steps, the ranking and the reviewers' expertise: their
+    purchases (buyer, category, brand, verified) and the reviews of it the viewer may see (id,
+    author, product model, date), newest first. Two queries."""
+
+    purchases: list[tuple[int, int, int | None, bool]]
+    reviews: list[tuple[int, int, int, object]]
+
+
+def topic_rows(viewer, network: Network, match: TopicMatch) -> TopicRows:
+    purchases = list(
+        gated_purchases(viewer, network)
+        .filter(match.things())
+        .order_by()
+        .values_list("buyer_id", "category_id", "brand_id", "verified")
+    )
+    reviews = []
+    if match.reviewed_product_ids:
+        reviews = list(
+            gated_reviews(viewer, network)
+            .filter(match.reviewed_things())
+            .order_by("-created_at", "-id")
+            .values_list("pk", "author_id", "product_model_id", "created_at")
+        )
+    return TopicRows(purchases=purchases, reviews=reviews)
 
 
 # --- Usage log -------------------------------------------------------------------------------
@@ -378,17 +416,23 @@ def _most_common(counter: Counter) -> object | None:
     return sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))[0][0]
 
 
-def build_funnel(viewer, network: Network, match: TopicMatch, usage_map: dict[int, Usage]):
-    """The funnel and the people named in it. One query reads the consenting network's
-    purchases of the topic (buyer, category, brand); friends are named from those rows, friends
-    of friends only counted."""
+def _closest(network: Network, ids) -> list[int]:
+    """Those of `ids` who can be among the first `WHO_LIMIT` named (closest first, then by
+    name): everyone at least as close as the `WHO_LIMIT`-th, so only they are read."""
+    ranked = sorted(ids, key=lambda pk: -network.ties.get(pk, 0))
+    if len(ranked) <= WHO_LIMIT:
+        return ranked
+    cut = network.ties.get(ranked[WHO_LIMIT - 1], 0)
+    return [pk for pk in ranked if network.ties.get(pk, 0) >= cut]
+
+
+def build_funnel(
+    viewer, network: Network, match: TopicMatch, topic: TopicRows, usage_map: dict[int, Usage]
+):
+    """The funnel and the people named in it, from the consenting network's purchases of the
+    topic (`TopicRows`): friends are named from those rows, friends of friends only counted."""
     talked_ids, talked_fof = _talked(viewer, network, match)
-    rows = list(
-        gated_purchases(viewer, network)
-        .filter(match.things())
-        .order_by()
-        .values_list("buyer_id", "category_id", "brand_id")
-    )
+    rows = [(buyer, category, brand) for buyer, category, brand, _ in topic.purchases]
     friend_rows = [row for row in rows if row[0] in network.ties]
     fof_rows = [row for row in rows if row[0] in network.fof]
 
@@ -441,8 +485,13 @@ def build_funnel(viewer, network: Network, match: TopicMatch, usage_map: dict[in
         for buyer in fof_bought:
             _use(usage_map, buyer)
 
-    named = set(talked_ids) | bought
-    people = {p.pk: p for p in User.objects.filter(pk__in=named).select_related("profile")}
+    same = brand_people.get(brand.pk, set()) if brand is not None else set()
+    named = set().union(
+        *(_closest(network, ids) for ids in (talked_ids, bought, kind_people, same))
+    )
+    people = {
+        p.pk: p for p in User.objects.filter(pk__any=IdArray(named)).select_related("profile")
+    }
 
     def who(ids) -> list[User]:
         found = [people[pk] for pk in ids if pk in people]
@@ -465,7 +514,6 @@ def build_funnel(viewer, network: Network, match: TopicMatch, usage_map: dict[in
             )
         )
         if brand is not None:
-            same = brand_people.get(brand.pk, set())
             steps.append(
                 Step(
                     "brand",
@@ -487,43 +535,29 @@ REVIEWS_PER_FRIEND = 3  # reviews shown under one friend in an opened step
 
 
 def attach_step_reviews(
-    viewer,
     network: Network,
     match: TopicMatch,
+    topic: TopicRows,
     funnel: Funnel,
     usage_map: dict[int, Usage],
     shown: set[int],
 ) -> None:
     """Under each step, each named friend's reviews of what that step counts (the whole query,
-    the kind, or the kind of that brand), newest first: gated and visible like every review
-    here. Two queries for all the steps. A review shown is counted once in its author's usage
-    log, however many steps show it (its id goes into `shown`)."""
+    the kind, or the kind of that brand), newest first, from the topic's visible, gated reviews
+    (`TopicRows`). One query reads the ones shown. A review shown is counted once in its
+    author's usage log, however many steps show it (its id goes into `shown`)."""
     named = {person.pk for step in funnel.steps for person in step.who}
-    if not named or not (match.category_ids or match.product_ids or match.brand_ids):
+    if not named or not topic.reviews:
         return
-    # The named friends' reviews, read by author (a few friends: their index alone) and kept
-    # when about the query; then only the ones shown are read whole.
-    rows = [
-        row
-        for row in gated_reviews(viewer, network)
-        .filter(author_id__any=IdArray(named))
-        .order_by("-created_at", "-id")
-        .values_list(
-            "pk",
-            "author_id",
-            "product_model_id",
-            "product_model__category_id",
-            "product_model__brand_id",
-        )
-        if row[2] in match.reviewed_product_ids
-    ]
+    rows = [row for row in topic.reviews if row[1] in named]
     chosen: dict[int, dict[int, list[int]]] = {}  # id(step) -> author -> review ids
     for step in funnel.steps:
         people = {person.pk for person in step.who}
         under = chosen[id(step)] = {}
-        for pk, author, _product, category, brand in rows:
+        for pk, author, product, _created in rows:
             if author not in people:
                 continue
+            category, brand = match.products[product]
             if step.category_ids is not None and category not in step.category_ids:
                 continue
             if step.brand_id is not None and brand != step.brand_id:
@@ -532,6 +566,8 @@ def attach_step_reviews(
             if len(mine) < REVIEWS_PER_FRIEND:
                 mine.append(pk)
     wanted = {pk for under in chosen.values() for pks in under.values() for pk in pks}
+    if not wanted:
+        return
     reviews = Review.objects.filter(pk__any=IdArray(wanted)).select_related("product_model__brand")
     by_pk = {review.pk: review for review in reviews}
     for step in funnel.steps:
@@ -571,31 +607,22 @@ def _best_paths(network: Network, authors: set[int]) -> dict[int, float]:
     return best
 
 
-def _expertise(author_ids: set[int], match: TopicMatch) -> dict[int, dict]:
+def _expertise(author_ids: set[int], match: TopicMatch, topic: TopicRows) -> dict[int, dict]:
     """Per author: verified purchases, reviews and helpful votes received in the topic, and
-    whether they declared an interest in it. Their verified purchases of the topic; their reviews,
-    read whole by author and kept when about the topic (cheaper than asking the indexes for every
-    author and product pair); the votes on those; their interests."""
+    whether they declared an interest in it. Purchases and reviews come from `TopicRows` (the
+    authors are of the consenting network, and only reviews the viewer may see count); then one
+    query for the votes on those reviews and one for the authors' interests."""
     facts: dict[int, dict] = {
         pk: {"verified": 0, "reviews": 0, "helpful": 0, "interest": False} for pk in author_ids
     }
     if not author_ids:
         return facts
-    authors = IdArray(author_ids)
-    verified = (
-        Purchase.objects.filter(match.things(), buyer_id__any=authors, verified=True)
-        .values("buyer_id")
-        .annotate(n=Count("id"))
-        .values_list("buyer_id", "n")
-    )
-    for buyer, count in verified:
-        facts[buyer]["verified"] = count
-    reviews = Review.objects.filter(author_id__any=authors, hidden=False).values_list(
-        "pk", "author_id", "product_model_id"
-    )
+    for buyer, _category, _brand, verified in topic.purchases:
+        if verified and buyer in facts:
+            facts[buyer]["verified"] += 1
     in_topic = {}
-    for pk, author, product in reviews:
-        if product in match.reviewed_product_ids:
+    for pk, author, _product, _created in topic.reviews:
+        if author in facts:
             in_topic[pk] = author
             facts[author]["reviews"] += 1
     votes = HelpfulVote.objects.filter(review_id__any=IdArray(in_topic)).values_list(
@@ -603,23 +630,20 @@ def _expertise(author_ids: set[int], match: TopicMatch) -> dict[int, dict]:
     )
     for review_id in votes:
         facts[in_topic[review_id]]["helpful"] += 1
-    if match.topic_slugs:
-        topics = list(
-            Topic.objects.filter(slug__in=match.topic_slugs).values_list("slug", "keywords")
-        )
+    if match.topic_keywords:
         interests = Profile.interests.through.objects.filter(
-            profile__user_id__in=author_ids
+            profile__user_id__any=IdArray(author_ids)
         ).values_list("profile__user_id", "interest__name")
         for user_id, name in interests:
-            if topics_in(name, topics):
+            if topics_in(name, match.topic_keywords):
                 facts[user_id]["interest"] = True
     return facts
 
 
 def ranked_reviews(
-    viewer,
     network: Network,
     match: TopicMatch,
+    topic: TopicRows,
     usage_map: dict[int, Usage],
     shown: set[int] | None = None,
 ):
@@ -627,19 +651,15 @@ def ranked_reviews(
     a friend's best path, discounted) × (1 + expertise in the topic) × recency. A review already
     in `shown` (under a step of the funnel) is not counted again in its author's usage log."""
     shown = shown if shown is not None else set()
-    if not (match.category_ids or match.product_ids or match.brand_ids):
+    if not topic.reviews:
         return []
-    # Ranked on their ids, authors and dates; only the ten shown are then read whole.
-    candidates = list(
-        gated_reviews(viewer, network)
-        .filter(match.reviewed_things())
-        .order_by("-created_at", "-id")
-        .values_list("pk", "author_id", "created_at")[:REVIEW_CANDIDATES]
-    )
+    # The newest are ranked on their ids, authors and dates; only the ten shown are read whole.
+    candidates = [(pk, author, created) for pk, author, _, created in topic.reviews]
+    candidates = candidates[:REVIEW_CANDIDATES]
     authors = {author for _, author, _ in candidates}
     by_author = {pk: author for pk, author, _ in candidates}
     paths = _best_paths(network, {pk for pk in authors if pk not in network.ties})
-    facts = _expertise(authors, match)
+    facts = _expertise(authors, match, topic)
     now = timezone.now()
     ranked = []
     for pk, author, created_at in candidates:
@@ -762,10 +782,11 @@ def social_search(viewer, q, *, with_listings: bool = True) -> SocialSearch:
     if match.empty:
         return SocialSearch(q=match.q, match=match, funnel=None, reviews=[], listings=None)
     network = network_of(viewer)
-    funnel = build_funnel(viewer, network, match, usage_map)
+    topic = topic_rows(viewer, network, match)
+    funnel = build_funnel(viewer, network, match, topic, usage_map)
     shown: set[int] = set()  # reviews on the page, each counted once in the usage log
-    attach_step_reviews(viewer, network, match, funnel, usage_map, shown)
-    reviews = ranked_reviews(viewer, network, match, usage_map, shown)
+    attach_step_reviews(network, match, topic, funnel, usage_map, shown)
+    reviews = ranked_reviews(network, match, topic, usage_map, shown)
     listings = nearby_listings(viewer, network, match) if with_listings else None
     return SocialSearch(
         q=match.q, match=match, funnel=funnel, reviews=reviews, listings=listings, usage=usage_map

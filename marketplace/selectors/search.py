@@ -20,7 +20,7 @@ import functools
 import operator
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
@@ -37,6 +37,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Round, Sin, Sqrt
@@ -60,6 +61,8 @@ QUERY_MAX_LENGTH = 120
 MIN_RADIUS_KM = 1
 # Listing coordinates are rounded to two decimals for distances: at most ~0.8 km off.
 ROUNDING_SLACK_KM = 1.0
+# Nearest first: the page is looked for within these radii before the whole one (see `_rings`).
+RINGS_KM = (5, 20)
 
 
 class Sort:
@@ -369,11 +372,30 @@ def _page_number(page) -> int:
     return number
 
 
-def with_cards(rows: QuerySet) -> QuerySet:
-    """What a result card shows: category and photos (for the cover), in two more queries."""
-    return rows.select_related("category").prefetch_related(
-        Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id"))
+def _rings(criteria: SearchCriteria) -> list[SearchCriteria]:
+    """Nearest first, the page is looked for in widening circles: within 5 km, then 20 km, then
+    the whole radius (or everywhere). A circle holding the page and one row more holds the first
+    rows of the whole search too, in the same order, since every listing outside it is farther
+    than every listing in it; and a small circle is a small part of the index to read, where
+    listings are many. Other sorts: the search itself."""
+    if criteria.sort != Sort.DISTANCE or criteria.point is None:
+        return [criteria]
+    whole = criteria.radius_km
+    smaller = [radius for radius in RINGS_KM if whole is None or radius < whole]
+    return [replace(criteria, radius_km=radius) for radius in smaller] + [criteria]
+
+
+def with_cards(found: list[Listing]) -> list[Listing]:
+    """What a result card shows besides the listing and its category (`select_related`): the
+    photos, in one more query, and the first as its cover."""
+    prefetch_related_objects(
+        found, Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id"))
     )
+    for listing in found:
+        photos = listing.photos.all()
+        listing.cover = photos[0] if photos else None
+        listing.url = listing_url(listing)
+    return found
 
 
 def search_listings(
@@ -392,9 +414,10 @@ def search_listings(
 ) -> SearchPage:
     """One page of the listings `viewer` may see matching the search, in the chosen order.
 
-    `near` is (latitude, longitude) or "lat,lng"; it defaults to the viewer's home. A fixed number
-    of queries whatever the data: the category (when given) and its subtree, the page, the
-    photos. Raises `DomainError` on bad input (see `search_criteria`)."""
+    `near` is (latitude, longitude) or "lat,lng"; it defaults to the viewer's home. A bounded
+    number of queries whatever the data: the category (when given) and its subtree, the page
+    (nearest first: up to three tries, see `_rings`), the photos. Raises `DomainError` on bad
+    input (see `search_criteria`)."""
     criteria = search_criteria(
         viewer,
         q=q,
@@ -408,12 +431,12 @@ def search_listings(
     )
     number = _page_number(page)
     start = (number - 1) * page_size
-    rows = with_cards(_ordered(matching_listings(viewer, criteria), criteria))
-    found = list(rows[start : start + page_size + 1])
-    for listing in found:
-        photos = listing.photos.all()
-        listing.cover = photos[0] if photos else None
-        listing.url = listing_url(listing)
+    for ring in _rings(criteria):
+        rows = _ordered(matching_listings(viewer, ring), ring).select_related("category")
+        found = list(rows[start : start + page_size + 1])
+        if len(found) > page_size:
+            break
+    with_cards(found)
     return SearchPage(
         results=found[:page_size],
         number=number,

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from config.errors import DomainError
-from marketplace.models import Listing
+from marketplace.models import Listing, distance_km
 from marketplace.selectors import search as search_selectors
 from marketplace.selectors.search import search_listings
 from marketplace.tests.search_factories import (
@@ -106,6 +106,41 @@ def test_sorts(tree, seller, buyer):
     assert titles(search_listings(buyer, sort="price_desc")) == ["Far new", "Near old", "Mid mid"]
     distances = [round(x.distance_km) for x in search_listings(buyer, sort="distance").results]
     assert distances[0] == 0 and 30 < distances[1] < 50 and 400 < distances[2] < 460
+
+
+@pytest.mark.parametrize("radius_km", [None, 50, 15])
+def test_nearest_first_pages_are_those_of_the_whole_search_whichever_circle_holds_them(
+    tree, seller, buyer, radius_km
+):
+    """Nearest first looks in circles of 5 and 20 km before the whole radius: each page must be
+    exactly the page of the whole search, in order (ties by newest), however the listings
+    straddle the circles."""
+    north = [0.5, 2, 2, 4.9, 6, 12, 19, 21, 30, 45, 49, 80]  # km north of the buyer's home
+    for n, km in enumerate(north):
+        at = (AMSTERDAM[0] + km / 111.2, AMSTERDAM[1])
+        listing_for(seller, tree["bikes"], title=f"{km} km #{n}", at=at, age_days=n)
+
+    def public_km(row) -> float:
+        return distance_km(*AMSTERDAM, round(row.latitude, 2), round(row.longitude, 2))
+
+    whole = sorted(
+        Listing.objects.all(),
+        key=lambda row: (public_km(row), -row.published_at.timestamp(), -row.pk),
+    )
+    expected = [row.title for row in whole if radius_km is None or public_km(row) <= radius_km]
+    pages = []
+    for size in (1, 3, 5):
+        shown, number = [], 1
+        while True:
+            page = search_listings(
+                buyer, sort="distance", radius_km=radius_km, page=number, page_size=size
+            )
+            shown += titles(page)
+            if not page.has_next:
+                break
+            number += 1
+        pages.append(shown)
+    assert pages == [expected] * 3
 
 
 def test_pages_do_not_overlap_and_say_when_there_is_more(tree, seller, buyer):
