@@ -547,7 +547,7 @@ def attach_step_reviews(
     (`TopicRows`). One query reads the ones shown. A review shown is counted once in its
     author's usage log, however many steps show it (its id goes into `shown`)."""
     named = {person.pk for step in funnel.steps for person in step.who}
-    if not named or not topic.reviews:
+    if not named or not match.reviewed_product_ids:
         return
     rows = [row for row in topic.reviews if row[1] in named]
     chosen: dict[int, dict[int, list[int]]] = {}  # id(step) -> author -> review ids
@@ -566,8 +566,6 @@ def attach_step_reviews(
             if len(mine) < REVIEWS_PER_FRIEND:
                 mine.append(pk)
     wanted = {pk for under in chosen.values() for pks in under.values() for pk in pks}
-    if not wanted:
-        return
     reviews = Review.objects.filter(pk__any=IdArray(wanted)).select_related("product_model__brand")
     by_pk = {review.pk: review for review in reviews}
     for step in funnel.steps:
@@ -651,7 +649,7 @@ def ranked_reviews(
     a friend's best path, discounted) × (1 + expertise in the topic) × recency. A review already
     in `shown` (under a step of the funnel) is not counted again in its author's usage log."""
     shown = shown if shown is not None else set()
-    if not topic.reviews:
+    if not match.reviewed_product_ids:
         return []
     # The newest are ranked on their ids, authors and dates; only the ten shown are read whole.
     candidates = [(pk, author, created) for pk, author, _, created in topic.reviews]
