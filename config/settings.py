@@ -322,10 +322,6 @@ USE_I18N = True
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Covering indexes (`include=`) serve PostgreSQL; SQLite keeps their key columns, which is all the
-# embedded default needs.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
-
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

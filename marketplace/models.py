@@ -404,12 +404,9 @@ class Purchase(models.Model):
     class Meta:
         ordering = ["-purchased_on", "-id"]
         indexes = [
-            # A network's purchases of a topic, read from the index alone (social search).
-            models.Index(
-                fields=["buyer", "category"],
-                include=["brand", "verified"],
-                name="purchase_buyer_category",
-            ),
+            # On PostgreSQL it also carries brand and verified (migration 0006): a network's
+            # purchases of a topic are read from the index alone (social search).
+            models.Index(fields=["buyer", "category"], name="purchase_buyer_category"),
             models.Index(fields=["product_model", "buyer"], name="purchase_product_buyer"),
         ]
 
