@@ -84,12 +84,14 @@ class TopicMatch:
     category_ids: set[int] = field(default_factory=set)
     kinds: dict[int, Category] = field(default_factory=dict)  # descendant id -> its child kind
     product_ids: set[int] = field(default_factory=set)
-    reviewed_product_ids: set[int] = field(default_factory=set)  # every model of the above
-    products: dict[int, tuple[int, int | None]] = field(
-        default_factory=dict
-    )  # -> (category, brand)
     brand_ids: set[int] = field(default_factory=set)
+    # Every product model of the above (the reviewed things): id -> (category id, brand id).
+    products: dict[int, tuple[int, int | None]] = field(default_factory=dict)
     topic_keywords: list[tuple[str, list[str]]] = field(default_factory=list)  # matched topics
+
+    @property
+    def reviewed_product_ids(self):
+        return self.products.keys()
 
     @property
     def empty(self) -> bool:
@@ -201,7 +203,6 @@ def match_query(q: str) -> TopicMatch:
             "pk", "category_id", "brand_id"
         )
     }
-    match.reviewed_product_ids = set(match.products)
     match.label = (
         match.category.name.lower() if match.category and match.category.name else q.lower()
     )
@@ -652,8 +653,7 @@ def ranked_reviews(
     if not match.reviewed_product_ids:
         return []
     # The newest are ranked on their ids, authors and dates; only the ten shown are read whole.
-    candidates = [(pk, author, created) for pk, author, _, created in topic.reviews]
-    candidates = candidates[:REVIEW_CANDIDATES]
+    candidates = [(pk, author, made) for pk, author, _, made in topic.reviews[:REVIEW_CANDIDATES]]
     authors = {author for _, author, _ in candidates}
     by_author = {pk: author for pk, author, _ in candidates}
     paths = _best_paths(network, {pk for pk in authors if pk not in network.ties})
