@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from bench.load import Graph, Size, ensure_loaded
+from bench.load import Graph, Size, ensure_loaded, vacuumed
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +36,7 @@ def bench_graph(django_db_setup, django_db_blocker) -> Graph:
     with django_db_blocker.unblock():
         print(f"\nbenchmark database {connection.settings_dict['NAME']}: {size}")
         graph = ensure_loaded(size, force=force)
+        vacuumed()
     if graph.reused:
         print("graph already loaded, reused (BENCH_RELOAD=1 to build it again)")
     else:

@@ -174,6 +174,23 @@ def run_steps(cursor, steps, tables, log) -> None:
     log(f"  vacuumed and analysed in {time.perf_counter() - started:.1f} s")
 
 
+def vacuumed(log=print) -> None:
+    """Vacuum the tables whose visibility map lags (under 90% of pages all-visible), as
+    autovacuum keeps a live database: without it PostgreSQL reads the heap where it would read an
+    index alone, and a freshly loaded table can lag when its load committed asynchronously."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relpages > 100"
+            " AND c.relallvisible < 0.9 * c.relpages ORDER BY c.relname"
+        )
+        lagging = [name for (name,) in cursor.fetchall()]
+        for table in lagging:
+            cursor.execute(f'VACUUM ANALYZE "{table}"')  # noqa: S608 (names from pg_class)
+    if lagging:
+        log(f"  vacuumed {', '.join(lagging)}: their visibility maps lagged")
+
+
 def _activity(people: int, rng: random.Random) -> list[float]:
     """How social each person is (index 0 is person 1): a log-normal weight, median 17, so
     expected degrees land mostly between 5 and 40 once scaled to the number of friendships."""

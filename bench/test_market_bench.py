@@ -28,6 +28,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import User
+from bench.load import vacuumed
 from bench.load_market import Market, ensure_market_loaded
 from bench.timing import measure, plan_of, queries_of
 from marketplace.selectors.search import search_listings
@@ -47,6 +48,7 @@ def market(bench_graph, django_db_blocker) -> Market:
     force = os.environ.get("BENCH_RELOAD") == "1"
     with django_db_blocker.unblock():
         loaded = ensure_market_loaded(bench_graph.size.people, force=force)
+        vacuumed()
     if loaded.reused:
         print(f"{loaded.listings:,} listings already loaded, reused")
     else:

@@ -34,6 +34,7 @@ from django.db import connection
 from scipy import sparse
 
 from accounts.models import User
+from bench.load import vacuumed
 from bench.load_market import ensure_market_loaded
 from bench.load_recs import Recs, ensure_recs_loaded
 from bench.timing import machine, measure, queries_of
@@ -71,6 +72,7 @@ def recs(bench_graph, django_db_blocker) -> Recs:
     with django_db_blocker.unblock():
         ensure_market_loaded(bench_graph.size.people, force=force)
         loaded = ensure_recs_loaded(bench_graph.size.people, force=force)
+        vacuumed()
         machine_ = machine()
     print(
         f"{loaded.reviews:,} reviews and {loaded.purchases:,} purchases "

@@ -454,6 +454,7 @@ class Review(models.Model):
         on_delete=models.SET_NULL,
         related_name="reviews",
         help_text="Empty once the author's account is erased (the review is kept, anonymised).",
+        db_index=False,  # `review_author` below
     )
     product_model = models.ForeignKey(
         ProductModel, on_delete=models.PROTECT, related_name="reviews"
@@ -485,7 +486,12 @@ class Review(models.Model):
             ),
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating"),
         ]
-        indexes = [models.Index(fields=["product_model", "-created_at"], name="review_product")]
+        indexes = [
+            models.Index(fields=["product_model", "-created_at"], name="review_product"),
+            # On PostgreSQL it also carries what social search reads and the audience policy
+            # checks (migration 0007): a network's reviews of a topic come from the index alone.
+            models.Index(fields=["author"], name="review_author"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -5,6 +5,7 @@ scope and relation of the cast."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from accounts.models import User
 from privacy.consent import allowed_among, allowing
@@ -111,6 +112,16 @@ def test_any_matches_in_and_an_empty_list_matches_nothing(graph):
     assert set(Post.objects.filter(author_id__any=ids)) == set(Post.objects.filter(author__in=ids))
     assert not User.objects.filter(pk__any=[]).exists()
     assert User.objects.exclude(pk__any=[]).count() == User.objects.count()
+
+
+def test_any_unindexed_matches_the_same_rows_and_keeps_the_index_out(graph):
+    ids = [graph["owner"].pk, graph["fof"].pk]
+    posts = Post.objects.filter(author_id__any_unindexed=ids)
+
+    assert set(posts) == set(Post.objects.filter(author__in=ids))
+    assert not Post.objects.filter(author_id__any_unindexed=[]).exists()
+    if connection.vendor == "postgresql":
+        assert '("social_post"."author_id" + 0) = ANY(' in str(posts.query)
 
 
 def test_in_leaves_out_ids_no_column_can_hold(graph):
