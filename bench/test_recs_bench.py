@@ -6,7 +6,9 @@ On the graph of `bench/load.py` (100,000 people, 2,000,000 friendship rows), the
 
 (d) `social_search(viewer, q)` for the shopper (500 friends): the funnel, the trust-ranked reviews
     and the nearby listings, for ten queries in turn; p95 under `BENCH_SEARCH_TARGET_MS` (100),
-    and the same number of queries for the network's part as for a viewer with 10 friends;
+    and the same number of queries for the network's part as for a viewer with 10 friends. The
+    shopper's gated network is kept between searches, as it is for anyone searching twice; a
+    first search, which reads it, is measured too (reported, no target);
 (e) a full influence run (`influence_run()`: read the consented graph and expertise, compute,
     write every score) under `BENCH_INFLUENCE_TARGET_S` (60); and, on the same consented graph
     in memory, NetworkX's PageRank as the baseline: building its graph and ranking, against
@@ -30,6 +32,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from scipy import sparse
 
@@ -150,12 +153,20 @@ def test_d_social_search_for_a_shopper_with_500_friends(recs):
     runs = [lambda q=q: shown(social_search(shopper, q)) for q in QUERIES]
     result = measure(runs)
 
+    def first_search(q):
+        cache.clear()
+        shown(social_search(shopper, q))
+
+    first_searches = measure([lambda q=q: first_search(q) for q in QUERIES])
+
     def count(person, q, **options) -> int:
+        cache.clear()  # the network read too, as in a first search
         return len(queries_of(lambda: shown(social_search(person, q, **options))))
 
     counts = {q: count(shopper, q) for q in QUERIES}
     result.update(queries_max=max(counts.values()), target_p95_ms=SEARCH_TARGET_MS)
     _results["(d) social_search, shopper with 500 friends"] = result
+    _results["(d) the same, each a first search (the network read)"] = first_searches
 
     # The network's part takes as many queries for 500 friends as for 10; the listings nearby
     # take one to three tries (circles of 5 and 20 km, then 50) by how many listings are near.

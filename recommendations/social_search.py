@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
@@ -43,10 +44,12 @@ from config.lookups import IdArray
 from marketplace.models import Brand, Category, HelpfulVote, ProductModel, Purchase, Review
 from marketplace.selectors.search import SearchPage, search_listings
 from privacy import usage
-from privacy.consent import allowed_among, allowing
+from privacy.consent import allowed_among, allowing, consent_epoch
 from privacy.purposes import Purpose
 from social.audience import Network as SocialNetwork
+from social.audience import deactivated
 from social.audience import network_of as social_network_of
+from social.audience import network_version as social_network_version
 from social.models import Friendship, Post, PostTag, Topic
 from social.topics import topics_in
 
@@ -257,20 +260,41 @@ class Network:
         )
 
 
+NETWORK_CACHE_SECONDS = 600
+
+
 def network_of(viewer, *, gated: bool = True) -> Network:
-    """The viewer's network; with `gated`, who in it allows `social_proof` for the viewer."""
+    """The viewer's network; with `gated`, who in it allows `social_proof` for the viewer.
+
+    The gated network is cached between searches, under the versions of what it is made of:
+    the viewer's network (`social.audience.network_version`: friendships, the friends'
+    friendships, ties, blocks, circles) and everyone's consent (`consent_epoch`), both moved by
+    the services that change them, so an unfriending, a block, a circle edit or a withdrawal
+    shows in the very next search. An account deactivated since is left out by every query that
+    reads rows (`gated_purchases`, the audience policy)."""
+    if not gated:
+        return Network(viewer=viewer, graph=social_network_of(viewer))
+    key = f"social-search:network:{viewer.pk}:{social_network_version(viewer.pk)}:{consent_epoch()}"
+    cached = cache.get(key)
+    if cached is not None:
+        ties, fof, consenting = cached
+        graph = SocialNetwork(viewer_id=viewer.pk, ties=ties, fof=fof)
+        return Network(viewer=viewer, graph=graph, consenting=consenting)
     graph = social_network_of(viewer)
     network = Network(viewer=viewer, graph=graph)
-    if gated:
-        network.consenting = allowed_among(
-            Purpose.SOCIAL_PROOF, viewer, network.everyone, network=graph
-        )
+    network.consenting = allowed_among(
+        Purpose.SOCIAL_PROOF, viewer, network.everyone, network=graph
+    )
+    cache.set(key, (graph.ties, graph.fof, network.consenting), NETWORK_CACHE_SECONDS)
     return network
 
 
 def gated_purchases(viewer, network: Network) -> QuerySet:
-    """Purchases by people in the viewer's network who let the viewer learn from them."""
-    return Purchase.objects.filter(buyer_id__any=network.consenting_ids)
+    """Purchases by people in the viewer's network who let the viewer learn from them, as long
+    as their account is active."""
+    return Purchase.objects.filter(buyer_id__any=network.consenting_ids).exclude(
+        buyer_id__in=deactivated()
+    )
 
 
 def gated_reviews(viewer, network: Network) -> QuerySet:

@@ -33,9 +33,11 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from config.epochs import bump_now_and_after_commit, new_token
 from config.lookups import IdArray  # also registers `__any`
 
 if TYPE_CHECKING:
@@ -100,6 +102,33 @@ def network_of(viewer) -> Network:
     )
     fof = frozenset(second.distinct()) - set(ties) - {viewer.pk} if ties else frozenset()
     return Network(viewer_id=viewer.pk, ties=ties, fof=fof)
+
+
+NETWORK_VERSION_KEY = "social:network-version:{}"
+
+
+def network_version(user_id: int) -> str:
+    """A version of the person's network that changes whenever it may have: their friendships
+    and their friends' (friends of friends), their ties, blocks either way, and being put in or
+    taken out of someone's circle. A cache of anything built from a person's network (and of
+    what reaches them through it, like consent scoped to circles) puts it in its key."""
+    return cache.get_or_set(NETWORK_VERSION_KEY.format(user_id), new_token, timeout=None)
+
+
+def networks_changed(user_ids) -> None:
+    """These people's networks changed: their cached networks are not read again. Called by the
+    services that change friendships, ties, blocks and circles, the only writers of them."""
+    keys = {NETWORK_VERSION_KEY.format(int(pk)) for pk in user_ids}
+    if keys:
+        bump_now_and_after_commit(lambda: cache.set_many(dict.fromkeys(keys, new_token())))
+
+
+def friendships_changed(*people) -> None:
+    """`people` gained or lost friends: their networks changed, and so did their friends' (whose
+    friends of friends they are, and whose friends they were)."""
+    ids = {int(pk) for pk in people}
+    friends = _model("Friendship").objects.filter(user_id__in=ids).values_list("friend_id")
+    networks_changed(ids | {pk for (pk,) in friends})
 
 
 def _model(name: str):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from config.epochs import bump_now_and_after_commit
 from config.errors import DomainError, NotFound
 from privacy.audit import audit
 from privacy.consent import bump_epoch
@@ -86,7 +87,7 @@ def consent_grant(
     )
     state.circles.set(circles)
     audit("consent.granted", actor=user, request=request, purpose=purpose, scope=scope)
-    transaction.on_commit(bump_epoch)
+    bump_now_and_after_commit(bump_epoch)
     return state
 
 
@@ -110,7 +111,7 @@ def consent_withdraw(
         method=method,
     )
     audit("consent.withdrawn", actor=user, request=request, purpose=purpose)
-    transaction.on_commit(bump_epoch)
+    bump_now_and_after_commit(bump_epoch)
     return record
 
 

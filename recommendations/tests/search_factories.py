@@ -53,3 +53,7 @@ def person(name: str):
 def friends(a, *others) -> None:
     for other in others:
         befriend(a, other)
+
+
+def steps(result) -> dict[str, tuple[int, int | None]]:
+    return {step.key: (step.friends, step.fof) for step in result.funnel.steps}

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 
 from config.errors import Conflict, DomainError, NotFound
+from social.audience import networks_changed
 from social.models import Circle, CircleMembership, Friendship
 
 NAME_MAX_LENGTH = Circle._meta.get_field("name").max_length
@@ -81,7 +82,9 @@ def circle_rename(*, owner, circle_id: int, name: str) -> Circle:
 @transaction.atomic
 def circle_delete(*, owner, circle_id: int) -> None:
     """Delete a circle. Content shared with it alone is then seen by its owner only."""
-    owned_circle(owner=owner, circle_id=circle_id).delete()
+    circle = owned_circle(owner=owner, circle_id=circle_id)
+    networks_changed(circle.memberships.values_list("member_id", flat=True))
+    circle.delete()
 
 
 @transaction.atomic
@@ -97,4 +100,5 @@ def circle_memberships_set(*, owner, friend, circle_ids: Iterable[int]) -> list[
         [CircleMembership(circle=circle, member=friend) for circle in circles],
         ignore_conflicts=True,
     )
+    networks_changed([friend.pk])
     return circles

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
+from social.audience import friendships_changed, networks_changed
 from social.models import Block, CircleMembership, FriendRequest, Friendship
 from social.services.notifications import notify
 
@@ -83,6 +84,7 @@ def friend_request_accept(*, user, request_id: int) -> FriendRequest:
         ],
         ignore_conflicts=True,
     )
+    friendships_changed(request.from_user_id, user.pk)
     # A request the other way is now moot.
     FriendRequest.objects.filter(
         from_user=user, to_user_id=request.from_user_id, status=FriendRequest.Status.PENDING
@@ -125,6 +127,7 @@ def sever_ties(a_id: int, b_id: int) -> int:
     CircleMembership.objects.filter(
         Q(circle__owner_id=a_id, member_id=b_id) | Q(circle__owner_id=b_id, member_id=a_id)
     ).delete()
+    friendships_changed(a_id, b_id)
     return deleted
 
 
@@ -139,6 +142,8 @@ def friendship_remove(*, user, friend) -> None:
 def tie_strength_raise(*, user, friend, amount: float = 0.1, ceiling: float = 10.0) -> None:
     """Make `user`'s tie to `friend` a little stronger (an interaction happened). Silent no-op
     when they are not friends."""
-    Friendship.objects.filter(user=user, friend=friend, tie_strength__lt=ceiling).update(
+    raised = Friendship.objects.filter(user=user, friend=friend, tie_strength__lt=ceiling).update(
         tie_strength=F("tie_strength") + amount
     )
+    if raised:
+        networks_changed([user.pk])

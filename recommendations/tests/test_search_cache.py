@@ -1,0 +1,92 @@
+"""The viewer's gated network is kept between searches (`network_of`): every change to what it is
+made of shows in the very next search, whoever made it."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from privacy.purposes import Purpose, Scope
+from privacy.services.consent import consent_grant
+from recommendations.social_search import social_search
+from recommendations.tests.search_factories import buy, consent, friends, person, steps
+from social.audience import network_version
+from social.services import blocks, circles
+from social.services.friends import friendship_remove, tie_strength_raise
+
+pytestmark = pytest.mark.django_db
+
+
+def bought(viewer) -> tuple[int, int | None]:
+    return steps(social_search(viewer, "bike"))["bought"]
+
+
+def test_the_second_search_reads_neither_the_graph_nor_the_consents(world):
+    vera = world["vera"]
+    with CaptureQueriesContext(connection) as first:
+        social_search(vera, "bike")
+    with CaptureQueriesContext(connection) as second:
+        social_search(vera, "bike")
+    # Friends, friends of friends and the consent gate are read once.
+    assert len(second) == len(first) - 3
+    assert not [q for q in second if '"privacy_consentstate"' in q["sql"]]
+
+
+def test_a_block_after_a_search_shows_in_the_next(world):
+    vera = world["vera"]
+    assert bought(vera) == (4, 3)
+    blocks.block_create(blocker=world["f"][2], blocked=vera)
+    assert bought(vera) == (3, 3)
+
+
+def test_an_unfriending_after_a_search_shows_in_the_next(world):
+    vera, f1 = world["vera"], world["f"][1]
+    assert bought(vera) == (4, 3)
+    friendship_remove(user=f1, friend=vera)  # by the friend, not the viewer
+    assert bought(vera) == (3, None)  # f1 gone, and with f1 the friends of friends through f1
+
+
+def test_a_friends_new_friend_is_counted_in_the_next_search(world):
+    vera = world["vera"]
+    assert bought(vera) == (4, 3)
+    newcomer = person("New Fof")
+    buy(newcomer, world["marlin"])
+    consent(newcomer)
+    friends(world["f"][3], newcomer)  # neither side is Vera
+    assert bought(vera) == (4, 4)
+
+
+def test_leaving_the_circle_a_grant_is_scoped_to_shows_in_the_next_search(world):
+    vera, f5 = world["vera"], world["f"][5]
+    riders = circles.circle_create(owner=f5, name="Riders")
+    circles.circle_memberships_set(owner=f5, friend=vera, circle_ids=[riders.pk])
+    consent_grant(
+        user=f5, purpose=Purpose.SOCIAL_PROOF, scope=Scope.CIRCLES, circle_ids=[riders.pk]
+    )
+    assert bought(vera) == (5, 3)
+    circles.circle_memberships_set(owner=f5, friend=vera, circle_ids=[])
+    assert bought(vera) == (4, 3)
+    circles.circle_memberships_set(owner=f5, friend=vera, circle_ids=[riders.pk])
+    assert bought(vera) == (5, 3)
+    circles.circle_delete(owner=f5, circle_id=riders.pk)
+    assert bought(vera) == (4, 3)
+
+
+def test_an_account_deactivated_after_a_search_is_not_counted_in_the_next(world):
+    vera = world["vera"]
+    assert bought(vera) == (4, 3)
+    # However it is deactivated (an admin's checkbox moves no version), its rows are left out.
+    User.objects.filter(pk=world["f"][2].pk).update(is_active=False)
+    assert bought(vera) == (3, 3)
+
+
+def test_a_stronger_tie_reorders_the_names_in_the_next_search(world):
+    vera, f4 = world["vera"], world["f"][4]
+    before = network_version(vera.pk)
+    names = [p.pk for p in social_search(vera, "bike").funnel.steps[1].who]
+    assert names[0] != f4.pk
+    tie_strength_raise(user=vera, friend=f4, amount=5)
+    assert network_version(vera.pk) != before
+    assert [p.pk for p in social_search(vera, "bike").funnel.steps[1].who][0] == f4.pk
