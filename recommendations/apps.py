@@ -17,6 +17,16 @@ class RecommendationsConfig(AppConfig):
 
         influence_events.connect()
 
+        from django.db.models.signals import post_delete, post_save
+
+        from marketplace.models import Brand, Category, ProductModel
+        from recommendations.social_search import catalog_changed
+        from social.models import Topic
+
+        for model in (Topic, Category, Brand, ProductModel):
+            for signal in (post_save, post_delete):
+                signal.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-{model}")
+
         from recommendations import (  # noqa: F401 - consents for `manage.py seed_demo`
             demo,
         )

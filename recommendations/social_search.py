@@ -28,6 +28,7 @@ Reading never writes: the callers (page, API, "friends who bought this") pass th
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Profile, User
+from config.epochs import bump_now_and_after_commit, new_token
 from config.lookups import IdArray
 from marketplace.models import Brand, Category, HelpfulVote, ProductModel, Purchase, Review
 from marketplace.selectors.search import SearchPage, search_listings
@@ -123,14 +125,35 @@ def clean_query(q) -> str:
     return " ".join(str(q or "").split())[:QUERY_MAX_LENGTH]
 
 
+CATALOG_VERSION_KEY = "social-search:catalog-version"
+MATCH_CACHE_SECONDS = 600
+
+
+def catalog_changed(**_signal) -> None:
+    """A topic, category, brand or product model was saved or deleted: queries are matched
+    afresh (connected in `apps.py`)."""
+    bump_now_and_after_commit(lambda: cache.set(CATALOG_VERSION_KEY, new_token(), timeout=None))
+
+
 def match_query(q: str) -> TopicMatch:
     """Map a query to topics (their keywords or name), categories linked to those topics or
     named like the query (with every descendant), and product models or brands named by it.
-    Four queries: topics, the category tree, products and brands, the product models covered."""
+    Five queries, the first time a query is asked since the catalog last changed; the match is
+    then kept (it holds nobody's data, only the catalog's)."""
     q = clean_query(q)
-    match = TopicMatch(q=q)
     if not q:
-        return match
+        return TopicMatch(q=q)
+    version = cache.get_or_set(CATALOG_VERSION_KEY, new_token, timeout=None)
+    key = f"social-search:match:{version}:{hashlib.sha256(q.encode()).hexdigest()}"
+    match = cache.get(key)
+    if match is None:
+        match = _match(q)
+        cache.set(key, match, MATCH_CACHE_SECONDS)
+    return match
+
+
+def _match(q: str) -> TopicMatch:
+    match = TopicMatch(q=q)
     lowered, slug = q.lower(), slugify(q)
     topics = list(Topic.objects.values_list("slug", "name", "keywords"))
     match.topic_slugs = topics_in(q, [(s, keywords) for s, _, keywords in topics]) | {

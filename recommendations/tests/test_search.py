@@ -4,6 +4,7 @@ bought this, and the usage log."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -43,6 +44,22 @@ def test_a_query_maps_to_the_topic_its_category_tree_and_brands():
     assert unknown.category is None and not unknown.topic_slugs
     assert unknown.tags == {"nothing-like-this"}  # still found as a #hashtag in posts
     assert match_query("  ").empty
+
+
+def test_a_match_is_kept_until_the_catalog_changes():
+    first = match_query("bike")
+    with CaptureQueriesContext(connection) as again:
+        assert match_query("bike").products == first.products
+    assert len(again) == 0
+    added = bike("Brand new", brand="Newmaker")
+    assert added.pk in match_query("bike").products
+    assert match_query("Newmaker").brand_ids == {added.brand_id}
+    gravel = Category.objects.get(slug="mountain-bikes")
+    gravel.name = "Trail bikes"
+    gravel.save()
+    assert "Trail bikes" in {kind.name for kind in match_query("bike").kinds.values()}
+    added.delete()
+    assert added.pk not in match_query("bike").products
 
 
 def test_a_branch_about_another_topic_is_not_counted_as_the_thing_searched(world):
@@ -160,6 +177,7 @@ def test_the_search_takes_the_same_number_of_queries_whatever_the_network(world)
     with CaptureQueriesContext(connection) as small:
         social_search(world["vera"], "bike")
     _extend(world, 8)
+    cache.clear()  # a first search again: the match and the network are read too
     with CaptureQueriesContext(connection) as bigger:
         result = social_search(world["vera"], "bike")
     assert steps(result)["bought"] == (12, 11)
