@@ -321,13 +321,18 @@ def matching_listings(viewer, criteria: SearchCriteria) -> QuerySet:
     if criteria.point is None:
         return rows.annotate(distance_km=Value(None, output_field=FloatField()))
     lat, lng = criteria.point
-    rows = rows.annotate(distance_km=public_distance_expression(lat, lng))
-    if criteria.radius_km is not None:
-        rows = rows.filter(
-            _in_box(lat, lng, criteria.radius_km + ROUNDING_SLACK_KM),
-            distance_km__lte=criteria.radius_km,
-        )
-    return rows
+    return within_radius(rows.annotate(distance_km=public_distance_expression(lat, lng)), criteria)
+
+
+def within_radius(rows: QuerySet, criteria: SearchCriteria) -> QuerySet:
+    """`rows` (annotated with `distance_km`) narrowed to the criteria's radius around its point."""
+    if criteria.point is None or criteria.radius_km is None:
+        return rows
+    lat, lng = criteria.point
+    return rows.filter(
+        _in_box(lat, lng, criteria.radius_km + ROUNDING_SLACK_KM),
+        distance_km__lte=criteria.radius_km,
+    )
 
 
 def _in_box(lat: float, lng: float, radius_km: float):
@@ -431,9 +436,11 @@ def search_listings(
     )
     number = _page_number(page)
     start = (number - 1) * page_size
+    # The search is built once; each ring only narrows it to its radius.
+    unbounded = replace(criteria, radius_km=None)
+    rows = _ordered(matching_listings(viewer, unbounded), criteria).select_related("category")
     for ring in _rings(criteria):
-        rows = _ordered(matching_listings(viewer, ring), ring).select_related("category")
-        found = list(rows[start : start + page_size + 1])
+        found = list(within_radius(rows, ring)[start : start + page_size + 1])
         if len(found) > page_size:
             break
     with_cards(found)
