@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts.demo import ANNA, BEN, DemoPerson, demo_step, demo_users, roster
 from accounts.models import User
 from config.errors import DomainError
-from social.audience import Audience
+from social.audience import Audience, networks_changed
 from social.models import (
     Block,
     Circle,
@@ -251,6 +251,7 @@ def seed_friendships() -> str:
         rows.append(Friendship(user=a, friend=b, tie_strength=tie.a_to_b))
         rows.append(Friendship(user=b, friend=a, tie_strength=tie.b_to_a))
     Friendship.objects.bulk_create(rows, ignore_conflicts=True)
+    networks_changed(ids)  # written in bulk, past the services that say so
     # Friends since some day after both joined: auto_now_add stamped them all "now".
     now = timezone.now()
     since = {}
@@ -341,6 +342,7 @@ def seed_circles() -> str:
             for circle_id in dict.fromkeys(placed[fid])
         ]
     CircleMembership.objects.bulk_create(rows, ignore_conflicts=True)
+    networks_changed(ids)
     memberships = len(rows)
     return f"Circles: {memberships} memberships, {custom_made} custom circles ({memberships} new)"
 

@@ -33,6 +33,7 @@ from privacy.audit import audit
 from privacy.models import ConsentRecord, ErasureRequest, pseudonym_for
 from privacy.registry import REGISTRY, Erasure, PersonalData, links_to_people
 from privacy.services.consent import consent_withdraw_all
+from social.audience import friendships_changed
 
 logger = logging.getLogger(__name__)
 
@@ -321,6 +322,7 @@ def purge_user(erasure: ErasureRequest) -> ErasureRequest:
         if problems:
             raise ImproperlyConfigured(" ".join(problems))
         end_sessions(user)
+        friendships_changed(user.pk)  # their friends' networks lose them with the rows below
         files: list[tuple[object, str]] = []
         entries = sorted(REGISTRY.values(), key=lambda entry: entry.key)
         for entry in entries:
