@@ -159,6 +159,10 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "bazaar"),
         }
     }
+elif PRODUCTION:
+    # Every process must see the same consent epoch and network versions (`config/epochs.py`):
+    # with a cache of its own, a process would go on reading a withdrawn consent from its cache.
+    raise ImproperlyConfigured("REDIS_URL must be set when DJANGO_ENV=production")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

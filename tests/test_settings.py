@@ -87,6 +87,8 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "SECRET_KEY": PRODUCTION_KEY,
         "ALLOWED_HOSTS": "bazaar.example",
         "SQLITE_PATH": str(tmp_path / "production.sqlite3"),
+        # Nothing listens there: the settings and the checks never connect to it.
+        "REDIS_URL": "redis://127.0.0.1:1/0",
         **extra,
     }
 
@@ -154,6 +156,14 @@ def test_an_unknown_database_scheme_stops_the_site():
     assert "mongodb" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_shared_cache(tmp_path):
+    env = production_env(tmp_path)
+    del env["REDIS_URL"]
+    result = run_python(["-c", "import config.settings"], **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: REDIS_URL must be set" in result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
@@ -192,12 +202,16 @@ def test_production_is_https_only_with_hsts_secure_cookies_and_argon2(tmp_path):
 
 
 def test_production_responses_carry_the_security_headers(tmp_path):
-    env = production_env(tmp_path, DJANGO_SETTINGS_MODULE="config.settings")
+    # The suite's Redis when it runs (then the site is healthy), else one nobody listens on
+    # (then /healthz says so); the headers are the same either way.
+    redis = os.environ.get("REDIS_URL")
+    extra = {"REDIS_URL": redis} if redis else {}
+    env = production_env(tmp_path, DJANGO_SETTINGS_MODULE="config.settings", **extra)
     result = run_python(["-c", PRODUCTION_RESPONSE], **env)
     assert result.returncode == 0, result.stderr
     response = json.loads(result.stdout.strip().splitlines()[-1])
     headers = response["headers"]
-    assert response["status"] == 200
+    assert response["status"] == (200 if redis else 503)
     csp = headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp
     assert "frame-ancestors 'none'" in csp
