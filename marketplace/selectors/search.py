@@ -304,13 +304,20 @@ def public_distance_expression(lat: float, lng: float) -> ExpressionWrapper:
     )
 
 
-def matching_listings(viewer, criteria: SearchCriteria) -> QuerySet:
+def matching_listings(viewer, criteria: SearchCriteria, *, radius: bool = True) -> QuerySet:
     """Live, unhidden listings the viewer may see that meet `criteria`, with `relevance`
-    (when there are words) and `distance_km` (when there is a point), unordered."""
+    (when there are words) and `distance_km` (when there is a point), unordered. With
+    `radius=False` the caller narrows them to a radius itself (`within_radius`)."""
     rows = Listing.objects.visible_to(viewer).live().filter(hidden=False)
     if criteria.q:
         rows = text_matcher()(rows, criteria.q)
-    if criteria.category_ids:
+    if criteria.category_ids and criteria.point is not None and criteria.radius_km is not None:
+        # Within a radius the box is what an index should find, the category is checked on
+        # the rows found: PostgreSQL takes a box for a thousandth of the table whatever its
+        # size, and would intersect it with the category's index (a fifth of all listings for
+        # Bikes), which takes longer than reading every listing in the box.
+        rows = rows.filter(category_id__any_unindexed=criteria.category_ids)
+    elif criteria.category_ids:
         rows = rows.filter(category_id__in=criteria.category_ids)
     if criteria.min_price is not None:
         rows = rows.filter(price__gte=criteria.min_price)
@@ -321,7 +328,8 @@ def matching_listings(viewer, criteria: SearchCriteria) -> QuerySet:
     if criteria.point is None:
         return rows.annotate(distance_km=Value(None, output_field=FloatField()))
     lat, lng = criteria.point
-    return within_radius(rows.annotate(distance_km=public_distance_expression(lat, lng)), criteria)
+    rows = rows.annotate(distance_km=public_distance_expression(lat, lng))
+    return within_radius(rows, criteria) if radius else rows
 
 
 def within_radius(rows: QuerySet, criteria: SearchCriteria) -> QuerySet:
@@ -437,8 +445,8 @@ def search_listings(
     number = _page_number(page)
     start = (number - 1) * page_size
     # The search is built once; each ring only narrows it to its radius.
-    unbounded = replace(criteria, radius_km=None)
-    rows = _ordered(matching_listings(viewer, unbounded), criteria).select_related("category")
+    rows = matching_listings(viewer, criteria, radius=False)
+    rows = _ordered(rows, criteria).select_related("category")
     for ring in _rings(criteria):
         found = list(within_radius(rows, ring)[start : start + page_size + 1])
         if len(found) > page_size:

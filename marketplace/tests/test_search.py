@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from config.errors import DomainError
 from marketplace.models import Listing, distance_km
@@ -74,6 +75,20 @@ def test_price_and_condition_filters(tree, seller, buyer):
         "Cheap",
         "Middle",
     ]
+
+
+def test_a_category_within_a_radius_is_checked_on_the_listings_in_the_box(tree, seller, buyer):
+    listing_for(seller, tree["mountain"], title="Mountain bike here", at=AMSTERDAM)
+    listing_for(seller, tree["home"], title="Bike rack here", at=AMSTERDAM)
+    listing_for(seller, tree["road"], title="Road bike in Paris", at=PARIS)
+    with CaptureQueriesContext(connection) as captured:
+        found = titles(search_listings(buyer, "bike", category=tree["bikes"].pk, radius_km=25))
+    assert found == ["Mountain bike here"]
+    page = next(q["sql"] for q in captured if "marketplace_listing" in q["sql"].split("FROM")[1])
+    if connection.vendor == "postgresql":
+        assert '("marketplace_listing"."category_id" + 0) = ANY(' in page
+    everywhere = titles(search_listings(buyer, "bike", category=tree["bikes"].pk))
+    assert set(everywhere) == {"Mountain bike here", "Road bike in Paris"}
 
 
 def test_radius_keeps_listings_around_the_home_by_default(tree, seller, buyer):
