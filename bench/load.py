@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import connection
 
 HUB_ID = 1
@@ -172,6 +173,9 @@ def run_steps(cursor, steps, tables, log) -> None:
     for table in tables:
         cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 (constant names)
     log(f"  vacuumed and analysed in {time.perf_counter() - started:.1f} s")
+    # Written in bulk, past the services that move the cache's versions: nothing cached from
+    # the rows before may be read again.
+    cache.clear()
 
 
 def vacuumed(log=print) -> None:
