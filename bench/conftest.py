@@ -13,6 +13,7 @@ import os
 import pytest
 
 from bench.load import Graph, Size, ensure_loaded, vacuumed
+from config.runtime import freeze_loaded_heap
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +38,7 @@ def bench_graph(django_db_setup, django_db_blocker) -> Graph:
         print(f"\nbenchmark database {connection.settings_dict['NAME']}: {size}")
         graph = ensure_loaded(size, force=force)
         vacuumed()
+    freeze_loaded_heap()  # as the web entry points do once the application is loaded
     if graph.reused:
         print("graph already loaded, reused (BENCH_RELOAD=1 to build it again)")
     else:
