@@ -120,7 +120,10 @@ def networks_changed(user_ids) -> None:
     services that change friendships, ties, blocks and circles, the only writers of them."""
     keys = {NETWORK_VERSION_KEY.format(int(pk)) for pk in user_ids}
     if keys:
-        bump_now_and_after_commit(lambda: cache.set_many(dict.fromkeys(keys, new_token())))
+        # A new token each time: the one after commit must differ from the one set at once.
+        bump_now_and_after_commit(
+            lambda: cache.set_many(dict.fromkeys(keys, new_token()), timeout=None)
+        )
 
 
 def friendships_changed(*people) -> None:

@@ -10,7 +10,7 @@ from django.db import connection
 from accounts.models import User
 from privacy.consent import allowed_among, allowing
 from privacy.services.consent import consent_grant
-from social.audience import Audience, network_of
+from social.audience import Audience, network_of, network_version, networks_changed
 from social.models import Circle, Post
 from social.services.posts import post_create
 from tests.cast import befriend, make_person
@@ -130,3 +130,15 @@ def test_in_leaves_out_ids_no_column_can_hold(graph):
     assert list(User.objects.filter(pk__in=[10**20, owner.pk])) == [owner]
     assert not User.objects.filter(pk__in=[10**20, -(10**20)]).exists()
     assert User.objects.exclude(pk__in=[10**20]).count() == User.objects.count()
+
+
+def test_a_network_version_moves_at_once_and_again_on_commit(
+    db, django_capture_on_commit_callbacks
+):
+    person = make_person("Versioned Person")
+    before = network_version(person.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        networks_changed([person.pk])
+        during = network_version(person.pk)  # a read later in the same transaction misses
+    after = network_version(person.pk)  # and what was cached meanwhile is not read again
+    assert len({before, during, after}) == 3
