@@ -10,8 +10,9 @@ is never read again.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 
 
@@ -23,3 +24,18 @@ def new_token() -> str:
 def bump_now_and_after_commit(bump: Callable[[], None]) -> None:
     bump()
     transaction.on_commit(bump)
+
+
+def version(key: str) -> str:
+    """The version kept under `key`, made on first use and kept until it moves."""
+    return cache.get_or_set(key, new_token, timeout=None)
+
+
+def move_versions(keys: Iterable[str]) -> None:
+    """Move the versions under `keys`, now and after commit, each time to a new token (the one
+    after commit must differ from the one set at once)."""
+    keys = set(keys)
+    if keys:
+        bump_now_and_after_commit(
+            lambda: cache.set_many(dict.fromkeys(keys, new_token()), timeout=None)
+        )

@@ -17,10 +17,10 @@ The rules, which every number and every name here passes:
 3. Blocked people, either way, are never in the network and never counted.
 4. Beyond direct friends a count is shown only when it is at least `settings.RECOMMENDATIONS_K`;
    below it the answer is None ("a few"). Friends of friends are never named here.
-5. A bounded number of queries whatever the size of the network (about 27): the network is
-   read once (`Network`), then one query per kind of fact (posts, purchases, reviews) returns
-   the rows of friends and friends of friends together; friends are named from them, friends of
-   friends only counted.
+5. A bounded number of queries whatever the size of the network (23 for "bike" in a first
+   search, 14 once the network and the match are kept): the network is read once (`Network`),
+   then one query per kind of fact (posts, purchases, reviews) returns the rows of friends and
+   friends of friends together; friends are named from them, friends of friends only counted.
 
 Reading never writes: the callers (page, API, "friends who bought this") pass the result's
 `usage` to `record_usage`, one usage-log entry per person whose data was counted or shown.
@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Profile, User
-from config.epochs import bump_now_and_after_commit, new_token
+from config.epochs import move_versions, version
 from config.lookups import IdArray
 from marketplace.models import Brand, Category, HelpfulVote, ProductModel, Purchase, Review
 from marketplace.selectors.search import SearchPage, search_listings
@@ -132,7 +132,7 @@ MATCH_CACHE_SECONDS = 600
 def catalog_changed(**_signal) -> None:
     """A topic, category, brand or product model was saved or deleted: queries are matched
     afresh (connected in `apps.py`)."""
-    bump_now_and_after_commit(lambda: cache.set(CATALOG_VERSION_KEY, new_token(), timeout=None))
+    move_versions([CATALOG_VERSION_KEY])
 
 
 def match_query(q: str) -> TopicMatch:
@@ -143,13 +143,9 @@ def match_query(q: str) -> TopicMatch:
     q = clean_query(q)
     if not q:
         return TopicMatch(q=q)
-    version = cache.get_or_set(CATALOG_VERSION_KEY, new_token, timeout=None)
-    key = f"social-search:match:{version}:{hashlib.sha256(q.encode()).hexdigest()}"
-    match = cache.get(key)
-    if match is None:
-        match = _match(q)
-        cache.set(key, match, MATCH_CACHE_SECONDS)
-    return match
+    digest = hashlib.sha256(q.encode()).hexdigest()
+    key = f"social-search:match:{version(CATALOG_VERSION_KEY)}:{digest}"
+    return cache.get_or_set(key, lambda: _match(q), MATCH_CACHE_SECONDS)
 
 
 def _match(q: str) -> TopicMatch:
@@ -297,19 +293,16 @@ def network_of(viewer, *, gated: bool = True) -> Network:
     reads rows (`gated_purchases`, the audience policy)."""
     if not gated:
         return Network(viewer=viewer, graph=social_network_of(viewer))
+
+    def read() -> tuple[dict[int, float], frozenset[int], set[int]]:
+        graph = social_network_of(viewer)
+        consenting = allowed_among(Purpose.SOCIAL_PROOF, viewer, graph.everyone, network=graph)
+        return graph.ties, graph.fof, consenting
+
     key = f"social-search:network:{viewer.pk}:{social_network_version(viewer.pk)}:{consent_epoch()}"
-    cached = cache.get(key)
-    if cached is not None:
-        ties, fof, consenting = cached
-        graph = SocialNetwork(viewer_id=viewer.pk, ties=ties, fof=fof)
-        return Network(viewer=viewer, graph=graph, consenting=consenting)
-    graph = social_network_of(viewer)
-    network = Network(viewer=viewer, graph=graph)
-    network.consenting = allowed_among(
-        Purpose.SOCIAL_PROOF, viewer, network.everyone, network=graph
-    )
-    cache.set(key, (graph.ties, graph.fof, network.consenting), NETWORK_CACHE_SECONDS)
-    return network
+    ties, fof, consenting = cache.get_or_set(key, read, NETWORK_CACHE_SECONDS)
+    graph = SocialNetwork(viewer_id=viewer.pk, ties=ties, fof=fof)
+    return Network(viewer=viewer, graph=graph, consenting=consenting)
 
 
 def gated_purchases(viewer, network: Network) -> QuerySet:

@@ -33,11 +33,10 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from config.epochs import bump_now_and_after_commit, new_token
+from config.epochs import move_versions, version
 from config.lookups import IdArray  # also registers `__any`
 
 if TYPE_CHECKING:
@@ -112,18 +111,13 @@ def network_version(user_id: int) -> str:
     and their friends' (friends of friends), their ties, blocks either way, and being put in or
     taken out of someone's circle. A cache of anything built from a person's network (and of
     what reaches them through it, like consent scoped to circles) puts it in its key."""
-    return cache.get_or_set(NETWORK_VERSION_KEY.format(user_id), new_token, timeout=None)
+    return version(NETWORK_VERSION_KEY.format(user_id))
 
 
 def networks_changed(user_ids) -> None:
     """These people's networks changed: their cached networks are not read again. Called by the
     services that change friendships, ties, blocks and circles, the only writers of them."""
-    keys = {NETWORK_VERSION_KEY.format(int(pk)) for pk in user_ids}
-    if keys:
-        # A new token each time: the one after commit must differ from the one set at once.
-        bump_now_and_after_commit(
-            lambda: cache.set_many(dict.fromkeys(keys, new_token()), timeout=None)
-        )
+    move_versions(NETWORK_VERSION_KEY.format(int(pk)) for pk in user_ids)
 
 
 def friendships_changed(*people) -> None:

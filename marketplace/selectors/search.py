@@ -100,6 +100,11 @@ class SearchCriteria:
     def words(self) -> list[str]:
         return search_words(self.q)
 
+    @property
+    def bounded(self) -> bool:
+        """Within a radius of a point."""
+        return self.point is not None and self.radius_km is not None
+
 
 @dataclass
 class SearchPage:
@@ -311,7 +316,7 @@ def matching_listings(viewer, criteria: SearchCriteria, *, radius: bool = True) 
     rows = Listing.objects.visible_to(viewer).live().filter(hidden=False)
     if criteria.q:
         rows = text_matcher()(rows, criteria.q)
-    if criteria.category_ids and criteria.point is not None and criteria.radius_km is not None:
+    if criteria.category_ids and criteria.bounded:
         # Within a radius the box is what an index should find, the category is checked on
         # the rows found: PostgreSQL takes a box for a thousandth of the table whatever its
         # size, and would intersect it with the category's index (a fifth of all listings for
@@ -334,7 +339,7 @@ def matching_listings(viewer, criteria: SearchCriteria, *, radius: bool = True) 
 
 def within_radius(rows: QuerySet, criteria: SearchCriteria) -> QuerySet:
     """`rows` (annotated with `distance_km`) narrowed to the criteria's radius around its point."""
-    if criteria.point is None or criteria.radius_km is None:
+    if not criteria.bounded:
         return rows
     lat, lng = criteria.point
     return rows.filter(
