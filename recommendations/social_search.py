@@ -32,7 +32,6 @@ import hashlib
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.conf import settings
 from django.core.cache import cache
@@ -244,7 +243,7 @@ class Network:
 
     viewer: User
     graph: SocialNetwork
-    consenting: set[int] = field(default_factory=set)
+    consenting: Gate | None = None  # None: not gated (`network_of(viewer, gated=False)`)
     reviews: QuerySet | None = None  # `gated_reviews`, once built
 
     @property
@@ -263,20 +262,39 @@ class Network:
     def everyone(self) -> IdArray:
         return self.graph.everyone
 
-    @cached_property
+    @property
     def consenting_ids(self) -> IdArray:
-        return IdArray(self.consenting)
+        return self._gate.ids
 
-    @cached_property
+    @property
     def consenting_graph(self) -> SocialNetwork:
-        """The graph narrowed to the consenting people: the same audience rules for rows whose
-        owners all consent (a consenting owner is a friend in one exactly when in the other),
-        with shorter id lists for PostgreSQL to plan with."""
-        return SocialNetwork(
-            viewer_id=self.viewer.pk,
-            ties={pk: tie for pk, tie in self.ties.items() if pk in self.consenting},
-            fof=self.fof & self.consenting,
+        return self._gate.graph
+
+    @property
+    def _gate(self) -> Gate:
+        if self.consenting is None:
+            raise ValueError("This network was read without the consent gate.")
+        return self.consenting
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Who in a network allows `social_proof` for its viewer: their ids, and the graph narrowed
+    to them (the same audience rules for rows whose owners all consent, since a consenting
+    owner is a friend in one exactly when in the other, with shorter id lists for PostgreSQL to
+    plan with). Made with every id list rendered, so a cached gate is used as it is read."""
+
+    ids: IdArray
+    graph: SocialNetwork
+
+    @classmethod
+    def of(cls, graph: SocialNetwork, consenting: set[int]) -> Gate:
+        narrowed = SocialNetwork(
+            viewer_id=graph.viewer_id,
+            ties={pk: tie for pk, tie in graph.ties.items() if pk in consenting},
+            fof=graph.fof & consenting,
         )
+        return cls(ids=IdArray(consenting), graph=narrowed.rendered())
 
 
 NETWORK_CACHE_SECONDS = 600
@@ -290,19 +308,20 @@ def network_of(viewer, *, gated: bool = True) -> Network:
     friendships, ties, blocks, circles) and everyone's consent (`consent_epoch`), both moved by
     the services that change them, so an unfriending, a block, a circle edit or a withdrawal
     shows in the very next search. An account deactivated since is left out by every query that
-    reads rows (`gated_purchases`, the audience policy)."""
+    reads rows (`gated_purchases`, the audience policy). It is kept with its id lists rendered
+    (`IdArray`): a warm search makes none of them again."""
     if not gated:
         return Network(viewer=viewer, graph=social_network_of(viewer))
 
-    def read() -> tuple[dict[int, float], frozenset[int], set[int]]:
-        graph = social_network_of(viewer)
+    def read() -> tuple[SocialNetwork, Gate]:
+        graph = social_network_of(viewer).rendered()
         consenting = allowed_among(Purpose.SOCIAL_PROOF, viewer, graph.everyone, network=graph)
-        return graph.ties, graph.fof, consenting
+        return graph, Gate.of(graph, consenting)
 
-    key = f"social-search:network:{viewer.pk}:{social_network_version(viewer.pk)}:{consent_epoch()}"
-    ties, fof, consenting = cache.get_or_set(key, read, NETWORK_CACHE_SECONDS)
-    graph = SocialNetwork(viewer_id=viewer.pk, ties=ties, fof=fof)
-    return Network(viewer=viewer, graph=graph, consenting=consenting)
+    versions = f"{social_network_version(viewer.pk)}:{consent_epoch()}"
+    key = f"social-search:gated-network:{viewer.pk}:{versions}"
+    graph, gate = cache.get_or_set(key, read, NETWORK_CACHE_SECONDS)
+    return Network(viewer=viewer, graph=graph, consenting=gate)
 
 
 def gated_purchases(viewer, network: Network) -> QuerySet:

@@ -89,6 +89,12 @@ class Network:
         """Friends and friends of friends."""
         return IdArray([*self.ties, *self.fof])
 
+    def rendered(self) -> Network:
+        """This network with its id lists made now (before it is cached, say)."""
+        for name in ("friend_ids", "fof_ids", "everyone"):
+            getattr(self, name)  # a cached_property: made once, kept with the network
+        return self
+
 
 def network_of(viewer) -> Network:
     """The viewer's `Network`: two queries, whatever the number of friends."""

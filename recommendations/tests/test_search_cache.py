@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
+from config.lookups import IdArray
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant
-from recommendations.social_search import social_search
+from recommendations.social_search import network_of, social_search
 from recommendations.tests.search_factories import buy, consent, friends, person, steps
 from social.audience import network_version
 from social.services import blocks, circles
@@ -38,6 +39,19 @@ def test_the_second_search_reads_neither_the_graph_nor_the_consents(world):
     assert (reads(first, "social_friendship"), reads(second, "social_friendship")) == (3, 1)
     assert (reads(first, "privacy_consentstate"), reads(second, "privacy_consentstate")) == (1, 0)
     assert (reads(first, "social_topic"), reads(second, "social_topic")) == (1, 0)
+
+
+def test_the_kept_network_comes_back_with_its_id_lists_made(world, monkeypatch):
+    vera = world["vera"]
+    first = network_of(vera)
+    made = []
+    monkeypatch.setattr(IdArray, "__init__", lambda self, ids: made.append(ids))
+    kept = network_of(vera)
+    assert made == []  # not one id list made again
+    assert kept.consenting_ids.ids == first.consenting_ids.ids
+    assert kept.consenting_graph.fof_ids.literal == first.consenting_graph.fof_ids.literal
+    assert kept.everyone.ids == first.everyone.ids
+    assert set(kept.consenting_graph.ties) == set(kept.ties) & set(kept.consenting_ids.ids)
 
 
 def test_a_block_after_a_search_shows_in_the_next(world):
