@@ -373,9 +373,10 @@ def _post_details(cursor, size: Size) -> None:
     )
     cursor.execute(
         """
-        INSERT INTO social_posttag (post_id, author_id, tag, kind)
-        SELECT id, author_id, (ARRAY['bike', 'camera', 'sofa', 'guitar', 'stroller', 'laptop',
-                                     'tent', 'books'])[1 + id % 8], 'topic'
+        INSERT INTO social_posttag (post_id, author_id, audience, hidden, tag, kind)
+        SELECT id, author_id, audience, hidden,
+               (ARRAY['bike', 'camera', 'sofa', 'guitar', 'stroller', 'laptop', 'tent',
+                      'books'])[1 + id % 8], 'topic'
         FROM social_post WHERE id % 3 = 0
         """
     )

@@ -12,7 +12,7 @@ The rules, which every number and every name here passes:
    `allowed_among`). A person who did not consent is never counted at all, so no sequence of
    searches, unfriendings or circle edits can single out their purchase by differencing two
    answers.
-2. Posts are counted by the audience policy alone (`Post.objects.visible_to`): they are already
+2. Posts are counted by the audience policy alone (`visible_to`, on their tags): they are already
    shared with the viewer. Reviews are also read through `Review.objects.visible_to`.
 3. Blocked people, either way, are never in the network and never counted.
 4. Beyond direct friends a count is shown only when it is at least `settings.RECOMMENDATIONS_K`;
@@ -51,7 +51,7 @@ from social.audience import Network as SocialNetwork
 from social.audience import deactivated
 from social.audience import network_of as social_network_of
 from social.audience import network_version as social_network_version
-from social.models import Friendship, Post, PostTag, Topic
+from social.models import Friendship, PostTag, Topic
 from social.topics import topics_in
 
 QUERY_MAX_LENGTH = 120
@@ -466,14 +466,16 @@ class Funnel:
 
 def _talked(viewer, network: Network, match: TopicMatch) -> tuple[list[int], int | None]:
     """Friends (ids) and the floored number of friends of friends who wrote a post about the
-    topic that the viewer may see. The tags carry their author, so only the network's tagged
-    posts are read."""
+    topic that the viewer may see. A post's tags carry its author, audience and moderation flag
+    (kept equal to the post's by the database), so the audience policy is applied to the tags
+    alone: the topic's tags are read once, from their index, and the network's kept. The
+    network's ids are checked on each tag found (`__any_unindexed`): a topic's tags are a few
+    tens of thousands of index entries, the network thousands of people."""
     if not match.tags:
         return [], None
-    tagged = PostTag.objects.filter(tag__in=match.tags, author_id__any=network.everyone)
     authors = set(
-        Post.objects.visible_to(viewer, network=network.graph)
-        .filter(pk__in=tagged.values("post_id"))
+        PostTag.objects.visible_to(viewer, network=network.graph)
+        .filter(tag__in=match.tags, author_id__any_unindexed=network.everyone)
         .order_by()
         .values_list("author_id", flat=True)
         .distinct()

@@ -18,6 +18,8 @@ can never disagree. The rules, in order:
 
 A model opts in by using `AudienceQuerySet.as_manager()` and naming its owner field
 (`owner_field = "author"`) and, if it can target circles, its circles field (`circles_field`).
+A row that carries a copy of another row's audience (a post's tags) names that row
+(`circles_via = "post"`), whose circles then decide.
 
 A caller that reads many rows of many people for one viewer (social search) may first read the
 viewer's `Network` (two queries) and pass it: `visible_to(viewer, network=network)`. The rules are
@@ -186,24 +188,29 @@ class AudienceQuerySet(models.QuerySet):
         return getattr(self.model, "circles_field", "circles")
 
     def _in_chosen_circle(self, viewer_id: int) -> Q:
+        """The viewer is in one of the row's chosen circles: the circles of the row itself, or,
+        in a model that names `circles_via` (a tag names "post"), of the row it belongs to."""
         field = self._circles_field()
         if not field:
             return Q(pk__in=[])
-        through = self.model._meta.get_field(field).remote_field.through
+        via = getattr(self.model, "circles_via", None)
+        holder = self.model._meta.get_field(via).related_model if via else self.model
+        through = holder._meta.get_field(field).remote_field.through
         source = next(
             f.name
             for f in through._meta.concrete_fields
-            if f.is_relation and f.related_model is self.model
+            if f.is_relation and f.related_model is holder
         )
         target = next(
             f.name
             for f in through._meta.concrete_fields
             if f.is_relation and f.related_model is _model("Circle")
         )
+        row = OuterRef(f"{via}_id" if via else "pk")
         return Q(
             Exists(
                 through.objects.filter(
-                    **{source: OuterRef("pk"), f"{target}__memberships__member_id": viewer_id}
+                    **{source: row, f"{target}__memberships__member_id": viewer_id}
                 )
             )
         )

@@ -501,12 +501,12 @@ def _write_posts(planned: list[tuple[Post, list[int], datetime]]) -> None:
     topics = list(Topic.objects.values_list("slug", "keywords"))
     PostTag.objects.bulk_create(
         [
-            PostTag(post=post, author_id=post.author_id, tag=tag, kind=PostTag.Kind.HASHTAG)
+            PostTag.of(post, tag, PostTag.Kind.HASHTAG)
             for post in posts
             for tag in sorted(hashtags_in(post.text))
         ]
         + [
-            PostTag(post=post, author_id=post.author_id, tag=slug, kind=PostTag.Kind.TOPIC)
+            PostTag.of(post, slug, PostTag.Kind.TOPIC)
             for post in posts
             for slug in sorted(topics_in(post.text, topics))
         ],

@@ -232,23 +232,48 @@ class PostTag(models.Model):
         TOPIC = "topic", "Topic"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="tags")
-    # The post's author, copied: "who in my network talked about bikes" is then one index range
-    # per tag over the network's ids, without reading every post of every friend of a friend.
+    # The post's author, audience and moderation, copied: "who in my network talked about bikes"
+    # is then decided by the audience policy from one index range per tag (`post_tag_topic`),
+    # without reading the posts. The database keeps the copies equal to the post's, whoever
+    # writes: on PostgreSQL a foreign key (post, audience, hidden) to the post's, ON UPDATE
+    # CASCADE; on SQLite triggers that do the same (migration 0006).
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    tag = models.SlugField(max_length=60)
+    audience = models.CharField(max_length=10, choices=Audience)
+    hidden = models.BooleanField()
+    tag = models.SlugField(max_length=60, db_index=False)  # `post_tag_topic` leads with it
     kind = models.CharField(max_length=8, choices=Kind)
+
+    objects = AudienceQuerySet.as_manager()
+    owner_field = "author"
+    moderation_field = "hidden"
+    circles_via = "post"
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["post", "tag", "kind"], name="post_tag_unique")
         ]
         indexes = [
-            models.Index(fields=["tag", "post"], name="post_tag_tag_post"),
-            models.Index(fields=["tag", "author", "post"], name="post_tag_tag_author"),
+            # On PostgreSQL it also carries the author, audience and moderation flag (migration
+            # 0006), so the policy's filter is checked on the index entries alone. Audience and
+            # author are not key columns: PostgreSQL reads the tag's range once rather than
+            # joining several index scans of it, one per audience.
+            models.Index(fields=["tag", "post"], name="post_tag_topic"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.tag}" if self.kind == self.Kind.HASHTAG else self.tag
+
+    @classmethod
+    def of(cls, post: Post, tag: str, kind: str) -> PostTag:
+        """A tag of `post` (as saved), with the copies of its author, audience and moderation."""
+        return cls(
+            post=post,
+            author_id=post.author_id,
+            audience=post.audience,
+            hidden=post.hidden,
+            tag=tag,
+            kind=kind,
+        )
 
 
 class Topic(models.Model):

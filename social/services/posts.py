@@ -45,14 +45,8 @@ def audience_checked(*, owner, audience: str | None, circle_ids: Iterable[int] =
 
 def _tag(post: Post) -> None:
     topics = list(Topic.objects.values_list("slug", "keywords"))
-    rows = [
-        PostTag(post=post, author_id=post.author_id, tag=tag, kind=PostTag.Kind.HASHTAG)
-        for tag in hashtags_in(post.text)
-    ]
-    rows += [
-        PostTag(post=post, author_id=post.author_id, tag=slug, kind=PostTag.Kind.TOPIC)
-        for slug in topics_in(post.text, topics)
-    ]
+    rows = [PostTag.of(post, tag, PostTag.Kind.HASHTAG) for tag in hashtags_in(post.text)]
+    rows += [PostTag.of(post, slug, PostTag.Kind.TOPIC) for slug in topics_in(post.text, topics)]
     PostTag.objects.filter(post=post).delete()
     PostTag.objects.bulk_create(rows, ignore_conflicts=True)
 
