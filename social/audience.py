@@ -234,8 +234,11 @@ class AudienceQuerySet(models.QuerySet):
         if network is not None:
             if network.viewer_id != viewer.pk:
                 raise ValueError("The network passed is another viewer's.")
-            friend = Q(**{f"{owner}_id__any": network.friend_ids})
-            friend_of_friend = Q(**{f"{owner}_id__any": network.fof_ids})
+            # Checked on the rows found, never searched for in an index: inside the audiences'
+            # OR they cannot lead an index scan anyway, and PostgreSQL then plans without
+            # estimating each id of the lists against the column's statistics.
+            friend = Q(**{f"{owner}_id__any_unindexed": network.friend_ids})
+            friend_of_friend = Q(**{f"{owner}_id__any_unindexed": network.fof_ids})
         else:
             friend = is_friend_of(owner_ref, viewer.pk)
             friend_of_friend = is_friend_of_friend_of(owner_ref, viewer.pk)
