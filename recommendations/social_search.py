@@ -17,8 +17,8 @@ The rules, which every number and every name here passes:
 3. Blocked people, either way, are never in the network and never counted.
 4. Beyond direct friends a count is shown only when it is at least `settings.RECOMMENDATIONS_K`;
    below it the answer is None ("a few"). Friends of friends are never named here.
-5. A bounded number of queries whatever the size of the network (23 for "bike" in a first
-   search, 14 once the network and the match are kept): the network is read once (`Network`),
+5. A bounded number of queries whatever the size of the network (20 for "bike" in a first
+   search, 11 once the network and the match are kept): the network is read once (`Network`),
    then one query per kind of fact (posts, purchases, reviews) returns the rows of friends and
    friends of friends together; friends are named from them, friends of friends only counted.
 
@@ -91,6 +91,7 @@ class TopicMatch:
     brand_ids: set[int] = field(default_factory=set)
     # Every product model of the above (the reviewed things): id -> (category id, brand id).
     products: dict[int, tuple[int, int | None]] = field(default_factory=dict)
+    brand_names: dict[int, str] = field(default_factory=dict)  # the brands of those products
     topic_keywords: list[tuple[str, list[str]]] = field(default_factory=list)  # matched topics
 
     @property
@@ -219,12 +220,13 @@ def _match(q: str) -> TopicMatch:
         models |= Q(category_id__in=match.category_ids)
     if match.brand_ids:
         models |= Q(brand_id__in=match.brand_ids)
-    match.products = {
-        pk: (category_id, brand_id)
-        for pk, category_id, brand_id in ProductModel.objects.filter(models).values_list(
-            "pk", "category_id", "brand_id"
-        )
-    }
+    rows = ProductModel.objects.filter(models).values_list(
+        "pk", "category_id", "brand_id", "brand__name"
+    )
+    for pk, category_id, brand_id, brand_name in rows:
+        match.products[pk] = (category_id, brand_id)
+        if brand_id is not None:
+            match.brand_names[brand_id] = brand_name
     match.label = (
         match.category.name.lower() if match.category and match.category.name else q.lower()
     )
@@ -538,7 +540,11 @@ def build_funnel(
     kind_people = kind_buyers.get(kind_pk, set())
     brand_people = brands_of(friend_rows, kind_ids)
     brand_id = most_buyers(brand_people) or most_buyers(brands_of(fof_rows, kind_ids))
-    brand = Brand.objects.filter(pk=brand_id).first() if brand_id else None
+    brand = None
+    if brand_id in match.brand_names:  # the brand of a product model of the query, as a rule
+        brand = Brand(pk=brand_id, name=match.brand_names[brand_id])
+    elif brand_id:  # bought without a product model of the catalog
+        brand = Brand.objects.filter(pk=brand_id).first()
 
     fof_bought = {buyer for buyer, _, _ in fof_rows}
     fof = {
@@ -608,21 +614,14 @@ def build_funnel(
 REVIEWS_PER_FRIEND = 3  # reviews shown under one friend in an opened step
 
 
-def attach_step_reviews(
-    network: Network,
-    match: TopicMatch,
-    topic: TopicRows,
-    funnel: Funnel,
-    usage_map: dict[int, Usage],
-    shown: set[int],
-) -> None:
-    """Under each step, each named friend's reviews of what that step counts (the whole query,
-    the kind, or the kind of that brand), newest first, from the topic's visible, gated reviews
-    (`TopicRows`). One query reads the ones shown. A review shown is counted once in its
-    author's usage log, however many steps show it (its id goes into `shown`)."""
+def step_review_ids(match: TopicMatch, topic: TopicRows, funnel: Funnel) -> dict:
+    """Under each step (by `id(step)`), each named friend's reviews of what that step counts
+    (the whole query, the kind, or the kind of that brand), newest first: their ids, from the
+    topic's visible, gated reviews (`TopicRows`). No query: `read_reviews` reads the ones shown,
+    with the trusted reviews."""
     named = {person.pk for step in funnel.steps for person in step.who}
     if not named or not match.reviewed_product_ids:
-        return
+        return {}
     rows = [row for row in topic.reviews if row[1] in named]
     chosen: dict[int, dict[int, list[int]]] = {}  # id(step) -> author -> review ids
     for step in funnel.steps:
@@ -639,11 +638,30 @@ def attach_step_reviews(
             mine = under.setdefault(author, [])
             if len(mine) < REVIEWS_PER_FRIEND:
                 mine.append(pk)
-    wanted = {pk for under in chosen.values() for pks in under.values() for pk in pks}
-    reviews = Review.objects.filter(pk__any=IdArray(wanted)).select_related("product_model__brand")
-    by_pk = {review.pk: review for review in reviews}
+    return chosen
+
+
+def read_reviews(pks) -> dict[int, Review]:
+    """The reviews a search shows (under the steps and among the trusted), whole: one query."""
+    if not pks:
+        return {}
+    reviews = Review.objects.filter(pk__any=IdArray(pks)).select_related(
+        "author__profile", "product_model__brand", "purchase"
+    )
+    return {review.pk: review for review in reviews}
+
+
+def attach_step_reviews(
+    funnel: Funnel,
+    chosen: dict,
+    by_pk: dict[int, Review],
+    usage_map: dict[int, Usage],
+    shown: set[int],
+) -> None:
+    """Put each step's chosen reviews (`step_review_ids`) under it. A review shown is counted
+    once in its author's usage log, however many steps show it (its id goes into `shown`)."""
     for step in funnel.steps:
-        for author, pks in chosen[id(step)].items():
+        for author, pks in chosen.get(id(step), {}).items():
             step.reviews[author] = [by_pk[pk] for pk in pks]
             for pk in pks:
                 if pk not in shown:
@@ -679,16 +697,20 @@ def _best_paths(network: Network, authors: set[int]) -> dict[int, float]:
     return best
 
 
-def _expertise(author_ids: set[int], match: TopicMatch, topic: TopicRows) -> dict[int, dict]:
+def _expertise(
+    author_ids: set[int], match: TopicMatch, topic: TopicRows
+) -> tuple[dict[int, dict], Counter]:
     """Per author: verified purchases, reviews and helpful votes received in the topic, and
-    whether they declared an interest in it. Purchases and reviews come from `TopicRows` (the
-    authors are of the consenting network, and only reviews the viewer may see count); then one
-    query for the votes on those reviews and one for the authors' interests."""
+    whether they declared an interest in it; and the helpful votes of each of those reviews.
+    Purchases and reviews come from `TopicRows` (the authors are of the consenting network, and
+    only reviews the viewer may see count); then one query for the votes on those reviews and
+    one for the authors' interests."""
     facts: dict[int, dict] = {
         pk: {"verified": 0, "reviews": 0, "helpful": 0, "interest": False} for pk in author_ids
     }
+    helpful: Counter = Counter()
     if not author_ids:
-        return facts
+        return facts, helpful
     for buyer, _category, _brand, verified in topic.purchases:
         if verified and buyer in facts:
             facts[buyer]["verified"] += 1
@@ -702,6 +724,7 @@ def _expertise(author_ids: set[int], match: TopicMatch, topic: TopicRows) -> dic
     )
     for review_id in votes:
         facts[in_topic[review_id]]["helpful"] += 1
+        helpful[review_id] += 1
     if match.topic_keywords:
         interests = Profile.interests.through.objects.filter(
             profile__user_id__any=IdArray(author_ids)
@@ -709,28 +732,34 @@ def _expertise(author_ids: set[int], match: TopicMatch, topic: TopicRows) -> dic
         for user_id, name in interests:
             if topics_in(name, match.topic_keywords):
                 facts[user_id]["interest"] = True
-    return facts
+    return facts, helpful
 
 
-def ranked_reviews(
-    network: Network,
-    match: TopicMatch,
-    topic: TopicRows,
-    usage_map: dict[int, Usage],
-    shown: set[int] | None = None,
-):
+@dataclass
+class Trusted:
+    """The trusted reviews chosen (`trusted_reviews`), most trusted first, before they are read
+    whole: (id, relation, strength, expertise, recency, score, reasons) each, and the helpful
+    votes of each."""
+
+    chosen: list[tuple]
+    helpful: Counter
+
+    @property
+    def ids(self) -> list[int]:
+        return [item[0] for item in self.chosen]
+
+
+def trusted_reviews(network: Network, match: TopicMatch, topic: TopicRows) -> Trusted:
     """Reviews by friends and friends of friends, most trusted first: tie strength (a friend of
-    a friend's best path, discounted) × (1 + expertise in the topic) × recency. A review already
-    in `shown` (under a step of the funnel) is not counted again in its author's usage log."""
-    shown = shown if shown is not None else set()
+    a friend's best path, discounted) × (1 + expertise in the topic) × recency. The newest are
+    ranked on their ids, authors and dates; `read_reviews` reads the ones shown."""
     if not match.reviewed_product_ids:
-        return []
-    # The newest are ranked on their ids, authors and dates; only the ten shown are read whole.
+        return Trusted(chosen=[], helpful=Counter())
     candidates = [(pk, author, made) for pk, author, _, made in topic.reviews[:REVIEW_CANDIDATES]]
     authors = {author for _, author, _ in candidates}
     by_author = {pk: author for pk, author, _ in candidates}
     paths = _best_paths(network, {pk for pk in authors if pk not in network.ties})
-    facts = _expertise(authors, match, topic)
+    facts, helpful = _expertise(authors, match, topic)
     now = timezone.now()
     ranked = []
     for pk, author, created_at in candidates:
@@ -764,25 +793,23 @@ def ranked_reviews(
         if per_author[author] < REVIEWS_PER_AUTHOR:
             per_author[author] += 1
             kept.append(item)
-    ranked = kept
-    top = [item[0] for item in ranked[:REVIEWS_LIMIT]]
-    reviews = Review.objects.filter(pk__any=top).select_related(
-        "author__profile", "product_model__brand", "purchase"
-    )
-    by_pk = {review.pk: review for review in reviews}
-    helpful = dict(
-        HelpfulVote.objects.filter(review_id__any=top)
-        .values("review_id")
-        .annotate(n=Count("id"))
-        .values_list("review_id", "n")
-    )
-    for pk in top:
-        by_pk[pk].helpful_count = helpful.get(pk, 0)
-    ranked = [RankedReview(by_pk[pk], *rest) for pk, *rest in ranked[:REVIEWS_LIMIT]]
-    for item in ranked:
-        if item.review.pk not in shown:
-            shown.add(item.review.pk)
-            _use(usage_map, item.review.author_id, reviewed=str(item.review.product_model))
+    return Trusted(chosen=kept[:REVIEWS_LIMIT], helpful=helpful)
+
+
+def ranked_reviews(
+    trusted: Trusted, by_pk: dict[int, Review], usage_map: dict[int, Usage], shown: set[int]
+) -> list[RankedReview]:
+    """The trusted reviews, read (`read_reviews`), with their helpful votes (the votes of the
+    topic's reviews counted for the expertise include theirs). A review already in `shown`
+    (under a step of the funnel) is not counted again in its author's usage log."""
+    ranked = []
+    for pk, *rest in trusted.chosen:
+        review = by_pk[pk]
+        review.helpful_count = trusted.helpful.get(pk, 0)
+        ranked.append(RankedReview(review, *rest))
+        if pk not in shown:
+            shown.add(pk)
+            _use(usage_map, review.author_id, reviewed=str(review.product_model))
     return ranked
 
 
@@ -855,9 +882,13 @@ def social_search(viewer, q, *, with_listings: bool = True) -> SocialSearch:
     network = network_of(viewer)
     topic = topic_rows(viewer, network, match)
     funnel = build_funnel(viewer, network, match, topic, usage_map)
+    chosen = step_review_ids(match, topic, funnel)
+    trusted = trusted_reviews(network, match, topic)
+    wanted = {pk for under in chosen.values() for pks in under.values() for pk in pks}
+    by_pk = read_reviews(wanted | set(trusted.ids))
     shown: set[int] = set()  # reviews on the page, each counted once in the usage log
-    attach_step_reviews(network, match, topic, funnel, usage_map, shown)
-    reviews = ranked_reviews(network, match, topic, usage_map, shown)
+    attach_step_reviews(funnel, chosen, by_pk, usage_map, shown)
+    reviews = ranked_reviews(trusted, by_pk, usage_map, shown)
     listings = nearby_listings(viewer, network, match) if with_listings else None
     return SocialSearch(
         q=match.q, match=match, funnel=funnel, reviews=reviews, listings=listings, usage=usage_map

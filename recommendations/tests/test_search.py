@@ -3,12 +3,14 @@ bought this, and the usage log."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from marketplace.models import Category
+from marketplace.models import Brand, Category, HelpfulVote, Purchase
 from privacy.models import UsageCount
 from privacy.purposes import Purpose
 from privacy.services.consent import consent_withdraw
@@ -311,3 +313,36 @@ def test_a_friend_of_a_friend_through_strong_ties_ranks_below_an_equally_expert_
     ranked = social_search(vera, "bike").reviews
     assert [item.review.title for item in ranked] == ["From a friend", "From afar"]
     assert ranked[1].strength == pytest.approx(2.5)  # half its weaker tie
+
+
+def test_trusted_reviews_carry_their_helpful_votes_and_are_read_once_with_the_steps(world):
+    vera, f, g, marlin = world["vera"], world["f"], world["g"], world["marlin"]
+    mine = review(f[1], marlin)
+    theirs = review(g[1], marlin)
+    for voter in (g[2], g[3]):
+        HelpfulVote.objects.create(review=mine, voter=voter)
+    HelpfulVote.objects.create(review=theirs, voter=f[2])
+
+    with CaptureQueriesContext(connection) as captured:
+        result = social_search(vera, "bike", with_listings=False)
+
+    counts = {item.review.pk: item.review.helpful_count for item in result.reviews}
+    assert counts == {mine.pk: 2, theirs.pk: 1}
+    assert "2 helpful votes" in result.reviews[0].reasons
+    read_whole = [q for q in captured if q["sql"].startswith('SELECT "marketplace_review"."id",')]
+    assert len(read_whole) == 1  # the steps' reviews and the trusted ones, together
+    under_steps = {r.pk for s in result.funnel.steps for e in s.named for r in e.reviews}
+    assert under_steps == {mine.pk}
+
+
+def test_a_brand_bought_without_a_catalog_model_still_names_its_step(world):
+    vera, f = world["vera"], world["f"]
+    cube = Brand.objects.create(name="Velo Nouveau", slug="velo-nouveau")
+    mountain = Category.objects.get(slug="mountain-bikes")
+    for friend in (f[1], f[2], f[3]):
+        Purchase.objects.create(
+            buyer=friend, category=mountain, brand=cube, purchased_on=date(2026, 5, 1)
+        )
+    funnel = social_search(vera, "bike", with_listings=False).funnel
+    assert funnel.steps[-1].label == "the same brand (Velo Nouveau)"
+    assert funnel.steps[-1].friends == 3
