@@ -379,7 +379,7 @@ def topic_rows(viewer, network: Network, match: TopicMatch) -> TopicRows:
 # --- Usage log -------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Usage:
     """What of one person's data a search counted or showed: one usage-log entry."""
 
@@ -394,7 +394,9 @@ class Usage:
 
 
 def _use(usage_map: dict[int, Usage], owner_id: int, times: int = 1, reviewed: str = ""):
-    entry = usage_map.setdefault(owner_id, Usage())
+    entry = usage_map.get(owner_id)
+    if entry is None:
+        entry = usage_map[owner_id] = Usage()
     entry.times += times
     if reviewed and not entry.reviewed:
         entry.reviewed = reviewed
