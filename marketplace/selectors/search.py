@@ -29,7 +29,6 @@ from django.db.models import (
     BooleanField,
     Case,
     ExpressionWrapper,
-    F,
     FloatField,
     IntegerField,
     Prefetch,
@@ -40,13 +39,11 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ASin, Cos, Least, Power, Radians, Round, Sin, Sqrt
 from django.urls import NoReverseMatch, reverse
 
 from config.errors import DomainError
-from marketplace.geo import MAX_RADIUS_KM, bounding_box
+from marketplace.geo import MAX_RADIUS_KM, DistanceKm, bounding_box
 from marketplace.models import (
-    EARTH_RADIUS_KM,
     Category,
     Listing,
     ListingPhoto,
@@ -297,16 +294,9 @@ def text_matcher() -> Callable[[QuerySet, str], QuerySet]:
     return match_fulltext if connection.vendor == "postgresql" else match_words
 
 
-def public_distance_expression(lat: float, lng: float) -> ExpressionWrapper:
+def public_distance_expression(lat: float, lng: float) -> DistanceKm:
     """Haversine km from (lat, lng) to each listing's public (rounded) coordinates."""
-    lat1 = Radians(Value(float(lat)))
-    lat2 = Radians(Round(F("latitude"), 2))
-    dlat = lat2 - lat1
-    dlng = Radians(Round(F("longitude"), 2)) - Radians(Value(float(lng)))
-    a = Power(Sin(dlat / 2), 2) + Cos(lat1) * Cos(lat2) * Power(Sin(dlng / 2), 2)
-    return ExpressionWrapper(
-        2 * EARTH_RADIUS_KM * ASin(Sqrt(Least(a, Value(1.0)))), output_field=FloatField()
-    )
+    return DistanceKm(lat, lng, rounded=True)
 
 
 def matching_listings(viewer, criteria: SearchCriteria, *, radius: bool = True) -> QuerySet:

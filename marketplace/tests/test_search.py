@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config.errors import DomainError
+from marketplace.geo import DistanceKm
 from marketplace.models import Listing, distance_km
 from marketplace.selectors import search as search_selectors
 from marketplace.selectors.search import search_listings
@@ -255,3 +256,17 @@ def test_the_word_match_finds_what_full_text_finds_for_simple_words(
     assert {q: set(t) for q, t in words.items()} == {q: set(t) for q, t in fulltext.items()}
     assert fulltext["bike"][-1] == words["bike"][-1] == "Lamp"  # description match ranks last
     assert fulltext["nothing"] == [] and len(fulltext["bike"]) == 3
+
+
+def test_the_distance_in_sql_is_the_haversine_of_python(tree, seller):
+    for at in (AMSTERDAM, UTRECHT, PARIS, (-33.86785, 151.20732)):
+        listing_for(seller, tree["bikes"], title=str(at), at=at)
+    rows = Listing.objects.annotate(
+        exact=DistanceKm(*UTRECHT), public=DistanceKm(*UTRECHT, rounded=True)
+    )
+    for row in rows:
+        lat, lng = row.latitude, row.longitude
+        assert row.exact == pytest.approx(distance_km(*UTRECHT, lat, lng), rel=1e-9)
+        assert row.public == pytest.approx(
+            distance_km(*UTRECHT, round(lat, 2), round(lng, 2)), rel=1e-9
+        )
