@@ -402,6 +402,13 @@ def _use(usage_map: dict[int, Usage], owner_id: int, times: int = 1, reviewed: s
         entry.reviewed = reviewed
 
 
+def _show(usage_map: dict[int, Usage], shown: set[int], review: Review) -> None:
+    """A review on the page: counted once in its author's usage log, however often shown."""
+    if review.pk not in shown:
+        shown.add(review.pk)
+        _use(usage_map, review.author_id, reviewed=str(review.product_model))
+
+
 def record_usage(usage_map: dict[int, Usage]) -> None:
     """One usage-log entry per person whose data a search counted or showed, with the count."""
     for owner_id, entry in usage_map.items():
@@ -665,10 +672,8 @@ def attach_step_reviews(
     for step in funnel.steps:
         for author, pks in chosen.get(id(step), {}).items():
             step.reviews[author] = [by_pk[pk] for pk in pks]
-            for pk in pks:
-                if pk not in shown:
-                    shown.add(pk)
-                    _use(usage_map, author, reviewed=str(by_pk[pk].product_model))
+            for review in step.reviews[author]:
+                _show(usage_map, shown, review)
 
 
 # --- Reviews ranked by trust -----------------------------------------------------------------
@@ -809,9 +814,7 @@ def ranked_reviews(
         review = by_pk[pk]
         review.helpful_count = trusted.helpful.get(pk, 0)
         ranked.append(RankedReview(review, *rest))
-        if pk not in shown:
-            shown.add(pk)
-            _use(usage_map, review.author_id, reviewed=str(review.product_model))
+        _show(usage_map, shown, review)
     return ranked
 
 

@@ -45,7 +45,7 @@ from social.models import (
 from social.services.blocks import block_create
 from social.services.circles import circle_create, circles_create_defaults
 from social.services.friends import friend_request_send
-from social.topics import hashtags_in, topics_in
+from social.services.posts import tags_of
 
 SOCIAL_SEED = 20260602
 MIN_FRIENDS, MAX_FRIENDS = 4, 20
@@ -500,16 +500,7 @@ def _write_posts(planned: list[tuple[Post, list[int], datetime]]) -> None:
     )
     topics = list(Topic.objects.values_list("slug", "keywords"))
     PostTag.objects.bulk_create(
-        [
-            PostTag.of(post, tag, PostTag.Kind.HASHTAG)
-            for post in posts
-            for tag in sorted(hashtags_in(post.text))
-        ]
-        + [
-            PostTag.of(post, slug, PostTag.Kind.TOPIC)
-            for post in posts
-            for slug in sorted(topics_in(post.text, topics))
-        ],
+        [tag for post in posts for tag in tags_of(post, topics)],
         batch_size=500,
         ignore_conflicts=True,
     )

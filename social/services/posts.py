@@ -43,12 +43,20 @@ def audience_checked(*, owner, audience: str | None, circle_ids: Iterable[int] =
     return audience, []
 
 
+def tags_of(post: Post, topics: list[tuple[str, list[str]]]) -> list[PostTag]:
+    """The tags of a saved post, unsaved: its #hashtags and the known `topics` (slug, keywords)
+    its words mention."""
+    return [
+        PostTag.of(post, tag, PostTag.Kind.HASHTAG) for tag in sorted(hashtags_in(post.text))
+    ] + [
+        PostTag.of(post, slug, PostTag.Kind.TOPIC) for slug in sorted(topics_in(post.text, topics))
+    ]
+
+
 def _tag(post: Post) -> None:
     topics = list(Topic.objects.values_list("slug", "keywords"))
-    rows = [PostTag.of(post, tag, PostTag.Kind.HASHTAG) for tag in hashtags_in(post.text)]
-    rows += [PostTag.of(post, slug, PostTag.Kind.TOPIC) for slug in topics_in(post.text, topics)]
     PostTag.objects.filter(post=post).delete()
-    PostTag.objects.bulk_create(rows, ignore_conflicts=True)
+    PostTag.objects.bulk_create(tags_of(post, topics), ignore_conflicts=True)
 
 
 def _clean_text(text: str, limit: int, what: str) -> str:

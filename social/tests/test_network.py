@@ -25,10 +25,9 @@ def family(person) -> Circle:
 CAST = ["owner", "friend_a", "friend_b", "fof", "stranger", "blocked", "moderator"]
 
 
-@pytest.fixture
-def posts(graph):
-    """Every author of the cast writes one post per audience (circles: to their own Family, and
-    the owner also to Circle A)."""
+def post_in_every_audience(graph, text: str) -> None:
+    """Every author of the cast writes `text` (formatted with their `name` and the `audience`)
+    once per audience (circles: to their own Family, the owner to Circle A)."""
     for name in CAST:
         author = graph[name]
         for audience in Audience.values:
@@ -37,8 +36,17 @@ def posts(graph):
                 circle = graph["circle_a"] if name == "owner" else family(author)
                 circle_ids = [circle.pk]
             post_create(
-                author=author, text=f"{name} {audience}", audience=audience, circle_ids=circle_ids
+                author=author,
+                text=text.format(name=name, audience=audience),
+                audience=audience,
+                circle_ids=circle_ids,
             )
+
+
+@pytest.fixture
+def posts(graph):
+    """Every author of the cast writes one post per audience."""
+    post_in_every_audience(graph, "{name} {audience}")
     return graph
 
 

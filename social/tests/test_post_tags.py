@@ -11,26 +11,18 @@ from django.db import IntegrityError, transaction
 from social.audience import Audience, network_of
 from social.models import Post, PostTag
 from social.services.posts import post_create, post_update, posts_change_audience
-from social.tests.test_network import CAST, family
+from social.tests.test_network import CAST, post_in_every_audience
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def tagged(graph):
-    """Every author of the cast writes one post about #bikes per audience (circles: to their own
-    Family, and the owner also to Circle A), and one about #tents to friends."""
+    """Every author of the cast writes one post about #bikes per audience, and one about #tents
+    to friends."""
+    post_in_every_audience(graph, "{name} #bikes")
     for name in CAST:
-        author = graph[name]
-        for audience in Audience.values:
-            circle_ids = []
-            if audience == Audience.CIRCLES:
-                circle = graph["circle_a"] if name == "owner" else family(author)
-                circle_ids = [circle.pk]
-            post_create(
-                author=author, text=f"{name} #bikes", audience=audience, circle_ids=circle_ids
-            )
-        post_create(author=author, text=f"{name} #tents", audience=Audience.FRIENDS)
+        post_create(author=graph[name], text=f"{name} #tents", audience=Audience.FRIENDS)
     return graph
 
 
