@@ -10,6 +10,8 @@ is never read again.
 from __future__ import annotations
 
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
@@ -39,3 +41,34 @@ def move_versions(keys: Iterable[str]) -> None:
         bump_now_and_after_commit(
             lambda: cache.set_many(dict.fromkeys(keys, new_token()), timeout=None)
         )
+
+
+class LocalMemo:
+    """The last `size` values made under versioned keys, kept in this process's memory: for a
+    value read on every request that costs more to read and unpickle from the shared cache than
+    to keep (a viewer's gated network). Only for keys that carry every version their value was
+    made from: a moved version is a new key, and the old entry ages out unread. Thread-safe."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_set(self, key: str, make: Callable[[], object]):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)

@@ -14,12 +14,17 @@ The same rows as `__in`, but where `__in` with thousands of ids makes thousands 
 one array literal: `author_id = ANY('{1,2,3}'::bigint[])`, which PostgreSQL hashes when it filters
 many rows. Other databases get the plain `IN (...)`. Pass an `IdArray` when the same ids serve
 several queries: it is rendered once, and Django does not walk it item by item as it walks lists.
+Strings work the same way (`tag__any=["bike", "bikes"]`: `tag = ANY(ARRAY['bike','bikes'])`).
+
+`field__any=Slot("tags", "text[]")`: the list left open, in a query compiled once and run with a
+different list each time (`config.prepared.Prepared`). PostgreSQL only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import NotSupportedError
 from django.db.models import Field, ForeignObject, IntegerField, Lookup
 from django.db.models.lookups import In
 
@@ -45,6 +50,25 @@ class IdArray:
         return f"IdArray({len(self.ids)} ids)"
 
 
+class Slot:
+    """A list of values left open in a query compiled once (`config.prepared.Prepared`), given
+    at each run as one PostgreSQL array parameter of type `cast`. Not iterable, like `IdArray`."""
+
+    __slots__ = ("name", "cast")
+
+    def __init__(self, name: str, cast: str = "bigint[]"):
+        self.name, self.cast = name, cast
+
+    def value(self, given):
+        """The parameter for `given` (ids or strings), as the driver sends it."""
+        if self.cast == "bigint[]":
+            return (given if isinstance(given, IdArray) else IdArray(given)).literal
+        return sorted(given)
+
+    def __repr__(self) -> str:
+        return f"Slot({self.name!r}, {self.cast!r})"
+
+
 class AnyOf(Lookup):
     lookup_name = "any"
     prepare_rhs = False
@@ -54,10 +78,23 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = self.rhs if isinstance(self.rhs, IdArray) else IdArray(self.rhs)
+        postgresql = connection.vendor == "postgresql"
+        if isinstance(self.rhs, Slot):
+            if not postgresql:
+                raise NotSupportedError("A query with a Slot is compiled for PostgreSQL only.")
+            return f"{self.column(lhs)} = ANY(%s::{self.rhs.cast})", [*lhs_params, self.rhs]
+        given = self.rhs if isinstance(self.rhs, IdArray) else list(self.rhs)
+        if not isinstance(given, IdArray) and any(isinstance(v, str) for v in given):
+            values = sorted(set(given))  # strings: one text array, as ids are one id array
+            if not values:
+                return "1 = 0", []
+            if postgresql:
+                return f"{self.column(lhs)} = ANY(%s::text[])", [*lhs_params, values]
+            return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+        ids = given if isinstance(given, IdArray) else IdArray(given)
         if not ids:
             return "1 = 0", []
-        if connection.vendor == "postgresql":
+        if postgresql:
             return f"{self.column(lhs)} = ANY(%s::bigint[])", [*lhs_params, ids.literal]
         placeholders = ", ".join(["%s"] * len(ids))
         return f"{lhs} IN ({placeholders})", [*lhs_params, *ids.ids]

@@ -40,8 +40,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Profile, User
-from config.epochs import move_versions, version
+from config.epochs import LocalMemo, move_versions, version
 from config.lookups import IdArray
+from config.prepared import Prepared
 from marketplace.models import Brand, Category, HelpfulVote, ProductModel, Purchase, Review
 from marketplace.selectors.search import SearchPage, search_listings
 from privacy import usage
@@ -102,23 +103,29 @@ class TopicMatch:
     def empty(self) -> bool:
         return not (self.tags or self.category_ids or self.product_ids or self.brand_ids)
 
-    def things(self, prefix: str = "") -> Q:
-        """Purchases or reviews (fields under `prefix`) of what the query is about."""
+    @property
+    def lists(self) -> dict[str, set[int]]:
+        """What a purchase can be of to be about the query, by kind of list: its categories,
+        product models and brands (those the query names; the others are left out)."""
+        found = {
+            "categories": self.category_ids,
+            "products": self.product_ids,
+            "brands": self.brand_ids,
+        }
+        return {name: ids for name, ids in found.items() if ids}
+
+    @staticmethod
+    def things_in(prefix: str = "", **lists) -> Q:
+        """Purchases or reviews (fields under `prefix`) in the given `lists` (ids or `Slot`s)."""
+        fields = {"categories": "category_id", "products": "product_model_id", "brands": "brand_id"}
         q = Q(pk__in=[])
-        if self.category_ids:
-            q |= Q(**{f"{prefix}category_id__in": self.category_ids})
-        if self.product_ids:
-            q |= Q(**{f"{prefix}product_model_id__in": self.product_ids})
-        if self.brand_ids:
-            q |= Q(**{f"{prefix}brand_id__in": self.brand_ids})
+        for name, ids in lists.items():
+            q |= Q(**{f"{prefix}{fields[name]}__any": ids})
         return q
 
-    def reviewed_things(self) -> Q:
-        """Reviews of what the query is about: by the product models it covers (reviews have no
-        category or brand of their own). The reviews are found through their authors' index,
-        which carries the product model: a topic's models can be a fifth of all reviews, a
-        network's reviews are a few thousand (`__any_unindexed`)."""
-        return Q(product_model_id__any_unindexed=IdArray(self.reviewed_product_ids))
+    def things(self, prefix: str = "") -> Q:
+        """Purchases or reviews (fields under `prefix`) of what the query is about."""
+        return self.things_in(prefix, **self.lists)
 
 
 def clean_query(q) -> str:
@@ -247,6 +254,16 @@ class Network:
     graph: SocialNetwork
     consenting: Gate | None = None  # None: not gated (`network_of(viewer, gated=False)`)
     reviews: QuerySet | None = None  # `gated_reviews`, once built
+    # The topic's queries of this network (`topic_rows`, `_talked`), compiled once and kept with
+    # the network by every search of the same versions (`network_of`).
+    prepared: dict[tuple, Prepared] = field(default_factory=dict)
+
+    def prepare(self, key: tuple, build, **casts: str) -> Prepared:
+        """The network's query `key`, made with `build` the first time it is asked for."""
+        found = self.prepared.get(key)
+        if found is None:
+            found = self.prepared[key] = Prepared(build, **casts)
+        return found
 
     @property
     def ties(self) -> dict[int, float]:
@@ -300,6 +317,8 @@ class Gate:
 
 
 NETWORK_CACHE_SECONDS = 600
+NETWORK_MEMO_SIZE = 32  # gated networks kept in each process, the most recently searched
+_networks = LocalMemo(NETWORK_MEMO_SIZE)
 
 
 def network_of(viewer, *, gated: bool = True) -> Network:
@@ -311,7 +330,11 @@ def network_of(viewer, *, gated: bool = True) -> Network:
     the services that change them, so an unfriending, a block, a circle edit or a withdrawal
     shows in the very next search. An account deactivated since is left out by every query that
     reads rows (`gated_purchases`, the audience policy). It is kept with its id lists rendered
-    (`IdArray`): a warm search makes none of them again."""
+    (`IdArray`): a warm search makes none of them again.
+
+    The versions are read from the shared cache at every search; under them, the process keeps
+    the last networks it used (`LocalMemo`) with the topic queries compiled for them
+    (`Network.prepared`), so a warm search neither unpickles the network nor compiles them."""
     if not gated:
         return Network(viewer=viewer, graph=social_network_of(viewer))
 
@@ -322,8 +345,13 @@ def network_of(viewer, *, gated: bool = True) -> Network:
 
     versions = f"{social_network_version(viewer.pk)}:{consent_epoch()}"
     key = f"social-search:gated-network:{viewer.pk}:{versions}"
-    graph, gate = cache.get_or_set(key, read, NETWORK_CACHE_SECONDS)
-    return Network(viewer=viewer, graph=graph, consenting=gate)
+
+    def kept() -> tuple[SocialNetwork, Gate, dict]:
+        graph, gate = cache.get_or_set(key, read, NETWORK_CACHE_SECONDS)
+        return graph, gate, {}
+
+    graph, gate, prepared = _networks.get_or_set(key, kept)
+    return Network(viewer=viewer, graph=graph, consenting=gate, prepared=prepared)
 
 
 def gated_purchases(viewer, network: Network) -> QuerySet:
@@ -359,20 +387,31 @@ class TopicRows:
 
 
 def topic_rows(viewer, network: Network, match: TopicMatch) -> TopicRows:
-    purchases = list(
-        gated_purchases(viewer, network)
-        .filter(match.things())
-        .order_by()
-        .values_list("buyer_id", "category_id", "brand_id", "verified")
-    )
+    lists = match.lists
+    purchases = network.prepare(
+        ("purchases", *sorted(lists)),
+        lambda **slots: (
+            gated_purchases(viewer, network)
+            .filter(TopicMatch.things_in(**slots))
+            .order_by()
+            .values_list("buyer_id", "category_id", "brand_id", "verified")
+        ),
+        **dict.fromkeys(lists, "bigint[]"),
+    ).rows(**lists)
     reviews = []
     if match.reviewed_product_ids:
-        reviews = list(
-            gated_reviews(viewer, network)
-            .filter(match.reviewed_things())
-            .order_by("-created_at", "-id")
-            .values_list("pk", "author_id", "product_model_id", "created_at")
-        )
+        # Found through their authors' index, which carries the product model: a topic's models
+        # can be a fifth of all reviews, a network's reviews are a few thousand.
+        reviews = network.prepare(
+            ("reviews",),
+            lambda products: (
+                gated_reviews(viewer, network)
+                .filter(product_model_id__any_unindexed=products)
+                .order_by("-created_at", "-id")
+                .values_list("pk", "author_id", "product_model_id", "created_at")
+            ),
+            products="bigint[]",
+        ).rows(products=IdArray(match.reviewed_product_ids))
     return TopicRows(purchases=purchases, reviews=reviews)
 
 
@@ -484,13 +523,18 @@ def _talked(viewer, network: Network, match: TopicMatch) -> tuple[list[int], int
     tens of thousands of index entries, the network thousands of people."""
     if not match.tags:
         return [], None
-    authors = set(
-        PostTag.objects.visible_to(viewer, network=network.graph)
-        .filter(tag__in=match.tags, author_id__any_unindexed=network.everyone)
-        .order_by()
-        .values_list("author_id", flat=True)
-        .distinct()
-    )
+    rows = network.prepare(
+        ("talked",),
+        lambda tags: (
+            PostTag.objects.visible_to(viewer, network=network.graph)
+            .filter(tag__any=tags, author_id__any_unindexed=network.everyone)
+            .order_by()
+            .values_list("author_id")
+            .distinct()
+        ),
+        tags="text[]",
+    ).rows(tags=match.tags)
+    authors = {author for (author,) in rows}
     friends = [pk for pk in network.friend_ids.ids if pk in authors]
     return friends, floored(len(authors & network.fof))
 

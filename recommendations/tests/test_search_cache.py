@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from config.lookups import IdArray
+from config.prepared import Prepared
 from privacy.purposes import Purpose, Scope
-from privacy.services.consent import consent_grant
+from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations.social_search import network_of, social_search
 from recommendations.tests.search_factories import buy, consent, friends, person, steps
 from social.audience import network_version
@@ -110,3 +111,25 @@ def test_a_stronger_tie_reorders_the_names_in_the_next_search(world):
     tie_strength_raise(user=vera, friend=f4, amount=5)
     assert network_version(vera.pk) != before
     assert [p.pk for p in social_search(vera, "bike").funnel.steps[1].who][0] == f4.pk
+
+
+def test_the_process_keeps_the_network_and_its_compiled_queries_until_a_version_moves(
+    world, monkeypatch
+):
+    vera, g1 = world["vera"], world["g"][1]
+    compiled = []
+    compile_ = Prepared._compile
+    monkeypatch.setattr(Prepared, "_compile", lambda self: (compiled.append(self), compile_(self)))
+    assert bought(vera) == (4, 3)
+    first = network_of(vera)
+    assert network_of(vera).prepared is first.prepared  # kept in this process, not unpickled
+    made = len(compiled)
+    assert made == (3 if connection.vendor == "postgresql" else 0)  # purchases, reviews, posts
+    assert bought(vera) == (4, 3)
+    social_search(vera, "mountain bikes")  # another topic of the same shape: the same queries
+    assert len(compiled) == made
+
+    consent_withdraw(user=g1, purpose=Purpose.SOCIAL_PROOF)  # moves the consent epoch
+    assert network_of(vera).prepared is not first.prepared
+    assert bought(vera) == (4, None)  # two friends of friends left: "a few"
+    assert len(compiled) == 2 * made

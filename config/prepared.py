@@ -1,0 +1,72 @@
+"""Queries run many times with different lists: compiled once, run with new values each time.
+
+    purchases = Prepared(lambda categories: Purchase.objects.filter(
+        buyer_id__any=ids, category_id__any=categories).values_list("buyer_id", "category_id"),
+        categories="bigint[]")
+    purchases.rows(categories=[1, 2])      # [(buyer, category), ...]
+    purchases.rows(categories=[7])         # the same SQL, another parameter
+
+On PostgreSQL the query is built and compiled by Django once, with each list left open as a
+`Slot` (one array parameter, `= ANY(%s::bigint[])`), and every later run sends that SQL with the
+values put in its slots: the ORM's building and compiling (milliseconds for a query with the
+audience policy in it) is paid once. Elsewhere the query is built with the values each time.
+Either way `rows` gives what iterating the `values_list` query would, as tuples.
+
+Whatever the query reads at run time (subqueries, columns) is read afresh at every run; what was
+Python when it was built (an id list, the viewer's id) is frozen in it. So a `Prepared` is kept
+only as long as what it was built from: a social search keeps them with the viewer's network,
+under the versions that network is cached under.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+from django.db.models.query import ValuesListIterable
+
+from config.lookups import Slot
+
+
+class Prepared:
+    """`build(**lists)` returns a `values_list` query (not flat); `rows(**values)` runs it with
+    those lists, one per name given with its PostgreSQL array type (`tags="text[]"`)."""
+
+    def __init__(self, build: Callable[..., QuerySet], *, using=DEFAULT_DB_ALIAS, **casts: str):
+        self.build, self.using, self.casts = build, using, casts
+        self._compiled: tuple[str, tuple] | None = None  # (sql, params), on PostgreSQL
+        self._never = False  # compiled to a condition that no row can meet
+
+    def rows(self, **values) -> list[tuple]:
+        if set(values) != set(self.casts):
+            raise TypeError(f"Give exactly these lists: {', '.join(sorted(self.casts))}.")
+        connection = connections[self.using]
+        if connection.vendor != "postgresql":  # no slots here: built with the values each time
+            return list(self._checked(self.build(**values)))
+        if self._compiled is None and not self._never:
+            self._compile()
+        if self._never:
+            return []
+        sql, params = self._compiled
+        sent = [p.value(values[p.name]) if isinstance(p, Slot) else p for p in params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, sent)
+            return cursor.fetchall()
+
+    def _compile(self) -> None:
+        slots = {name: Slot(name, cast) for name, cast in self.casts.items()}
+        query = self._checked(self.build(**slots))
+        try:
+            sql, params = query.query.get_compiler(self.using).as_sql()
+        except EmptyResultSet:
+            self._never = True
+            return
+        self._compiled = (sql, tuple(params))
+
+    @staticmethod
+    def _checked(query: QuerySet) -> QuerySet:
+        if query._iterable_class is not ValuesListIterable:
+            raise TypeError("Prepared runs values_list queries, not flat: its rows are tuples.")
+        return query

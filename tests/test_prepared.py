@@ -1,0 +1,160 @@
+"""`config.prepared.Prepared` (a values_list query compiled once, run with new lists), its
+`Slot`s, the `__any` lookup on strings, and `config.epochs.LocalMemo`."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import NotSupportedError, connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from config.epochs import LocalMemo
+from config.lookups import IdArray, Slot
+from config.prepared import Prepared
+from social.models import Post, PostTag
+from social.services.posts import post_create
+
+pytestmark = pytest.mark.django_db
+
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def posts(graph):
+    """Two posts each by the owner, friend_a and the stranger, tagged #bike, #tent or both."""
+    for name in ("owner", "friend_a", "stranger"):
+        post_create(author=graph[name], text=f"{name} on #bike", audience="public")
+        post_create(author=graph[name], text=f"{name} on #tent and #bike", audience="public")
+    return graph
+
+
+def authors_query(authors):
+    return Post.objects.filter(author_id__any=authors).order_by("pk").values_list("pk", "author_id")
+
+
+def test_rows_are_the_querysets_rows_whatever_the_lists(posts):
+    prepared = Prepared(authors_query, authors="bigint[]")
+    people = [posts[name].pk for name in ("owner", "friend_a", "stranger")]
+    for authors in ([people[0]], people[1:], people, [], [10**9]):
+        expected = [tuple(row) for row in authors_query(authors)]
+        assert prepared.rows(authors=authors) == expected
+        assert prepared.rows(authors=IdArray(authors)) == expected
+
+
+def test_postgresql_builds_and_compiles_once_other_databases_each_time(posts):
+    built = []
+
+    def build(authors):
+        built.append(authors)
+        return authors_query(authors)
+
+    prepared = Prepared(build, authors="bigint[]")
+    for name in ("owner", "friend_a", "stranger"):
+        with CaptureQueriesContext(connection) as queries:
+            assert len(prepared.rows(authors=[posts[name].pk])) == 2
+        assert len(queries) == 1
+    if POSTGRESQL:
+        assert len(built) == 1 and isinstance(built[0], Slot)
+        assert "= ANY(" in queries[0]["sql"]
+    else:
+        assert len(built) == 3
+
+
+def test_a_run_reads_the_rows_as_they_are_then(posts):
+    prepared = Prepared(authors_query, authors="bigint[]")
+    owner = posts["owner"]
+    assert len(prepared.rows(authors=[owner.pk])) == 2
+    post_create(author=owner, text="one more", audience="public")
+    Post.objects.filter(author=owner).order_by("pk").first().delete()
+    assert [pk for pk, _ in prepared.rows(authors=[owner.pk])] == list(
+        Post.objects.filter(author=owner).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def test_text_lists_match_like_in(posts):
+    def tagged(tags):
+        return PostTag.objects.filter(tag__any=tags).order_by("pk").values_list("post_id", "tag")
+
+    prepared = Prepared(tagged, tags="text[]")
+    for tags in (["bike"], {"tent"}, ["bike", "tent"], [], ["nothing"]):
+        expected = list(
+            PostTag.objects.filter(tag__in=tags).order_by("pk").values_list("post_id", "tag")
+        )
+        assert [tuple(row) for row in tagged(tags)] == expected
+        assert prepared.rows(tags=tags) == expected
+    assert len(prepared.rows(tags=["bike"])) == 6
+
+
+def test_a_query_no_row_can_meet_runs_no_sql(posts):
+    prepared = Prepared(
+        lambda authors: Post.objects.filter(Q(pk__in=[]), author_id__any=authors).values_list("pk"),
+        authors="bigint[]",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows(authors=[posts["owner"].pk]) == []
+    assert len(queries) == 0
+
+
+def test_bad_use_is_refused(posts):
+    prepared = Prepared(authors_query, authors="bigint[]")
+    with pytest.raises(TypeError, match="authors"):
+        prepared.rows(people=[1])
+    with pytest.raises(TypeError, match="authors"):
+        prepared.rows()
+    flat = Prepared(
+        lambda authors: Post.objects.filter(author_id__any=authors).values_list("pk", flat=True),
+        authors="bigint[]",
+    )
+    with pytest.raises(TypeError, match="values_list"):
+        flat.rows(authors=[1])
+
+
+@pytest.mark.skipif(POSTGRESQL, reason="slots are PostgreSQL's")
+def test_a_slot_is_refused_outside_postgresql(posts):
+    with pytest.raises(NotSupportedError):
+        list(Post.objects.filter(author_id__any=Slot("authors")))
+
+
+def test_the_memo_keeps_the_newest_and_makes_each_value_once():
+    memo = LocalMemo(2)
+    made = []
+
+    def make(value):
+        def maker():
+            made.append(value)
+            return value
+
+        return maker
+
+    assert memo.get_or_set("a", make(1)) == 1
+    assert memo.get_or_set("a", make(99)) == 1  # kept: not made again
+    memo.get_or_set("b", make(2))
+    memo.get_or_set("a", make(99))  # "a" is now the most recent
+    memo.get_or_set("c", make(3))  # "b", the oldest, goes
+    assert len(memo) == 2
+    assert memo.get_or_set("b", make(4)) == 4
+    assert made == [1, 2, 3, 4]
+    memo.clear()
+    assert len(memo) == 0
+
+
+def test_the_memo_is_safe_across_threads():
+    memo = LocalMemo(8)
+    errors = []
+
+    def work(n):
+        try:
+            for i in range(200):
+                key = f"k{(n + i) % 12}"
+                assert memo.get_or_set(key, lambda key=key: key) == key
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(memo) <= 8
