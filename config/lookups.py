@@ -51,8 +51,9 @@ class IdArray:
 
 
 class Slot:
-    """A list of values left open in a query compiled once (`config.prepared.Prepared`), given
-    at each run as one PostgreSQL array parameter of type `cast`. Not iterable, like `IdArray`."""
+    """A value left open in a query compiled once (`config.prepared.Prepared`), given at each run
+    as one PostgreSQL parameter of type `cast`: a list (`bigint[]`, `text[]`) for `__any`, or a
+    number (`float8`) in SQL written out (`RawSQL`). Not iterable, like `IdArray`."""
 
     __slots__ = ("name", "cast")
 
@@ -60,10 +61,12 @@ class Slot:
         self.name, self.cast = name, cast
 
     def value(self, given):
-        """The parameter for `given` (ids or strings), as the driver sends it."""
+        """The parameter for `given` (ids, strings or a number), as the driver sends it."""
         if self.cast == "bigint[]":
             return (given if isinstance(given, IdArray) else IdArray(given)).literal
-        return sorted(given)
+        if self.cast.endswith("[]"):
+            return sorted(given)
+        return float(given) if self.cast == "float8" else given
 
     def __repr__(self) -> str:
         return f"Slot({self.name!r}, {self.cast!r})"

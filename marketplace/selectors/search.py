@@ -17,6 +17,7 @@ saved-search notifications reuse the same rules through `matching_listings`.
 from __future__ import annotations
 
 import functools
+import math
 import operator
 import re
 from collections.abc import Callable, Iterable
@@ -41,8 +42,11 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 
+from config.epochs import LocalMemo
 from config.errors import DomainError
-from marketplace.geo import MAX_RADIUS_KM, DistanceKm, bounding_box
+from config.lookups import IdArray, Slot
+from config.prepared import Prepared
+from marketplace.geo import KM_PER_DEGREE, MAX_RADIUS_KM, DistanceKm, bounding_box
 from marketplace.models import (
     Category,
     Listing,
@@ -299,10 +303,10 @@ def public_distance_expression(lat: float, lng: float) -> DistanceKm:
     return DistanceKm(lat, lng, rounded=True)
 
 
-def matching_listings(viewer, criteria: SearchCriteria, *, radius: bool = True) -> QuerySet:
+def matching_listings(viewer, criteria: SearchCriteria) -> QuerySet:
     """Live, unhidden listings the viewer may see that meet `criteria`, with `relevance`
-    (when there are words) and `distance_km` (when there is a point), unordered. With
-    `radius=False` the caller narrows them to a radius itself (`within_radius`)."""
+    (when there are words) and `distance_km` (when there is a point), unordered. The categories
+    and the radius may be `Slot`s (`_nearest`)."""
     rows = Listing.objects.visible_to(viewer).live().filter(hidden=False)
     if criteria.q:
         rows = text_matcher()(rows, criteria.q)
@@ -313,7 +317,7 @@ def matching_listings(viewer, criteria: SearchCriteria, *, radius: bool = True) 
         # Bikes), which takes longer than reading every listing in the box.
         rows = rows.filter(category_id__any_unindexed=criteria.category_ids)
     elif criteria.category_ids:
-        rows = rows.filter(category_id__in=criteria.category_ids)
+        rows = rows.filter(category_id__any=criteria.category_ids)
     if criteria.min_price is not None:
         rows = rows.filter(price__gte=criteria.min_price)
     if criteria.max_price is not None:
@@ -324,35 +328,36 @@ def matching_listings(viewer, criteria: SearchCriteria, *, radius: bool = True) 
         return rows.annotate(distance_km=Value(None, output_field=FloatField()))
     lat, lng = criteria.point
     rows = rows.annotate(distance_km=public_distance_expression(lat, lng))
-    return within_radius(rows, criteria) if radius else rows
+    return within_radius(rows, criteria)
 
 
 def within_radius(rows: QuerySet, criteria: SearchCriteria) -> QuerySet:
-    """`rows` (annotated with `distance_km`) narrowed to the criteria's radius around its point."""
+    """`rows` (annotated with `distance_km`) narrowed to the criteria's radius around its point.
+    The radius may be a `Slot` (`_nearest`), on PostgreSQL."""
     if not criteria.bounded:
         return rows
     lat, lng = criteria.point
-    return rows.filter(
-        _in_box(lat, lng, criteria.radius_km + ROUNDING_SLACK_KM),
-        distance_km__lte=criteria.radius_km,
-    )
+    radius = criteria.radius_km
+    if isinstance(radius, Slot):
+        radius = RawSQL("%s", (radius,), output_field=FloatField())
+    return rows.filter(_in_box(lat, lng, criteria.radius_km), distance_km__lte=radius)
 
 
-def _in_box(lat: float, lng: float, radius_km: float):
-    """Listings in a box around the point, which an index finds before distances are computed:
-    on PostgreSQL the GiST index on live listings' points (migration 0005), elsewhere the
-    (status, latitude, longitude) B-tree."""
-    box = bounding_box(lat, lng, radius_km)
+def _in_box(lat: float, lng: float, radius_km):
+    """Listings in a box around the point (the radius and the rounding's slack), which an index
+    finds before distances are computed: on PostgreSQL the GiST index on live listings' points
+    (migration 0005), its corners computed from the radius as a parameter (folded to a constant
+    box when the query is planned); elsewhere the (status, latitude, longitude) B-tree."""
     if connection.vendor != "postgresql":
-        return box
-    low_lat, high_lat, low_lng, high_lng = (
-        float(dict(box.children)[name])
-        for name in ("latitude__gte", "latitude__lte", "longitude__gte", "longitude__lte")
-    )
+        return bounding_box(lat, lng, radius_km + ROUNDING_SLACK_KM)
+    per_lat = 1 / KM_PER_DEGREE  # degrees of latitude per km, and of longitude here
+    per_lng = 1 / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    low = [lng, radius_km, ROUNDING_SLACK_KM, per_lng, lat, radius_km, ROUNDING_SLACK_KM, per_lat]
     return RawSQL(
-        "point(marketplace_listing.longitude::float8, marketplace_listing.latitude::float8)"
-        " <@ box(point(%s, %s), point(%s, %s))",
-        [low_lng, low_lat, high_lng, high_lat],
+        "point(marketplace_listing.longitude::float8, marketplace_listing.latitude::float8) <@ box("
+        "point(%s - (%s::float8 + %s) * %s, %s - (%s::float8 + %s) * %s),"
+        "point(%s + (%s::float8 + %s) * %s, %s + (%s::float8 + %s) * %s))",
+        low * 2,
         output_field=BooleanField(),
     )
 
@@ -380,17 +385,64 @@ def _page_number(page) -> int:
     return number
 
 
-def _rings(criteria: SearchCriteria) -> list[SearchCriteria]:
+def _rings(criteria: SearchCriteria) -> list[int | None]:
     """Nearest first, the page is looked for in widening circles: within 5 km, then 20 km, then
-    the whole radius (or everywhere). A circle holding the page and one row more holds the first
-    rows of the whole search too, in the same order, since every listing outside it is farther
-    than every listing in it; and a small circle is a small part of the index to read, where
-    listings are many. Other sorts: the search itself."""
-    if criteria.sort != Sort.DISTANCE or criteria.point is None:
-        return [criteria]
+    the whole radius (None: everywhere). A circle holding the page and one row more holds the
+    first rows of the whole search too, in the same order, since every listing outside it is
+    farther than every listing in it; and a small circle is a small part of the index to read,
+    where listings are many."""
     whole = criteria.radius_km
-    smaller = [radius for radius in RINGS_KM if whole is None or radius < whole]
-    return [replace(criteria, radius_km=radius) for radius in smaller] + [criteria]
+    return [radius for radius in RINGS_KM if whole is None or radius < whole] + [whole]
+
+
+# Nearest-first page queries, compiled once per viewer, place and filters (`_nearest`).
+_nearest_queries = LocalMemo(256)
+
+
+def _nearest_query(viewer, criteria: SearchCriteria, *, bounded: bool, start: int, count: int):
+    """The ids and distances of a nearest-first page, its radius and categories left open
+    (`Prepared`), so that the circles of one search, and the searches of the same viewer from
+    the same place with the same filters, compile it once. Its key holds everything the query
+    was built from besides those two: the viewer and their home (the audience policy's
+    "nearby"), the other criteria and the page."""
+    home = home_of(viewer)
+    shape = replace(criteria, category=None, category_ids=(), radius_km=None)
+    categories = bool(criteria.category_ids)
+    viewer_pk = viewer.pk if getattr(viewer, "is_authenticated", False) else None
+    key = repr((viewer_pk, home, shape, categories, bounded, start, count))
+
+    def build(**lists):
+        ring = replace(
+            criteria,
+            category_ids=lists.get("categories", ()),
+            radius_km=lists.get("radius") if bounded else None,
+        )
+        rows = _ordered(matching_listings(viewer, ring), ring)
+        return rows.values_list("pk", "distance_km")[start : start + count]
+
+    casts = ({"radius": "float8"} if bounded else {}) | (
+        {"categories": "bigint[]"} if categories else {}
+    )
+    return _nearest_queries.get_or_set(key, lambda: Prepared(build, **casts))
+
+
+def _nearest(viewer, criteria: SearchCriteria, start: int, count: int) -> list[Listing]:
+    """`count` listings from `start`, nearest first, looked for in the circles of `_rings`; then
+    read whole, with their categories (one query), in that order."""
+    lists = {"categories": IdArray(criteria.category_ids)} if criteria.category_ids else {}
+    for radius in _rings(criteria):
+        bounded = radius is not None
+        query = _nearest_query(viewer, criteria, bounded=bounded, start=start, count=count)
+        rows = query.rows(**lists, **({"radius": radius} if bounded else {}))
+        if len(rows) >= count:
+            break
+    listings = Listing.objects.select_related("category").in_bulk([pk for pk, _ in rows])
+    found = []
+    for pk, distance in rows:
+        if pk in listings:  # unless deleted since
+            listings[pk].distance_km = distance
+            found.append(listings[pk])
+    return found
 
 
 def with_cards(found: list[Listing]) -> list[Listing]:
@@ -424,8 +476,8 @@ def search_listings(
 
     `near` is (latitude, longitude) or "lat,lng"; it defaults to the viewer's home. A bounded
     number of queries whatever the data: the category (when given) and its subtree, the page
-    (nearest first: up to three tries, see `_rings`), the photos. Raises `DomainError` on bad
-    input (see `search_criteria`)."""
+    (nearest first: up to three tries, see `_rings`, then the listings found, see `_nearest`),
+    the photos. Raises `DomainError` on bad input (see `search_criteria`)."""
     criteria = search_criteria(
         viewer,
         q=q,
@@ -439,13 +491,11 @@ def search_listings(
     )
     number = _page_number(page)
     start = (number - 1) * page_size
-    # The search is built once; each ring only narrows it to its radius.
-    rows = matching_listings(viewer, criteria, radius=False)
-    rows = _ordered(rows, criteria).select_related("category")
-    for ring in _rings(criteria):
-        found = list(within_radius(rows, ring)[start : start + page_size + 1])
-        if len(found) > page_size:
-            break
+    if criteria.sort == Sort.DISTANCE and criteria.point is not None:
+        found = _nearest(viewer, criteria, start, page_size + 1)
+    else:
+        rows = _ordered(matching_listings(viewer, criteria), criteria).select_related("category")
+        found = list(rows[start : start + page_size + 1])
     with_cards(found)
     return SearchPage(
         results=found[:page_size],

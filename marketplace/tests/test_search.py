@@ -270,3 +270,56 @@ def test_the_distance_in_sql_is_the_haversine_of_python(tree, seller):
         assert row.public == pytest.approx(
             distance_km(*UTRECHT, round(lat, 2), round(lng, 2)), rel=1e-9
         )
+
+
+def test_nearest_first_compiles_its_query_once_for_every_circle_and_category(
+    tree, seller, buyer, monkeypatch
+):
+    """The circles of one search, and later searches of the same viewer from the same place with
+    the same filters, share one compiled query (`config.prepared.Prepared`, PostgreSQL); the
+    categories and the radius are its parameters, and each search still finds its own rows."""
+    from config.prepared import Prepared
+
+    search_selectors._nearest_queries.clear()
+    compiled = []
+    compile_ = Prepared._compile
+    monkeypatch.setattr(Prepared, "_compile", lambda self: (compiled.append(1), compile_(self)))
+    for km in (1, 8, 30):  # one in each circle: the page of 3 needs all three tries
+        at = (AMSTERDAM[0] + km / 111.2, AMSTERDAM[1])
+        listing_for(seller, tree["mountain"], title=f"Mountain {km}", at=at)
+        listing_for(seller, tree["home"], title=f"Sofa {km}", at=at)
+    with CaptureQueriesContext(connection) as queries:
+        bikes = search_listings(buyer, category="t-bikes", sort="distance", page_size=2)
+    assert titles(bikes) == ["Mountain 1", "Mountain 8"]
+    assert sum('"marketplace_listing"."id", (' in q["sql"] for q in queries) <= 3
+    assert titles(search_listings(buyer, category="t-home", sort="distance", page_size=2)) == [
+        "Sofa 1",
+        "Sofa 8",
+    ]
+    assert titles(search_listings(buyer, category="t-road", sort="distance", page_size=2)) == []
+    postgresql = connection.vendor == "postgresql"
+    # One for the circles of 5 and 20 km, one for the whole (no radius: everywhere).
+    assert len(compiled) == (2 if postgresql else 0)
+
+
+def test_a_viewer_who_moved_no_longer_sees_what_is_shown_only_nearby(tree, seller, buyer):
+    """The audience "nearby" is decided from the viewer's home, which the compiled query holds:
+    a new home is a new query."""
+    listing_for(seller, tree["bikes"], title="Only for neighbours", audience="nearby")
+    listing_for(seller, tree["bikes"], title="For members", audience="members", age_days=1)
+    search = {"sort": "distance", "near": f"{AMSTERDAM[0]},{AMSTERDAM[1]}"}
+    assert titles(search_listings(buyer, **search)) == ["Only for neighbours", "For members"]
+    with_home(buyer, PARIS)
+    assert titles(search_listings(buyer, **search)) == ["For members"]
+    with_home(buyer, AMSTERDAM)
+    assert titles(search_listings(buyer, **search)) == ["Only for neighbours", "For members"]
+
+
+def test_a_listing_hidden_or_sold_after_a_search_is_gone_from_the_next(tree, seller, buyer):
+    first = listing_for(seller, tree["bikes"], title="First")
+    second = listing_for(seller, tree["bikes"], title="Second", age_days=1)
+    listing_for(seller, tree["bikes"], title="Third", age_days=2)
+    assert titles(search_listings(buyer, sort="distance")) == ["First", "Second", "Third"]
+    Listing.objects.filter(pk=first.pk).update(hidden=True)
+    Listing.objects.filter(pk=second.pk).update(status=Listing.Status.SOLD)
+    assert titles(search_listings(buyer, sort="distance")) == ["Third"]
