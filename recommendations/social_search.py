@@ -561,9 +561,13 @@ def build_funnel(
     """The funnel and the people named in it, from the consenting network's purchases of the
     topic (`TopicRows`): friends are named from those rows, friends of friends only counted."""
     talked_ids, talked_fof = _talked(viewer, network, match)
-    rows = [(buyer, category, brand) for buyer, category, brand, _ in topic.purchases]
-    friend_rows = [row for row in rows if row[0] in network.ties]
-    fof_rows = [row for row in rows if row[0] in network.fof]
+    ties, fof_ids = network.ties, network.fof
+    friend_rows, fof_rows = [], []
+    for buyer, category, brand, _ in topic.purchases:
+        if buyer in ties:
+            friend_rows.append((buyer, category, brand))
+        elif buyer in fof_ids:
+            fof_rows.append((buyer, category, brand))
 
     def kinds_of(of_rows) -> dict[int, set[int]]:
         buyers: dict[int, set[int]] = defaultdict(set)
@@ -739,13 +743,31 @@ def _best_paths(network: Network, authors: set[int]) -> dict[int, float]:
     is as strong as its weaker tie (a product of two ties would let a distant reviewer outrank
     every friend, against `FOF_DISCOUNT`'s "half a direct tie"). One query, even for none."""
     best: dict[int, float] = {}
-    links = Friendship.objects.filter(
-        user_id__any=sorted(authors), friend_id__any=network.friend_ids
-    ).values_list("user_id", "friend_id", "tie_strength")
+    links = network.prepare(
+        ("paths",),
+        lambda authors: Friendship.objects.filter(
+            user_id__any=authors, friend_id__any=network.friend_ids
+        ).values_list("user_id", "friend_id", "tie_strength"),
+        authors="bigint[]",
+    ).rows(authors=IdArray(authors))
     for author, friend, tie in links:
         path = min(float(tie), float(network.ties[friend]))
         best[author] = max(best.get(author, 0.0), path)
     return best
+
+
+# The votes on some reviews, and some people's declared interests: the same two queries for
+# every search, compiled once (`Prepared`).
+_HELPFUL_VOTES = Prepared(
+    lambda reviews: HelpfulVote.objects.filter(review_id__any=reviews).values_list("review_id"),
+    reviews="bigint[]",
+)
+_INTERESTS = Prepared(
+    lambda people: Profile.interests.through.objects.filter(
+        profile__user_id__any=people
+    ).values_list("profile__user_id", "interest__name"),
+    people="bigint[]",
+)
 
 
 def _expertise(
@@ -770,17 +792,11 @@ def _expertise(
         if author in facts:
             in_topic[pk] = author
             facts[author]["reviews"] += 1
-    votes = HelpfulVote.objects.filter(review_id__any=IdArray(in_topic)).values_list(
-        "review_id", flat=True
-    )
-    for review_id in votes:
+    for (review_id,) in _HELPFUL_VOTES.rows(reviews=IdArray(in_topic)):
         facts[in_topic[review_id]]["helpful"] += 1
         helpful[review_id] += 1
     if match.topic_keywords:
-        interests = Profile.interests.through.objects.filter(
-            profile__user_id__any=IdArray(author_ids)
-        ).values_list("profile__user_id", "interest__name")
-        for user_id, name in interests:
+        for user_id, name in _INTERESTS.rows(people=IdArray(author_ids)):
             if topics_in(name, match.topic_keywords):
                 facts[user_id]["interest"] = True
     return facts, helpful

@@ -37,7 +37,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
@@ -446,14 +445,16 @@ def _nearest(viewer, criteria: SearchCriteria, start: int, count: int) -> list[L
 
 
 def with_cards(found: list[Listing]) -> list[Listing]:
-    """What a result card shows besides the listing and its category (`select_related`): the
-    photos, in one more query, and the first as its cover."""
-    prefetch_related_objects(
-        found, Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id"))
-    )
+    """What a result card shows besides the listing and its category (`select_related`): its
+    first photo as its cover (one more query, for the photos of every listing found) and its
+    address."""
+    covers: dict[int, ListingPhoto] = {}
+    if found:
+        photos = ListingPhoto.objects.filter(listing_id__any=[listing.pk for listing in found])
+        for photo in photos.order_by("listing_id", "position", "id"):
+            covers.setdefault(photo.listing_id, photo)
     for listing in found:
-        photos = listing.photos.all()
-        listing.cover = photos[0] if photos else None
+        listing.cover = covers.get(listing.pk)
         listing.url = listing_url(listing)
     return found
 
