@@ -17,8 +17,8 @@ The rules, which every number and every name here passes:
 3. Blocked people, either way, are never in the network and never counted.
 4. Beyond direct friends a count is shown only when it is at least `settings.RECOMMENDATIONS_K`;
    below it the answer is None ("a few"). Friends of friends are never named here.
-5. A bounded number of queries whatever the size of the network (20 for "bike" in a first
-   search, 11 once the network and the match are kept): the network is read once (`Network`),
+5. A bounded number of queries whatever the size of the network (21 for "bike" in a first
+   search, 12 once the network and the match are kept): the network is read once (`Network`),
    then one query per kind of fact (posts, purchases, reviews) returns the rows of friends and
    friends of friends together; friends are named from them, friends of friends only counted.
 
