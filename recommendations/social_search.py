@@ -259,7 +259,10 @@ class Network:
     prepared: dict[tuple, Prepared] = field(default_factory=dict)
 
     def prepare(self, key: tuple, build, **casts: str) -> Prepared:
-        """The network's query `key`, made with `build` the first time it is asked for."""
+        """The network's query `key`, made with `build` the first time it is asked for. `build`
+        may freeze the viewer's id and this network's id lists into the query: the query is
+        kept with the network, under the versions they were read under (`network_of`); any
+        other value must be one of its `casts` (a parameter of every run)."""
         found = self.prepared.get(key)
         if found is None:
             found = self.prepared[key] = Prepared(build, **casts)
