@@ -115,17 +115,14 @@ class TopicMatch:
         return {name: ids for name, ids in found.items() if ids}
 
     @staticmethod
-    def things_in(prefix: str = "", **lists) -> Q:
-        """Purchases or reviews (fields under `prefix`) in the given `lists` (ids or `Slot`s)."""
+    def things_in(**lists) -> Q:
+        """Purchases of the things in the given `lists` (ids or `Slot`s), by their names in
+        `lists`: the categories, product models or brands they are of."""
         fields = {"categories": "category_id", "products": "product_model_id", "brands": "brand_id"}
         q = Q(pk__in=[])
         for name, ids in lists.items():
-            q |= Q(**{f"{prefix}{fields[name]}__any": ids})
+            q |= Q(**{f"{fields[name]}__any": ids})
         return q
-
-    def things(self, prefix: str = "") -> Q:
-        """Purchases or reviews (fields under `prefix`) of what the query is about."""
-        return self.things_in(prefix, **self.lists)
 
 
 def clean_query(q) -> str:
@@ -254,8 +251,8 @@ class Network:
     graph: SocialNetwork
     consenting: Gate | None = None  # None: not gated (`network_of(viewer, gated=False)`)
     reviews: QuerySet | None = None  # `gated_reviews`, once built
-    # The topic's queries of this network (`topic_rows`, `_talked`), compiled once and kept with
-    # the network by every search of the same versions (`network_of`).
+    # This network's queries (`topic_rows`, `_talked`, `_best_paths`), compiled once and kept
+    # with the network by every search of the same versions (`network_of`).
     prepared: dict[tuple, Prepared] = field(default_factory=dict)
 
     def prepare(self, key: tuple, build, **casts: str) -> Prepared:
