@@ -50,6 +50,25 @@ class IdArray:
         return f"IdArray({len(self.ids)} ids)"
 
 
+def array_of(given) -> IdArray | list[str]:
+    """Ids (an `IdArray` or ints) as an `IdArray`, or strings as their distinct values, sorted."""
+    if isinstance(given, IdArray):
+        return given
+    given = list(given)
+    if any(isinstance(value, str) for value in given):
+        return sorted(set(given))
+    return IdArray(given)
+
+
+def array_param(given) -> tuple[str, object]:
+    """`given` (see `array_of`) as one PostgreSQL array parameter: its type and what the driver
+    sends (the ids' literal, or the list of strings)."""
+    values = array_of(given)
+    if isinstance(values, IdArray):
+        return "bigint[]", values.literal
+    return "text[]", values
+
+
 class Slot:
     """A value left open in a query compiled once (`config.prepared.Prepared`), given at each run
     as one PostgreSQL parameter of type `cast`: a list (`bigint[]`, `text[]`) for `__any`, or a
@@ -62,10 +81,8 @@ class Slot:
 
     def value(self, given):
         """The parameter for `given` (ids, strings or a number), as the driver sends it."""
-        if self.cast == "bigint[]":
-            return (given if isinstance(given, IdArray) else IdArray(given)).literal
         if self.cast.endswith("[]"):
-            return sorted(given)
+            return array_param(given)[1]
         return float(given) if self.cast == "float8" else given
 
     def __repr__(self) -> str:
@@ -86,21 +103,14 @@ class AnyOf(Lookup):
             if not postgresql:
                 raise NotSupportedError("A query with a Slot is compiled for PostgreSQL only.")
             return f"{self.column(lhs)} = ANY(%s::{self.rhs.cast})", [*lhs_params, self.rhs]
-        given = self.rhs if isinstance(self.rhs, IdArray) else list(self.rhs)
-        if not isinstance(given, IdArray) and any(isinstance(v, str) for v in given):
-            values = sorted(set(given))  # strings: one text array, as ids are one id array
-            if not values:
-                return "1 = 0", []
-            if postgresql:
-                return f"{self.column(lhs)} = ANY(%s::text[])", [*lhs_params, values]
-            return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
-        ids = given if isinstance(given, IdArray) else IdArray(given)
-        if not ids:
+        values = array_of(self.rhs)
+        if not values:
             return "1 = 0", []
         if postgresql:
-            return f"{self.column(lhs)} = ANY(%s::bigint[])", [*lhs_params, ids.literal]
-        placeholders = ", ".join(["%s"] * len(ids))
-        return f"{lhs} IN ({placeholders})", [*lhs_params, *ids.ids]
+            cast, param = array_param(values)
+            return f"{self.column(lhs)} = ANY(%s::{cast})", [*lhs_params, param]
+        plain = values.ids if isinstance(values, IdArray) else values
+        return f"{lhs} IN ({', '.join(['%s'] * len(plain))})", [*lhs_params, *plain]
 
     def column(self, lhs: str) -> str:
         return lhs

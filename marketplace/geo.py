@@ -21,11 +21,16 @@ MAX_RADIUS_KM = 500
 POINT = ("latitude", "longitude")  # where a row keeps its point, unless told otherwise
 
 
+def degrees_per_km(lat: float) -> tuple[float, float]:
+    """Degrees of latitude, and of longitude at latitude `lat`, in one km."""
+    return 1 / KM_PER_DEGREE, 1 / (KM_PER_DEGREE * max(math.cos(math.radians(float(lat))), 0.01))
+
+
 def bounding_box(lat: float, lng: float, radius_km: float, *, fields=POINT) -> Q:
     lat, lng = float(lat), float(lng)
     lat_field, lng_field = fields
-    dlat = radius_km / KM_PER_DEGREE
-    dlng = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    per_lat, per_lng = degrees_per_km(lat)
+    dlat, dlng = radius_km * per_lat, radius_km * per_lng
     return Q(
         **{
             f"{lat_field}__gte": Decimal(str(round(lat - dlat, 5))),

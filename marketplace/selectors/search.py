@@ -17,7 +17,6 @@ saved-search notifications reuse the same rules through `matching_listings`.
 from __future__ import annotations
 
 import functools
-import math
 import operator
 import re
 from collections.abc import Callable, Iterable
@@ -45,7 +44,7 @@ from config.epochs import LocalMemo
 from config.errors import DomainError
 from config.lookups import IdArray, Slot
 from config.prepared import Prepared
-from marketplace.geo import KM_PER_DEGREE, MAX_RADIUS_KM, DistanceKm, bounding_box
+from marketplace.geo import MAX_RADIUS_KM, DistanceKm, bounding_box, degrees_per_km
 from marketplace.models import (
     Category,
     Listing,
@@ -349,8 +348,7 @@ def _in_box(lat: float, lng: float, radius_km):
     box when the query is planned); elsewhere the (status, latitude, longitude) B-tree."""
     if connection.vendor != "postgresql":
         return bounding_box(lat, lng, radius_km + ROUNDING_SLACK_KM)
-    per_lat = 1 / KM_PER_DEGREE  # degrees of latitude per km, and of longitude here
-    per_lng = 1 / (KM_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    per_lat, per_lng = degrees_per_km(lat)
     low = [lng, radius_km, ROUNDING_SLACK_KM, per_lng, lat, radius_km, ROUNDING_SLACK_KM, per_lat]
     return RawSQL(
         "point(marketplace_listing.longitude::float8, marketplace_listing.latitude::float8) <@ box("
