@@ -47,6 +47,19 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
 
 
+def envfloat(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+    if not number > 0 or number == float("inf"):
+        raise ImproperlyConfigured(f"{name} must be a positive number, not {value!r}")
+    return number
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -185,6 +198,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "privacy-expire-exports": {"task": "privacy.expire_exports", "schedule": 3600.0},
     "privacy-purge-erasures": {"task": "privacy.purge_due_erasures", "schedule": 3600.0},
+    "privacy-purge-releases": {"task": "privacy.purge_old_releases", "schedule": 3600.0},
     "marketplace-expire-listings": {"task": "marketplace.expire_listings", "schedule": 3600.0},
     "recommendations-influence-full": {
         "task": "recommendations.influence_full",
@@ -405,5 +419,14 @@ LOGGING = {
 
 # --- Bazaar ---------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", "bazaar-demo-2026")  # noqa: S105 - demo data only
-# Beyond direct friends, counts below this many people are shown as "a few", never exactly.
-RECOMMENDATIONS_K = envint("RECOMMENDATIONS_K", 3)
+# Counts that include people not named to the viewer are released with noise (privacy/releases.py,
+# docs/privacy.md): each new question of a day spends PRIVACY_EPSILON_PER_RELEASE of the viewer's
+# PRIVACY_EPSILON_PER_DAY; a category, brand or product shown only from such counts passes a
+# threshold that one person's rows reach with probability at most PRIVACY_DELTA.
+PRIVACY_EPSILON_PER_RELEASE = envfloat("PRIVACY_EPSILON_PER_RELEASE", 1.0)
+PRIVACY_EPSILON_PER_DAY = envfloat("PRIVACY_EPSILON_PER_DAY", 10.0)
+PRIVACY_DELTA = envfloat("PRIVACY_DELTA", 1e-6)
+if PRIVACY_EPSILON_PER_RELEASE > PRIVACY_EPSILON_PER_DAY:
+    raise ImproperlyConfigured("PRIVACY_EPSILON_PER_RELEASE cannot exceed PRIVACY_EPSILON_PER_DAY")
+if PRIVACY_DELTA >= 1:
+    raise ImproperlyConfigured("PRIVACY_DELTA must be below 1")

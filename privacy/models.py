@@ -264,3 +264,48 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure of {self.subject} ({self.status})"
+
+
+class Release(models.Model):
+    """A noisy answer given to one viewer (`privacy.releases`), kept for the day it was given so
+    that the same question that day gets the same answer and spends nothing. The question is a
+    digest, never its words; the answer holds only noisy counts and what was selected with
+    noise."""
+
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    question = models.CharField(max_length=64, help_text="SHA-256 of the question.")
+    answer = models.JSONField()
+    epsilon = models.FloatField(help_text="The privacy budget this answer spent.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["viewer", "day", "question"], name="release_once_per_question_per_day"
+            ),
+            models.CheckConstraint(condition=models.Q(epsilon__gt=0), name="release_spends"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Release to {self.viewer_id} on {self.day} (ε {self.epsilon:g})"
+
+
+class PrivacyBudget(models.Model):
+    """How much privacy budget (ε) one viewer's releases spent on one day; at most
+    `PRIVACY_EPSILON_PER_DAY`, taken by one conditional update (`privacy.releases`)."""
+
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    spent = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["viewer", "day"], name="one_budget_per_viewer_day"),
+            models.CheckConstraint(condition=models.Q(spent__gte=0), name="budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} on {self.day}: ε {self.spent:g} spent"

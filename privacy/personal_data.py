@@ -28,6 +28,8 @@ from privacy.models import (
     ConsentState,
     ErasureRequest,
     ExportRequest,
+    PrivacyBudget,
+    Release,
     UsageCount,
 )
 from privacy.registry import Erasure, personal_data
@@ -547,6 +549,22 @@ def export_usage(user: User) -> list[dict]:
     ]
 
 
+def export_releases(user: User) -> list[dict]:
+    """The noisy answers given to the person, by day: what privacy budget each spent. The
+    questions are kept as digests only, so there are no words to give back."""
+    return [
+        {"day": row.day.isoformat(), "epsilon": row.epsilon, "answer": row.answer}
+        for row in Release.objects.filter(viewer=user).order_by("day", "id")
+    ]
+
+
+def export_budgets(user: User) -> list[dict]:
+    return [
+        {"day": row.day.isoformat(), "epsilon_spent": row.spent}
+        for row in PrivacyBudget.objects.filter(viewer=user).order_by("day")
+    ]
+
+
 def export_exports(user: User) -> list[dict]:
     return [
         {
@@ -612,6 +630,22 @@ personal_data(
     export=export_usage,
     erasure=Erasure.DELETE,
     why="Counts of a person's data use mean nothing once the data is gone.",
+)
+personal_data(
+    Release,
+    "viewer",
+    kind="noisy_answers",
+    export=export_releases,
+    erasure=Erasure.DELETE,
+    why="Answers given to the person: kept only for the day, nobody else's business.",
+)
+personal_data(
+    PrivacyBudget,
+    "viewer",
+    kind="privacy_budget",
+    export=export_budgets,
+    erasure=Erasure.DELETE,
+    why="How much of the day's privacy budget the person's questions spent.",
 )
 personal_data(
     ExportRequest,

@@ -11,9 +11,10 @@ Consent decides everything here:
   that lets their purchases be counted for somebody else. The consent that says so is
   `social_proof` ("your purchases may be counted in what they see"), scoped to the people the
   owner chose. So a buyer is counted for a viewer only where `consent.allowing(SOCIAL_PROOF,
-  viewer)` holds (which also leaves out blocks either way and inactive accounts), and a product is
-  shown only when at least `RECOMMENDATIONS_K` such people bought it; below that, nothing. Each
-  counted owner's usage log records it, under `social_proof`.
+  viewer)` holds (which also leaves out blocks either way and inactive accounts). Nobody is named:
+  the counts are released with noise, and a product appears only when its noisy count passes
+  the threshold of noisy partition selection (`privacy.releases`), never from one person's
+  purchase. Each counted owner's usage log records it, under `social_proof`.
 - Nothing is sponsored. A `Recommendation` still carries `sponsored` and its label, so that a
   future paid placement cannot be shown without one (the tests check both).
 """
@@ -25,14 +26,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from marketplace.geo import within_radius_of
 from marketplace.models import Brand, Category, Listing, ProductModel, Purchase, Review, distance_km
 from privacy import consent
 from privacy.purposes import Purpose
+from privacy.releases import about, release
 from recommendations.models import ListingView
 
 # How much one signal weighs in the profile.
@@ -367,11 +368,15 @@ def you_may_like(
 @dataclass
 class AlsoBought:
     product: ProductModel
-    people: int
+    people: int  # noisy
+
+    @property
+    def people_words(self) -> str:
+        return about(self.people)
 
     @property
     def reason(self) -> str:
-        return f"{self.people} people who bought this also bought it"
+        return f"{about(self.people).capitalize()} people who bought this also bought it"
 
 
 def _counted_buyers(viewer, product: ProductModel):
@@ -387,36 +392,42 @@ def _counted_buyers(viewer, product: ProductModel):
 def also_bought(
     viewer, product: ProductModel, *, limit: int = ALSO_BOUGHT_LIMIT
 ) -> list[AlsoBought]:
-    """Other products bought by at least `RECOMMENDATIONS_K` people who bought `product` and let
-    `viewer` count their purchases (`social_proof`); below that floor, nothing. The owners counted
-    get a line in their usage log once this transaction commits. Three queries."""
+    """Other products bought by people who bought `product` and let `viewer` count their
+    purchases (`social_proof`), most first, as a noisy release (`privacy.releases`, one question
+    a day per product): each buyer is counted under one other product (their latest), and a
+    product appears only when its noisy count passes the partition-selection threshold. The
+    owners counted get a line in their usage log once this transaction commits, when the counts
+    are drawn. Three queries, and the release's."""
     if not getattr(viewer, "is_authenticated", False):
         return []
-    k = settings.RECOMMENDATIONS_K
     buyers = _counted_buyers(viewer, product)
-    rows = list(
+    latest: dict[int, int] = {}  # buyer -> the other product they bought last
+    rows = (
         Purchase.objects.filter(buyer_id__in=buyers, product_model__isnull=False)
         .exclude(product_model=product)
-        .values("product_model_id")
-        .annotate(people=Count("buyer_id", distinct=True))
-        .filter(people__gte=k)
-        .order_by("-people", "product_model_id")[:limit]
+        .order_by("buyer_id", "-purchased_on", "-id")
+        .values_list("buyer_id", "product_model_id")
     )
-    if not rows:
+    for buyer, product_id in rows:
+        latest.setdefault(buyer, product_id)
+    if not latest:  # nobody could be counted: nothing to say, nothing spent
         return []
-    products = ProductModel.objects.select_related("brand").in_bulk(
-        [row["product_model_id"] for row in rows]
-    )
-    owner_ids = list(
-        Purchase.objects.filter(buyer_id__in=buyers, product_model_id__in=list(products))
-        .values_list("buyer_id", flat=True)
-        .distinct()
-    )
-    label = USAGE_LABEL.format(product=product)
-    transaction.on_commit(lambda: _record_usage_later(owner_ids, label))
-    return [
-        AlsoBought(product=products[row["product_model_id"]], people=row["people"]) for row in rows
-    ]
+
+    def draw(noise) -> dict:
+        counts = Counter(str(pk) for pk in latest.values())
+        return {"products": noise.select(counts, contributions=1, epsilon=noise.epsilon)}
+
+    released = release(viewer, ("also-bought", product.pk), draw)
+    if released.value is None:
+        return []
+    noisy = {int(pk): n for pk, n in released.value["products"].items()}
+    top = sorted(noisy, key=lambda pk: (-noisy[pk], pk))[:limit]
+    products = ProductModel.objects.select_related("brand").in_bulk(top)
+    if not released.repeated:
+        owner_ids = [buyer for buyer, pk in latest.items() if pk in noisy]
+        label = USAGE_LABEL.format(product=product)
+        transaction.on_commit(lambda: _record_usage_later(owner_ids, label))
+    return [AlsoBought(product=products[pk], people=noisy[pk]) for pk in top if pk in products]
 
 
 def _record_usage_later(owner_ids: list[int], label: str) -> None:

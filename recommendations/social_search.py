@@ -15,8 +15,11 @@ The rules, which every number and every name here passes:
 2. Posts are counted by the audience policy alone (`visible_to`, on their tags): they are already
    shared with the viewer. Reviews are also read through `Review.objects.visible_to`.
 3. Blocked people, either way, are never in the network and never counted.
-4. Beyond direct friends a count is shown only when it is at least `settings.RECOMMENDATIONS_K`;
-   below it the answer is None ("a few"). Friends of friends are never named here.
+4. Friends who consented are named and counted exactly, as they consented. Friends of friends
+   are never named in the funnel: their counts, and a kind or brand taken from their purchases
+   alone, are released with calibrated noise (`privacy.releases`: the same answer all day, from
+   the viewer's daily privacy budget) and shown as words ("about 10", "fewer than 5"). Without
+   anyone beyond friends who could be counted, nothing is said of them at all.
 5. A bounded number of queries whatever the size of the network (21 for "bike" in a first
    search, 12 once the network and the match are kept): the network is read once (`Network`),
    then one query per kind of fact (posts, purchases, reviews) returns the rows of friends and
@@ -33,7 +36,6 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -46,8 +48,9 @@ from config.prepared import Prepared
 from marketplace.models import Brand, Category, HelpfulVote, ProductModel, Purchase, Review
 from marketplace.selectors.search import SearchPage, search_listings
 from privacy import usage
-from privacy.consent import allowed_among, allowing, consent_epoch
+from privacy.consent import allowed_among, consent_epoch
 from privacy.purposes import Purpose
+from privacy.releases import EXHAUSTED_SENTENCE, Draw, about, release
 from social.audience import Network as SocialNetwork
 from social.audience import deactivated
 from social.audience import network_of as social_network_of
@@ -63,15 +66,6 @@ REVIEWS_PER_AUTHOR = 2  # one person's reviews among the trusted ones, at most
 LISTINGS_LIMIT = 8
 FOF_DISCOUNT = 0.5  # a friend of a friend's path strength counts half a direct tie
 RECENCY_HALF_LIFE_DAYS = 365
-
-
-def k_floor() -> int:
-    return int(getattr(settings, "RECOMMENDATIONS_K", 3))
-
-
-def floored(count: int) -> int | None:
-    """A count beyond direct friends: itself when at least k, else None ("a few")."""
-    return count if count >= k_floor() else None
 
 
 # --- What the query is about -----------------------------------------------------------------
@@ -420,9 +414,9 @@ def topic_rows(viewer, network: Network, match: TopicMatch) -> TopicRows:
 
 @dataclass(slots=True)
 class Usage:
-    """What of one person's data a search counted or showed: one usage-log entry."""
+    """That one search counted or showed one person's data: one use, whatever it showed of
+    them (a purchase counted, several reviews shown): one usage-log entry."""
 
-    times: int = 0
     reviewed: str = ""  # a product whose review was shown, for the label
 
     @property
@@ -432,26 +426,23 @@ class Usage:
         return "Your purchases were counted in friends' searches"
 
 
-def _use(usage_map: dict[int, Usage], owner_id: int, times: int = 1, reviewed: str = ""):
+def _use(usage_map: dict[int, Usage], owner_id: int, reviewed: str = "") -> None:
     entry = usage_map.get(owner_id)
     if entry is None:
         entry = usage_map[owner_id] = Usage()
-    entry.times += times
     if reviewed and not entry.reviewed:
         entry.reviewed = reviewed
 
 
-def _show(usage_map: dict[int, Usage], shown: set[int], review: Review) -> None:
-    """A review on the page: counted once in its author's usage log, however often shown."""
-    if review.pk not in shown:
-        shown.add(review.pk)
-        _use(usage_map, review.author_id, reviewed=str(review.product_model))
+def _show(usage_map: dict[int, Usage], review: Review) -> None:
+    """A review on the page: its author's one use of this search says which review."""
+    _use(usage_map, review.author_id, reviewed=str(review.product_model))
 
 
 def record_usage(usage_map: dict[int, Usage]) -> None:
-    """One usage-log entry per person whose data a search counted or showed, with the count."""
+    """One usage-log entry per person whose data a search counted or showed: one use each."""
     for owner_id, entry in usage_map.items():
-        usage.record(User(pk=owner_id), Purpose.SOCIAL_PROOF, entry.label, times=entry.times)
+        usage.record(User(pk=owner_id), Purpose.SOCIAL_PROOF, entry.label)
 
 
 # --- The funnel ------------------------------------------------------------------------------
@@ -470,7 +461,7 @@ class Step:
     key: str  # talked, bought, kind, brand
     label: str  # "talked about bikes"
     friends: int
-    fof: int | None  # None: below k ("a few")
+    fof: int | None  # the noisy count of friends of friends; None: nothing said of them
     who: list[User] = field(default_factory=list)  # friends, by name
     width: int = 0  # percent of the widest step, for the picture
     # What the step counts, for its friends' reviews: these categories (None: the whole query)
@@ -490,6 +481,11 @@ class Step:
         return (100 - self.width) / 2
 
     @property
+    def fof_words(self) -> str:
+        """The friends of friends in words ("about 10", "fewer than 5"), or "" for nothing."""
+        return about(self.fof)
+
+    @property
     def total_shown(self) -> int:
         return self.friends + (self.fof or 0)
 
@@ -498,7 +494,8 @@ class Step:
 class Funnel:
     label: str
     steps: list[Step]
-    k: int
+    # Why nothing is said beyond friends though some could be counted: the day's budget.
+    beyond_note: str = ""
 
     @property
     def height(self) -> int:
@@ -514,15 +511,15 @@ class Funnel:
         return "Of your friends, " + ", ".join(parts)
 
 
-def _talked(viewer, network: Network, match: TopicMatch) -> tuple[list[int], int | None]:
-    """Friends (ids) and the floored number of friends of friends who wrote a post about the
-    topic that the viewer may see. A post's tags carry its author, audience and moderation flag
-    (kept equal to the post's by the database), so the audience policy is applied to the tags
-    alone: the topic's tags are read once, from their index, and the network's kept. The
-    network's ids are checked on each tag found (`__any_unindexed`): a topic's tags are a few
-    tens of thousands of index entries, the network thousands of people."""
+def _talked(viewer, network: Network, match: TopicMatch) -> tuple[list[int], set[int]]:
+    """Friends (ids) and friends of friends (ids, to be counted with noise, never named) who
+    wrote a post about the topic that the viewer may see. A post's tags carry its author,
+    audience and moderation flag (kept equal to the post's by the database), so the audience
+    policy is applied to the tags alone: the topic's tags are read once, from their index, and
+    the network's kept. The network's ids are checked on each tag found (`__any_unindexed`): a
+    topic's tags are a few tens of thousands of index entries, the network thousands of people."""
     if not match.tags:
-        return [], None
+        return [], set()
     rows = network.prepare(
         ("talked",),
         lambda tags: (
@@ -536,7 +533,7 @@ def _talked(viewer, network: Network, match: TopicMatch) -> tuple[list[int], int
     ).rows(tags=match.tags)
     authors = {author for (author,) in rows}
     friends = [pk for pk in network.friend_ids.ids if pk in authors]
-    return friends, floored(len(authors & network.fof))
+    return friends, authors & network.fof
 
 
 def _most_common(counter: Counter) -> object | None:
@@ -555,73 +552,202 @@ def _closest(network: Network, ids) -> list[int]:
     return [pk for pk in ranked if network.ties.get(pk, 0) >= cut]
 
 
+Row = tuple[int, int, int | None]  # a purchase of the topic: buyer, category, brand
+
+
+def _kind_buyers(match: TopicMatch, rows: list[Row]) -> dict[int, set[int]]:
+    """Per kind (a child of the matched category): who bought one."""
+    buyers: dict[int, set[int]] = defaultdict(set)
+    for buyer, category_id, _ in rows:
+        kind = match.kinds.get(category_id)
+        if kind is not None:
+            buyers[kind.pk].add(buyer)
+    return buyers
+
+
+def _brand_buyers(rows: list[Row], kind_ids: set[int]) -> dict[int, set[int]]:
+    """Per brand: who bought one of that brand in the kind (`kind_ids`: its categories)."""
+    buyers: dict[int, set[int]] = defaultdict(set)
+    for buyer, category_id, brand in rows:
+        if brand and category_id in kind_ids:
+            buyers[brand].add(buyer)
+    return buyers
+
+
+def _most_buyers(buyers: dict[int, set[int]]) -> int | None:
+    return _most_common(Counter({key: len(ids) for key, ids in buyers.items()}))
+
+
+def _one_key_each(buyers: dict[int, set[int]]) -> dict[str, int]:
+    """Per key, how many people are counted under it when each person is counted under one of
+    their keys only (the smallest id: a rule of their own rows alone, so one person, added or
+    taken away, moves one count by one, which is what noisy partition selection is calibrated
+    for)."""
+    chosen: dict[int, int] = {}
+    for key, people in buyers.items():
+        for person in people:
+            if person not in chosen or key < chosen[person]:
+                chosen[person] = key
+    return {str(key): n for key, n in Counter(chosen.values()).items()}
+
+
+def _kind_ids(match: TopicMatch, kind_pk: int | None) -> set[int]:
+    return {pk for pk, kind in match.kinds.items() if kind.pk == kind_pk}
+
+
+@dataclass(frozen=True)
+class Beyond:
+    """What the funnel may say of friends of friends, noisy (`privacy.releases`): the kind and
+    brand taken from their purchases when friends name none (each passed a noisy threshold),
+    and each step's count; None where nothing is said."""
+
+    kind: int | None = None
+    brand: int | None = None
+    talked: int | None = None
+    bought: int | None = None
+    of_kind: int | None = None
+    of_brand: int | None = None
+    exhausted: bool = False
+    drawn: bool = False  # drawn for this search (not today's answer repeated)
+
+
+SELECTION_SHARE = 0.25  # of a funnel release's ε, for each of the kind and the brand, if needed
+
+
+def beyond_friends(
+    viewer,
+    network: Network,
+    match: TopicMatch,
+    *,
+    talked: set[int],
+    rows: list[Row],
+    friend_kind: int | None,
+    friend_brand: int | None,
+) -> Beyond:
+    """The funnel's friends of friends, as one noisy release (one question a day: the query's
+    match, and the kind and brand the friends named). `talked`: the friends of friends whose
+    posts about it the viewer may see; `rows`: the consenting friends of friends' purchases of
+    it. Nothing is said of people who could not be counted at all (no friend of a friend, or
+    none who consented): no release, no budget.
+
+    The buyers are counted in disjoint cells (bought another kind, bought the kind but not the
+    brand, bought the brand), so one person moves one cell by one; with the talked count, one
+    person moves the noisy vector by at most two. The steps are sums of cells: "bought one" is
+    never below "bought the kind", nor that below "the same brand"."""
+    counts_talked = bool(network.fof)
+    counts_buyers = bool(network.consenting_graph.fof)
+    if not (counts_talked or counts_buyers):
+        return Beyond()
+    question = (
+        "funnel",
+        sorted(match.category_ids),
+        sorted(match.product_ids),
+        sorted(match.brand_ids),
+        sorted(match.tags),
+        friend_kind,
+        friend_brand,
+    )
+
+    def draw(noise: Draw) -> dict:
+        kind, brand = friend_kind, friend_brand
+        selections = 0.0
+        if counts_buyers and kind is None and match.kinds:
+            share = SELECTION_SHARE * noise.epsilon
+            selections += share
+            picked = noise.select(
+                _one_key_each(_kind_buyers(match, rows)), contributions=1, epsilon=share
+            )
+            kind = int(max(picked, key=lambda k: (picked[k], -int(k)))) if picked else None
+        if counts_buyers and kind is not None and brand is None:
+            share = SELECTION_SHARE * noise.epsilon
+            selections += share
+            by_brand = _brand_buyers(rows, _kind_ids(match, kind))
+            picked = noise.select(_one_key_each(by_brand), contributions=1, epsilon=share)
+            brand = int(max(picked, key=lambda k: (picked[k], -int(k)))) if picked else None
+        kind_ids = _kind_ids(match, kind)
+        cell: dict[int, int] = {}  # buyer -> 0 another kind, 1 the kind, 2 the kind and brand
+        for buyer, category, of_brand in rows:
+            here = 0
+            if category in kind_ids:
+                here = 2 if brand is not None and of_brand == brand else 1
+            cell[buyer] = max(cell.get(buyer, 0), here)
+        cells = [0, 0, 0]
+        for here in cell.values():
+            cells[here] += 1
+        true = ([len(talked)] if counts_talked else []) + (cells if counts_buyers else [])
+        sensitivity = int(counts_talked) + int(counts_buyers)
+        noisy = noise.counts(true, sensitivity=sensitivity, epsilon=noise.epsilon - selections)
+        answer = {"kind": kind, "brand": brand}
+        if counts_talked:
+            answer["talked"] = noisy.pop(0)
+        if counts_buyers:
+            other, of_kind, of_brand = noisy
+            answer.update(
+                bought=other + of_kind + of_brand,
+                of_kind=of_kind + of_brand if kind is not None else None,
+                of_brand=of_brand if brand is not None else None,
+            )
+        return answer
+
+    released = release(viewer, question, draw)
+    if released.value is None:
+        return Beyond(kind=friend_kind, brand=friend_brand, exhausted=released.exhausted)
+    return Beyond(**released.value, drawn=not released.repeated)
+
+
 def build_funnel(
     viewer, network: Network, match: TopicMatch, topic: TopicRows, usage_map: dict[int, Usage]
 ):
     """The funnel and the people named in it, from the consenting network's purchases of the
-    topic (`TopicRows`): friends are named from those rows, friends of friends only counted."""
+    topic (`TopicRows`): friends are named from those rows and counted exactly; friends of
+    friends only counted, with noise (`beyond_friends`)."""
     talked_ids, talked_fof = _talked(viewer, network, match)
     ties, fof_ids = network.ties, network.fof
-    friend_rows, fof_rows = [], []
+    friend_rows: list[Row] = []
+    fof_rows: list[Row] = []
     for buyer, category, brand, _ in topic.purchases:
         if buyer in ties:
             friend_rows.append((buyer, category, brand))
         elif buyer in fof_ids:
             fof_rows.append((buyer, category, brand))
 
-    def kinds_of(of_rows) -> dict[int, set[int]]:
-        buyers: dict[int, set[int]] = defaultdict(set)
-        for buyer, category_id, _ in of_rows:
-            kind = match.kinds.get(category_id)
-            if kind is not None:
-                buyers[kind.pk].add(buyer)
-        return buyers
-
-    def brands_of(of_rows, kind_ids) -> dict[int, set[int]]:
-        buyers: dict[int, set[int]] = defaultdict(set)
-        for buyer, category_id, brand in of_rows:
-            if brand and category_id in kind_ids:
-                buyers[brand].add(buyer)
-        return buyers
-
-    def most_buyers(buyers: dict[int, set[int]]):
-        return _most_common(Counter({key: len(ids) for key, ids in buyers.items()}))
-
     bought = {buyer for buyer, _, _ in friend_rows}
-    kind_buyers = kinds_of(friend_rows)
-    # The friends' most common kind decides; without one, the friends of friends'.
-    kind_pk = most_buyers(kind_buyers) or most_buyers(kinds_of(fof_rows))
+    kind_buyers = _kind_buyers(match, friend_rows)
+    friend_kind = _most_buyers(kind_buyers)
+    brand_people = _brand_buyers(friend_rows, _kind_ids(match, friend_kind))
+    friend_brand = _most_buyers(brand_people) if friend_kind is not None else None
+    beyond = beyond_friends(
+        viewer,
+        network,
+        match,
+        talked=talked_fof,
+        rows=fof_rows,
+        friend_kind=friend_kind,
+        friend_brand=friend_brand,
+    )
+    # The friends' most common kind decides; without one, the one the friends of friends' noisy
+    # counts selected, if any did. The same for the brand within the kind.
+    kind_pk = friend_kind if friend_kind is not None else beyond.kind
     kind = next((k for k in match.kinds.values() if k.pk == kind_pk), None)
-    kind_ids = {pk for pk, k in match.kinds.items() if k.pk == kind_pk}
-
-    kind_people = kind_buyers.get(kind_pk, set())
-    brand_people = brands_of(friend_rows, kind_ids)
-    brand_id = most_buyers(brand_people) or most_buyers(brands_of(fof_rows, kind_ids))
+    kind_ids = _kind_ids(match, kind_pk)
+    if friend_kind is None:
+        brand_people = _brand_buyers(friend_rows, kind_ids)
+    brand_id = friend_brand if friend_brand is not None else beyond.brand
     brand = None
     if brand_id in match.brand_names:  # the brand of a product model of the query, as a rule
         brand = Brand(pk=brand_id, name=match.brand_names[brand_id])
     elif brand_id:  # bought without a product model of the catalog
         brand = Brand.objects.filter(pk=brand_id).first()
 
-    fof_bought = {buyer for buyer, _, _ in fof_rows}
-    fof = {
-        "bought": len(fof_bought),
-        "kind": len({buyer for buyer, category, _ in fof_rows if category in kind_ids}),
-        "brand": len(
-            {
-                buyer
-                for buyer, category, brand_of in fof_rows
-                if category in kind_ids and brand_of == brand_id
-            }
-        ),
-    }
-    # The people counted: friends by row; friends of friends only when their count is shown.
+    # The people counted, one use each: friends by row; friends of friends when a count that
+    # includes them was drawn for this search (a repeated answer reads nobody's data again).
     for buyer in bought:
         _use(usage_map, buyer)
-    if floored(fof["bought"]) is not None:
-        for buyer in fof_bought:
+    if beyond.drawn and beyond.bought is not None:
+        for buyer, _, _ in fof_rows:
             _use(usage_map, buyer)
 
+    kind_people = kind_buyers.get(kind_pk, set())
     same = brand_people.get(brand.pk, set()) if brand is not None else set()
     named = set().union(
         *(_closest(network, ids) for ids in (talked_ids, bought, kind_people, same))
@@ -636,8 +762,14 @@ def build_funnel(
         return found[:WHO_LIMIT]
 
     steps = [
-        Step("talked", f"talked about {match.label}", len(talked_ids), talked_fof, who(talked_ids)),
-        Step("bought", "bought one", len(bought), floored(fof["bought"]), who(bought)),
+        Step(
+            "talked",
+            f"talked about {match.label}",
+            len(talked_ids),
+            beyond.talked,
+            who(talked_ids),
+        ),
+        Step("bought", "bought one", len(bought), beyond.bought, who(bought)),
     ]
     if kind is not None:
         steps.append(
@@ -645,7 +777,7 @@ def build_funnel(
                 "kind",
                 f"bought {kind.name.lower()}",
                 len(kind_people),
-                floored(fof["kind"]),
+                beyond.of_kind,
                 who(kind_people),
                 category_ids=set(kind_ids),
             )
@@ -656,7 +788,7 @@ def build_funnel(
                     "brand",
                     f"the same brand ({brand.name})",
                     len(same),
-                    floored(fof["brand"]),
+                    beyond.of_brand,
                     who(same),
                     category_ids=set(kind_ids),
                     brand_id=brand.pk,
@@ -665,7 +797,11 @@ def build_funnel(
     widest = max((step.total_shown for step in steps), default=0) or 1
     for step in steps:
         step.width = round(100 * step.total_shown / widest)
-    return Funnel(label=match.label, steps=steps, k=k_floor())
+    return Funnel(
+        label=match.label,
+        steps=steps,
+        beyond_note=EXHAUSTED_SENTENCE if beyond.exhausted else "",
+    )
 
 
 REVIEWS_PER_FRIEND = 3  # reviews shown under one friend in an opened step
@@ -709,19 +845,15 @@ def read_reviews(pks) -> dict[int, Review]:
 
 
 def attach_step_reviews(
-    funnel: Funnel,
-    chosen: dict,
-    by_pk: dict[int, Review],
-    usage_map: dict[int, Usage],
-    shown: set[int],
+    funnel: Funnel, chosen: dict, by_pk: dict[int, Review], usage_map: dict[int, Usage]
 ) -> None:
-    """Put each step's chosen reviews (`step_review_ids`) under it. A review shown is counted
-    once in its author's usage log, however many steps show it (its id goes into `shown`)."""
+    """Put each step's chosen reviews (`step_review_ids`) under it; their authors' use of the
+    search is noted (one each, however many reviews and steps show them)."""
     for step in funnel.steps:
         for author, pks in chosen.get(id(step), {}).items():
             step.reviews[author] = [by_pk[pk] for pk in pks]
             for review in step.reviews[author]:
-                _show(usage_map, shown, review)
+                _show(usage_map, review)
 
 
 # --- Reviews ranked by trust -----------------------------------------------------------------
@@ -864,17 +996,16 @@ def trusted_reviews(network: Network, match: TopicMatch, topic: TopicRows) -> Tr
 
 
 def ranked_reviews(
-    trusted: Trusted, by_pk: dict[int, Review], usage_map: dict[int, Usage], shown: set[int]
+    trusted: Trusted, by_pk: dict[int, Review], usage_map: dict[int, Usage]
 ) -> list[RankedReview]:
     """The trusted reviews, read (`read_reviews`), with their helpful votes (the votes of the
-    topic's reviews counted for the expertise include theirs). A review already in `shown`
-    (under a step of the funnel) is not counted again in its author's usage log."""
+    topic's reviews counted for the expertise include theirs); their authors' use noted."""
     ranked = []
     for pk, *rest in trusted.chosen:
         review = by_pk[pk]
         review.helpful_count = trusted.helpful.get(pk, 0)
         ranked.append(RankedReview(review, *rest))
-        _show(usage_map, shown, review)
+        _show(usage_map, review)
     return ranked
 
 
@@ -937,9 +1068,10 @@ class SocialSearch:
 def social_search(viewer, q, *, with_listings: bool = True) -> SocialSearch:
     """The viewer's network funnel for `q`, their trusted reviews and nearby listings.
 
-    Reads only; pass `result.usage` to `record_usage` once the result is shown. A bounded
-    number of queries whatever the size of the network. Raises `DomainError` only from the
-    listings search's own input checks."""
+    Writes only the noisy release of the counts beyond friends (`privacy.releases`); pass
+    `result.usage` to `record_usage` once the result is shown. A bounded number of queries
+    whatever the size of the network. Raises `DomainError` only from the listings search's own
+    input checks."""
     match = match_query(q)
     usage_map: dict[int, Usage] = {}
     if match.empty:
@@ -951,9 +1083,8 @@ def social_search(viewer, q, *, with_listings: bool = True) -> SocialSearch:
     trusted = trusted_reviews(network, match, topic)
     wanted = {pk for under in chosen.values() for pks in under.values() for pk in pks}
     by_pk = read_reviews(wanted | set(trusted.ids))
-    shown: set[int] = set()  # reviews on the page, each counted once in the usage log
-    attach_step_reviews(funnel, chosen, by_pk, usage_map, shown)
-    reviews = ranked_reviews(trusted, by_pk, usage_map, shown)
+    attach_step_reviews(funnel, chosen, by_pk, usage_map)
+    reviews = ranked_reviews(trusted, by_pk, usage_map)
     listings = nearby_listings(viewer, network, match) if with_listings else None
     return SocialSearch(
         q=match.q, match=match, funnel=funnel, reviews=reviews, listings=listings, usage=usage_map
@@ -967,31 +1098,36 @@ def social_search(viewer, q, *, with_listings: bool = True) -> SocialSearch:
 class FriendsWhoBought:
     product: ProductModel
     friends: list[User]
-    fof: int | None  # None: below k
+    fof: int | None  # the noisy count of friends of friends; None: nothing said of them
     usage: dict[int, Usage] = field(default_factory=dict)
+    beyond_note: str = ""  # why nothing is said of friends of friends: the day's budget
+
+    @property
+    def fof_words(self) -> str:
+        return about(self.fof)
 
     @property
     def empty(self) -> bool:
-        return not self.friends and not self.fof
+        return not self.friends and self.fof is None
 
 
 def friends_who_bought(viewer, product: ProductModel) -> FriendsWhoBought:
-    """Friends (by name) and, when at least k, the number of friends of friends who bought or
-    reviewed `product`, each through the consent gate (and reviews through their audience).
-    Five queries: the network, the buyers, the reviewers, the friends named."""
+    """Friends (by name, exactly) who bought or reviewed `product`, and friends of friends who
+    did, counted with noise (`privacy.releases`, one question a day per product), each through
+    the consent gate (and reviews through their audience too). Nothing is said of friends of
+    friends when none of them could be counted (none consented). Four queries once the gated
+    network is kept, and the release's."""
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return FriendsWhoBought(product=product, friends=[], fof=None)
-    network = network_of(viewer, gated=False)  # few rows here: the gate runs per row
-
-    def gate(owner: str):
-        return allowing(Purpose.SOCIAL_PROOF, viewer, owner=owner, network=network.graph)
-
-    buyers = Purchase.objects.filter(
-        gate("buyer"), product_model=product, buyer_id__any=network.everyone
-    ).values_list("buyer_id", flat=True)
+    network = network_of(viewer)
+    buyers = (
+        gated_purchases(viewer, network)
+        .filter(product_model=product)
+        .values_list("buyer_id", flat=True)
+    )
     reviewers = (
-        Review.objects.visible_to(viewer, network=network.graph)
-        .filter(gate("author"), product_model=product, author_id__any=network.everyone)
+        gated_reviews(viewer, network)
+        .filter(product_model=product)
         .values_list("author_id", flat=True)
     )
     people = set(buyers) | set(reviewers)
@@ -1001,10 +1137,23 @@ def friends_who_bought(viewer, product: ProductModel) -> FriendsWhoBought:
         .order_by("pk")
     )
     friends.sort(key=lambda p: (-network.ties.get(p.pk, 0), p.display_name.lower()))
-    fof_ids = sorted(people & network.fof)
-    fof = floored(len(fof_ids))
-    result = FriendsWhoBought(product=product, friends=friends[:WHO_LIMIT], fof=fof)
-    shown = [p.pk for p in result.friends] + (fof_ids if fof is not None else [])
-    for pk in shown:
-        _use(result.usage, pk)
+    result = FriendsWhoBought(product=product, friends=friends[:WHO_LIMIT], fof=None)
+    fof_ids = people & network.fof
+    if network.consenting_graph.fof:
+        released = release(
+            viewer,
+            ("bought-this", product.pk),
+            lambda noise: {
+                "fof": noise.counts([len(fof_ids)], sensitivity=1, epsilon=noise.epsilon)[0]
+            },
+        )
+        if released.value is not None:
+            result.fof = released.value["fof"]
+            if not released.repeated:
+                for pk in fof_ids:
+                    _use(result.usage, pk)
+        elif released.exhausted:
+            result.beyond_note = EXHAUSTED_SENTENCE
+    for person in result.friends:
+        _use(result.usage, person.pk)
     return result

@@ -6,16 +6,16 @@ the consent gate: a voice must allow `influence` for this viewer, and a friend o
 only through a friend who allows it too (that friend is named on the path). Blocks either way are
 excluded by the gate. A withdrawal is therefore seen by the very next request, before any run.
 
-Sellers see only a banded, k-anonymous total (`brand_voices_near`): never a name, never an exact
-count.
+Counts of voices (`brand_voice_count`, and the seller's `brand_voices_near`) never name anyone and
+are released with noise (`privacy.releases`), in words: never an exact count.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
@@ -24,15 +24,15 @@ from marketplace.models import Brand, Category, Listing, Review
 from privacy import usage
 from privacy.consent import allowing
 from privacy.purposes import Purpose
+from privacy.releases import about, release
 from recommendations.models import InfluenceScore
 from social.models import CircleMembership, Friendship
 from social.selectors import friend_ids
 
 VOICES_LIMIT = 10
 # Sellers' totals: people whose home is within this distance of the listing ("near this
-# listing"), shown as the lowest step of BANDS reached, from RECOMMENDATIONS_K up.
+# listing"), released with noise.
 NEAR_LISTING_KM = 50
-BANDS = (10, 25, 100)
 
 
 @dataclass
@@ -124,64 +124,90 @@ def network_scores(viewer) -> QuerySet:
     )
 
 
-def brand_voice_count(viewer, brand: Brand) -> int | None:
+@dataclass(frozen=True)
+class VoiceCount:
+    """A noisy count of trusted voices (`privacy.releases`), or why there is none; `counted`:
+    the people whose data this call drew the count from (none when it repeated today's)."""
+
+    count: int | None  # None: nothing to say (nobody could be counted, or the budget is spent)
+    exhausted: bool = False
+    counted: tuple[int, ...] = ()
+
+    @property
+    def words(self) -> str:
+        return about(self.count)
+
+
+def _noisy_count(viewer, question: tuple, people: Callable[[], list[int]], could_count: bool):
+    """One noisy count of `people()` for `viewer` (one person moves it by one; read only when the
+    count is drawn, not when today's answer is repeated), unless nobody could have been counted
+    at all (`could_count` False: nothing said, nothing spent)."""
+    if not could_count:
+        return VoiceCount(count=None)
+    counted: list[int] = []
+
+    def draw(noise) -> dict:
+        counted.extend(people())
+        return {"n": noise.counts([len(counted)], sensitivity=1, epsilon=noise.epsilon)[0]}
+
+    released = release(viewer, question, draw)
+    if released.value is None:
+        return VoiceCount(count=None, exhausted=released.exhausted)
+    return VoiceCount(count=released.value["n"], counted=tuple(counted))
+
+
+def brand_voice_count(viewer, brand: Brand) -> VoiceCount:
     """How many trusted voices in the viewer's network recommend `brand` (a review saying "would
-    recommend" of one of its products), or None below the k-anonymity floor: a count that could
-    single someone out is never shown."""
-    recommending = Review.objects.filter(
-        product_model__brand=brand, would_recommend=True, hidden=False
-    ).values("author_id")
-    people = list(
-        network_scores(viewer)
-        .filter(person_id__in=recommending)
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
-    if len(people) < settings.RECOMMENDATIONS_K:
-        return None
-    usage.record_many(people, Purpose.INFLUENCE, f"Counted among trusted voices for {brand}")
-    return len(people)
+    recommend" of one of its products), with noise: one question a day per brand. Nothing when
+    nobody in the network may appear as a voice to the viewer. Each person counted gets a line
+    in their usage log when the count is drawn."""
+    scores = network_scores(viewer)
+
+    def people() -> list[int]:
+        recommending = Review.objects.filter(
+            product_model__brand=brand, would_recommend=True, hidden=False
+        ).values("author_id")
+        rows = scores.filter(person_id__in=recommending).values_list("person_id", flat=True)
+        return list(rows.distinct())
+
+    answer = _noisy_count(viewer, ("brand-voices", brand.pk), people, scores.exists())
+    if answer.counted:
+        label = f"Counted among trusted voices for {brand}"
+        usage.record_many(answer.counted, Purpose.INFLUENCE, label)
+    return answer
 
 
 @dataclass(frozen=True)
 class BrandVoicesNear:
-    """What a seller may see of the trusted voices near a listing: a band, never a count."""
+    """What a seller may see of the trusted voices near a listing: a noisy count in words."""
 
     brand: Brand
-    at_least: int
+    count: int
     radius_km: int = NEAR_LISTING_KM
 
     @property
+    def count_words(self) -> str:
+        return about(self.count)
+
+    @property
     def words(self) -> str:
-        return f"{self.at_least} or more trusted voices near this listing recommend {self.brand}."
+        count = about(self.count).capitalize()
+        return f"{count} trusted voices near this listing recommend {self.brand}."
 
 
-def band(count: int, k: int) -> int | None:
-    """The lowest step of the band `count` falls in (k, then 10, 25, 100 above k), or None below
-    k. Counts in the same band give the same answer, so a seller who looks again cannot tell
-    one person more or fewer."""
-    k = max(k, 1)
-    steps = [k, *(step for step in BANDS if step > k)]
-    reached = [step for step in steps if step <= count]
-    return reached[-1] if reached else None
-
-
-def brand_voices_near_people(listing: Listing) -> QuerySet:
+def brand_voices_near_people(listing: Listing, *, recommending_only: bool = True) -> QuerySet:
     """The people counted in `brand_voices_near`: active, not the seller, not blocked either way
     with the seller; allowing both `influence` and `insights` for the seller (each grant has a
     scope, and the seller must be inside both: otherwise the person is not counted); a trusted
-    voice (an influence score) in the listing's top-level category; the author of a review of a
-    product of the listing's brand, not hidden, saying "would recommend"; with a home within
-    `NEAR_LISTING_KM` of the listing's public (rounded) point."""
+    voice (an influence score) in the listing's top-level category; with a home within
+    `NEAR_LISTING_KM` of the listing's public (rounded) point; and (`recommending_only`) the
+    author of a review of a product of the listing's brand, not hidden, saying "would
+    recommend". Without `recommending_only`: everyone who could be counted."""
     seller = listing.seller
-    recommending = Review.objects.filter(
-        product_model__brand_id=listing.brand_id, would_recommend=True, hidden=False
-    ).values("author_id")
     voices = InfluenceScore.objects.filter(category=listing.category.root).values("person_id")
     home = ("profile__home_latitude", "profile__home_longitude")
-    return (
-        User.objects.filter(pk__in=recommending)
-        .filter(pk__in=voices)
+    people = (
+        User.objects.filter(pk__in=voices)
         .exclude(pk=seller.pk)
         # The gate also leaves out deactivated people and blocks either way.
         .filter(allowing(Purpose.INFLUENCE, seller))
@@ -195,13 +221,20 @@ def brand_voices_near_people(listing: Listing) -> QuerySet:
             )
         )
     )
+    if recommending_only:
+        recommending = Review.objects.filter(
+            product_model__brand_id=listing.brand_id, would_recommend=True, hidden=False
+        ).values("author_id")
+        people = people.filter(pk__in=recommending)
+    return people
 
 
 def brand_voices_near(seller: Any, listing: Listing) -> BrandVoicesNear | None:
-    """For the listing's seller only: the band of trusted voices near the listing who recommend
-    its brand (see `brand_voices_near_people` for who counts). None for anyone else, for a
-    listing without a brand, and below `RECOMMENDATIONS_K`. Each person counted gets one line in
-    their usage log (`insights`) whenever the total is shown, and only then."""
+    """For the listing's seller only: the noisy count of trusted voices near the listing who
+    recommend its brand (see `brand_voices_near_people` for who counts), one question a day per
+    listing. None for anyone else, for a listing without a brand, when nobody near could be
+    counted at all, and when the seller's budget for the day is spent. Each person counted gets
+    one line in their usage log (`insights`) when the count is drawn."""
     if (
         seller is None
         or not getattr(seller, "is_authenticated", False)
@@ -209,10 +242,18 @@ def brand_voices_near(seller: Any, listing: Listing) -> BrandVoicesNear | None:
         or listing.brand_id is None
     ):
         return None
-    people = list(brand_voices_near_people(listing).values_list("pk", flat=True))
-    at_least = band(len(people), settings.RECOMMENDATIONS_K)
-    if at_least is None:
+    could_count = brand_voices_near_people(listing, recommending_only=False).exists()
+    answer = _noisy_count(
+        seller,
+        ("brand-voices-near", listing.pk),
+        lambda: list(brand_voices_near_people(listing).values_list("pk", flat=True)),
+        could_count,
+    )
+    if answer.count is None:
         return None
-    label = f"Counted in a seller's anonymous total of trusted voices recommending {listing.brand}"
-    usage.record_many(people, Purpose.INSIGHTS, label)
-    return BrandVoicesNear(brand=listing.brand, at_least=at_least)
+    if answer.counted:
+        label = (
+            f"Counted in a seller's anonymous total of trusted voices recommending {listing.brand}"  # noqa: E501
+        )
+        usage.record_many(answer.counted, Purpose.INSIGHTS, label)
+    return BrandVoicesNear(brand=listing.brand, count=answer.count)

@@ -47,8 +47,11 @@ class VoiceSerializer(serializers.Serializer):
 
 class BrandVoicesSerializer(serializers.Serializer):
     brand = serializers.CharField()
-    trusted_voices = serializers.IntegerField(
-        allow_null=True, help_text="Empty below the k-anonymity floor (RECOMMENDATIONS_K)."
+    trusted_voices = serializers.CharField(
+        allow_null=True,
+        help_text="How many trusted voices in your network recommend the brand, counted with "
+        "noise and given in words (“about 10”, “fewer than 5”); empty when nobody in your "
+        "network could be counted, or your privacy budget for the day is spent.",
     )
 
 
@@ -56,12 +59,13 @@ class ListingBrandVoicesSerializer(serializers.Serializer):
     listing = serializers.IntegerField()
     brand = serializers.CharField(allow_null=True, help_text="The listing's brand; empty if none.")
     radius_km = serializers.IntegerField(help_text="How near a voice's home is to the listing.")
-    at_least = serializers.IntegerField(
+    voices = serializers.CharField(
         allow_null=True,
-        help_text="The band's lower end (RECOMMENDATIONS_K, then 10, 25, 100), never the exact "
-        "count; empty below RECOMMENDATIONS_K or without a brand.",
+        help_text="How many, counted with noise and given in words (“about 10”, “fewer than "
+        "5”), never exactly; empty without a brand, when nobody near could be counted, or when "
+        "your privacy budget for the day is spent.",
     )
-    text = serializers.CharField(allow_null=True, help_text="The band in plain words.")
+    text = serializers.CharField(allow_null=True, help_text="The same, as a sentence.")
 
 
 class MyInfluenceView(APIView):
@@ -89,7 +93,7 @@ class BrandVoicesView(APIView):
         if brand is None:
             raise NotFound("No such brand.", code="no_brand")
         count = trusted.brand_voice_count(request.user, brand)
-        return Response({"brand": brand.slug, "trusted_voices": count})
+        return Response({"brand": brand.slug, "trusted_voices": count.words or None})
 
 
 class ListingBrandVoicesView(APIView):
@@ -98,7 +102,8 @@ class ListingBrandVoicesView(APIView):
         operation_id="discover_listing_brand_voices",
         description="For the listing's seller only (anyone else: 404, as for a listing they "
         "cannot manage): how many trusted voices whose home is near the listing, and who allow "
-        "`influence` and `insights` for the seller, recommend the listing's brand, as a band.",
+        "`influence` and `insights` for the seller, recommend the listing's brand, counted with "
+        "noise.",
     )
     def get(self, request, listing_id: int):
         listing = own_listing(request.user, listing_id)
@@ -109,7 +114,7 @@ class ListingBrandVoicesView(APIView):
             "listing": listing.pk,
             "brand": listing.brand.slug if listing.brand else None,
             "radius_km": trusted.NEAR_LISTING_KM,
-            "at_least": near.at_least if near else None,
+            "voices": near.count_words if near else None,
             "text": near.words if near else None,
         }
         return Response(ListingBrandVoicesSerializer(data).data)

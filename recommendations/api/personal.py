@@ -84,7 +84,11 @@ class AlsoBoughtProductSerializer(serializers.Serializer):
 
 class AlsoBoughtSerializer(serializers.Serializer):
     product = AlsoBoughtProductSerializer()
-    people = serializers.IntegerField(help_text="Never below RECOMMENDATIONS_K.")
+    people = serializers.CharField(
+        source="people_words",
+        help_text="How many, counted with noise and given in words (“about 15”); a product "
+        "appears only when its noisy count passes a threshold no one person's purchase reaches.",
+    )
     reason = serializers.CharField()
 
 

@@ -1,8 +1,9 @@
 """Social search API: GET /api/discover/search/?q=bike — the same funnel, trusted reviews and
 nearby listings as the page (`recommendations.social_search`), as JSON.
 
-Counts beyond direct friends below `RECOMMENDATIONS_K` come back as null ("a few"); friends of
-friends are never named. Each call records one usage-log entry per person counted or shown."""
+Friends who consented are named and counted exactly; friends of friends are never named, and
+their counts come with noise, in words ("about 10", "fewer than 5"; null when nothing is said of
+them). Each call records one usage-log entry per person counted or shown."""
 
 from __future__ import annotations
 
@@ -21,18 +22,24 @@ class StepSerializer(serializers.Serializer):
     key = serializers.ChoiceField(choices=["talked", "bought", "kind", "brand"])
     label = serializers.CharField(help_text='"talked about bikes", "bought mountain bikes"...')
     friends = serializers.IntegerField(help_text="Friends counted (each one consented).")
-    friends_of_friends = serializers.IntegerField(
-        source="fof",
-        allow_null=True,
-        help_text="Friends of friends counted; null when fewer than k (shown as “a few”).",
+    friends_of_friends = serializers.SerializerMethodField(
+        help_text="Friends of friends counted, with noise, in words (“about 10”, “fewer than "
+        "5”); null when nothing is said of them (none could be counted, or your privacy budget "
+        "for the day is spent)."
     )
     who = PersonSerializer(many=True, help_text="The friends counted, closest first.")
+
+    def get_friends_of_friends(self, step) -> str | None:
+        return step.fof_words or None
 
 
 class FunnelSerializer(serializers.Serializer):
     label = serializers.CharField()
     sentence = serializers.CharField()
-    k = serializers.IntegerField(help_text="Counts beyond friends are shown from this many on.")
+    beyond_note = serializers.CharField(
+        help_text="Why nothing is said of friends of friends today, when it is the privacy "
+        "budget; empty otherwise."
+    )
     steps = StepSerializer(many=True)
 
 

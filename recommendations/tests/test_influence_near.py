@@ -1,5 +1,6 @@
-"""What a seller sees of the trusted voices near their listing: a band from k up, never a count,
-never a name, and only people who let the seller count them in both `influence` and `insights`."""
+"""What a seller sees of the trusted voices near their listing: a count released with noise, in
+words, never a name, and only people who let the seller count them in both `influence` and
+`insights`. The suite's noise is none (`tests/noise.py`), so the numbers here are the true ones."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from django.urls import reverse
 from marketplace.models import Brand, Category, Listing
 from marketplace.services.listings import listing_create
 from marketplace.tests.moderation_factories import make_product, make_review
-from privacy.models import UsageCount
+from privacy.models import PrivacyBudget, UsageCount
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations.models import InfluenceRun, InfluenceScore
-from recommendations.trusted import band, brand_voices_near, brand_voices_near_people
+from recommendations.trusted import brand_voices_near, brand_voices_near_people
 from social.models import Circle
 from social.services import blocks
 from tests.cast import befriend, make_person
@@ -22,12 +23,8 @@ from tests.cast import befriend, make_person
 LYON = ("45.76000", "4.83500")
 NEAR = ("45.80", "4.85")  # about 5 km from the listing
 PARIS = ("48.86", "2.35")  # about 390 km away
-THREE = "3 or more trusted voices near this listing recommend Trek."
-
-
-@pytest.fixture(autouse=True)
-def k_is_three(settings):
-    settings.RECOMMENDATIONS_K = 3
+FEWER = "Fewer than 5 trusted voices near this listing recommend Trek."
+ABOUT_TEN = "About 10 trusted voices near this listing recommend Trek."
 
 
 @pytest.fixture
@@ -107,85 +104,62 @@ def insights_logged() -> int:
     return sum(UsageCount.objects.filter(purpose="insights").values_list("count", flat=True))
 
 
-# --- The band -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("count", "k", "shown"),
-    [
-        (0, 3, None),
-        (2, 3, None),
-        (3, 3, 3),
-        (4, 3, 3),
-        (9, 3, 3),
-        (10, 3, 10),
-        (24, 3, 10),
-        (25, 3, 25),
-        (99, 3, 25),
-        (100, 3, 100),
-        (5000, 3, 100),
-        (11, 12, None),
-        (12, 12, 12),
-        (24, 12, 12),
-        (25, 12, 25),
-    ],
-)
-def test_the_band_starts_at_k_and_steps_up(count, k, shown):
-    assert band(count, k) == shown
-
-
 # --- Who is counted -------------------------------------------------------------------------
 
 
-def test_below_k_nothing_is_shown_and_nobody_is_logged(seller, listing, run):
-    voices(seller, run, 2)
-
-    assert brand_voices_near(seller, listing) is None
-    assert insights_logged() == 0
+def counted(listing) -> set:
+    return set(brand_voices_near_people(listing))
 
 
-def test_exactly_k_voices_show_the_first_band(seller, listing, run):
+def test_the_count_is_released_in_words(seller, listing, run):
     voices(seller, run, 3)
 
     near = brand_voices_near(seller, listing)
 
-    assert near.at_least == 3
-    assert near.words == THREE
+    assert near.count == 3
+    assert near.words == FEWER
 
 
-def test_one_person_more_gives_the_same_answer(seller, listing, run):
-    voices(seller, run, 3)
-    at_k = brand_voices_near(seller, listing)
+def test_ten_voices_read_about_ten(seller, listing, run):
+    voices(seller, run, 10)
+
+    assert brand_voices_near(seller, listing).words == ABOUT_TEN
+
+
+def test_nobody_near_who_could_be_counted_shows_nothing_and_spends_nothing(seller, listing, run):
+    assert brand_voices_near(seller, listing) is None
+    assert not PrivacyBudget.objects.exists()
+
+
+def test_asking_again_the_same_day_repeats_the_answer_and_logs_nobody_again(
+    seller, listing, run, next_day
+):
+    people = voices(seller, run, 3)
+    first = brand_voices_near(seller, listing)
     make_voice("One more", seller, run)
 
-    assert brand_voices_near(seller, listing) == at_k
-    assert brand_voices_near_people(listing).count() == 4  # counted, but not shown exactly
-
-
-def test_each_counted_person_gets_one_insights_line_each_time_it_is_shown(seller, listing, run):
-    counted = voices(seller, run, 3)
-
-    brand_voices_near(seller, listing)
-    brand_voices_near(seller, listing)
-
-    for person in counted:
+    assert brand_voices_near(seller, listing) == first
+    for person in people:
         (line,) = UsageCount.objects.filter(owner=person, purpose="insights")
-        assert line.count == 2
+        assert line.count == 1
         assert line.label == (
             "Counted in a seller's anonymous total of trusted voices recommending Trek"
         )
     assert not UsageCount.objects.filter(owner=seller).exists()
+    next_day()
+    assert brand_voices_near(seller, listing).count == 4
 
 
 @pytest.mark.parametrize("purpose", ["insights", "influence"])
-def test_a_withdrawal_drops_the_person_on_the_very_next_request(seller, listing, run, purpose):
+def test_a_withdrawal_drops_the_person_from_the_next_count(seller, listing, run, purpose, next_day):
     first, *_ = voices(seller, run, 3)
-    assert brand_voices_near(seller, listing) is not None
+    assert brand_voices_near(seller, listing).count == 3
 
     consent_withdraw(user=first, purpose=purpose)
 
-    assert brand_voices_near(seller, listing) is None
-    assert first not in brand_voices_near_people(listing)
+    assert first not in counted(listing)
+    next_day()
+    assert brand_voices_near(seller, listing).count == 2
 
 
 @pytest.mark.parametrize("who_blocks", ["voice", "seller"])
@@ -196,8 +170,8 @@ def test_a_blocked_person_is_never_counted(seller, listing, run, who_blocks):
     else:
         blocks.block_create(blocker=seller, blocked=first)
 
-    assert first not in brand_voices_near_people(listing)
-    assert brand_voices_near(seller, listing) is None
+    assert first not in counted(listing)
+    assert brand_voices_near(seller, listing).count == 2
 
 
 def test_a_person_far_away_or_without_a_home_is_not_counted(seller, listing, run):
@@ -205,8 +179,8 @@ def test_a_person_far_away_or_without_a_home_is_not_counted(seller, listing, run
     far = make_voice("Far away", seller, run, home=PARIS)
     homeless = make_voice("No home", seller, run, home=None)
 
-    assert set(brand_voices_near_people(listing)) & {far, homeless} == set()
-    assert brand_voices_near(seller, listing) is None
+    assert counted(listing) & {far, homeless} == set()
+    assert brand_voices_near(seller, listing).count == 2
 
 
 def test_a_seller_outside_the_persons_scope_does_not_count_them(seller, listing, run):
@@ -215,7 +189,8 @@ def test_a_seller_outside_the_persons_scope_does_not_count_them(seller, listing,
     family = Circle.objects.get(owner=choosy, name="Family")  # the seller is not in it
     consent_grant(user=choosy, purpose="insights", scope="circles", circle_ids=[family.pk])
 
-    assert brand_voices_near(seller, listing) is None
+    assert choosy not in counted(listing)
+    assert brand_voices_near(seller, listing).count == 2
 
 
 def test_friends_of_friends_count_when_their_scope_reaches_the_seller(seller, listing, run):
@@ -224,8 +199,8 @@ def test_friends_of_friends_count_when_their_scope_reaches_the_seller(seller, li
     befriend(seller, link)
     distant = make_voice("Distant", link, run, scope="fof")  # a friend of the seller's friend
 
-    assert distant in brand_voices_near_people(listing)
-    assert brand_voices_near(seller, listing).at_least == 3
+    assert distant in counted(listing)
+    assert brand_voices_near(seller, listing).count == 3
 
 
 @pytest.mark.parametrize(
@@ -242,8 +217,8 @@ def test_only_trusted_voices_in_the_topic_who_recommend_the_brand_count(
     voices(seller, run, 2)
     other = make_voice("Other", seller, run, **unlike)
 
-    assert other not in brand_voices_near_people(listing)
-    assert brand_voices_near(seller, listing) is None
+    assert other not in counted(listing)
+    assert brand_voices_near(seller, listing).count == 2
 
 
 def test_an_inactive_person_is_not_counted(seller, listing, run):
@@ -251,13 +226,14 @@ def test_an_inactive_person_is_not_counted(seller, listing, run):
     first.is_active = False
     first.save(update_fields=["is_active"])
 
-    assert brand_voices_near(seller, listing) is None
+    assert first not in counted(listing)
+    assert brand_voices_near(seller, listing).count == 2
 
 
 def test_nobody_but_the_seller_gets_an_answer(seller, listing, run):
-    counted = voices(seller, run, 3)
+    people = voices(seller, run, 3)
 
-    assert brand_voices_near(counted[0], listing) is None
+    assert brand_voices_near(people[0], listing) is None
     assert brand_voices_near(None, listing) is None
     assert insights_logged() == 0
 
@@ -268,22 +244,28 @@ def test_a_listing_without_a_brand_shows_nothing(seller, run):
     assert brand_voices_near(seller, trek_listing(seller, brand=None)) is None
 
 
+def test_a_spent_budget_shows_nothing(seller, listing, run, settings):
+    voices(seller, run, 3)
+    settings.PRIVACY_EPSILON_PER_DAY = settings.PRIVACY_EPSILON_PER_RELEASE
+    brand_voices_near(seller, trek_listing(seller))  # another listing: the day's one question
+
+    assert brand_voices_near(seller, listing) is None
+
+
 # --- The seller's listing page and the API --------------------------------------------------
 
 
-def test_the_seller_sees_the_band_on_their_listing_page(seller, listing, run, client_for):
+def test_the_seller_sees_the_count_in_words_on_their_listing_page(seller, listing, run, client_for):
     voices(seller, run, 3)
 
     response = client_for(seller).get(reverse("marketplace:listing", args=[listing.pk]))
 
     assert response.status_code == 200
-    assert THREE in response.text
+    assert FEWER in response.text
     assert "Voice 0" not in response.text
 
 
-def test_the_page_shows_nothing_below_k(seller, listing, run, client_for):
-    voices(seller, run, 2)
-
+def test_the_page_shows_nothing_when_nobody_could_be_counted(seller, listing, run, client_for):
     response = client_for(seller).get(reverse("marketplace:listing", args=[listing.pk]))
 
     assert response.status_code == 200
@@ -301,7 +283,7 @@ def test_other_viewers_never_see_it_on_the_page(seller, listing, run, client_for
     assert insights_logged() == 0
 
 
-def test_the_api_gives_the_seller_the_band(seller, listing, run, api_client_for):
+def test_the_api_gives_the_seller_the_count_in_words(seller, listing, run, api_client_for):
     voices(seller, run, 4)
 
     response = api_client_for(seller).get(
@@ -313,21 +295,22 @@ def test_the_api_gives_the_seller_the_band(seller, listing, run, api_client_for)
         "listing": listing.pk,
         "brand": "trek",
         "radius_km": 50,
-        "at_least": 3,
-        "text": THREE,
+        "voices": "fewer than 5",
+        "text": FEWER,
     }
 
 
-def test_the_api_gives_nothing_below_k_or_without_a_brand(seller, listing, run, api_client_for):
-    voices(seller, run, 2)
+def test_the_api_gives_nothing_without_anyone_to_count_or_a_brand(
+    seller, listing, run, api_client_for
+):
     unbranded = trek_listing(seller, brand=None)
     api = api_client_for(seller)
 
     below = api.get(reverse("api-discover-listing-brand-voices", args=[listing.pk])).json()
     none = api.get(reverse("api-discover-listing-brand-voices", args=[unbranded.pk])).json()
 
-    assert (below["brand"], below["at_least"], below["text"]) == ("trek", None, None)
-    assert (none["brand"], none["at_least"], none["text"]) == (None, None, None)
+    assert (below["brand"], below["voices"], below["text"]) == ("trek", None, None)
+    assert (none["brand"], none["voices"], none["text"]) == (None, None, None)
 
 
 def test_the_api_answers_404_to_anyone_but_the_seller(seller, listing, run, api_client_for):

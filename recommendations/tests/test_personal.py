@@ -15,6 +15,7 @@ from marketplace.tests.listing_factories import category, make_listing, product
 from marketplace.tests.moderation_factories import make_purchase, make_review
 from privacy.models import UsageCount
 from privacy.purposes import Purpose, Scope
+from privacy.releases import threshold_for
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations import personal
 from recommendations.models import ListingView
@@ -292,42 +293,55 @@ def _also(viewer) -> list[tuple[str, int]]:
     return [(a.product.slug, a.people) for a in personal.also_bought(viewer, product(X))]
 
 
-def test_also_bought_shows_nothing_below_k(owner, settings):
-    settings.RECOMMENDATIONS_K = 3
+@pytest.fixture
+def threshold_three(settings):
+    """A δ at which three buyers pass noisy partition selection at ε 1 (the default δ needs
+    fourteen, `test_the_default_threshold_...`): the suite's noise is none, so three pass and
+    two do not."""
+    settings.PRIVACY_DELTA = 0.05
+    assert threshold_for(1.0, 1, 0.05) == 3
+
+
+def test_the_default_threshold_needs_fourteen_people_not_one(settings):
+    assert threshold_for(1.0 / settings.PRIVACY_EPSILON_PER_RELEASE, 1, 1e-6) == 14
+
+
+def test_also_bought_shows_nothing_below_the_threshold(owner, threshold_three):
     _buyers(owner, 2)
     assert _also(owner) == []
 
 
-def test_also_bought_shows_the_count_at_k(owner, settings):
-    settings.RECOMMENDATIONS_K = 3
+def test_also_bought_shows_a_product_whose_count_passes_it(owner, threshold_three, exact_noise):
     _buyers(owner, 3)
     assert _also(owner) == [(Y, 3)]
+    assert exact_noise.draws == [("threshold", 1.0)]  # one product per buyer, ε 1
 
 
-def test_also_bought_counts_only_people_who_let_the_viewer_count_them(owner, settings):
-    settings.RECOMMENDATIONS_K = 3
+def test_also_bought_counts_only_people_who_let_the_viewer_count_them(owner, threshold_three):
     _buyers(owner, 2)
     _buyers(owner, 1, consent=False)
     _buyers(owner, 2, friends=False)  # sharing with their friends, and the viewer is not one
     assert _also(owner) == []
 
 
-def test_also_bought_never_counts_a_blocked_person(owner, settings):
-    settings.RECOMMENDATIONS_K = 3
+def test_also_bought_never_counts_a_blocked_person(owner, threshold_three):
     people = _buyers(owner, 3)
     blocks.block_create(blocker=people[0], blocked=owner)
     assert _also(owner) == []
 
 
-def test_also_bought_stops_counting_a_withdrawn_consent_at_once(owner, settings):
-    settings.RECOMMENDATIONS_K = 3
+def test_also_bought_stops_counting_a_withdrawn_consent_in_the_next_count(
+    owner, threshold_three, next_day
+):
     people = _buyers(owner, 3)
+    assert _also(owner) == [(Y, 3)]
     consent_withdraw(user=people[0], purpose=Purpose.SOCIAL_PROOF)
+    assert _also(owner) == [(Y, 3)]  # today's answer, repeated: nobody's data read again
+    next_day()
     assert _also(owner) == []
 
 
-def test_also_bought_does_not_count_the_viewer(owner, settings):
-    settings.RECOMMENDATIONS_K = 3
+def test_also_bought_does_not_count_the_viewer(owner, threshold_three):
     _buyers(owner, 2)
     make_purchase(owner, product(X))
     make_purchase(owner, product(Y))
@@ -340,67 +354,80 @@ def test_also_bought_is_nothing_for_an_anonymous_visitor():
     assert personal.also_bought(AnonymousUser(), product(X)) == []
 
 
-def test_each_counted_owner_gets_a_usage_line(owner, settings, django_capture_on_commit_callbacks):
-    settings.RECOMMENDATIONS_K = 3
+def test_each_buyer_counts_for_one_other_product_only(owner, threshold_three):
+    people = _buyers(owner, 3)
+    for person in people:  # bought after Y: their latest other purchase now
+        make_purchase(person, product("trek-marlin-7"))
+    assert _also(owner) == [("trek-marlin-7", 3)]
+
+
+def test_each_counted_owner_gets_a_usage_line_when_the_count_is_drawn(
+    owner, threshold_three, django_capture_on_commit_callbacks
+):
     people = _buyers(owner, 3)
     outsider = _buyers(owner, 1, consent=False)[0]
     with django_capture_on_commit_callbacks(execute=True):
         personal.also_bought(owner, product(X))
-        personal.also_bought(owner, product(X))
+        personal.also_bought(owner, product(X))  # repeated: read nobody's data again
     lines = UsageCount.objects.filter(purpose=Purpose.SOCIAL_PROOF)
     assert {line.owner_id for line in lines} == {p.pk for p in people}
-    assert all(line.count == 2 for line in lines)
+    assert all(line.count == 1 for line in lines)
     assert "Trek Domane AL 2" in lines[0].label and "also bought" in lines[0].label
     assert not UsageCount.objects.filter(owner=outsider).exists()
 
 
 def test_nothing_is_logged_when_nothing_is_shown(
-    owner, settings, django_capture_on_commit_callbacks
+    owner, threshold_three, django_capture_on_commit_callbacks
 ):
-    settings.RECOMMENDATIONS_K = 3
     _buyers(owner, 2)
     with django_capture_on_commit_callbacks(execute=True):
         personal.also_bought(owner, product(X))
     assert not UsageCount.objects.exists()
 
 
-def test_the_product_page_shows_also_bought(owner, settings, client_for):
-    settings.RECOMMENDATIONS_K = 3
+def test_the_product_page_shows_also_bought_in_words(owner, threshold_three, client_for):
     _buyers(owner, 3)
     response = client_for(owner).get(reverse("marketplace:product", args=[X]))
     assert b"People who bought this also bought" in response.content
-    assert b"3 people who bought this also bought it" in response.content
+    assert b"Fewer than 5 people who bought this also bought it" in response.content
 
 
-def test_also_bought_takes_three_queries_however_many_buyers(
-    owner, settings, django_assert_num_queries
+def test_also_bought_takes_three_queries_and_one_when_repeated(
+    owner, threshold_three, django_assert_num_queries, next_day
 ):
-    settings.RECOMMENDATIONS_K = 3
     _buyers(owner, 3)
     x = product(X)
-    with django_assert_num_queries(3):
+    # Buyers, a stored answer?, the day's budget (made: four queries), the answer, products.
+    with django_assert_num_queries(8):
+        assert personal.also_bought(owner, x)[0].people == 3
+    with django_assert_num_queries(3):  # buyers, the stored answer, products
         assert personal.also_bought(owner, x)[0].people == 3
     _buyers(owner, 9)
-    with django_assert_num_queries(3):
+    y = product(Y)
+    with django_assert_num_queries(5):  # another question: the budget taken in one update
+        personal.also_bought(owner, y)
+    next_day()
+    with django_assert_num_queries(8):
         assert personal.also_bought(owner, x)[0].people == 12
 
 
-def test_the_product_page_shows_no_also_bought_below_k(owner, settings, client_for):
-    settings.RECOMMENDATIONS_K = 3
+def test_the_product_page_shows_no_also_bought_below_the_threshold(
+    owner, threshold_three, client_for
+):
     _buyers(owner, 2)
     response = client_for(owner).get(reverse("marketplace:product", args=[X]))
     assert response.status_code == 200
     assert b"People who bought this also bought" not in response.content
 
 
-def test_the_also_bought_api_respects_k(owner, settings, api_client_for):
-    settings.RECOMMENDATIONS_K = 3
+def test_the_also_bought_api_gives_words(owner, threshold_three, api_client_for, next_day):
     url = reverse("api-discover-also-bought", args=[X])
     _buyers(owner, 2)
     assert api_client_for(owner).get(url).json() == []
-    _buyers(owner, 1)
+    _buyers(owner, 4)
+    next_day()
     body = api_client_for(owner).get(url).json()
-    assert [(row["product"]["slug"], row["people"]) for row in body] == [(Y, 3)]
+    assert [(row["product"]["slug"], row["people"]) for row in body] == [(Y, "about 5")]
 
 
 def test_the_also_bought_api_answers_404_for_no_such_product(owner, api_client_for):

@@ -1,5 +1,7 @@
-"""Social search: the friends' funnel, its consent gate and k floor, trusted reviews, friends who
-bought this, and the usage log."""
+"""Social search: the friends' funnel, its consent gate and its noisy counts beyond friends,
+trusted reviews, friends who bought this, and the usage log. The suite's noise is none
+(`tests/noise.py`): a count beyond friends is its true count here, unless a test draws with
+OpenDP; what the noise itself guarantees is tested in privacy/tests/test_releases.py."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from marketplace.models import Brand, Category, HelpfulVote, Purchase
-from privacy.models import UsageCount
+from privacy.models import PrivacyBudget, UsageCount
 from privacy.purposes import Purpose
+from privacy.releases import threshold_for
 from privacy.services.consent import consent_withdraw
 from recommendations.social_search import (
     friends_who_bought,
@@ -93,10 +96,10 @@ def test_a_reviewer_appears_at_most_twice_among_the_trusted_reviews(world):
     assert len(authors) == 2  # nobody else in the network reviewed a bike
 
 
-def test_the_funnel_counts_consenting_friends_and_floors_friends_of_friends(world):
+def test_the_funnel_names_consenting_friends_and_counts_friends_of_friends(world):
     result = social_search(world["vera"], "bike")
     assert steps(result) == {
-        "talked": (5, None),  # two friends of friends talked: below k
+        "talked": (5, 2),  # noise-free here; in words, "fewer than 5"
         "bought": (4, 3),
         "kind": (3, 3),
         "brand": (2, 3),
@@ -109,13 +112,19 @@ def test_the_funnel_counts_consenting_friends_and_floors_friends_of_friends(worl
     assert {p.display_name for p in bought.who} == {"Friend 1", "Friend 2", "Friend 3", "Friend 4"}
 
 
-def test_a_withdrawn_consent_disappears_from_the_very_next_search(world):
+def test_a_withdrawn_consent_disappears_from_the_very_next_search(world, next_day):
     assert steps(social_search(world["vera"], "bike"))["bought"] == (4, 3)
     consent_withdraw(user=world["f"][1], purpose=Purpose.SOCIAL_PROOF)
     consent_withdraw(user=world["g"][1], purpose=Purpose.SOCIAL_PROOF)
-    after = steps(social_search(world["vera"], "bike"))
-    assert after["bought"] == (3, None)
-    assert after["brand"] == (1, None)
+    after = social_search(world["vera"], "bike")
+    # The friend is gone at once; the noisy count beyond friends is today's, repeated.
+    assert steps(after)["bought"] == (3, 3)
+    assert steps(after)["brand"] == (1, 3)
+    assert world["f"][1] not in next(s for s in after.funnel.steps if s.key == "bought").who
+    next_day()
+    tomorrow = steps(social_search(world["vera"], "bike"))
+    assert tomorrow["bought"] == (3, 2)
+    assert tomorrow["brand"] == (1, 2)
 
 
 def test_a_blocked_person_is_never_counted(world):
@@ -128,11 +137,74 @@ def test_a_blocked_person_is_never_counted(world):
     assert f2.pk not in result.usage and world["b2"].pk not in result.usage
 
 
-def test_friends_of_friends_below_k_say_a_few(world, settings):
-    settings.RECOMMENDATIONS_K = 4
-    assert steps(social_search(world["vera"], "bike"))["bought"] == (4, None)
-    settings.RECOMMENDATIONS_K = 3
-    assert steps(social_search(world["vera"], "bike"))["bought"] == (4, 3)
+def test_counts_beyond_friends_read_as_words(world):
+    result = social_search(world["vera"], "bike")
+    words = {step.key: step.fof_words for step in result.funnel.steps}
+    assert words == {
+        "talked": "fewer than 5",
+        "bought": "fewer than 5",
+        "kind": "fewer than 5",
+        "brand": "fewer than 5",
+    }
+
+
+def test_nothing_is_said_of_friends_of_friends_when_none_could_be_counted(world):
+    for n in (1, 2, 3, 4):
+        consent_withdraw(user=world["g"][n], purpose=Purpose.SOCIAL_PROOF)
+    result = social_search(world["vera"], "bike")
+    assert steps(result)["bought"] == (4, None)  # nobody beyond friends consented
+    assert steps(result)["talked"] == (5, 2)  # posts: shared by their audience, still counted
+
+
+def test_a_spent_budget_keeps_the_friends_and_says_why_nothing_more(world, settings):
+    settings.PRIVACY_EPSILON_PER_DAY = settings.PRIVACY_EPSILON_PER_RELEASE
+    social_search(world["vera"], "camera")  # no camera anywhere: a question all the same
+    result = social_search(world["vera"], "bike")
+    assert steps(result)["bought"] == (4, None)
+    assert "counts beyond your friends come back tomorrow" in result.funnel.beyond_note
+
+
+def test_the_same_search_the_same_day_gets_the_same_counts(world, opendp_noise):
+    first = steps(social_search(world["vera"], "bike"))
+    assert steps(social_search(world["vera"], " Bike ")) == first  # the same question
+    cache.clear()  # as after a restart of every process: the answer is kept in the database
+    assert steps(social_search(world["vera"], "bike")) == first
+    assert PrivacyBudget.objects.get(viewer=world["vera"]).spent == 1.0
+
+
+def test_a_kind_and_a_brand_from_one_friend_of_a_friend_are_never_shown(db):
+    vera, link, far = person("Vera"), person("Link"), person("Far")
+    friends(vera, link)
+    friends(link, far)
+    consent(far)
+    buy(far, bike("Stumpjumper", brand="Specialized"))  # Vera's only friend of a friend
+    result = social_search(vera, "bike")
+    assert [step.key for step in result.funnel.steps] == ["talked", "bought"]
+    assert "Specialized" not in str(result.funnel.steps) and "Mountain" not in str(
+        result.funnel.steps
+    )
+
+
+def test_a_kind_shown_from_friends_of_friends_alone_passed_the_threshold(db, settings):
+    settings.PRIVACY_DELTA = 0.3  # a low threshold, to show the rule with a few people
+    vera, link = person("Vera"), person("Link")
+    friends(vera, link)
+    threshold = threshold_for(4.0, 1, 0.3)  # the kind's share of ε is a quarter
+    buyers = [person(f"Far {n}") for n in range(threshold)]
+    for far in buyers:
+        friends(link, far)
+        consent(far)
+        buy(far, bike("Stumpjumper", brand="Specialized"))
+    result = social_search(vera, "bike")
+    assert [step.key for step in result.funnel.steps] == ["talked", "bought", "kind", "brand"]
+    assert steps(result)["kind"] == (0, threshold)
+    consent_withdraw(user=buyers[0], purpose=Purpose.SOCIAL_PROOF)
+    other = person("Other viewer")
+    friends(other, link)
+    assert [step.key for step in social_search(other, "bike").funnel.steps] == [
+        "talked",
+        "bought",
+    ]  # one fewer than the threshold: no kind, no brand
 
 
 def test_no_circle_edit_or_unfriending_singles_out_a_non_consenting_purchase(world):
@@ -155,8 +227,8 @@ def test_no_circle_edit_or_unfriending_singles_out_a_non_consenting_purchase(wor
 
 def test_a_grant_for_friends_only_is_not_counted_among_friends_of_friends(world):
     consent_withdraw(user=world["g"][1], purpose=Purpose.SOCIAL_PROOF)
-    # g4 granted friends only: with g1 out, friends of friends drop below k, g4 does not fill in.
-    assert steps(social_search(world["vera"], "bike"))["bought"] == (4, None)
+    # g4 granted friends only: with g1 out, two friends of friends are counted, not three.
+    assert steps(social_search(world["vera"], "bike"))["bought"] == (4, 2)
 
 
 def _extend(world, extra: int) -> None:
@@ -174,12 +246,13 @@ def _extend(world, extra: int) -> None:
             talk(someone)
 
 
-def test_the_search_takes_the_same_number_of_queries_whatever_the_network(world):
+def test_the_search_takes_the_same_number_of_queries_whatever_the_network(world, next_day):
     review(world["f"][1], world["marlin"])
     with CaptureQueriesContext(connection) as small:
         social_search(world["vera"], "bike")
     _extend(world, 8)
     cache.clear()  # a first search again: the match and the network are read too
+    next_day()  # and the counts beyond friends drawn again
     with CaptureQueriesContext(connection) as bigger:
         result = social_search(world["vera"], "bike")
     assert steps(result)["bought"] == (12, 11)
@@ -218,18 +291,24 @@ def test_listings_nearby_say_how_many_friends_reviewed_the_model(world):
     assert found[listing.pk].friends_reviewed == 2
 
 
-def test_friends_who_bought_names_friends_and_counts_friends_of_friends_above_k(world, settings):
+def test_friends_who_bought_names_friends_and_counts_friends_of_friends(world, exact_noise):
     vera, f, marlin = world["vera"], world["f"], world["marlin"]
     answer = friends_who_bought(vera, marlin)
     assert [p.display_name for p in answer.friends] == ["Friend 1"]  # f5 did not consent
-    assert answer.fof == 3
+    assert (answer.fof, answer.fof_words) == (3, "fewer than 5")
+    assert exact_noise.draws == [("laplace", 1.0)]
     review(f[3], marlin)
     assert {p.display_name for p in friends_who_bought(vera, marlin).friends} == {
         "Friend 1",
         "Friend 3",
     }
-    settings.RECOMMENDATIONS_K = 5
-    assert friends_who_bought(vera, marlin).fof is None
+
+
+def test_friends_who_bought_says_nothing_of_friends_of_friends_when_none_consented(world):
+    for n in (1, 2, 3, 4):
+        consent_withdraw(user=world["g"][n], purpose=Purpose.SOCIAL_PROOF)
+    answer = friends_who_bought(world["vera"], world["marlin"])
+    assert answer.fof is None and answer.fof_words == ""
 
 
 def test_each_person_counted_gets_one_usage_entry_per_search(world):
@@ -239,7 +318,7 @@ def test_each_person_counted_gets_one_usage_entry_per_search(world):
     record_usage(result.usage)
     entry = UsageCount.objects.get(owner=f[1], purpose=Purpose.SOCIAL_PROOF)
     assert entry.label == "Your review of Trek Marlin 7 was shown in friends' searches"
-    assert entry.count == 2  # the purchase counted and the review shown
+    assert entry.count == 1  # the purchase counted and the review shown: one search, one use
     assert UsageCount.objects.filter(owner=world["g"][1]).exists()
     assert not UsageCount.objects.filter(owner__in=[f[5], world["g"][5], world["b2"]]).exists()
 
@@ -299,7 +378,10 @@ def test_a_review_on_several_steps_and_in_the_list_is_counted_once(world):
     result = social_search(vera, "bike")
     steps_showing = [s for s in result.funnel.steps if any(e.reviews for e in s.named)]
     assert len(steps_showing) == 4 and len(result.reviews) == 1
-    assert result.usage[f[1].pk].times == 2  # the purchase counted and the review shown
+    record_usage(result.usage)
+    record_usage(social_search(vera, "bike").usage)
+    entry = UsageCount.objects.get(owner=f[1], purpose=Purpose.SOCIAL_PROOF)
+    assert entry.count == 2  # two searches: two uses, however much each showed of f1
 
 
 def test_a_friend_of_a_friend_through_strong_ties_ranks_below_an_equally_expert_friend(world):

@@ -69,13 +69,16 @@ def test_an_unfriending_after_a_search_shows_in_the_next(world):
     assert bought(vera) == (3, None)  # f1 gone, and with f1 the friends of friends through f1
 
 
-def test_a_friends_new_friend_is_counted_in_the_next_search(world):
+def test_a_friends_new_friend_is_counted_in_the_next_search(world, next_day):
     vera = world["vera"]
     assert bought(vera) == (4, 3)
     newcomer = person("New Fof")
     buy(newcomer, world["marlin"])
     consent(newcomer)
     friends(world["f"][3], newcomer)  # neither side is Vera
+    assert newcomer.pk in network_of(vera).consenting_ids.ids
+    assert bought(vera) == (4, 3)  # today's count beyond friends, repeated
+    next_day()
     assert bought(vera) == (4, 4)
 
 
@@ -134,5 +137,6 @@ def test_the_process_keeps_the_network_and_its_compiled_queries_until_a_version_
 
     consent_withdraw(user=g1, purpose=Purpose.SOCIAL_PROOF)  # moves the consent epoch
     assert network_of(vera).prepared is not first.prepared
-    assert bought(vera) == (4, None)  # two friends of friends left: "a few"
+    assert g1.pk not in network_of(vera).consenting_ids.ids
+    assert bought(vera) == (4, 3)  # today's count beyond friends, repeated
     assert len(compiled) == (4 if postgresql else 0)

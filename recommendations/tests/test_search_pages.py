@@ -55,13 +55,13 @@ def test_the_page_asks_anonymous_visitors_to_sign_in(client):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_the_api_returns_the_funnel_with_null_below_k(api_client_for, story, settings):
-    settings.RECOMMENDATIONS_K = 4
+def test_the_api_returns_the_funnel_with_words_beyond_friends(api_client_for, story):
     response = api_client_for(story["vera"]).get(reverse("api-discover-search"), {"q": "bike"})
     assert response.status_code == 200
     data = response.json()
     bought = next(step for step in data["funnel"]["steps"] if step["key"] == "bought")
-    assert bought["friends"] == 3 and bought["friends_of_friends"] is None
+    assert bought["friends"] == 3 and bought["friends_of_friends"] == "fewer than 5"
+    assert data["funnel"]["beyond_note"] == ""
     assert {p["display_name"] for p in bought["who"]} == {"Rider 1", "Rider 2", "Rider 3"}
     assert [r["title"] for r in data["reviews"]] == ["Climbs like a goat"]
     assert data["listings"] == []
@@ -83,7 +83,7 @@ def test_product_and_listing_pages_name_friends_who_bought_it(client_for, story)
     body = page.content.decode()
     assert "Friends who bought or reviewed it" in body
     assert "Rider 2" in body and "Rider 4" not in body
-    assert "And 3 friends of friends" in body
+    assert "And fewer than 5 friends of friends" in body
     listing = make_listing(person("Seller"), product_model=marlin, category=marlin.category)
     body = client_for(vera).get(reverse("marketplace:listing", args=[listing.pk])).content.decode()
     assert "Rider 2" in body and "Rider 4" not in body
