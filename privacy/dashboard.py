@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
+from privacy import releases
 from privacy.models import ConsentRecord, ConsentState, UsageCount
 from privacy.purposes import NOTICES, Notice, Purpose
 from privacy.usage import today
@@ -168,3 +170,31 @@ def usage_recent_days(user, days: int = RECENT_DAYS) -> list[UsageDay]:
         )
         for day in sorted(by_day, reverse=True)
     ]
+
+
+@dataclass(frozen=True)
+class CountsProtection:
+    """How counts that include a person are protected, in the numbers the settings give, and
+    how much of the person's own budget for asking went today (`privacy.releases`)."""
+
+    epsilon_per_answer: float
+    epsilon_per_day: float
+    spent_today: float
+
+    @property
+    def new_questions_a_day(self) -> int:
+        return int(self.epsilon_per_day // self.epsilon_per_answer)
+
+    @property
+    def new_questions_left(self) -> int:
+        left = max(self.epsilon_per_day - self.spent_today, 0.0)
+        return int((left + releases.BUDGET_TOLERANCE) // self.epsilon_per_answer)
+
+
+def counts_protection(user) -> CountsProtection:
+    """For the privacy dashboard: the noise's settings and `user`'s budget spent today."""
+    return CountsProtection(
+        epsilon_per_answer=settings.PRIVACY_EPSILON_PER_RELEASE,
+        epsilon_per_day=settings.PRIVACY_EPSILON_PER_DAY,
+        spent_today=releases.spent_today(user),
+    )

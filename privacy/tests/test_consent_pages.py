@@ -441,3 +441,18 @@ def test_pages_are_for_signed_in_people_only(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_dashboard_explains_how_counts_that_include_you_are_protected(
+    client_for, owner, settings
+):
+    from privacy.releases import release
+
+    settings.PRIVACY_EPSILON_PER_DAY = 10.0
+    for n in range(3):  # three questions asked today
+        release(owner, ("q", n), lambda noise: {})
+    body = client_for(owner).get(reverse("privacy:dashboard")).content.decode()
+    assert "How counts that include you are protected" in body
+    assert "random noise added and rounded" in body
+    assert "only 10 new questions a day" in body
+    assert "Your own questions today: 7 of 10 left." in body

@@ -116,6 +116,7 @@ def _render_page(request, page: str, *, errors: dict[str, str] | None = None, st
         "exposure": dashboard.exposure_of(user),
         "usage": dashboard.usage_today(user),
         "recent_usage": dashboard.usage_recent_days(user),
+        "protection": dashboard.counts_protection(user),
     }
     return render(request, "privacy/consent/dashboard.html", context, status=status)
 
