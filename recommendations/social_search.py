@@ -262,7 +262,7 @@ class Network:
         other value must be one of its `casts` (a parameter of every run)."""
         found = self.prepared.get(key)
         if found is None:
-            found = self.prepared[key] = Prepared(build, **casts)
+            found = self.prepared[key] = Prepared(build, freezes=("viewer", "network"), **casts)
         return found
 
     @property
@@ -318,7 +318,7 @@ class Gate:
 
 NETWORK_CACHE_SECONDS = 600
 NETWORK_MEMO_SIZE = 32  # gated networks kept in each process, the most recently searched
-_networks = LocalMemo(NETWORK_MEMO_SIZE)
+_networks = LocalMemo(NETWORK_MEMO_SIZE, ttl_seconds=NETWORK_CACHE_SECONDS)
 
 
 def network_of(viewer, *, gated: bool = True) -> Network:
@@ -760,12 +760,14 @@ def _best_paths(network: Network, authors: set[int]) -> dict[int, float]:
 # every search, compiled once (`Prepared`).
 _HELPFUL_VOTES = Prepared(
     lambda reviews: HelpfulVote.objects.filter(review_id__any=reviews).values_list("review_id"),
+    freezes=(),
     reviews="bigint[]",
 )
 _INTERESTS = Prepared(
     lambda people: Profile.interests.through.objects.filter(
         profile__user_id__any=people
     ).values_list("profile__user_id", "interest__name"),
+    freezes=(),
     people="bigint[]",
 )
 
