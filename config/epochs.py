@@ -1,10 +1,13 @@
 """Cache keys that change when what the cached value was built from changes.
 
-A cache of data derived from rows puts a version of those rows in its key; the code that changes
-the rows bumps the version. `bump_now_and_after_commit` bumps twice: at once, so a later read in
-the same transaction (or a test's) misses the cache, and again once the transaction commits, so a
-value that a concurrent request cached between the two, from rows as they were before the commit,
-is never read again.
+A cache of data derived from rows puts a version of those rows in its key (`version`); the model
+signals of those rows move it (`move_versions`), so a write from a service, the admin, a shell or
+a data migration is seen alike. A version is a random token, never a counter: one evicted from
+the cache is made again as a new token, so an old key can never be read again.
+
+A move happens twice: at once, so a later read in the same transaction (or a test's) misses the
+cache, and again once the transaction commits, so a value that a concurrent request cached
+between the two, from rows as they were before the commit, is never read again.
 """
 
 from __future__ import annotations
@@ -24,11 +27,6 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
-def bump_now_and_after_commit(bump: Callable[[], None]) -> None:
-    bump()
-    transaction.on_commit(bump)
-
-
 def version(key: str) -> str:
     """The version kept under `key`, made on first use and kept until it moves."""
     return cache.get_or_set(key, new_token, timeout=None)
@@ -38,10 +36,14 @@ def move_versions(keys: Iterable[str]) -> None:
     """Move the versions under `keys`, now and after commit, each time to a new token (the one
     after commit must differ from the one set at once)."""
     keys = set(keys)
-    if keys:
-        bump_now_and_after_commit(
-            lambda: cache.set_many(dict.fromkeys(keys, new_token()), timeout=None)
-        )
+    if not keys:
+        return
+
+    def move() -> None:
+        cache.set_many(dict.fromkeys(keys, new_token()), timeout=None)
+
+    move()
+    transaction.on_commit(move)
 
 
 class LocalMemo:

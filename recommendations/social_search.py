@@ -46,7 +46,7 @@ from config.prepared import Prepared
 from marketplace.models import Brand, Category, HelpfulVote, ProductModel, Purchase, Review
 from marketplace.selectors.search import SearchPage, search_listings
 from privacy import usage
-from privacy.consent import allowed_among, allowing, consent_epoch
+from privacy.consent import allowed_among, allowing, consent_version
 from privacy.purposes import Purpose
 from social.audience import Network as SocialNetwork
 from social.audience import deactivated
@@ -324,17 +324,20 @@ _networks = LocalMemo(NETWORK_MEMO_SIZE, ttl_seconds=NETWORK_CACHE_SECONDS)
 def network_of(viewer, *, gated: bool = True) -> Network:
     """The viewer's network; with `gated`, who in it allows `social_proof` for the viewer.
 
-    The gated network is cached between searches, under the versions of what it is made of:
-    the viewer's network (`social.audience.network_version`: friendships, the friends'
-    friendships, ties, blocks, circles) and everyone's consent (`consent_epoch`), both moved by
-    the services that change them, so an unfriending, a block, a circle edit or a withdrawal
-    shows in the very next search. An account deactivated since is left out by every query that
+    The gated network is cached between searches (`NETWORK_CACHE_SECONDS` at most), under the
+    versions of what it is made of: the viewer's network (`social.audience.network_version`:
+    friendships, the friends' friendships, ties, blocks, circles, people in it suspended or
+    restored) and everyone's `social_proof` consent (`consent_version`), both moved by the model
+    signals of those rows, so an unfriending, a block, a circle edit, a suspension, a restored
+    account or a withdrawal shows in the very next search, whoever wrote it. An account
+    deactivated without a signal (a queryset update) is still left out by every query that
     reads rows (`gated_purchases`, the audience policy). It is kept with its id lists rendered
     (`IdArray`): a warm search makes none of them again.
 
     The versions are read from the shared cache at every search; under them, the process keeps
-    the last networks it used (`LocalMemo`) with the topic queries compiled for them
-    (`Network.prepared`), so a warm search neither unpickles the network nor compiles them."""
+    the last networks it used (`LocalMemo`, for as long as the shared cache would) with the
+    topic queries compiled for them (`Network.prepared`), so a warm search neither unpickles the
+    network nor compiles them."""
     if not gated:
         return Network(viewer=viewer, graph=social_network_of(viewer))
 
@@ -343,7 +346,7 @@ def network_of(viewer, *, gated: bool = True) -> Network:
         consenting = allowed_among(Purpose.SOCIAL_PROOF, viewer, graph.everyone, network=graph)
         return graph, Gate.of(graph, consenting)
 
-    versions = f"{social_network_version(viewer.pk)}:{consent_epoch()}"
+    versions = f"{social_network_version(viewer.pk)}:{consent_version(Purpose.SOCIAL_PROOF)}"
     key = f"social-search:gated-network:{viewer.pk}:{versions}"
 
     def kept() -> tuple[SocialNetwork, Gate, dict]:
