@@ -2,7 +2,7 @@
 
     purchases = Prepared(lambda categories: Purchase.objects.filter(
         buyer_id__any=ids, category_id__any=categories).values_list("buyer_id", "category_id"),
-        categories="bigint[]")
+        freezes=("network",), categories="bigint[]")
     purchases.rows(categories=[1, 2])      # [(buyer, category), ...]
     purchases.rows(categories=[7])         # the same SQL, another parameter
 
@@ -13,13 +13,18 @@ audience policy in it) is paid once. Elsewhere the query is built with the value
 Either way `rows` gives what iterating the `values_list` query would, as tuples.
 
 Whatever the query reads at run time (subqueries, columns) is read afresh at every run; what was
-Python when it was built (an id list, the viewer's id) is frozen in it. So a `Prepared` is kept
-only as long as what it was built from: a social search keeps them with the viewer's network,
-under the versions that network is cached under.
+Python when it was built (an id list, the viewer's id) is frozen in it. So every `Prepared` names
+what it freezes (`freezes=("viewer", "network")`, or `()` for nothing but constants), and is kept
+only as long as those: a social search keeps them with the viewer's network, under the versions
+that network is cached under. A date or time is never frozen (no version moves with the clock):
+compiling a query whose fixed parameters hold one raises TypeError; compute it in SQL (`Now()`)
+or leave it open. (Only PostgreSQL compiles, and only there can the check see the parameters as
+dates: SQLite's are already text.)
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.core.exceptions import EmptyResultSet
@@ -32,10 +37,21 @@ from config.lookups import Slot
 
 class Prepared:
     """`build(**lists)` returns a `values_list` query (not flat); `rows(**values)` runs it with
-    those lists, one per name given with its PostgreSQL array type (`tags="text[]"`)."""
+    those lists, one per name given with its PostgreSQL array type (`tags="text[]"`).
+    `freezes` names the values `build` takes from outside its lists and freezes into the query
+    (`("viewer", "network")`): whoever keeps the `Prepared` keeps it under a key holding them."""
 
-    def __init__(self, build: Callable[..., QuerySet], *, using=DEFAULT_DB_ALIAS, **casts: str):
-        self.build, self.using, self.casts = build, using, casts
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *,
+        freezes: tuple[str, ...],
+        using=DEFAULT_DB_ALIAS,
+        **casts: str,
+    ):
+        if not isinstance(freezes, tuple) or not all(isinstance(n, str) for n in freezes):
+            raise TypeError("Name what the query freezes as a tuple of names: freezes=(...).")
+        self.build, self.freezes, self.using, self.casts = build, freezes, using, casts
         self._compiled: tuple[str, tuple] | None = None  # (sql, params), on PostgreSQL
         self._never = False  # compiled to a condition that no row can meet
 
@@ -63,7 +79,18 @@ class Prepared:
         except EmptyResultSet:
             self._never = True
             return
+        self._refuse_times(params)
         self._compiled = (sql, tuple(params))
+
+    def _refuse_times(self, params) -> None:
+        """TypeError if a fixed parameter (not a `Slot`) is a date, time or datetime."""
+        for param in params:
+            if isinstance(param, datetime.date | datetime.time):  # a datetime is a date
+                raise TypeError(
+                    f"A prepared query (freezing {', '.join(self.freezes) or 'nothing'}) must "
+                    f"not freeze a date or time, and this one freezes {param!r}: compute it in "
+                    "SQL (Now()) or leave it open as a parameter."
+                )
 
     @staticmethod
     def _checked(query: QuerySet) -> QuerySet:

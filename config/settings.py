@@ -173,7 +173,7 @@ if REDIS_URL:
         }
     }
 elif PRODUCTION:
-    # Every process must see the same consent epoch and network versions (`config/epochs.py`):
+    # Every process must see the same consent and network versions (`config/epochs.py`):
     # with a cache of its own, a process would go on reading a withdrawn consent from its cache.
     raise ImproperlyConfigured("REDIS_URL must be set when DJANGO_ENV=production")
 else:

@@ -12,4 +12,7 @@ class PrivacyConfig(AppConfig):
 
         post_save.connect(audit_admin_action, sender=LogEntry, dispatch_uid="privacy.audit_admin")
         # Every link to a person says how it is exported and erased (privacy/personal_data.py).
-        from privacy import personal_data  # noqa: F401
+        from privacy import (
+            personal_data,  # noqa: F401
+            signals,  # noqa: F401 - consent versions move with consent rows
+        )

@@ -8,7 +8,8 @@ Both are the same SQL (`EXISTS` over the materialised `ConsentState`), so they c
 A grant's scope says to whom: friends, friends of friends, or friends in chosen circles. A
 person's own data is always theirs to use for themselves once granted. Blocks either way, an
 inactive owner and an anonymous viewer are never allowed. Nothing is cached: a withdrawal is seen
-by the very next query. Caches built from gated data must carry `consent_epoch()` in their key.
+by the very next query. Caches built from gated data carry `consent_version(purpose)` in their
+key (and the network versions of `social.audience` for what reaches a viewer through friends).
 
 `allowing(..., network=network)` takes the viewer's `social.audience.Network` when the caller
 already read it: the same rules, with "is a friend" and "is a friend of a friend" looked up in its
@@ -18,9 +19,11 @@ for callers that then read many rows of the same people.
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from config.epochs import move_versions, version
 from config.lookups import IdArray
 from privacy.models import ConsentState
 from privacy.purposes import Purpose, Scope
@@ -32,7 +35,7 @@ from social.audience import (
     is_friend_of_friend_of,
 )
 
-EPOCH_KEY = "privacy:consent-epoch"
+CONSENT_VERSION_KEY = "privacy:consent-version:{}"
 
 
 def _check(purpose: str) -> str:
@@ -115,14 +118,17 @@ def granted(owner, purpose: str) -> bool:
     ).exists()
 
 
-def consent_epoch() -> int:
-    """A number that changes whenever anyone's consent changes. Caches of gated data put it in
-    their keys, so a withdrawal empties them for the very next request."""
-    return cache.get_or_set(EPOCH_KEY, 1, timeout=None)
+def consent_version(purpose: str) -> str:
+    """A version of everyone's consent to `purpose`: a random token that moves whenever anyone
+    grants it, changes its scope or circles, or withdraws it (the model signals of
+    `ConsentState`, `privacy/signals.py`), so a cache of data gated by `purpose` that puts it in
+    its key is not read again after a withdrawal. One per purpose: granting personalization
+    leaves every cache of social proof as it is. What decides whom a grant reaches (friendships,
+    blocks, circles, a suspension) moves the viewers' network versions instead."""
+    return version(CONSENT_VERSION_KEY.format(_check(purpose)))
 
 
-def bump_epoch() -> None:
-    try:
-        cache.incr(EPOCH_KEY)
-    except ValueError:
-        cache.set(EPOCH_KEY, 2, timeout=None)
+def consents_changed(purposes: Iterable[str]) -> None:
+    """Someone's consent to `purposes` changed: move their versions, now and after commit.
+    Called by the model signals; by hand only after writes that bypass them (bulk writes)."""
+    move_versions(CONSENT_VERSION_KEY.format(_check(purpose)) for purpose in purposes)

@@ -48,7 +48,7 @@ from config.prepared import Prepared
 from marketplace.models import Brand, Category, HelpfulVote, ProductModel, Purchase, Review
 from marketplace.selectors.search import SearchPage, search_listings
 from privacy import usage
-from privacy.consent import allowed_among, consent_epoch
+from privacy.consent import allowed_among, consent_version
 from privacy.purposes import Purpose
 from privacy.releases import EXHAUSTED_SENTENCE, Draw, about, release
 from social.audience import Network as SocialNetwork
@@ -256,7 +256,7 @@ class Network:
         other value must be one of its `casts` (a parameter of every run)."""
         found = self.prepared.get(key)
         if found is None:
-            found = self.prepared[key] = Prepared(build, **casts)
+            found = self.prepared[key] = Prepared(build, freezes=("viewer", "network"), **casts)
         return found
 
     @property
@@ -312,23 +312,26 @@ class Gate:
 
 NETWORK_CACHE_SECONDS = 600
 NETWORK_MEMO_SIZE = 32  # gated networks kept in each process, the most recently searched
-_networks = LocalMemo(NETWORK_MEMO_SIZE)
+_networks = LocalMemo(NETWORK_MEMO_SIZE, ttl_seconds=NETWORK_CACHE_SECONDS)
 
 
 def network_of(viewer, *, gated: bool = True) -> Network:
     """The viewer's network; with `gated`, who in it allows `social_proof` for the viewer.
 
-    The gated network is cached between searches, under the versions of what it is made of:
-    the viewer's network (`social.audience.network_version`: friendships, the friends'
-    friendships, ties, blocks, circles) and everyone's consent (`consent_epoch`), both moved by
-    the services that change them, so an unfriending, a block, a circle edit or a withdrawal
-    shows in the very next search. An account deactivated since is left out by every query that
+    The gated network is cached between searches (`NETWORK_CACHE_SECONDS` at most), under the
+    versions of what it is made of: the viewer's network (`social.audience.network_version`:
+    friendships, the friends' friendships, ties, blocks, circles, people in it suspended or
+    restored) and everyone's `social_proof` consent (`consent_version`), both moved by the model
+    signals of those rows, so an unfriending, a block, a circle edit, a suspension, a restored
+    account or a withdrawal shows in the very next search, whoever wrote it. An account
+    deactivated without a signal (a queryset update) is still left out by every query that
     reads rows (`gated_purchases`, the audience policy). It is kept with its id lists rendered
     (`IdArray`): a warm search makes none of them again.
 
     The versions are read from the shared cache at every search; under them, the process keeps
-    the last networks it used (`LocalMemo`) with the topic queries compiled for them
-    (`Network.prepared`), so a warm search neither unpickles the network nor compiles them."""
+    the last networks it used (`LocalMemo`, for as long as the shared cache would) with the
+    topic queries compiled for them (`Network.prepared`), so a warm search neither unpickles the
+    network nor compiles them."""
     if not gated:
         return Network(viewer=viewer, graph=social_network_of(viewer))
 
@@ -337,7 +340,7 @@ def network_of(viewer, *, gated: bool = True) -> Network:
         consenting = allowed_among(Purpose.SOCIAL_PROOF, viewer, graph.everyone, network=graph)
         return graph, Gate.of(graph, consenting)
 
-    versions = f"{social_network_version(viewer.pk)}:{consent_epoch()}"
+    versions = f"{social_network_version(viewer.pk)}:{consent_version(Purpose.SOCIAL_PROOF)}"
     key = f"social-search:gated-network:{viewer.pk}:{versions}"
 
     def kept() -> tuple[SocialNetwork, Gate, dict]:
@@ -892,12 +895,14 @@ def _best_paths(network: Network, authors: set[int]) -> dict[int, float]:
 # every search, compiled once (`Prepared`).
 _HELPFUL_VOTES = Prepared(
     lambda reviews: HelpfulVote.objects.filter(review_id__any=reviews).values_list("review_id"),
+    freezes=(),
     reviews="bigint[]",
 )
 _INTERESTS = Prepared(
     lambda people: Profile.interests.through.objects.filter(
         profile__user_id__any=people
     ).values_list("profile__user_id", "interest__name"),
+    freezes=(),
     people="bigint[]",
 )
 

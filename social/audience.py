@@ -116,24 +116,37 @@ NETWORK_VERSION_KEY = "social:network-version:{}"
 
 def network_version(user_id: int) -> str:
     """A version of the person's network that changes whenever it may have: their friendships
-    and their friends' (friends of friends), their ties, blocks either way, and being put in or
-    taken out of someone's circle. A cache of anything built from a person's network (and of
-    what reaches them through it, like consent scoped to circles) puts it in its key."""
+    and their friends' (friends of friends), their ties, blocks either way, being put in or
+    taken out of someone's circle, and someone in it suspended or restored. A cache of anything
+    built from a person's network (and of what reaches them through it, like consent scoped to
+    circles) puts it in its key. Moved by the model signals of those rows (`social/signals.py`),
+    whoever writes them."""
     return version(NETWORK_VERSION_KEY.format(user_id))
 
 
 def networks_changed(user_ids) -> None:
     """These people's networks changed: their cached networks are not read again. Called by the
-    services that change friendships, ties, blocks and circles, the only writers of them."""
+    model signals (`social/signals.py`); by hand only after writes that bypass them (bulk
+    creates and updates)."""
     move_versions(NETWORK_VERSION_KEY.format(int(pk)) for pk in user_ids)
 
 
 def friendships_changed(*people) -> None:
     """`people` gained or lost friends: their networks changed, and so did their friends' (whose
-    friends of friends they are, and whose friends they were)."""
+    friends of friends they are, and whose friends they were). One query."""
     ids = {int(pk) for pk in people}
     friends = _model("Friendship").objects.filter(user_id__in=ids).values_list("friend_id")
     networks_changed(ids | {pk for (pk,) in friends})
+
+
+def networks_including_changed(person_id: int) -> None:
+    """Something about the person themselves changed that every network holding them shows (their
+    account was suspended or restored): their network moves, and their friends' and their friends
+    of friends', the people whose networks include them. Two queries."""
+    links = _model("Friendship").objects.values_list("friend_id", flat=True)
+    friends = set(links.filter(user_id=person_id))
+    beyond = set(links.filter(user_id__in=friends).distinct()) if friends else set()
+    networks_changed({int(person_id), *friends, *beyond})
 
 
 def _model(name: str):

@@ -251,7 +251,7 @@ def seed_friendships() -> str:
         rows.append(Friendship(user=a, friend=b, tie_strength=tie.a_to_b))
         rows.append(Friendship(user=b, friend=a, tie_strength=tie.b_to_a))
     Friendship.objects.bulk_create(rows, ignore_conflicts=True)
-    networks_changed(ids)  # written in bulk, past the services that say so
+    networks_changed(ids)  # bulk_create sends no post_save: the versions are moved here
     # Friends since some day after both joined: auto_now_add stamped them all "now".
     now = timezone.now()
     since = {}
@@ -342,7 +342,7 @@ def seed_circles() -> str:
             for circle_id in dict.fromkeys(placed[fid])
         ]
     CircleMembership.objects.bulk_create(rows, ignore_conflicts=True)
-    networks_changed(ids)
+    networks_changed(ids)  # bulk_create sends no post_save: the versions are moved here
     memberships = len(rows)
     return f"Circles: {memberships} memberships, {custom_made} custom circles ({memberships} new)"
 

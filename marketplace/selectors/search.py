@@ -392,8 +392,10 @@ def _rings(criteria: SearchCriteria) -> list[int | None]:
     return [radius for radius in RINGS_KM if whole is None or radius < whole] + [whole]
 
 
-# Nearest-first page queries, compiled once per viewer, place and filters (`_nearest`).
-_nearest_queries = LocalMemo(256)
+# Nearest-first page queries, compiled once per viewer, place and filters (`_nearest`), each
+# kept ten minutes at most: what no key holds (the audience policy's rows) is read at every run.
+NEAREST_MEMO_SECONDS = 600
+_nearest_queries = LocalMemo(256, ttl_seconds=NEAREST_MEMO_SECONDS)
 
 
 def _nearest_query(viewer, criteria: SearchCriteria, *, bounded: bool, start: int, count: int):
@@ -420,7 +422,9 @@ def _nearest_query(viewer, criteria: SearchCriteria, *, bounded: bool, start: in
     casts = ({"radius": "float8"} if bounded else {}) | (
         {"categories": "bigint[]"} if categories else {}
     )
-    return _nearest_queries.get_or_set(key, lambda: Prepared(build, **casts))
+    return _nearest_queries.get_or_set(
+        key, lambda: Prepared(build, freezes=("viewer", "home", "criteria", "page"), **casts)
+    )
 
 
 def _nearest(viewer, criteria: SearchCriteria, start: int, count: int) -> list[Listing]:

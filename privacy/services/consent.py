@@ -1,4 +1,5 @@
-"""Granting and withdrawing consent: the ledger and the current state, in one transaction."""
+"""Granting and withdrawing consent: the ledger and the current state, in one transaction. The
+state's model signals move the purpose's consent version (`privacy/signals.py`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from config.epochs import bump_now_and_after_commit
 from config.errors import DomainError, NotFound
 from privacy.audit import audit
-from privacy.consent import bump_epoch
 from privacy.models import ConsentRecord, ConsentState, pseudonym_for
 from privacy.purposes import Purpose, Scope, notice_for
 from social.services.circles import owned_circles
@@ -87,7 +86,6 @@ def consent_grant(
     )
     state.circles.set(circles)
     audit("consent.granted", actor=user, request=request, purpose=purpose, scope=scope)
-    bump_now_and_after_commit(bump_epoch)
     return state
 
 
@@ -111,7 +109,6 @@ def consent_withdraw(
         method=method,
     )
     audit("consent.withdrawn", actor=user, request=request, purpose=purpose)
-    bump_now_and_after_commit(bump_epoch)
     return record
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import IntegrityError, InternalError, connection, transaction
 
 from accounts.models import User
@@ -15,6 +16,7 @@ from privacy.services.consent import consent_grant, consent_withdraw
 from social.services.blocks import block_create
 
 SOCIAL = Purpose.SOCIAL_PROOF
+PERSONAL = Purpose.PERSONALIZATION
 VIEWERS = ["anonymous", "stranger", "fof", "friend_a", "friend_b", "owner", "blocked", "moderator"]
 
 
@@ -57,21 +59,75 @@ def test_a_grant_is_for_one_purpose_only(graph):
     assert who_is_allowed(graph, Purpose.INFLUENCE) == set()
 
 
-def test_withdrawal_takes_effect_on_the_next_query_and_bumps_the_epoch(graph):
+def test_withdrawal_takes_effect_on_the_next_query_and_moves_the_version(graph):
     owner = graph["owner"]
     consent_grant(user=owner, purpose=SOCIAL, scope=Scope.FRIENDS)
     assert consent.allows(owner, SOCIAL, graph["friend_b"])
+    before = consent.consent_version(SOCIAL)
     with transaction.atomic():
         consent_withdraw(user=owner, purpose=SOCIAL)
     assert not consent.allows(owner, SOCIAL, graph["friend_b"])
     assert not ConsentState.objects.filter(user=owner).exists()
+    assert consent.consent_version(SOCIAL) != before
 
 
-def test_the_epoch_moves_after_commit(graph, django_capture_on_commit_callbacks):
-    before = consent.consent_epoch()
+def test_a_consent_version_moves_at_once_and_again_on_commit(
+    graph, django_capture_on_commit_callbacks
+):
+    before = consent.consent_version(SOCIAL)
     with django_capture_on_commit_callbacks(execute=True):
         consent_grant(user=graph["owner"], purpose=SOCIAL, scope=Scope.FRIENDS)
-    assert consent.consent_epoch() > before
+        during = consent.consent_version(SOCIAL)  # a read later in the same transaction misses
+    after = consent.consent_version(SOCIAL)  # and what was cached meanwhile is not read again
+    assert len({before, during, after}) == 3
+
+
+def test_granting_personalization_leaves_the_social_proof_version_as_it_is(graph):
+    social, personal = consent.consent_version(SOCIAL), consent.consent_version(PERSONAL)
+    consent_grant(user=graph["owner"], purpose=PERSONAL, scope=Scope.FRIENDS)
+    assert consent.consent_version(SOCIAL) == social
+    assert consent.consent_version(PERSONAL) != personal
+
+
+def test_withdrawing_social_proof_moves_its_version_alone(graph):
+    owner = graph["owner"]
+    consent_grant(user=owner, purpose=SOCIAL, scope=Scope.FRIENDS)
+    social, personal = consent.consent_version(SOCIAL), consent.consent_version(PERSONAL)
+    consent_withdraw(user=owner, purpose=SOCIAL)
+    assert consent.consent_version(SOCIAL) != social
+    assert consent.consent_version(PERSONAL) == personal
+
+
+def test_a_version_evicted_from_the_cache_never_comes_back_as_an_old_token(graph):
+    seen = {consent.consent_version(SOCIAL)}
+    for _ in range(5):
+        consent_grant(user=graph["owner"], purpose=SOCIAL, scope=Scope.FRIENDS)
+        seen.add(consent.consent_version(SOCIAL))
+        cache.delete(consent.CONSENT_VERSION_KEY.format(SOCIAL))  # Redis evicted it
+        new = consent.consent_version(SOCIAL)
+        assert new not in seen
+        seen.add(new)
+
+
+def test_consent_rows_written_through_the_orm_move_their_purposes_version(graph):
+    owner, circle = graph["owner"], graph["circle_a"]
+    state = consent_grant(user=owner, purpose=SOCIAL, scope=Scope.FRIENDS)
+
+    def moves(write) -> bool:
+        before = consent.consent_version(SOCIAL)
+        write()
+        return consent.consent_version(SOCIAL) != before
+
+    def rescope() -> None:
+        state.scope = Scope.CIRCLES
+        state.save()
+
+    assert moves(rescope)  # the admin, a shell
+    assert moves(lambda: state.circles.add(circle))
+    assert moves(lambda: state.circles.remove(circle))
+    state.circles.add(circle)
+    assert moves(state.circles.clear)
+    assert moves(lambda: ConsentState.objects.filter(user=owner).delete())
 
 
 def test_a_block_overrides_a_grant(graph):

@@ -87,7 +87,7 @@ def test_withdrawing_takes_effect_on_the_very_next_request_caches_included(
     api = api_client_for(owner)
     api.post(CONSENTS, {"purpose": SOCIAL, "scope": "friends"}, format="json")
     assert consent.allows(owner, SOCIAL, friend)
-    key = f"funnel:{friend.pk}:{consent.consent_epoch()}"
+    key = f"funnel:{friend.pk}:{consent.consent_version(SOCIAL)}"
     cache.set(key, "5 friends bought one")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -96,7 +96,7 @@ def test_withdrawing_takes_effect_on_the_very_next_request_caches_included(
 
     assert not consent.allows(owner, SOCIAL, friend)
     assert api.get(PURPOSES).json()[0]["state"] is None
-    assert cache.get(f"funnel:{friend.pk}:{consent.consent_epoch()}") is None
+    assert cache.get(f"funnel:{friend.pk}:{consent.consent_version(SOCIAL)}") is None
     withdrawn = ConsentRecord.objects.filter(user=owner).first()
     assert (withdrawn.action, withdrawn.method) == ("withdrawn", "api")
 

@@ -347,7 +347,7 @@ def test_withdrawal_takes_effect_on_the_very_next_request_caches_included(
     client = client_for(owner)
     client.post(grant_url(), {"scope": "friends"})
     assert consent.allows(owner, SOCIAL, friend)
-    cached_key = f"friends-who-bought:{friend.pk}:{consent.consent_epoch()}"
+    cached_key = f"friends-who-bought:{friend.pk}:{consent.consent_version(SOCIAL)}"
     cache.set(cached_key, [owner.pk])
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -355,7 +355,7 @@ def test_withdrawal_takes_effect_on_the_very_next_request_caches_included(
 
     assert not consent.allows(owner, SOCIAL, friend)
     assert client.get(reverse("api-privacy-purposes")).json()[0]["granted"] is False
-    key_now = f"friends-who-bought:{friend.pk}:{consent.consent_epoch()}"
+    key_now = f"friends-who-bought:{friend.pk}:{consent.consent_version(SOCIAL)}"
     assert key_now != cached_key
     assert cache.get(key_now) is None
 

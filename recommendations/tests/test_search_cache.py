@@ -1,20 +1,27 @@
 """The viewer's gated network is kept between searches (`network_of`): every change to what it is
-made of shows in the very next search, whoever made it."""
+made of shows in the very next search, whoever made it: a service, or the admin or a shell
+writing through the ORM (the model signals move the versions)."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from config.lookups import IdArray
 from config.prepared import Prepared
+from marketplace.services.reports import content_moderate
+from marketplace.tests.moderation_factories import make_moderator
+from privacy.models import ConsentState
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant, consent_withdraw
+from recommendations import social_search as social_search_module
 from recommendations.social_search import network_of, social_search
 from recommendations.tests.search_factories import buy, consent, friends, person, steps
 from social.audience import network_version
+from social.models import Block, CircleMembership, Friendship
 from social.services import blocks, circles
 from social.services.friends import friendship_remove, tie_strength_raise
 
@@ -101,9 +108,96 @@ def test_leaving_the_circle_a_grant_is_scoped_to_shows_in_the_next_search(world)
 def test_an_account_deactivated_after_a_search_is_not_counted_in_the_next(world):
     vera = world["vera"]
     assert bought(vera) == (4, 3)
-    # However it is deactivated (an admin's checkbox moves no version), its rows are left out.
+    # However it is deactivated (a queryset update moves no version), its rows are left out.
     User.objects.filter(pk=world["f"][2].pk).update(is_active=False)
     assert bought(vera) == (3, 3)
+
+
+def test_a_person_suspended_then_restored_is_counted_again_in_the_next_search(world):
+    vera, f2 = world["vera"], world["f"][2]
+    f2.is_active = False
+    f2.save()  # the admin's checkbox, or a shell
+    assert bought(vera) == (3, 3)  # the network kept from here on is read without f2
+    f2.is_active = True
+    f2.save()
+    assert bought(vera) == (4, 3)
+
+
+def test_people_a_moderator_suspended_then_restored_are_counted_again_in_the_next_search(world):
+    vera, moderator = world["vera"], make_moderator()
+    suspended = [world["f"][2], world["g"][1]]  # a friend, and a friend of a friend
+    for someone in suspended:
+        content_moderate(moderator=moderator, target=someone, action="suspend")
+    assert bought(vera) == (3, None)  # the network kept from here on is read without them
+    for someone in suspended:
+        content_moderate(moderator=moderator, target=someone, action="restore")
+    assert bought(vera) == (4, 3)
+
+
+def test_a_friendship_made_in_a_shell_is_counted_in_the_next_search(world):
+    vera, f3 = world["vera"], world["f"][3]
+    newcomer = person("New Fof")
+    buy(newcomer, world["marlin"])
+    consent(newcomer)
+    assert bought(vera) == (4, 3)
+    Friendship.objects.create(user=f3, friend=newcomer)
+    Friendship.objects.create(user=newcomer, friend=f3)
+    assert bought(vera) == (4, 4)
+
+
+def test_a_friendship_deleted_in_a_shell_shows_in_the_next_search(world):
+    vera, f1 = world["vera"], world["f"][1]
+    assert bought(vera) == (4, 3)
+    Friendship.objects.filter(Q(user=f1, friend=vera) | Q(user=vera, friend=f1)).delete()
+    assert bought(vera) == (3, None)
+
+
+def test_a_block_made_and_lifted_in_a_shell_shows_in_the_next_search(world):
+    vera, f2, b2 = world["vera"], world["f"][2], world["b2"]
+    assert bought(vera) == (4, 3)
+    Block.objects.create(blocker=f2, blocked=vera)
+    assert bought(vera) == (3, 3)
+    Block.objects.filter(blocker__in=[f2, b2], blocked=vera).delete()
+    assert bought(vera) == (4, 4)  # and b2, a friend of a friend, counts again
+
+
+def test_a_circle_membership_written_in_a_shell_shows_in_the_next_search(world):
+    vera, f5 = world["vera"], world["f"][5]
+    riders = circles.circle_create(owner=f5, name="Riders")
+    consent_grant(
+        user=f5, purpose=Purpose.SOCIAL_PROOF, scope=Scope.CIRCLES, circle_ids=[riders.pk]
+    )
+    assert bought(vera) == (4, 3)
+    CircleMembership.objects.create(circle=riders, member=vera)
+    assert bought(vera) == (5, 3)
+    CircleMembership.objects.filter(circle=riders).delete()
+    assert bought(vera) == (4, 3)
+
+
+def test_a_consent_withdrawn_in_a_shell_shows_in_the_next_search(world):
+    vera, f2 = world["vera"], world["f"][2]
+    assert bought(vera) == (4, 3)
+    ConsentState.objects.filter(user=f2, purpose=Purpose.SOCIAL_PROOF).delete()
+    assert bought(vera) == (3, 3)
+
+
+def test_granting_another_purpose_keeps_the_network_kept_for_social_search(world):
+    vera = world["vera"]
+    first = network_of(vera)
+    consent_grant(user=world["f"][5], purpose=Purpose.PERSONALIZATION, scope=Scope.FRIENDS)
+    assert network_of(vera).prepared is first.prepared
+
+
+def test_the_process_keeps_a_network_no_longer_than_the_shared_cache_would(world, monkeypatch):
+    vera = world["vera"]
+    now = [0.0]
+    monkeypatch.setattr(social_search_module._networks, "clock", lambda: now[0])
+    social_search_module._networks.clear()
+    first = network_of(vera)
+    now[0] += social_search_module.NETWORK_CACHE_SECONDS - 1
+    assert network_of(vera).prepared is first.prepared
+    now[0] += 1
+    assert network_of(vera).prepared is not first.prepared
 
 
 def test_a_stronger_tie_reorders_the_names_in_the_next_search(world):
@@ -135,7 +229,7 @@ def test_the_process_keeps_the_network_and_its_compiled_queries_until_a_version_
     social_search(vera, "mountain bikes")  # another topic of the same shape: the same queries
     assert compiled == []
 
-    consent_withdraw(user=g1, purpose=Purpose.SOCIAL_PROOF)  # moves the consent epoch
+    consent_withdraw(user=g1, purpose=Purpose.SOCIAL_PROOF)  # moves the social_proof version
     assert network_of(vera).prepared is not first.prepared
     assert g1.pk not in network_of(vera).consenting_ids.ids
     assert bought(vera) == (4, 3)  # today's count beyond friends, repeated

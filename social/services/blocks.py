@@ -1,4 +1,5 @@
-"""Blocks: shutting someone out completely."""
+"""Blocks: shutting someone out completely. Both people's network versions move with the block's
+row (`social/signals.py`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.errors import DomainError, NotFound
-from social.audience import networks_changed
 from social.models import Block, FriendRequest
 from social.services.friends import sever_ties
 
@@ -19,7 +19,7 @@ def block_create(*, blocker, blocked) -> Block:
     if blocker.pk == blocked.pk:
         raise DomainError("You can't block yourself.", code="self")
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
-    sever_ties(blocker.pk, blocked.pk)  # their networks change with it
+    sever_ties(blocker.pk, blocked.pk)
     FriendRequest.objects.filter(
         Q(from_user=blocker, to_user=blocked) | Q(from_user=blocked, to_user=blocker),
         status=FriendRequest.Status.PENDING,
@@ -33,4 +33,3 @@ def block_remove(*, blocker, blocked) -> None:
     deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
     if not deleted:
         raise NotFound("You have not blocked this person.", code="not_blocked")
-    networks_changed([blocker.pk, blocked.pk])

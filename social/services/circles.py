@@ -82,9 +82,7 @@ def circle_rename(*, owner, circle_id: int, name: str) -> Circle:
 @transaction.atomic
 def circle_delete(*, owner, circle_id: int) -> None:
     """Delete a circle. Content shared with it alone is then seen by its owner only."""
-    circle = owned_circle(owner=owner, circle_id=circle_id)
-    networks_changed(circle.memberships.values_list("member_id", flat=True))
-    circle.delete()
+    owned_circle(owner=owner, circle_id=circle_id).delete()
 
 
 @transaction.atomic
@@ -100,5 +98,5 @@ def circle_memberships_set(*, owner, friend, circle_ids: Iterable[int]) -> list[
         [CircleMembership(circle=circle, member=friend) for circle in circles],
         ignore_conflicts=True,
     )
-    networks_changed([friend.pk])
+    networks_changed([owner.pk, friend.pk])  # bulk_create sends no post_save
     return circles

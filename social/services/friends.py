@@ -1,7 +1,8 @@
 """Friend requests and friendships.
 
 A friendship is two directed `Friendship` rows written together; every function here keeps
-that invariant. Rules that say no raise `DomainError` with a message for the person.
+that invariant. Rules that say no raise `DomainError` with a message for the person. The network
+versions move with the rows (`social/signals.py`), except after the bulk writes below.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def friend_request_accept(*, user, request_id: int) -> FriendRequest:
         ],
         ignore_conflicts=True,
     )
-    friendships_changed(request.from_user_id, user.pk)
+    friendships_changed(request.from_user_id, user.pk)  # bulk_create sends no post_save
     # A request the other way is now moot.
     FriendRequest.objects.filter(
         from_user=user, to_user_id=request.from_user_id, status=FriendRequest.Status.PENDING
@@ -127,7 +128,6 @@ def sever_ties(a_id: int, b_id: int) -> int:
     CircleMembership.objects.filter(
         Q(circle__owner_id=a_id, member_id=b_id) | Q(circle__owner_id=b_id, member_id=a_id)
     ).delete()
-    friendships_changed(a_id, b_id)
     return deleted
 
 
@@ -146,4 +146,4 @@ def tie_strength_raise(*, user, friend, amount: float = 0.1, ceiling: float = 10
         tie_strength=F("tie_strength") + amount
     )
     if raised:
-        networks_changed([user.pk])
+        networks_changed([user.pk])  # a queryset update sends no post_save
