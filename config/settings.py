@@ -200,6 +200,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "privacy-purge-erasures": {"task": "privacy.purge_due_erasures", "schedule": 3600.0},
     "privacy-purge-releases": {"task": "privacy.purge_old_releases", "schedule": 3600.0},
     "marketplace-expire-listings": {"task": "marketplace.expire_listings", "schedule": 3600.0},
+    "marketplace-purge-old-reports": {
+        "task": "marketplace.purge_old_reports",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "recommendations-influence-full": {
         "task": "recommendations.influence_full",
         "schedule": crontab(hour=3, minute=0),
@@ -288,6 +292,12 @@ if env("FACEBOOK_CLIENT_ID"):
 # --- Privacy --------------------------------------------------------------------------------
 ERASURE_GRACE_DAYS = envint("ERASURE_GRACE_DAYS", 14)
 EXPORT_TTL_DAYS = envint("EXPORT_TTL_DAYS", 7)
+# Reports (and the moderators' decisions on them) are kept this long after they are resolved.
+REPORT_RETENTION_DAYS = envint("REPORT_RETENTION_DAYS", 365)
+if REPORT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"REPORT_RETENTION_DAYS must be a number of days, 1 or more, not {REPORT_RETENTION_DAYS}"
+    )
 # Exports live outside MEDIA_ROOT, where no URL serves them.
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private"))
 

@@ -372,10 +372,19 @@ class Offer(models.Model):
 
 class Purchase(models.Model):
     """Something a person bought: here (from an accepted offer, verified) or elsewhere
-    (declared by the buyer, not verified)."""
+    (declared by the buyer, not verified).
+
+    A sale made here is both sides' record: erasing one of them clears their link and keeps the
+    row for the other (the seller's sales, the buyer's purchases); it goes once neither side is
+    left (`marketplace.personal_data`)."""
 
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="purchases"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="purchases",
+        help_text="Empty once the buyer's account is erased (the seller's record of the sale "
+        "stays).",
     )
     seller = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -570,6 +579,16 @@ class Report(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
     )
+    about = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_about",
+        help_text="Whose the reported thing is (the person, for a report of a person). Empty "
+        "once they are erased; the report stays until REPORT_RETENTION_DAYS after it was "
+        "resolved.",
+    )
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
@@ -594,7 +613,10 @@ class Report(models.Model):
                 fields=["reporter", "content_type", "object_id"], name="one_report_per_thing"
             )
         ]
-        indexes = [models.Index(fields=["status", "-created_at"], name="report_queue")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="report_queue"),
+            models.Index(fields=["resolved_at"], name="report_resolved"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} report on {self.content_type.model} {self.object_id}"

@@ -17,3 +17,12 @@ def expire_listings() -> int:
     from marketplace.services.listings import listings_expire
 
     return listings_expire()
+
+
+@shared_task(name="marketplace.purge_old_reports")
+def purge_old_reports() -> int:
+    """Daily (beat): delete reports resolved more than REPORT_RETENTION_DAYS ago. Returns how
+    many."""
+    from marketplace.services.reports import reports_purge_expired
+
+    return reports_purge_expired()

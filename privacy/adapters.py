@@ -15,9 +15,34 @@ from __future__ import annotations
 from django.contrib import messages
 
 from accounts.adapters import AccountAdapter as BazaarAccountAdapter
-from privacy.services.erasure import erasure_cancel_at_login, scheduled_erasure_for
+from privacy.purposes import Purpose
+from privacy.services.erasure import (
+    CancelledErasure,
+    erasure_cancel_at_login,
+    scheduled_erasure_for,
+)
 
 WELCOME_BACK = "Welcome back — your account will not be deleted."
+CONSENTS_BACK = "The consents you had given are restored as they were: {purposes}."
+ASK_AGAIN = "Not restored: {purposes}. Look at them again on your privacy page if you wish."
+
+
+def _labels(purposes) -> str:
+    return ", ".join(f"“{Purpose(purpose).label}”" for purpose in purposes)
+
+
+def welcome_back(cancelled: CancelledErasure) -> str:
+    """What a returning person is told: the deletion is off, which consents came back as they
+    were, and which did not (and why)."""
+    lines = [WELCOME_BACK]
+    if cancelled.consents.restored:
+        lines.append(CONSENTS_BACK.format(purposes=_labels(cancelled.consents.restored)))
+    if cancelled.consents.ask_again:
+        reasons = "; ".join(
+            f"{_labels([purpose])} ({why})" for purpose, why in cancelled.consents.ask_again
+        )
+        lines.append(ASK_AGAIN.format(purposes=reasons))
+    return " ".join(lines)
 
 
 def _returning(user) -> bool:
@@ -32,6 +57,8 @@ class AccountAdapter(BazaarAccountAdapter):
         return super().pre_login(request, user, **kwargs)
 
     def login(self, request, user) -> None:
-        if _returning(user) and erasure_cancel_at_login(user=user, request=request):
-            messages.success(request, WELCOME_BACK)
+        if _returning(user):
+            cancelled = erasure_cancel_at_login(user=user, request=request)
+            if cancelled is not None:
+                messages.success(request, welcome_back(cancelled))
         super().login(request, user)

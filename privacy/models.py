@@ -5,7 +5,11 @@ admin, the ORM nor the database lets a record be edited or deleted; the only cha
 allows is the pseudonymisation of an erased person (their `user` link set to NULL, the
 pseudonymous `subject` kept as the legal record of consent). `ConsentState` is the current state
 per person and purpose, materialised for fast joins and written in the same transaction as the
-ledger. `AuditEvent` is the audit log, append-only the same way.
+ledger. `AuditEvent` is the audit log, append-only the same way. It holds references, never
+copies: the kind and id of the thing acted on (a person only by their pseudonymous id), so that
+erasing someone leaves nothing of theirs in it but that pseudonym. The one other change the
+database allows on an event is dropping where it came from (address and browser), which
+erasure does for the events the erased person caused.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ class ConsentRecord(AppendOnlyModel):
         DASHBOARD = "dashboard", "Privacy dashboard"
         API = "api", "API"
         ERASURE = "erasure", "Account deletion"
+        RESTORED = "restored", "Restored after a cancelled account deletion"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,8 +124,20 @@ class ConsentState(models.Model):
         return f"{self.user_id} allows {self.purpose} ({self.scope})"
 
 
+class AuditEventQuerySet(AppendOnlyQuerySet):
+    def forget_where_from(self) -> int:
+        """Drop the network address and browser of these events; returns how many rows.
+
+        With clearing a person link, the one edit the log allows (the database trigger lets
+        exactly these columns be emptied): erasure calls it for the events a person caused."""
+        return models.QuerySet.update(self, ip_address=None, user_agent="")
+
+
 class AuditEvent(AppendOnlyModel):
-    """Who did what to whose data, when, from where. Staff read it in the admin; nobody edits."""
+    """Who did what to whose data, when, from where. Staff read it in the admin; nobody edits.
+
+    What was acted on is a reference (`target_type`, `target_id`), never a copy of it: a
+    person's id is never written here, only their pseudonym (`pseudonym_for`)."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -131,10 +148,20 @@ class AuditEvent(AppendOnlyModel):
     )
     subject_pseudonym = models.CharField(max_length=40, blank=True)
     action = models.CharField(max_length=40, db_index=True)
+    target_type = models.CharField(
+        max_length=100, blank=True, help_text="What was acted on: “app_label.model”."
+    )
+    target_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Its id; for a person, their pseudonymous id (never the account's id).",
+    )
     detail = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

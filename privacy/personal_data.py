@@ -6,9 +6,15 @@ Imported from `PrivacyConfig.ready()`.
 
 An export holds what its owner could see anyway: their own rows, and of other people only the
 display name they already see (never an email address, never who blocked them or which circles
-others put them in). Rows that would name someone who blocked the owner are left out, as the
-pages hide them: the block shuts the owner out of that person entirely. Secrets (API tokens,
-MFA keys, provider tokens) are never exported.
+others put them in). What others wrote is exported as the pages show it to the owner (the same
+selectors): a comment under the owner's post by someone blocked either way is left out. Rows that
+would name someone who blocked the owner are left out, as the pages hide them: the block shuts
+the owner out of that person entirely; where the row holds the owner's own words (a comment on
+that person's post), those stay and nothing of the other person does. Secrets (API tokens,
+session keys, MFA keys, provider tokens) are never exported.
+
+Rows that stay after an erasure say why and for how long (`why`, `retention`); the deletion page
+and docs/privacy-retention.md list them.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.admin.models import LogEntry
+from django.db.models import Q
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from accounts.models import Profile, User
@@ -33,6 +40,7 @@ from privacy.models import (
     UsageCount,
 )
 from privacy.registry import Erasure, personal_data
+from privacy.services.erasure import sessions_of
 from social.models import (
     Block,
     Circle,
@@ -45,6 +53,7 @@ from social.models import (
     PostTag,
     SocialSettings,
 )
+from social.selectors import comments_under_posts_of
 
 
 def _when(value: datetime | None) -> str | None:
@@ -72,6 +81,11 @@ def export_account(user: User) -> list[dict]:
         "last_login": _when(user.last_login),
         "is_active": user.is_active,
         "groups": sorted(user.groups.values_list("name", flat=True)),
+        # Where the account is signed in now (the session keys are secrets: never exported).
+        "sessions": [
+            {"expires_at": _when(expires)}
+            for _, expires in sorted(sessions_of(user), key=lambda session: session[1])
+        ],
     }
     if profile is not None:
         row.update(
@@ -305,11 +319,21 @@ def export_social_settings(user: User) -> list[dict]:
 
 
 def export_posts(user: User) -> list[dict]:
+    """The person's posts, each with the comments under it as its author sees them there."""
     posts = (
         Post.objects.filter(author=user)
         .prefetch_related("circles", "tags")
         .order_by("created_at", "id")
     )
+    comments: dict[int, list[dict]] = {}
+    for comment in comments_under_posts_of(user):
+        comments.setdefault(comment.post_id, []).append(
+            {
+                "by": "you" if comment.author_id == user.pk else _name(comment.author),
+                "text": comment.text,
+                "created_at": _when(comment.created_at),
+            }
+        )
     return [
         {
             "id": post.pk,
@@ -320,6 +344,7 @@ def export_posts(user: User) -> list[dict]:
             "tags": [str(tag) for tag in post.tags.all()],
             "created_at": _when(post.created_at),
             "updated_at": _when(post.updated_at),
+            "comments": comments.get(post.pk, []),
         }
         for post in posts
     ]
@@ -333,18 +358,25 @@ def post_files(user: User) -> list[tuple[str, object]]:
 
 
 def export_comments(user: User) -> list[dict]:
-    return [
-        {
-            "post_id": comment.post_id,
-            "post_author": _name(comment.post.author),
-            "text": comment.text,
-            "created_at": _when(comment.created_at),
-        }
-        for comment in Comment.objects.filter(author=user)
-        .exclude(post__author__in=_blockers_of(user))
+    """The person's comments. Under the post of someone who blocked them, only their own words:
+    neither the post nor its author."""
+    blockers = set(_blockers_of(user).values_list("blocker_id", flat=True))
+    rows = []
+    for comment in (
+        Comment.objects.filter(author=user)
         .select_related("post__author__profile")
         .order_by("created_at", "id")
-    ]
+    ):
+        shut_out = comment.post.author_id in blockers
+        rows.append(
+            {
+                "post_id": None if shut_out else comment.post_id,
+                "post_author": None if shut_out else _name(comment.post.author),
+                "text": comment.text,
+                "created_at": _when(comment.created_at),
+            }
+        )
+    return rows
 
 
 def export_notifications(user: User) -> list[dict]:
@@ -358,7 +390,7 @@ def export_notifications(user: User) -> list[dict]:
             "read_at": _when(notification.read_at),
         }
         for notification in Notification.objects.filter(recipient=user)
-        .exclude(actor__in=_blockers_of(user))
+        .exclude(Q(actor__in=_blockers_of(user)) | Q(about__in=_blockers_of(user)))
         .select_related("actor__profile")
         .order_by("created_at", "id")
     ]
@@ -456,6 +488,7 @@ personal_data(
 personal_data(
     PostTag,
     "author",
+    kind="post_tags",
     not_exported="The topics of your posts, listed with each post in posts.json.",
     erasure=Erasure.DELETE,
     why="A tag belongs to its post and goes with it and its author.",
@@ -483,6 +516,15 @@ personal_data(
     not_exported="Notifications about what you did belong to the people who received them.",
     erasure=Erasure.DELETE,
     why="A notice naming an erased person would point at nobody.",
+)
+personal_data(
+    Notification,
+    "about",
+    kind="notifications_about_you",
+    not_exported="Notifications about your things (a report's outcome, a listing matching "
+    "someone's saved search) belong to the people who received them.",
+    erasure=Erasure.DELETE,
+    why="Notices in other people's inboxes that name you or your things go with you.",
 )
 
 
@@ -521,7 +563,7 @@ def export_consent_state(user: User) -> list[dict]:
 
 def export_audit_events(user: User) -> list[dict]:
     # Events about the person. Who else acted (a moderator) is named only as "staff"; the
-    # network address is included only for what the person did themselves.
+    # network address and browser are included only for what the person did themselves.
     rows = []
     for event in AuditEvent.objects.filter(subject=user).order_by("created_at", "id"):
         by_self = event.actor_id == user.pk
@@ -529,12 +571,19 @@ def export_audit_events(user: User) -> list[dict]:
             {
                 "action": event.action,
                 "by": "you" if by_self else ("staff" if event.actor_pseudonym else "Bazaar"),
+                "what": event.target_type or None,
                 "detail": event.detail if by_self else {},
                 "ip_address": event.ip_address if by_self else None,
+                "browser": event.user_agent if by_self else None,
                 "created_at": _when(event.created_at),
             }
         )
     return rows
+
+
+def forget_where_from(user: User) -> None:
+    """Erasure: the events the person caused keep no network address or browser."""
+    AuditEvent.objects.filter(actor=user).forget_where_from()
 
 
 def export_usage(user: User) -> list[dict]:
@@ -597,6 +646,8 @@ personal_data(
     erasure=Erasure.RETAIN,
     why="The ledger is the legal record of what was consented to; the link to the person is "
     "cleared and the pseudonymous subject kept.",
+    retention="Without a time limit: it is the proof of what was agreed to, and when. Only "
+    "the pseudonymous id remains.",
 )
 personal_data(
     ConsentState,
@@ -606,6 +657,10 @@ personal_data(
     erasure=Erasure.DELETE,
     why="Every purpose is withdrawn (and written to the ledger) before the account goes.",
 )
+AUDIT_RETENTION = (
+    "Without a time limit (append-only evidence). Only the pseudonymous id remains: no network "
+    "address, no browser, no copy of anything you wrote (the log holds references only)."
+)
 personal_data(
     AuditEvent,
     "actor",
@@ -613,7 +668,10 @@ personal_data(
     not_exported="What you did to your own data is in audit_log.json; actions staff took "
     "concern other people.",
     erasure=Erasure.RETAIN,
-    why="The audit log is append-only evidence; the link is cleared, the pseudonym kept.",
+    why="The audit log is append-only evidence of who did what; the link is cleared, the "
+    "pseudonym kept, the network address and browser dropped.",
+    retention=AUDIT_RETENTION,
+    before_erasure=forget_where_from,
 )
 personal_data(
     AuditEvent,
@@ -621,7 +679,9 @@ personal_data(
     kind="audit_log",
     export=export_audit_events,
     erasure=Erasure.RETAIN,
-    why="The audit log is append-only evidence; the link is cleared, the pseudonym kept.",
+    why="The audit log is append-only evidence of what was done to whose data (a moderator's "
+    "action included); the link is cleared, the pseudonym kept.",
+    retention=AUDIT_RETENTION,
 )
 personal_data(
     UsageCount,
@@ -662,4 +722,6 @@ personal_data(
     export=export_erasures,
     erasure=Erasure.RETAIN,
     why="Proof that the erasure was asked for and done; the link is cleared, the pseudonym kept.",
+    retention="Without a time limit: the proof that the account was deleted. Only the "
+    "pseudonymous id and the dates remain.",
 )

@@ -34,6 +34,27 @@ def export_views(user) -> list[dict]:
 
 
 def register() -> None:
-    personal_data(InfluenceScore, "person", export=export_scores, erasure=Erasure.DELETE)
-    personal_data(InfluenceReach, "person", export=export_reach, erasure=Erasure.DELETE)
-    personal_data(ListingView, "viewer", export=export_views, erasure=Erasure.DELETE)
+    personal_data(
+        InfluenceScore,
+        "person",
+        kind="recommendations_influence_scores",
+        export=export_scores,
+        erasure=Erasure.DELETE,
+        why="Scores computed from your data go with it.",
+    )
+    personal_data(
+        InfluenceReach,
+        "person",
+        kind="recommendations_influence_reach",
+        export=export_reach,
+        erasure=Erasure.DELETE,
+        why="Your reach, computed from your friendships, goes with them.",
+    )
+    personal_data(
+        ListingView,
+        "viewer",
+        kind="recommendations_listings_viewed",
+        export=export_views,
+        erasure=Erasure.DELETE,
+        why="The listings you looked at go.",
+    )

@@ -334,6 +334,16 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    about = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Whose thing the notice names when they did not act (a report's outcome, a "
+        "listing found by a saved search): the notice goes when they are erased.",
+        db_index=False,  # `notification_about` below: most notices name no one
+    )
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -343,6 +353,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
+            models.Index(
+                fields=["about"], condition=models.Q(about__isnull=False), name="notification_about"
+            ),
             models.Index(
                 fields=["recipient"],
                 condition=models.Q(read_at__isnull=True),

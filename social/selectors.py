@@ -287,6 +287,16 @@ def comments_on(viewer, post: Post) -> QuerySet:
     )
 
 
+def comments_under_posts_of(author) -> QuerySet:
+    """Every comment under `author`'s posts that `author` sees there: `comments_on` for each of
+    their posts at once (their data export)."""
+    return (
+        Comment.objects.filter(_comments_seen_by(author), post__author=author)
+        .select_related("author__profile")
+        .order_by("post_id", "created_at", "id")
+    )
+
+
 def circles_of(owner) -> QuerySet:
     return Circle.objects.filter(owner=owner).annotate(member_count=Count("memberships"))
 
@@ -308,10 +318,12 @@ def blocked_by(user) -> QuerySet:
 
 
 def notifications_for(user) -> QuerySet:
-    """The person's notifications, newest first; those from people they now block are hidden."""
+    """The person's notifications, newest first; those from or about people blocked either way
+    are hidden."""
     return (
         Notification.objects.filter(recipient=user)
         .exclude(blocked_either_way(OuterRef("actor_id"), user.pk))
+        .exclude(blocked_either_way(OuterRef("about_id"), user.pk))
         .select_related("actor__profile")
     )
 

@@ -110,7 +110,7 @@ class ConversationDetailOut(ConversationOut):
 
 class PurchaseOut(serializers.ModelSerializer):
     seller = DealPersonSerializer(allow_null=True)
-    buyer = DealPersonSerializer()
+    buyer = DealPersonSerializer(allow_null=True)
 
     class Meta:
         model = Purchase

@@ -410,6 +410,35 @@ def reservation_cancel(*, seller, listing: Listing) -> Listing:
     return listing
 
 
+@transaction.atomic
+def reservations_release_for_erased(*, buyer) -> int:
+    """`buyer`'s account is being erased: every listing reserved for them (their accepted
+    offer) is active again, and its seller told. Returns how many were released.
+
+    Their offers themselves go with the account; without this, a listing would stay reserved
+    for nobody."""
+    accepted = list(
+        Offer.objects.select_for_update()
+        .filter(buyer=buyer, status=Offer.Status.ACCEPTED, listing__status=Listing.Status.RESERVED)
+        .select_related("listing__seller")
+        .order_by("pk")
+    )
+    for offer in accepted:
+        listing = offer.listing
+        offer.status = Offer.Status.DECLINED
+        offer.responded_at = timezone.now()
+        offer.save(update_fields=["status", "responded_at"])
+        _move(listing, Listing.Status.ACTIVE)
+        notify(
+            recipient=listing.seller,
+            kind="market_reservation_released",
+            text=f"“{listing.title}” is no longer reserved: the buyer's account was deleted. "
+            "It is active again for new offers.",
+            url=_listing_url(listing),
+        )
+    return len(accepted)
+
+
 # --- Sales and ratings -----------------------------------------------------------------------
 
 
@@ -458,13 +487,18 @@ def sale_complete(*, seller, listing: Listing) -> Purchase:
 
 def rating_give(*, rater, purchase: Purchase, stars, line: str = "") -> Rating:
     """Buyer or seller of a verified purchase rates the other side, once.
-    Raises NotFound (not a side of the purchase), DomainError (stars, line), Conflict (twice)."""
-    if rater.pk == purchase.buyer_id and purchase.seller_id:
+    Raises NotFound (not a side of the purchase), DomainError (stars, line, the other side's
+    account deleted), Conflict (twice)."""
+    if rater.pk == purchase.buyer_id:
         ratee_id = purchase.seller_id
     elif rater.pk == purchase.seller_id:
         ratee_id = purchase.buyer_id
     else:
         raise NotFound("You can rate only people you bought from or sold to.")
+    if ratee_id is None:
+        raise DomainError(
+            "The other side's account was deleted: there is no one to rate.", code="side_gone"
+        )
     if not purchase.verified:
         raise DomainError("Only sales made here can be rated.", code="not_verified")
     try:

@@ -16,13 +16,21 @@ report with one action:
 - dismiss: nothing to do.
 
 Every open report on the same thing is resolved with it. Each action is in the audit log
-(`moderation.<action>`, with the owner as subject), and every reporter is told the outcome.
+(`moderation.<action>`, with the owner as subject and the thing by reference), and every
+reporter is told the outcome.
+
+Retention: a report names whose thing it is (`about`); it is kept for REPORT_RETENTION_DAYS
+after it was resolved, then deleted (`reports_purge_expired`, daily). When that person is
+erased, the link is cleared, and the open reports of things that went with them are closed
+(`reports_close_for_erased`), so their time runs too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
@@ -31,7 +39,7 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import Conversation, Listing, Message, Report, Review
-from privacy.audit import audit
+from privacy.audit import audit, reference
 from social.audience import blocked_either_way
 from social.models import Comment, Post
 from social.selectors import comments_on
@@ -169,6 +177,7 @@ def report_create(*, reporter, target: models.Model, reason: str, note: str = ""
         with transaction.atomic():
             return Report.objects.create(
                 reporter=reporter,
+                about=owner,
                 content_type=content_type,
                 object_id=target.pk,
                 reason=reason,
@@ -275,14 +284,16 @@ def _moderate(*, moderator, target, action: str, note: str, report: Report | Non
     else:
         content_type_id = ContentType.objects.get_for_model(type(target)).pk
         object_id = target.pk
-    content_type = ContentType.objects.get_for_id(content_type_id)
+    # The event names the thing by reference (a person by pseudonym) and the report by id; the
+    # moderator's note stays on the reports, which are kept for REPORT_RETENTION_DAYS.
     audit(
         f"moderation.{action}",
         actor=moderator,
         subject=owner,
+        target_ref=reference(
+            content_type=ContentType.objects.get_for_id(content_type_id), object_id=object_id
+        ),
         report=report.pk if report is not None else None,
-        target=f"{content_type.app_label}.{content_type.model} {object_id}",
-        note=note,
     )
     now = timezone.now()
     status = Report.Status.DISMISSED if action == "dismiss" else Report.Status.ACTIONED
@@ -298,6 +309,37 @@ def _moderate(*, moderator, target, action: str, note: str, report: Report | Non
         notify(
             recipient=resolved.reporter,
             kind="report_outcome",
+            about=owner,
             text=f"We looked at your report of {what}: {OUTCOMES[action]}.",
             url=reverse("marketplace:my_reports"),
         )
+
+
+# --- Retention -------------------------------------------------------------------------------
+
+
+GONE = "What was reported no longer exists."
+
+
+@transaction.atomic
+def reports_close_for_erased(*, person, keep: models.QuerySet | None = None) -> int:
+    """`person` is being erased: close the open reports of their things, which go with them
+    (a person, a listing, a post...), as dismissed with no moderator, so that their retention
+    period starts. Reports of the things in `keep` (rows that stay, like a public review)
+    remain open for the moderators. Returns how many were closed; nobody is notified."""
+    open_reports = Report.objects.filter(about=person, status=Report.Status.OPEN)
+    if keep is not None:
+        open_reports = open_reports.exclude(
+            content_type=ContentType.objects.get_for_model(keep.model),
+            object_id__in=keep.values("pk"),
+        )
+    return open_reports.update(
+        status=Report.Status.DISMISSED, resolution=GONE, resolved_at=timezone.now()
+    )
+
+
+def reports_purge_expired(*, now=None) -> int:
+    """Delete the reports resolved more than REPORT_RETENTION_DAYS ago; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.REPORT_RETENTION_DAYS)
+    deleted, _ = Report.objects.filter(resolved_at__lt=cutoff).delete()
+    return deleted

@@ -178,6 +178,7 @@ def saved_searches_notify(*, listing_id: int) -> int:
         notify(
             recipient=saved.owner,
             kind=NOTIFICATION_KIND,
+            about=listing.seller,
             text=f"New for your search “{saved}”: {listing.title}",
             url=url,
         )

@@ -374,3 +374,25 @@ def test_the_demo_moderator_is_in_the_moderators_group(db):
     moderator = users[MODERATOR.email]
     assert moderator.is_staff and not moderator.is_superuser
     assert moderator.has_perm("marketplace.change_report")
+
+
+def test_reports_made_before_they_named_whose_thing_it_is_are_filled_in(owner, stranger):
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    migration = importlib.import_module("marketplace.migrations.0008_sales_kept_and_reports_about")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("marketplace", "0008_sales_kept_and_reports_about")
+    )
+    of_listing = report(stranger, make_listing(owner))
+    of_person = report(stranger, owner, "harassment")
+    Report.objects.update(about=None)
+
+    migration.fill_about(state.apps, None)
+
+    assert {r.pk: r.about_id for r in Report.objects.all()} == {
+        of_listing.pk: owner.pk,
+        of_person.pk: owner.pk,
+    }

@@ -4,6 +4,8 @@ state's model signals move the purpose's consent version (`privacy/signals.py`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +14,7 @@ from config.errors import DomainError, NotFound
 from privacy.audit import audit
 from privacy.models import ConsentRecord, ConsentState, pseudonym_for
 from privacy.purposes import Purpose, Scope, notice_for
+from social.models import Circle
 from social.services.circles import owned_circles
 
 
@@ -118,3 +121,69 @@ def consent_withdraw_all(*, user, method: str = ConsentRecord.Method.ERASURE) ->
     for purpose in purposes:
         consent_withdraw(user=user, purpose=purpose, method=method)
     return len(purposes)
+
+
+@dataclass(frozen=True)
+class ConsentsRestored:
+    """What `consents_restore` gave back, and what must be asked again (purpose, why)."""
+
+    restored: list[str] = field(default_factory=list)
+    ask_again: list[tuple[str, str]] = field(default_factory=list)
+
+
+NOTICE_CHANGED = "what it does has changed since you agreed"
+CIRCLES_GONE = "the circles you chose no longer exist"
+
+
+@transaction.atomic
+def consents_restore(*, user, since: datetime, request=None) -> ConsentsRestored:
+    """Grant again, exactly as they were, the purposes withdrawn when `user` asked for their
+    account to be deleted (the ledger's withdrawals by account deletion made since `since`):
+    the same scope, circles and details, recorded in the ledger with the method "restored"
+    (`consent_grant`). A purpose whose notice changed since it was granted is not restored, nor
+    one scoped to circles that are all gone: agreeing to that would be a new consent, so it is
+    left withdrawn and named in `ask_again`. Returns what was restored and what was not."""
+    withdrawals = ConsentRecord.objects.filter(
+        user=user,
+        action=ConsentRecord.Action.WITHDRAWN,
+        method=ConsentRecord.Method.ERASURE,
+        created_at__gte=since,
+    ).order_by("id")
+    restored, ask_again = [], []
+    for withdrawal in withdrawals:
+        purpose = withdrawal.purpose
+        if ConsentState.objects.filter(user=user, purpose=purpose).exists():
+            continue  # granted again since, by the person: theirs stands
+        grant = (
+            ConsentRecord.objects.filter(
+                user=user,
+                purpose=purpose,
+                action=ConsentRecord.Action.GRANTED,
+                id__lt=withdrawal.pk,
+            )
+            .order_by("-id")
+            .first()
+        )
+        if grant is None or purpose not in Purpose.values:
+            continue
+        notice = notice_for(purpose)
+        if (grant.notice_version, grant.notice_sha256) != (notice.version, notice.sha256):
+            ask_again.append((purpose, NOTICE_CHANGED))
+            continue
+        circle_ids = list(
+            Circle.objects.filter(owner=user, pk__in=grant.circle_ids).values_list("pk", flat=True)
+        )
+        if grant.scope == Scope.CIRCLES and not circle_ids:
+            ask_again.append((purpose, CIRCLES_GONE))
+            continue
+        consent_grant(
+            user=user,
+            purpose=purpose,
+            scope=grant.scope,
+            circle_ids=circle_ids,
+            details=grant.details,
+            method=ConsentRecord.Method.RESTORED,
+            request=request,
+        )
+        restored.append(purpose)
+    return ConsentsRestored(restored=restored, ask_again=ask_again)

@@ -3,10 +3,14 @@
 The request (`erasure_request`) takes effect at once for everything a person can notice: the
 account is deactivated, every session and API token ends, every consent is withdrawn (the
 ledger keeps the record). The data itself stays for `ERASURE_GRACE_DAYS`, so that signing in
-again in that time (`erasure_cancel_at_login`) gives the account back whole. After it,
-`purge_user` removes the person following the registry (privacy/personal_data.py): DELETE rows
-go, ANONYMISE rows lose their link, RETAIN rows stay and lose their link when the account row
-goes (their foreign keys are SET_NULL; the append-only triggers allow exactly that).
+again in that time (`erasure_cancel_at_login`) gives the account back whole, its consents
+granted again as they were (recorded in the ledger as restored). After it, `purge_user` removes
+the person following the registry (privacy/personal_data.py and the later apps'): first each
+entry's `before_erasure` and `also_delete`, then DELETE rows go, ANONYMISE rows lose their link,
+RETAIN rows stay and lose their link when the account row goes (their foreign keys are
+SET_NULL; the append-only triggers allow exactly that). Whatever is deleted loses its copies in
+Django's admin log too (`LogEntry.object_repr` and change message), and an entry about the
+account itself its id.
 """
 
 from __future__ import annotations
@@ -19,8 +23,11 @@ from importlib import import_module
 from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps as django_apps
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import SESSION_KEY
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, router, transaction
 from django.db.models.deletion import Collector
@@ -32,7 +39,7 @@ from config.errors import Conflict, DomainError
 from privacy.audit import audit
 from privacy.models import ConsentRecord, ErasureRequest, pseudonym_for
 from privacy.registry import REGISTRY, Erasure, PersonalData, links_to_people
-from privacy.services.consent import consent_withdraw_all
+from privacy.services.consent import ConsentsRestored, consent_withdraw_all, consents_restore
 from social.audience import friendships_changed
 
 logger = logging.getLogger(__name__)
@@ -97,28 +104,41 @@ def _reauthenticate(user, *, password: str, code: str, request) -> None:
         ratelimit.clear(request, action="login_failed", key=key)
 
 
-def end_sessions(user) -> int:
-    """Delete every session signed in as `user`; returns how many.
-
-    Sessions are stored in the database (the default engine, or cached_db); a session records
-    its user only inside its signed data, so the unexpired ones are decoded in chunks. Deleting
-    them (rather than relying on the account being inactive) matters: if the person comes back
-    and the account is reactivated, an old session must not come back to life with it."""
+def _session_store():
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     if not hasattr(store_class, "get_model_class"):
         raise ImproperlyConfigured(
-            "Ending a person's sessions needs a database-backed SESSION_ENGINE."
+            "Finding a person's sessions needs a database-backed SESSION_ENGINE."
         )
+    return store_class
+
+
+def sessions_of(user) -> list[tuple[str, object]]:
+    """(session key, expiry) of every unexpired session signed in as `user`.
+
+    Sessions are stored in the database (the default engine, or cached_db); a session records
+    its user only inside its signed data, so the unexpired ones are decoded in chunks."""
+    store_class = _session_store()
     user_id = str(user.pk)
     decoder = store_class()
-    keys = [
-        key
-        for key, data in store_class.get_model_class()
+    return [
+        (key, expires)
+        for key, data, expires in store_class.get_model_class()
         .objects.filter(expire_date__gt=timezone.now())
-        .values_list("session_key", "session_data")
+        .values_list("session_key", "session_data", "expire_date")
         .iterator(chunk_size=2000)
         if decoder.decode(data).get(SESSION_KEY) == user_id
     ]
+
+
+def end_sessions(user) -> int:
+    """Delete every session signed in as `user`; returns how many.
+
+    Deleting them (rather than relying on the account being inactive) matters: if the person
+    comes back and the account is reactivated, an old session must not come back to life with
+    it."""
+    store_class = _session_store()
+    keys = [key for key, _ in sessions_of(user)]
     for key in keys:
         store_class(session_key=key).delete()
     return len(keys)
@@ -161,11 +181,19 @@ def erasure_request(
 # --- Cancelling ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CancelledErasure:
+    erasure: ErasureRequest
+    consents: ConsentsRestored
+
+
 @transaction.atomic
-def erasure_cancel_at_login(*, user, request=None) -> ErasureRequest | None:
-    """The person signed in again during the grace period: the deletion is called off and the
-    account reactivated. Returns the cancelled request, or None when none was scheduled.
-    Called by the sign-in flow only after every step of it (password, two-factor) passed."""
+def erasure_cancel_at_login(*, user, request=None) -> CancelledErasure | None:
+    """The person signed in again during the grace period: the deletion is called off, the
+    account reactivated, and the consents the request withdrew granted again as they were
+    (`consents_restore`: same scopes and circles, recorded as restored). Returns the cancelled
+    request with what was restored, or None when none was scheduled. Called by the sign-in flow
+    only after every step of it (password, two-factor) passed."""
     erasure = (
         ErasureRequest.objects.select_for_update()
         .filter(user=user, status=ErasureRequest.Status.SCHEDULED)
@@ -179,7 +207,8 @@ def erasure_cancel_at_login(*, user, request=None) -> ErasureRequest | None:
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit("erasure.cancelled", actor=user, request=request, erasure_request=erasure.pk)
-    return erasure
+    consents = consents_restore(user=user, since=erasure.requested_at, request=request)
+    return CancelledErasure(erasure=erasure, consents=consents)
 
 
 # --- Purging -------------------------------------------------------------------------------
@@ -261,26 +290,51 @@ def _rows_of(entry: PersonalData, user) -> models.QuerySet:
     return entry.model._base_manager.filter(**{entry.field: user})
 
 
-def _files_of(collector: Collector) -> list[tuple[object, str]]:
-    """(storage, name) of every file held by a row the collector is about to delete."""
+ERASED = "(erased)"
+
+
+def _forget_in_admin_log(model: type[models.Model], pks: list) -> int:
+    """Django's admin log copies an object's name (`object_repr`: a post's first words, a
+    person's email) and a change message into each entry about it. For rows that are being
+    erased those copies go, and an entry about the account itself loses its id too; the entry
+    (who did what, when) stays. Returns how many entries were cleared."""
+    if model is LogEntry or not pks:
+        return 0
+    # An entry names the model the admin showed: the concrete one or one of its proxies.
+    shown_as = [model] + [
+        other
+        for other in django_apps.get_models()
+        if other._meta.proxy and other._meta.concrete_model is model
+    ]
+    content_types = ContentType.objects.get_for_models(*shown_as, for_concrete_models=False)
+    changes: dict = {"object_repr": ERASED, "change_message": ""}
+    if model._meta.label_lower == User._meta.label_lower:
+        changes["object_id"] = None
+    cleared = 0
+    ids = [str(pk) for pk in pks]
+    for start in range(0, len(ids), 500):
+        cleared += LogEntry.objects.filter(
+            content_type__in=content_types.values(), object_id__in=ids[start : start + 500]
+        ).update(**changes)
+    return cleared
+
+
+def _delete_with_files(queryset: models.QuerySet) -> tuple[int, list[tuple[object, str]]]:
+    """Delete the rows (and what cascades from them), clearing their copies in the admin log;
+    return the count and their files, (storage, name), to delete once this commits."""
+    collector = Collector(using=router.db_for_write(queryset.model), origin=queryset)
+    collector.collect(queryset)
     files = []
     batches = [(model, list(rows)) for model, rows in collector.data.items()]
     batches += [(qs.model, list(qs)) for qs in collector.fast_deletes]
     for model, rows in batches:
+        _forget_in_admin_log(model, [row.pk for row in rows])
         file_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
         for row in rows:
             for file_field in file_fields:
                 stored = getattr(row, file_field.attname)
                 if stored:
                     files.append((file_field.storage, str(stored)))
-    return files
-
-
-def _delete_with_files(queryset: models.QuerySet) -> tuple[int, list[tuple[object, str]]]:
-    """Delete the rows (and what cascades from them); return the count and their files."""
-    collector = Collector(using=router.db_for_write(queryset.model), origin=queryset)
-    collector.collect(queryset)
-    files = _files_of(collector)
     deleted, _ = collector.delete()
     return deleted, files
 
@@ -325,6 +379,14 @@ def purge_user(erasure: ErasureRequest) -> ErasureRequest:
         friendships_changed(user.pk)  # their friends' networks lose them with the rows below
         files: list[tuple[object, str]] = []
         entries = sorted(REGISTRY.values(), key=lambda entry: entry.key)
+        for entry in entries:
+            if entry.before_erasure is not None:
+                entry.before_erasure(user)
+        for entry in entries:
+            if entry.also_delete is not None:
+                count, entry_files = _delete_with_files(entry.also_delete(user))
+                deleted += count
+                files += entry_files
         for entry in entries:
             if entry.erasure == Erasure.DELETE:
                 count, entry_files = _delete_with_files(_rows_of(entry, user))

@@ -242,6 +242,68 @@ def test_signing_in_during_the_grace_period_cancels_the_deletion(owner):
     assert client.get(reverse("privacy:erase")).status_code == 200  # really signed in
 
 
+def consents_of(user) -> list[tuple]:
+    return sorted(
+        (
+            state.purpose,
+            state.scope,
+            sorted(state.circles.values_list("pk", flat=True)),
+            state.details,
+        )
+        for state in ConsentState.objects.filter(user=user)
+    )
+
+
+def test_signing_in_again_restores_every_consent_exactly_as_it_was(graph):
+    owner = graph["owner"]
+    circles_chosen = [graph["circle_a"].pk, graph["family"].pk]
+    consent_grant(user=owner, purpose="social_proof", scope="circles", circle_ids=circles_chosen)
+    consent_grant(user=owner, purpose="insights", scope="fof", details={"topics": ["bikes"]})
+    before = consents_of(owner)
+    erasure_request(user=owner, password=PASSWORD)
+    assert consents_of(owner) == []
+
+    response = sign_in(Client(), owner)
+
+    assert consents_of(owner) == before
+    restored = ConsentRecord.objects.filter(user=owner, method=ConsentRecord.Method.RESTORED)
+    assert sorted(restored.values_list("purpose", "scope", "circle_ids")) == [
+        ("insights", "fof", []),
+        ("social_proof", "circles", sorted(circles_chosen)),
+    ]
+    [message] = [str(m) for m in get_messages(response.wsgi_request) if WELCOME_BACK in str(m)]
+    assert message.startswith(WELCOME_BACK)
+    assert "consents you had given are restored as they were" in message
+    assert "Friends can learn from my purchases" in message
+
+
+def test_a_consent_whose_notice_changed_meanwhile_is_not_restored_and_the_person_is_told(
+    owner, monkeypatch
+):
+    import dataclasses
+
+    from privacy import purposes
+
+    grant_two(owner)
+    erasure_request(user=owner, password=PASSWORD)
+    changed = dataclasses.replace(purposes.NOTICES["insights"], version=2, text="New uses.")
+    monkeypatch.setitem(purposes.NOTICES, "insights", changed)
+
+    response = sign_in(Client(), owner)
+
+    assert [purpose for purpose, *_ in consents_of(owner)] == ["social_proof"]
+    [message] = [str(m) for m in get_messages(response.wsgi_request) if WELCOME_BACK in str(m)]
+    assert "Not restored: “Anonymous insights” (what it does has changed" in message
+
+
+def test_the_pages_say_that_cancelling_restores_the_consents(owner, client_for):
+    page = client_for(owner).get(reverse("privacy:erase")).content.decode()
+
+    assert "consents you had given are granted again exactly as they were" in page
+    scheduled = Client().get(reverse("privacy:erase_scheduled")).content.decode()
+    assert "with the consents you had given restored as they were" in scheduled
+
+
 def test_a_wrong_password_at_sign_in_cancels_nothing(owner):
     erasure_request(user=owner, password=PASSWORD)
 

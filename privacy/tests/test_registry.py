@@ -4,6 +4,7 @@ erasure. A new model pointing at the user fails here, by name, until it is regis
 from __future__ import annotations
 
 import django.apps
+import pytest
 from django.db import models
 from django.test.utils import isolate_apps
 
@@ -90,3 +91,43 @@ def test_every_export_gives_json_rows_for_a_person_with_relations(graph):
         rows = entry.export(graph["owner"])
         assert isinstance(rows, list), key
         json.dumps(rows)
+
+
+def test_every_entry_has_a_kind_of_its_own():
+    kinds = [entry.kind for entry in REGISTRY.values()]
+    shared = sorted({kind for kind in kinds if kinds.count(kind) > 1})
+    assert shared == [], f"Give these entries a kind each: {', '.join(shared)}"
+
+
+def test_a_second_entry_with_a_kind_already_taken_is_refused(monkeypatch):
+    from privacy.registry import personal_data
+    from social.models import Comment
+
+    monkeypatch.delitem(REGISTRY, ("social.comment", "author"))
+
+    with pytest.raises(ValueError, match="“posts” is already Post.author's"):
+        personal_data(
+            Comment, "author", kind="posts", export=lambda user: [], erasure=Erasure.DELETE
+        )
+
+
+def test_what_stays_after_erasure_must_say_why_and_for_how_long():
+    from privacy.registry import personal_data
+    from social.models import Comment
+
+    with pytest.raises(ValueError, match="say why"):
+        personal_data(
+            Comment, "author", kind="kept", export=lambda user: [], erasure=Erasure.ANONYMISE
+        )
+    with pytest.raises(ValueError, match="retention"):
+        personal_data(
+            Comment,
+            "author",
+            kind="kept",
+            export=lambda user: [],
+            erasure=Erasure.RETAIN,
+            why="Evidence.",
+        )
+    for key, entry in REGISTRY.items():
+        if entry.erasure != Erasure.DELETE:
+            assert entry.retention_period, key

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
@@ -39,13 +41,23 @@ class ErasureForm(forms.Form):
             del self.fields["code"]
 
 
-def _what_happens() -> dict[str, list[tuple[str, str]]]:
-    """Per erasure kind, (what, why) from the registry: the page says what the code does."""
-    grouped: dict[str, list[tuple[str, str]]] = {kind: [] for kind in Erasure.values}
+@dataclass(frozen=True)
+class Line:
+    """One line of the page: what, what happens to it and why, how long what stays is kept."""
+
+    what: str
+    why: str
+    retention: str = ""
+
+
+def _what_happens() -> dict[str, list[Line]]:
+    """Per erasure kind, the registry's entries in words: the page says what the code does,
+    and for every record that stays, its purpose and how long it is kept."""
+    grouped: dict[str, list[Line]] = {kind: [] for kind in Erasure.values}
     for entry in sorted(entries(), key=lambda entry: entry.kind):
-        item = (entry.kind.replace("_", " ").capitalize(), entry.why)
-        if item not in grouped[entry.erasure]:
-            grouped[entry.erasure].append(item)
+        line = Line(entry.title, entry.why, entry.retention_period)
+        if line not in grouped[entry.erasure]:
+            grouped[entry.erasure].append(line)
     return grouped
 
 
@@ -77,8 +89,7 @@ def erase(request):
             "two_factor": two_factor,
             "grace_days": settings.ERASURE_GRACE_DAYS,
             "deleted": what[Erasure.DELETE],
-            "anonymised": what[Erasure.ANONYMISE],
-            "kept": what[Erasure.RETAIN],
+            "kept": what[Erasure.ANONYMISE] + what[Erasure.RETAIN],
         },
         status=400 if form.errors else 200,
     )

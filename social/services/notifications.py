@@ -8,10 +8,21 @@ from django.utils import timezone
 from social.models import Notification
 
 
-def notify(*, recipient, kind: str, text: str, actor=None, url: str = "") -> Notification:
-    """Tell `recipient` something. Other apps add their own kinds with their own text."""
+def notify(
+    *, recipient, kind: str, text: str, actor=None, about=None, url: str = ""
+) -> Notification:
+    """Tell `recipient` something. Other apps add their own kinds with their own text.
+
+    A text that names someone or their things links them: as `actor` when they did it, as
+    `about` when it is only theirs (a report's outcome, a listing of theirs), so that the notice
+    goes when they are erased."""
     return Notification.objects.create(
-        recipient=recipient, kind=kind, actor=actor, text=text[:300], url=url[:300]
+        recipient=recipient,
+        kind=kind,
+        actor=actor,
+        about=about,
+        text=text[:300],
+        url=url[:300],
     )
 
 
