@@ -145,6 +145,18 @@ class ListingQuerySet(AudienceQuerySet):
         """Listings a buyer can still act on or look at: active and reserved."""
         return self.filter(status__in=[Listing.Status.ACTIVE, Listing.Status.RESERVED])
 
+    def openable_by(self, viewer) -> ListingQuerySet:
+        """The listings `viewer` may open (the listing page, its deals panel, the report form):
+        their own in any state; anyone else's by its audience and blocks (`visible_to`), only
+        while published (`Listing.SHOWN_TO_OTHERS`) and not hidden by a moderator. A draft, a
+        withdrawn or an expired listing is its seller's alone: for anyone else it does not exist.
+        Pure SQL; anonymous visitors get the published public listings."""
+        others = Q(status__in=Listing.SHOWN_TO_OTHERS, hidden=False)
+        visible = self.visible_to(viewer)
+        if viewer is not None and getattr(viewer, "is_authenticated", False):
+            return visible.filter(Q(seller_id=viewer.pk) | others)
+        return visible.filter(others)
+
 
 class Listing(models.Model):
     class Condition(models.TextChoices):
@@ -161,6 +173,10 @@ class Listing(models.Model):
         SOLD = "sold", "Sold"
         WITHDRAWN = "withdrawn", "Withdrawn"
         EXPIRED = "expired", "Expired"
+
+    # What people other than the seller may open; drafts, withdrawn and expired listings are
+    # their seller's alone (`ListingQuerySet.openable_by`).
+    SHOWN_TO_OTHERS = (Status.ACTIVE, Status.RESERVED, Status.SOLD)
 
     class Currency(models.TextChoices):
         EUR = "EUR", "€"

@@ -20,11 +20,11 @@ def _signed_in(viewer) -> bool:
 
 
 def listing_for(viewer, listing_id) -> Listing | None:
-    """The listing if `viewer` may see it (audience, blocks, moderation), else None."""
+    """The listing if `viewer` may open it (`Listing.objects.openable_by`: audience, blocks,
+    moderation, and a draft, withdrawn or expired listing for its seller alone), else None."""
     try:
         return (
-            Listing.objects.visible_to(viewer)
-            .filter(hidden=False)
+            Listing.objects.openable_by(viewer)
             .select_related("seller__profile")
             .get(pk=int(listing_id))
         )

@@ -1,8 +1,8 @@
 """Reads for listings: one listing as a viewer may see it, a seller's own listings, the catalog.
 
-A listing is fetched only through `Listing.objects.visible_to` (audience, "nearby", blocks), and
-a person other than the seller sees it only while it is on sale, reserved or sold and not hidden
-by a moderator. Where it is shown depends on who looks (`shown_location`): the seller and their
+A listing is fetched only through `Listing.objects.openable_by` (audience, "nearby", blocks, and
+for a person other than the seller only while it is on sale, reserved or sold and not hidden by a
+moderator). Where it is shown depends on who looks (`shown_location`): the seller and their
 friends see the exact point, everyone else a point rounded to about 1 km.
 Each function runs a fixed number of queries, whatever the number of photos or listings.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from marketplace.models import Brand, Category, Listing, ListingPhoto, ProductModel, distance_km
 from social.audience import Relation, relation_between
@@ -20,7 +20,7 @@ from social.audience import Relation, relation_between
 Status = Listing.Status
 
 # What others may open; drafts, withdrawn and expired listings are their seller's alone.
-SHOWN_TO_OTHERS = (Status.ACTIVE, Status.RESERVED, Status.SOLD)
+SHOWN_TO_OTHERS = Listing.SHOWN_TO_OTHERS
 # "My listings", in the order a seller cares about.
 SELLER_GROUPS = (
     Status.ACTIVE,
@@ -45,12 +45,9 @@ def _with_details(listings: QuerySet) -> QuerySet:
 
 def listings_visible_to(viewer) -> QuerySet:
     """Every listing `viewer` may open: their own in any state; others' by audience and blocks,
-    while on sale, reserved or sold, and not hidden by a moderator."""
-    visible = Listing.objects.visible_to(viewer)
-    others = Q(status__in=SHOWN_TO_OTHERS, hidden=False)
-    if _signed_in(viewer):
-        return visible.filter(Q(seller_id=viewer.pk) | others)
-    return visible.filter(others)
+    while on sale, reserved or sold, and not hidden by a moderator (`Listing.objects.openable_by`,
+    the one rule the deals panel and the report form use too)."""
+    return Listing.objects.openable_by(viewer)
 
 
 def listing_for(viewer, listing_id) -> Listing | None:

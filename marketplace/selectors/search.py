@@ -534,10 +534,11 @@ def saved_searches_of(owner) -> QuerySet:
 
 
 def watchlist_of(user) -> list[Watch]:
-    """The listings on the person's watchlist that they may still see (a block, a changed
-    audience or a moderator hides them), last added first; each listing with `cover` and
-    `distance_km` from the person's home (public coordinates). Two queries."""
-    visible = Listing.objects.visible_to(user).filter(hidden=False)
+    """The listings on the person's watchlist that they may still open (a block, a changed
+    audience, a moderator or the seller withdrawing it hides them), last added first; each
+    listing with `cover` and `distance_km` from the person's home (public coordinates). Two
+    queries."""
+    visible = Listing.objects.openable_by(user)
     watches = list(
         Watch.objects.filter(user=user, listing__in=visible.values("pk"))
         .select_related("listing__category")

@@ -72,8 +72,9 @@ def _listing_url(listing: Listing) -> str:
 
 
 def _visible_listing(viewer, listing: Listing) -> Listing:
-    """The audience policy (blocks either way included) and moderation, for one listing."""
-    if not Listing.objects.visible_to(viewer).filter(pk=listing.pk, hidden=False).exists():
+    """The listing page's rule (`Listing.objects.openable_by`: audience, blocks either way,
+    moderation, unpublished listings for their seller alone), for one listing."""
+    if not Listing.objects.openable_by(viewer).filter(pk=listing.pk).exists():
         raise NotFound("This listing does not exist or is not shared with you.")
     return listing
 
@@ -107,8 +108,8 @@ def _move(listing: Listing, to_status: str) -> None:
 def question_ask(*, asker, listing: Listing, text: str) -> Question:
     """Ask a public question on a live listing you can see; the seller is notified.
 
-    Raises NotFound (listing not shared with the asker), NotAllowed (the seller asking on their
-    own listing), Conflict (listing no longer live), DomainError (empty or long text)."""
+    Raises NotFound (listing not shared with the asker, or not published), NotAllowed (the seller
+    asking on their own listing), Conflict (sold), DomainError (empty or long text)."""
     _visible_listing(asker, listing)
     if listing.seller_id == asker.pk:
         raise NotAllowed(
@@ -165,8 +166,8 @@ def conversation_start(*, buyer, listing: Listing, text: str) -> Conversation:
 
     The only way a conversation comes to exist: the acting person is always the buyer, never the
     seller. Writing again returns the same conversation with the new message added.
-    Raises NotFound (not shared with the buyer, blocked either way), NotAllowed (the seller),
-    Conflict (listing no longer live), DomainError (empty or long text)."""
+    Raises NotFound (not shared with the buyer, blocked either way, not published), NotAllowed
+    (the seller), Conflict (sold), DomainError (empty or long text)."""
     _visible_listing(buyer, listing)
     if listing.seller_id == buyer.pk:
         raise NotAllowed(
@@ -249,8 +250,8 @@ def offer_make(*, buyer, listing: Listing, amount, message: str = "") -> Offer:
     """A buyer offers a price for an active listing they can see; the seller is notified.
 
     An open offer of the same buyer on the listing is replaced (withdrawn) by the new one.
-    Raises NotFound (not shared with the buyer), NotAllowed (own listing), Conflict (listing not
-    active: reserved, sold, withdrawn...), DomainError (amount or message)."""
+    Raises NotFound (not shared with the buyer, or not published: draft, withdrawn, expired),
+    NotAllowed (own listing), Conflict (reserved or sold), DomainError (amount or message)."""
     amount = clean_amount(amount)
     message = (message or "").strip()
     if len(message) > Offer._meta.get_field("message").max_length:

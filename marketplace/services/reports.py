@@ -118,7 +118,9 @@ def report_target(*, reporter, kind: str, object_id) -> models.Model:
 
 
 def _visible(kind: Kind, reporter, object_id: int) -> models.Model | None:
-    if kind.model in (Listing, Review, Post):
+    if kind.model is Listing:  # as its page says: unpublished listings are their seller's alone
+        return Listing.objects.filter(pk=object_id).openable_by(reporter).first()
+    if kind.model in (Review, Post):
         return kind.model.objects.filter(pk=object_id).visible_to(reporter).first()
     if kind.model is Comment:
         comment = Comment.objects.select_related("post").filter(pk=object_id).first()

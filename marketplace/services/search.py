@@ -92,7 +92,7 @@ def watch_add(*, user, listing_id: int) -> Watch:
 
     Raises `NotFound` for a listing they cannot see, `DomainError` for their own listing or
     one that is no longer for sale."""
-    listing = Listing.objects.visible_to(user).filter(pk=listing_id, hidden=False).first()
+    listing = Listing.objects.openable_by(user).filter(pk=listing_id).first()
     if listing is None:
         raise NotFound("No such listing.", code="no_listing")
     if listing.seller_id == user.pk:

@@ -234,17 +234,20 @@ def test_an_offer_on_your_own_listing_is_refused(listing, owner):
 
 @pytest.mark.parametrize(
     ("status", "message"),
-    [
-        ("sold", "This item is sold."),
-        ("reserved", "reserved"),
-        ("withdrawn", "withdrew"),
-        ("expired", "expired"),
-    ],
+    [("sold", "This item is sold."), ("reserved", "reserved")],
 )
 def test_an_offer_on_an_item_no_longer_active_is_refused(owner, buyer, status, message):
     closed = make_listing(owner, status=status)
     with pytest.raises(Conflict, match=message):
         deals.offer_make(buyer=buyer, listing=closed, amount="100")
+    assert not Offer.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["draft", "withdrawn", "expired"])
+def test_an_offer_on_an_unpublished_listing_is_not_found_as_on_its_page(owner, buyer, status):
+    unpublished = make_listing(owner, status=status)
+    with pytest.raises(NotFound):
+        deals.offer_make(buyer=buyer, listing=unpublished, amount="100")
     assert not Offer.objects.exists()
 
 

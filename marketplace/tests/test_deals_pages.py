@@ -131,6 +131,39 @@ def test_a_conversation_page_shows_its_messages_to_its_two_sides_only(
     assert client_for(stranger).get(url).status_code == 404
 
 
+# --- Unpublished listings -------------------------------------------------------------------
+
+UNPUBLISHED = [Listing.Status.DRAFT, Listing.Status.WITHDRAWN]
+
+
+@pytest.mark.parametrize("status", UNPUBLISHED)
+def test_an_unpublished_listings_panel_is_not_found_for_anyone_but_its_seller(
+    client, client_for, owner, buyer, status
+):
+    listing = make_listing(owner, audience="public", status=status, title="Unshown bike")
+    url = reverse("marketplace:deals_listing", args=[listing.pk])
+
+    visitor = client.get(url)
+    member = client_for(buyer).get(url)
+    seller = client_for(owner).get(url)
+
+    assert (visitor.status_code, member.status_code, seller.status_code) == (404, 404, 200)
+    assert "Unshown bike" not in body(visitor) + body(member)
+    assert "Unshown bike" in body(seller)
+
+
+@pytest.mark.parametrize("status", UNPUBLISHED)
+def test_the_api_answers_404_for_an_unpublished_listings_questions(
+    api_client_for, owner, buyer, status
+):
+    listing = make_listing(owner, audience="public", status=status)
+    url = reverse("api-market-questions", args=[listing.pk])
+
+    answers = [api_client_for(person).get(url).status_code for person in (None, buyer, owner)]
+
+    assert answers == [404, 404, 200]
+
+
 # --- API ------------------------------------------------------------------------------------
 
 

@@ -258,6 +258,37 @@ def test_the_report_page_is_not_found_for_what_you_cannot_see(client_for, owner,
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize("status", [Listing.Status.DRAFT, Listing.Status.WITHDRAWN])
+def test_the_report_form_treats_an_unpublished_listing_as_not_existing(
+    client_for, owner, stranger, mod, status
+):
+    listing = make_listing(owner, audience="public", status=status, title="Unshown bike")
+    url = reverse("marketplace:report", args=["listing", listing.pk])
+
+    for person in (stranger, mod):
+        response = client_for(person).get(url)
+        assert response.status_code == 404
+        assert "Unshown bike" not in response.content.decode()
+        assert client_for(person).post(url, {"reason": "spam"}).status_code == 404
+    assert client_for(owner).get(url).status_code == 403  # their own: not to be reported
+    with pytest.raises(NotFound):
+        report_target(reporter=stranger, kind="listing", object_id=listing.pk)
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Listing.Status.DRAFT, Listing.Status.WITHDRAWN])
+def test_the_api_refuses_to_report_an_unpublished_listing_as_if_it_did_not_exist(
+    api_client_for, owner, stranger, status
+):
+    listing = make_listing(owner, audience="public", status=status)
+    body = {"target_type": "listing", "target_id": listing.pk, "reason": "spam"}
+
+    response = api_client_for(stranger).post(reverse("api-market-reports"), body, format="json")
+
+    assert response.status_code == 404
+    assert not Report.objects.exists()
+
+
 def test_my_reports_shows_the_outcome(client_for, owner, stranger, mod):
     listing = make_listing(owner, title="Suspicious bike")
     report_resolve(moderator=mod, report=report(stranger, listing), action="hide")

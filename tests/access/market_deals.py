@@ -6,7 +6,8 @@ blocked, who blocked the owner); friend_a asked a question, made an open offer a
 conversation; a second listing is reserved for friend_b (fof's offer on it is still open); a third
 was sold to friend_b. Conversations, offers and sales are read by their two sides only; everyone
 else gets 404, as if they did not exist. Nobody but a buyer creates a conversation or an offer:
-the owner's attempts on their own listing are refused and change nothing.
+the owner's attempts on their own listing are refused and change nothing. A draft or withdrawn
+listing's panel is its seller's alone, whatever its audience, as its page is.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from marketplace.models import (
     Question,
     Rating,
 )
+from tests.access.market_listings import listing_url, owner_listing
 from tests.access.matrix import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
 
 BUYERS = " ".join(all_but("anonymous", "owner", "blocked"))  # who may ask, offer and write
@@ -140,6 +142,8 @@ def planted(name: str):
 
 
 SEEN_BY_MEMBERS = per(302, anonymous=LOGIN, blocked=404)
+# A draft or withdrawn listing (here a public one) is its seller's alone, as on its own page.
+UNPUBLISHED = ("draft", "withdrawn")
 
 ROWS = [
     # --- Pages -------------------------------------------------------------------------------
@@ -148,6 +152,15 @@ ROWS = [
         at("marketplace:deals_listing", "listing"),
         per(200, anonymous=404, blocked=404),
     ),
+    *[
+        page(
+            "market/deals/listings/<int:listing_id>/",
+            listing_url("marketplace:deals_listing", owner_listing(status=status)),
+            per(404, owner=200),
+            label=status,
+        )
+        for status in UNPUBLISHED
+    ],
     page(
         "market/deals/listings/<int:listing_id>/questions/",
         at("marketplace:deals_question_ask", "listing"),
@@ -289,6 +302,15 @@ ROWS = [
         at("api-market-questions", "listing"),
         per(200, anonymous=404, blocked=404),
     ),
+    *[
+        api(
+            "GET /api/market/deals/listings/{listing_id}/questions/",
+            listing_url("api-market-questions", owner_listing(status=status)),
+            per(404, owner=200),
+            label=status,
+        )
+        for status in UNPUBLISHED
+    ],
     api(
         "POST /api/market/deals/listings/{listing_id}/questions/",
         at("api-market-questions", "listing"),

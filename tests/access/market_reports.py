@@ -1,13 +1,15 @@
 """Access-matrix rows for the marketplace reports routes (helpers: tests/access/matrix.py).
 
 The report form names what is reported, so a viewer who may report the owner's public post sees
-its text there; the owner may not report their own post (403), blocked may not see it (404)."""
+its text there; the owner may not report their own post (403), blocked may not see it (404). A
+draft or withdrawn listing does not exist for anyone but its seller (404), as on its own page."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
 from marketplace.models import Report
+from tests.access.market_listings import owner_listing
 from tests.access.matrix import (
     API_ANON,
     LOGIN,
@@ -31,7 +33,16 @@ def _report_post(c) -> str:
     return reverse("marketplace:report", args=["post", c["posts"]["public"].pk])
 
 
+def _report_listing(status: str):
+    """The report form's address for an owner's public listing planted with `status`."""
+    return lambda c: reverse(
+        "marketplace:report", args=["listing", owner_listing(status=status)(c).pk]
+    )
+
+
 POST_FORM = per(200, anonymous=LOGIN, owner=403, blocked=404)
+UNPUBLISHED = ("draft", "withdrawn")  # public listings, yet their seller's alone
+NOT_THERE = per(404, anonymous=LOGIN, owner=403)  # the seller may not report their own
 SHOWN_POST = sees(**dict.fromkeys(all_but("anonymous", "blocked"), "public"))
 
 ROWS = [
@@ -66,6 +77,27 @@ ROWS = [
         state=reports,
         changes=REPORTERS,
     ),
+    *[
+        page(
+            "market/report/<str:content_type>/<int:object_id>/",
+            _report_listing(status),
+            NOT_THERE,
+            label=f"a {status} listing",
+        )
+        for status in UNPUBLISHED
+    ],
+    *[
+        page(
+            "market/report/<str:content_type>/<int:object_id>/",
+            _report_listing(status),
+            NOT_THERE,
+            label=f"send on a {status} listing",
+            method="POST",
+            body=lambda c: {"reason": "spam", "note": ""},
+            state=reports,
+        )
+        for status in UNPUBLISHED
+    ],
     page("market/reports/mine/", lambda c: reverse("marketplace:my_reports"), SIGNED_IN),
     # Moderators suspend accounts in the user admin, but only superusers change passwords
     # (accounts/admin.py); the cast's moderator is staff without rights.
@@ -83,4 +115,19 @@ ROWS = [
         state=reports,
         changes=REPORTERS,
     ),
+    *[
+        api(
+            "POST /api/market/reports/",
+            lambda c: reverse("api-market-reports"),
+            per(404, anonymous=API_ANON, owner=403),
+            label=f"a {status} listing",
+            body=lambda c, status=status: {
+                "target_type": "listing",
+                "target_id": owner_listing(status=status)(c).pk,
+                "reason": "spam",
+            },
+            state=reports,
+        )
+        for status in UNPUBLISHED
+    ],
 ]
