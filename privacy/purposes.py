@@ -44,12 +44,14 @@ NOTICES: dict[str, Notice] = {
     for notice in [
         Notice(
             Purpose.SOCIAL_PROOF,
-            1,
-            "Your purchases and reviews may be counted and shown to the people you choose.",
-            "When the people in the scope you choose search for something, your purchases and "
-            'reviews of it may be counted in what they see ("5 friends bought one") and shown '
-            'to them, and you may appear in "friends who bought this". Nobody outside that '
-            "scope sees or counts them. You can withdraw at any time; it takes effect at once.",
+            2,
+            "What you bought may be counted and shown to the people you choose.",
+            "Your reviews are shown to the audience you give each one. Whether you bought the "
+            'thing (the "verified purchase" badge on your review) and your purchases in what '
+            'people see ("5 friends bought one", "friends who bought this") follow this consent '
+            "and the scope you choose. In searches, your reviews are also counted and picked out "
+            "only for people in that scope. Nobody outside that scope sees or counts your "
+            "purchases. You can withdraw at any time; it takes effect at once.",
         ),
         Notice(
             Purpose.INFLUENCE,

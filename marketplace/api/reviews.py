@@ -28,7 +28,12 @@ class ProductSerializer(serializers.Serializer):
 class ReviewSerializer(serializers.ModelSerializer):
     author = PersonSerializer(allow_null=True, help_text="Empty once the author's account is gone.")
     product = ProductSerializer(source="product_model")
-    verified_purchase = serializers.BooleanField(read_only=True, default=False)
+    verified_purchase = serializers.BooleanField(
+        read_only=True,
+        default=False,
+        help_text="Bought here, shown only where the author's `social_proof` consent reaches you "
+        "(always on your own reviews).",
+    )
     helpful_count = serializers.IntegerField(read_only=True, default=0)
     voted_helpful = serializers.BooleanField(read_only=True, default=False)
     audience = serializers.SerializerMethodField()

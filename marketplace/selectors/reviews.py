@@ -2,7 +2,12 @@
 
 Every list goes through `Review.objects.visible_to(viewer)` (audience, blocks either way,
 deactivated authors and moderation), and runs a fixed number of queries whatever the rows: the
-helpful count and the viewer's own vote are subqueries, the verified flag a join.
+helpful count and the viewer's own vote are subqueries, the verified flag a join and the consent
+gate's `EXISTS`.
+
+A review is content with its own audience; the purchase behind it is not. Whether its author
+bought the thing here (the "verified purchase" badge) is shown only where the author's
+`social_proof` consent reaches the viewer (`verified_purchase_for`), as its notice says.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from marketplace.models import HelpfulVote, ProductModel, Review
+from privacy.consent import allowing
+from privacy.purposes import Purpose
 
 
 def _helpful_count() -> Coalesce:
@@ -38,19 +45,38 @@ def _helpful_count() -> Coalesce:
     return Coalesce(Subquery(votes, output_field=IntegerField()), 0)
 
 
+def _signed_in(viewer) -> bool:
+    return viewer is not None and getattr(viewer, "is_authenticated", False)
+
+
+def verified_purchase_for(viewer) -> ExpressionWrapper:
+    """An annotation for review rows: the "verified purchase" badge as `viewer` may see it.
+
+    True where the review is tied to a purchase made here and either `viewer` wrote it or the
+    author's `social_proof` consent reaches `viewer` (its scope, blocks, deactivation: the
+    consent gate, as one `EXISTS`). The review's own audience decides whether it is shown; this
+    decides only whether the purchase behind it is. Never true for an anonymous visitor."""
+    if not _signed_in(viewer):
+        return ExpressionWrapper(Value(False), output_field=BooleanField())
+    purchase_shared = Q(author_id=viewer.pk) | Q(
+        allowing(Purpose.SOCIAL_PROOF, viewer, owner="author")
+    )
+    return ExpressionWrapper(
+        Q(purchase__verified=True) & purchase_shared, output_field=BooleanField()
+    )
+
+
 def _with_details(reviews: QuerySet, viewer) -> QuerySet:
     """Author and product on the row, `helpful_count`, `voted_helpful` (by the viewer) and
-    `verified_purchase` (tied to a purchase made here)."""
-    if viewer is not None and viewer.is_authenticated:
+    `verified_purchase` (tied to a purchase made here, shown by `verified_purchase_for`)."""
+    if _signed_in(viewer):
         voted = Exists(HelpfulVote.objects.filter(review=OuterRef("pk"), voter_id=viewer.pk))
     else:
         voted = Value(False)
     return reviews.select_related("author__profile", "product_model__brand").annotate(
         helpful_count=_helpful_count(),
         voted_helpful=ExpressionWrapper(voted, output_field=BooleanField()),
-        verified_purchase=ExpressionWrapper(
-            Q(purchase__verified=True), output_field=BooleanField()
-        ),
+        verified_purchase=verified_purchase_for(viewer),
     )
 
 

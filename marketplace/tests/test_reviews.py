@@ -18,6 +18,8 @@ from marketplace.services.reviews import (
     review_write,
 )
 from marketplace.tests.moderation_factories import make_product, make_purchase, make_review
+from privacy.purposes import NOTICES, Purpose
+from privacy.services.consent import consent_grant, consent_withdraw
 from social.services import blocks, circles
 from tests.cast import befriend, make_person
 
@@ -178,6 +180,8 @@ def test_product_reviews_follow_audience_blocks_and_moderation(graph, stranger):
 
 
 def test_product_reviews_carry_helpful_counts_and_the_verified_flag(owner, stranger):
+    befriend(owner, stranger)
+    consent_grant(user=owner, purpose="social_proof", scope="friends")
     product = make_product()
     make_purchase(owner, product, verified=True)
     review = write(owner, product, audience="public")
@@ -186,6 +190,85 @@ def test_product_reviews_carry_helpful_counts_and_the_verified_flag(owner, stran
     assert (row.helpful_count, row.voted_helpful, row.verified_purchase) == (1, True, True)
     [row] = reviews_for_product(None, product)
     assert row.voted_helpful is False
+
+
+# --- The "verified purchase" badge follows `social_proof`, the review its own audience --------
+
+
+@pytest.fixture
+def bought_and_reviewed(graph):
+    """The owner bought the bike here and reviewed it for their friends; their `social_proof`
+    covers only Circle A (friend_a is in it, friend_b is not)."""
+    owner = graph["owner"]
+    consent_grant(
+        user=owner, purpose="social_proof", scope="circles", circle_ids=[graph["circle_a"].pk]
+    )
+    product = make_product()
+    purchase = make_purchase(owner, product, verified=True)
+    review = write(owner, product, audience="friends", purchase=purchase.pk, title="Climbs well")
+    return {**graph, "product": product, "review": review}
+
+
+def badge_for(viewer, product) -> dict[int, bool]:
+    return {row.pk: row.verified_purchase for row in reviews_for_product(viewer, product)}
+
+
+def test_a_friend_in_the_social_proof_scope_sees_the_verified_badge(bought_and_reviewed):
+    world = bought_and_reviewed
+    assert badge_for(world["friend_a"], world["product"]) == {world["review"].pk: True}
+
+
+def test_a_friend_outside_the_circle_scope_sees_the_review_without_the_badge(
+    bought_and_reviewed,
+):
+    world = bought_and_reviewed
+    assert badge_for(world["friend_b"], world["product"]) == {world["review"].pk: False}
+
+
+def test_the_author_always_sees_their_own_badge(bought_and_reviewed):
+    world = bought_and_reviewed
+    consent_withdraw(user=world["owner"], purpose="social_proof")
+    assert badge_for(world["owner"], world["product"]) == {world["review"].pk: True}
+    assert [row.verified_purchase for row in reviews_by(world["owner"])] == [True]
+
+
+def test_a_public_review_shows_no_badge_to_anonymous_visitors_or_strangers(
+    bought_and_reviewed,
+):
+    world = bought_and_reviewed
+    Review.objects.filter(pk=world["review"].pk).update(audience="public")
+    assert badge_for(None, world["product"]) == {world["review"].pk: False}
+    assert badge_for(world["stranger"], world["product"]) == {world["review"].pk: False}
+
+
+def test_the_product_page_shows_the_badge_only_within_the_social_proof_scope(
+    client, client_for, bought_and_reviewed
+):
+    world = bought_and_reviewed
+    Review.objects.filter(pk=world["review"].pk).update(audience="public")
+    url = reverse("marketplace:product", args=[world["product"].slug])
+
+    pages = {"anonymous": client.get(url).content.decode()}
+    for name in ("friend_a", "friend_b", "owner"):
+        pages[name] = client_for(world[name]).get(url).content.decode()
+
+    assert all("Climbs well" in page for page in pages.values())
+    shown = {name for name, page in pages.items() if "Verified purchase" in page}
+    assert shown == {"friend_a", "owner"}
+
+
+def test_the_api_says_verified_only_within_the_social_proof_scope(
+    api_client_for, bought_and_reviewed
+):
+    world = bought_and_reviewed
+    url = reverse("api-market-product-reviews", args=[world["product"].slug])
+
+    verified = {
+        name: [row["verified_purchase"] for row in api_client_for(world[name]).get(url).json()]
+        for name in ("friend_a", "friend_b", "owner")
+    }
+
+    assert verified == {"friend_a": [True], "friend_b": [False], "owner": [True]}
 
 
 def test_the_product_page_runs_a_fixed_number_of_queries(client_for, owner):
@@ -205,13 +288,43 @@ def test_the_product_page_runs_a_fixed_number_of_queries(client_for, owner):
     few = count_queries()
     for n in range(2, 12):
         voter = make_person(f"Reviewer {n}")
-        review = make_review(voter, product, audience="public")
-        make_purchase(voter, product)
+        consent_grant(user=voter, purpose="social_proof", scope="fof")
+        purchase = make_purchase(voter, product)
+        review = make_review(voter, product, audience="public", purchase=purchase)
         helpful_vote_toggle(voter=owner, review_id=review.pk)
     assert count_queries() == few
 
 
+def test_the_verified_badges_take_no_query_per_review(api_client_for, owner):
+    product = make_product()
+    api = api_client_for(owner)
+    url = reverse("api-market-product-reviews", args=[product.slug])
+
+    def reviewed_by_friends(names) -> None:
+        for name in names:
+            friend = make_person(name)
+            befriend(owner, friend)
+            consent_grant(user=friend, purpose="social_proof", scope="friends")
+            purchase = make_purchase(friend, product)
+            make_review(friend, product, audience="friends", purchase=purchase)
+
+    def badges_and_queries() -> tuple[list[bool], int]:
+        with CaptureQueriesContext(connection) as captured:
+            rows = api.get(url).json()
+        return [row["verified_purchase"] for row in rows], len(captured)
+
+    reviewed_by_friends(["Friend 0", "Friend 1"])
+    few_badges, few = badges_and_queries()
+    reviewed_by_friends([f"Friend {n}" for n in range(2, 12)])
+    badges, many = badges_and_queries()
+
+    assert (few_badges, badges) == ([True] * 2, [True] * 12)
+    assert many == few
+
+
 def test_the_product_page_shows_reviews_with_badges_and_the_form(client_for, owner, stranger):
+    befriend(owner, stranger)
+    consent_grant(user=stranger, purpose="social_proof", scope="friends")
     product = make_product()
     make_purchase(stranger, product, verified=True)
     write(stranger, product, title="Great climber")
@@ -291,3 +404,11 @@ def test_friends_see_friends_reviews(owner, stranger):
     befriend(owner, stranger)
     review = write(owner, make_product(), audience="friends")
     assert list(reviews_for_product(stranger, review.product_model)) == [review]
+
+
+def test_the_social_proof_notice_says_the_review_keeps_its_audience_and_purchases_follow_it():
+    notice = NOTICES[Purpose.SOCIAL_PROOF]
+    assert notice.version == 2
+    assert "Your reviews are shown to the audience you give each one." in notice.text
+    assert '"verified purchase" badge' in notice.text
+    assert "Nobody outside that scope sees or counts your purchases." in notice.text
