@@ -4,8 +4,10 @@ Demo people are seeded without any consent (every purpose starts off). `seed_con
 of them grant, as at onboarding, `social_proof` to friends of friends and `influence` to friends;
 every seventh person of the roster grants nothing, so the demo also shows people who are never
 counted. The few cyclists among Anna's friends of friends who review bikes grant `influence` to
-friends of friends instead, so Anna's trusted voices in Bikes include someone reached through a
-friend ("Via Emily, who is in your Cycling club").
+friends of friends instead, and as they do, share their bike reviews kept to friends with friends
+of friends too (expertise counts only what is shared with everyone who may see it), so Anna's
+trusted voices in Bikes include someone reached through a friend ("Via Emily, who is in your
+Cycling club").
 
 Then Anna's friends who bought a bike, or are into cycling, say so in a post to their friends
 (`seed_bike_talk`), so "talked about bikes" is the widest step of her funnel; Anna turns on
@@ -27,11 +29,13 @@ from django.utils import timezone
 
 from accounts.demo import ANNA, demo_step, demo_users
 from marketplace.models import Purchase, Review
+from marketplace.services.reviews import review_update
 from privacy.models import ConsentRecord, ConsentState
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant
 from recommendations.influence import influence_run
 from recommendations.models import InfluenceRun, InfluenceScore
+from social.audience import Audience
 from social.models import Friendship, Post, PostTag
 from social.services.posts import post_create
 
@@ -74,6 +78,22 @@ def wider_voices(anna, people: list) -> set[int]:
     return {row["author_id"] for row in ranked[:WIDER_VOICES]}
 
 
+def share_bike_reviews_with_friends_of_friends(person) -> int:
+    """A voice for friends of friends widens their bike reviews kept to friends or circles to
+    friends of friends (through the review service), so that those reviews count in the
+    expertise their friends of friends see. Returns how many."""
+    narrow = list(
+        Review.objects.filter(
+            author=person,
+            product_model__category__topic__slug=BIKE_TOPIC,
+            audience__in=[Audience.FRIENDS, Audience.CIRCLES],
+        ).values_list("pk", flat=True)
+    )
+    for review_id in narrow:
+        review_update(author=person, review_id=review_id, audience=Audience.FOF, circle_ids=[])
+    return len(narrow)
+
+
 @demo_step
 def seed_consents() -> str:
     people = consenting(demo_users())
@@ -87,6 +107,7 @@ def seed_consents() -> str:
                 continue
             if purpose == Purpose.INFLUENCE and person.pk in wider:
                 scope = Scope.FOF
+                share_bike_reviews_with_friends_of_friends(person)
             consent_grant(
                 user=person, purpose=purpose, scope=scope, method=ConsentRecord.Method.ONBOARDING
             )

@@ -8,8 +8,10 @@ The whole computation is sparse linear algebra over everyone at once (no loop ov
 - `W` (n × n): tie strengths of the friendships whose two ends both granted `influence` (blocked
   pairs left out). `P` is `W` with each row divided by its sum: the share of a person's attention
   that goes to each of their friends.
-- `E` (n × topics): expertise per top-level category: reviews written (not hidden), purchases
-  (verified weighted above declared) and helpful votes received on those reviews.
+- `E` (n × topics): expertise per top-level category, from what each person shares with everyone
+  their `influence` grant reaches (`recommendations.expertise`): reviews written whose audience
+  covers that whole scope (not hidden), purchases (verified weighted above declared) when their
+  `social_proof` grant covers it too, and helpful votes received on the reviews counted.
 - Reach of person j: one hop `r1 = Pᵀ·1` (the attention j receives from friends), two hops
   `r2 = Pᵀ·r1 − diag(P²)` (the attention j receives from friends of friends; the paths j → i → j
   back to j are taken out, so nobody counts towards their own reach).
@@ -48,6 +50,7 @@ from scipy import sparse
 from marketplace.models import Category, HelpfulVote, Purchase, Review
 from privacy.consent import holders
 from privacy.purposes import Purpose
+from recommendations.expertise import counted_purchases, counted_reviews, counted_votes
 from recommendations.models import InfluenceChange, InfluenceReach, InfluenceRun, InfluenceScore
 from social.models import Block, Friendship
 
@@ -114,23 +117,30 @@ def _top_level() -> tuple[np.ndarray, np.ndarray]:
     return roots, column
 
 
-def _expertise_rows(people) -> list[tuple[int, int, float]]:
-    """(person id, category id, weighted count) for everything that makes expertise."""
+def _expertise_rows(people, *, everything: bool = False) -> list[tuple[int, int, float]]:
+    """(person id, category id, weighted count) for what makes the expertise of `people`: what
+    each shares with everyone their `influence` grant reaches (`recommendations.expertise`), or
+    with `everything`, all of it (for a person's own eyes only)."""
+    if everything:
+        reviews = Review.objects.filter(hidden=False, author_id__in=people)
+        purchases = Purchase.objects.filter(buyer_id__in=people)
+        votes = HelpfulVote.objects.filter(review__in=reviews.values("pk"))
+    else:
+        reviews = counted_reviews(people)
+        purchases = counted_purchases(people)
+        votes = counted_votes(people)
     reviews = (
-        Review.objects.filter(hidden=False, author_id__in=people)
-        .values_list("author_id", "product_model__category_id")
+        reviews.values_list("author_id", "product_model__category_id")
         .annotate(n=Count("id"))
         .order_by()
     )
     purchases = (
-        Purchase.objects.filter(buyer_id__in=people)
-        .values_list("buyer_id", "category_id", "verified")
+        purchases.values_list("buyer_id", "category_id", "verified")
         .annotate(n=Count("id"))
         .order_by()
     )
     votes = (
-        HelpfulVote.objects.filter(review__hidden=False, review__author_id__in=people)
-        .values_list("review__author_id", "review__product_model__category_id")
+        votes.values_list("review__author_id", "review__product_model__category_id")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -174,6 +184,47 @@ def expertise_matrix(people: np.ndarray, among) -> tuple[np.ndarray, sparse.csr_
         (made[:, 2], (rows, columns)), shape=(len(people), len(topics))
     )  # duplicates (reviews, purchases, votes in one topic) are summed
     return topics, expertise
+
+
+@dataclass
+class OwnTopic:
+    """One topic of a person's own influence page: all of their experience in it (for their eyes
+    only), and the score others may see from the last run (None: nobody sees one)."""
+
+    category: Category
+    everything: float
+    score: InfluenceScore | None
+
+
+def own_topics(person) -> list[OwnTopic]:
+    """For `person`'s own page alone: every top-level topic where they have experience or a
+    score, with all of their experience (whatever they share) beside the stored score, which
+    counts only what they share with everyone their `influence` grant reaches. Highest score
+    first, then most experience. A fixed number of queries."""
+    topics, column = _top_level()
+    everything: dict[int, float] = {}
+    for _, category, weight in _expertise_rows([person.pk], everything=True):
+        topic = int(topics[column[category]])
+        everything[topic] = everything.get(topic, 0.0) + weight
+    scores = {
+        score.category_id: score
+        for score in InfluenceScore.objects.filter(person_id=person.pk).select_related("category")
+    }
+    categories = {score.category_id: score.category for score in scores.values()}
+    missing = set(everything) - set(categories)
+    categories |= Category.objects.in_bulk(missing) if missing else {}
+    rows = [
+        OwnTopic(categories[pk], everything.get(pk, 0.0), scores.get(pk))
+        for pk in set(everything) | set(scores)
+    ]
+    rows.sort(
+        key=lambda row: (
+            -(row.score.score if row.score else 0.0),
+            -row.everything,
+            row.category.name,
+        )
+    )
+    return rows
 
 
 # --- Computing -----------------------------------------------------------------------------

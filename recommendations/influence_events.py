@@ -2,8 +2,10 @@
 
 Each relevant change writes an `InfluenceChange` row in its own transaction:
 
-- a review, a purchase or a helpful vote: that person's expertise changed (the review's author for
-  a vote), so the next run rescores that person alone from their stored reach;
+- a review, a purchase, a helpful vote, a `social_proof` consent (whose scope decides whether
+  purchases count, see `recommendations.expertise`) or a deleted circle: that person's expertise
+  changed (the review's author for a vote, the circle's owner), so the next run rescores that
+  person alone from their stored reach;
 - a friendship, a friend request, a block or an `influence` consent: the graph changed, so the
   next run computes everyone's reach again.
 
@@ -71,6 +73,12 @@ def _on_expertise_change(sender, instance, **kwargs) -> None:
         changed(person=person)
 
 
+def _on_circle_deleted(sender, instance, **kwargs) -> None:
+    # A deleted circle leaves the owner's reviews and grants that named it: what they share with
+    # their whole `influence` scope, and so their expertise, may change.
+    changed(person=instance.owner_id)
+
+
 def _on_graph_change(sender, instance, **kwargs) -> None:
     changed(graph=True)
 
@@ -86,12 +94,15 @@ def _on_consent_change(sender, instance, **kwargs) -> None:
 
     if instance.purpose == Purpose.INFLUENCE:
         changed(graph=True)
+    elif instance.purpose == Purpose.SOCIAL_PROOF:
+        # Whether the person's purchases count in their expertise depends on its scope.
+        changed(person=instance.user_id)
 
 
 def connect() -> None:
     from marketplace.models import HelpfulVote, Purchase, Review
     from privacy.models import ConsentState
-    from social.models import Block, FriendRequest, Friendship
+    from social.models import Block, Circle, FriendRequest, Friendship
 
     def both(receiver, model, uid: str) -> None:
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")
@@ -104,3 +115,4 @@ def connect() -> None:
     # Friendships are written in bulk (no post_save): their accepted request says it instead.
     post_save.connect(_on_request_change, sender=FriendRequest, dispatch_uid="influence-request")
     both(_on_consent_change, ConsentState, "influence-consent")
+    post_delete.connect(_on_circle_deleted, sender=Circle, dispatch_uid="influence-circle")

@@ -18,23 +18,38 @@ from marketplace.selectors.listings import own_listing
 from privacy.consent import granted
 from privacy.purposes import Purpose
 from recommendations import trusted
-from recommendations.models import InfluenceScore
+from recommendations.influence import own_topics
 from social.api.serializers import PersonSerializer
 
 
 class ScoreSerializer(serializers.Serializer):
     topic = serializers.CharField(source="category.slug")
     topic_name = serializers.CharField(source="category.name")
-    expertise = serializers.FloatField(help_text="Own experience: reviews, purchases, votes.")
+    expertise = serializers.FloatField(
+        help_text="Experience others see: your reviews, purchases and votes, counting only what "
+        "you share with everyone your `influence` grant reaches."
+    )
     one_hop = serializers.FloatField(help_text="Reach among friends, weighted by tie strength.")
     two_hop = serializers.FloatField(help_text="Reach among friends of friends.")
     score = serializers.FloatField()
     run = serializers.IntegerField(source="run_id", help_text="The run that computed it.")
 
 
+class OwnExperienceSerializer(serializers.Serializer):
+    topic = serializers.CharField(source="category.slug")
+    topic_name = serializers.CharField(source="category.name")
+    expertise = serializers.FloatField(
+        source="everything",
+        help_text="All of your experience in the topic, whatever you share: shown to you alone.",
+    )
+
+
 class MyInfluenceSerializer(serializers.Serializer):
     enabled = serializers.BooleanField(help_text="Whether you granted `influence`.")
-    scores = ScoreSerializer(many=True)
+    scores = ScoreSerializer(many=True, help_text="What others may see, from the last run.")
+    own_experience = OwnExperienceSerializer(
+        many=True, help_text="Your whole experience per topic, for your eyes only (while enabled)."
+    )
 
 
 class VoiceSerializer(serializers.Serializer):
@@ -71,8 +86,13 @@ class ListingBrandVoicesSerializer(serializers.Serializer):
 class MyInfluenceView(APIView):
     @extend_schema(responses=MyInfluenceSerializer, operation_id="discover_my_influence")
     def get(self, request):
-        scores = InfluenceScore.objects.filter(person=request.user).select_related("category")
-        data = {"enabled": granted(request.user, Purpose.INFLUENCE), "scores": scores}
+        enabled = granted(request.user, Purpose.INFLUENCE)
+        mine = own_topics(request.user) if enabled else []
+        data = {
+            "enabled": enabled,
+            "scores": [topic.score for topic in mine if topic.score is not None],
+            "own_experience": mine,
+        }
         return Response(MyInfluenceSerializer(data).data)
 
 

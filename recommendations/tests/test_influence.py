@@ -14,13 +14,19 @@ from recommendations import influence_events
 from recommendations.influence import INTERRUPTED, influence_run
 from recommendations.models import InfluenceChange, InfluenceReach, InfluenceRun, InfluenceScore
 from social.models import Friendship
-from social.services import blocks
+from social.services import blocks, circles
 from tests.cast import befriend, make_person
 
 
 def grant(*people, scope: str = "fof") -> None:
     for person in people:
         consent_grant(user=person, purpose="influence", scope=scope)
+
+
+def share_purchases(*people, scope: str = "fof") -> None:
+    """`social_proof` for `scope`: with the `influence` scope "fof", their purchases count."""
+    for person in people:
+        consent_grant(user=person, purpose="social_proof", scope=scope)
 
 
 def tie(a, b, strength: float) -> None:
@@ -53,6 +59,7 @@ def line(db):
 
 def test_scores_match_the_hand_computed_graph(line):
     ann, ben, cat = line
+    share_purchases(ann, cat)
     bike = make_product()
     bikes = Category.objects.get(slug="bikes")
     purchase = make_purchase(ann, bike, verified=True)  # 2
@@ -129,6 +136,7 @@ def test_a_withdrawal_removes_the_person_at_the_next_run(line):
 
 def test_running_twice_gives_the_same_table(line):
     ann, ben, cat = line
+    share_purchases(ben)
     make_review(ann, make_product())
     make_purchase(ben, make_product("Fuel EX"))
     make_review(cat, make_product("Fuel EX"))
@@ -293,10 +301,13 @@ def test_a_burst_of_events_queues_one_incremental_run(line, django_capture_on_co
     queued.assert_called_once_with(countdown=influence_events.COALESCE_SECONDS)
 
 
-@pytest.mark.parametrize("event", ["purchase", "friendship", "consent", "vote"])
+@pytest.mark.parametrize(
+    "event", ["purchase", "friendship", "consent", "vote", "social proof", "circle deleted"]
+)
 def test_each_relevant_event_queues_a_run(line, event, django_capture_on_commit_callbacks):
     ann, ben, _ = line
     review = make_review(ben, make_product())
+    circle = circles.circle_create(owner=ann, name="Riders")
     with (
         mock.patch("recommendations.tasks.influence_incremental.apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
@@ -307,10 +318,27 @@ def test_each_relevant_event_queues_a_run(line, event, django_capture_on_commit_
             befriend(ann, make_person("Dan"))
         elif event == "consent":
             consent_withdraw(user=ann, purpose="influence")
+        elif event == "social proof":
+            share_purchases(ann)
+        elif event == "circle deleted":
+            circles.circle_delete(owner=ann, circle_id=circle.pk)
         else:
             HelpfulVote.objects.create(review=review, voter=ann)
 
     assert queued.call_count == 1
+
+
+def test_a_social_proof_change_rescores_only_that_person(line):
+    ann, _, _ = line
+    make_purchase(ann, make_product(), verified=True)
+    influence_run()
+    assert not InfluenceScore.objects.filter(person=ann).exists()  # no social_proof: not counted
+
+    share_purchases(ann)
+    assert set(InfluenceChange.objects.values_list("person", "graph")) == {(ann.pk, False)}
+    run = influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
+
+    assert (run.graph, InfluenceScore.objects.get(person=ann).expertise) == (False, 2.0)
 
 
 def test_other_consents_do_not_queue_a_run(line, django_capture_on_commit_callbacks):
@@ -319,7 +347,7 @@ def test_other_consents_do_not_queue_a_run(line, django_capture_on_commit_callba
         mock.patch("recommendations.tasks.influence_incremental.apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        consent_grant(user=ann, purpose="social_proof", scope="friends")
+        consent_grant(user=ann, purpose="personalization", scope="friends")
 
     assert queued.call_count == 0
 

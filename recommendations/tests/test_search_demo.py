@@ -1,15 +1,20 @@
 """The demo consents step: most demo people grant social proof and influence, Anna always, a
-rerun grants nothing new and never overrides a person's own choice."""
+rerun grants nothing new and never overrides a person's own choice; a cyclist who becomes a voice
+for friends of friends shares their bike reviews with them."""
 
 from __future__ import annotations
 
 import pytest
 
 from accounts.demo import ANNA, everyone
+from marketplace.models import Category
+from marketplace.tests.moderation_factories import make_product, make_review
 from privacy.models import ConsentState
 from privacy.purposes import Purpose, Scope
 from recommendations.demo import seed_consents
-from tests.cast import make_person
+from recommendations.expertise import counted_reviews
+from social.models import Topic
+from tests.cast import befriend, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +36,31 @@ def test_most_demo_people_grant_and_a_rerun_adds_nothing():
     again = seed_consents()
     assert again.endswith("(0 new)")
     assert ConsentState.objects.get(user=anna, purpose=Purpose.INFLUENCE).scope == Scope.FOF
+
+
+def test_a_cyclist_who_becomes_a_voice_for_friends_of_friends_shares_bike_reviews_with_them():
+    friend, cyclist = (
+        make_person(p.display_name, email=p.email)
+        for p in [p for p in everyone() if p.email != ANNA.email][:2]
+    )
+    anna = make_person(ANNA.display_name, email=ANNA.email)
+    befriend(anna, friend)
+    befriend(friend, cyclist)
+    product = make_product()
+    bikes, _ = Topic.objects.get_or_create(slug="bikes", defaults={"name": "Bikes"})
+    Category.objects.filter(pk=product.category_id).update(topic=bikes)
+    kept_to_friends = make_review(cyclist, product, audience="friends")
+    other_topic = make_review(cyclist, make_product("Tent", brand="Msr"), audience="friends")
+    Category.objects.filter(pk=other_topic.product_model.category_id).update(topic=None)
+
+    seed_consents()
+
+    grant = ConsentState.objects.get(user=cyclist, purpose=Purpose.INFLUENCE)
+    kept_to_friends.refresh_from_db()
+    other_topic.refresh_from_db()
+    assert (grant.scope, kept_to_friends.audience, other_topic.audience) == (
+        Scope.FOF,
+        "fof",
+        "friends",
+    )
+    assert list(counted_reviews([cyclist.pk])) == [kept_to_friends]

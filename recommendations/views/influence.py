@@ -1,6 +1,7 @@
 """Influence pages: /discover/influence/ shows a person their own scores and what they are made
-of, with the way to turn `influence` off; /discover/voices/<topic>/ shows the trusted voices of the
-viewer's network in a topic, each with the path that connects them."""
+of (all of their experience beside the part others see), with the way to turn `influence` off;
+/discover/voices/<topic>/ shows the trusted voices of the viewer's network in a topic, each with
+the path that connects them."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ from django.views.decorators.http import require_GET
 from privacy.consent import granted
 from privacy.purposes import Purpose
 from recommendations import trusted
-from recommendations.models import InfluenceRun, InfluenceScore
+from recommendations.influence import own_topics
+from recommendations.models import InfluenceRun
 
 
 @require_GET
 @login_required
 def my_influence(request):
+    enabled = granted(request.user, Purpose.INFLUENCE)
     context = {
-        "enabled": granted(request.user, Purpose.INFLUENCE),
-        "scores": InfluenceScore.objects.filter(person=request.user).select_related("category"),
+        "enabled": enabled,
+        "mine": own_topics(request.user) if enabled else [],
         "last_run": InfluenceRun.objects.filter(status=InfluenceRun.Status.SUCCEEDED).first(),
         "topics": trusted.top_level_categories(),
     }
