@@ -49,7 +49,8 @@ class ReviewForm(AudienceFormMixin):
         queryset=Purchase.objects.none(),
         required=False,
         empty_label="Your latest purchase of it, if any",
-        help_text="A purchase made here shows as “verified purchase”.",
+        help_text="A purchase made here shows as “verified purchase” to you and to the people "
+        "“Friends can learn from my purchases” reaches; your review itself goes to its audience.",
     )
     field_order = ["rating", "title", "text", "would_recommend", "purchase", "audience", "circles"]
 
