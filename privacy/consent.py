@@ -28,12 +28,14 @@ from config.lookups import IdArray
 from privacy.models import ConsentState
 from privacy.purposes import Purpose, Scope
 from social.audience import (
+    Audience,
     Network,
     blocked_either_way,
     deactivated,
     is_friend_of,
     is_friend_of_friend_of,
 )
+from social.models import Circle
 
 CONSENT_VERSION_KEY = "privacy:consent-version:{}"
 
@@ -109,6 +111,66 @@ def holders(purpose: str) -> QuerySet:
     return ConsentState.objects.filter(purpose=_check(purpose), user__is_active=True).values_list(
         "user_id", flat=True
     )
+
+
+def _through_fields(model) -> tuple[str, str]:
+    """(field to `model`, field to the circle) of `model.circles`'s many-to-many table."""
+    through = model._meta.get_field("circles").remote_field.through
+    fields = [f for f in through._meta.concrete_fields if f.is_relation]
+    row = next(f.name for f in fields if f.related_model is model)
+    circle = next(f.name for f in fields if f.related_model is Circle)
+    return row, circle
+
+
+def shares_with_whole_scope(
+    rows: QuerySet, purpose: str, *, owner: str, audience: str = "audience"
+) -> QuerySet:
+    """`rows` narrowed to those their owner shares with everyone their grant of `purpose`
+    reaches: for a figure computed once and shown to everyone in that scope (expertise, shown
+    under `influence`), which must count only what all of them may see.
+
+    Each row names its owner (the foreign key `owner`), with whom it is shared (the field
+    `audience`: an `Audience`, or a `Scope`, whose values are audiences too) and, for chosen
+    circles, which ones (its `circles`). A row is kept when that audience covers the owner's
+    scope:
+
+    - "public" and "members" cover any scope; "friends of friends" covers all three scopes
+      (friends of friends, friends, chosen circles: the circles hold friends);
+    - "friends" covers a scope of friends or of chosen circles, not friends of friends;
+    - chosen circles cover a scope of chosen circles only when they include every one of its
+      circles;
+    - "only me" covers nothing, and nothing is kept for an owner without a grant of `purpose`.
+
+    Pure SQL: a few `EXISTS` per row, no Python loop."""
+    owner_id = OuterRef(f"{owner}_id")
+    grant = ConsentState.objects.filter(purpose=_check(purpose), user_id=owner_id)
+    row_field, circle_field = _through_fields(rows.model)
+    through = rows.model._meta.get_field("circles").remote_field.through
+    row_circles = through.objects.filter(**{row_field: OuterRef(OuterRef("pk"))}).values(
+        circle_field
+    )
+    left_out = ConsentState.circles.through.objects.filter(
+        consentstate__purpose=purpose, consentstate__user_id=owner_id
+    ).exclude(circle__in=row_circles)  # a circle of the grant the row is not shared with
+    covers = (
+        Q(**{f"{audience}__in": [Audience.PUBLIC, Audience.MEMBERS, Audience.FOF]})
+        | (
+            Q(**{audience: Audience.FRIENDS})
+            & Q(Exists(grant.filter(scope__in=[Scope.FRIENDS, Scope.CIRCLES])))
+        )
+        | (
+            Q(**{audience: Audience.CIRCLES})
+            & Q(Exists(grant.filter(scope=Scope.CIRCLES)))
+            & ~Q(Exists(left_out))
+        )
+    )
+    return rows.filter(covers, Exists(grant))
+
+
+def grants_of(purpose: str, people) -> QuerySet:
+    """The current grants of `purpose` by `people` (ids, or a query of them), whatever their
+    scope: for rules about the grant itself (`shares_with_whole_scope`)."""
+    return ConsentState.objects.filter(purpose=_check(purpose), user_id__in=people)
 
 
 def granted(owner, purpose: str) -> bool:

@@ -50,8 +50,10 @@ NOTICES: dict[str, Notice] = {
             'thing (the "verified purchase" badge on your review) and your purchases in what '
             'people see ("5 friends bought one", "friends who bought this") follow this consent '
             "and the scope you choose. In searches, your reviews are also counted and picked out "
-            "only for people in that scope. Nobody outside that scope sees or counts your "
-            "purchases. You can withdraw at any time; it takes effect at once.",
+            "only for people in that scope. Friends in it may see you by name; anyone else in it "
+            "only ever sees a number that includes you, with random noise added, never your "
+            "name. Nobody outside that scope sees or counts your purchases. You can withdraw at "
+            "any time; it takes effect at once.",
         ),
         Notice(
             Purpose.INFLUENCE,
@@ -81,10 +83,11 @@ NOTICES: dict[str, Notice] = {
         ),
         Notice(
             Purpose.INSIGHTS,
-            1,
+            2,
             "You may be counted in anonymous totals shown to sellers and brands.",
-            "You may be included in totals shown to sellers and brands, only where at least "
-            "several people are counted together, so that no total can point to you.",
+            "You may be included in totals shown to sellers and brands. A total never names "
+            "anyone and always has random noise added, so that no total, and no comparison of "
+            "two totals, can point to you. You can withdraw at any time; it takes effect at once.",
         ),
     ]
 }

@@ -157,16 +157,19 @@ def _noisy_count(viewer, question: tuple, people: Callable[[], list[int]], could
 
 
 def brand_voice_count(viewer, brand: Brand) -> VoiceCount:
-    """How many trusted voices in the viewer's network recommend `brand` (a review saying "would
-    recommend" of one of its products), with noise: one question a day per brand. Nothing when
-    nobody in the network may appear as a voice to the viewer. Each person counted gets a line
-    in their usage log when the count is drawn."""
+    """How many trusted voices in the viewer's network recommend `brand` (a review the viewer
+    may see saying "would recommend" of one of its products), with noise: one question a day per
+    brand. Nothing when nobody in the network may appear as a voice to the viewer. Each person
+    counted gets a line in their usage log when the count is drawn."""
     scores = network_scores(viewer)
 
     def people() -> list[int]:
-        recommending = Review.objects.filter(
-            product_model__brand=brand, would_recommend=True, hidden=False
-        ).values("author_id")
+        # Only reviews the viewer may see: an "only me" review says nothing to anyone else.
+        recommending = (
+            Review.objects.visible_to(viewer)
+            .filter(product_model__brand=brand, would_recommend=True)
+            .values("author_id")
+        )
         rows = scores.filter(person_id__in=recommending).values_list("person_id", flat=True)
         return list(rows.distinct())
 
@@ -201,8 +204,9 @@ def brand_voices_near_people(listing: Listing, *, recommending_only: bool = True
     scope, and the seller must be inside both: otherwise the person is not counted); a trusted
     voice (an influence score) in the listing's top-level category; with a home within
     `NEAR_LISTING_KM` of the listing's public (rounded) point; and (`recommending_only`) the
-    author of a review of a product of the listing's brand, not hidden, saying "would
-    recommend". Without `recommending_only`: everyone who could be counted."""
+    author of a review the seller may see (its audience reaches them; not hidden) of a product
+    of the listing's brand, saying "would recommend". Without `recommending_only`: everyone who
+    could be counted."""
     seller = listing.seller
     voices = InfluenceScore.objects.filter(category=listing.category.root).values("person_id")
     home = ("profile__home_latitude", "profile__home_longitude")
@@ -222,9 +226,11 @@ def brand_voices_near_people(listing: Listing, *, recommending_only: bool = True
         )
     )
     if recommending_only:
-        recommending = Review.objects.filter(
-            product_model__brand_id=listing.brand_id, would_recommend=True, hidden=False
-        ).values("author_id")
+        recommending = (
+            Review.objects.visible_to(seller)
+            .filter(product_model__brand_id=listing.brand_id, would_recommend=True)
+            .values("author_id")
+        )
         people = people.filter(pk__in=recommending)
     return people
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from marketplace.models import Purchase, Review
+from marketplace.selectors.reviews import reviews_for_product
 from privacy.consent import allows
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant
@@ -102,6 +104,19 @@ def test_a_review_is_shown_where_its_audience_and_the_grant_both_reach(shared, a
         shown = {item.review.pk for item in social_search(viewer, "bike").reviews}
         expected = can_view(viewer, written) and allows(owner, Purpose.SOCIAL_PROOF, viewer)
         assert (written.pk in shown) == expected, who
+
+
+@pytest.mark.parametrize("audience", ["public", "friends"])
+def test_the_verified_badge_follows_the_grant_and_the_review_its_audience(shared, audience):
+    owner = shared["owner"]
+    written = review(owner, shared["marlin"], audience=audience)
+    Review.objects.filter(pk=written.pk).update(purchase=Purchase.objects.get(buyer=owner))
+    for who in VIEWERS:
+        viewer = shared[who]
+        shown = {r.pk: r.verified_purchase for r in reviews_for_product(viewer, shared["marlin"])}
+        assert (written.pk in shown) == can_view(viewer, written), who
+        if written.pk in shown:
+            assert shown[written.pk] == allows(owner, Purpose.SOCIAL_PROOF, viewer), who
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)

@@ -221,6 +221,15 @@ def test_only_trusted_voices_in_the_topic_who_recommend_the_brand_count(
     assert brand_voices_near(seller, listing).count == 2
 
 
+@pytest.mark.parametrize("audience", ["only_me", "circles"])
+def test_a_recommendation_the_seller_may_not_see_does_not_count(seller, listing, run, audience):
+    voices(seller, run, 2)
+    private = make_voice("Private", seller, run, audience=audience)  # circles: none chosen
+
+    assert private not in counted(listing)
+    assert brand_voices_near(seller, listing).count == 2
+
+
 def test_an_inactive_person_is_not_counted(seller, listing, run):
     first, *_ = voices(seller, run, 3)
     first.is_active = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from marketplace.models import Brand, Category
+from marketplace.models import Brand, Category, Review
 from marketplace.tests.moderation_factories import make_product, make_review
 from privacy.models import UsageCount
 from privacy.services.consent import consent_grant, consent_withdraw
@@ -106,6 +106,14 @@ def test_a_brand_count_is_released_with_noise_in_words(network, exact_noise):
 
     assert (count.count, count.words) == (2, "fewer than 5")  # Anna and Dave, noise-free here
     assert exact_noise.draws == [("laplace", 1.0)]  # one person moves it by one; ε 1
+
+
+def test_a_recommendation_the_viewer_may_not_see_is_not_counted_for_the_brand(network):
+    trek = Brand.objects.get(slug="trek")
+    influence_run()
+    Review.objects.filter(author=network["dave"]).update(audience="only_me")  # Dave stays a voice
+
+    assert brand_voice_count(network["vera"], trek).count == 1  # Anna alone
 
 
 def test_a_brand_count_says_nothing_when_nobody_could_be_a_voice(network):
