@@ -11,7 +11,7 @@ class PrivacyConfig(AppConfig):
         from privacy.audit import audit_admin_action
 
         post_save.connect(audit_admin_action, sender=LogEntry, dispatch_uid="privacy.audit_admin")
-        # Every link to a person says how it is exported and erased (privacy/personal_data.py).
+        # Every link to a person says how it is exported and erased (privacy/personal_data/).
         from privacy import (
             personal_data,  # noqa: F401
             signals,  # noqa: F401 - consent versions move with consent rows

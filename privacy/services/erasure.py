@@ -5,7 +5,7 @@ account is deactivated, every session and API token ends, every consent is withd
 ledger keeps the record). The data itself stays for `ERASURE_GRACE_DAYS`, so that signing in
 again in that time (`erasure_cancel_at_login`) gives the account back whole, its consents
 granted again as they were (recorded in the ledger as restored). After it, `purge_user` removes
-the person following the registry (privacy/personal_data.py and the later apps'): first each
+the person following the registry (privacy/personal_data/ and the later apps'): first each
 entry's `before_erasure` and `also_delete`, then DELETE rows go, ANONYMISE rows lose their link,
 RETAIN rows stay and lose their link when the account row goes (their foreign keys are
 SET_NULL; the append-only triggers allow exactly that). Whatever is deleted loses its copies in
@@ -256,7 +256,7 @@ def classification_problems() -> list[str]:
         entry = REGISTRY.get(link.key)
         name = f"{link.label}.{link.field}"
         if entry is None:
-            problems.append(f"{name} is not classified in privacy/personal_data.py.")
+            problems.append(f"{name} is not classified in privacy/personal_data/.")
             continue
         if entry.erasure not in Erasure.values:
             problems.append(f"{name} has an unknown erasure kind {entry.erasure!r}.")

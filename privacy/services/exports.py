@@ -1,7 +1,7 @@
 """Data exports: a person asks for a copy of everything Bazaar holds about them (right of access
 and portability), a Celery job builds it as a zip, they download it for a limited time.
 
-What goes into the zip is decided by the personal-data registry (privacy/personal_data.py and
+What goes into the zip is decided by the personal-data registry (privacy/personal_data/ and
 the registrations of later apps): one JSON file per kind of data, the person's own photos, and a
 manifest that also lists what was left out and why. Nothing here knows the models.
 """

@@ -10,7 +10,7 @@ from privacy.services.erasure import Link, classification_problems, links_to_the
 
 def test_every_relation_to_a_person_is_classified_and_can_be_honoured():
     problems = classification_problems()
-    assert problems == [], "Fix these in privacy/personal_data.py:\n  " + "\n  ".join(problems)
+    assert problems == [], "Fix these in privacy/personal_data/:\n  " + "\n  ".join(problems)
 
 
 def test_every_classified_link_is_deleted_anonymised_or_retained_with_a_reason():
@@ -37,7 +37,7 @@ def test_an_unclassified_relation_is_named(monkeypatch):
     monkeypatch.delitem(REGISTRY, ("social.comment", "author"))
 
     assert classification_problems() == [
-        "social.comment.author is not classified in privacy/personal_data.py."
+        "social.comment.author is not classified in privacy/personal_data/."
     ]
 
 

@@ -13,7 +13,7 @@ from privacy.registry import REGISTRY, Erasure, links_to_people
 
 
 def unregistered() -> list[str]:
-    """The links to a person that privacy/personal_data.py does not cover yet."""
+    """The links to a person that privacy/personal_data/ does not cover yet."""
     return [
         f"{model}.{field}" for model, field in links_to_people() if (model, field) not in REGISTRY
     ]
@@ -21,7 +21,7 @@ def unregistered() -> list[str]:
 
 def test_every_link_to_a_person_is_registered():
     missing = unregistered()
-    assert missing == [], f"Register these in privacy/personal_data.py: {', '.join(missing)}"
+    assert missing == [], f"Register these in privacy/personal_data/: {', '.join(missing)}"
 
 
 def test_links_to_people_finds_the_known_links():
