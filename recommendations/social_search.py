@@ -42,15 +42,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Profile, User
-from config.epochs import LocalMemo, move_versions, version
-from config.lookups import IdArray
-from config.prepared import Prepared
 from marketplace.models import Brand, Category, HelpfulVote, ProductModel, Purchase, Review
 from marketplace.selectors.search import SearchPage, search_listings
 from privacy import usage
 from privacy.consent import allowed_among, consent_version
 from privacy.purposes import Purpose
 from privacy.releases import EXHAUSTED_SENTENCE, Draw, about, release
+from querycache.lookups import IdArray
+from querycache.prepared import Prepared
+from querycache.versions import LocalMemo, move_versions, version
 from social.audience import Network as SocialNetwork
 from social.audience import deactivated
 from social.audience import network_of as social_network_of

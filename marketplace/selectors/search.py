@@ -40,10 +40,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 
-from config.epochs import LocalMemo
 from config.errors import DomainError
-from config.lookups import IdArray, Slot
-from config.prepared import Prepared
 from marketplace.geo import MAX_RADIUS_KM, DistanceKm, bounding_box, degrees_per_km
 from marketplace.models import (
     Category,
@@ -53,6 +50,9 @@ from marketplace.models import (
     Watch,
     distance_km,
 )
+from querycache.lookups import IdArray, Slot
+from querycache.prepared import Prepared
+from querycache.versions import LocalMemo
 
 PAGE_SIZE = 20
 MAX_PAGE = 500  # deeper than this, nobody is browsing: narrow the search instead

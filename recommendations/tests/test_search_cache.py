@@ -10,13 +10,13 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from config.lookups import IdArray
-from config.prepared import Prepared
 from marketplace.services.reports import content_moderate
 from marketplace.tests.moderation_factories import make_moderator
 from privacy.models import ConsentState, Release
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant, consent_withdraw
+from querycache.lookups import IdArray
+from querycache.prepared import Prepared
 from recommendations import social_search as social_search_module
 from recommendations.social_search import network_of, social_search
 from recommendations.tests.search_factories import buy, consent, friends, person, steps

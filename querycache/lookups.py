@@ -1,5 +1,4 @@
-"""Lookups for ids. Registered for every field when this module is imported (`social.audience`
-does).
+"""Lookups for id lists, registered on every field by `register` (`QueryCacheConfig.ready`).
 
 `field__in=[...]` on integer fields: a value beyond what the column can hold matches nothing and
 is left out, as Django already does for `exact`, `gt` and the rest. (SQLite would otherwise
@@ -17,7 +16,7 @@ several queries: it is rendered once, and Django does not walk it item by item a
 Strings work the same way (`tag__any=["bike", "bikes"]`: `tag = ANY(ARRAY['bike','bikes'])`).
 
 `field__any=Slot("tags", "text[]")`: the list left open, in a query compiled once and run with a
-different list each time (`config.prepared.Prepared`). PostgreSQL only.
+different list each time (`querycache.prepared.Prepared`). PostgreSQL only.
 """
 
 from __future__ import annotations
@@ -70,9 +69,9 @@ def array_param(given) -> tuple[str, object]:
 
 
 class Slot:
-    """A value left open in a query compiled once (`config.prepared.Prepared`), given at each run
-    as one PostgreSQL parameter of type `cast`: a list (`bigint[]`, `text[]`) for `__any`, or a
-    number (`float8`) in SQL written out (`RawSQL`). Not iterable, like `IdArray`."""
+    """A value left open in a query compiled once (`querycache.prepared.Prepared`), given at each
+    run as one PostgreSQL parameter of type `cast`: a list (`bigint[]`, `text[]`) for `__any`, or
+    a number (`float8`) in SQL written out (`RawSQL`). Not iterable, like `IdArray`."""
 
     __slots__ = ("name", "cast")
 
@@ -121,17 +120,12 @@ class AnyOfUnindexed(AnyOf):
     way. PostgreSQL is kept from searching an index of this column for the ids (`(col + 0) =
     ANY(...)`), for a list that matches a large share of the table when another condition of the
     query matches few rows: there the planner would otherwise intersect both indexes' bitmaps,
-    reading every index entry of the large list (a fifth of the reviews, for "bike")."""
+    reading every index entry of the large list."""
 
     lookup_name = "any_unindexed"
 
     def column(self, lhs: str) -> str:
         return f"({lhs} + 0)"
-
-
-for lookup in (AnyOf, AnyOfUnindexed):
-    Field.register_lookup(lookup)
-    ForeignObject.register_lookup(lookup)  # relations keep their own lookups
 
 
 class IntegerIn(In):
@@ -149,4 +143,10 @@ class IntegerIn(In):
         return super().process_rhs(compiler, connection)
 
 
-IntegerField.register_lookup(IntegerIn)
+def register() -> None:
+    """Make `__any` and `__any_unindexed` known to every field (relations keep their own lookups,
+    so they are registered there too)."""
+    for lookup in (AnyOf, AnyOfUnindexed):
+        Field.register_lookup(lookup)
+        ForeignObject.register_lookup(lookup)
+    IntegerField.register_lookup(IntegerIn)
