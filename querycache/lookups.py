@@ -1,9 +1,5 @@
 """Lookups for id lists, registered on every field by `register` (`QueryCacheConfig.ready`).
 
-`field__in=[...]` on integer fields: a value beyond what the column can hold matches nothing and
-is left out, as Django already does for `exact`, `gt` and the rest. (SQLite would otherwise
-refuse the whole query: "Python int too large to convert to SQLite INTEGER".)
-
 `field__any=ids`: the row's id is in a list of ids read earlier, sent as one parameter.
 
     Post.objects.filter(author_id__any=network.fof_ids)
@@ -24,8 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import NotSupportedError
-from django.db.models import Field, ForeignObject, IntegerField, Lookup
-from django.db.models.lookups import In
+from django.db.models import Field, ForeignObject, Lookup
 
 
 class IdArray:
@@ -128,25 +123,9 @@ class AnyOfUnindexed(AnyOf):
         return f"({lhs} + 0)"
 
 
-class IntegerIn(In):
-    def process_rhs(self, compiler, connection):
-        if self.rhs_is_direct_value():
-            internal_type = self.lhs.output_field.get_internal_type()
-            low, high = connection.ops.integer_field_range(internal_type)
-            self.rhs = [
-                value
-                for value in self.rhs
-                if value is None
-                or not isinstance(value, int)
-                or ((low is None or value >= low) and (high is None or value <= high))
-            ]
-        return super().process_rhs(compiler, connection)
-
-
 def register() -> None:
     """Make `__any` and `__any_unindexed` known to every field (relations keep their own lookups,
     so they are registered there too)."""
     for lookup in (AnyOf, AnyOfUnindexed):
         Field.register_lookup(lookup)
         ForeignObject.register_lookup(lookup)
-    IntegerField.register_lookup(IntegerIn)
