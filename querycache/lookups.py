@@ -4,11 +4,11 @@
 
     Post.objects.filter(author_id__any=network.fof_ids)
 
-The same rows as `__in`, but where `__in` with thousands of ids makes thousands of placeholders
-(each resolved and compiled by Django, adapted by the driver and parsed by PostgreSQL), this sends
-one array literal: `author_id = ANY('{1,2,3}'::bigint[])`, which PostgreSQL hashes when it filters
-many rows. Other databases get the plain `IN (...)`. Pass an `IdArray` when the same ids serve
-several queries: it is rendered once, and Django does not walk it item by item as it walks lists.
+The same rows as `__in`, but where `__in` makes a placeholder per id (each resolved and compiled
+by Django, adapted by the driver and parsed by PostgreSQL), this sends one array literal:
+`author_id = ANY('{1,2,3}'::bigint[])`, which PostgreSQL hashes when it filters many rows.
+Other databases get the plain `IN (...)`. Pass an `IdArray` when the same ids serve several
+queries: it is rendered once, and Django does not walk it item by item as it walks lists.
 Strings work the same way (`tag__any=["bike", "bikes"]`: `tag = ANY(ARRAY['bike','bikes'])`).
 
 `field__any=Slot("tags", "text[]")`: the list left open, in a query compiled once and run with a

@@ -29,18 +29,8 @@ RECENCY_HALF_LIFE_DAYS = 365
 
 @dataclass
 class RankedReview:
-    review: Review
-    relation: str  # "friend" or "fof"
-    strength: float
-    expertise: float
-    recency: float
-    score: float
-    reasons: list[str]
-
-
-@dataclass(frozen=True)
-class Scored:
-    """A review chosen by `trusted_reviews`, before it is read whole (`ranked_reviews`)."""
+    """A review chosen by `trusted_reviews`, with why it ranks where it does; `review` is the
+    review read whole, once the search has read the ones it shows (`ranked_reviews`)."""
 
     pk: int
     author: int
@@ -50,6 +40,7 @@ class Scored:
     recency: float
     score: float
     reasons: list[str]
+    review: Review | None = None
 
 
 @dataclass
@@ -149,12 +140,12 @@ class Trusted:
     """The trusted reviews chosen (`trusted_reviews`), most trusted first, before they are read
     whole, and the helpful votes of each."""
 
-    chosen: list[Scored]
+    chosen: list[RankedReview]
     helpful: Counter
 
     @property
     def ids(self) -> list[int]:
-        return [scored.pk for scored in self.chosen]
+        return [item.pk for item in self.chosen]
 
 
 def trusted_reviews(network: GatedNetwork, match: TopicMatch, topic: TopicRows) -> Trusted:
@@ -182,7 +173,7 @@ def trusted_reviews(network: GatedNetwork, match: TopicMatch, topic: TopicRows) 
         reasons += fact.reasons(match.label)
         score = max(strength, 0.05) * (1 + expertise) * recency
         ranked.append(
-            Scored(
+            RankedReview(
                 pk=review.pk,
                 author=review.author,
                 relation=relation,
@@ -193,34 +184,22 @@ def trusted_reviews(network: GatedNetwork, match: TopicMatch, topic: TopicRows) 
                 reasons=reasons,
             )
         )
-    ranked.sort(key=lambda scored: (-scored.score, -scored.pk))
+    ranked.sort(key=lambda item: (-item.score, -item.pk))
     # A few voices, not one voice many times: at most REVIEWS_PER_AUTHOR from one person.
     per_author: Counter = Counter()
     kept = []
-    for scored in ranked:
-        if per_author[scored.author] < REVIEWS_PER_AUTHOR:
-            per_author[scored.author] += 1
-            kept.append(scored)
+    for item in ranked:
+        if per_author[item.author] < REVIEWS_PER_AUTHOR:
+            per_author[item.author] += 1
+            kept.append(item)
     return Trusted(chosen=kept[:REVIEWS_LIMIT], helpful=helpful)
 
 
 def ranked_reviews(trusted: Trusted, by_pk: dict[int, Review], uses: Uses) -> list[RankedReview]:
-    """The trusted reviews, read, with their helpful votes (the votes of the topic's reviews
-    counted for the expertise include theirs); their authors' use noted."""
-    ranked = []
-    for scored in trusted.chosen:
-        review = by_pk[scored.pk]
-        review.helpful_count = trusted.helpful.get(scored.pk, 0)
-        ranked.append(
-            RankedReview(
-                review=review,
-                relation=scored.relation,
-                strength=scored.strength,
-                expertise=scored.expertise,
-                recency=scored.recency,
-                score=scored.score,
-                reasons=scored.reasons,
-            )
-        )
-        note_shown(uses, review)
-    return ranked
+    """The trusted reviews, each with its review read (`by_pk`) and its helpful votes (the votes
+    of the topic's reviews counted for the expertise include theirs); their authors' use noted."""
+    for item in trusted.chosen:
+        item.review = by_pk[item.pk]
+        item.review.helpful_count = trusted.helpful.get(item.pk, 0)
+        note_shown(uses, item.review)
+    return trusted.chosen
