@@ -65,7 +65,7 @@ def search_words(q: str) -> list[str]:
     return re.findall(r"\w+", q.lower())
 
 
-# --- Fields -----------------------------------------------------------------------------------
+# --- Fields ---------------------------------------------------------------------------------------
 
 
 def _error(message: str, name: str) -> DomainError:
@@ -189,6 +189,7 @@ def search_criteria(
 
 
 def page_number(page) -> int:
+    """The page asked for (1 when none), from 1 to `MAX_PAGE`."""
     try:
         number = 1 if page is None or page == "" else int(page)
     except (TypeError, ValueError):
