@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.images import clean_image
 from accounts.models import Interest, Profile, round_coordinate
+from config.ids import IdsChoiceField
 
 
 class ProfileForm(forms.ModelForm):
@@ -17,7 +18,7 @@ class ProfileForm(forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
     remove_avatar = forms.BooleanField(required=False, label="Remove my photo")
-    interests = forms.ModelMultipleChoiceField(
+    interests = IdsChoiceField(
         queryset=Interest.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.mfa",
     # Bazaar, in the one direction of dependency:
+    "querycache",
     "accounts",
     "social",
     "privacy",
@@ -173,7 +174,7 @@ if REDIS_URL:
         }
     }
 elif PRODUCTION:
-    # Every process must see the same consent and network versions (`config/epochs.py`):
+    # Every process must see the same consent and network versions (`querycache/versions.py`):
     # with a cache of its own, a process would go on reading a withdrawn consent from its cache.
     raise ImproperlyConfigured("REDIS_URL must be set when DJANGO_ENV=production")
 else:

@@ -23,10 +23,10 @@ from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from config.epochs import move_versions, version
-from config.lookups import IdArray
 from privacy.models import ConsentState
 from privacy.purposes import Purpose, Scope
+from querycache.lookups import IdArray
+from querycache.versions import move_versions, version
 from social.audience import (
     Audience,
     Network,

@@ -38,8 +38,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from config.epochs import move_versions, version
-from config.lookups import IdArray  # also registers `__any`
+from querycache.lookups import IdArray
+from querycache.versions import move_versions, version
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django import forms
 
+from config.ids import IdsChoiceField
 from social.audience import Audience
 from social.models import Circle, Comment, Post
 
 
-class CircleChoiceField(forms.ModelMultipleChoiceField):
+class CircleChoiceField(IdsChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Circle) -> str:

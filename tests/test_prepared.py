@@ -1,6 +1,6 @@
-"""`config.prepared.Prepared` (a values_list query compiled once, run with new lists, naming what
-it freezes and never freezing a time), its `Slot`s, the `__any` lookup on strings, and
-`config.epochs.LocalMemo` with its time bound."""
+"""`querycache.prepared.Prepared` (a values_list query compiled once, run with new lists, naming
+what it freezes and never freezing a time), its `Slot`s, the `__any` lookup on strings, and
+`querycache.versions.LocalMemo` with its time bound."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.epochs import LocalMemo
-from config.lookups import IdArray, Slot
-from config.prepared import Prepared
+from querycache.lookups import IdArray, Slot
+from querycache.prepared import Prepared
+from querycache.versions import LocalMemo
 from social.models import Post, PostTag
 from social.services.posts import post_create
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import DomainError
+from config.ids import IdListField
 from marketplace.models import Listing, ListingAudience
 from marketplace.selectors import listings as selectors
 from marketplace.services import listings as services
@@ -126,7 +127,7 @@ class ListingWriteSerializer(serializers.Serializer):
     latitude = serializers.CharField(required=False, allow_null=True)
     longitude = serializers.CharField(required=False, allow_null=True)
     audience = serializers.CharField(required=False, help_text=", ".join(ListingAudience.values))
-    circle_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    circle_ids = IdListField(required=False)
     nearby_radius_km = serializers.IntegerField(required=False, allow_null=True)
 
 

@@ -14,12 +14,11 @@ from django.db.models import OuterRef, Q
 
 from config.errors import Conflict, DomainError, NotFound
 from marketplace.models import Category, Listing, SavedSearch, Watch
-from marketplace.selectors.search import (
+from marketplace.selectors.search import listing_url, matching_listings
+from marketplace.selectors.search_params import (
     QUERY_MAX_LENGTH,
     SearchCriteria,
     home_of,
-    listing_url,
-    matching_listings,
     parse_category,
     parse_price,
     parse_radius,

@@ -228,6 +228,7 @@ def test_api_create_photo_publish_and_read(owner, stranger, api_client_for):
         ({"audience": "nearby", "nearby_radius_km": 0}, "bad_radius"),
         ({"audience": "nearby", "nearby_radius_km": 50000}, "bad_radius"),
         ({"category": None}, "no_category"),
+        ({"audience": "circles", "circle_ids": [2**63]}, "invalid"),
     ],
 )
 def test_api_bad_input_is_a_400_with_the_reason(owner, api_client_for, body, code):

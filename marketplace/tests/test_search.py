@@ -276,9 +276,9 @@ def test_nearest_first_compiles_its_query_once_for_every_circle_and_category(
     tree, seller, buyer, monkeypatch
 ):
     """The circles of one search, and later searches of the same viewer from the same place with
-    the same filters, share one compiled query (`config.prepared.Prepared`, PostgreSQL); the
+    the same filters, share one compiled query (`querycache.prepared.Prepared`, PostgreSQL); the
     categories and the radius are its parameters, and each search still finds its own rows."""
-    from config.prepared import Prepared
+    from querycache.prepared import Prepared
 
     search_selectors._nearest_queries.clear()
     compiled = []

@@ -20,6 +20,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import DomainError
+from config.ids import IdsChoiceField
 from marketplace.models import Listing, ListingAudience
 from marketplace.selectors import listings as selectors
 from marketplace.services import listings as services
@@ -102,7 +103,7 @@ class ListingForm(forms.Form):
         initial=ListingAudience.FRIENDS,
         widget=forms.RadioSelect,
     )
-    circles = forms.ModelMultipleChoiceField(
+    circles = IdsChoiceField(
         queryset=Circle.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -15,6 +15,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.ids import IdField
 from privacy import dashboard
 from privacy.models import ConsentRecord
 from privacy.purposes import Purpose, Scope
@@ -69,9 +70,7 @@ class PurposeSerializer(serializers.Serializer):
 class GrantSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     scope = serializers.ChoiceField(choices=Scope.choices)
-    circles = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=100
-    )
+    circles = serializers.ListField(child=IdField(), required=False, default=list, max_length=100)
     details = serializers.DictField(required=False, default=dict)
 
     def validate_details(self, value: dict) -> dict:

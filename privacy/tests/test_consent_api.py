@@ -124,6 +124,7 @@ def test_withdrawing_an_unknown_purpose_is_refused(api_client_for, owner):
         ({"purpose": SOCIAL}, "scope"),
         ({"purpose": SOCIAL, "scope": "circles", "circles": ["abc"]}, "circles"),
         ({"purpose": SOCIAL, "scope": "circles", "circles": "1"}, "circles"),
+        ({"purpose": SOCIAL, "scope": "circles", "circles": [2**63]}, "circles"),
         ({"purpose": SOCIAL, "scope": "friends", "details": ["a list"]}, "details"),
         ({"purpose": SOCIAL, "scope": "friends", "details": {"x": "y" * 3000}}, "details"),
     ],

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import profile_mark_onboarded
 from config.errors import DomainError
+from config.ids import IdsChoiceField
 from privacy import dashboard
 from privacy.models import ConsentRecord
 from privacy.purposes import Purpose, Scope
@@ -46,7 +47,7 @@ class ConsentForm(forms.Form):
         choices=Scope.choices,
         error_messages={"required": SCOPE_ERROR, "invalid_choice": SCOPE_ERROR},
     )
-    circles = forms.ModelMultipleChoiceField(
+    circles = IdsChoiceField(
         queryset=Circle.objects.none(),
         required=False,
         error_messages={

@@ -10,15 +10,15 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from config.lookups import IdArray
-from config.prepared import Prepared
 from marketplace.services.reports import content_moderate
 from marketplace.tests.moderation_factories import make_moderator
 from privacy.models import ConsentState, Release
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant, consent_withdraw
-from recommendations import social_search as social_search_module
+from querycache.lookups import IdArray
+from querycache.prepared import Prepared
 from recommendations.social_search import network_of, social_search
+from recommendations.social_search.network import NETWORK_CACHE_SECONDS, kept_networks
 from recommendations.tests.search_factories import buy, consent, friends, person, steps
 from social.audience import network_version
 from social.models import Block, CircleMembership, Friendship
@@ -192,10 +192,10 @@ def test_granting_another_purpose_keeps_the_network_kept_for_social_search(world
 def test_the_process_keeps_a_network_no_longer_than_the_shared_cache_would(world, monkeypatch):
     vera = world["vera"]
     now = [0.0]
-    monkeypatch.setattr(social_search_module._networks, "clock", lambda: now[0])
-    social_search_module._networks.clear()
+    monkeypatch.setattr(kept_networks, "clock", lambda: now[0])
+    kept_networks.clear()
     first = network_of(vera)
-    now[0] += social_search_module.NETWORK_CACHE_SECONDS - 1
+    now[0] += NETWORK_CACHE_SECONDS - 1
     assert network_of(vera).prepared is first.prepared
     now[0] += 1
     assert network_of(vera).prepared is not first.prepared

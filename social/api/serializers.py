@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config.ids import IdListField
 from social.audience import Audience
 from social.models import Circle, Comment, Notification, Post
 
@@ -66,7 +67,7 @@ class FriendSerializer(PersonSerializer):
 
 
 class CircleIdsSerializer(serializers.Serializer):
-    circles = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
+    circles = IdListField(allow_empty=True)
 
 
 class FriendRequestSerializer(serializers.Serializer):
@@ -90,8 +91,7 @@ class BlockCreateSerializer(serializers.Serializer):
 
 class AudienceFields(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
-    circles = serializers.ListField(
-        child=serializers.IntegerField(),
+    circles = IdListField(
         required=False,
         help_text="Your circle ids, with the `circles` audience.",
     )
@@ -182,14 +182,12 @@ class NotificationListSerializer(serializers.Serializer):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="Omit to mark all read."
-    )
+    ids = IdListField(required=False, help_text="Omit to mark all read.")
 
 
 class SharingSettingsSerializer(serializers.Serializer):
     details_audience = serializers.ChoiceField(choices=Audience.choices, required=False)
-    details_circles = serializers.ListField(child=serializers.IntegerField(), required=False)
+    details_circles = IdListField(required=False)
     findable = serializers.BooleanField(required=False)
 
 

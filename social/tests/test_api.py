@@ -222,7 +222,7 @@ def test_a_string_id_in_the_path_is_a_404(owner, api_client_for):
         ({"circles": ["abc"]}, 400, None),
         ({}, 400, None),
         ({"circles": [987654321]}, 400, "foreign_circle"),
-        ({"circles": [TOO_BIG]}, 400, "foreign_circle"),
+        ({"circles": [TOO_BIG]}, 400, "invalid"),
     ],
 )
 def test_bad_circle_memberships_are_refused(graph, api_client_for, body, status, code):
@@ -429,7 +429,7 @@ def test_a_photo_that_is_not_an_image_is_refused(owner, api_client_for):
         ({"text": "hi", "audience": "circles"}, "no_circle", "at least one circle"),
         ({"text": "hi", "audience": "circles", "circles": ["abc"]}, None, "circles"),
         ({"text": "hi", "audience": "circles", "circles": [987654321]}, "foreign_circle", ""),
-        ({"text": "hi", "audience": "circles", "circles": [TOO_BIG]}, "foreign_circle", ""),
+        ({"text": "hi", "audience": "circles", "circles": [TOO_BIG]}, "invalid", "An id is"),
         ({"text": "hi", "circles": [1]}, "circles_without_audience", "Chosen circles"),
     ],
 )
@@ -664,9 +664,18 @@ def test_bad_notification_ids_are_refused(owner, api_client_for, body):
 def test_notification_ids_that_match_nothing_mark_nothing(owner, api_client_for):
     Notification.objects.create(recipient=owner, kind="system", text="hello")
     response = api_client_for(owner).post(
-        "/api/notifications/read/", {"ids": [987654321, TOO_BIG]}, format="json"
+        "/api/notifications/read/", {"ids": [987654321]}, format="json"
     )
     assert response.json() == {"marked": 0}
+    assert Notification.objects.get().read_at is None
+
+
+def test_notification_ids_no_row_can_have_are_refused(owner, api_client_for):
+    Notification.objects.create(recipient=owner, kind="system", text="hello")
+    response = api_client_for(owner).post(
+        "/api/notifications/read/", {"ids": [987654321, TOO_BIG]}, format="json"
+    )
+    assert_error(response, 400, "invalid", "An id is a whole number")
     assert Notification.objects.get().read_at is None
 
 
@@ -716,7 +725,7 @@ def test_people_who_opt_out_of_search_are_not_found(owner, stranger, api_client_
         ({"details_audience": "nobody"}, None),
         ({"details_audience": "circles"}, "no_circle"),
         ({"details_audience": "circles", "details_circles": "FOREIGN"}, "foreign_circle"),
-        ({"details_audience": "circles", "details_circles": [TOO_BIG]}, "foreign_circle"),
+        ({"details_audience": "circles", "details_circles": [TOO_BIG]}, "invalid"),
         ({"findable": "perhaps"}, None),
     ],
 )

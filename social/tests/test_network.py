@@ -132,14 +132,6 @@ def test_any_unindexed_matches_the_same_rows_and_keeps_the_index_out(graph):
         assert '("social_post"."author_id" + 0) = ANY(' in str(posts.query)
 
 
-def test_in_leaves_out_ids_no_column_can_hold(graph):
-    owner = graph["owner"]
-
-    assert list(User.objects.filter(pk__in=[10**20, owner.pk])) == [owner]
-    assert not User.objects.filter(pk__in=[10**20, -(10**20)]).exists()
-    assert User.objects.exclude(pk__in=[10**20]).count() == User.objects.count()
-
-
 def test_a_network_version_moves_at_once_and_again_on_commit(
     db, django_capture_on_commit_callbacks
 ):

@@ -8,7 +8,7 @@
 
 On PostgreSQL the query is built and compiled by Django once, with each list left open as a
 `Slot` (one array parameter, `= ANY(%s::bigint[])`), and every later run sends that SQL with the
-values put in its slots: the ORM's building and compiling (milliseconds for a query with the
+values put in its slots: the ORM's building and compiling (no small cost for a query with the
 audience policy in it) is paid once. Elsewhere the query is built with the values each time.
 Either way `rows` gives what iterating the `values_list` query would, as tuples.
 
@@ -32,7 +32,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable
 
-from config.lookups import Slot
+from querycache.lookups import Slot
 
 
 class Prepared:

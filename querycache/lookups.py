@@ -1,23 +1,18 @@
-"""Lookups for ids. Registered for every field when this module is imported (`social.audience`
-does).
-
-`field__in=[...]` on integer fields: a value beyond what the column can hold matches nothing and
-is left out, as Django already does for `exact`, `gt` and the rest. (SQLite would otherwise
-refuse the whole query: "Python int too large to convert to SQLite INTEGER".)
+"""Lookups for id lists, registered on every field by `register` (`QueryCacheConfig.ready`).
 
 `field__any=ids`: the row's id is in a list of ids read earlier, sent as one parameter.
 
     Post.objects.filter(author_id__any=network.fof_ids)
 
-The same rows as `__in`, but where `__in` with thousands of ids makes thousands of placeholders
-(each resolved and compiled by Django, adapted by the driver and parsed by PostgreSQL), this sends
-one array literal: `author_id = ANY('{1,2,3}'::bigint[])`, which PostgreSQL hashes when it filters
-many rows. Other databases get the plain `IN (...)`. Pass an `IdArray` when the same ids serve
-several queries: it is rendered once, and Django does not walk it item by item as it walks lists.
+The same rows as `__in`, but where `__in` makes a placeholder per id (each resolved and compiled
+by Django, adapted by the driver and parsed by PostgreSQL), this sends one array literal:
+`author_id = ANY('{1,2,3}'::bigint[])`, which PostgreSQL hashes when it filters many rows.
+Other databases get the plain `IN (...)`. Pass an `IdArray` when the same ids serve several
+queries: it is rendered once, and Django does not walk it item by item as it walks lists.
 Strings work the same way (`tag__any=["bike", "bikes"]`: `tag = ANY(ARRAY['bike','bikes'])`).
 
 `field__any=Slot("tags", "text[]")`: the list left open, in a query compiled once and run with a
-different list each time (`config.prepared.Prepared`). PostgreSQL only.
+different list each time (`querycache.prepared.Prepared`). PostgreSQL only.
 """
 
 from __future__ import annotations
@@ -25,8 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import NotSupportedError
-from django.db.models import Field, ForeignObject, IntegerField, Lookup
-from django.db.models.lookups import In
+from django.db.models import Field, ForeignObject, Lookup
 
 
 class IdArray:
@@ -70,9 +64,9 @@ def array_param(given) -> tuple[str, object]:
 
 
 class Slot:
-    """A value left open in a query compiled once (`config.prepared.Prepared`), given at each run
-    as one PostgreSQL parameter of type `cast`: a list (`bigint[]`, `text[]`) for `__any`, or a
-    number (`float8`) in SQL written out (`RawSQL`). Not iterable, like `IdArray`."""
+    """A value left open in a query compiled once (`querycache.prepared.Prepared`), given at each
+    run as one PostgreSQL parameter of type `cast`: a list (`bigint[]`, `text[]`) for `__any`, or
+    a number (`float8`) in SQL written out (`RawSQL`). Not iterable, like `IdArray`."""
 
     __slots__ = ("name", "cast")
 
@@ -121,7 +115,7 @@ class AnyOfUnindexed(AnyOf):
     way. PostgreSQL is kept from searching an index of this column for the ids (`(col + 0) =
     ANY(...)`), for a list that matches a large share of the table when another condition of the
     query matches few rows: there the planner would otherwise intersect both indexes' bitmaps,
-    reading every index entry of the large list (a fifth of the reviews, for "bike")."""
+    reading every index entry of the large list."""
 
     lookup_name = "any_unindexed"
 
@@ -129,24 +123,9 @@ class AnyOfUnindexed(AnyOf):
         return f"({lhs} + 0)"
 
 
-for lookup in (AnyOf, AnyOfUnindexed):
-    Field.register_lookup(lookup)
-    ForeignObject.register_lookup(lookup)  # relations keep their own lookups
-
-
-class IntegerIn(In):
-    def process_rhs(self, compiler, connection):
-        if self.rhs_is_direct_value():
-            internal_type = self.lhs.output_field.get_internal_type()
-            low, high = connection.ops.integer_field_range(internal_type)
-            self.rhs = [
-                value
-                for value in self.rhs
-                if value is None
-                or not isinstance(value, int)
-                or ((low is None or value >= low) and (high is None or value <= high))
-            ]
-        return super().process_rhs(compiler, connection)
-
-
-IntegerField.register_lookup(IntegerIn)
+def register() -> None:
+    """Make `__any` and `__any_unindexed` known to every field (relations keep their own lookups,
+    so they are registered there too)."""
+    for lookup in (AnyOf, AnyOfUnindexed):
+        Field.register_lookup(lookup)
+        ForeignObject.register_lookup(lookup)

@@ -1,0 +1,199 @@
+"""Search input: query parameters, form fields or a saved search's values checked once into a
+typed `SearchCriteria`, or refused with a `DomainError` naming the field (a 400, never a 500).
+The querying is in `marketplace.selectors.search`; saved searches check their values here too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from config.errors import DomainError
+from marketplace.geo import MAX_RADIUS_KM
+from marketplace.models import Category, Listing
+
+MAX_PAGE = 500  # deeper than this, nobody is browsing: narrow the search instead
+QUERY_MAX_LENGTH = 120
+MIN_RADIUS_KM = 1
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    DISTANCE = "distance"
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+
+    CHOICES = (
+        (RELEVANCE, "Best match"),
+        (DISTANCE, "Nearest"),
+        (NEWEST, "Newest"),
+        (PRICE_ASC, "Price: low to high"),
+        (PRICE_DESC, "Price: high to low"),
+    )
+    VALUES = tuple(value for value, _ in CHOICES)
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    """Checked search input. `point` is where distances are measured from (None: nowhere)."""
+
+    q: str = ""
+    category: Category | None = None
+    category_ids: tuple[int, ...] = ()
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    conditions: tuple[str, ...] = ()
+    point: tuple[float, float] | None = None
+    radius_km: int | None = None
+    sort: str = Sort.RELEVANCE
+
+    @property
+    def words(self) -> list[str]:
+        return search_words(self.q)
+
+    @property
+    def bounded(self) -> bool:
+        """Within a radius of a point."""
+        return self.point is not None and self.radius_km is not None
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a query, lower-cased, as the word match uses them."""
+    return re.findall(r"\w+", q.lower())
+
+
+# --- Fields ---------------------------------------------------------------------------------------
+
+
+def _error(message: str, name: str) -> DomainError:
+    """A refusal naming the input it is about (`code` "invalid_<name>", `field` name)."""
+    error = DomainError(message, code=f"invalid_{name}")
+    error.field = name
+    return error
+
+
+def parse_price(value, name: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        price = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise _error("Enter a price as a number, like 150 or 99.50.", name) from None
+    if not price.is_finite() or price < 0 or price > Listing.MAX_PRICE:
+        raise _error(f"A price is between 0 and {Listing.MAX_PRICE:,}.", name)
+    return price.quantize(Decimal("0.01"))
+
+
+def parse_radius(value) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        radius = int(str(value).strip())
+    except ValueError:
+        raise _error("Enter the radius as a whole number of km.", "radius_km") from None
+    if not MIN_RADIUS_KM <= radius <= MAX_RADIUS_KM:
+        raise _error(
+            f"Choose a radius between {MIN_RADIUS_KM} and {MAX_RADIUS_KM} km.", "radius_km"
+        )
+    return radius
+
+
+def parse_category(value) -> Category | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Category):
+        return value
+    try:
+        pk = int(str(value).strip())
+    except ValueError:
+        pk = None
+    category = (
+        Category.objects.filter(pk=pk).first()
+        if pk is not None
+        else Category.objects.filter(slug=str(value).strip()).first()
+    )
+    if category is None:
+        raise _error("There is no such category; choose one from the list.", "category")
+    return category
+
+
+def parse_point(near) -> tuple[float, float] | None:
+    if near is None or near == "" or near == (None, None):
+        return None
+    try:
+        if isinstance(near, str):
+            lat, lng = (float(part) for part in near.split(","))
+        else:
+            lat, lng = (float(part) for part in near)
+    except (TypeError, ValueError):
+        raise _error("Give the point as latitude,longitude (like 52.37,4.90).", "near") from None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise _error("Latitude is between -90 and 90, longitude between -180 and 180.", "near")
+    return (round(lat, 5), round(lng, 5))
+
+
+def home_of(viewer) -> tuple[float, float] | None:
+    profile = getattr(viewer, "profile", None) if viewer is not None else None
+    if profile is None or not profile.has_home:
+        return None
+    return (float(profile.home_latitude), float(profile.home_longitude))
+
+
+def search_criteria(
+    viewer,
+    *,
+    q: str = "",
+    category=None,
+    min_price=None,
+    max_price=None,
+    conditions: Iterable[str] = (),
+    near=None,
+    radius_km=None,
+    sort: str | None = None,
+) -> SearchCriteria:
+    """Check search input. Raises `DomainError` (400, with the field) on anything out of range:
+    a radius outside 1–500 km, a minimum price above the maximum, an unknown category,
+    condition or sort, a radius or distance sort without a point (and no home to default to)."""
+    q = (q or "").strip()
+    if len(q) > QUERY_MAX_LENGTH:
+        raise _error(f"Keep the search under {QUERY_MAX_LENGTH} characters.", "q")
+    chosen = parse_category(category)
+    low, high = parse_price(min_price, "min_price"), parse_price(max_price, "max_price")
+    if low is not None and high is not None and low > high:
+        raise _error("The minimum price is above the maximum.", "min_price")
+    conditions = tuple(dict.fromkeys(c for c in conditions if c))
+    unknown = [c for c in conditions if c not in Listing.Condition.values]
+    if unknown:
+        raise _error(f"Unknown condition: {', '.join(unknown)}.", "conditions")
+    point = parse_point(near) or home_of(viewer)
+    radius = parse_radius(radius_km)
+    sort = sort or Sort.RELEVANCE
+    if sort not in Sort.VALUES:
+        raise _error(f"Sort by one of: {', '.join(Sort.VALUES)}.", "sort")
+    if point is None and (radius is not None or sort == Sort.DISTANCE):
+        raise _error("Choose a point to search around, or set your home in your profile.", "near")
+    return SearchCriteria(
+        q=q,
+        category=chosen,
+        category_ids=tuple(chosen.with_descendants()) if chosen else (),
+        min_price=low,
+        max_price=high,
+        conditions=conditions,
+        point=point,
+        radius_km=radius,
+        sort=sort,
+    )
+
+
+def page_number(page) -> int:
+    """The page asked for (1 when none), from 1 to `MAX_PAGE`."""
+    try:
+        number = 1 if page is None or page == "" else int(page)
+    except (TypeError, ValueError):
+        raise _error("The page is a whole number.", "page") from None
+    if not 1 <= number <= MAX_PAGE:
+        raise _error(f"Pages go from 1 to {MAX_PAGE}; narrow the search to see more.", "page")
+    return number
