@@ -57,6 +57,13 @@ def note(name: str, *, p50: str = "", p95: str = "", queries="", target: str = "
     return row
 
 
+def note_latency(name: str, measured: dict, *, queries="", target: str = "none") -> Row:
+    """The row of a `bench.timing.measure` result: its p50 and p95 in milliseconds."""
+    return note(
+        name, p50=ms(measured["p50_ms"]), p95=ms(measured["p95_ms"]), queries=queries, target=target
+    )
+
+
 def machine_line(machine: dict, when: date) -> str:
     postgresql = str(machine.get("postgresql", "")).split(" on ")[0]
     return (

@@ -64,13 +64,7 @@ def viewer(user_id: int) -> User:
 def record(name: str, figures: dict, queries: list[str], *, target: str = "none") -> None:
     figures["queries"] = len(queries)
     _results[name] = figures
-    table.note(
-        name,
-        p50=table.ms(figures["p50_ms"]),
-        p95=table.ms(figures["p95_ms"]),
-        queries=len(queries),
-        target=target,
-    )
+    table.note_latency(name, figures, queries=len(queries), target=target)
     slowest = max(queries, key=len)
     _plans.append(f"== {name}: the main query\n{slowest}\n\n{plan_of(slowest)}\n")
 

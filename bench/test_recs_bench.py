@@ -168,19 +168,15 @@ def test_d_social_search_for_a_shopper_with_500_friends(recs):
     result.update(queries_max=max(counts.values()), target_p95_ms=SEARCH_TARGET_MS)
     _results["(d) social_search, shopper with 500 friends"] = result
     _results["(d) the same, each a first search (the network read)"] = first_searches
-    figures.note(
+    most = f"≤ {result['queries_max']}"
+    figures.note_latency(
         "(d) social_search, shopper with 500 friends",
-        p50=figures.ms(result["p50_ms"]),
-        p95=figures.ms(result["p95_ms"]),
-        queries=f"≤ {result['queries_max']}",
+        result,
+        queries=most,
         target=f"p95 < {figures.ms(SEARCH_TARGET_MS)}",
     )
-    figures.note(
-        "(d) the same, each a first search (the network read)",
-        p50=figures.ms(first_searches["p50_ms"]),
-        p95=figures.ms(first_searches["p95_ms"]),
-        queries=f"≤ {result['queries_max']}",
-        target="none",
+    figures.note_latency(
+        "(d) the same, each a first search (the network read)", first_searches, queries=most
     )
 
     # The network's part takes as many queries for 500 friends as for 10; the listings nearby

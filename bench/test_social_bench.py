@@ -118,12 +118,8 @@ def record(report, name: str, run, *, same_count_as) -> dict:
     result = {**measure(run), "queries": len(queries), "queries_small_graph": len(other)}
     main = max(queries, key=len)  # the page's own query, not a count or a prefetch
     report[name] = {**result, "sql": main, "plan": plan_of(main)}
-    figures.note(
-        name,
-        p50=figures.ms(result["p50_ms"]),
-        p95=figures.ms(result["p95_ms"]),
-        queries=len(queries),
-        target=f"p95 < {figures.ms(TARGET_MS)}",
+    figures.note_latency(
+        name, result, queries=len(queries), target=f"p95 < {figures.ms(TARGET_MS)}"
     )
     assert len(queries) == len(other), f"{name}: the number of queries depends on the graph"
     return result

@@ -69,3 +69,17 @@ def test_note_keeps_a_row_dated_today(monkeypatch):
 
     assert figures.ROWS == {"feed": noted}
     assert noted == figures.Row("feed", "1.5 ms", "2 ms", "4", "none", figures.today().isoformat())
+
+
+def test_note_latency_takes_p50_and_p95_from_a_measurement(monkeypatch):
+    monkeypatch.setattr(figures, "ROWS", {})
+    measured = {"p50_ms": 12.5, "p95_ms": 20.0, "mean_ms": 13.0, "max_ms": 31.0}
+
+    noted = figures.note_latency("feed", measured, queries=4, target="p95 < 30 ms")
+
+    assert (noted.p50, noted.p95, noted.queries, noted.target) == (
+        "12.5 ms",
+        "20 ms",
+        "4",
+        "p95 < 30 ms",
+    )
