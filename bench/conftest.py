@@ -12,7 +12,9 @@ import os
 
 import pytest
 
+from bench import figures
 from bench.load import Graph, Size, ensure_loaded, vacuumed
+from bench.timing import machine
 from config.runtime import freeze_loaded_heap
 
 
@@ -38,9 +40,17 @@ def bench_graph(django_db_setup, django_db_blocker) -> Graph:
         print(f"\nbenchmark database {connection.settings_dict['NAME']}: {size}")
         graph = ensure_loaded(size, force=force)
         vacuumed()
+        figures.MACHINE.update(machine())
     freeze_loaded_heap()  # as the web entry points do once the application is loaded
     if graph.reused:
         print("graph already loaded, reused (BENCH_RELOAD=1 to build it again)")
     else:
         print(f"graph loaded in {graph.load_seconds:.1f} s")
     return graph
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Write the rows this run measured into docs/benchmarks.md, keeping the others."""
+    if figures.ROWS:
+        figures.write(figures.ROWS, figures.MACHINE)
+        print(f"\nfigures written to {figures.TABLE}")

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import User
+from bench import figures
 from bench.timing import WARMUP, machine, measure, plan_of, queries_of
 from social.models import Post
 from social.selectors import FEED_PAGE_SIZE, SUGGESTIONS_LIMIT, feed_for, posts_by, suggestions_for
@@ -117,6 +118,9 @@ def record(report, name: str, run, *, same_count_as) -> dict:
     result = {**measure(run), "queries": len(queries), "queries_small_graph": len(other)}
     main = max(queries, key=len)  # the page's own query, not a count or a prefetch
     report[name] = {**result, "sql": main, "plan": plan_of(main)}
+    figures.note_latency(
+        name, result, queries=len(queries), target=f"p95 < {figures.ms(TARGET_MS)}"
+    )
     assert len(queries) == len(other), f"{name}: the number of queries depends on the graph"
     return result
 

@@ -5,8 +5,8 @@ in process, a local-memory cache. `DATABASE_URL` switches to PostgreSQL, `REDIS_
 the broker, the result store and the cache. `DJANGO_ENV=production` turns on the production
 posture (HTTPS only, HSTS, secure cookies, CSP); `manage.py check --deploy` passes there.
 
-Every variable is listed in the README. The helpers below fail loudly on a bad value rather than
-guessing.
+Every variable is listed in docs/configuration.md. The helpers below fail loudly on a bad value
+rather than guessing.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ class DistanceKm(Func):
 
     One expression whose SQL is written out here, in place of a tree of `Radians`, `Sin`, `Cos`
     and `Power` nodes saying the same, which Django resolved, copied and compiled node by node on
-    every search (about 3 ms of a listing search's Python, `make bench`)."""
+    every search (a visible share of a listing search's Python, `make bench`)."""
 
     output_field = FloatField()
 

@@ -42,7 +42,7 @@ from social.models import (
 FEED_PAGE_SIZE = 20
 # From this many friends on, the feed walks all posts newest first instead of reading each
 # friend's posts (see `feed_for`). Measured by `make bench`: below it, reading each friend's posts
-# is faster; above it, walking the time index finds a page after a few thousand rows.
+# is faster; above it, walking the time index finds a page sooner.
 FEED_WALK_FROM_FRIENDS = 100
 SUGGESTIONS_LIMIT = 12
 SEARCH_LIMIT = 30
@@ -253,7 +253,7 @@ def feed_for(viewer, *, before: Post | None = None, limit: int = FEED_PAGE_SIZE)
       of the friends and the viewer, which PostgreSQL joins friend by friend);
     - many friends: walk all posts newest first and keep those by friends (`author = viewer OR
       IN friends`, which PostgreSQL checks against a hashed list while it walks), stopping after
-      a page; for 1,000 friends that is a few thousand rows instead of every friend's posts.
+      a page, instead of reading every friend's posts.
     Counting the friends first costs one small index-only query."""
     friends = friend_ids(viewer)
     if friends.count() >= FEED_WALK_FROM_FRIENDS:

@@ -1,7 +1,7 @@
 """The production stack: docker-compose.yml, the Dockerfile and what they promise.
 
 No container is started here. The compose file is validated against the Compose Specification
-schema (vendored in tests/data/) and read for the promises the README makes: five services,
+schema (vendored in tests/data/) and read for what docs/operations.md promises: five services,
 health checks, start order, migrations before the app, data in named volumes, and only
 variable names that config/settings.py actually reads. When a compose CLI is installed, its own
 `config` check runs too.
