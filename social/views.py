@@ -46,13 +46,6 @@ def _back(request, default: str):
     return redirect(default)
 
 
-def _person_or_404(viewer, user_id) -> User:
-    person = selectors.person_for(viewer, user_id)
-    if person is None:
-        raise Http404("No such person.")
-    return person
-
-
 def _relation_actions(request, person: User, status: int = 200) -> HttpResponse:
     view = selectors.profile_view(request.user, person)
     return render(request, "social/_relation_actions.html", {"view": view}, status=status)
@@ -60,7 +53,7 @@ def _relation_actions(request, person: User, status: int = 200) -> HttpResponse:
 
 def _person_action(request, user_id, action, success: str):
     """Run a friend/block action on a person; answer htmx with the refreshed buttons."""
-    person = _person_or_404(request.user, user_id)
+    person = selectors.access_person(request.user, user_id)
     try:
         action(person)
     except DomainError as error:
@@ -97,7 +90,7 @@ def people(request):
 
 @require_GET
 def profile(request, user_id: int):
-    person = _person_or_404(request.user, user_id)
+    person = selectors.access_person(request.user, user_id)
     view = selectors.profile_view(request.user, person)
     return render(
         request,
@@ -156,7 +149,7 @@ def friend_list(request):
 @login_required
 @require_POST
 def friend_circles(request, user_id: int):
-    person = _person_or_404(request.user, user_id)
+    person = selectors.access_person(request.user, user_id)
     form = FriendCirclesForm(request.POST, owner=request.user)
     try:
         if not form.is_valid():
@@ -251,7 +244,7 @@ def friend_request_respond(request, request_id: int, action: str):
 @require_POST
 def block(request, user_id: int):
     # Not `_person_action`: after a block the person is hidden, so we leave their page.
-    person = _person_or_404(request.user, user_id)
+    person = selectors.access_person(request.user, user_id)
     try:
         blocks.block_create(blocker=request.user, blocked=person)
     except DomainError as error:

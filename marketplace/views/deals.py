@@ -27,13 +27,6 @@ from marketplace.services import deals as services
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _listing_or_404(viewer, listing_id) -> Listing:
-    listing = selectors.listing_for(viewer, listing_id)
-    if listing is None:
-        raise Http404("No such listing.")
-    return listing
-
-
 def _panel_url(listing: Listing) -> str:
     """Where a form of the panel comes back to: the listing page, at the panel."""
     return reverse("marketplace:listing", args=[listing.pk]) + "#deal-panel"
@@ -83,7 +76,7 @@ def panel_context(viewer, listing: Listing) -> dict:
 def listing_panel(request, listing_id: int):
     """Questions, offer and message forms for one listing: a page of its own, or the panel
     alone for an htmx request (the listing page loads it in place)."""
-    listing = _listing_or_404(request.user, listing_id)
+    listing = selectors.access_listing(request.user, listing_id)
     template = "_listing_panel.html" if request.htmx else "listing.html"
     return render(request, f"marketplace/deals/{template}", panel_context(request.user, listing))
 
@@ -101,7 +94,7 @@ def _act(request, action, success: str, target: str):
 @login_required
 @require_POST
 def question_ask(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
+    listing = selectors.access_listing(request.user, listing_id)
     return _act(
         request,
         lambda: services.question_ask(
@@ -131,7 +124,7 @@ def question_answer(request, question_id: int):
 @login_required
 @require_POST
 def offer_make(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
+    listing = selectors.access_listing(request.user, listing_id)
     return _act(
         request,
         lambda: services.offer_make(
@@ -148,7 +141,7 @@ def offer_make(request, listing_id: int):
 @login_required
 @require_POST
 def conversation_start(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
+    listing = selectors.access_listing(request.user, listing_id)
     try:
         conversation = services.conversation_start(
             buyer=request.user, listing=listing, text=request.POST.get("text", "")
@@ -162,7 +155,7 @@ def conversation_start(request, listing_id: int):
 @login_required
 @require_POST
 def sale_complete(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
+    listing = selectors.access_listing(request.user, listing_id)
     try:
         purchase = services.sale_complete(seller=request.user, listing=listing)
     except DomainError as error:
@@ -175,7 +168,7 @@ def sale_complete(request, listing_id: int):
 @login_required
 @require_POST
 def reservation_cancel(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
+    listing = selectors.access_listing(request.user, listing_id)
     return _act(
         request,
         lambda: services.reservation_cancel(seller=request.user, listing=listing),
@@ -231,7 +224,7 @@ def offers_received(request):
 
 
 def _listing_panel_fragment(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
+    listing = selectors.access_listing(request.user, listing_id)
     return render(
         request,
         "marketplace/deals/_listing_panel.html",

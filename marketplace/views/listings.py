@@ -19,41 +19,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError
+from config.errors import DomainError, form_refused
 from marketplace.models import Listing, ListingAudience
 from marketplace.selectors import listings as selectors
 from marketplace.services import listings as services
 from marketplace.signals import listing_viewed
 from social.models import Circle
-
-# Which form field a service's refusal belongs to, by its code.
-FIELD_OF_CODE = {
-    "short_title": "title",
-    "long_title": "title",
-    "long_description": "description",
-    "no_category": "category",
-    "no_product": "product_model",
-    "product_category_mismatch": "product_model",
-    "product_brand_mismatch": "brand",
-    "no_brand": "brand",
-    "bad_condition": "condition",
-    "bad_price": "price",
-    "price_too_low": "price",
-    "price_too_high": "price",
-    "price_decimals": "price",
-    "bad_currency": "currency",
-    "no_place": "place",
-    "long_place": "place",
-    "no_coordinates": "latitude",
-    "bad_coordinates": "latitude",
-    "bad_audience": "audience",
-    "no_circle": "circles",
-    "foreign_circle": "circles",
-    "circles_without_audience": "circles",
-    "bad_radius": "nearby_radius_km",
-    "bad_photo": "photos",
-    "too_many_photos": "photos",
-}
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -141,10 +112,6 @@ class ListingForm(forms.Form):
         data.pop("photos", None)
         return data
 
-    def add_refusal(self, error: DomainError) -> None:
-        field = FIELD_OF_CODE.get(error.code)
-        self.add_error(field if field in self.fields else None, error.message)
-
 
 def _initial_for_new(user) -> dict:
     profile = user.profile
@@ -156,13 +123,6 @@ def _initial_for_new(user) -> dict:
             "longitude": profile.home_longitude,
         }
     return initial
-
-
-def _own_listing_or_404(user, listing_id) -> Listing:
-    listing = selectors.own_listing(user, listing_id)
-    if listing is None:
-        raise Http404("No such listing of yours.")
-    return listing
 
 
 @login_required
@@ -183,7 +143,7 @@ def listing_new(request):
                 **form.service_fields(),
             )
         except DomainError as error:
-            form.add_refusal(error)
+            form_refused(form, error)
         else:
             messages.success(
                 request,
@@ -203,7 +163,7 @@ def listing_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def listing_edit(request, listing_id: int):
-    listing = _own_listing_or_404(request.user, listing_id)
+    listing = selectors.access_own_listing(request.user, listing_id)
     initial = {
         "title": listing.title,
         "description": listing.description,
@@ -225,7 +185,7 @@ def listing_edit(request, listing_id: int):
         try:
             services.listing_update(seller=request.user, listing=listing, **form.service_fields())
         except DomainError as error:
-            form.add_refusal(error)
+            form_refused(form, error)
         else:
             messages.success(request, "Listing saved.")
             return redirect("marketplace:listing", listing.pk)
@@ -246,7 +206,7 @@ def listing_edit(request, listing_id: int):
 @require_POST
 def listing_photos_add(request, listing_id: int):
     """Add the uploaded photos, all or none."""
-    listing = _own_listing_or_404(request.user, listing_id)
+    listing = selectors.access_own_listing(request.user, listing_id)
     uploads = request.FILES.getlist("photos")
     if not uploads:
         messages.error(request, "Choose at least one photo to upload.")
@@ -265,7 +225,7 @@ def listing_photos_add(request, listing_id: int):
 @login_required
 @require_POST
 def listing_photo_delete(request, listing_id: int, photo_id: int):
-    listing = _own_listing_or_404(request.user, listing_id)
+    listing = selectors.access_own_listing(request.user, listing_id)
     try:
         services.listing_photo_remove(seller=request.user, listing=listing, photo_id=photo_id)
     except DomainError as error:
@@ -295,7 +255,7 @@ ACTION_DONE = {
 @require_POST
 def listing_action(request, listing_id: int):
     """Publish, withdraw or relist one of your listings (the `action` field)."""
-    listing = _own_listing_or_404(request.user, listing_id)
+    listing = selectors.access_own_listing(request.user, listing_id)
     action = request.POST.get("action", "")
     error = None
     try:

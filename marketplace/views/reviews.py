@@ -60,13 +60,6 @@ class ReviewForm(AudienceFormMixin):
         self.fields["purchase"].queryset = purchases.select_related("product_model__brand")
 
 
-def _product_or_404(slug: str):
-    product = selectors.product_for(slug)
-    if product is None:
-        raise Http404("No such product.")
-    return product
-
-
 def _review_form(request, product, mine: Review | None, data=None) -> ReviewForm | None:
     if not request.user.is_authenticated:
         return None
@@ -101,14 +94,14 @@ def _product_page(request, product, form=None, status: int = 200):
 
 @require_GET
 def product_detail(request, slug: str):
-    return _product_page(request, _product_or_404(slug))
+    return _product_page(request, selectors.access_product(slug))
 
 
 @login_required
 @require_POST
 def review_save(request, slug: str):
     """Write the viewer's review of the product, or edit it if they already wrote one."""
-    product = _product_or_404(slug)
+    product = selectors.access_product(slug)
     mine = selectors.my_review_of(request.user, product)
     form = _review_form(request, product, mine, data=request.POST)
     if form.is_valid():
