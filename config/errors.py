@@ -90,9 +90,9 @@ Target = Callable[..., Any]
 Fragment = Callable[..., HttpResponse]
 
 
-def refusal_redirects(to: Target, *, htmx: Fragment | None = None):
+def refusal_redirects(to: str | Target, *, htmx: Fragment | None = None):
     """A `DomainError` raised by the decorated action becomes a flashed message and a redirect
-    to `to(request, **view_kwargs)` (a URL or anything `redirect` takes). For htmx requests: the
+    to `to`: a URL name, or `to(request, **view_kwargs)` returning a URL. For htmx requests: the
     fragment `htmx(request, **view_kwargs)` or a one-line alert, with the `bazaar:error` trigger.
     """
 
@@ -108,7 +108,7 @@ def refusal_redirects(to: Target, *, htmx: Fragment | None = None):
                     alert = format_html('<span class="error" role="alert">{}</span>', error.message)
                     return htmx_refusal(HttpResponse(alert), error)
                 messages.error(request, error.message)
-                return redirect(to(request, **kwargs))
+                return redirect(to(request, **kwargs) if callable(to) else to)
 
         return wrapped
 
