@@ -8,18 +8,16 @@ listings" answer htmx with the refreshed list.
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError, form_refused
+from config.errors import DomainError, form_refused, refusal_redirects
 from marketplace.models import Listing, ListingAudience
 from marketplace.selectors import listings as selectors
 from marketplace.services import listings as services
@@ -202,36 +200,33 @@ def listing_edit(request, listing_id: int):
     )
 
 
+def _edit_page(request, listing_id, **_) -> str:
+    return reverse("marketplace:listing_edit", args=[listing_id])
+
+
 @login_required
 @require_POST
+@refusal_redirects(_edit_page)
 def listing_photos_add(request, listing_id: int):
     """Add the uploaded photos, all or none."""
     listing = selectors.access_own_listing(request.user, listing_id)
     uploads = request.FILES.getlist("photos")
     if not uploads:
-        messages.error(request, "Choose at least one photo to upload.")
-        return redirect("marketplace:listing_edit", listing.pk)
-    try:
-        with transaction.atomic():
-            for upload in uploads:
-                services.listing_photo_add(seller=request.user, listing=listing, image=upload)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Photo added." if len(uploads) == 1 else "Photos added.")
+        raise DomainError("Choose at least one photo to upload.")
+    with transaction.atomic():
+        for upload in uploads:
+            services.listing_photo_add(seller=request.user, listing=listing, image=upload)
+    messages.success(request, "Photo added." if len(uploads) == 1 else "Photos added.")
     return redirect("marketplace:listing_edit", listing.pk)
 
 
 @login_required
 @require_POST
+@refusal_redirects(_edit_page)
 def listing_photo_delete(request, listing_id: int, photo_id: int):
     listing = selectors.access_own_listing(request.user, listing_id)
-    try:
-        services.listing_photo_remove(seller=request.user, listing=listing, photo_id=photo_id)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Photo removed.")
+    services.listing_photo_remove(seller=request.user, listing=listing, photo_id=photo_id)
+    messages.success(request, "Photo removed.")
     return redirect("marketplace:listing_edit", listing.pk)
 
 
@@ -251,35 +246,34 @@ ACTION_DONE = {
 }
 
 
-@login_required
-@require_POST
-def listing_action(request, listing_id: int):
-    """Publish, withdraw or relist one of your listings (the `action` field)."""
-    listing = selectors.access_own_listing(request.user, listing_id)
-    action = request.POST.get("action", "")
-    error = None
-    try:
-        services.listing_act(seller=request.user, listing=listing, action=action)
-    except DomainError as refused:
-        error = refused
-    if request.htmx:
-        response = _my_listings(request, fragment=True)
-        if error is not None:
-            response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
-        return response
-    if error is not None:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, ACTION_DONE[action])
-    if request.POST.get("next") == "mine":
-        return redirect("marketplace:listing_mine")
-    return redirect("marketplace:listing", listing.pk)
-
-
 def _my_listings(request, *, fragment: bool = False):
     groups = selectors.listings_of_seller_by_state(request.user)
     template = "marketplace/listings/_mine.html" if fragment else "marketplace/listings/mine.html"
     return render(request, template, {"groups": groups})
+
+
+def _my_listings_fragment(request, **_) -> HttpResponse:
+    return _my_listings(request, fragment=True)
+
+
+def _after_action(request, listing_id) -> str:
+    if request.POST.get("next") == "mine":
+        return reverse("marketplace:listing_mine")
+    return reverse("marketplace:listing", args=[listing_id])
+
+
+@login_required
+@require_POST
+@refusal_redirects(_after_action, htmx=_my_listings_fragment)
+def listing_action(request, listing_id: int):
+    """Publish, withdraw or relist one of your listings (the `action` field)."""
+    listing = selectors.access_own_listing(request.user, listing_id)
+    action = request.POST.get("action", "")
+    services.listing_act(seller=request.user, listing=listing, action=action)
+    if request.htmx:
+        return _my_listings_fragment(request)
+    messages.success(request, ACTION_DONE[action])
+    return redirect(_after_action(request, listing.pk))
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import DomainError, NotFound
+from config.errors import DomainError, NotFound, form_refused
 from marketplace.models import Report
 from marketplace.selectors.reports import reports_by
 from marketplace.services import reports as services
@@ -64,7 +64,7 @@ def report_form(request, content_type: str, object_id: int):
                 note=form.cleaned_data["note"],
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form_refused(form, error)
             status = error.status
         else:
             messages.success(

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import DomainError
+from config.errors import DomainError, form_refused
 from marketplace.models import Purchase, Review
 from marketplace.selectors import reviews as selectors
 from marketplace.services import reviews as services
@@ -121,7 +121,7 @@ def review_save(request, slug: str):
             else:
                 services.review_update(author=request.user, review_id=mine.pk, **fields)
         except DomainError as error:
-            form.add_error(None, error.message)
+            form_refused(form, error)
         else:
             messages.success(request, "Review saved." if mine else "Thank you for your review.")
             return redirect(reverse("marketplace:product", args=[product.slug]) + "#my-review")

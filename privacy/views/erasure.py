@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import DomainError
+from config.errors import DomainError, form_refused
 from privacy.registry import Erasure, entries
 from privacy.services.erasure import erasure_request, has_two_factor
 
@@ -75,7 +75,7 @@ def erase(request):
                 request=request,
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form_refused(form, error)
         else:
             logout(request)
             request.session[PURGE_AFTER_KEY] = erasure.purge_after.isoformat()

@@ -7,8 +7,6 @@ staff included.
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import DomainError, NotFound
+from config.errors import NotFound, refusal_redirects
 from privacy.services import exports as service
 
 
@@ -34,18 +32,11 @@ def _list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@refusal_redirects("privacy:exports", htmx=_list)
 def exports(request):
     """The person's exports, newest first, and the button to ask for a new one."""
     if request.method == "POST":
-        try:
-            service.export_request(user=request.user, request=request)
-        except DomainError as error:
-            if request.htmx:
-                response = _list(request)
-                response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
-                return response
-            messages.error(request, error.message)
-            return redirect("privacy:exports")
+        service.export_request(user=request.user, request=request)
         if request.htmx:
             return _list(request)
         messages.success(
