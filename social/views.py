@@ -8,7 +8,7 @@ htmx requests with the fragment they change, and plain requests with a redirect.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,6 +80,7 @@ def people(request):
     )
 
 
+@login_not_required
 @require_GET
 def profile(request, user_id: int):
     person = selectors.access_person(request.user, user_id)
@@ -333,6 +334,7 @@ def feed(request):
     return render(request, "social/feed.html", context, status=400 if form.errors else 200)
 
 
+@login_not_required
 @require_GET
 def post_detail(request, post_id: int):
     post = selectors.post_for(request.user, post_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -69,6 +69,7 @@ def panel_context(viewer, listing: Listing) -> dict:
 # --- A listing's deal panel -----------------------------------------------------------------
 
 
+@login_not_required
 @require_GET
 def listing_panel(request, listing_id: int):
     """Questions, offer and message forms for one listing: a page of its own, or the panel

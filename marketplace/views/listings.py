@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -230,6 +230,7 @@ def listing_photo_delete(request, listing_id: int, photo_id: int):
     return redirect("marketplace:listing_edit", listing.pk)
 
 
+@login_not_required
 @require_GET
 def listing_detail(request, listing_id: int):
     view = selectors.listing_page(request.user, listing_id)

@@ -9,7 +9,7 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -92,6 +92,7 @@ def _product_page(request, product, form=None, status: int = 200):
     return render(request, "marketplace/reviews/product.html", context, status=status)
 
 
+@login_not_required
 @require_GET
 def product_detail(request, slug: str):
     return _product_page(request, selectors.access_product(slug))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.dateparse import parse_datetime
@@ -95,6 +95,7 @@ def erase(request):
     )
 
 
+@login_not_required
 @require_GET
 def erase_scheduled(request):
     """After the request: signed out, told when the purge happens and how to call it off."""
