@@ -2,7 +2,7 @@
 
 A service never returns None to mean "refused": it raises a `DomainError` with a message for
 people, a `code` for programs and, when the refusal is about one input, the `field` it belongs
-to (`DomainError("Keep the title to 120 characters.", code="long_title", field="title")`).
+to (`DomainError("Choose a category.", code="no_category", field="category")`).
 
 One way to answer a refusal, whoever asked:
 
@@ -14,6 +14,11 @@ One way to answer a refusal, whoever asked:
   the browser goes back to `to`. An htmx request gets, instead, the fragment the action would
   have refreshed (or a one-line alert) and an `HX-Trigger: {"bazaar:error": message}` header
   that the page shows as a toast.
+- A page whose refusal is part of what it shows (the search page's filters, a consent card, the
+  rating form) catches the error and renders it in place.
+
+What a person may not see is fetched through an `access_*` selector (`access_listing`,
+`access_person`...) that raises Http404, as if it did not exist: a 404 is not a refusal.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ htmx requests with the fragment they change, and plain requests with a redirect.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,7 +64,6 @@ def _person_action(request, user_id, action, success: str):
 # --- People ---------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def people(request):
     query = request.GET.get("q", "").strip()[:80]
@@ -96,7 +95,6 @@ def profile(request, user_id: int):
     )
 
 
-@login_required
 @require_GET
 @refusal_redirects("social:view_as")
 def view_as(request):
@@ -125,7 +123,6 @@ def view_as(request):
 # --- Friends and requests -------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def friend_list(request):
     my_circles = list(selectors.circles_of(request.user))
@@ -136,7 +133,6 @@ def friend_list(request):
     return render(request, "social/friends.html", {"rows": rows, "my_circles": my_circles})
 
 
-@login_required
 @require_POST
 @refusal_redirects("social:friends")  # htmx: the one-line alert goes in the row's status line
 def friend_circles(request, user_id: int):
@@ -155,7 +151,6 @@ def friend_circles(request, user_id: int):
     return redirect("social:friends")
 
 
-@login_required
 @require_POST
 @refusal_redirects(_back_to_profile, htmx=_relation_actions_of)
 def unfriend(request, user_id: int):
@@ -167,7 +162,6 @@ def unfriend(request, user_id: int):
     )
 
 
-@login_required
 @require_GET
 def friend_requests(request):
     received, sent = selectors.friend_requests_for(request.user)
@@ -176,7 +170,6 @@ def friend_requests(request):
     )
 
 
-@login_required
 @require_POST
 @refusal_redirects(_back_to_profile, htmx=_relation_actions_of)
 def friend_request_send(request, user_id: int):
@@ -195,7 +188,6 @@ RESPONSES = {
 }
 
 
-@login_required
 @require_POST
 def friend_request_respond(request, request_id: int, action: str):
     if action not in RESPONSES:
@@ -220,7 +212,6 @@ def friend_request_respond(request, request_id: int, action: str):
 # --- Blocks ---------------------------------------------------------------------------------
 
 
-@login_required
 @require_POST
 @refusal_redirects(lambda request, user_id: reverse("social:profile", args=[user_id]))
 def block(request, user_id: int):
@@ -233,7 +224,6 @@ def block(request, user_id: int):
     return redirect("social:blocks")
 
 
-@login_required
 @require_POST
 def unblock(request, user_id: int):
     try:
@@ -246,7 +236,6 @@ def unblock(request, user_id: int):
     return redirect("social:blocks")
 
 
-@login_required
 @require_GET
 def block_list(request):
     return render(
@@ -257,7 +246,6 @@ def block_list(request):
 # --- Circles --------------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def circle_list(request):
     form = CircleForm(request.POST or None)
@@ -278,7 +266,6 @@ def circle_list(request):
     )
 
 
-@login_required
 @require_POST
 @refusal_redirects("social:circles")
 def circle_rename(request, circle_id: int):
@@ -291,7 +278,6 @@ def circle_rename(request, circle_id: int):
     return redirect("social:circles")
 
 
-@login_required
 @require_POST
 @refusal_redirects("social:circles")
 def circle_delete(request, circle_id: int):
@@ -303,7 +289,6 @@ def circle_delete(request, circle_id: int):
 # --- Feed and posts -------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def feed(request):
     form = PostForm(request.POST or None, request.FILES or None, owner=request.user)
@@ -351,7 +336,6 @@ def post_detail(request, post_id: int):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request, post_id: int):
     post = Post.objects.filter(pk=post_id, author=request.user).first()
@@ -381,7 +365,6 @@ def post_edit(request, post_id: int):
     )
 
 
-@login_required
 @require_POST
 @refusal_redirects("social:feed")
 def post_delete(request, post_id: int):
@@ -390,7 +373,6 @@ def post_delete(request, post_id: int):
     return redirect("social:feed")
 
 
-@login_required
 @require_POST
 def comment_create(request, post_id: int):
     form = CommentForm(request.POST)
@@ -414,7 +396,6 @@ def comment_create(request, post_id: int):
     )
 
 
-@login_required
 @require_POST
 @refusal_redirects(lambda request, comment_id: back_or(request, reverse("social:feed")))
 def comment_delete(request, comment_id: int):
@@ -423,7 +404,6 @@ def comment_delete(request, comment_id: int):
     return _back(request, reverse("social:feed"))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def posts_audience(request):
     form = BulkAudienceForm(request.POST or None, owner=request.user)
@@ -450,7 +430,6 @@ def posts_audience(request):
 # --- Settings and notifications -------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
     current = social_settings_for(request.user)
@@ -478,14 +457,12 @@ def settings_page(request):
     )
 
 
-@login_required
 @require_GET
 def notification_list(request):
     items = list(selectors.notifications_for(request.user)[:50])
     return render(request, "social/notifications.html", {"notifications": items})
 
 
-@login_required
 @require_POST
 def notifications_read(request):
     notifications.notifications_mark_read(user=request.user)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -79,7 +79,6 @@ def listing_panel(request, listing_id: int):
     return render(request, f"marketplace/deals/{template}", panel_context(request.user, listing))
 
 
-@login_required
 @require_POST
 @refusal_redirects(_panel)
 def question_ask(request, listing_id: int):
@@ -100,7 +99,6 @@ def _question_for_seller(request, question_id: int):
     return question
 
 
-@login_required
 @require_POST
 @refusal_redirects(_question_panel)
 def question_answer(request, question_id: int):
@@ -112,7 +110,6 @@ def question_answer(request, question_id: int):
     return redirect(_panel_url(question.listing_id))
 
 
-@login_required
 @require_POST
 @refusal_redirects(_panel)
 def offer_make(request, listing_id: int):
@@ -127,7 +124,6 @@ def offer_make(request, listing_id: int):
     return redirect(_panel_url(listing.pk))
 
 
-@login_required
 @require_POST
 @refusal_redirects(_panel)
 def conversation_start(request, listing_id: int):
@@ -138,7 +134,6 @@ def conversation_start(request, listing_id: int):
     return redirect("marketplace:deals_conversation", conversation.pk)
 
 
-@login_required
 @require_POST
 @refusal_redirects(_seller_back)
 def sale_complete(request, listing_id: int):
@@ -148,7 +143,6 @@ def sale_complete(request, listing_id: int):
     return redirect("marketplace:deals_rate", purchase.pk)
 
 
-@login_required
 @require_POST
 @refusal_redirects(_seller_back)
 def reservation_cancel(request, listing_id: int):
@@ -161,7 +155,6 @@ def reservation_cancel(request, listing_id: int):
 # --- Offers ---------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def offers_made(request):
     return render(
@@ -171,7 +164,6 @@ def offers_made(request):
     )
 
 
-@login_required
 @require_POST
 @refusal_redirects("marketplace:deals_offers_made")
 def offer_withdraw(request, offer_id: int):
@@ -192,7 +184,6 @@ def _offers_received(request, status: int = 200):
     )
 
 
-@login_required
 @require_GET
 def offers_received(request):
     return render(
@@ -241,7 +232,6 @@ def _seller_offer_action(request, offer_id: int, action, success: str):
     return redirect(_seller_back(request, offer.listing_id))
 
 
-@login_required
 @require_POST
 @refusal_redirects(_seller_offer_back, htmx=_seller_offers_fragment)
 def offer_accept(request, offer_id: int):
@@ -253,7 +243,6 @@ def offer_accept(request, offer_id: int):
     )
 
 
-@login_required
 @require_POST
 @refusal_redirects(_seller_offer_back, htmx=_seller_offers_fragment)
 def offer_decline(request, offer_id: int):
@@ -268,7 +257,6 @@ def offer_decline(request, offer_id: int):
 # --- Conversations --------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def conversations(request):
     return render(
@@ -278,7 +266,6 @@ def conversations(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 @refusal_redirects(
     lambda request, conversation_id: reverse(
@@ -331,7 +318,6 @@ class DeclarePurchaseForm(forms.Form):
     currency = forms.ChoiceField(choices=Listing.Currency.choices, initial="EUR", required=False)
 
 
-@login_required
 @require_GET
 def purchases(request):
     return render(
@@ -344,7 +330,6 @@ def purchases(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def purchase_declare(request):
     form = DeclarePurchaseForm(request.POST or None)
@@ -364,7 +349,6 @@ def purchase_declare(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def rate(request, purchase_id: int):
     purchase = selectors.purchase_for_side(request.user, purchase_id)

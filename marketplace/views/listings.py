@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -123,7 +123,6 @@ def _initial_for_new(user) -> dict:
     return initial
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def listing_new(request):
     form = ListingForm(
@@ -158,7 +157,6 @@ def listing_new(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def listing_edit(request, listing_id: int):
     listing = selectors.access_own_listing(request.user, listing_id)
@@ -204,7 +202,6 @@ def _edit_page(request, listing_id, **_) -> str:
     return reverse("marketplace:listing_edit", args=[listing_id])
 
 
-@login_required
 @require_POST
 @refusal_redirects(_edit_page)
 def listing_photos_add(request, listing_id: int):
@@ -220,7 +217,6 @@ def listing_photos_add(request, listing_id: int):
     return redirect("marketplace:listing_edit", listing.pk)
 
 
-@login_required
 @require_POST
 @refusal_redirects(_edit_page)
 def listing_photo_delete(request, listing_id: int, photo_id: int):
@@ -263,7 +259,6 @@ def _after_action(request, listing_id) -> str:
     return reverse("marketplace:listing", args=[listing_id])
 
 
-@login_required
 @require_POST
 @refusal_redirects(_after_action, htmx=_my_listings_fragment)
 def listing_action(request, listing_id: int):
@@ -277,7 +272,6 @@ def listing_action(request, listing_id: int):
     return redirect(_after_action(request, listing.pk))
 
 
-@login_required
 @require_GET
 def my_listings(request):
     return _my_listings(request)

@@ -8,7 +8,6 @@ answer htmx with the refreshed button and plain requests with a redirect back.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -29,7 +28,6 @@ def _back_to_watchlist(request, **_) -> str:
     return back_or(request, reverse("marketplace:watchlist"))
 
 
-@login_required
 @require_GET
 def search(request):
     """The search box, filters and a page of results (the newest nearby when nothing is asked)."""
@@ -87,7 +85,6 @@ def search(request):
     )
 
 
-@login_required
 @require_GET
 def saved_searches(request):
     return render(
@@ -97,7 +94,6 @@ def saved_searches(request):
     )
 
 
-@login_required
 @require_POST
 @refusal_redirects(_back_to_search)
 def saved_search_create(request):
@@ -112,7 +108,6 @@ def saved_search_create(request):
     return redirect("marketplace:saved_searches")
 
 
-@login_required
 @require_POST
 @refusal_redirects("marketplace:saved_searches")
 def saved_search_delete(request, saved_search_id: int):
@@ -121,7 +116,6 @@ def saved_search_delete(request, saved_search_id: int):
     return redirect("marketplace:saved_searches")
 
 
-@login_required
 @require_GET
 def watchlist(request):
     return render(
@@ -147,7 +141,6 @@ def _watch_action(request, listing_id: int, action, watching_after: bool, succes
     return redirect(_back_to_watchlist(request))
 
 
-@login_required
 @require_POST
 @refusal_redirects(
     _back_to_watchlist,
@@ -157,7 +150,6 @@ def watch_add(request, listing_id: int):
     return _watch_action(request, listing_id, services.watch_add, True, "Added to your watchlist.")
 
 
-@login_required
 @require_POST
 @refusal_redirects(
     _back_to_watchlist,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.dateparse import parse_datetime
@@ -61,7 +61,6 @@ def _what_happens() -> dict[str, list[Line]]:
     return grouped
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def erase(request):
     two_factor = has_two_factor(request.user)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -30,7 +29,6 @@ def _list(request):
     return render(request, "privacy/exports/_list.html", _context(request))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 @refusal_redirects("privacy:exports", htmx=_list)
 def exports(request):
@@ -46,7 +44,6 @@ def exports(request):
     return render(request, "privacy/exports/exports.html", _context(request))
 
 
-@login_required
 @require_GET
 def export_row(request, token):
     """One export's row: polled by htmx while the export is being prepared."""
@@ -61,7 +58,6 @@ def export_row(request, token):
     )
 
 
-@login_required
 @require_GET
 def export_download(request, token):
     """The zip, as an attachment, for its owner while it is ready and not expired."""
