@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -11,6 +11,7 @@ from accounts.forms import ProfileForm
 from accounts.selectors import profile_for
 
 
+@login_not_required
 def home(request):
     """The front door: what Bazaar is for visitors, a starting point for members."""
     if not request.user.is_authenticated:
@@ -18,7 +19,6 @@ def home(request):
     return render(request, "home_member.html", {"profile": profile_for(request.user)})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
     profile = profile_for(request.user)

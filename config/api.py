@@ -29,8 +29,10 @@ def _flatten(detail: Any) -> str:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    refused_field = None
     if isinstance(exc, DomainError):
         domain_error = exc
+        refused_field = domain_error.field
         exc = exceptions.APIException(detail=domain_error.message, code=domain_error.code)
         exc.status_code = domain_error.status
     elif isinstance(exc, DjangoValidationError):
@@ -54,6 +56,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         message = str(detail["detail"])
     else:
         message = _flatten(detail)
+    if refused_field:
+        fields = {refused_field: [message]}
     code = getattr(exc, "default_code", "error")
     if isinstance(getattr(exc, "detail", None), exceptions.ErrorDetail):
         code = exc.detail.code

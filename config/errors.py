@@ -1,21 +1,55 @@
-"""Domain errors raised by services when a business rule says no.
+"""Domain errors raised by services when a business rule says no, and how pages answer them.
 
-Views turn them into a form error or a message; the API turns them into a 4xx with the same
-message (config/api.py). A service never returns None to mean "refused".
+A service never returns None to mean "refused": it raises a `DomainError` with a message for
+people, a `code` for programs and, when the refusal is about one input, the `field` it belongs
+to (`DomainError("Choose a category.", code="no_category", field="category")`).
+
+One way to answer a refusal, whoever asked:
+
+- The API (config/api.py) answers `{"error": {"code", "message", "fields": {field: [message]}}}`
+  with the status the error carries.
+- A form page calls `form_refused(form, error)`: the message lands on the error's field when the
+  form has it, else at the top of the form, and the page re-renders with status 400.
+- An action (a POST button) is decorated with `@refusal_redirects(to)`: the message is flashed and
+  the browser goes back to `to`. An htmx request gets, instead, the fragment the action would
+  have refreshed (or a one-line alert) and an `HX-Trigger: {"bazaar:error": message}` header
+  that the page shows as a toast.
+- A page whose refusal is part of what it shows (the search page's filters, a consent card, the
+  rating form) catches the error and renders it in place.
+
+What a person may not see is fetched through an `access_*` selector (`access_listing`,
+`access_person`...) that raises Http404, as if it did not exist: a 404 is not a refusal.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+
+if TYPE_CHECKING:
+    from django import forms
+    from django.http import HttpRequest
+
 
 class DomainError(Exception):
-    """A rule refused the action. `status` is the HTTP status the API answers with."""
+    """A rule refused the action. `status` is the HTTP status the API answers with; `field`, the
+    input the refusal is about, if it is about one."""
 
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
         if code:
             self.code = code
 
@@ -33,3 +67,54 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+def form_refused(form: forms.Form, error: DomainError) -> None:
+    """Put the refusal on the form: on its field when the form has that field, else on top."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def back_or(request: HttpRequest, default: str) -> str:
+    """The page the action came from (`next`, then the referer) when it is one of ours."""
+    target = request.POST.get("next") or request.headers.get("referer") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def htmx_refusal(response: HttpResponse, error: DomainError) -> HttpResponse:
+    """Tell the htmx page about the refusal; it shows the message as a toast."""
+    response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
+    return response
+
+
+Target = Callable[..., Any]
+Fragment = Callable[..., HttpResponse]
+
+
+def refusal_redirects(to: str | Target, *, htmx: Fragment | None = None):
+    """A `DomainError` raised by the decorated action becomes a flashed message and a redirect
+    to `to`: a URL name, or `to(request, **view_kwargs)` returning a URL. For htmx requests: the
+    fragment `htmx(request, **view_kwargs)` or a one-line alert, with the `bazaar:error` trigger.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except DomainError as error:
+                if request.htmx:
+                    if htmx is not None:
+                        return htmx_refusal(htmx(request, **kwargs), error)
+                    alert = format_html('<span class="error" role="alert">{}</span>', error.message)
+                    return htmx_refusal(HttpResponse(alert), error)
+                messages.error(request, error.message)
+                return redirect(to(request, **kwargs) if callable(to) else to)
+
+        return wrapped
+
+    return decorate

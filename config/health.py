@@ -7,6 +7,7 @@ to poll every few seconds: one `SELECT 1` and one broker connection check with a
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -37,6 +38,7 @@ def broker_state() -> str:
     return "ok"
 
 
+@login_not_required
 @never_cache
 @require_GET
 def healthz(request):

@@ -3,7 +3,8 @@ from __future__ import annotations
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -14,6 +15,7 @@ handler404 = "config.api.not_found"
 handler500 = "config.api.server_error"
 
 
+@login_not_required
 def media(request, path: str):
     """Uploads, outside production. MEDIA_ROOT is read per request (tests move it)."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)
@@ -46,6 +48,20 @@ urlpatterns = [
     path("discover/", include("recommendations.urls")),
     path("api/", include(api_patterns)),
 ]
+
+
+def _guards_itself(urls: list) -> None:
+    """Exempt these views from LoginRequiredMiddleware: they ask to sign in themselves (the
+    admin sends to its login, allauth's signed-in pages to ours) and their sign-in, sign-up,
+    reset and social-login pages must stay open."""
+    for entry in urls:
+        if isinstance(entry, URLResolver):
+            _guards_itself(entry.url_patterns)
+        elif isinstance(entry, URLPattern):
+            entry.callback = login_not_required(entry.callback)
+
+
+_guards_itself([entry for entry in urlpatterns if str(entry.pattern) in ("admin/", "accounts/")])
 
 if not settings.PRODUCTION:
     # Production serves uploads from the web server or object storage.

@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from accounts.models import User
 from social.audience import Relation, blocked_either_way, deactivated, relation_between
@@ -67,6 +68,14 @@ def person_for(viewer, user_id) -> User | None:
         return people_visible_to(viewer).get(pk=int(user_id))
     except (User.DoesNotExist, ValueError, TypeError):
         return None
+
+
+def access_person(viewer, user_id) -> User:
+    """The person `user_id` as `viewer` may see them (as `person_for`); Http404 otherwise."""
+    person = person_for(viewer, user_id)
+    if person is None:
+        raise Http404("No such person.")
+    return person
 
 
 def friends_of(user) -> QuerySet:

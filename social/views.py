@@ -7,19 +7,15 @@ htmx requests with the fragment they change, and plain requests with a redirect.
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from config.errors import DomainError
+from config.errors import DomainError, back_or, form_refused, refusal_redirects
 from social import selectors
 from social.audience import Audience
 from social.forms import (
@@ -38,38 +34,27 @@ from social.services.settings import social_settings_for, social_settings_update
 
 def _back(request, default: str):
     """Redirect to the page the action came from, when it is one of ours."""
-    target = request.POST.get("next") or request.headers.get("referer") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
+    return redirect(back_or(request, default))
 
 
-def _person_or_404(viewer, user_id) -> User:
-    person = selectors.person_for(viewer, user_id)
-    if person is None:
-        raise Http404("No such person.")
-    return person
+def _back_to_profile(request, user_id) -> str:
+    return back_or(request, reverse("social:profile", args=[user_id]))
 
 
-def _relation_actions(request, person: User, status: int = 200) -> HttpResponse:
+def _relation_actions(request, person: User) -> HttpResponse:
     view = selectors.profile_view(request.user, person)
-    return render(request, "social/_relation_actions.html", {"view": view}, status=status)
+    return render(request, "social/_relation_actions.html", {"view": view})
+
+
+def _relation_actions_of(request, user_id) -> HttpResponse:
+    return _relation_actions(request, selectors.access_person(request.user, user_id))
 
 
 def _person_action(request, user_id, action, success: str):
-    """Run a friend/block action on a person; answer htmx with the refreshed buttons."""
-    person = _person_or_404(request.user, user_id)
-    try:
-        action(person)
-    except DomainError as error:
-        if request.htmx:
-            response = _relation_actions(request, person)
-            response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
-            return response
-        messages.error(request, error.message)
-        return _back(request, reverse("social:profile", args=[person.pk]))
+    """Run a friend action on a person; answer htmx with the refreshed buttons. Its views are
+    decorated `@refusal_redirects(_back_to_profile, htmx=_relation_actions_of)`."""
+    person = selectors.access_person(request.user, user_id)
+    action(person)
     if request.htmx:
         return _relation_actions(request, person)
     messages.success(request, success.format(name=person.display_name))
@@ -79,7 +64,6 @@ def _person_action(request, user_id, action, success: str):
 # --- People ---------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def people(request):
     query = request.GET.get("q", "").strip()[:80]
@@ -95,9 +79,10 @@ def people(request):
     )
 
 
+@login_not_required
 @require_GET
 def profile(request, user_id: int):
-    person = _person_or_404(request.user, user_id)
+    person = selectors.access_person(request.user, user_id)
     view = selectors.profile_view(request.user, person)
     return render(
         request,
@@ -110,19 +95,15 @@ def profile(request, user_id: int):
     )
 
 
-@login_required
 @require_GET
+@refusal_redirects("social:view_as")
 def view_as(request):
     """The owner's profile and posts as someone else would see them."""
     me = request.user
     as_ = request.GET.get("as", "member")
-    try:
-        preview = selectors.preview_for(
-            me, as_, circle_id=request.GET.get("circle"), person_id=request.GET.get("person")
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("social:view_as")
+    preview = selectors.preview_for(
+        me, as_, circle_id=request.GET.get("circle"), person_id=request.GET.get("person")
+    )
     return render(
         request,
         "social/view_as.html",
@@ -142,7 +123,6 @@ def view_as(request):
 # --- Friends and requests -------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def friend_list(request):
     my_circles = list(selectors.circles_of(request.user))
@@ -153,29 +133,16 @@ def friend_list(request):
     return render(request, "social/friends.html", {"rows": rows, "my_circles": my_circles})
 
 
-@login_required
 @require_POST
+@refusal_redirects("social:friends")  # htmx: the one-line alert goes in the row's status line
 def friend_circles(request, user_id: int):
-    person = _person_or_404(request.user, user_id)
+    person = selectors.access_person(request.user, user_id)
     form = FriendCirclesForm(request.POST, owner=request.user)
-    try:
-        if not form.is_valid():
-            raise DomainError("Choose only among your own circles.")
-        chosen = circles.circle_memberships_set(
-            owner=request.user,
-            friend=person,
-            circle_ids=[c.pk for c in form.cleaned_data["circles"]],
-        )
-    except DomainError as error:
-        if request.htmx:
-            # The fragment goes in the row's status line; a redirect would put a whole page there.
-            response = HttpResponse(
-                format_html('<span class="error" role="alert">{}</span>', error.message)
-            )
-            response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
-            return response
-        messages.error(request, error.message)
-        return redirect("social:friends")
+    if not form.is_valid():
+        raise DomainError("Choose only among your own circles.")
+    chosen = circles.circle_memberships_set(
+        owner=request.user, friend=person, circle_ids=[c.pk for c in form.cleaned_data["circles"]]
+    )
     if request.htmx:
         return HttpResponse(
             f'<span class="saved" role="status">Saved: {len(chosen)} circle(s)</span>'
@@ -184,8 +151,8 @@ def friend_circles(request, user_id: int):
     return redirect("social:friends")
 
 
-@login_required
 @require_POST
+@refusal_redirects(_back_to_profile, htmx=_relation_actions_of)
 def unfriend(request, user_id: int):
     return _person_action(
         request,
@@ -195,7 +162,6 @@ def unfriend(request, user_id: int):
     )
 
 
-@login_required
 @require_GET
 def friend_requests(request):
     received, sent = selectors.friend_requests_for(request.user)
@@ -204,8 +170,8 @@ def friend_requests(request):
     )
 
 
-@login_required
 @require_POST
+@refusal_redirects(_back_to_profile, htmx=_relation_actions_of)
 def friend_request_send(request, user_id: int):
     return _person_action(
         request,
@@ -222,7 +188,6 @@ RESPONSES = {
 }
 
 
-@login_required
 @require_POST
 def friend_request_respond(request, request_id: int, action: str):
     if action not in RESPONSES:
@@ -247,23 +212,18 @@ def friend_request_respond(request, request_id: int, action: str):
 # --- Blocks ---------------------------------------------------------------------------------
 
 
-@login_required
 @require_POST
+@refusal_redirects(lambda request, user_id: reverse("social:profile", args=[user_id]))
 def block(request, user_id: int):
     # Not `_person_action`: after a block the person is hidden, so we leave their page.
-    person = _person_or_404(request.user, user_id)
-    try:
-        blocks.block_create(blocker=request.user, blocked=person)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("social:profile", person.pk)
+    person = selectors.access_person(request.user, user_id)
+    blocks.block_create(blocker=request.user, blocked=person)
     messages.success(
         request, f"You blocked {person.display_name}. Neither of you will see the other."
     )
     return redirect("social:blocks")
 
 
-@login_required
 @require_POST
 def unblock(request, user_id: int):
     try:
@@ -276,7 +236,6 @@ def unblock(request, user_id: int):
     return redirect("social:blocks")
 
 
-@login_required
 @require_GET
 def block_list(request):
     return render(
@@ -287,7 +246,6 @@ def block_list(request):
 # --- Circles --------------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def circle_list(request):
     form = CircleForm(request.POST or None)
@@ -295,7 +253,7 @@ def circle_list(request):
         try:
             circle = circles.circle_create(owner=request.user, name=form.cleaned_data["name"])
         except DomainError as error:
-            form.add_error("name", error.message)
+            form.add_error("name", error.message)  # every refusal here is about the name
         else:
             messages.success(request, f"Circle “{circle.name}” created.")
             return redirect("social:circles")
@@ -308,38 +266,29 @@ def circle_list(request):
     )
 
 
-@login_required
 @require_POST
+@refusal_redirects("social:circles")
 def circle_rename(request, circle_id: int):
     form = CircleForm(request.POST)
     form.is_valid()
-    try:
-        circles.circle_rename(
-            owner=request.user, circle_id=circle_id, name=form.cleaned_data.get("name", "")
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Circle renamed.")
+    circles.circle_rename(
+        owner=request.user, circle_id=circle_id, name=form.cleaned_data.get("name", "")
+    )
+    messages.success(request, "Circle renamed.")
     return redirect("social:circles")
 
 
-@login_required
 @require_POST
+@refusal_redirects("social:circles")
 def circle_delete(request, circle_id: int):
-    try:
-        circles.circle_delete(owner=request.user, circle_id=circle_id)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Circle deleted. Posts shared only with it are now yours alone.")
+    circles.circle_delete(owner=request.user, circle_id=circle_id)
+    messages.success(request, "Circle deleted. Posts shared only with it are now yours alone.")
     return redirect("social:circles")
 
 
 # --- Feed and posts -------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def feed(request):
     form = PostForm(request.POST or None, request.FILES or None, owner=request.user)
@@ -353,7 +302,7 @@ def feed(request):
                 photo=form.cleaned_data.get("photo"),
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form_refused(form, error)
         else:
             messages.success(request, "Posted.")
             return redirect("social:feed")
@@ -370,6 +319,7 @@ def feed(request):
     return render(request, "social/feed.html", context, status=400 if form.errors else 200)
 
 
+@login_not_required
 @require_GET
 def post_detail(request, post_id: int):
     post = selectors.post_for(request.user, post_id)
@@ -386,7 +336,6 @@ def post_detail(request, post_id: int):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request, post_id: int):
     post = Post.objects.filter(pk=post_id, author=request.user).first()
@@ -404,7 +353,7 @@ def post_edit(request, post_id: int):
                 circle_ids=form.circle_ids(),
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form_refused(form, error)
         else:
             messages.success(request, "Post updated.")
             return redirect("social:post", post.pk)
@@ -416,19 +365,14 @@ def post_edit(request, post_id: int):
     )
 
 
-@login_required
 @require_POST
+@refusal_redirects("social:feed")
 def post_delete(request, post_id: int):
-    try:
-        posts.post_delete(author=request.user, post_id=post_id)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("social:feed")
+    posts.post_delete(author=request.user, post_id=post_id)
     messages.success(request, "Post deleted.")
     return redirect("social:feed")
 
 
-@login_required
 @require_POST
 def comment_create(request, post_id: int):
     form = CommentForm(request.POST)
@@ -452,19 +396,14 @@ def comment_create(request, post_id: int):
     )
 
 
-@login_required
 @require_POST
+@refusal_redirects(lambda request, comment_id: back_or(request, reverse("social:feed")))
 def comment_delete(request, comment_id: int):
-    try:
-        posts.comment_delete(user=request.user, comment_id=comment_id)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Comment deleted.")
+    posts.comment_delete(user=request.user, comment_id=comment_id)
+    messages.success(request, "Comment deleted.")
     return _back(request, reverse("social:feed"))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def posts_audience(request):
     form = BulkAudienceForm(request.POST or None, owner=request.user)
@@ -478,7 +417,7 @@ def posts_audience(request):
                 until=form.cleaned_data.get("until"),
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form_refused(form, error)
         else:
             label = Audience(form.cleaned_data["audience"]).label
             messages.success(request, f"{changed} post(s) now shared with: {label}.")
@@ -491,7 +430,6 @@ def posts_audience(request):
 # --- Settings and notifications -------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
     current = social_settings_for(request.user)
@@ -510,7 +448,7 @@ def settings_page(request):
                 findable=form.cleaned_data["findable"],
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form_refused(form, error)
         else:
             messages.success(request, "Your sharing settings are saved.")
             return redirect("social:settings")
@@ -519,14 +457,12 @@ def settings_page(request):
     )
 
 
-@login_required
 @require_GET
 def notification_list(request):
     items = list(selectors.notifications_for(request.user)[:50])
     return render(request, "social/notifications.html", {"notifications": items})
 
 
-@login_required
 @require_POST
 def notifications_read(request):
     notifications.notifications_mark_read(user=request.user)

@@ -9,6 +9,7 @@ fixed number), whatever the number of rows.
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from marketplace.models import Conversation, Listing, Message, Offer, Purchase, Question, Rating
 from social.audience import blocked_either_way
@@ -30,6 +31,15 @@ def listing_for(viewer, listing_id) -> Listing | None:
         )
     except (Listing.DoesNotExist, TypeError, ValueError):
         return None
+
+
+def access_listing(viewer, listing_id) -> Listing:
+    """The listing `viewer` may open (as `listing_for`); Http404 otherwise, as if it did not
+    exist."""
+    listing = listing_for(viewer, listing_id)
+    if listing is None:
+        raise Http404("No such listing.")
+    return listing
 
 
 def questions_on(viewer, listing: Listing) -> QuerySet:

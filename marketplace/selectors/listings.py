@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from marketplace.models import Brand, Category, Listing, ListingPhoto, ProductModel, distance_km
 from social.audience import Relation, relation_between
@@ -72,6 +73,14 @@ def own_listing(seller, listing_id) -> Listing | None:
         .prefetch_related("circles")
         .first()
     )
+
+
+def access_own_listing(seller, listing_id) -> Listing:
+    """One of `seller`'s own listings (as `own_listing`); Http404 for any other."""
+    listing = own_listing(seller, listing_id)
+    if listing is None:
+        raise Http404("No such listing of yours.")
+    return listing
 
 
 def listings_of_seller(seller) -> QuerySet:

@@ -28,6 +28,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from marketplace.models import HelpfulVote, ProductModel, Review
 from privacy.consent import allowing
@@ -83,6 +84,14 @@ def _with_details(reviews: QuerySet, viewer) -> QuerySet:
 def product_for(slug: str) -> ProductModel | None:
     """A product of the catalog by its slug (the catalog is public), or None."""
     return ProductModel.objects.select_related("brand", "category").filter(slug=slug).first()
+
+
+def access_product(slug: str) -> ProductModel:
+    """The product of the catalog with this slug; Http404 when there is none."""
+    product = product_for(slug)
+    if product is None:
+        raise Http404("No such product.")
+    return product
 
 
 def reviews_for_product(viewer, product: ProductModel) -> QuerySet:

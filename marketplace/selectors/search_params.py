@@ -70,9 +70,7 @@ def search_words(q: str) -> list[str]:
 
 def _error(message: str, name: str) -> DomainError:
     """A refusal naming the input it is about (`code` "invalid_<name>", `field` name)."""
-    error = DomainError(message, code=f"invalid_{name}")
-    error.field = name
-    return error
+    return DomainError(message, code=f"invalid_{name}", field=name)
 
 
 def parse_price(value, name: str) -> Decimal | None:

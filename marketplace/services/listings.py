@@ -239,11 +239,13 @@ def _clean_title(title: Any) -> str:
         raise DomainError(
             f"Give the listing a title of at least {TITLE_MIN_LENGTH} characters.",
             code="short_title",
+            field="title",
         )
     if len(title) > Listing.TITLE_MAX_LENGTH:
         raise DomainError(
             f"Keep the title to {Listing.TITLE_MAX_LENGTH} characters (it has {len(title)}).",
             code="long_title",
+            field="title",
         )
     return title
 
@@ -255,6 +257,7 @@ def _clean_description(description: Any) -> str:
             f"Keep the description to {Listing.DESCRIPTION_MAX_LENGTH} characters "
             f"(it has {len(description)}).",
             code="long_description",
+            field="description",
         )
     return description
 
@@ -264,6 +267,7 @@ PRICE_WORDS = MoneyWords(
     too_low=("The price must be more than zero.", "price_too_low"),
     too_high=(f"The price can be at most {Listing.MAX_PRICE:,.0f}.", "price_too_high"),
     too_precise=("Give the price with at most 2 decimals.", "price_decimals"),
+    field="price",
 )
 
 
@@ -276,43 +280,52 @@ def _clean_choice(value: Any, choices, what: str, code: str) -> str:
         raise DomainError(
             f"Choose the {what} among: {', '.join(str(label) for label in choices.labels)}.",
             code=code,
+            field=what,
         )
     return value
 
 
-def _by_id(model, value: Any, message: str, code: str):
+def _by_id(model, value: Any, message: str, code: str, field: str):
     if isinstance(value, model):
         return value
     try:
         return model.objects.get(pk=int(value))
     except (model.DoesNotExist, ValueError, TypeError):
-        raise DomainError(message, code=code) from None
+        raise DomainError(message, code=code, field=field) from None
 
 
 def _clean_catalog(category: Any, product_model: Any, brand: Any):
     """The category, product model and brand, checked against one another."""
     if category in (None, ""):
-        raise DomainError("Choose a category.", code="no_category")
-    category = _by_id(Category, category, "Choose a category from the list.", "no_category")
+        raise DomainError("Choose a category.", code="no_category", field="category")
+    category = _by_id(
+        Category, category, "Choose a category from the list.", "no_category", "category"
+    )
     product = None
     if product_model not in (None, ""):
         product = _by_id(
-            ProductModel, product_model, "Choose a product from the list.", "no_product"
+            ProductModel,
+            product_model,
+            "Choose a product from the list.",
+            "no_product",
+            "product_model",
         )
     brand_obj = None
     if brand not in (None, ""):
-        brand_obj = _by_id(Brand, brand, "Choose a brand from the list.", "no_brand")
+        brand_obj = _by_id(Brand, brand, "Choose a brand from the list.", "no_brand", "brand")
     if product is not None:
         if product.category_id not in category.with_descendants():
             raise DomainError(
                 f"{product} is not in {category.name}; choose its category "
                 f"({product.category.name}) or another product.",
                 code="product_category_mismatch",
+                field="product_model",
             )
         if brand_obj is not None and brand_obj.pk != product.brand_id:
             raise DomainError(
                 f"{product} is made by {product.brand.name}, not {brand_obj.name}.",
                 code="product_brand_mismatch",
+                field="brand",
             )
         brand_obj = product.brand
     return category, product, brand_obj
@@ -322,21 +335,33 @@ def _clean_coordinate(value: Any, low: int, high: int, what: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise DomainError(f"Give the {what} as a number.", code="bad_coordinates") from None
+        raise DomainError(
+            f"Give the {what} as a number.", code="bad_coordinates", field="latitude"
+        ) from None
     if not number.is_finite() or not low <= number <= high:
-        raise DomainError(f"The {what} must be between {low} and {high}.", code="bad_coordinates")
+        raise DomainError(
+            f"The {what} must be between {low} and {high}.",
+            code="bad_coordinates",
+            field="latitude",
+        )
     return number.quantize(Decimal("0.00001"))
 
 
 def _clean_place(place: Any, latitude: Any, longitude: Any):
     place = " ".join(str(place or "").split())
     if not place:
-        raise DomainError("Say where the item is (a town or neighbourhood).", code="no_place")
+        raise DomainError(
+            "Say where the item is (a town or neighbourhood).", code="no_place", field="place"
+        )
     if len(place) > PLACE_MAX_LENGTH:
-        raise DomainError(f"Keep the place to {PLACE_MAX_LENGTH} characters.", code="long_place")
+        raise DomainError(
+            f"Keep the place to {PLACE_MAX_LENGTH} characters.", code="long_place", field="place"
+        )
     if latitude in (None, "") or longitude in (None, ""):
         raise DomainError(
-            "Pick the place on the map (latitude and longitude).", code="no_coordinates"
+            "Pick the place on the map (latitude and longitude).",
+            code="no_coordinates",
+            field="latitude",
         )
     return (
         place,
@@ -349,11 +374,14 @@ def _clean_radius(radius: Any) -> int:
     try:
         value = int(str(radius).strip())
     except (ValueError, TypeError):
-        raise DomainError("Give the radius in whole kilometres.", code="bad_radius") from None
+        raise DomainError(
+            "Give the radius in whole kilometres.", code="bad_radius", field="nearby_radius_km"
+        ) from None
     if not RADIUS_MIN_KM <= value <= RADIUS_MAX_KM:
         raise DomainError(
             f"The radius must be between {RADIUS_MIN_KM} and {RADIUS_MAX_KM} km.",
             code="bad_radius",
+            field="nearby_radius_km",
         )
     return value
 
@@ -364,21 +392,23 @@ def _clean_audience(seller, audience: Any, circle_ids: Iterable[Any]):
         raise DomainError(
             f"Unknown audience “{audience}”. Choose one of: {', '.join(ListingAudience.values)}.",
             code="bad_audience",
+            field="audience",
         )
     circle_ids = [pk for pk in (circle_ids or []) if str(pk).strip()]
     if audience == ListingAudience.CIRCLES:
         if not circle_ids:
-            raise DomainError("Choose at least one circle.", code="no_circle")
+            raise DomainError("Choose at least one circle.", code="no_circle", field="circles")
         try:
             return audience, owned_circles(owner=seller, circle_ids=circle_ids)
         except (ValueError, TypeError):
             raise DomainError(
-                "Choose only among your own circles.", code="foreign_circle"
+                "Choose only among your own circles.", code="foreign_circle", field="circles"
             ) from None
     if circle_ids:
         raise DomainError(
             "Circles can be chosen only with the “Chosen circles” audience.",
             code="circles_without_audience",
+            field="circles",
         )
     return audience, []
 
@@ -409,7 +439,9 @@ def _prepared_photo(upload) -> tuple[ContentFile, ContentFile]:
         image = clean_image(upload, max_side=MAX_PHOTO_SIDE, name="photo")
     except ValidationError as error:
         name = getattr(upload, "name", "") or "This file"
-        raise DomainError(f"{name}: {' '.join(error.messages)}", code="bad_photo") from None
+        raise DomainError(
+            f"{name}: {' '.join(error.messages)}", code="bad_photo", field="photos"
+        ) from None
     return image, make_thumbnail(image)
 
 
@@ -417,6 +449,7 @@ def _too_many_photos() -> DomainError:
     return DomainError(
         f"A listing can have at most {Listing.MAX_PHOTOS} photos; remove one first.",
         code="too_many_photos",
+        field="photos",
     )
 
 

@@ -19,6 +19,7 @@ class MoneyWords:
     too_low: tuple[str, str]
     too_high: tuple[str, str]
     too_precise: tuple[str, str]
+    field: str | None = None
 
 
 def clean_money(value: Any, *, maximum: Decimal, words: MoneyWords) -> Decimal:
@@ -27,7 +28,7 @@ def clean_money(value: Any, *, maximum: Decimal, words: MoneyWords) -> Decimal:
 
     def refuse(reason: tuple[str, str]) -> DomainError:
         message, code = reason
-        return DomainError(message, code=code)
+        return DomainError(message, code=code, field=words.field)
 
     try:
         amount = Decimal(str(value).strip().replace(",", "."))

@@ -8,18 +8,16 @@ a 500. Everything a person may not see answers 404, as if it did not exist.
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError
+from config.errors import DomainError, form_refused, refusal_redirects
 from marketplace.models import Brand, Category, Listing, ProductModel, Rating
 from marketplace.selectors import deals as selectors
 from marketplace.services import deals as services
@@ -27,29 +25,21 @@ from marketplace.services import deals as services
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _listing_or_404(viewer, listing_id) -> Listing:
-    listing = selectors.listing_for(viewer, listing_id)
-    if listing is None:
-        raise Http404("No such listing.")
-    return listing
-
-
-def _panel_url(listing: Listing) -> str:
+def _panel_url(listing_id: int) -> str:
     """Where a form of the panel comes back to: the listing page, at the panel."""
-    return reverse("marketplace:listing", args=[listing.pk]) + "#deal-panel"
+    return reverse("marketplace:listing", args=[listing_id]) + "#deal-panel"
 
 
-def _seller_back(request, listing: Listing) -> str:
+def _panel(request, listing_id: int, **_) -> str:
+    return _panel_url(listing_id)
+
+
+def _seller_back(request, listing_id: int, **_) -> str:
     """A seller's button comes back to the listing page when it was there (`from=listing`),
     else to the offers on their listings."""
     if request.POST.get("from") == "listing":
-        return _panel_url(listing)
+        return _panel_url(listing_id)
     return reverse("marketplace:deals_offers_received")
-
-
-def _htmx_error(response, error: DomainError):
-    response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
-    return response
 
 
 def panel_context(viewer, listing: Listing) -> dict:
@@ -79,115 +69,92 @@ def panel_context(viewer, listing: Listing) -> dict:
 # --- A listing's deal panel -----------------------------------------------------------------
 
 
+@login_not_required
 @require_GET
 def listing_panel(request, listing_id: int):
     """Questions, offer and message forms for one listing: a page of its own, or the panel
     alone for an htmx request (the listing page loads it in place)."""
-    listing = _listing_or_404(request.user, listing_id)
+    listing = selectors.access_listing(request.user, listing_id)
     template = "_listing_panel.html" if request.htmx else "listing.html"
     return render(request, f"marketplace/deals/{template}", panel_context(request.user, listing))
 
 
-def _act(request, action, success: str, target: str):
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(target)
-
-
-@login_required
 @require_POST
+@refusal_redirects(_panel)
 def question_ask(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
-    return _act(
-        request,
-        lambda: services.question_ask(
-            asker=request.user, listing=listing, text=request.POST.get("text", "")
-        ),
-        "Your question is posted; the seller is told.",
-        _panel_url(listing),
-    )
+    listing = selectors.access_listing(request.user, listing_id)
+    services.question_ask(asker=request.user, listing=listing, text=request.POST.get("text", ""))
+    messages.success(request, "Your question is posted; the seller is told.")
+    return redirect(_panel_url(listing.pk))
 
 
-@login_required
-@require_POST
-def question_answer(request, question_id: int):
+def _question_panel(request, question_id: int) -> str:
+    return _panel_url(_question_for_seller(request, question_id).listing_id)
+
+
+def _question_for_seller(request, question_id: int):
     question = selectors.question_for_seller(request.user, question_id)
     if question is None:
         raise Http404("No such question.")
-    return _act(
-        request,
-        lambda: services.question_answer(
-            seller=request.user, question=question, text=request.POST.get("text", "")
-        ),
-        "Your answer is posted.",
-        _panel_url(question.listing),
-    )
+    return question
 
 
-@login_required
 @require_POST
+@refusal_redirects(_question_panel)
+def question_answer(request, question_id: int):
+    question = _question_for_seller(request, question_id)
+    services.question_answer(
+        seller=request.user, question=question, text=request.POST.get("text", "")
+    )
+    messages.success(request, "Your answer is posted.")
+    return redirect(_panel_url(question.listing_id))
+
+
+@require_POST
+@refusal_redirects(_panel)
 def offer_make(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
-    return _act(
-        request,
-        lambda: services.offer_make(
-            buyer=request.user,
-            listing=listing,
-            amount=request.POST.get("amount", ""),
-            message=request.POST.get("message", ""),
-        ),
-        "Your offer is sent; you'll hear when the seller answers.",
-        _panel_url(listing),
+    listing = selectors.access_listing(request.user, listing_id)
+    services.offer_make(
+        buyer=request.user,
+        listing=listing,
+        amount=request.POST.get("amount", ""),
+        message=request.POST.get("message", ""),
     )
+    messages.success(request, "Your offer is sent; you'll hear when the seller answers.")
+    return redirect(_panel_url(listing.pk))
 
 
-@login_required
 @require_POST
+@refusal_redirects(_panel)
 def conversation_start(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
-    try:
-        conversation = services.conversation_start(
-            buyer=request.user, listing=listing, text=request.POST.get("text", "")
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(_panel_url(listing))
+    listing = selectors.access_listing(request.user, listing_id)
+    conversation = services.conversation_start(
+        buyer=request.user, listing=listing, text=request.POST.get("text", "")
+    )
     return redirect("marketplace:deals_conversation", conversation.pk)
 
 
-@login_required
 @require_POST
+@refusal_redirects(_seller_back)
 def sale_complete(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
-    try:
-        purchase = services.sale_complete(seller=request.user, listing=listing)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(_seller_back(request, listing))
+    listing = selectors.access_listing(request.user, listing_id)
+    purchase = services.sale_complete(seller=request.user, listing=listing)
     messages.success(request, "Marked sold. You can rate the buyer now.")
     return redirect("marketplace:deals_rate", purchase.pk)
 
 
-@login_required
 @require_POST
+@refusal_redirects(_seller_back)
 def reservation_cancel(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
-    return _act(
-        request,
-        lambda: services.reservation_cancel(seller=request.user, listing=listing),
-        "The reservation is released; the listing takes offers again.",
-        _seller_back(request, listing),
-    )
+    listing = selectors.access_listing(request.user, listing_id)
+    services.reservation_cancel(seller=request.user, listing=listing)
+    messages.success(request, "The reservation is released; the listing takes offers again.")
+    return redirect(_seller_back(request, listing.pk))
 
 
 # --- Offers ---------------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def offers_made(request):
     return render(
@@ -197,18 +164,15 @@ def offers_made(request):
     )
 
 
-@login_required
 @require_POST
+@refusal_redirects("marketplace:deals_offers_made")
 def offer_withdraw(request, offer_id: int):
     offer = selectors.offer_for_buyer(request.user, offer_id)
     if offer is None:
         raise Http404("No such offer.")
-    return _act(
-        request,
-        lambda: services.offer_withdraw(buyer=request.user, offer=offer),
-        "Your offer is withdrawn.",
-        reverse("marketplace:deals_offers_made"),
-    )
+    services.offer_withdraw(buyer=request.user, offer=offer)
+    messages.success(request, "Your offer is withdrawn.")
+    return redirect("marketplace:deals_offers_made")
 
 
 def _offers_received(request, status: int = 200):
@@ -220,7 +184,6 @@ def _offers_received(request, status: int = 200):
     )
 
 
-@login_required
 @require_GET
 def offers_received(request):
     return render(
@@ -231,7 +194,7 @@ def offers_received(request):
 
 
 def _listing_panel_fragment(request, listing_id: int):
-    listing = _listing_or_404(request.user, listing_id)
+    listing = selectors.access_listing(request.user, listing_id)
     return render(
         request,
         "marketplace/deals/_listing_panel.html",
@@ -239,35 +202,38 @@ def _listing_panel_fragment(request, listing_id: int):
     )
 
 
-def _seller_offer_action(request, offer_id: int, action, success: str):
-    """Accept or decline; htmx gets the refreshed list back, or the refreshed listing panel when
-    the button was on the listing page (`from=listing`)."""
+def _offer_for_seller(request, offer_id: int):
     offer = selectors.offer_for_seller(request.user, offer_id)
     if offer is None:
         raise Http404("No such offer.")
-    from_listing = request.POST.get("from") == "listing"
-    try:
-        action(offer)
-    except DomainError as error:
-        if request.htmx:
-            fragment = (
-                _listing_panel_fragment(request, offer.listing_id)
-                if from_listing
-                else _offers_received(request)
-            )
-            return _htmx_error(fragment, error)
-        messages.error(request, error.message)
-    else:
-        if request.htmx:
-            if from_listing:
-                return _listing_panel_fragment(request, offer.listing_id)
-            return _offers_received(request)
-        messages.success(request, success)
-    return redirect(_seller_back(request, offer.listing))
+    return offer
 
 
-@login_required
+def _seller_offers_fragment(request, offer_id: int) -> HttpResponse:
+    """htmx gets the refreshed list back, or the refreshed listing panel when the button was on
+    the listing page (`from=listing`)."""
+    if request.POST.get("from") == "listing":
+        return _listing_panel_fragment(request, _offer_for_seller(request, offer_id).listing_id)
+    return _offers_received(request)
+
+
+def _seller_offer_back(request, offer_id: int) -> str:
+    return _seller_back(request, _offer_for_seller(request, offer_id).listing_id)
+
+
+def _seller_offer_action(request, offer_id: int, action, success: str):
+    """Accept or decline; its views are decorated
+    `@refusal_redirects(_seller_offer_back, htmx=_seller_offers_fragment)`."""
+    offer = _offer_for_seller(request, offer_id)
+    action(offer)
+    if request.htmx:
+        return _seller_offers_fragment(request, offer_id)
+    messages.success(request, success)
+    return redirect(_seller_back(request, offer.listing_id))
+
+
 @require_POST
+@refusal_redirects(_seller_offer_back, htmx=_seller_offers_fragment)
 def offer_accept(request, offer_id: int):
     return _seller_offer_action(
         request,
@@ -277,8 +243,8 @@ def offer_accept(request, offer_id: int):
     )
 
 
-@login_required
 @require_POST
+@refusal_redirects(_seller_offer_back, htmx=_seller_offers_fragment)
 def offer_decline(request, offer_id: int):
     return _seller_offer_action(
         request,
@@ -291,7 +257,6 @@ def offer_decline(request, offer_id: int):
 # --- Conversations --------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def conversations(request):
     return render(
@@ -301,19 +266,20 @@ def conversations(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@refusal_redirects(
+    lambda request, conversation_id: reverse(
+        "marketplace:deals_conversation", args=[conversation_id]
+    )
+)
 def conversation(request, conversation_id: int):
     thread = selectors.conversation_for(request.user, conversation_id)
     if thread is None:
         raise Http404("No such conversation.")
     if request.method == "POST":
-        try:
-            services.message_send(
-                sender=request.user, conversation=thread, text=request.POST.get("text", "")
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
+        services.message_send(
+            sender=request.user, conversation=thread, text=request.POST.get("text", "")
+        )
         return redirect("marketplace:deals_conversation", thread.pk)
     services.conversation_mark_read(user=request.user, conversation=thread)
     return render(
@@ -352,7 +318,6 @@ class DeclarePurchaseForm(forms.Form):
     currency = forms.ChoiceField(choices=Listing.Currency.choices, initial="EUR", required=False)
 
 
-@login_required
 @require_GET
 def purchases(request):
     return render(
@@ -365,7 +330,6 @@ def purchases(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def purchase_declare(request):
     form = DeclarePurchaseForm(request.POST or None)
@@ -373,7 +337,7 @@ def purchase_declare(request):
         try:
             services.purchase_declare(buyer=request.user, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(None, error.message)
+            form_refused(form, error)
         else:
             messages.success(request, "Added to your purchases (not verified: bought elsewhere).")
             return redirect("marketplace:deals_purchases")
@@ -385,7 +349,6 @@ def purchase_declare(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def rate(request, purchase_id: int):
     purchase = selectors.purchase_for_side(request.user, purchase_id)

@@ -8,53 +8,22 @@ listings" answer htmx with the refreshed list.
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError
+from config.errors import DomainError, form_refused, refusal_redirects
 from config.ids import IdsChoiceField
 from marketplace.models import Listing, ListingAudience
 from marketplace.selectors import listings as selectors
 from marketplace.services import listings as services
 from marketplace.signals import listing_viewed
 from social.models import Circle
-
-# Which form field a service's refusal belongs to, by its code.
-FIELD_OF_CODE = {
-    "short_title": "title",
-    "long_title": "title",
-    "long_description": "description",
-    "no_category": "category",
-    "no_product": "product_model",
-    "product_category_mismatch": "product_model",
-    "product_brand_mismatch": "brand",
-    "no_brand": "brand",
-    "bad_condition": "condition",
-    "bad_price": "price",
-    "price_too_low": "price",
-    "price_too_high": "price",
-    "price_decimals": "price",
-    "bad_currency": "currency",
-    "no_place": "place",
-    "long_place": "place",
-    "no_coordinates": "latitude",
-    "bad_coordinates": "latitude",
-    "bad_audience": "audience",
-    "no_circle": "circles",
-    "foreign_circle": "circles",
-    "circles_without_audience": "circles",
-    "bad_radius": "nearby_radius_km",
-    "bad_photo": "photos",
-    "too_many_photos": "photos",
-}
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -142,10 +111,6 @@ class ListingForm(forms.Form):
         data.pop("photos", None)
         return data
 
-    def add_refusal(self, error: DomainError) -> None:
-        field = FIELD_OF_CODE.get(error.code)
-        self.add_error(field if field in self.fields else None, error.message)
-
 
 def _initial_for_new(user) -> dict:
     profile = user.profile
@@ -159,14 +124,6 @@ def _initial_for_new(user) -> dict:
     return initial
 
 
-def _own_listing_or_404(user, listing_id) -> Listing:
-    listing = selectors.own_listing(user, listing_id)
-    if listing is None:
-        raise Http404("No such listing of yours.")
-    return listing
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def listing_new(request):
     form = ListingForm(
@@ -184,7 +141,7 @@ def listing_new(request):
                 **form.service_fields(),
             )
         except DomainError as error:
-            form.add_refusal(error)
+            form_refused(form, error)
         else:
             messages.success(
                 request,
@@ -201,10 +158,9 @@ def listing_new(request):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def listing_edit(request, listing_id: int):
-    listing = _own_listing_or_404(request.user, listing_id)
+    listing = selectors.access_own_listing(request.user, listing_id)
     initial = {
         "title": listing.title,
         "description": listing.description,
@@ -226,7 +182,7 @@ def listing_edit(request, listing_id: int):
         try:
             services.listing_update(seller=request.user, listing=listing, **form.service_fields())
         except DomainError as error:
-            form.add_refusal(error)
+            form_refused(form, error)
         else:
             messages.success(request, "Listing saved.")
             return redirect("marketplace:listing", listing.pk)
@@ -243,39 +199,35 @@ def listing_edit(request, listing_id: int):
     )
 
 
-@login_required
+def _edit_page(request, listing_id, **_) -> str:
+    return reverse("marketplace:listing_edit", args=[listing_id])
+
+
 @require_POST
+@refusal_redirects(_edit_page)
 def listing_photos_add(request, listing_id: int):
     """Add the uploaded photos, all or none."""
-    listing = _own_listing_or_404(request.user, listing_id)
+    listing = selectors.access_own_listing(request.user, listing_id)
     uploads = request.FILES.getlist("photos")
     if not uploads:
-        messages.error(request, "Choose at least one photo to upload.")
-        return redirect("marketplace:listing_edit", listing.pk)
-    try:
-        with transaction.atomic():
-            for upload in uploads:
-                services.listing_photo_add(seller=request.user, listing=listing, image=upload)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Photo added." if len(uploads) == 1 else "Photos added.")
+        raise DomainError("Choose at least one photo to upload.")
+    with transaction.atomic():
+        for upload in uploads:
+            services.listing_photo_add(seller=request.user, listing=listing, image=upload)
+    messages.success(request, "Photo added." if len(uploads) == 1 else "Photos added.")
     return redirect("marketplace:listing_edit", listing.pk)
 
 
-@login_required
 @require_POST
+@refusal_redirects(_edit_page)
 def listing_photo_delete(request, listing_id: int, photo_id: int):
-    listing = _own_listing_or_404(request.user, listing_id)
-    try:
-        services.listing_photo_remove(seller=request.user, listing=listing, photo_id=photo_id)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Photo removed.")
+    listing = selectors.access_own_listing(request.user, listing_id)
+    services.listing_photo_remove(seller=request.user, listing=listing, photo_id=photo_id)
+    messages.success(request, "Photo removed.")
     return redirect("marketplace:listing_edit", listing.pk)
 
 
+@login_not_required
 @require_GET
 def listing_detail(request, listing_id: int):
     view = selectors.listing_page(request.user, listing_id)
@@ -292,38 +244,35 @@ ACTION_DONE = {
 }
 
 
-@login_required
-@require_POST
-def listing_action(request, listing_id: int):
-    """Publish, withdraw or relist one of your listings (the `action` field)."""
-    listing = _own_listing_or_404(request.user, listing_id)
-    action = request.POST.get("action", "")
-    error = None
-    try:
-        services.listing_act(seller=request.user, listing=listing, action=action)
-    except DomainError as refused:
-        error = refused
-    if request.htmx:
-        response = _my_listings(request, fragment=True)
-        if error is not None:
-            response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
-        return response
-    if error is not None:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, ACTION_DONE[action])
-    if request.POST.get("next") == "mine":
-        return redirect("marketplace:listing_mine")
-    return redirect("marketplace:listing", listing.pk)
-
-
 def _my_listings(request, *, fragment: bool = False):
     groups = selectors.listings_of_seller_by_state(request.user)
     template = "marketplace/listings/_mine.html" if fragment else "marketplace/listings/mine.html"
     return render(request, template, {"groups": groups})
 
 
-@login_required
+def _my_listings_fragment(request, **_) -> HttpResponse:
+    return _my_listings(request, fragment=True)
+
+
+def _after_action(request, listing_id) -> str:
+    if request.POST.get("next") == "mine":
+        return reverse("marketplace:listing_mine")
+    return reverse("marketplace:listing", args=[listing_id])
+
+
+@require_POST
+@refusal_redirects(_after_action, htmx=_my_listings_fragment)
+def listing_action(request, listing_id: int):
+    """Publish, withdraw or relist one of your listings (the `action` field)."""
+    listing = selectors.access_own_listing(request.user, listing_id)
+    action = request.POST.get("action", "")
+    services.listing_act(seller=request.user, listing=listing, action=action)
+    if request.htmx:
+        return _my_listings_fragment(request)
+    messages.success(request, ACTION_DONE[action])
+    return redirect(_after_action(request, listing.pk))
+
+
 @require_GET
 def my_listings(request):
     return _my_listings(request)

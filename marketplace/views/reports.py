@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import DomainError, NotFound
+from config.errors import DomainError, NotFound, form_refused
 from marketplace.models import Report
 from marketplace.selectors.reports import reports_by
 from marketplace.services import reports as services
@@ -32,7 +31,6 @@ class ReportForm(forms.Form):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def report_form(request, content_type: str, object_id: int):
     try:
@@ -64,7 +62,7 @@ def report_form(request, content_type: str, object_id: int):
                 note=form.cleaned_data["note"],
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form_refused(form, error)
             status = error.status
         else:
             messages.success(
@@ -77,7 +75,6 @@ def report_form(request, content_type: str, object_id: int):
     return render(request, "marketplace/reports/form.html", context, status=status)
 
 
-@login_required
 @require_GET
 def my_reports(request):
     rows = [

@@ -9,13 +9,13 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import DomainError
+from config.errors import DomainError, form_refused
 from marketplace.models import Purchase, Review
 from marketplace.selectors import reviews as selectors
 from marketplace.services import reviews as services
@@ -60,13 +60,6 @@ class ReviewForm(AudienceFormMixin):
         self.fields["purchase"].queryset = purchases.select_related("product_model__brand")
 
 
-def _product_or_404(slug: str):
-    product = selectors.product_for(slug)
-    if product is None:
-        raise Http404("No such product.")
-    return product
-
-
 def _review_form(request, product, mine: Review | None, data=None) -> ReviewForm | None:
     if not request.user.is_authenticated:
         return None
@@ -99,16 +92,16 @@ def _product_page(request, product, form=None, status: int = 200):
     return render(request, "marketplace/reviews/product.html", context, status=status)
 
 
+@login_not_required
 @require_GET
 def product_detail(request, slug: str):
-    return _product_page(request, _product_or_404(slug))
+    return _product_page(request, selectors.access_product(slug))
 
 
-@login_required
 @require_POST
 def review_save(request, slug: str):
     """Write the viewer's review of the product, or edit it if they already wrote one."""
-    product = _product_or_404(slug)
+    product = selectors.access_product(slug)
     mine = selectors.my_review_of(request.user, product)
     form = _review_form(request, product, mine, data=request.POST)
     if form.is_valid():
@@ -128,14 +121,13 @@ def review_save(request, slug: str):
             else:
                 services.review_update(author=request.user, review_id=mine.pk, **fields)
         except DomainError as error:
-            form.add_error(None, error.message)
+            form_refused(form, error)
         else:
             messages.success(request, "Review saved." if mine else "Thank you for your review.")
             return redirect(reverse("marketplace:product", args=[product.slug]) + "#my-review")
     return _product_page(request, product, form=form, status=400)
 
 
-@login_required
 @require_POST
 def review_delete(request, review_id: int):
     try:
@@ -147,7 +139,6 @@ def review_delete(request, review_id: int):
     return redirect("marketplace:my_reviews")
 
 
-@login_required
 @require_POST
 def helpful_toggle(request, review_id: int):
     """Mark a review helpful or take the mark back; htmx gets the refreshed button."""
@@ -172,7 +163,6 @@ def helpful_toggle(request, review_id: int):
     return redirect(f"{url}#review-{review.pk}")
 
 
-@login_required
 @require_GET
 def my_reviews(request):
     return render(

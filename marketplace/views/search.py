@@ -7,16 +7,12 @@ answer htmx with the refreshed button and plain requests with a redirect back.
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import DomainError
+from config.errors import DomainError, back_or, refusal_redirects
 from marketplace.models import Listing, Watch
 from marketplace.selectors import search as selectors
 from marketplace.services import search as services
@@ -24,16 +20,14 @@ from marketplace.services import search as services
 RADIUS_CHOICES = (5, 10, 25, 50, 100, 250, 500)
 
 
-def _back(request, default: str):
-    target = request.POST.get("next") or request.headers.get("referer") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
+def _back_to_search(request, **_) -> str:
+    return back_or(request, reverse("marketplace:search"))
 
 
-@login_required
+def _back_to_watchlist(request, **_) -> str:
+    return back_or(request, reverse("marketplace:watchlist"))
+
+
 @require_GET
 def search(request):
     """The search box, filters and a page of results (the newest nearby when nothing is asked)."""
@@ -80,7 +74,7 @@ def search(request):
             "page": page,
             "chosen": chosen,
             "error": error,
-            "error_field": getattr(error, "field", ""),
+            "error_field": error.field if error else "",
             "categories": selectors.category_options(),
             "conditions": Listing.Condition.choices,
             "sorts": selectors.Sort.CHOICES,
@@ -91,7 +85,6 @@ def search(request):
     )
 
 
-@login_required
 @require_GET
 def saved_searches(request):
     return render(
@@ -101,37 +94,28 @@ def saved_searches(request):
     )
 
 
-@login_required
 @require_POST
+@refusal_redirects(_back_to_search)
 def saved_search_create(request):
-    try:
-        services.saved_search_create(
-            owner=request.user,
-            query=request.POST.get("q", ""),
-            category=request.POST.get("category", ""),
-            max_price=request.POST.get("max_price", ""),
-            radius_km=request.POST.get("radius_km", ""),
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-        return _back(request, reverse("marketplace:search"))
+    services.saved_search_create(
+        owner=request.user,
+        query=request.POST.get("q", ""),
+        category=request.POST.get("category", ""),
+        max_price=request.POST.get("max_price", ""),
+        radius_km=request.POST.get("radius_km", ""),
+    )
     messages.success(request, "Search saved: we will tell you when a new listing matches it.")
     return redirect("marketplace:saved_searches")
 
 
-@login_required
 @require_POST
+@refusal_redirects("marketplace:saved_searches")
 def saved_search_delete(request, saved_search_id: int):
-    try:
-        services.saved_search_delete(owner=request.user, saved_search_id=saved_search_id)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Saved search deleted.")
+    services.saved_search_delete(owner=request.user, saved_search_id=saved_search_id)
+    messages.success(request, "Saved search deleted.")
     return redirect("marketplace:saved_searches")
 
 
-@login_required
 @require_GET
 def watchlist(request):
     return render(
@@ -141,38 +125,36 @@ def watchlist(request):
     )
 
 
+def _watch_button(request, listing_id: int, watching: bool):
+    return render(
+        request,
+        "marketplace/search/_watch_button.html",
+        {"listing_id": listing_id, "watching": watching},
+    )
+
+
 def _watch_action(request, listing_id: int, action, watching_after: bool, success: str):
-    try:
-        action(user=request.user, listing_id=listing_id)
-    except DomainError as error:
-        if request.htmx:
-            response = render(
-                request,
-                "marketplace/search/_watch_button.html",
-                {"listing_id": listing_id, "watching": not watching_after},
-            )
-            response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
-            return response
-        messages.error(request, error.message)
-        return _back(request, reverse("marketplace:watchlist"))
+    action(user=request.user, listing_id=listing_id)
     if request.htmx:
-        return render(
-            request,
-            "marketplace/search/_watch_button.html",
-            {"listing_id": listing_id, "watching": watching_after},
-        )
+        return _watch_button(request, listing_id, watching_after)
     messages.success(request, success)
-    return _back(request, reverse("marketplace:watchlist"))
+    return redirect(_back_to_watchlist(request))
 
 
-@login_required
 @require_POST
+@refusal_redirects(
+    _back_to_watchlist,
+    htmx=lambda request, listing_id: _watch_button(request, listing_id, watching=False),
+)
 def watch_add(request, listing_id: int):
     return _watch_action(request, listing_id, services.watch_add, True, "Added to your watchlist.")
 
 
-@login_required
 @require_POST
+@refusal_redirects(
+    _back_to_watchlist,
+    htmx=lambda request, listing_id: _watch_button(request, listing_id, watching=True),
+)
 def watch_remove(request, listing_id: int):
     return _watch_action(
         request, listing_id, services.watch_remove, False, "Taken off your watchlist."

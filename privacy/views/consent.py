@@ -14,7 +14,6 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -168,26 +167,22 @@ def _withdraw(request, purpose: str, page: str):
 # --- The welcome ----------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def onboarding(request):
     """Right after sign-up: every purpose explained, all off, one click to grant or skip."""
     return _render_page(request, WELCOME)
 
 
-@login_required
 @require_POST
 def onboarding_grant(request, purpose: str):
     return _grant(request, purpose, WELCOME)
 
 
-@login_required
 @require_POST
 def onboarding_withdraw(request, purpose: str):
     return _withdraw(request, purpose, WELCOME)
 
 
-@login_required
 @require_POST
 def onboarding_skip(request, purpose: str):
     """Leave one purpose off. Nothing is written: off is where every purpose starts."""
@@ -198,7 +193,6 @@ def onboarding_skip(request, purpose: str):
     return redirect(_page_url(WELCOME, purpose))
 
 
-@login_required
 @require_POST
 def onboarding_finish(request):
     """Done (or skip all): the welcome is not shown again after signing in; go home."""
@@ -217,20 +211,17 @@ def onboarding_finish(request):
 # --- The dashboard --------------------------------------------------------------------------
 
 
-@login_required
 @require_GET
 def privacy_dashboard(request):
     """Each purpose's state, the ledger, who sees what, and how the person's data was used."""
     return _render_page(request, DASHBOARD)
 
 
-@login_required
 @require_POST
 def dashboard_grant(request, purpose: str):
     return _grant(request, purpose, DASHBOARD)
 
 
-@login_required
 @require_POST
 def dashboard_withdraw(request, purpose: str):
     return _withdraw(request, purpose, DASHBOARD)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import DomainError
+from config.errors import DomainError, form_refused
 from privacy.registry import Erasure, entries
 from privacy.services.erasure import erasure_request, has_two_factor
 
@@ -61,7 +61,6 @@ def _what_happens() -> dict[str, list[Line]]:
     return grouped
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def erase(request):
     two_factor = has_two_factor(request.user)
@@ -75,7 +74,7 @@ def erase(request):
                 request=request,
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            form_refused(form, error)
         else:
             logout(request)
             request.session[PURGE_AFTER_KEY] = erasure.purge_after.isoformat()
@@ -95,6 +94,7 @@ def erase(request):
     )
 
 
+@login_not_required
 @require_GET
 def erase_scheduled(request):
     """After the request: signed out, told when the purge happens and how to call it off."""

@@ -7,17 +7,14 @@ staff included.
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import DomainError, NotFound
+from config.errors import NotFound, refusal_redirects
 from privacy.services import exports as service
 
 
@@ -32,20 +29,12 @@ def _list(request):
     return render(request, "privacy/exports/_list.html", _context(request))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@refusal_redirects("privacy:exports", htmx=_list)
 def exports(request):
     """The person's exports, newest first, and the button to ask for a new one."""
     if request.method == "POST":
-        try:
-            service.export_request(user=request.user, request=request)
-        except DomainError as error:
-            if request.htmx:
-                response = _list(request)
-                response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error.message})
-                return response
-            messages.error(request, error.message)
-            return redirect("privacy:exports")
+        service.export_request(user=request.user, request=request)
         if request.htmx:
             return _list(request)
         messages.success(
@@ -55,7 +44,6 @@ def exports(request):
     return render(request, "privacy/exports/exports.html", _context(request))
 
 
-@login_required
 @require_GET
 def export_row(request, token):
     """One export's row: polled by htmx while the export is being prepared."""
@@ -70,7 +58,6 @@ def export_row(request, token):
     )
 
 
-@login_required
 @require_GET
 def export_download(request, token):
     """The zip, as an attachment, for its owner while it is ready and not expired."""

@@ -5,7 +5,6 @@ the path that connects them."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -18,7 +17,6 @@ from recommendations.models import InfluenceRun
 
 
 @require_GET
-@login_required
 def my_influence(request):
     enabled = granted(request.user, Purpose.INFLUENCE)
     context = {
@@ -31,7 +29,6 @@ def my_influence(request):
 
 
 @require_GET
-@login_required
 def voices(request, slug: str):
     category = get_object_or_404(trusted.top_level_categories(), slug=slug)
     context = {

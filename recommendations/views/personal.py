@@ -3,7 +3,6 @@ is used for it, with the way to turn it off on the privacy dashboard."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -12,7 +11,6 @@ from recommendations import personal
 
 
 @require_GET
-@login_required
 def for_you(request):
     profile = personal.preference_profile(request.user)
     context = {

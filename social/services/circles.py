@@ -65,7 +65,9 @@ def owned_circles(*, owner, circle_ids: Iterable[int]) -> list[Circle]:
     ids = {int(pk) for pk in circle_ids}
     circles = list(Circle.objects.filter(owner=owner, pk__in=ids))
     if len(circles) != len(ids):
-        raise DomainError("Choose only among your own circles.", code="foreign_circle")
+        raise DomainError(
+            "Choose only among your own circles.", code="foreign_circle", field="circles"
+        )
     return circles
 
 

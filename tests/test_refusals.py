@@ -1,0 +1,128 @@
+"""How a page answers a refusal (config/errors.py): on the form field, as a message, or as an
+htmx fragment; and the API reads the same field."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django_htmx.middleware import HtmxDetails
+
+from config.api import exception_handler
+from config.errors import DomainError, form_refused, refusal_redirects
+
+
+class TitleForm(forms.Form):
+    title = forms.CharField()
+
+
+def _post(*, htmx: bool = False, referer: str = ""):
+    headers = {"HX-Request": "true"} if htmx else {}
+    if referer:
+        headers["Referer"] = referer
+    request = RequestFactory().post("/somewhere/", headers=headers)
+    request.htmx = HtmxDetails(request)
+    request._messages = CookieStorage(request)
+    return request
+
+
+@refusal_redirects("/circles/")
+def refusing_action(request):
+    raise DomainError("Not this time.")
+
+
+@refusal_redirects(lambda request, item_id: f"/items/{item_id}/")
+def refusing_item_action(request, item_id: int):
+    raise DomainError("Not this one.")
+
+
+def test_a_refusal_with_a_field_becomes_an_error_on_that_field():
+    form = TitleForm({"title": "ab"})
+    form.is_valid()
+
+    form_refused(form, DomainError("Give a longer title.", code="short_title", field="title"))
+
+    assert form.errors == {"title": ["Give a longer title."]}
+
+
+def test_a_refusal_without_a_field_or_with_a_field_the_form_lacks_goes_on_top():
+    form = TitleForm({"title": "ab"})
+    form.is_valid()
+
+    form_refused(form, DomainError("No."))
+    form_refused(form, DomainError("Not a price.", field="price"))
+
+    assert form.non_field_errors() == ["No.", "Not a price."]
+
+
+def test_a_refused_action_flashes_the_message_and_redirects():
+    request = _post()
+
+    response = refusing_action(request)
+
+    assert response.status_code == 302
+    assert response.url == "/circles/"
+    assert [str(m) for m in get_messages(request)] == ["Not this time."]
+
+
+def test_the_redirect_target_can_depend_on_the_view_arguments():
+    request = _post()
+
+    response = refusing_item_action(request, item_id=7)
+
+    assert response.url == "/items/7/"
+
+
+def test_a_refused_htmx_action_answers_an_alert_fragment_and_a_trigger():
+    request = _post(htmx=True)
+
+    response = refusing_action(request)
+
+    assert response.status_code == 200
+    assert response.content == b'<span class="error" role="alert">Not this time.</span>'
+    assert json.loads(response.headers["HX-Trigger"]) == {"bazaar:error": "Not this time."}
+    assert list(get_messages(request)) == []
+
+
+def test_a_refused_htmx_action_can_answer_the_fragment_it_would_have_refreshed():
+    @refusal_redirects("/", htmx=lambda request, item_id: HttpResponse(f"item {item_id}"))
+    def action(request, item_id):
+        raise DomainError("Sold already.")
+
+    response = action(_post(htmx=True), item_id=3)
+
+    assert response.content == b"item 3"
+    assert json.loads(response.headers["HX-Trigger"]) == {"bazaar:error": "Sold already."}
+
+
+def test_an_action_that_is_not_refused_answers_as_usual():
+    @refusal_redirects("/")
+    def action(request):
+        return HttpResponse("done")
+
+    assert action(_post()).content == b"done"
+
+
+def test_the_api_names_the_same_field():
+    response = exception_handler(
+        DomainError("Give a longer title.", code="short_title", field="title"), {}
+    )
+
+    assert response.status_code == 400
+    assert response.data == {
+        "error": {
+            "code": "short_title",
+            "message": "Give a longer title.",
+            "fields": {"title": ["Give a longer title."]},
+        }
+    }
+
+
+def test_the_api_error_without_a_field_has_no_fields():
+    response = exception_handler(DomainError("No.", code="invalid"), {})
+
+    assert response.data == {"error": {"code": "invalid", "message": "No."}}
