@@ -223,9 +223,18 @@ class MarkReadSerializer(serializers.Serializer):
     )
 
 
+class CircleIdsField(serializers.ListField):
+    """Circle ids in; a many-to-many of circles out, as their sorted ids."""
+
+    def to_representation(self, circles) -> list[int]:
+        return sorted(circle.pk for circle in circles.all())
+
+
 class SharingSettingsSerializer(serializers.Serializer):
+    """Reads `SocialSettings`; takes what `social_settings_update` takes."""
+
     details_audience = serializers.ChoiceField(choices=Audience.choices, required=False)
-    details_circles = serializers.ListField(child=serializers.IntegerField(), required=False)
+    details_circles = CircleIdsField(child=serializers.IntegerField(), required=False)
     findable = serializers.BooleanField(required=False)
 
 

@@ -394,17 +394,10 @@ class NotificationsReadView(APIView):
 
 
 class SharingSettingsView(APIView):
-    def _data(self, settings) -> dict:
-        return {
-            "details_audience": settings.details_audience,
-            "details_circles": sorted(c.pk for c in settings.details_circles.all()),
-            "findable": settings.findable,
-        }
-
     @extend_schema(responses=s.SharingSettingsSerializer, operation_id="sharing_settings_read")
     def get(self, request):
         """Who sees your profile details, and whether people search finds you."""
-        return Response(self._data(social_settings_for(request.user)))
+        return Response(s.SharingSettingsSerializer(social_settings_for(request.user)).data)
 
     @extend_schema(
         request=s.SharingSettingsSerializer,
@@ -425,7 +418,7 @@ class SharingSettingsView(APIView):
             details_circle_ids=data.get("details_circles", []),
             findable=data.get("findable"),
         )
-        return Response(self._data(updated))
+        return Response(s.SharingSettingsSerializer(updated).data)
 
 
 class PreviewView(APIView):
