@@ -56,7 +56,7 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-def moderation_apply(
+def _apply_each(
     modeladmin, request, targets: Iterable, action: str, act: Callable[[object], None]
 ) -> None:
     """Call `act` on each selected row, each in its own transaction (the service's); say how
@@ -86,7 +86,7 @@ def moderation_action(action: str, *, prefix: str = "moderate", on=None, descrip
     act = on or act_on_content
 
     def run(modeladmin, request, queryset) -> None:
-        moderation_apply(modeladmin, request, queryset, action, lambda obj: act(request, obj))
+        _apply_each(modeladmin, request, queryset, action, lambda obj: act(request, obj))
 
     run.__name__ = f"{prefix}_{action}"
     return admin.action(
