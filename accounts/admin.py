@@ -1,8 +1,15 @@
+"""Accounts in the Django admin. A person's profile is theirs: read-only here. Moderators
+suspend, restore or warn a person with the moderation actions (`config.admin.ModeratedAdmin`,
+each through `marketplace.services.reports`, audited); superusers also manage staff rights."""
+
+from __future__ import annotations
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Interest, Profile, User
+from config.admin import ModerationPermission, ReadOnlyAdmin, moderation_action
 
 
 class ProfileInline(admin.StackedInline):
@@ -17,17 +24,24 @@ class ProfileInline(admin.StackedInline):
         "home_longitude",
         "interests",
     ]
-    autocomplete_fields = ["interests"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ModerationPermission, BaseUserAdmin):
     ordering = ["-date_joined"]
     list_display = ["email", "display_name", "is_active", "is_staff", "date_joined", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
     search_fields = ["email", "profile__display_name"]
     readonly_fields = ["date_joined", "last_login"]
     inlines = [ProfileInline]
+    actions = [moderation_action(action) for action in ("suspend", "restore", "warn")]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (
@@ -40,8 +54,9 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
 
-    # Staff who are not superusers (moderators) may suspend or restore an account, nothing
-    # more: no address or password change (an account takeover), no rights (an escalation).
+    # Staff who are not superusers (moderators) may suspend, restore or warn a person with the
+    # actions, nothing more: the change form is read-only for them (no address or password
+    # change, an account takeover; no rights, an escalation).
     moderator_fieldsets = [
         (None, {"fields": ["email"]}),
         ("Status", {"fields": ["is_active"]}),
@@ -53,16 +68,9 @@ class UserAdmin(BaseUserAdmin):
             return self.moderator_fieldsets
         return super().get_fieldsets(request, obj)
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and not request.user.is_superuser:
-            fields.append("email")
-        return fields
-
     def has_change_permission(self, request, obj=None) -> bool:
-        if obj is not None and (obj.is_staff or obj.is_superuser):
-            if not request.user.is_superuser:
-                return False  # staff accounts are managed by superusers
+        if not request.user.is_superuser:
+            return False  # moderators act through the moderation actions
         return super().has_change_permission(request, obj)
 
     def user_change_password(self, request, id, form_url=""):
@@ -76,7 +84,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(ReadOnlyAdmin):
     list_display = ["display_name", "user", "home_place", "updated_at"]
     search_fields = ["display_name", "user__email", "home_place"]
     list_filter = ["interests"]

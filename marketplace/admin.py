@@ -1,20 +1,28 @@
 """The marketplace in the Django admin: staff curate the catalog, moderators work the report
 queue. Every model is here with columns, filters, search and autocomplete.
 
-Moderation actions (hide, restore, warn, suspend, dismiss) call `marketplace.services.reports`,
-so the audit log and the reporters' notifications happen whichever page they start from. The
-circles a listing or review was shared with are people's private arrangement: not shown.
+What people make (listings, offers, purchases, reviews, messages...) is read-only here: it changes
+through the site, whose services keep its lifecycle. Moderation actions (hide, restore, warn,
+suspend, dismiss) call `marketplace.services.reports` (`config.admin.ModeratedAdmin`), so the
+audit log and the reporters' notifications happen whichever page they start from. The circles a
+listing or review was shared with are people's private arrangement: not shown.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from config.errors import DomainError
+from config.admin import (
+    ModeratedAdmin,
+    ModerationPermission,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    moderation_action,
+)
 from marketplace.models import (
     Brand,
     Category,
@@ -52,42 +60,6 @@ def _admin_link(obj) -> str:
     except NoReverseMatch:
         return str(obj)
     return format_html('<a href="{}">{}</a>', url, reports.describe(obj))
-
-
-def _run(modeladmin, request, targets, action: str, *, on_reports: bool) -> None:
-    """Apply a moderation action to each selected row; say what worked and what was refused."""
-    done, refused = 0, []
-    for obj in targets:
-        try:
-            if on_reports:
-                # A note the moderator wrote on the open report goes with the action.
-                note = obj.resolution if obj.status == Report.Status.OPEN else ""
-                reports.report_resolve(moderator=request.user, report=obj, action=action, note=note)
-            else:
-                reports.content_moderate(moderator=request.user, target=obj, action=action)
-        except DomainError as error:
-            refused.append(f"{obj}: {error.message}")
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, f"{action.capitalize()}: {done} done.", messages.SUCCESS)
-    for line in refused:
-        modeladmin.message_user(request, line, messages.ERROR)
-
-
-def _content_actions(*names: str):
-    """Admin actions that moderate the selected listings or reviews directly."""
-
-    def make(action: str):
-        def run(modeladmin, request, queryset):
-            _run(modeladmin, request, queryset, action, on_reports=False)
-
-        run.__name__ = f"moderate_{action}"
-        return admin.action(description=f"{action.capitalize()} (audited)", permissions=["change"])(
-            run
-        )
-
-    return [make(name) for name in names]
 
 
 # --- Catalog ---------------------------------------------------------------------------------
@@ -130,9 +102,8 @@ class ProductModelAdmin(admin.ModelAdmin):
 # --- Listings and deals ----------------------------------------------------------------------
 
 
-class ListingPhotoInline(admin.TabularInline):
+class ListingPhotoInline(ReadOnlyInline):
     model = ListingPhoto
-    extra = 0
     fields = ["thumbnail_preview", "position", "created_at"]
     readonly_fields = ["thumbnail_preview", "created_at"]
 
@@ -144,7 +115,7 @@ class ListingPhotoInline(admin.TabularInline):
 
 
 @admin.register(Listing)
-class ListingAdmin(admin.ModelAdmin):
+class ListingAdmin(ModeratedAdmin):
     list_display = [
         "title",
         "seller",
@@ -159,16 +130,14 @@ class ListingAdmin(admin.ModelAdmin):
     list_filter = ["status", "hidden", "audience", "condition", "currency", "published_at"]
     search_fields = ["title", "description", "place", *_people("seller")]
     autocomplete_fields = ["seller", "category", "product_model", "brand"]
-    readonly_fields = ["created_at", "updated_at", "published_at", "sold_at"]
     exclude = ["circles"]
     date_hierarchy = "created_at"
     inlines = [ListingPhotoInline]
     list_select_related = ["seller__profile", "category__parent"]
-    actions = _content_actions("hide", "restore", "warn")
 
 
 @admin.register(ListingPhoto)
-class ListingPhotoAdmin(admin.ModelAdmin):
+class ListingPhotoAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "listing", "position", "created_at"]
     search_fields = ["listing__title"]
     autocomplete_fields = ["listing"]
@@ -176,7 +145,7 @@ class ListingPhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "listing", "asker", "answered_at", "created_at"]
     list_filter = [("answered_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["text", "answer", "listing__title", *_people("asker")]
@@ -184,16 +153,14 @@ class QuestionAdmin(admin.ModelAdmin):
     list_select_related = ["listing", "asker__profile"]
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(ReadOnlyInline):
     model = Message
-    extra = 0
     fields = ["sender", "text", "created_at", "read_at"]
     readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "listing", "buyer", "created_at", "updated_at"]
     search_fields = ["listing__title", *_people("buyer")]
     autocomplete_fields = ["listing", "buyer"]
@@ -202,16 +169,17 @@ class ConversationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ModeratedAdmin):
     list_display = ["__str__", "sender", "conversation", "created_at", "read_at"]
     list_filter = ["created_at"]
     search_fields = ["text", *_people("sender")]
     autocomplete_fields = ["conversation", "sender"]
     list_select_related = ["sender__profile", "conversation"]
+    moderation = ("warn", "suspend")  # a private message can't be hidden
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(ReadOnlyAdmin):
     list_display = ["listing", "buyer", "amount", "status", "created_at", "responded_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["listing__title", *_people("buyer")]
@@ -220,7 +188,7 @@ class OfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(Purchase)
-class PurchaseAdmin(admin.ModelAdmin):
+class PurchaseAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "buyer",
@@ -238,7 +206,7 @@ class PurchaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "rater", "ratee", "stars", "line", "created_at"]
     list_filter = ["stars"]
     search_fields = ["line", *_people("rater", "ratee")]
@@ -250,7 +218,7 @@ class RatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ModeratedAdmin):
     list_display = [
         "title",
         "author",
@@ -265,11 +233,9 @@ class ReviewAdmin(admin.ModelAdmin):
     list_filter = ["hidden", "rating", "would_recommend", "audience", "created_at"]
     search_fields = ["title", "text", "product_model__name", *_people("author")]
     autocomplete_fields = ["author", "product_model", "purchase"]
-    readonly_fields = ["created_at", "updated_at"]
     exclude = ["circles"]
     date_hierarchy = "created_at"
     list_select_related = ["author__profile", "product_model__brand", "purchase"]
-    actions = _content_actions("hide", "restore", "warn")
 
     @admin.display(boolean=True, description="verified")
     def verified_purchase(self, review) -> bool:
@@ -277,7 +243,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(HelpfulVote)
-class HelpfulVoteAdmin(admin.ModelAdmin):
+class HelpfulVoteAdmin(ReadOnlyAdmin):
     list_display = ["review", "voter", "created_at"]
     search_fields = ["review__title", *_people("voter")]
     autocomplete_fields = ["review", "voter"]
@@ -288,7 +254,7 @@ class HelpfulVoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(SavedSearch)
-class SavedSearchAdmin(admin.ModelAdmin):
+class SavedSearchAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "owner", "category", "max_price", "radius_km", "created_at"]
     list_filter = [("category", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["query", *_people("owner")]
@@ -297,7 +263,7 @@ class SavedSearchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Watch)
-class WatchAdmin(admin.ModelAdmin):
+class WatchAdmin(ReadOnlyAdmin):
     list_display = ["user", "listing", "created_at"]
     search_fields = ["listing__title", *_people("user")]
     autocomplete_fields = ["user", "listing"]
@@ -321,16 +287,23 @@ class ReportedKindFilter(admin.SimpleListFilter):
         return queryset.filter(content_type=ContentType.objects.get_for_model(kind.model))
 
 
-def _report_action(action: str, description: str):
-    def run(modeladmin, request, queryset):
-        _run(modeladmin, request, queryset.select_related("content_type"), action, on_reports=True)
+def _resolve(action: str):
+    """Resolve each selected report with `action`; a note the moderator wrote on an open report
+    goes with it."""
 
-    run.__name__ = f"report_{action}"
-    return admin.action(description=description, permissions=["change"])(run)
+    def on(request, report) -> None:
+        note = report.resolution if report.status == Report.Status.OPEN else ""
+        reports.report_resolve(moderator=request.user, report=report, action=action, note=note)
+
+    return on
+
+
+def _report_action(action: str, description: str):
+    return moderation_action(action, prefix="report", on=_resolve(action), description=description)
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ModerationPermission, admin.ModelAdmin):
     list_display = [
         "created_at",
         "reason",
@@ -380,6 +353,13 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # reports come from members, through the report form
+
+    def get_readonly_fields(self, request, obj=None):
+        # The resolution is the moderator's note for the action they are about to take; once
+        # a report is resolved it is the record of what was done.
+        if obj is not None and obj.status != Report.Status.OPEN:
+            return [*self.readonly_fields, "resolution"]
+        return self.readonly_fields
 
     @admin.display(description="kind", ordering="content_type")
     def kind(self, report) -> str:

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from config.admin import LedgerAdmin
 from privacy.models import AuditEvent, ConsentRecord, ErasureRequest, ExportRequest
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(LedgerAdmin):
     list_display = ["created_at", "action", "actor_pseudonym", "subject_pseudonym", "ip_address"]
     list_filter = ["action"]
     search_fields = ["action", "actor_pseudonym", "subject_pseudonym", "actor__email"]
@@ -39,7 +29,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(ReadOnlyAdmin):
+class ConsentRecordAdmin(LedgerAdmin):
     list_display = ["created_at", "subject", "purpose", "action", "scope", "method"]
     list_filter = ["purpose", "action", "method"]
     search_fields = ["subject"]
@@ -47,7 +37,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ExportRequest)
-class ExportRequestAdmin(ReadOnlyAdmin):
+class ExportRequestAdmin(LedgerAdmin):
     list_display = ["created_at", "user", "status", "size", "expires_at"]
     list_filter = ["status"]
     # The file itself is never shown: staff may see that an export exists, not what is in it.
@@ -56,7 +46,7 @@ class ExportRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ErasureRequest)
-class ErasureRequestAdmin(ReadOnlyAdmin):
+class ErasureRequestAdmin(LedgerAdmin):
     list_display = ["requested_at", "subject", "status", "purge_after", "completed_at"]
     list_filter = ["status"]
     search_fields = ["subject"]

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from config.admin import LedgerAdmin
 from recommendations.models import InfluenceRun, InfluenceScore
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(InfluenceRun)
-class InfluenceRunAdmin(ReadOnlyAdmin):
+class InfluenceRunAdmin(LedgerAdmin):
     list_display = [
         "pk",
         "kind",
@@ -37,7 +27,7 @@ class InfluenceRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InfluenceScore)
-class InfluenceScoreAdmin(ReadOnlyAdmin):
+class InfluenceScoreAdmin(LedgerAdmin):
     list_display = ["person", "category", "expertise", "one_hop", "two_hop", "score", "run"]
     list_filter = ["category"]
     list_select_related = ["person", "category", "run"]

@@ -1,64 +1,31 @@
-"""The social graph in the Django admin: moderators look at posts and comments, topics are
-curated by staff. Friendships and circles are people's private arrangement: read-only here."""
+"""The social graph in the Django admin: moderators look at posts and comments and act on them
+with the moderation actions (`config.admin.ModeratedAdmin`: hide, restore, warn, each audited);
+topics are curated by staff. Friendships and circles are people's private arrangement: read-only
+here."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
+from config.admin import ModeratedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from social.models import Block, Comment, FriendRequest, Friendship, Notification, Post, Topic
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-def _set_hidden(modeladmin, request, queryset, hidden: bool) -> None:
-    """Hide or restore posts or comments. Each change is logged, so it is also in the audit log
-    (`privacy.audit.audit_admin_action`); reports about them are resolved in the report queue."""
-    changed = 0
-    for item in queryset.filter(hidden=not hidden):
-        item.hidden = hidden
-        item.save(update_fields=["hidden"])
-        modeladmin.log_change(request, item, "Hidden by a moderator." if hidden else "Restored.")
-        changed += 1
-    verb = "hidden" if hidden else "restored"
-    modeladmin.message_user(request, f"{changed} {verb}.", messages.SUCCESS)
-
-
-@admin.action(description="Hide from everyone but the author", permissions=["change"])
-def hide(modeladmin, request, queryset) -> None:
-    _set_hidden(modeladmin, request, queryset, True)
-
-
-@admin.action(description="Restore (show again)", permissions=["change"])
-def restore(modeladmin, request, queryset) -> None:
-    _set_hidden(modeladmin, request, queryset, False)
-
-
-class CommentInline(admin.TabularInline):
+class CommentInline(ReadOnlyInline):
     model = Comment
-    extra = 0
     fields = ["author", "text", "hidden", "created_at"]
-    readonly_fields = ["author", "created_at"]
-    raw_id_fields = ["author"]
+    readonly_fields = fields
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(ModeratedAdmin):
     list_display = ["id", "author", "short_text", "audience", "hidden", "created_at"]
     list_filter = ["hidden", "audience", "created_at"]
     search_fields = ["text", "author__email", "author__profile__display_name"]
-    raw_id_fields = ["author"]
-    readonly_fields = ["created_at", "updated_at"]
-    filter_horizontal = ["circles"]
+    exclude = ["circles"]  # who a post was shared with is the author's private arrangement
     date_hierarchy = "created_at"
     inlines = [CommentInline]
     list_select_related = ["author__profile"]
-    actions = [hide, restore]
 
     @admin.display(description="text")
     def short_text(self, post: Post) -> str:
@@ -66,13 +33,11 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ModeratedAdmin):
     list_display = ["id", "author", "post", "text", "hidden", "created_at"]
     list_filter = ["hidden"]
     search_fields = ["text", "author__email"]
-    raw_id_fields = ["author", "post"]
     list_select_related = ["author"]
-    actions = [hide, restore]
 
 
 @admin.register(Topic)

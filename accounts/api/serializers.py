@@ -14,10 +14,11 @@ class InterestSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.Serializer):
-    """The signed-in person's own account and profile."""
+    """The signed-in person's own account and profile: reads a `Profile`, takes the profile's
+    fields."""
 
-    id = serializers.IntegerField(read_only=True)
-    email = serializers.EmailField(read_only=True)
+    id = serializers.IntegerField(source="user.pk", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
     display_name = serializers.CharField(max_length=80, required=False, allow_blank=True)
     bio = serializers.CharField(
         max_length=Profile.BIO_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True
@@ -45,7 +46,7 @@ class MeSerializer(serializers.Serializer):
         slug_field="slug", queryset=Interest.objects.all(), many=True, required=False
     )
     avatar = serializers.ImageField(read_only=True, allow_null=True)
-    date_joined = serializers.DateTimeField(read_only=True)
+    date_joined = serializers.DateTimeField(source="user.date_joined", read_only=True)
 
     def validate_home_latitude(self, value):
         return round_coordinate(value)

@@ -21,25 +21,16 @@ from accounts.api.serializers import (
     TokenObtainSerializer,
     TokenSerializer,
 )
-from accounts.models import User
+from accounts.models import Profile, User
 from accounts.selectors import profile_for
 from config.errors import DomainError, NotAllowed
 
 
-def _me(request) -> dict:
+def _me(request) -> Profile:
+    """The signed-in person's profile, as `MeSerializer` reads it."""
     profile = profile_for(request.user)
-    return {
-        "id": request.user.pk,
-        "email": request.user.email,
-        "display_name": profile.display_name,
-        "bio": profile.bio,
-        "home_place": profile.home_place,
-        "home_latitude": profile.home_latitude,
-        "home_longitude": profile.home_longitude,
-        "interests": list(profile.interests.all()),
-        "avatar": profile.avatar or None,
-        "date_joined": request.user.date_joined,
-    }
+    profile.user = request.user  # the account is loaded already: no second query for it
+    return profile
 
 
 class MeView(APIView):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -23,20 +23,45 @@ from marketplace.selectors import listings as selectors
 from marketplace.services import listings as services
 
 # --- Serializers ----------------------------------------------------------------------------
+# Each reads the objects the selectors return, so a resource's output is declared once, here.
+
+
+def file_url(request, file) -> str | None:
+    """A stored file's absolute address; None when there is no file."""
+    return request.build_absolute_uri(file.url) if file else None
+
+
+class FileUrlField(serializers.CharField):
+    def to_representation(self, value) -> str | None:
+        return file_url(self.context["request"], value)
 
 
 class CatalogCategoryTreeSerializer(serializers.Serializer):
+    """A node of `selectors.category_tree()`: its category and the nodes below it."""
+
+    id = serializers.IntegerField(source="category.pk")
+    name = serializers.CharField(source="category.name")
+    slug = serializers.CharField(source="category.slug")
+    topic = serializers.CharField(
+        source="category.topic.slug", allow_null=True, help_text="The social topic's slug."
+    )
+    children = serializers.SerializerMethodField(help_text="The same shape.")
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_children(self, node) -> list:
+        return CatalogCategoryTreeSerializer(node.children, many=True).data
+
+
+class CatalogRefSerializer(serializers.Serializer):
+    """A catalog entry named in passing: a category, brand or product model."""
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
-    topic = serializers.CharField(allow_null=True, help_text="The social topic's slug.")
-    children = serializers.ListField(child=serializers.DictField(), help_text="The same shape.")
 
 
-class CatalogBrandSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    slug = serializers.CharField()
+class CatalogBrandSerializer(CatalogRefSerializer):
+    pass
 
 
 class CatalogProductSerializer(serializers.Serializer):
@@ -47,23 +72,25 @@ class CatalogProductSerializer(serializers.Serializer):
     category_id = serializers.IntegerField()
 
 
-class CatalogCategorySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    slug = serializers.CharField()
+class CatalogCategorySerializer(CatalogRefSerializer):
+    pass
 
 
 class ListingPhotoSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     position = serializers.IntegerField()
-    image = serializers.CharField(help_text="The photo, at most 1600 px a side.")
-    thumbnail = serializers.CharField(help_text="A copy at most 400 px a side.")
+    image = FileUrlField(help_text="The photo, at most 1600 px a side.")
+    thumbnail = FileUrlField(help_text="A copy at most 400 px a side.")
 
 
 class ListingSellerSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    display_name = serializers.CharField()
-    relation = serializers.CharField(help_text="self, friend, fof, member or anonymous.")
+    """The seller, as one `selectors.ListingPage` shows them to its viewer."""
+
+    id = serializers.IntegerField(source="listing.seller_id")
+    display_name = serializers.CharField(source="listing.seller.display_name")
+    relation = serializers.CharField(
+        source="relation.value", help_text="self, friend, fof, member or anonymous."
+    )
     badge = serializers.CharField(help_text="“1st” for a friend, “2nd” for a friend of a friend.")
 
 
@@ -76,30 +103,56 @@ class ListingLocationSerializer(serializers.Serializer):
     )
 
 
+class RoundedKmField(serializers.FloatField):
+    """A distance in km, to 100 m."""
+
+    def to_representation(self, value) -> float:
+        return round(super().to_representation(value), 1)
+
+
 class ListingSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    category = CatalogCategorySerializer()
-    brand = CatalogBrandSerializer(allow_null=True)
-    product_model = serializers.DictField(allow_null=True)
-    condition = serializers.ChoiceField(choices=Listing.Condition.choices)
-    price = serializers.DecimalField(max_digits=10, decimal_places=2)
-    currency = serializers.ChoiceField(choices=Listing.Currency.choices)
-    status = serializers.ChoiceField(choices=Listing.Status.choices)
+    """One listing as `selectors.listing_page` shows it to a viewer (a `ListingPage`); its
+    audience settings for the seller alone."""
+
+    id = serializers.IntegerField(source="listing.pk")
+    title = serializers.CharField(source="listing.title")
+    description = serializers.CharField(source="listing.description")
+    category = CatalogCategorySerializer(source="listing.category")
+    brand = CatalogBrandSerializer(source="listing.brand", allow_null=True)
+    product_model = CatalogRefSerializer(source="listing.product_model", allow_null=True)
+    condition = serializers.ChoiceField(
+        source="listing.condition", choices=Listing.Condition.choices
+    )
+    price = serializers.DecimalField(source="listing.price", max_digits=10, decimal_places=2)
+    currency = serializers.ChoiceField(source="listing.currency", choices=Listing.Currency.choices)
+    status = serializers.ChoiceField(source="listing.status", choices=Listing.Status.choices)
     location = ListingLocationSerializer()
-    distance_km = serializers.FloatField(
+    distance_km = RoundedKmField(
         allow_null=True, help_text="From the viewer's home, when they gave one."
     )
-    seller = ListingSellerSerializer()
+    seller = ListingSellerSerializer(source="*")
     photos = ListingPhotoSerializer(many=True)
-    published_at = serializers.DateTimeField(allow_null=True)
-    audience = serializers.CharField(allow_null=True, help_text="The seller alone sees these.")
-    circle_ids = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
-    nearby_radius_km = serializers.IntegerField(allow_null=True)
+    published_at = serializers.DateTimeField(source="listing.published_at", allow_null=True)
+    audience = serializers.SerializerMethodField(help_text="The seller alone sees these.")
+    circle_ids = serializers.SerializerMethodField()
+    nearby_radius_km = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_audience(self, page) -> str | None:
+        return page.listing.audience if page.is_seller else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField(), allow_null=True))
+    def get_circle_ids(self, page) -> list[int] | None:
+        return sorted(c.pk for c in page.listing.circles.all()) if page.is_seller else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_nearby_radius_km(self, page) -> int | None:
+        return page.listing.nearby_radius_km if page.is_seller else None
 
 
 class MyListingSerializer(serializers.Serializer):
+    """One of `selectors.listings_of_seller` (photos prefetched)."""
+
     id = serializers.IntegerField()
     title = serializers.CharField()
     status = serializers.ChoiceField(choices=Listing.Status.choices)
@@ -107,9 +160,14 @@ class MyListingSerializer(serializers.Serializer):
     price = serializers.DecimalField(max_digits=10, decimal_places=2)
     currency = serializers.CharField()
     category = CatalogCategorySerializer()
-    cover = serializers.CharField(allow_null=True, help_text="The first photo's thumbnail.")
+    cover = serializers.SerializerMethodField(help_text="The first photo's thumbnail.")
     published_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_cover(self, listing) -> str | None:
+        photos = list(listing.photos.all())
+        return file_url(self.context["request"], photos[0].thumbnail if photos else None)
 
 
 class ListingWriteSerializer(serializers.Serializer):
@@ -148,63 +206,6 @@ class ListingTransitionSerializer(serializers.Serializer):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _url(request, field) -> str | None:
-    if not field:
-        return None
-    return request.build_absolute_uri(field.url)
-
-
-def _photo(request, photo) -> dict:
-    return {
-        "id": photo.pk,
-        "position": photo.position,
-        "image": _url(request, photo.image),
-        "thumbnail": _url(request, photo.thumbnail),
-    }
-
-
-def _ref(obj) -> dict | None:
-    return {"id": obj.pk, "name": obj.name, "slug": obj.slug} if obj is not None else None
-
-
-def _listing_data(request, page: selectors.ListingPage) -> dict:
-    listing = page.listing
-    product = listing.product_model
-    mine = page.is_seller
-    return {
-        "id": listing.pk,
-        "title": listing.title,
-        "description": listing.description,
-        "category": _ref(listing.category),
-        "brand": _ref(listing.brand),
-        "product_model": (
-            {"id": product.pk, "name": product.name, "slug": product.slug} if product else None
-        ),
-        "condition": listing.condition,
-        "price": listing.price,
-        "currency": listing.currency,
-        "status": listing.status,
-        "location": {
-            "place": page.location.place,
-            "latitude": page.location.latitude,
-            "longitude": page.location.longitude,
-            "exact": page.location.exact,
-        },
-        "distance_km": round(page.distance_km, 1) if page.distance_km is not None else None,
-        "seller": {
-            "id": listing.seller_id,
-            "display_name": listing.seller.display_name,
-            "relation": page.relation.value,
-            "badge": page.badge,
-        },
-        "photos": [_photo(request, photo) for photo in page.photos],
-        "published_at": listing.published_at,
-        "audience": listing.audience if mine else None,
-        "circle_ids": sorted(c.pk for c in listing.circles.all()) if mine else None,
-        "nearby_radius_km": listing.nearby_radius_km if mine else None,
-    }
-
-
 def _page(request, listing_id) -> selectors.ListingPage:
     page = selectors.listing_page(request.user, listing_id)
     if page is None:
@@ -221,20 +222,8 @@ def _own(request, listing_id) -> Listing:
 
 def _answer(request, listing_id, status_code: int = status.HTTP_200_OK) -> Response:
     page = _page(request, listing_id)
-    return Response(ListingSerializer(_listing_data(request, page)).data, status=status_code)
-
-
-def _tree(nodes) -> list[dict]:
-    return [
-        {
-            "id": node.category.pk,
-            "name": node.category.name,
-            "slug": node.category.slug,
-            "topic": node.category.topic.slug if node.category.topic_id else None,
-            "children": _tree(node.children),
-        }
-        for node in nodes
-    ]
+    data = ListingSerializer(page, context={"request": request}).data
+    return Response(data, status=status_code)
 
 
 CATEGORY_PARAM = OpenApiParameter(
@@ -252,7 +241,7 @@ class CategoriesView(APIView):
     )
     def get(self, request):
         """The category tree: roots in order, each with its subcategories."""
-        return Response(_tree(selectors.category_tree()))
+        return Response(CatalogCategoryTreeSerializer(selectors.category_tree(), many=True).data)
 
 
 class BrandsView(APIView):
@@ -310,24 +299,9 @@ class MyListingsView(APIView):
     @extend_schema(responses=MyListingSerializer(many=True), operation_id="market_listings_mine")
     def get(self, request):
         """Your listings in every state, most recently changed first."""
-        rows = []
-        for listing in selectors.listings_of_seller(request.user):
-            photos = list(listing.photos.all())
-            rows.append(
-                {
-                    "id": listing.pk,
-                    "title": listing.title,
-                    "status": listing.status,
-                    "hidden": listing.hidden,
-                    "price": listing.price,
-                    "currency": listing.currency,
-                    "category": _ref(listing.category),
-                    "cover": _url(request, photos[0].thumbnail) if photos else None,
-                    "published_at": listing.published_at,
-                    "updated_at": listing.updated_at,
-                }
-            )
-        return Response(MyListingSerializer(rows, many=True).data)
+        listings = selectors.listings_of_seller(request.user)
+        context = {"request": request}
+        return Response(MyListingSerializer(listings, many=True, context=context).data)
 
 
 class ListingView(APIView):
@@ -376,7 +350,8 @@ class ListingPhotosView(APIView):
         photo = services.listing_photo_add(
             seller=request.user, listing=listing, image=data.validated_data["image"]
         )
-        return Response(_photo(request, photo), status=status.HTTP_201_CREATED)
+        data = ListingPhotoSerializer(photo, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class ListingPhotoView(APIView):

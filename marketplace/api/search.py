@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.api.listings import RoundedKmField
 from marketplace.models import Listing
 from marketplace.selectors import search as selectors
 from marketplace.services import search as services
@@ -42,7 +43,7 @@ class ListingCardSerializer(serializers.Serializer):
         decimal_places=2,
         help_text="Rounded to about 1 km.",
     )
-    distance_km = serializers.FloatField(
+    distance_km = RoundedKmField(
         allow_null=True,
         help_text="From the search point (default: your home) to the rounded place; null "
         "without a point.",
@@ -58,12 +59,6 @@ class ListingCardSerializer(serializers.Serializer):
         request = self.context.get("request")
         url = cover.thumbnail.url
         return request.build_absolute_uri(url) if request else url
-
-    def to_representation(self, listing):
-        data = super().to_representation(listing)
-        if data["distance_km"] is not None:
-            data["distance_km"] = round(data["distance_km"], 1)
-        return data
 
 
 class SearchPageSerializer(serializers.Serializer):

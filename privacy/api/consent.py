@@ -40,10 +40,12 @@ class CircleRefSerializer(serializers.Serializer):
 
 
 class ConsentStateSerializer(serializers.Serializer):
-    scope = serializers.ChoiceField(choices=Scope.choices)
+    """The standing grant of a purpose's view (`view.state`), with the circles it names."""
+
+    scope = serializers.ChoiceField(source="state.scope", choices=Scope.choices)
     circles = CircleRefSerializer(many=True)
-    details = serializers.DictField()
-    granted_at = serializers.DateTimeField()
+    details = serializers.DictField(source="state.details")
+    granted_at = serializers.DateTimeField(source="state.granted_at")
 
 
 class PurposeSerializer(serializers.Serializer):
@@ -57,14 +59,7 @@ class PurposeSerializer(serializers.Serializer):
     def get_state(self, view) -> dict | None:
         if view.state is None:
             return None
-        return ConsentStateSerializer(
-            {
-                "scope": view.state.scope,
-                "circles": view.circles,
-                "details": view.state.details,
-                "granted_at": view.state.granted_at,
-            }
-        ).data
+        return ConsentStateSerializer(view).data
 
 
 class GrantSerializer(serializers.Serializer):

@@ -3,8 +3,10 @@ serializers only describe and validate the shape."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Profile
 from config.ids import IdListField
 from social.audience import Audience
 from social.models import Circle, Comment, Notification, Post
@@ -31,20 +33,45 @@ class SuggestionSerializer(PersonSerializer):
     mutual_friends = serializers.IntegerField(source="mutual")
 
 
-class ProfileDetailsSerializer(serializers.Serializer):
-    bio = serializers.CharField()
-    home_place = serializers.CharField()
-    interests = serializers.ListField(child=serializers.CharField())
+class ProfileDetailsSerializer(serializers.ModelSerializer):
+    """A `Profile`'s details, for those its owner shares them with."""
+
+    interests = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Profile
+        fields = ["bio", "home_place", "interests"]
+
+
+class PendingRequestSerializer(serializers.Serializer):
+    """A pending friend request between the viewer (`context["request"].user`) and someone."""
+
+    id = serializers.IntegerField()
+    direction = serializers.SerializerMethodField(help_text="sent or received")
+
+    def get_direction(self, friend_request) -> str:
+        sent = friend_request.from_user_id == self.context["request"].user.pk
+        return "sent" if sent else "received"
 
 
 class ProfileSerializer(serializers.Serializer):
+    """A `selectors.ProfileView`: a person's profile as the viewer may see it."""
+
     person = PersonSerializer()
-    relation = serializers.CharField(help_text="self, friend, fof, member or anonymous")
-    mutual_friends = serializers.IntegerField()
-    details = ProfileDetailsSerializer(
-        allow_null=True, help_text="Null when the person shares their details with others only."
+    relation = serializers.CharField(
+        source="relation.value", help_text="self, friend, fof, member or anonymous"
     )
-    friend_request = serializers.DictField(allow_null=True)
+    mutual_friends = serializers.IntegerField()
+    details = serializers.SerializerMethodField(
+        help_text="Null when the person shares their details with others only."
+    )
+    friend_request = PendingRequestSerializer(allow_null=True)
+
+    @extend_schema_field(ProfileDetailsSerializer(allow_null=True))
+    def get_details(self, view) -> dict | None:
+        if not view.show_details:
+            return None
+        return ProfileDetailsSerializer(view.person.profile, context=self.context).data
 
 
 class CircleSerializer(serializers.ModelSerializer):
@@ -71,9 +98,18 @@ class CircleIdsSerializer(serializers.Serializer):
 
 
 class FriendRequestSerializer(serializers.Serializer):
+    """A pending `FriendRequest`, naming the other person than the viewer
+    (`context["request"].user`)."""
+
     id = serializers.IntegerField()
-    person = PersonSerializer()
+    person = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
+
+    @extend_schema_field(PersonSerializer)
+    def get_person(self, friend_request) -> dict:
+        sent = friend_request.from_user_id == self.context["request"].user.pk
+        other = friend_request.to_user if sent else friend_request.from_user
+        return PersonSerializer(other, context=self.context).data
 
 
 class FriendRequestListSerializer(serializers.Serializer):
@@ -185,9 +221,18 @@ class MarkReadSerializer(serializers.Serializer):
     ids = IdListField(required=False, help_text="Omit to mark all read.")
 
 
+class CircleIdsField(IdListField):
+    """Circle ids in; a many-to-many of circles out, as their sorted ids."""
+
+    def to_representation(self, circles) -> list[int]:
+        return sorted(circle.pk for circle in circles.all())
+
+
 class SharingSettingsSerializer(serializers.Serializer):
+    """Reads `SocialSettings`; takes what `social_settings_update` takes."""
+
     details_audience = serializers.ChoiceField(choices=Audience.choices, required=False)
-    details_circles = IdListField(required=False)
+    details_circles = CircleIdsField(required=False)
     findable = serializers.BooleanField(required=False)
 
 

@@ -30,10 +30,6 @@ def _person(request, user_id) -> User:
     return person
 
 
-def _request_row(request, other) -> dict:
-    return {"id": request.pk, "person": other, "created_at": request.created_at}
-
-
 class PeopleSearchView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="Part of a display name.")],
@@ -64,28 +60,8 @@ class ProfileView(APIView):
     @extend_schema(responses=s.ProfileSerializer, operation_id="people_profile")
     def get(self, request, user_id: int):
         """A person's profile as the viewer may see it (details only within their audience)."""
-        person = _person(request, user_id)
-        view = selectors.profile_view(request.user, person)
-        details = None
-        if view.show_details:
-            profile = person.profile
-            details = {
-                "bio": profile.bio,
-                "home_place": profile.home_place,
-                "interests": [interest.name for interest in profile.interests.all()],
-            }
-        pending = None
-        if view.friend_request is not None:
-            sent = view.friend_request.from_user_id == request.user.pk
-            pending = {"id": view.friend_request.pk, "direction": "sent" if sent else "received"}
-        data = {
-            "person": person,
-            "relation": view.relation.value,
-            "mutual_friends": view.mutual_friends,
-            "details": details,
-            "friend_request": pending,
-        }
-        return Response(s.ProfileSerializer(data, context={"request": request}).data)
+        view = selectors.profile_view(request.user, _person(request, user_id))
+        return Response(s.ProfileSerializer(view, context={"request": request}).data)
 
 
 class PersonPostsView(APIView):
@@ -141,10 +117,7 @@ class FriendRequestsView(APIView):
     def get(self, request):
         """Pending requests you received and sent."""
         received, sent = selectors.friend_requests_for(request.user)
-        data = {
-            "received": [_request_row(r, r.from_user) for r in received],
-            "sent": [_request_row(r, r.to_user) for r in sent],
-        }
+        data = {"received": received, "sent": sent}
         return Response(s.FriendRequestListSerializer(data, context={"request": request}).data)
 
     @extend_schema(
@@ -160,9 +133,7 @@ class FriendRequestsView(APIView):
         if person is None:
             raise NotFound("No such person.", code="no_person")
         sent = friends.friend_request_send(sender=request.user, recipient=person)
-        data = s.FriendRequestSerializer(
-            _request_row(sent, person), context={"request": request}
-        ).data
+        data = s.FriendRequestSerializer(sent, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
 
@@ -423,17 +394,10 @@ class NotificationsReadView(APIView):
 
 
 class SharingSettingsView(APIView):
-    def _data(self, settings) -> dict:
-        return {
-            "details_audience": settings.details_audience,
-            "details_circles": sorted(c.pk for c in settings.details_circles.all()),
-            "findable": settings.findable,
-        }
-
     @extend_schema(responses=s.SharingSettingsSerializer, operation_id="sharing_settings_read")
     def get(self, request):
         """Who sees your profile details, and whether people search finds you."""
-        return Response(self._data(social_settings_for(request.user)))
+        return Response(s.SharingSettingsSerializer(social_settings_for(request.user)).data)
 
     @extend_schema(
         request=s.SharingSettingsSerializer,
@@ -454,7 +418,7 @@ class SharingSettingsView(APIView):
             details_circle_ids=data.get("details_circles", []),
             findable=data.get("findable"),
         )
-        return Response(self._data(updated))
+        return Response(s.SharingSettingsSerializer(updated).data)
 
 
 class PreviewView(APIView):

@@ -829,6 +829,7 @@ API: list[Row] = [
 # Each later feature keeps its rows in its own module beside this one; they import the helpers
 # above, so they are imported here, after them.
 from tests.access import (  # noqa: E402
+    admin,
     market_deals,
     market_listings,
     market_reports,
@@ -854,6 +855,7 @@ FEATURES = [
     recs_search,
     recs_influence,
     recs_personal,
+    admin,
 ]
 ROWS = PAGES + API + [row for feature in FEATURES for row in feature.ROWS]
 
