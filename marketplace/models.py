@@ -429,9 +429,13 @@ class Purchase(models.Model):
     class Meta:
         ordering = ["-purchased_on", "-id"]
         indexes = [
-            # On PostgreSQL it also carries brand and verified (migration 0006): a network's
-            # purchases of a topic are read from the index alone (social search).
-            models.Index(fields=["buyer", "category"], name="purchase_buyer_category"),
+            # It also carries brand and verified: a network's purchases of a topic are read from
+            # the index alone (social search). SQLite has no covering indexes and ignores include.
+            models.Index(
+                fields=["buyer", "category"],
+                include=["brand", "verified"],
+                name="purchase_buyer_category",
+            ),
             models.Index(fields=["product_model", "buyer"], name="purchase_product_buyer"),
         ]
 
@@ -513,9 +517,14 @@ class Review(models.Model):
         ]
         indexes = [
             models.Index(fields=["product_model", "-created_at"], name="review_product"),
-            # On PostgreSQL it also carries what social search reads and the audience policy
-            # checks (migration 0007): a network's reviews of a topic come from the index alone.
-            models.Index(fields=["author"], name="review_author"),
+            # It also carries what social search reads and the audience policy checks: a
+            # network's reviews of a topic come from the index alone (PostgreSQL; SQLite has no
+            # covering indexes and ignores include).
+            models.Index(
+                fields=["author"],
+                include=["product_model", "created_at", "audience", "hidden", "id"],
+                name="review_author",
+            ),
         ]
 
     def __str__(self) -> str:

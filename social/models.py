@@ -253,11 +253,15 @@ class PostTag(models.Model):
             models.UniqueConstraint(fields=["post", "tag", "kind"], name="post_tag_unique")
         ]
         indexes = [
-            # On PostgreSQL it also carries the author, audience and moderation flag (migration
-            # 0006), so the policy's filter is checked on the index entries alone. Audience and
-            # author are not key columns: PostgreSQL reads the tag's range once rather than
-            # joining several index scans of it, one per audience.
-            models.Index(fields=["tag", "post"], name="post_tag_topic"),
+            # It also carries the author, audience and moderation flag, so the policy's filter is
+            # checked on the index entries alone (PostgreSQL; SQLite has no covering indexes and
+            # ignores include). Audience and author are not key columns: PostgreSQL reads the
+            # tag's range once rather than joining several index scans of it, one per audience.
+            models.Index(
+                fields=["tag", "post"],
+                include=["author", "audience", "hidden"],
+                name="post_tag_topic",
+            ),
         ]
 
     def __str__(self) -> str:
