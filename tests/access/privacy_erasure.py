@@ -23,7 +23,7 @@ from tests.access.engine import (
     page,
     per,
 )
-from tests.cast import PASSWORD
+from tests.factories import PASSWORD
 
 EVERYONE_SIGNED_IN = " ".join(all_but("anonymous"))
 

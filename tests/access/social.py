@@ -33,7 +33,7 @@ from tests.access.engine import (
     plus,
     sees,
 )
-from tests.cast import PASSWORD
+from tests.factories import PASSWORD
 
 # --- What each viewer may see, by the audience policy (social/audience.py) -------------------
 

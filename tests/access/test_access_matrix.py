@@ -11,7 +11,8 @@ from django.db import transaction
 
 from tests.access.engine import build_cast, missing_and_stale, run_row, sign_in_all
 from tests.access.rows import ROWS, THIRD_PARTY
-from tests.cast import build_graph, make_person
+from tests.cast import build_graph
+from tests.factories import PersonFactory
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +25,9 @@ def cast(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock(), transaction.atomic():
         graph = build_graph(
-            owner=make_person("Olivia Owner"),
-            stranger=make_person("Sam Stranger"),
-            moderator=make_person("Mona Moderator", is_staff=True),
+            owner=PersonFactory.create(name="Olivia Owner"),
+            stranger=PersonFactory.create(name="Sam Stranger"),
+            moderator=PersonFactory.create(name="Mona Moderator", is_staff=True),
         )
         c = build_cast(graph)
         c["sessions"] = sign_in_all(c)
