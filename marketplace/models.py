@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from accounts.models import round_coordinate
+from config.indexes import CoveringIndex
 from social.audience import Audience, AudienceQuerySet
 from social.models import Circle, Topic
 
@@ -430,10 +431,10 @@ class Purchase(models.Model):
         ordering = ["-purchased_on", "-id"]
         indexes = [
             # It also carries brand and verified: a network's purchases of a topic are read from
-            # the index alone (social search). SQLite has no covering indexes and ignores include.
-            models.Index(
+            # the index alone (social search; PostgreSQL, SQLite gets the plain index).
+            CoveringIndex(
                 fields=["buyer", "category"],
-                include=["brand", "verified"],
+                covering=["brand", "verified"],
                 name="purchase_buyer_category",
             ),
             models.Index(fields=["product_model", "buyer"], name="purchase_product_buyer"),
@@ -518,11 +519,11 @@ class Review(models.Model):
         indexes = [
             models.Index(fields=["product_model", "-created_at"], name="review_product"),
             # It also carries what social search reads and the audience policy checks: a
-            # network's reviews of a topic come from the index alone (PostgreSQL; SQLite has no
-            # covering indexes and ignores include).
-            models.Index(
+            # network's reviews of a topic come from the index alone (PostgreSQL; SQLite gets the
+            # plain index).
+            CoveringIndex(
                 fields=["author"],
-                include=["product_model", "created_at", "audience", "hidden", "id"],
+                covering=["product_model", "created_at", "audience", "hidden", "id"],
                 name="review_author",
             ),
         ]

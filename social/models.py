@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from config.indexes import CoveringIndex
 from social.audience import Audience, AudienceQuerySet
 
 
@@ -254,12 +255,12 @@ class PostTag(models.Model):
         ]
         indexes = [
             # It also carries the author, audience and moderation flag, so the policy's filter is
-            # checked on the index entries alone (PostgreSQL; SQLite has no covering indexes and
-            # ignores include). Audience and author are not key columns: PostgreSQL reads the
-            # tag's range once rather than joining several index scans of it, one per audience.
-            models.Index(
+            # checked on the index entries alone (PostgreSQL; SQLite gets the plain index).
+            # Audience and author are not key columns: PostgreSQL reads the tag's range once
+            # rather than joining several index scans of it, one per audience.
+            CoveringIndex(
                 fields=["tag", "post"],
-                include=["author", "audience", "hidden"],
+                covering=["author", "audience", "hidden"],
                 name="post_tag_topic",
             ),
         ]

@@ -1,9 +1,11 @@
 """The covering indexes of purchases (buyer, category) and reviews (author), made on PostgreSQL by
-raw SQL in migrations 0006 and 0007, are now declared on the models with `include`. The database
-already holds them as declared (SQLite ignores include and keeps the plain ones), so only the
-migration state changes."""
+raw SQL in migrations 0006 and 0007, are now declared on the models
+(`config.indexes.CoveringIndex`). The database already holds them as declared (SQLite keeps the
+plain ones), so only the migration state changes."""
 
-from django.db import migrations, models
+from django.db import migrations
+
+from config.indexes import CoveringIndex
 
 
 class Migration(migrations.Migration):
@@ -15,18 +17,18 @@ class Migration(migrations.Migration):
                 migrations.RemoveIndex(model_name="purchase", name="purchase_buyer_category"),
                 migrations.AddIndex(
                     model_name="purchase",
-                    index=models.Index(
+                    index=CoveringIndex(
                         fields=["buyer", "category"],
-                        include=["brand", "verified"],
+                        covering=["brand", "verified"],
                         name="purchase_buyer_category",
                     ),
                 ),
                 migrations.RemoveIndex(model_name="review", name="review_author"),
                 migrations.AddIndex(
                     model_name="review",
-                    index=models.Index(
+                    index=CoveringIndex(
                         fields=["author"],
-                        include=["product_model", "created_at", "audience", "hidden", "id"],
+                        covering=["product_model", "created_at", "audience", "hidden", "id"],
                         name="review_author",
                     ),
                 ),

@@ -1,8 +1,10 @@
 """The covering index of post tags (tag, post), made on PostgreSQL by raw SQL in migration 0006, is
-now declared on the model with `include`. The database already holds it as declared (SQLite
-ignores include and keeps the plain one), so only the migration state changes."""
+now declared on the model (`config.indexes.CoveringIndex`). The database already holds it as
+declared (SQLite keeps the plain one), so only the migration state changes."""
 
-from django.db import migrations, models
+from django.db import migrations
+
+from config.indexes import CoveringIndex
 
 
 class Migration(migrations.Migration):
@@ -14,9 +16,9 @@ class Migration(migrations.Migration):
                 migrations.RemoveIndex(model_name="posttag", name="post_tag_topic"),
                 migrations.AddIndex(
                     model_name="posttag",
-                    index=models.Index(
+                    index=CoveringIndex(
                         fields=["tag", "post"],
-                        include=["author", "audience", "hidden"],
+                        covering=["author", "audience", "hidden"],
                         name="post_tag_topic",
                     ),
                 ),
