@@ -41,6 +41,7 @@ browser:
 test: deps browser
 	@set -e; eval "$$($(PY) -m tests.services)"; \
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
+	$(VENV)/bin/mypy && \
 	$(PY) manage.py makemigrations --check --dry-run -v 0 && \
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -48,7 +49,7 @@ bench: deps
 	@eval "$$($(PY) -m tests.services --require)"; $(PY) -m pytest -m bench -p no:randomly -s --reuse-db bench $(PYTEST_ARGS)
 
 lint: deps
-	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
 
 format: deps
 	@$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from accounts.models import round_coordinate
+from config.indexes import CoveringIndex
 from social.audience import Audience, AudienceQuerySet
 from social.models import Circle, Topic
 
@@ -429,9 +430,13 @@ class Purchase(models.Model):
     class Meta:
         ordering = ["-purchased_on", "-id"]
         indexes = [
-            # On PostgreSQL it also carries brand and verified (migration 0006): a network's
-            # purchases of a topic are read from the index alone (social search).
-            models.Index(fields=["buyer", "category"], name="purchase_buyer_category"),
+            # It also carries brand and verified: a network's purchases of a topic are read from
+            # the index alone (social search; PostgreSQL, SQLite gets the plain index).
+            CoveringIndex(
+                fields=["buyer", "category"],
+                covering=["brand", "verified"],
+                name="purchase_buyer_category",
+            ),
             models.Index(fields=["product_model", "buyer"], name="purchase_product_buyer"),
         ]
 
@@ -513,9 +518,14 @@ class Review(models.Model):
         ]
         indexes = [
             models.Index(fields=["product_model", "-created_at"], name="review_product"),
-            # On PostgreSQL it also carries what social search reads and the audience policy
-            # checks (migration 0007): a network's reviews of a topic come from the index alone.
-            models.Index(fields=["author"], name="review_author"),
+            # It also carries what social search reads and the audience policy checks: a
+            # network's reviews of a topic come from the index alone (PostgreSQL; SQLite gets the
+            # plain index).
+            CoveringIndex(
+                fields=["author"],
+                covering=["product_model", "created_at", "audience", "hidden", "id"],
+                name="review_author",
+            ),
         ]
 
     def __str__(self) -> str:

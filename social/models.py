@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from config.indexes import CoveringIndex
 from social.audience import Audience, AudienceQuerySet
 
 
@@ -253,11 +254,15 @@ class PostTag(models.Model):
             models.UniqueConstraint(fields=["post", "tag", "kind"], name="post_tag_unique")
         ]
         indexes = [
-            # On PostgreSQL it also carries the author, audience and moderation flag (migration
-            # 0006), so the policy's filter is checked on the index entries alone. Audience and
-            # author are not key columns: PostgreSQL reads the tag's range once rather than
-            # joining several index scans of it, one per audience.
-            models.Index(fields=["tag", "post"], name="post_tag_topic"),
+            # It also carries the author, audience and moderation flag, so the policy's filter is
+            # checked on the index entries alone (PostgreSQL; SQLite gets the plain index).
+            # Audience and author are not key columns: PostgreSQL reads the tag's range once
+            # rather than joining several index scans of it, one per audience.
+            CoveringIndex(
+                fields=["tag", "post"],
+                covering=["author", "audience", "hidden"],
+                name="post_tag_topic",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,38 +9,26 @@ every route against exactly this cast.
 from __future__ import annotations
 
 import pytest
-from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from social.models import Circle
-from social.services import blocks, circles, friends
-
-PASSWORD = "correct horse battery staple"
-
-
-def make_person(name: str, *, email: str | None = None, **extra) -> User:
-    """A verified member with a display name, ready to sign in with PASSWORD."""
-    email = email or f"{name.lower().replace(' ', '.')}@example.com"
-    user = User.objects.create_user(email=email, password=PASSWORD, **extra)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    user.profile.display_name = name
-    user.profile.save()
-    return user
+from social.services import blocks, circles
+from tests.factories import PersonFactory, befriend
 
 
 @pytest.fixture
 def owner(db) -> User:
-    return make_person("Olivia Owner")
+    return PersonFactory.create(name="Olivia Owner")
 
 
 @pytest.fixture
 def stranger(db) -> User:
-    return make_person("Sam Stranger")
+    return PersonFactory.create(name="Sam Stranger")
 
 
 @pytest.fixture
 def moderator(db) -> User:
-    return make_person("Mona Moderator", is_staff=True)
+    return PersonFactory.create(name="Mona Moderator", is_staff=True)
 
 
 @pytest.fixture
@@ -67,11 +55,6 @@ def api_client_for():
     return sign_in
 
 
-def befriend(a, b) -> None:
-    request = friends.friend_request_send(sender=a, recipient=b)
-    friends.friend_request_accept(user=b, request_id=request.pk)
-
-
 @pytest.fixture
 def graph(db, owner, stranger, moderator) -> dict:
     """owner ↔ friend_a (in owner's circle A), owner ↔ friend_b (not in A), friend_a ↔ fof,
@@ -82,10 +65,10 @@ def graph(db, owner, stranger, moderator) -> dict:
 def build_graph(*, owner, stranger, moderator) -> dict:
     """The `graph` fixture's people and relations, for callers outside one test function (the
     access matrix builds them once per module)."""
-    friend_a = make_person("Fiona InCircle")
-    friend_b = make_person("Frank OutCircle")
-    fof = make_person("Fred FriendOfFriend")
-    blocked = make_person("Bella Blocked")
+    friend_a = PersonFactory.create(name="Fiona InCircle")
+    friend_b = PersonFactory.create(name="Frank OutCircle")
+    fof = PersonFactory.create(name="Fred FriendOfFriend")
+    blocked = PersonFactory.create(name="Bella Blocked")
     befriend(owner, friend_a)
     befriend(owner, friend_b)
     befriend(friend_a, fof)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from config.celery import ping
-from tests.cast import make_person
+from tests.factories import PersonFactory
 from tests.worker import database_name, user_emails
 
 pytestmark = pytest.mark.worker
@@ -33,8 +33,8 @@ def test_the_worker_uses_the_test_database(celery_worker):
 
 
 def test_the_worker_sees_rows_the_test_committed(celery_worker):
-    make_person("Wanda Worker", email="wanda@example.com")
-    make_person("Walt Worker", email="walt@example.com")
+    PersonFactory.create(name="Wanda Worker", email="wanda@example.com")
+    PersonFactory.create(name="Walt Worker", email="walt@example.com")
     emails = user_emails.delay().get(timeout=celery_worker.timeout)
     assert emails == ["walt@example.com", "wanda@example.com"]
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.conftest import totp_code
-from tests.cast import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

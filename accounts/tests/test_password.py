@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.cast import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

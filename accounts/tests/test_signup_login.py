@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import User
-from tests.cast import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 A radius search first keeps the listings inside a box around the point. The (status, latitude,
 longitude) B-tree answers a box by walking the whole latitude band around the globe; a GiST index
-on the point finds the box itself, several times faster on the benchmark data (`make bench`).
-The search selector uses it through `point(...) <@ box(...)`.
+on the point finds the box itself (`make bench` measures it). The search selector uses it
+through `point(...) <@ box(...)`.
 """
 
 from django.db import migrations

@@ -1,7 +1,7 @@
 """On PostgreSQL, the (buyer, category) index of purchases also carries brand and verified, so a
 network's purchases of a topic are read from the index alone (social search). SQLite has no
-covering indexes and keeps the plain one, which is all the embedded default needs; the model
-declares the plain one, so no system check warns about it."""
+covering indexes and keeps the plain one, which is all the embedded default needs. Migration
+0009 declares the covering index on the model."""
 
 from django.db import migrations
 

@@ -1,8 +1,8 @@
 """Reviews by author: one index on (author) in place of the foreign key's own. On PostgreSQL it also
 carries the product model, date, audience, moderation flag and id, so a network's reviews of a
 topic, with every column the audience policy checks, are read from the index alone (social
-search). SQLite has no covering indexes and keeps the plain one; the model declares the plain one,
-so no system check warns about it."""
+search). SQLite has no covering indexes and keeps the plain one. Migration 0009 declares the covering
+index on the model."""
 
 import django.db.models.deletion
 from django.conf import settings

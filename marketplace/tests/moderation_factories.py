@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 
 from marketplace.models import Brand, Category, ProductModel, Purchase, Review
 from marketplace.tests.deals_factories import make_listing  # noqa: F401 - shared
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 
 def make_product(name: str = "Marlin 7", brand: str = "Trek") -> ProductModel:
@@ -56,6 +56,6 @@ def moderators() -> Group:
 
 def make_moderator(name: str = "Max Moderator"):
     """Staff, not a superuser, in the "Moderators" group."""
-    person = make_person(name, is_staff=True)
+    person = PersonFactory.create(name=name, is_staff=True)
     person.groups.add(moderators())
     return person

@@ -15,7 +15,7 @@ from marketplace.tests.moderation_factories import make_listing, make_moderator,
 from privacy.models import AuditEvent
 from social.models import Notification
 from social.services import posts
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def mod(db):
 
 @pytest.fixture
 def superuser(db):
-    return make_person("Ada Admin", is_staff=True, is_superuser=True)
+    return PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
 
 
 def act(client, model: str, action: str, *objects):
@@ -138,7 +138,7 @@ def test_a_bulk_action_goes_through_the_service_once_per_row(client_for, owner, 
 
 
 def test_a_refused_row_is_reported_and_the_others_are_done(client_for, owner, mod):
-    staff = make_person("Stan Staff", is_staff=True)
+    staff = PersonFactory.create(name="Stan Staff", is_staff=True)
     response = act(client_for(mod), "user", "moderate_suspend", owner, staff)
     owner.refresh_from_db()
     staff.refresh_from_db()
@@ -149,7 +149,7 @@ def test_a_refused_row_is_reported_and_the_others_are_done(client_for, owner, mo
 
 
 def test_staff_who_are_not_moderators_are_not_offered_the_actions(client_for, owner):
-    staff = make_person("Stan Staff", is_staff=True)
+    staff = PersonFactory.create(name="Stan Staff", is_staff=True)
     post = posts.post_create(author=owner, text="Public", audience="public")
     act(client_for(staff), "post", "moderate_hide", post)
     post.refresh_from_db()

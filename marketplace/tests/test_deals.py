@@ -19,12 +19,12 @@ from marketplace.selectors import deals as selectors
 from marketplace.services import deals
 from marketplace.tests.deals_factories import make_category, make_listing, make_offer, make_product
 from social.models import Notification
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 
 @pytest.fixture
 def buyer(db):
-    return make_person("Bea Buyer")
+    return PersonFactory.create(name="Bea Buyer")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from config.errors import Conflict
 from marketplace.models import Listing, Offer
 from marketplace.services import deals
 from marketplace.tests.deals_factories import make_listing, make_offer
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -49,7 +49,11 @@ def race(*calls) -> list:
 
 @pytest.fixture
 def people(transactional_db):
-    return make_person("Olivia Owner"), make_person("Bea Buyer"), make_person("Carl Buyer")
+    return (
+        PersonFactory.create(name="Olivia Owner"),
+        PersonFactory.create(name="Bea Buyer"),
+        PersonFactory.create(name="Carl Buyer"),
+    )
 
 
 @pytest.mark.parametrize("attempt", range(3))

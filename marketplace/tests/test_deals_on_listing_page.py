@@ -9,12 +9,12 @@ from django.urls import reverse
 from marketplace.models import Listing, Offer, Purchase
 from marketplace.services import deals
 from marketplace.tests.deals_factories import make_listing, make_offer
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 
 @pytest.fixture
 def buyer(db):
-    return make_person("Bea Buyer")
+    return PersonFactory.create(name="Bea Buyer")
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_a_question_and_an_offer_come_back_to_the_listing_page(client_for, listi
 def test_the_seller_sees_the_offers_on_this_listing_in_the_panel(client_for, owner, listing, buyer):
     make_offer(listing, buyer, amount="410")
     elsewhere = make_listing(owner, title="Lamp")
-    make_offer(elsewhere, make_person("Carl Buyer"), amount="12")
+    make_offer(elsewhere, PersonFactory.create(name="Carl Buyer"), amount="12")
     panel = body(client_for(owner).get(reverse("marketplace:deals_listing", args=[listing.pk])))
     assert "410.00 EUR</strong> from Bea Buyer" in panel
     assert "Carl Buyer" not in panel
@@ -85,7 +85,7 @@ def test_after_the_sale_the_buyer_is_asked_to_review_and_rate(client_for, owner,
 def test_someone_else_sees_no_review_prompt_on_a_sold_listing(client_for, owner, listing, buyer):
     deals.offer_accept(seller=owner, offer=make_offer(listing, buyer))
     deals.sale_complete(seller=owner, listing=listing)
-    other = make_person("Carl Buyer")
+    other = PersonFactory.create(name="Carl Buyer")
     panel = body(client_for(other).get(reverse("marketplace:deals_listing", args=[listing.pk])))
     assert "Write a review" not in panel
     assert "This item is sold." in panel

@@ -15,14 +15,14 @@ from django.utils import timezone
 from marketplace.models import Conversation, Listing, Offer, Purchase, Question, Rating
 from marketplace.services import deals
 from marketplace.tests.deals_factories import make_category, make_listing, make_offer
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 _names = itertools.count()
 
 
 @pytest.fixture
 def buyer(db):
-    return make_person("Bea Buyer")
+    return PersonFactory.create(name="Bea Buyer")
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_a_bad_offer_is_refused_with_a_message_and_changes_nothing(client_for, l
 
 def test_the_seller_accepts_with_htmx_and_the_list_updates(client_for, owner, listing, buyer):
     offer = make_offer(listing, buyer)
-    other = make_offer(listing, make_person("Carl Buyer"))
+    other = make_offer(listing, PersonFactory.create(name="Carl Buyer"))
     response = client_for(owner).post(
         reverse("marketplace:deals_offer_accept", args=[offer.pk]), HTTP_HX_REQUEST="true"
     )
@@ -90,7 +90,10 @@ def test_the_seller_accepts_with_htmx_and_the_list_updates(client_for, owner, li
 
 
 def test_an_htmx_accept_that_lost_says_why(client_for, owner, listing, buyer):
-    first, second = make_offer(listing, buyer), make_offer(listing, make_person("Carl Buyer"))
+    first, second = (
+        make_offer(listing, buyer),
+        make_offer(listing, PersonFactory.create(name="Carl Buyer")),
+    )
     deals.offer_accept(seller=owner, offer=first)
     response = client_for(owner).post(
         reverse("marketplace:deals_offer_accept", args=[second.pk]), HTTP_HX_REQUEST="true"
@@ -168,8 +171,8 @@ def test_the_api_answers_404_for_an_unpublished_listings_questions(
 
 
 def test_the_api_answers_409_to_the_loser_of_two_acceptances(api_client_for, owner, listing):
-    first = make_offer(listing, make_person("Bea Buyer"))
-    second = make_offer(listing, make_person("Carl Buyer"))
+    first = make_offer(listing, PersonFactory.create(name="Bea Buyer"))
+    second = make_offer(listing, PersonFactory.create(name="Carl Buyer"))
     api = api_client_for(owner)
     assert api.post(f"/api/market/deals/offers/{first.pk}/accept/").status_code == 200
     lost = api.post(f"/api/market/deals/offers/{second.pk}/accept/")
@@ -257,7 +260,7 @@ def grow(me, my_listing, size: int) -> None:
     """Add `size` of everything the lists show, for `me` as buyer and as seller."""
     for _ in range(size):
         n = next(_names)
-        other = make_person(f"Grower {n}")
+        other = PersonFactory.create(name=f"Grower {n}")
         theirs = make_listing(other, title=f"Their thing {n}")
         make_offer(theirs, me)
         make_offer(my_listing, other)

@@ -19,7 +19,7 @@ from marketplace.tests.listing_factories import (
     picture,
     product,
 )
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 _growers = itertools.count()
 
@@ -299,7 +299,7 @@ def _grow(owner, listing, size: int) -> None:
         other = make_listing(owner, publish=n % 2 == 0, photos=[picture(size=(20, 20))])
         if n % 3 == 0:
             services.listing_withdraw(seller=owner, listing=other)
-        friend = make_person(f"Grower {next(_growers)}")
+        friend = PersonFactory.create(name=f"Grower {next(_growers)}")
         befriend(owner, friend)
 
 

@@ -12,7 +12,7 @@ from marketplace.models import Listing
 from marketplace.selectors import listings as selectors
 from marketplace.tests.listing_factories import make_listing
 from social.services.blocks import block_create
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 # The listing is in Lyon (45.76, 4.835); homes are rounded to 0.01° by the profile.
 NEAR_HOME = (Decimal("45.80"), Decimal("4.85"))  # about 5 km
@@ -53,9 +53,9 @@ def test_a_listing_is_seen_by_its_audience_and_never_by_a_blocked_pair(graph, au
 
 def test_nearby_is_anyone_signed_in_whose_home_is_within_the_radius(owner):
     listing = make_listing(owner, audience="nearby", nearby_radius_km=20)
-    near = _home(make_person("Nina Near"), NEAR_HOME)
-    far = _home(make_person("Fabien Far"), FAR_HOME)
-    homeless = make_person("Hugo Nohome")
+    near = _home(PersonFactory.create(name="Nina Near"), NEAR_HOME)
+    far = _home(PersonFactory.create(name="Fabien Far"), FAR_HOME)
+    homeless = PersonFactory.create(name="Hugo Nohome")
     assert _sees(near, listing)
     assert not _sees(far, listing)
     assert not _sees(homeless, listing)
@@ -65,7 +65,7 @@ def test_nearby_is_anyone_signed_in_whose_home_is_within_the_radius(owner):
 
 
 def test_a_block_either_way_hides_listings_even_nearby_and_public(owner):
-    neighbour = _home(make_person("Nina Near"), NEAR_HOME)
+    neighbour = _home(PersonFactory.create(name="Nina Near"), NEAR_HOME)
     public = make_listing(owner, audience="public")
     nearby = make_listing(owner, audience="nearby", nearby_radius_km=20)
     theirs = make_listing(neighbour, audience="public")

@@ -24,7 +24,7 @@ from privacy.models import AuditEvent
 from social.models import Notification, Post
 from social.selectors import comments_on
 from social.services import blocks, posts
-from tests.cast import PASSWORD, make_person
+from tests.factories import PASSWORD, PersonFactory
 
 
 def report(reporter, target, reason="spam", note=""):
@@ -58,7 +58,7 @@ def test_a_message_can_be_reported_only_by_those_in_the_conversation(owner, stra
     listing = make_listing(owner)
     conversation = Conversation.objects.create(listing=listing, buyer=stranger)
     message = Message.objects.create(conversation=conversation, sender=stranger, text="Cash only")
-    outsider = make_person("Otto Outsider")
+    outsider = PersonFactory.create(name="Otto Outsider")
     with pytest.raises(NotFound):
         report(outsider, message)
     assert report(owner, message, "harassment").target == message
@@ -202,7 +202,7 @@ def test_every_action_is_audited_and_the_reporter_told(owner, stranger, mod):
 
 def test_resolving_one_report_resolves_every_open_report_of_the_thing(owner, stranger, mod):
     listing = make_listing(owner)
-    other = make_person("Otto Other")
+    other = PersonFactory.create(name="Otto Other")
     first, second = report(stranger, listing), report(other, listing, "scam")
     report_resolve(moderator=mod, report=first, action="hide")
     second.refresh_from_db()
@@ -368,7 +368,7 @@ def test_a_moderator_cannot_grant_rights_or_take_over_an_account(client_for, own
     assert 'name="is_active"' not in body and 'name="is_superuser"' not in body  # view only
     password = reverse("admin:auth_user_password_change", args=[owner.pk])
     assert client.get(password).status_code in (403, 404)
-    admin_user = make_person("Ada Admin", is_staff=True, is_superuser=True)
+    admin_user = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
     admin_page = reverse("admin:accounts_user_change", args=[admin_user.pk])
     assert 'name="is_active"' not in client.get(admin_page).content.decode()  # view only
     assert client.post(admin_page, {"is_active": ""}).status_code == 403
@@ -400,7 +400,10 @@ def test_the_demo_moderator_is_in_the_moderators_group(db):
     from accounts.demo import DEMO_LOGINS, MODERATOR, _reset_demo_logins
 
     moderators()  # made by migration 0004
-    users = {email: make_person(email.split("@")[0], email=email) for email, _ in DEMO_LOGINS}
+    users = {
+        email: PersonFactory.create(name=email.split("@")[0], email=email)
+        for email, _ in DEMO_LOGINS
+    }
     _reset_demo_logins(users)
     moderator = users[MODERATOR.email]
     assert moderator.is_staff and not moderator.is_superuser

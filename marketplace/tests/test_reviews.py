@@ -21,7 +21,7 @@ from marketplace.tests.moderation_factories import make_product, make_purchase, 
 from privacy.purposes import NOTICES, Purpose
 from privacy.services.consent import consent_grant, consent_withdraw
 from social.services import blocks, circles
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 
 def write(author, product, **fields):
@@ -282,7 +282,7 @@ def test_the_product_page_runs_a_fixed_number_of_queries(client_for, owner):
             )
         return len(captured)
 
-    reviewers = [make_person(f"Reviewer {n}") for n in range(12)]
+    reviewers = [PersonFactory.create(name=f"Reviewer {n}") for n in range(12)]
     for reviewer in reviewers:  # before the counts: a grant moves the consent version
         consent_grant(user=reviewer, purpose="social_proof", scope="fof")
     for reviewer in reviewers[:2]:
@@ -303,7 +303,7 @@ def test_the_verified_badges_take_no_query_per_review(api_client_for, owner):
 
     def reviewed_by_friends(names) -> None:
         for name in names:
-            friend = make_person(name)
+            friend = PersonFactory.create(name=name)
             befriend(owner, friend)
             consent_grant(user=friend, purpose="social_proof", scope="friends")
             purchase = make_purchase(friend, product)

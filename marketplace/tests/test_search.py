@@ -20,7 +20,7 @@ from marketplace.tests.search_factories import (
     with_home,
 )
 from social.services.blocks import block_create
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 __all__ = ["tree"]  # a fixture
 
@@ -31,12 +31,12 @@ def titles(page) -> list[str]:
 
 @pytest.fixture
 def seller(db):
-    return make_person("Sid Seller")
+    return PersonFactory.create(name="Sid Seller")
 
 
 @pytest.fixture
 def buyer(db):
-    return with_home(make_person("Bea Buyer"))
+    return with_home(PersonFactory.create(name="Bea Buyer"))
 
 
 def test_a_title_match_ranks_above_a_description_match(tree, seller, buyer):
@@ -183,7 +183,7 @@ def test_only_live_visible_unhidden_listings_come_back(tree, seller, buyer):
 
 
 def test_blocked_sellers_listings_never_appear_either_way(tree, seller, buyer):
-    other = make_person("Olga Other")
+    other = PersonFactory.create(name="Olga Other")
     listing_for(seller, tree["bikes"], title="Bike of the blocker")
     listing_for(other, tree["bikes"], title="Bike of the blocked")
     block_create(blocker=seller, blocked=buyer)
@@ -222,7 +222,7 @@ def test_bad_input_is_a_domain_error_naming_the_field(tree, buyer, params, field
 
 
 def test_a_radius_without_a_point_or_home_is_refused(tree):
-    homeless = make_person("Hal Homeless")
+    homeless = PersonFactory.create(name="Hal Homeless")
     with pytest.raises(DomainError, match="set your home"):
         search_listings(homeless, radius_km=10)
     with pytest.raises(DomainError, match="set your home"):
@@ -230,7 +230,7 @@ def test_a_radius_without_a_point_or_home_is_refused(tree):
 
 
 def test_without_a_point_there_is_no_distance(tree, seller):
-    homeless = make_person("Hal Homeless")
+    homeless = PersonFactory.create(name="Hal Homeless")
     listing_for(seller, tree["bikes"], title="Bike")
     [listing] = search_listings(homeless, "bike").results
     assert listing.distance_km is None

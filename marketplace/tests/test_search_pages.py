@@ -13,7 +13,7 @@ from marketplace.models import ListingPhoto, SavedSearch, Watch
 from marketplace.services.search import saved_search_create, watch_add
 from marketplace.tests.search_factories import PARIS, listing_for, tree, with_home
 from social.services.blocks import block_create
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 __all__ = ["tree"]  # a fixture
 
@@ -22,12 +22,12 @@ _n = itertools.count()
 
 @pytest.fixture
 def seller(db):
-    return make_person("Sid Seller")
+    return PersonFactory.create(name="Sid Seller")
 
 
 @pytest.fixture
 def buyer(db):
-    return with_home(make_person("Bea Buyer"))
+    return with_home(PersonFactory.create(name="Bea Buyer"))
 
 
 # --- Pages -----------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def grow(tree, buyer, size: int) -> None:
     search of the buyer."""
     for _ in range(size):
         n = next(_n)
-        seller = make_person(f"Grower Seller {n}")
+        seller = PersonFactory.create(name=f"Grower Seller {n}")
         listing = listing_for(seller, tree["mountain"], title=f"Bike grown {n}")
         for position in range(2):
             ListingPhoto.objects.create(

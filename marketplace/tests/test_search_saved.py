@@ -19,19 +19,19 @@ from marketplace.services.search import (
 from marketplace.tests.search_factories import AMSTERDAM, PARIS, listing_for, tree, with_home
 from social.models import Notification
 from social.services.blocks import block_create
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 __all__ = ["tree"]  # a fixture
 
 
 @pytest.fixture
 def seller(db):
-    return with_home(make_person("Sid Seller"))
+    return with_home(PersonFactory.create(name="Sid Seller"))
 
 
 @pytest.fixture
 def buyer(db):
-    return with_home(make_person("Bea Buyer"))
+    return with_home(PersonFactory.create(name="Bea Buyer"))
 
 
 def told(person) -> list[str]:
@@ -82,7 +82,7 @@ def test_a_bad_saved_search_is_refused_and_nothing_is_saved(tree, buyer, params)
 
 
 def test_a_radius_needs_a_home(tree):
-    homeless = make_person("Hal Homeless")
+    homeless = PersonFactory.create(name="Hal Homeless")
     with pytest.raises(DomainError, match="home"):
         saved_search_create(owner=homeless, query="bike", radius_km=10)
     assert saved_search_create(owner=homeless, query="bike").radius_km is None
@@ -174,7 +174,7 @@ def test_each_rule_of_the_saved_search_applies(
     tree, seller, buyer, django_capture_on_commit_callbacks
 ):
     people = {
-        name: with_home(make_person(f"Saver {name}"), at=at)
+        name: with_home(PersonFactory.create(name=f"Saver {name}"), at=at)
         for name, at in [
             ("words", AMSTERDAM),
             ("other_words", AMSTERDAM),
@@ -205,9 +205,9 @@ def test_each_rule_of_the_saved_search_applies(
 def test_no_notice_to_the_seller_the_blocked_or_those_outside_the_audience(
     tree, seller, buyer, django_capture_on_commit_callbacks
 ):
-    friend = with_home(make_person("Fay Friend"))
+    friend = with_home(PersonFactory.create(name="Fay Friend"))
     befriend(seller, friend)
-    blocked = with_home(make_person("Bo Blocked"))
+    blocked = with_home(PersonFactory.create(name="Bo Blocked"))
     block_create(blocker=blocked, blocked=seller)
     for person in (seller, buyer, friend, blocked):
         saved_search_create(owner=person, query="bike")

@@ -22,7 +22,7 @@ from privacy.purposes import NOTICES, Purpose, Scope
 from privacy.services.consent import consent_grant
 from privacy.usage import record
 from social.services.circles import circle_create
-from tests.cast import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -49,7 +49,7 @@ from social.models import (
     Post,
 )
 from social.services import circles, posts
-from tests.cast import PASSWORD, make_person
+from tests.factories import PASSWORD, PersonFactory
 
 WELCOME_BACK = "Welcome back — your account will not be deleted."
 
@@ -507,7 +507,7 @@ def test_a_cancelled_request_is_never_purged(owner):
 
 @pytest.mark.worker
 def test_the_worker_purges_due_erasures(celery_worker):
-    person = make_person("Wendy Worker")
+    person = PersonFactory.create(name="Wendy Worker")
     erasure = make_due(erasure_request(user=person, password=PASSWORD))
 
     result = purge_due_erasures.delay()

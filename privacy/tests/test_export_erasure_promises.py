@@ -36,7 +36,7 @@ from privacy.services.erasure import erasure_request, purge_user
 from privacy.services.exports import export_request
 from social.models import Notification
 from social.services import blocks, posts
-from tests.cast import PASSWORD, make_person
+from tests.factories import PASSWORD, PersonFactory
 
 POST_TEXT = "OLIVIA_POST_TEXT about my old bike"
 LISTING_TITLE = "OLIVIA_BIKE_TITLE"
@@ -69,9 +69,9 @@ def sold(seller, buyer, listing, amount: str, note: str) -> Purchase:
 @pytest.fixture
 def everything(graph, client_for):
     her, fiona, frank, sam = graph["owner"], graph["friend_a"], graph["friend_b"], graph["stranger"]
-    betty = make_person("Betty Blocker")
+    betty = PersonFactory.create(name="Betty Blocker")
     mod = make_moderator()
-    admin = make_person("Ada Admin", is_staff=True, is_superuser=True)
+    admin = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
     bike, lamp, tent = (
         make_product("Marlin 7"),
         make_product("Lamp", brand="Ikea"),

@@ -22,7 +22,7 @@ from privacy.tasks.exports import build_export, expire_exports
 from privacy.usage import record
 from social.models import Notification
 from social.services import posts
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 Status = ExportRequest.Status
 
@@ -446,7 +446,7 @@ def test_the_consent_ledger_is_not_touched_by_an_export(life, django_capture_on_
 
 
 def test_exports_of_people_without_anything_still_work(db, django_capture_on_commit_callbacks):
-    lonely = make_person("Lonely Lou")
+    lonely = PersonFactory.create(name="Lonely Lou")
     export = built(lonely, django_capture_on_commit_callbacks)
     assert export.status == Status.READY
     assert json.loads(archive_of(export).read("posts.json")) == []

@@ -13,7 +13,7 @@ from config import settings as project_settings
 from privacy.models import ExportRequest
 from social.models import Notification
 from social.services import posts
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 pytestmark = pytest.mark.worker
 
@@ -24,8 +24,8 @@ def test_a_worker_builds_the_export_and_its_owner_downloads_it(
     # The worker is another process with the project's settings: the test reads the exports
     # folder it writes to.
     settings.PRIVATE_MEDIA_ROOT = project_settings.PRIVATE_MEDIA_ROOT
-    owner = make_person("Wendy Worker", email="wendy@example.com")
-    friend = make_person("Walt Friend", email="walt.friend@example.com")
+    owner = PersonFactory.create(name="Wendy Worker", email="wendy@example.com")
+    friend = PersonFactory.create(name="Walt Friend", email="walt.friend@example.com")
     posts.post_create(author=owner, text="WORKER_BUILT_POST")
     befriend(owner, friend)
     api = api_client_for(owner)

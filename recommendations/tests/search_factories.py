@@ -9,7 +9,7 @@ from marketplace.models import Brand, Category, ProductModel, Purchase, Review
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant
 from social.services import posts
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 
 def bike(name: str, *, brand: str = "Trek", kind: str = "mountain-bikes") -> ProductModel:
@@ -47,7 +47,7 @@ def talk(person, text: str = "Out on my new bike today", audience: str = "fof"):
 
 
 def person(name: str):
-    return make_person(name)
+    return PersonFactory.create(name=name)
 
 
 def friends(a, *others) -> None:

@@ -15,7 +15,7 @@ from recommendations.influence import INTERRUPTED, influence_run
 from recommendations.models import InfluenceChange, InfluenceReach, InfluenceRun, InfluenceScore
 from social.models import Friendship
 from social.services import blocks, circles
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 
 def grant(*people, scope: str = "fof") -> None:
@@ -46,7 +46,11 @@ def line(db):
     Attention P: Ann gives Ben 1; Ben gives Ann 1/4 and Cat 3/4; Cat gives Ben 1.
     Reach one hop: Ann 1/4, Ben 2, Cat 3/4. Two hops (no path back to oneself):
     Ann: Cat→Ben→Ann = 1/4; Ben: 0; Cat: Ann→Ben→Cat = 3/4."""
-    ann, ben, cat = make_person("Ann"), make_person("Ben"), make_person("Cat")
+    ann, ben, cat = (
+        PersonFactory.create(name="Ann"),
+        PersonFactory.create(name="Ben"),
+        PersonFactory.create(name="Cat"),
+    )
     befriend(ann, ben)
     befriend(ben, cat)
     tie(ann, ben, 2)
@@ -206,7 +210,7 @@ def test_a_graph_change_makes_the_incremental_run_read_the_whole_graph(line):
     ann, ben, cat = line
     make_review(ann, make_product())
     influence_run()
-    dan = make_person("Dan")
+    dan = PersonFactory.create(name="Dan")
     grant(dan)
     befriend(ann, dan)
     assert InfluenceChange.objects.filter(graph=True).exists()
@@ -260,7 +264,7 @@ def test_a_pending_friend_request_changes_nothing(line):
 
     ann, _, _ = line
     influence_run()
-    friend_request_send(sender=ann, recipient=make_person("Eve"))
+    friend_request_send(sender=ann, recipient=PersonFactory.create(name="Eve"))
 
     assert not InfluenceChange.objects.exists()
 
@@ -315,7 +319,7 @@ def test_each_relevant_event_queues_a_run(line, event, django_capture_on_commit_
         if event == "purchase":
             make_purchase(ann, make_product())
         elif event == "friendship":
-            befriend(ann, make_person("Dan"))
+            befriend(ann, PersonFactory.create(name="Dan"))
         elif event == "consent":
             consent_withdraw(user=ann, purpose="influence")
         elif event == "social proof":

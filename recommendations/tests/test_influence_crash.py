@@ -18,7 +18,7 @@ from privacy.services.consent import consent_grant
 from recommendations.influence import INTERRUPTED, influence_run
 from recommendations.models import InfluenceRun, InfluenceScore
 from recommendations.tasks import influence_full
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 from tests.worker import services_missing, start_worker, stop_worker
 
 QUEUE = "influence-crash-test"
@@ -41,7 +41,7 @@ def test_a_killed_worker_leaves_the_previous_scores_and_the_next_run_completes_t
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    ann, ben = make_person("Ann"), make_person("Ben")
+    ann, ben = PersonFactory.create(name="Ann"), PersonFactory.create(name="Ben")
     befriend(ann, ben)
     for person in (ann, ben):
         consent_grant(user=person, purpose="influence", scope="fof")

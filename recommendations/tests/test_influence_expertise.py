@@ -15,7 +15,7 @@ from recommendations.influence import influence_run, own_topics
 from recommendations.models import InfluenceChange, InfluenceRun, InfluenceScore
 from recommendations.trusted import trusted_voices
 from social.services import circles
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 # How a person shares something: an audience (or a scope), and for "circles" which of their
 # circles A and B.
@@ -47,7 +47,7 @@ PURCHASES_COVER = {
 @pytest.fixture
 def pia(db):
     """Pia, with two circles of her own, A and B."""
-    person = make_person("Pia")
+    person = PersonFactory.create(name="Pia")
     person.circle_ids = {
         name: circles.circle_create(owner=person, name=f"Circle {name}").pk for name in "AB"
     }
@@ -116,7 +116,7 @@ def test_nothing_counts_without_an_influence_grant(pia):
 def test_a_hidden_review_and_its_votes_never_count(pia):
     grant(pia, "influence", "fof")
     written = review(pia, "public")
-    HelpfulVote.objects.create(review=written, voter=make_person("Voter"))
+    HelpfulVote.objects.create(review=written, voter=PersonFactory.create(name="Voter"))
     Review.objects.filter(pk=written.pk).update(hidden=True)
 
     assert not counted_reviews([pia.pk]).exists()
@@ -127,7 +127,7 @@ def test_helpful_votes_count_only_on_counted_reviews(pia):
     grant(pia, "influence", "fof")
     shared = review(pia, "public")
     private = review(pia, "only_me", "Fuel EX")
-    voter = make_person("Voter")
+    voter = PersonFactory.create(name="Voter")
     votes = [HelpfulVote.objects.create(review=r, voter=voter) for r in (shared, private)]
 
     assert list(counted_votes([pia.pk])) == [votes[0]]
@@ -141,7 +141,11 @@ def twins(db):
     """Vera's friends Pia and Quinn, alike: both trusted voices for friends of friends, both
     wrote the same public review. Pia also keeps an "only me" review, a purchase made here and a
     declared one, and has no `social_proof`; Quinn has none of that."""
-    vera, pia, quinn = make_person("Vera"), make_person("Pia"), make_person("Quinn")
+    vera, pia, quinn = (
+        PersonFactory.create(name="Vera"),
+        PersonFactory.create(name="Pia"),
+        PersonFactory.create(name="Quinn"),
+    )
     for twin in (pia, quinn):
         befriend(vera, twin)
         consent_grant(user=twin, purpose="influence", scope="fof")
@@ -151,7 +155,7 @@ def twins(db):
 
 def keep_to_herself(pia) -> None:
     private = make_review(pia, make_product("Fuel EX"), audience="only_me")
-    HelpfulVote.objects.create(review=private, voter=make_person("Voter"))
+    HelpfulVote.objects.create(review=private, voter=PersonFactory.create(name="Voter"))
     make_purchase(pia, make_product("Fuel EX"), verified=True)
     make_purchase(pia, make_product("Stache"), verified=False)
 

@@ -18,7 +18,7 @@ from recommendations.models import InfluenceRun, InfluenceScore
 from recommendations.trusted import brand_voices_near, brand_voices_near_people
 from social.models import Circle
 from social.services import blocks
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 LYON = ("45.76000", "4.83500")
 NEAR = ("45.80", "4.85")  # about 5 km from the listing
@@ -29,7 +29,7 @@ ABOUT_TEN = "About 10 trusted voices near this listing recommend Trek."
 
 @pytest.fixture
 def seller(db):
-    return make_person("Sally Seller")
+    return PersonFactory.create(name="Sally Seller")
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def make_voice(
 ):
     """A friend of the seller's, living near the listing, who allows `influence` and `insights`
     for friends, is a trusted voice in Bikes and recommends a Trek."""
-    person = make_person(name)
+    person = PersonFactory.create(name=name)
     befriend(seller, person)
     if home:
         set_home(person, home)
@@ -195,7 +195,7 @@ def test_a_seller_outside_the_persons_scope_does_not_count_them(seller, listing,
 
 def test_friends_of_friends_count_when_their_scope_reaches_the_seller(seller, listing, run):
     voices(seller, run, 2)
-    link = make_person("Link")
+    link = PersonFactory.create(name="Link")
     befriend(seller, link)
     distant = make_voice("Distant", link, run, scope="fof")  # a friend of the seller's friend
 
@@ -283,7 +283,7 @@ def test_the_page_shows_nothing_when_nobody_could_be_counted(seller, listing, ru
 
 def test_other_viewers_never_see_it_on_the_page(seller, listing, run, client_for):
     counted = voices(seller, run, 3)
-    stranger = make_person("Stan Stranger")
+    stranger = PersonFactory.create(name="Stan Stranger")
 
     for viewer in (counted[0], stranger):
         response = client_for(viewer).get(reverse("marketplace:listing", args=[listing.pk]))

@@ -13,7 +13,7 @@ from recommendations.influence import influence_run
 from recommendations.trusted import brand_voice_count, trusted_voices
 from social.models import Circle
 from social.services import blocks, circles
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 
 def grant(*people, scope: str = "fof") -> None:
@@ -25,7 +25,9 @@ def grant(*people, scope: str = "fof") -> None:
 def network(db):
     """Vera (viewer) — Anna (friend, in Vera's Close friends) — Dave (Anna's friend, a bike
     expert); Vera — Ben (friend) — Dave too; Eve is Anna's friend who never granted."""
-    vera, anna, ben, dave, eve = (make_person(n) for n in ("Vera", "Anna", "Ben", "Dave", "Eve"))
+    vera, anna, ben, dave, eve = (
+        PersonFactory.create(name=n) for n in ("Vera", "Anna", "Ben", "Dave", "Eve")
+    )
     for a, b in [(vera, anna), (vera, ben), (anna, dave), (ben, dave), (anna, eve)]:
         befriend(a, b)
     close = Circle.objects.get(owner=vera, name="Close friends")  # made with every account

@@ -20,7 +20,7 @@ from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations import personal
 from recommendations.models import ListingView
 from social.services import blocks
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_the_profile_empties_the_moment_personalization_is_withdrawn(owner, stra
 def test_you_may_like_ranks_by_the_profile_and_leaves_out_what_it_must(owner, stranger):
     personalize(owner)
     _history(owner, stranger)
-    seller = make_person("Sally Seller")
+    seller = PersonFactory.create(name="Sally Seller")
     trek_road = road_bike(seller, title="Trek road bike", brand=brand("trek").pk)
     other_road = road_bike(seller, title="Cheap road bike", price="90.00")
     mountain = make_listing(seller, title="Mountain bike", category=category("mountain-bikes"))
@@ -156,7 +156,9 @@ def test_you_may_like_ranks_by_the_profile_and_leaves_out_what_it_must(owner, st
 def test_every_recommendation_says_why_and_none_is_sponsored_unlabelled(owner, stranger):
     personalize(owner)
     _history(owner, stranger)
-    road_bike(make_person("Sally Seller"), title="Trek road bike", brand=brand("trek").pk)
+    road_bike(
+        PersonFactory.create(name="Sally Seller"), title="Trek road bike", brand=brand("trek").pk
+    )
     recommendations = personal.you_may_like(owner)
     assert recommendations
     for item in recommendations:
@@ -179,7 +181,7 @@ def test_distance_from_home_is_a_reason_when_near(owner, stranger):
     owner.profile.save()
     personalize(owner)
     _history(owner, stranger)
-    road_bike(make_person("Sally Seller"), title="Near road bike")
+    road_bike(PersonFactory.create(name="Sally Seller"), title="Near road bike")
     near = next(r for r in personal.you_may_like(owner) if r.listing.title == "Near road bike")
     assert "km from your home" in near.reason
 
@@ -191,7 +193,7 @@ def test_with_a_home_you_may_like_keeps_to_what_is_within_reach(owner, stranger)
     owner.profile.save()
     personalize(owner)
     _history(owner, stranger)
-    seller = make_person("Sally Seller")
+    seller = PersonFactory.create(name="Sally Seller")
     road_bike(seller, title="Lyon road bike")
     road_bike(seller, title="Portland road bike", latitude="45.51500", longitude="-122.67900")
 
@@ -205,7 +207,7 @@ def test_without_a_home_you_may_like_looks_everywhere(owner, stranger):
     personalize(owner)
     _history(owner, stranger)
     road_bike(
-        make_person("Sally Seller"),
+        PersonFactory.create(name="Sally Seller"),
         title="Portland road bike",
         latitude="45.51500",
         longitude="-122.67900",
@@ -229,7 +231,7 @@ def test_the_page_shows_reasons_and_what_is_used_in_bounded_queries(
 ):
     personalize(owner)
     _history(owner, stranger)
-    seller = make_person("Sally Seller")
+    seller = PersonFactory.create(name="Sally Seller")
     road_bike(seller, title="Trek road bike", brand=brand("trek").pk)
     client = client_for(owner)
     with django_assert_max_num_queries(14):
@@ -252,7 +254,9 @@ def test_the_member_home_links_to_the_page(owner, client_for):
 def test_the_api_gives_results_with_reasons_and_the_profile(owner, stranger, api_client_for):
     personalize(owner)
     _history(owner, stranger)
-    road_bike(make_person("Sally Seller"), title="Trek road bike", brand=brand("trek").pk)
+    road_bike(
+        PersonFactory.create(name="Sally Seller"), title="Trek road bike", brand=brand("trek").pk
+    )
     body = api_client_for(owner).get(reverse("api-discover-for-you")).json()
     assert body["profile"]["enabled"] is True
     assert body["profile"]["categories"][0]["name"] == "Road bikes"
@@ -278,7 +282,7 @@ def _buyers(viewer, n: int, *, consent: bool = True, friends: bool = True) -> li
     """`n` people who bought X and Y, friends of the viewer, sharing with friends if `consent`."""
     people = []
     for _ in range(n):
-        person = make_person(f"Buyer {next(_numbers)}")
+        person = PersonFactory.create(name=f"Buyer {next(_numbers)}")
         if friends:
             befriend(viewer, person)
         if consent:

@@ -14,15 +14,15 @@ from privacy.purposes import Purpose, Scope
 from recommendations.demo import seed_consents
 from recommendations.expertise import counted_reviews
 from social.models import Topic
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 pytestmark = pytest.mark.django_db
 
 
 def test_most_demo_people_grant_and_a_rerun_adds_nothing():
     roster = [p for p in everyone() if p.email != ANNA.email][:13]
-    people = [make_person(p.display_name, email=p.email) for p in roster]
-    anna = make_person(ANNA.display_name, email=ANNA.email)
+    people = [PersonFactory.create(name=p.display_name, email=p.email) for p in roster]
+    anna = PersonFactory.create(name=ANNA.display_name, email=ANNA.email)
     line = seed_consents()
     granted = set(
         ConsentState.objects.filter(purpose=Purpose.SOCIAL_PROOF).values_list("user_id", flat=True)
@@ -40,10 +40,10 @@ def test_most_demo_people_grant_and_a_rerun_adds_nothing():
 
 def test_a_cyclist_who_becomes_a_voice_for_friends_of_friends_shares_bike_reviews_with_them():
     friend, cyclist = (
-        make_person(p.display_name, email=p.email)
+        PersonFactory.create(name=p.display_name, email=p.email)
         for p in [p for p in everyone() if p.email != ANNA.email][:2]
     )
-    anna = make_person(ANNA.display_name, email=ANNA.email)
+    anna = PersonFactory.create(name=ANNA.display_name, email=ANNA.email)
     befriend(anna, friend)
     befriend(friend, cyclist)
     product = make_product()

@@ -3,6 +3,8 @@ row (`social/signals.py`)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -11,9 +13,12 @@ from config.errors import DomainError, NotFound
 from social.models import Block, FriendRequest
 from social.services.friends import sever_ties
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @transaction.atomic
-def block_create(*, blocker, blocked) -> Block:
+def block_create(*, blocker: User, blocked: User) -> Block:
     """Block `blocked`: the friendship, pending requests and circle memberships between the two
     go at once, and from then on neither sees the other anywhere (the audience policy)."""
     if blocker.pk == blocked.pk:
@@ -28,7 +33,7 @@ def block_create(*, blocker, blocked) -> Block:
 
 
 @transaction.atomic
-def block_remove(*, blocker, blocked) -> None:
+def block_remove(*, blocker: User, blocked: User) -> None:
     """Unblock. Nothing that the block removed comes back by itself."""
     deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
     if not deleted:

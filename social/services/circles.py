@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
@@ -10,10 +11,13 @@ from config.errors import Conflict, DomainError, NotFound
 from social.audience import networks_changed
 from social.models import Circle, CircleMembership, Friendship
 
-NAME_MAX_LENGTH = Circle._meta.get_field("name").max_length
+if TYPE_CHECKING:
+    from accounts.models import User
+
+NAME_MAX_LENGTH: int = Circle._meta.get_field("name").max_length  # type: ignore[assignment]  # set on the field
 
 
-def circles_create_defaults(*, owner) -> None:
+def circles_create_defaults(*, owner: User) -> None:
     """Family, Close friends and Work, for a new person. Safe to call twice."""
     existing = {name.lower() for name in owner.circles.values_list("name", flat=True)}
     Circle.objects.bulk_create(
@@ -52,7 +56,7 @@ def _save_name(circle: Circle, name: str) -> Circle:
     return circle
 
 
-def owned_circle(*, owner, circle_id: int) -> Circle:
+def owned_circle(*, owner: User, circle_id: int) -> Circle:
     """The owner's circle `circle_id`; NotFound for anyone else's (their existence is private)."""
     try:
         return Circle.objects.get(pk=circle_id, owner=owner)
@@ -60,7 +64,7 @@ def owned_circle(*, owner, circle_id: int) -> Circle:
         raise NotFound("No such circle.", code="no_circle") from None
 
 
-def owned_circles(*, owner, circle_ids: Iterable[int]) -> list[Circle]:
+def owned_circles(*, owner: User, circle_ids: Iterable[int]) -> list[Circle]:
     """The owner's circles with these ids; DomainError if any id is not theirs."""
     ids = {int(pk) for pk in circle_ids}
     circles = list(Circle.objects.filter(owner=owner, pk__in=ids))
@@ -72,23 +76,23 @@ def owned_circles(*, owner, circle_ids: Iterable[int]) -> list[Circle]:
 
 
 @transaction.atomic
-def circle_create(*, owner, name: str) -> Circle:
+def circle_create(*, owner: User, name: str) -> Circle:
     return _save_name(Circle(owner=owner), _clean_name(name))
 
 
 @transaction.atomic
-def circle_rename(*, owner, circle_id: int, name: str) -> Circle:
+def circle_rename(*, owner: User, circle_id: int, name: str) -> Circle:
     return _save_name(owned_circle(owner=owner, circle_id=circle_id), _clean_name(name))
 
 
 @transaction.atomic
-def circle_delete(*, owner, circle_id: int) -> None:
+def circle_delete(*, owner: User, circle_id: int) -> None:
     """Delete a circle. Content shared with it alone is then seen by its owner only."""
     owned_circle(owner=owner, circle_id=circle_id).delete()
 
 
 @transaction.atomic
-def circle_memberships_set(*, owner, friend, circle_ids: Iterable[int]) -> list[Circle]:
+def circle_memberships_set(*, owner: User, friend: User, circle_ids: Iterable[int]) -> list[Circle]:
     """Put `friend` in exactly these circles of `owner`. The friend is never told."""
     if not Friendship.objects.filter(user=owner, friend=friend).exists():
         raise DomainError("Only friends can be put in circles.", code="not_friends")

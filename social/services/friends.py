@@ -7,6 +7,8 @@ versions move with the rows (`social/signals.py`), except after the bulk writes 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -17,17 +19,20 @@ from social.audience import friendships_changed, networks_changed
 from social.models import Block, CircleMembership, FriendRequest, Friendship
 from social.services.notifications import notify
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def are_friends(a, b) -> bool:
+
+def are_friends(a: User | int, b: User | int) -> bool:
     return Friendship.objects.filter(user=a, friend=b).exists()
 
 
-def blocked_either_way(a, b) -> bool:
+def blocked_either_way(a: User | int, b: User | int) -> bool:
     return Block.objects.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
 
 
 @transaction.atomic
-def friend_request_send(*, sender, recipient) -> FriendRequest:
+def friend_request_send(*, sender: User, recipient: User) -> FriendRequest:
     """Ask `recipient` to be friends. Raises DomainError for yourself, an existing friend, a
     pending request either way, a blocked pair, or an account that is not active."""
     if sender.pk == recipient.pk:
@@ -60,7 +65,7 @@ def friend_request_send(*, sender, recipient) -> FriendRequest:
     return request
 
 
-def _pending_request_for(*, request_id: int, **who) -> FriendRequest:
+def _pending_request_for(*, request_id: int, **who: User) -> FriendRequest:
     try:
         return FriendRequest.objects.select_for_update().get(
             pk=request_id, status=FriendRequest.Status.PENDING, **who
@@ -70,7 +75,7 @@ def _pending_request_for(*, request_id: int, **who) -> FriendRequest:
 
 
 @transaction.atomic
-def friend_request_accept(*, user, request_id: int) -> FriendRequest:
+def friend_request_accept(*, user: User, request_id: int) -> FriendRequest:
     """Accept a request sent to `user`: both become friends at once (two directed rows)."""
     request = _pending_request_for(request_id=request_id, to_user=user)
     if blocked_either_way(request.from_user_id, user.pk):
@@ -101,7 +106,7 @@ def friend_request_accept(*, user, request_id: int) -> FriendRequest:
 
 
 @transaction.atomic
-def friend_request_decline(*, user, request_id: int) -> FriendRequest:
+def friend_request_decline(*, user: User, request_id: int) -> FriendRequest:
     """Decline a request sent to `user`. The sender is not told."""
     request = _pending_request_for(request_id=request_id, to_user=user)
     request.status = FriendRequest.Status.DECLINED
@@ -111,7 +116,7 @@ def friend_request_decline(*, user, request_id: int) -> FriendRequest:
 
 
 @transaction.atomic
-def friend_request_cancel(*, user, request_id: int) -> FriendRequest:
+def friend_request_cancel(*, user: User, request_id: int) -> FriendRequest:
     """Withdraw a request `user` sent."""
     request = _pending_request_for(request_id=request_id, from_user=user)
     request.status = FriendRequest.Status.CANCELLED
@@ -132,14 +137,16 @@ def sever_ties(a_id: int, b_id: int) -> int:
 
 
 @transaction.atomic
-def friendship_remove(*, user, friend) -> None:
+def friendship_remove(*, user: User, friend: User) -> None:
     """Unfriend: both directions go, and each leaves the other's circles. Nobody is notified."""
     if not sever_ties(user.pk, friend.pk):
         raise NotFound("You are not friends.", code="not_friends")
 
 
 @transaction.atomic
-def tie_strength_raise(*, user, friend, amount: float = 0.1, ceiling: float = 10.0) -> None:
+def tie_strength_raise(
+    *, user: User, friend: User, amount: float = 0.1, ceiling: float = 10.0
+) -> None:
     """Make `user`'s tie to `friend` a little stronger (an interaction happened). Silent no-op
     when they are not friends."""
     raised = Friendship.objects.filter(user=user, friend=friend, tie_strength__lt=ceiling).update(

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 
 from social.models import Notification
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def notify(
-    *, recipient, kind: str, text: str, actor=None, about=None, url: str = ""
+    *,
+    recipient: User,
+    kind: str,
+    text: str,
+    actor: User | None = None,
+    about: User | None = None,
+    url: str = "",
 ) -> Notification:
     """Tell `recipient` something. Other apps add their own kinds with their own text.
 
@@ -27,7 +38,7 @@ def notify(
 
 
 @transaction.atomic
-def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     """Mark the user's notifications read (all, or those `ids`); returns how many changed.
     Ids of other people's notifications are ignored."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from social.models import SocialSettings
 from social.services.posts import audience_checked
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def social_settings_for(user) -> SocialSettings:
+
+def social_settings_for(user: User) -> SocialSettings:
     settings, _ = SocialSettings.objects.get_or_create(user=user)
     return settings
 
@@ -18,7 +22,7 @@ def social_settings_for(user) -> SocialSettings:
 @transaction.atomic
 def social_settings_update(
     *,
-    user,
+    user: User,
     details_audience: str | None = None,
     details_circle_ids: Iterable[int] = (),
     findable: bool | None = None,

@@ -27,7 +27,7 @@ from social.models import (
     SocialSettings,
 )
 from social.services import posts
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 TOO_BIG = 10**20  # fits no database integer column
 
@@ -99,7 +99,7 @@ def test_a_friendship_runs_from_request_to_unfriend(owner, stranger, api_client_
 
 
 def test_a_request_can_be_declined_or_withdrawn(owner, stranger, api_client_for):
-    other = make_person("Olga Other")
+    other = PersonFactory.create(name="Olga Other")
     me = api_client_for(owner)
     to_stranger = me.post("/api/friend-requests/", {"to": stranger.pk}, format="json").json()
     to_other = me.post("/api/friend-requests/", {"to": other.pk}, format="json").json()
@@ -632,7 +632,7 @@ def test_bad_bulk_audience_changes_nothing(owner, stranger, api_client_for, body
 
 
 def test_notifications_are_listed_counted_and_marked_read(owner, api_client_for):
-    senders = [make_person(f"Sender {n}") for n in range(3)]
+    senders = [PersonFactory.create(name=f"Sender {n}") for n in range(3)]
     for sender in senders:
         api_client_for(sender).post("/api/friend-requests/", {"to": owner.pk}, format="json")
     other = Notification.objects.create(recipient=senders[0], kind="system", text="theirs")

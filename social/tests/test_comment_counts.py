@@ -8,7 +8,7 @@ import pytest
 from social import selectors
 from social.models import Comment
 from social.services.posts import comment_create, post_create
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_a_blocked_persons_comment_is_not_counted_for_the_other_side(graph, thre
 
 def test_a_hidden_comment_is_counted_for_its_author_alone(graph, thread):
     assert count_for(graph["fof"], thread) == 3
-    assert count_for(make_person("Someone Else"), thread) == 2
+    assert count_for(PersonFactory.create(name="Someone Else"), thread) == 2
 
 
 def test_the_feed_and_profile_counts_follow_the_same_rule(graph, thread):

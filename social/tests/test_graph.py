@@ -7,7 +7,7 @@ import pytest
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from social.models import Circle, CircleMembership, FriendRequest, Friendship, Notification
 from social.services import blocks, circles, friends
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 
 def rows(model):
@@ -51,7 +51,7 @@ def test_request_to_someone_who_blocked_you_is_refused_without_saying_why(owner,
 
 
 def test_decline_cancel_and_strangers_cannot_answer(owner, stranger):
-    other = make_person("Otto Other")
+    other = PersonFactory.create(name="Otto Other")
     request = friends.friend_request_send(sender=owner, recipient=stranger)
     with pytest.raises(NotFound):
         friends.friend_request_accept(user=other, request_id=request.pk)
@@ -134,7 +134,7 @@ def test_block_removes_friendship_requests_and_memberships(owner, stranger):
         friend=owner,
         circle_ids=[Circle.objects.get(owner=stranger, name="Work").pk],
     )
-    third = make_person("Tess Third")
+    third = PersonFactory.create(name="Tess Third")
     friends.friend_request_send(sender=stranger, recipient=third)
     blocks.block_create(blocker=owner, blocked=stranger)
     assert not Friendship.objects.filter(

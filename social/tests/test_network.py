@@ -13,7 +13,7 @@ from privacy.services.consent import consent_grant
 from social.audience import Audience, network_of, network_version, networks_changed
 from social.models import Circle, Post
 from social.services.posts import post_create
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,11 @@ def test_a_network_from_another_viewer_is_refused(graph):
 
 def test_a_friend_of_a_friend_through_a_deactivated_friend_is_still_one(db):
     """The relation is the friendship rows', as the subqueries read them."""
-    viewer, middle, far = make_person("Vic"), make_person("Mid"), make_person("Far")
+    viewer, middle, far = (
+        PersonFactory.create(name="Vic"),
+        PersonFactory.create(name="Mid"),
+        PersonFactory.create(name="Far"),
+    )
     befriend(viewer, middle)
     befriend(middle, far)
     User.objects.filter(pk=middle.pk).update(is_active=False)
@@ -135,7 +139,7 @@ def test_any_unindexed_matches_the_same_rows_and_keeps_the_index_out(graph):
 def test_a_network_version_moves_at_once_and_again_on_commit(
     db, django_capture_on_commit_callbacks
 ):
-    person = make_person("Versioned Person")
+    person = PersonFactory.create(name="Versioned Person")
     before = network_version(person.pk)
     with django_capture_on_commit_callbacks(execute=True):
         networks_changed([person.pk])

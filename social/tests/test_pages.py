@@ -16,7 +16,7 @@ from social.models import Circle, CircleMembership, Comment, FriendRequest, Frie
 from social.services import friends, posts
 from social.services.notifications import notify
 from social.services.settings import social_settings_update
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 TOO_BIG = 10**20
@@ -247,7 +247,7 @@ def test_a_profile_that_does_not_exist_is_a_404(owner, client_for, user_id):
 
 
 def test_people_search_finds_by_name_with_friends_first(graph, client_for):
-    make_person("Frida Faraway")
+    PersonFactory.create(name="Frida Faraway")
     page = html(client_for(graph["owner"]).get("/people/?q=fr"))
     assert "Frank OutCircle" in page
     assert "Fred FriendOfFriend" in page
@@ -303,7 +303,7 @@ def test_the_friends_page_lists_friends_with_their_circles(graph, client_for):
 
 
 def test_the_requests_page_shows_received_and_sent(owner, stranger, client_for):
-    other = make_person("Olga Other")
+    other = PersonFactory.create(name="Olga Other")
     friends.friend_request_send(sender=stranger, recipient=owner)
     friends.friend_request_send(sender=owner, recipient=other)
     page = html(client_for(owner).get("/friends/requests/"))

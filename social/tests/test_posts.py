@@ -16,7 +16,7 @@ from social.audience import Audience
 from social.models import Comment, Notification, Post, PostTag, Topic
 from social.services import posts
 from social.services.notifications import notifications_mark_read
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 
 def test_new_posts_default_to_friends_and_are_tagged(owner):
@@ -72,7 +72,7 @@ def test_comment_notifies_and_raises_tie_strength(owner, stranger):
 
 def test_comment_delete_by_author_or_post_owner_only(owner, stranger):
     befriend(owner, stranger)
-    third = make_person("Tom Third")
+    third = PersonFactory.create(name="Tom Third")
     post = posts.post_create(author=owner, text="hi", audience=Audience.PUBLIC)
     comment = posts.comment_create(author=stranger, post_id=post.pk, text="one")
     with pytest.raises(NotFound):

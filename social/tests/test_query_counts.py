@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from social.services import circles, friends, posts
 from social.services.blocks import block_create
 from social.services.notifications import notify
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 _names = itertools.count()
 
@@ -52,17 +52,17 @@ def grow(owner, first_friend, circle, post, size: int) -> None:
     """Add `size` of everything the owner's pages list."""
     for _ in range(size):
         n = next(_names)
-        friend = make_person(f"Grower Friend {n}")
+        friend = PersonFactory.create(name=f"Grower Friend {n}")
         befriend(owner, friend)
         circles.circle_memberships_set(owner=owner, friend=friend, circle_ids=[circle.pk])
-        fof = make_person(f"Grower Fof {n}")
+        fof = PersonFactory.create(name=f"Grower Fof {n}")
         befriend(friend, fof)
         befriend(first_friend, fof)
-        asker = make_person(f"Grower Asker {n}")
+        asker = PersonFactory.create(name=f"Grower Asker {n}")
         friends.friend_request_send(sender=asker, recipient=owner)
-        asked = make_person(f"Grower Asked {n}")
+        asked = PersonFactory.create(name=f"Grower Asked {n}")
         friends.friend_request_send(sender=owner, recipient=asked)
-        blocked = make_person(f"Grower Blocked {n}")
+        blocked = PersonFactory.create(name=f"Grower Blocked {n}")
         block_create(blocker=owner, blocked=blocked)
         for audience in ("friends", "public", "fof"):
             mine = posts.post_create(author=owner, text=f"#gear {n} {audience}", audience=audience)
@@ -80,7 +80,7 @@ def grow(owner, first_friend, circle, post, size: int) -> None:
 
 @pytest.fixture
 def network(owner):
-    first_friend = make_person("Grower First")
+    first_friend = PersonFactory.create(name="Grower First")
     befriend(owner, first_friend)
     circle = circles.circle_create(owner=owner, name="Riders")
     circles.circle_memberships_set(owner=owner, friend=first_friend, circle_ids=[circle.pk])

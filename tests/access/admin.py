@@ -1,4 +1,4 @@
-"""Access-matrix rows for the Django admin (helpers: tests/access/matrix.py).
+"""Access-matrix rows for the Django admin (helpers: tests/access/engine.py).
 
 Every model's changelist, the change page of what the cast owns, the change form's POST (refused:
 the admin is read-only for what people own) and each moderation action's POST.
@@ -19,8 +19,8 @@ from marketplace.services.reports import report_create
 from marketplace.tests.moderation_factories import moderators
 from privacy.models import AuditEvent
 from social.models import Comment, Notification, Post
+from tests.access.engine import page, per, sees
 from tests.access.market_listings import owner_listing
-from tests.access.matrix import page, per, sees
 
 # Members and visitors are sent to the admin's sign-in; the moderator gets `status`.
 STAFF_ONLY = 302

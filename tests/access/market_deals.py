@@ -1,4 +1,4 @@
-"""Access-matrix rows for the marketplace deals routes (helpers: tests/access/matrix.py).
+"""Access-matrix rows for the marketplace deals routes (helpers: tests/access/engine.py).
 
 Each row plants its deal while its address is built (inside the row's transaction, rolled back
 with it): the owner sells a bike to signed-in members (so everyone signed in sees it except
@@ -27,8 +27,8 @@ from marketplace.models import (
     Question,
     Rating,
 )
+from tests.access.engine import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
 from tests.access.market_listings import listing_url, owner_listing
-from tests.access.matrix import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
 
 BUYERS = " ".join(all_but("anonymous", "owner", "blocked"))  # who may ask, offer and write
 EVERYONE_SIGNED_IN = " ".join(all_but("anonymous"))

@@ -1,4 +1,4 @@
-"""Access-matrix rows for the marketplace listings routes (helpers: tests/access/matrix.py).
+"""Access-matrix rows for the marketplace listings routes (helpers: tests/access/engine.py).
 
 A listing is seen by its audience (plus "nearby": people whose home is within the radius),
 never by a blocked pair, and only while on sale, reserved or sold, unless one is its seller;
@@ -18,7 +18,7 @@ from PIL import Image
 
 from marketplace.models import Category, Listing, ListingPhoto
 from marketplace.services.listings import listing_create, listing_photo_add
-from tests.access.matrix import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
+from tests.access.engine import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
 
 EVERYONE_SIGNED_IN = " ".join(all_but("anonymous"))
 LYON = (Decimal("45.76000"), Decimal("4.83500"))

@@ -1,4 +1,4 @@
-"""Access-matrix rows for the marketplace reports routes (helpers: tests/access/matrix.py).
+"""Access-matrix rows for the marketplace reports routes (helpers: tests/access/engine.py).
 
 The report form names what is reported, so a viewer who may report the owner's public post sees
 its text there; the owner may not report their own post (403), blocked may not see it (404). A
@@ -9,8 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from marketplace.models import Report
-from tests.access.market_listings import owner_listing
-from tests.access.matrix import (
+from tests.access.engine import (
     API_ANON,
     LOGIN,
     SIGNED_IN,
@@ -21,6 +20,7 @@ from tests.access.matrix import (
     per,
     sees,
 )
+from tests.access.market_listings import owner_listing
 
 REPORTERS = "stranger fof friend_a friend_b moderator"
 

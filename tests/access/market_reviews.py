@@ -1,4 +1,4 @@
-"""Access-matrix rows for the marketplace reviews routes (helpers: tests/access/matrix.py).
+"""Access-matrix rows for the marketplace reviews routes (helpers: tests/access/engine.py).
 
 The cast has no reviews; each row's `url` makes a product (and, where needed, the owner's
 friends-only review) in the row's transaction, which is rolled back after the row."""
@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from marketplace.models import HelpfulVote, Review
 from marketplace.tests.moderation_factories import make_product, make_review
-from tests.access.matrix import API_ANON, LOGIN, PUBLIC, SIGNED_IN, SIGNED_IN_API, api, page, per
+from tests.access.engine import API_ANON, LOGIN, PUBLIC, SIGNED_IN, SIGNED_IN_API, api, page, per
 
 SIGNED_IN_VIEWERS = "stranger fof friend_a friend_b owner blocked moderator"
 

@@ -1,4 +1,4 @@
-"""Access-matrix rows for the marketplace search routes (helpers: tests/access/matrix.py).
+"""Access-matrix rows for the marketplace search routes (helpers: tests/access/engine.py).
 
 Search, saved searches and the watchlist are about the person asking: everyone signed in
 searches, keeps their own saved searches and watchlist, and touches nobody else's. Rows that need
@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.models import Category, Listing, SavedSearch, Watch
-from tests.access.matrix import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
+from tests.access.engine import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
 
 EVERYONE_SIGNED_IN = " ".join(all_but("anonymous"))
 # friend_a already watches the listing: adding it again changes nothing.

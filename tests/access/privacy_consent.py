@@ -1,4 +1,4 @@
-"""Access-matrix rows for the privacy consent routes (helpers: tests/access/matrix.py).
+"""Access-matrix rows for the privacy consent routes (helpers: tests/access/engine.py).
 
 Every consent route is about the person asking: each viewer reads and changes only their own
 consents. Rows that need the owner to have granted something plant that grant while their
@@ -16,7 +16,7 @@ from accounts.models import Profile
 from privacy.models import ConsentRecord, ConsentState
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant
-from tests.access.matrix import (
+from tests.access.engine import (
     API_ANON,
     LOGIN,
     SIGNED_IN,

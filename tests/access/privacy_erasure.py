@@ -1,4 +1,4 @@
-"""Access-matrix rows for the privacy erasure routes (helpers: tests/access/matrix.py).
+"""Access-matrix rows for the privacy erasure routes (helpers: tests/access/engine.py).
 
 Deleting an account concerns only the person asking: every signed-in viewer may delete their own
 account (with their own password) and nobody else's; the page after it is for anyone, since the
@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from privacy.models import ErasureRequest
-from tests.access.matrix import (
+from tests.access.engine import (
     API_ANON,
     LOGIN,
     PUBLIC,
@@ -23,7 +23,7 @@ from tests.access.matrix import (
     page,
     per,
 )
-from tests.cast import PASSWORD
+from tests.factories import PASSWORD
 
 EVERYONE_SIGNED_IN = " ".join(all_but("anonymous"))
 

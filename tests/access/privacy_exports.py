@@ -1,4 +1,4 @@
-"""Access-matrix rows for the privacy exports routes (helpers: tests/access/matrix.py).
+"""Access-matrix rows for the privacy exports routes (helpers: tests/access/engine.py).
 
 Every export belongs to one person and only that person reaches it: anyone else, staff and
 moderators included, gets a 404 for its row and its download, whatever the address. Rows that
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from privacy.models import ExportRequest
 from privacy.services.exports import export_build
-from tests.access.matrix import (
+from tests.access.engine import (
     API_ANON,
     LOGIN,
     SIGNED_IN,

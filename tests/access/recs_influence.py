@@ -1,4 +1,4 @@
-"""Access-matrix rows for the recommendations influence routes (helpers: tests/access/matrix.py).
+"""Access-matrix rows for the recommendations influence routes (helpers: tests/access/engine.py).
 
 Nobody in the cast granted `influence` and no run has computed scores, so "your influence" shows
 how it is turned on, trusted voices are empty and a brand has no count above k: none of them
@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from marketplace.models import Brand, Listing
+from tests.access.engine import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, api, page, per
 from tests.access.market_listings import listing_url, owner_listing
-from tests.access.matrix import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, api, page, per
 
 TOPIC = "bikes"  # of the seeded catalog
 BRAND = "trek"

@@ -1,4 +1,4 @@
-"""Access-matrix rows for the recommendations personal routes (helpers: tests/access/matrix.py).
+"""Access-matrix rows for the recommendations personal routes (helpers: tests/access/engine.py).
 
 Nobody in the cast has `personalization` on, so "for you" is the explanation of how to turn it
 on; nobody bought anything, so "also bought" is empty. Neither shows any marker of the cast."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.access.matrix import SIGNED_IN, SIGNED_IN_API, api, page
+from tests.access.engine import SIGNED_IN, SIGNED_IN_API, api, page
 
 PRODUCT = "trek-domane-al-2"  # of the seeded catalog
 

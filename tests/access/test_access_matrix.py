@@ -1,6 +1,7 @@
 """Every route, as every member of the cast: the status and the content each gets.
 
-The table and how to extend it are in `tests/access/matrix.py`.
+The rows are in the row files listed in `tests/access/rows.py`; how to write one is in
+`tests/access/engine.py`.
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from tests.access.matrix import ROWS, build_cast, missing_and_stale, run_row, sign_in_all
-from tests.cast import build_graph, make_person
+from tests.access.engine import build_cast, missing_and_stale, run_row, sign_in_all
+from tests.access.rows import ROWS, THIRD_PARTY
+from tests.cast import build_graph
+from tests.factories import PersonFactory
 
 
 @pytest.fixture(scope="module")
@@ -22,9 +25,9 @@ def cast(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock(), transaction.atomic():
         graph = build_graph(
-            owner=make_person("Olivia Owner"),
-            stranger=make_person("Sam Stranger"),
-            moderator=make_person("Mona Moderator", is_staff=True),
+            owner=PersonFactory.create(name="Olivia Owner"),
+            stranger=PersonFactory.create(name="Sam Stranger"),
+            moderator=PersonFactory.create(name="Mona Moderator", is_staff=True),
         )
         c = build_cast(graph)
         c["sessions"] = sign_in_all(c)
@@ -33,15 +36,15 @@ def cast(django_db_setup, django_db_blocker):
 
 
 def test_every_route_has_a_row():
-    missing, _ = missing_and_stale()
+    missing, _ = missing_and_stale(ROWS, THIRD_PARTY)
     assert not missing, (
-        "These routes have no row in tests/access/matrix.py; add one saying who may do what:\n  "
-        + "\n  ".join(missing)
+        "These routes have no row in tests/access/ (row files: rows.py); add one saying who may do "
+        "what:\n  " + "\n  ".join(missing)
     )
 
 
 def test_no_row_names_a_route_that_is_gone():
-    _, stale = missing_and_stale()
+    _, stale = missing_and_stale(ROWS, THIRD_PARTY)
     assert not stale, "These rows name routes that no longer exist:\n  " + "\n  ".join(stale)
 
 

@@ -20,7 +20,7 @@ from accounts.services import profile_mark_onboarded
 from marketplace.models import Category, Listing, Offer, ProductModel, Purchase, Review
 from marketplace.services import deals, listings, reports, reviews, search
 from tests.browser.conftest import SCREENSHOTS
-from tests.cast import PASSWORD, befriend, make_person
+from tests.factories import PASSWORD, PersonFactory, befriend
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def shot(page, name: str) -> None:
 
 
 def member_at(name: str, home) -> object:
-    person = make_person(name)
+    person = PersonFactory.create(name=name)
     profile = person.profile
     profile.home_place, profile.home_latitude, profile.home_longitude = home
     profile.save()

@@ -15,7 +15,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 
 from accounts.services import profile_mark_onboarded
-from tests.cast import PASSWORD, make_person
+from tests.factories import PASSWORD, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -99,7 +99,7 @@ def test_on_a_phone_the_menu_opens_from_its_button(phone_page, screenshot):
 
 
 def test_a_member_with_an_authenticator_app_is_asked_for_a_code(page, live_server, screenshot):
-    person = make_person("Tara Totp")
+    person = PersonFactory.create(name="Tara Totp")
     profile_mark_onboarded(user=person)  # past the welcome: signing in leads home
     secret = generate_totp_secret()
     TOTP.activate(person, secret)

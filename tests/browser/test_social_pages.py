@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from social.services import friends, posts
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def test_a_members_network_pages_render_in_our_layout(
 ):
     request = friends.friend_request_send(sender=stranger, recipient=owner)
     friends.friend_request_accept(user=owner, request_id=request.pk)
-    make_person("Nina Neighbour")
+    PersonFactory.create(name="Nina Neighbour")
     post = posts.post_create(
         author=stranger, text="Selling my old road bike soon — anyone keen on a 56 cm frame?"
     )
