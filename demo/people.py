@@ -8,10 +8,10 @@ has an address at `DEMO_DOMAIN` and the password `settings.DEMO_PASSWORD`.
 what is missing and fills what is blank, and never duplicates or overwrites what is there, so the
 command can run on every `make run` and a presenter's edits survive a restart.
 
-Apps to the right of accounts (social, marketplace…) must not be imported from here. They extend
-the seed by registering their own steps from `AppConfig.ready()`:
+The other modules of this app (`demo.network`, `demo.market`, `demo.consents`) extend the seed by
+registering their own steps:
 
-    from accounts.demo import demo_step, demo_users
+    from demo.people import demo_step, demo_users
 
     @demo_step
     def seed_friendships() -> str:
@@ -19,8 +19,8 @@ the seed by registering their own steps from `AppConfig.ready()`:
         ...
         return "Friendships: 120 (0 new)"
 
-Apps become ready in INSTALLED_APPS order, which is the direction of dependency, so the steps run
-in a sensible order: people first, then their friendships, then what they post and sell.
+`DemoConfig.ready()` imports them in the direction of dependency, so the steps run in a sensible
+order: people first, then their friendships, then what they post and sell, then their consents.
 """
 
 from __future__ import annotations

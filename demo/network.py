@@ -1,8 +1,8 @@
 """The social side of the demo community: who is friends with whom, circles, a few blocks, and
 six months of people talking about what they want, bought and sell.
 
-The steps register with `accounts.demo` (see `SocialConfig.ready`) and run after the people
-exist. Like the accounts steps they are deterministic (a fixed random seed over the fixed
+The steps register with `demo.people` (see `DemoConfig.ready`) and run after the people
+exist. Like the people steps they are deterministic (a fixed random seed over the fixed
 roster) and idempotent, but at a coarser grain: each step seeds its part once, and skips when the
 demo people already have such data. A presenter's unfriending, deleted posts or new circles
 therefore survive a restart rather than being "repaired".
@@ -25,9 +25,9 @@ from functools import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.demo import ANNA, BEN, DemoPerson, demo_step, demo_users, roster
 from accounts.models import User
 from config.errors import DomainError
+from demo.people import ANNA, BEN, DemoPerson, demo_step, demo_users, roster
 from social.audience import Audience, networks_changed
 from social.models import (
     Block,

@@ -1,7 +1,7 @@
 """The marketplace side of the demo community: what people sell, ask, offer, buy and review.
 
-The steps register with `accounts.demo` (see `MarketplaceConfig.ready`) and run after the people,
-their friendships and circles exist. Like the social steps they are deterministic (a fixed random
+The steps register with `demo.people` (see `DemoConfig.ready`) and run after the people, their
+friendships and circles exist. Like the social steps they are deterministic (a fixed random
 seed over the fixed roster and the graph the database holds) and idempotent at a coarse grain:
 each step seeds its part once and skips when the demo people already have such data, so a
 presenter's sales, withdrawals and deleted reviews survive a restart.
@@ -42,8 +42,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from accounts.demo import ANNA, BEN, DemoPerson, demo_step, roster
 from accounts.models import User
+from demo.people import ANNA, BEN, DemoPerson, demo_step, roster
 from marketplace.models import (
     Brand,
     Category,
