@@ -12,8 +12,8 @@ thousands of service calls, keeping what the services keep:
 - a listing sits near its seller's home, in a category that fits the seller's interests, with a
   product model and brand that agree with its category (`listing_create`), and 1–3 photos, each
   with its own files and a thumbnail made by the same `make_thumbnail` as an upload;
-- everyone who asks, offers, buys, watches or finds a review helpful may see the thing under the
-  audience policy (audience, circles, "nearby" radius, blocks either way);
+- everyone who asks, offers, buys, watches or finds a review helpful may see the thing: the rows
+  are written first and the audience policy itself (`visible_to`) says who may see them;
 - a reserved listing has exactly one accepted offer; a sold one has one accepted offer and one
   verified purchase at the accepted amount, and the other offers on both were declined when it
   was accepted (`offer_accept`, `sale_complete`); ratings come once per side, after the sale;
@@ -65,7 +65,7 @@ from marketplace.models import (
 )
 from marketplace.services.listings import make_thumbnail
 from social.audience import Audience
-from social.models import Block, Circle, CircleMembership, Friendship, Notification
+from social.models import Circle, CircleMembership, Friendship, Notification
 
 MARKET_SEED = 20260603
 LISTINGS = 150
@@ -897,57 +897,30 @@ OTHER_WATCHES = 20
 
 @dataclass
 class Community:
-    """The demo people and their graph, read once: who may see whose things."""
+    """The demo people, their homes, friends and circles, read once. Who may see what is asked
+    of the audience policy (`seeing`)."""
 
     users: dict[int, User]
     people: dict[int, DemoPerson]
     homes: dict[int, tuple[float, float]]
     friends: dict[int, set[int]]
-    blocked: set[tuple[int, int]]
-    circle_members: dict[int, set[int]]
     circles_of: dict[int, list[int]]
     ids: list[int]  # everyone's id, in roster order (ids differ between databases, order not)
-    _fof: dict[int, frozenset[int]] = field(default_factory=dict)
 
     def by_email(self, email: str) -> User | None:
         return next((u for u in self.users.values() if u.email == email), None)
 
-    def fof(self, pk: int) -> frozenset[int]:
-        """Friends and friends of friends."""
-        if pk not in self._fof:
-            near = set(self.friends[pk])
-            for friend in self.friends[pk]:
-                near |= self.friends[friend]
-            near.discard(pk)
-            self._fof[pk] = frozenset(near)
-        return self._fof[pk]
-
-    def may_see(
-        self,
-        viewer: int,
-        owner: int,
-        audience: str,
-        *,
-        circles: tuple[int, ...] = (),
-        point: tuple[float, float] | None = None,
-        radius: int = 0,
-    ) -> bool:
-        """The audience policy for one demo person and one thing (blocks either way first)."""
-        if viewer == owner:
-            return True
-        if (viewer, owner) in self.blocked:
-            return False
-        if audience in (Audience.PUBLIC, Audience.MEMBERS):
-            return True
-        if audience == Audience.FRIENDS:
-            return viewer in self.friends[owner]
-        if audience == Audience.FOF:
-            return viewer in self.fof(owner)
-        if audience == Audience.CIRCLES:
-            return any(viewer in self.circle_members.get(c, ()) for c in circles)
-        if audience == ListingAudience.NEARBY and point and viewer in self.homes:
-            return distance_km(*point, *self.homes[viewer]) <= radius
-        return False
+    def seeing(self, model, rows) -> dict[int, set[int]]:
+        """For each of `rows` (saved), the demo people other than its owner who may see it: the
+        audience policy itself (`visible_to`), one query per person."""
+        owner = model.owner_field
+        pks = [row.pk for row in rows]
+        seen: dict[int, set[int]] = defaultdict(set)
+        for viewer in self.ids:
+            visible = model.objects.filter(pk__in=pks).visible_to(self.users[viewer])
+            for pk in visible.exclude(**{f"{owner}_id": viewer}).values_list("pk", flat=True):
+                seen[pk].add(viewer)
+        return seen
 
     def close_to(self, viewer: int, point: tuple[float, float]) -> bool:
         home = self.homes.get(viewer)
@@ -973,9 +946,6 @@ def _community() -> Community:
         user_id__in=users, friend_id__in=users
     ).values_list("user_id", "friend_id"):
         friends[user_id].add(friend_id)
-    blocked = set()
-    for a, b in Block.objects.filter(blocker_id__in=users).values_list("blocker_id", "blocked_id"):
-        blocked |= {(a, b), (b, a)}
     circle_members: dict[int, set[int]] = defaultdict(set)
     for circle_id, member_id in CircleMembership.objects.filter(
         circle__owner_id__in=users
@@ -988,7 +958,7 @@ def _community() -> Community:
         circles_of[owner_id].append(circle_id)
     order = {person.email: i for i, person in enumerate(roster())}
     ids = sorted(users, key=lambda pk: order[users[pk].email])
-    return Community(users, people, homes, friends, blocked, circle_members, circles_of, ids)
+    return Community(users, people, homes, friends, circles_of, ids)
 
 
 @dataclass(frozen=True)
@@ -1067,24 +1037,17 @@ def _point(listing: Listing) -> tuple[float, float]:
     return float(listing.latitude), float(listing.longitude)
 
 
-def _listing_viewers(community: Community, listing: Listing, circles: tuple[int, ...]) -> list[int]:
-    """Demo people other than the seller who may see the listing and live close enough to
-    fetch it, in a fixed order."""
-    point = _point(listing)
-    return [
-        pk
-        for pk in community.ids
-        if pk != listing.seller_id
-        and community.close_to(pk, point)
-        and community.may_see(
-            pk,
-            listing.seller_id,
-            listing.audience,
-            circles=circles,
-            point=point,
-            radius=listing.nearby_radius_km,
-        )
-    ]
+def _find_viewers(community: Community, plans: list[PlannedListing]) -> None:
+    """Each listing's viewers: demo people other than the seller who may see it and live close
+    enough to fetch it, in a fixed order."""
+    seen = community.seeing(Listing, [plan.listing for plan in plans])
+    for plan in plans:
+        point = _point(plan.listing)
+        plan.viewers = [
+            pk
+            for pk in community.ids
+            if pk in seen[plan.listing.pk] and community.close_to(pk, point)
+        ]
 
 
 def _restamp(model, rows: list, stamps: dict[str, list[datetime]]) -> None:
@@ -1125,9 +1088,11 @@ def seed_listings() -> str:
     plans = _plan_listings(rng, community, catalog)
     if not plans:
         return "Listings: 0 (the catalog is empty)"
+    _insert_listings(plans)
+    _find_viewers(community, plans)
     _plan_statuses(rng, plans, now)
     deals = [_plan_deal(rng, plan, community, now) for plan in plans]
-    _write_listings(plans)
+    _date_listings(plans)
     photos = _write_photos(rng, plans, catalog)
     questions = _write_questions(rng, plans, catalog, now)
     offers, sales, ratings = _write_deals(deals, community)
@@ -1242,9 +1207,7 @@ def _plan_one(
         audience=audience,
         nearby_radius_km=rng.choice(NEARBY_RADII) if audience == ListingAudience.NEARBY else 10,
     )
-    plan = PlannedListing(listing, item, circles, photos=rng.choices([1, 2, 3], [3, 4, 3])[0])
-    plan.viewers = _listing_viewers(community, listing, circles)
-    return plan
+    return PlannedListing(listing, item, circles, photos=rng.choices([1, 2, 3], [3, 4, 3])[0])
 
 
 def _plan_statuses(rng: random.Random, plans: list[PlannedListing], now: datetime) -> None:
@@ -1291,8 +1254,10 @@ def _plan_statuses(rng: random.Random, plans: list[PlannedListing], now: datetim
             plan.updated = published or plan.created
 
 
-def _write_listings(plans: list[PlannedListing]) -> None:
-    listings = Listing.objects.bulk_create([plan.listing for plan in plans], batch_size=200)
+def _insert_listings(plans: list[PlannedListing]) -> None:
+    """The listings and their circles, before their lives are planned: who may see a listing is
+    then asked of the audience policy itself."""
+    Listing.objects.bulk_create([plan.listing for plan in plans], batch_size=200)
     Listing.circles.through.objects.bulk_create(
         [
             Listing.circles.through(listing_id=plan.listing.pk, circle_id=circle_id)
@@ -1300,14 +1265,15 @@ def _write_listings(plans: list[PlannedListing]) -> None:
             for circle_id in plan.circles
         ]
     )
-    _restamp(
-        Listing,
-        listings,
-        {
-            "created_at": [plan.created for plan in plans],
-            "updated_at": [plan.updated for plan in plans],
-        },
-    )
+
+
+def _date_listings(plans: list[PlannedListing]) -> None:
+    """What was planned after the insert (each listing's state, sale and dates), written back:
+    every field, so nothing planned is left behind."""
+    for plan in plans:
+        plan.listing.created_at, plan.listing.updated_at = plan.created, plan.updated
+    fields = [field.name for field in Listing._meta.concrete_fields if not field.primary_key]
+    Listing.objects.bulk_update([plan.listing for plan in plans], fields, batch_size=200)
 
 
 def _write_photos(rng: random.Random, plans: list[PlannedListing], catalog: Catalog) -> int:
@@ -1909,13 +1875,10 @@ def _helpful_votes(
     """Readers who may see a review (never its author) find some of them helpful; friends of
     the author more often."""
     rows, stamps = [], []
+    seen = community.seeing(Review, reviews)
     for review, written in zip(reviews, dates, strict=True):
         author = review.author_id
-        readers = [
-            pk
-            for pk in community.ids
-            if pk != author and community.may_see(pk, author, review.audience)
-        ]
+        readers = [pk for pk in community.ids if pk in seen[review.pk]]
         if not readers:
             continue
         count = min(len(readers), rng.choices([0, 1, 2, 3, 4, 5], [20, 25, 22, 15, 10, 8])[0])
@@ -1981,31 +1944,18 @@ def seed_watching() -> str:
         {"created_at": [now - timedelta(days=rng.uniform(2, 90)) for _ in saved]},
     )
 
-    live = list(
-        Listing.objects.live()
-        .filter(seller_id__in=ids, hidden=False)
-        .prefetch_related("circles")
-        .order_by("pk")
-    )
+    live = list(Listing.objects.live().filter(seller_id__in=ids, hidden=False).order_by("pk"))
     watchers = [(community.by_email(email), count) for email, count in WATCHES.items()]
     watchers = [(user.pk, count) for user, count in watchers if user is not None]
     rest = [pk for pk in ids if pk not in {pk for pk, _ in watchers}]
     watchers += [(pk, 1) for pk in rng.choices(rest, k=OTHER_WATCHES)] if rest else []
+    viewers = community.seeing(Listing, live)
     rows, stamps, taken = [], [], set()
     for pk, count in watchers:
         seen = [
             listing
             for listing in live
-            if listing.seller_id != pk
-            and (pk, listing.pk) not in taken
-            and community.may_see(
-                pk,
-                listing.seller_id,
-                listing.audience,
-                circles=tuple(c.pk for c in listing.circles.all()),
-                point=_point(listing),
-                radius=listing.nearby_radius_km,
-            )
+            if pk in viewers[listing.pk] and (pk, listing.pk) not in taken
         ]
         # Anna and Ben keep an eye on things in their own part of town first.
         seen.sort(key=lambda listing: not community.close_to(pk, _point(listing)))
