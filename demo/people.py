@@ -48,7 +48,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import Interest, Profile, User, round_coordinate
-from demo.story import story
+from demo.story import story, tupled
 
 DEMO_DOMAIN = "demo.bazaar.test"
 ROSTER_SEED = 20260601
@@ -112,11 +112,9 @@ REGIONS: tuple[Region, ...] = tuple(_region(region) for region in PEOPLE["region
 # --- Interests and bios (`demo/data/people.toml`) -------------------------------------------
 
 INTERESTS: dict[str, str] = PEOPLE["interests"]
-INTEREST_LINES: dict[str, tuple[str, ...]] = {
-    slug: tuple(lines) for slug, lines in PEOPLE["interest_lines"].items()
-}
-LIFE_LINES: tuple[str, ...] = tuple(PEOPLE["life_lines"])
-MARKET_LINES: tuple[str, ...] = tuple(PEOPLE["market_lines"])
+INTEREST_LINES: dict[str, tuple[str, ...]] = tupled(PEOPLE["interest_lines"])
+LIFE_LINES: tuple[str, ...] = tupled(PEOPLE["life_lines"])
+MARKET_LINES: tuple[str, ...] = tupled(PEOPLE["market_lines"])
 
 
 # --- The roster -----------------------------------------------------------------------------
@@ -148,10 +146,7 @@ def _named(key: str) -> DemoPerson:
     for coordinate in ("latitude", "longitude"):
         if coordinate in data:
             data[coordinate] = round_coordinate(data[coordinate])
-    for many in ("interests", "groups"):
-        if many in data:
-            data[many] = tuple(data[many])
-    return DemoPerson(email=demo_email(key), **data)
+    return DemoPerson(email=demo_email(key), **tupled(data))
 
 
 ANNA = _named("anna")
