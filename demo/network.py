@@ -45,7 +45,7 @@ from social.models import (
 )
 from social.services.blocks import block_create
 from social.services.circles import circle_create, circles_create_defaults
-from social.services.friends import friend_request_send
+from social.services.friends import friend_request_send, friendships_create
 from social.services.posts import tags_of
 
 SOCIAL_SEED = 20260602
@@ -247,13 +247,9 @@ def seed_friendships() -> str:
     ties = [tie for tie in planned_ties() if tie.a in members and tie.b in members]
     if not ties:
         return "Friendships: 0 pairs (nobody to befriend)"
-    rows = []
-    for tie in ties:
-        a, b = members[tie.a], members[tie.b]
-        rows.append(Friendship(user=a, friend=b, tie_strength=tie.a_to_b))
-        rows.append(Friendship(user=b, friend=a, tie_strength=tie.b_to_a))
-    Friendship.objects.bulk_create(rows, ignore_conflicts=True)
-    networks_changed(ids)  # bulk_create sends no post_save: the versions are moved here
+    friendships_create(
+        (members[tie.a].pk, members[tie.b].pk, tie.a_to_b, tie.b_to_a) for tie in ties
+    )
     # Friends since some day after both joined: auto_now_add stamped them all "now".
     now = timezone.now()
     since = {}
