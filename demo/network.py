@@ -29,7 +29,7 @@ from accounts.models import User
 from config.errors import DomainError
 from demo.people import ANNA, BEN, DemoPerson, demo_step, demo_users, roster
 from demo.story import story, tupled
-from social.audience import Audience, networks_changed
+from social.audience import Audience
 from social.models import (
     Block,
     Circle,
@@ -44,7 +44,11 @@ from social.models import (
     Topic,
 )
 from social.services.blocks import block_create
-from social.services.circles import circle_create, circles_create_defaults
+from social.services.circles import (
+    circle_create,
+    circle_memberships_add,
+    circles_create_defaults,
+)
 from social.services.friends import friend_request_send, friendships_create
 from social.services.posts import tags_of
 
@@ -291,7 +295,7 @@ def seed_circles() -> str:
     for circle in Circle.objects.filter(owner_id__in=ids):
         circles_of[circle.owner_id][circle.name.lower()] = circle
     custom_made = 0
-    rows: list[CircleMembership] = []
+    rows: list[tuple[int, int]] = []
     for email, owner in members.items():
         friends = sorted(graph[owner.pk].items(), key=lambda item: (-item[1], item[0]))
         if not friends:
@@ -321,16 +325,10 @@ def seed_circles() -> str:
             custom_made += 1
             for fid in fans:
                 placed[fid].append(circle.pk)
-        # Written in bulk: every member comes from the owner's friend list, the rule
-        # circle_memberships_set enforces one friend at a time.
         rows += [
-            CircleMembership(circle_id=circle_id, member_id=fid)
-            for fid in sorted(placed)
-            for circle_id in dict.fromkeys(placed[fid])
+            (circle_id, fid) for fid in sorted(placed) for circle_id in dict.fromkeys(placed[fid])
         ]
-    CircleMembership.objects.bulk_create(rows, ignore_conflicts=True)
-    networks_changed(ids)  # bulk_create sends no post_save: the versions are moved here
-    memberships = len(rows)
+    memberships = len(circle_memberships_add(rows))
     return f"Circles: {memberships} memberships, {custom_made} custom circles ({memberships} new)"
 
 
