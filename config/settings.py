@@ -108,6 +108,12 @@ INSTALLED_APPS = [
     "recommendations",
 ]
 
+# The demo community (`manage.py seed_demo`, `demo_logins`) is a development-only app: it creates
+# accounts whose password is published, so production does not install it.
+DEMO = envbool("DEMO", not PRODUCTION)
+if DEMO:
+    INSTALLED_APPS.append("demo")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

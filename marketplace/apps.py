@@ -5,9 +5,6 @@ class MarketplaceConfig(AppConfig):
     name = "marketplace"
 
     def ready(self) -> None:
-        from marketplace import (
-            demo,  # noqa: F401 - listings, deals and reviews for `manage.py seed_demo`
-            personal_data,
-        )
+        from marketplace import personal_data
 
         personal_data.register()

@@ -26,7 +26,3 @@ class RecommendationsConfig(AppConfig):
         for model in (Topic, Category, Brand, ProductModel):
             for signal in (post_save, post_delete):
                 signal.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-{model}")
-
-        from recommendations import (  # noqa: F401 - consents for `manage.py seed_demo`
-            demo,
-        )

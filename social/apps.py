@@ -6,7 +6,4 @@ class SocialConfig(AppConfig):
     verbose_name = "Social graph"
 
     def ready(self) -> None:
-        from social import (
-            demo,  # noqa: F401 - friendships, circles and posts for `manage.py seed_demo`
-            signals,  # noqa: F401 - default circles for new people
-        )
+        from social import signals  # noqa: F401 - default circles for new people

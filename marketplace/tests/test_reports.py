@@ -397,7 +397,7 @@ def test_posts_comments_and_profiles_link_to_the_report_form(client_for, owner, 
 
 
 def test_the_demo_moderator_is_in_the_moderators_group(db):
-    from accounts.demo import DEMO_LOGINS, MODERATOR, _reset_demo_logins
+    from demo.people import DEMO_LOGINS, MODERATOR, _reset_demo_logins
 
     moderators()  # made by migration 0004
     users = {

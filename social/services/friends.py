@@ -7,6 +7,7 @@ versions move with the rows (`social/signals.py`), except after the bulk writes 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -123,6 +124,35 @@ def friend_request_cancel(*, user: User, request_id: int) -> FriendRequest:
     request.responded_at = timezone.now()
     request.save(update_fields=["status", "responded_at"])
     return request
+
+
+@transaction.atomic
+def friendships_create(ties: Iterable[tuple[int, int, float, float]]) -> list[Friendship]:
+    """Make many friendships at once (seeding, imports) with the invariants one accepted request
+    keeps: two directed rows per pair, each with its own tie strength (`a_to_b`, `b_to_a` of each
+    `(a_id, b_id, a_to_b, b_to_a)`), nobody their own friend, none between people who blocked one
+    another either way, nothing made twice. Moves the networks (bulk_create sends no post_save).
+    Returns the rows written."""
+    ties = [(a, b, a_to_b, b_to_a) for a, b, a_to_b, b_to_a in ties if a != b]
+    people = {pk for a, b, _, _ in ties for pk in (a, b)}
+    blocked = set(
+        Block.objects.filter(blocker_id__in=people, blocked_id__in=people).values_list(
+            "blocker_id", "blocked_id"
+        )
+    )
+    rows = [
+        row
+        for a, b, a_to_b, b_to_a in ties
+        if (a, b) not in blocked and (b, a) not in blocked
+        for row in (
+            Friendship(user_id=a, friend_id=b, tie_strength=a_to_b),
+            Friendship(user_id=b, friend_id=a, tie_strength=b_to_a),
+        )
+    ]
+    written = Friendship.objects.bulk_create(rows, ignore_conflicts=True)
+    if written:
+        friendships_changed(*people)
+    return written
 
 
 def sever_ties(a_id: int, b_id: int) -> int:

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from accounts.demo import ANNA, DEMO_LOGINS
 from accounts.models import User
+from demo.people import ANNA, DEMO_LOGINS
 from marketplace.models import Listing
 from recommendations import personal, trusted
 from recommendations.models import InfluenceScore

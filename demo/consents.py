@@ -27,7 +27,7 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.demo import ANNA, demo_step, demo_users
+from demo.people import ANNA, demo_step, demo_users
 from marketplace.models import Purchase, Review
 from marketplace.services.reviews import review_update
 from privacy.models import ConsentRecord, ConsentState

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_LOGINS
+from demo.people import DEMO_LOGINS
 
 
 class Command(BaseCommand):

@@ -3,15 +3,17 @@
 Everything here is deterministic: the roster comes from a fixed random seed, so every run (and
 every machine) gets the same people with the same names, places and interests. Every demo account
 has an address at `DEMO_DOMAIN` and the password `settings.DEMO_PASSWORD`.
+The story's data (regions, places, names, interests, bio lines, and Anna, Ben and the staff
+accounts) is in `demo/data/people.toml`; this module turns it into people and accounts.
 
 `build()` runs the steps in order, inside one transaction. Each step is idempotent: it creates
 what is missing and fills what is blank, and never duplicates or overwrites what is there, so the
 command can run on every `make run` and a presenter's edits survive a restart.
 
-Apps to the right of accounts (social, marketplace…) must not be imported from here. They extend
-the seed by registering their own steps from `AppConfig.ready()`:
+The other modules of this app (`demo.network`, `demo.market`, `demo.consents`) extend the seed by
+registering their own steps:
 
-    from accounts.demo import demo_step, demo_users
+    from demo.people import demo_step, demo_users
 
     @demo_step
     def seed_friendships() -> str:
@@ -19,8 +21,8 @@ the seed by registering their own steps from `AppConfig.ready()`:
         ...
         return "Friendships: 120 (0 new)"
 
-Apps become ready in INSTALLED_APPS order, which is the direction of dependency, so the steps run
-in a sensible order: people first, then their friendships, then what they post and sell.
+`DemoConfig.ready()` imports them in the direction of dependency, so the steps run in a sensible
+order: people first, then their friendships, then what they post and sell, then their consents.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import Interest, Profile, User, round_coordinate
+from demo.story import story, tupled
 
 DEMO_DOMAIN = "demo.bazaar.test"
 ROSTER_SEED = 20260601
@@ -88,313 +91,30 @@ class Region:
         return south <= float(latitude) <= north and west <= float(longitude) <= east
 
 
-LYON = Region(
-    slug="lyon",
-    name="Lyon area",
-    places=(
-        Place("Croix-Rousse, Lyon", 45.774, 4.832),
-        Place("Presqu'île, Lyon", 45.760, 4.835),
-        Place("Guillotière, Lyon", 45.753, 4.843),
-        Place("Vaise, Lyon", 45.776, 4.805),
-        Place("Villeurbanne", 45.767, 4.880),
-        Place("Caluire-et-Cuire", 45.795, 4.846),
-        Place("Oullins", 45.714, 4.807),
-        Place("Écully", 45.774, 4.776),
-    ),
-    bounds=(45.60, 4.65, 45.90, 5.00),
-    name_groups=(
-        NameGroup(
-            6,
-            (
-                "Camille",
-                "Julien",
-                "Élodie",
-                "Mathieu",
-                "Chloé",
-                "Antoine",
-                "Manon",
-                "Hugo",
-                "Léa",
-                "Thomas",
-                "Margaux",
-                "Louis",
-            ),
-            ("Moreau", "Girard", "Fontaine", "Lefèvre", "Rousseau", "Bonnet", "Faure", "Perrin"),
+def _region(data: dict) -> Region:
+    return Region(
+        slug=data["slug"],
+        name=data["name"],
+        places=tuple(Place(name, lat, lng) for name, lat, lng in data["places"]),
+        bounds=tuple(data["bounds"]),
+        name_groups=tuple(
+            NameGroup(group["weight"], tuple(group["first_names"]), tuple(group["last_names"]))
+            for group in data["name_groups"]
         ),
-        NameGroup(
-            2,
-            ("Yasmine", "Karim", "Nadia", "Mehdi", "Inès", "Sofiane"),
-            ("Benali", "Haddad", "Bouzid", "Amrani", "Cherif"),
-        ),
-        NameGroup(
-            1,
-            ("Aminata", "Moussa", "Fatou", "Ibrahima"),
-            ("Diallo", "Traoré", "Ndiaye", "Koné"),
-        ),
-        NameGroup(1, ("Linh", "Minh", "Thao", "Duc"), ("Nguyen", "Tran", "Pham")),
-        NameGroup(1, ("Ana", "João", "Rui", "Beatriz"), ("Pereira", "Carvalho", "Rodrigues")),
-        NameGroup(1, ("Giulia", "Marco", "Chiara"), ("Rossi", "Bianchi", "Conti")),
-    ),
-    local_interests=("cycling", "cooking", "climbing", "skiing", "hiking"),
-)
-
-BRISTOL = Region(
-    slug="bristol",
-    name="Bristol area",
-    places=(
-        Place("Clifton, Bristol", 51.455, -2.617),
-        Place("Bedminster, Bristol", 51.440, -2.600),
-        Place("Easton, Bristol", 51.462, -2.566),
-        Place("Bishopston, Bristol", 51.479, -2.590),
-        Place("Southville, Bristol", 51.444, -2.603),
-        Place("Redland, Bristol", 51.468, -2.604),
-        Place("Keynsham", 51.413, -2.497),
-        Place("Bath", 51.381, -2.359),
-    ),
-    bounds=(51.30, -2.75, 51.55, -2.25),
-    name_groups=(
-        NameGroup(
-            5,
-            (
-                "Oliver",
-                "Harriet",
-                "Tom",
-                "Eleanor",
-                "Jack",
-                "Poppy",
-                "George",
-                "Isla",
-                "Sam",
-                "Rosie",
-            ),
-            ("Hughes", "Whitfield", "Marsh", "Ashworth", "Fletcher", "Bennett", "Harding"),
-        ),
-        NameGroup(
-            2,
-            ("Priya", "Arjun", "Aisha", "Imran", "Simran", "Rohan"),
-            ("Patel", "Khan", "Sharma", "Chowdhury", "Malik"),
-        ),
-        NameGroup(
-            1, ("Marcus", "Keisha", "Andre", "Shanice"), ("Campbell", "Reid", "Francis", "Thompson")
-        ),
-        NameGroup(1, ("Kasia", "Tomasz", "Agnieszka", "Piotr"), ("Nowak", "Wójcik", "Mazur")),
-        NameGroup(1, ("Hodan", "Abdi", "Amina", "Yusuf"), ("Farah", "Warsame", "Hassan")),
-        NameGroup(1, ("Niamh", "Rhys", "Siobhan", "Cian"), ("Murphy", "O'Brien", "Davies")),
-    ),
-    local_interests=("music", "football", "gardening", "cycling", "books"),
-)
-
-PORTLAND = Region(
-    slug="portland",
-    name="Portland area",
-    places=(
-        Place("Alberta Arts, Portland", 45.559, -122.645),
-        Place("Hawthorne, Portland", 45.512, -122.630),
-        Place("Sellwood, Portland", 45.464, -122.652),
-        Place("St. Johns, Portland", 45.590, -122.754),
-        Place("Pearl District, Portland", 45.528, -122.683),
-        Place("Beaverton", 45.487, -122.803),
-        Place("Milwaukie", 45.446, -122.639),
-        Place("Vancouver, WA", 45.639, -122.661),
-    ),
-    bounds=(45.35, -122.95, 45.75, -122.45),
-    name_groups=(
-        NameGroup(
-            5,
-            (
-                "Emily",
-                "Jake",
-                "Megan",
-                "Tyler",
-                "Hannah",
-                "Caleb",
-                "Olivia",
-                "Ethan",
-                "Sarah",
-                "Nate",
-            ),
-            ("Miller", "Anderson", "Brooks", "Sullivan", "Parker", "Hayes", "Collins", "Foster"),
-        ),
-        NameGroup(
-            2,
-            ("Sofía", "Diego", "Lucía", "Mateo", "Valeria", "Carlos"),
-            ("García", "Hernández", "Morales", "Ramírez", "Ortiz"),
-        ),
-        NameGroup(1, ("Ji-woo", "Min-jun", "Seo-yeon", "Hyun"), ("Kim", "Park", "Choi")),
-        NameGroup(1, ("Vy", "Bao", "Tam", "Khanh"), ("Nguyen", "Le", "Vo")),
-        NameGroup(1, ("Selam", "Dawit", "Hana", "Yonas"), ("Tesfaye", "Bekele", "Haile")),
-        NameGroup(
-            1, ("Olena", "Dmytro", "Kateryna", "Andriy"), ("Shevchenko", "Kovalenko", "Melnyk")
-        ),
-    ),
-    local_interests=("hiking", "camping", "coffee", "cycling", "gaming"),
-)
-
-REGIONS: tuple[Region, ...] = (LYON, BRISTOL, PORTLAND)
+        local_interests=tuple(data["local_interests"]),
+    )
 
 
-# --- Interests and bios ---------------------------------------------------------------------
+PEOPLE = story("people")
+REGIONS: tuple[Region, ...] = tuple(_region(region) for region in PEOPLE["regions"])
 
-# The same list the accounts migration 0002 gives every site; repeated here so the demo also
-# works on a database where an admin has removed some of them.
-INTERESTS: dict[str, str] = {
-    "board-games": "Board games",
-    "books": "Books",
-    "camping": "Camping",
-    "climbing": "Climbing",
-    "coffee": "Coffee",
-    "cooking": "Cooking",
-    "crafts": "Crafts & making",
-    "cycling": "Cycling",
-    "fashion": "Fashion",
-    "film": "Film",
-    "football": "Football",
-    "gaming": "Gaming",
-    "gardening": "Gardening",
-    "hiking": "Hiking",
-    "home-diy": "Home & DIY",
-    "kids-parenting": "Kids & parenting",
-    "music": "Music",
-    "pets": "Pets",
-    "photography": "Photography",
-    "running": "Running",
-    "skiing": "Skiing",
-    "tech-gadgets": "Tech & gadgets",
-    "travel": "Travel",
-    "vintage": "Vintage & collecting",
-    "yoga": "Yoga",
-}
 
-INTEREST_LINES: dict[str, tuple[str, ...]] = {
-    "board-games": (
-        "Hosts a board game night most Fridays.",
-        "Owns too many board games and knows it.",
-    ),
-    "books": (
-        "Always halfway through three books.",
-        "Second-hand bookshops are my weakness.",
-    ),
-    "camping": (
-        "Happiest in a tent somewhere without signal.",
-        "Slowly upgrading my camping kit, one sale at a time.",
-    ),
-    "climbing": (
-        "Bouldering twice a week, sore fingers always.",
-        "Climbing outdoors whenever the rock is dry.",
-    ),
-    "coffee": (
-        "Home espresso nerd; ask me about grinders.",
-        "I know every good café within cycling distance.",
-    ),
-    "cooking": (
-        "Cooks for friends every Sunday.",
-        "Collects cast-iron pans and old recipe books.",
-    ),
-    "crafts": (
-        "Knits, sews and mends whatever breaks.",
-        "Makes pottery in a shared studio.",
-    ),
-    "cycling": (
-        "Commutes by bike all year round.",
-        "Weekend road rides and the odd gravel race.",
-        "Fixes bikes for friends in exchange for cake.",
-    ),
-    "fashion": (
-        "Buys almost all my clothes second-hand.",
-        "Into vintage denim and good tailoring.",
-    ),
-    "film": (
-        "Goes to the cinema alone and loves it.",
-        "Still buying films on Blu-ray.",
-    ),
-    "football": (
-        "Five-a-side on Tuesdays, terrace on Saturdays.",
-        "Coaches a kids' football team at weekends.",
-    ),
-    "gaming": (
-        "PC gamer who builds their own rigs.",
-        "Retro consoles and couch co-op.",
-    ),
-    "gardening": (
-        "Grows far too many tomatoes every summer.",
-        "Balcony gardener, mostly herbs.",
-    ),
-    "hiking": (
-        "Out on the trails most weekends.",
-        "Ticking off long-distance walks one stage at a time.",
-    ),
-    "home-diy": (
-        "Renovating an old house, one room a year.",
-        "Owns more tools than furniture.",
-    ),
-    "kids-parenting": (
-        "Parent of two; our hallway is a pushchair car park.",
-        "Passes on outgrown kids' things as fast as they outgrow them.",
-    ),
-    "music": (
-        "Plays bass in a band nobody has heard of.",
-        "Vinyl collector and gig regular.",
-    ),
-    "pets": (
-        "Shares the flat with a very opinionated cat.",
-        "Dog walker by choice; the dog insists.",
-    ),
-    "photography": (
-        "Shoots film on an old Nikon.",
-        "Street photography on the way to work.",
-    ),
-    "running": (
-        "Training for the next half-marathon.",
-        "Park run most Saturdays.",
-    ),
-    "skiing": (
-        "Winter weekends are for the mountains.",
-        "Ski touring when the snow is good.",
-    ),
-    "tech-gadgets": (
-        "Reads spec sheets for fun.",
-        "Repairs phones and laptops rather than binning them.",
-    ),
-    "travel": (
-        "Slow travel by train whenever possible.",
-        "Always planning the next trip.",
-    ),
-    "vintage": (
-        "Flea markets every Sunday morning.",
-        "Collects mid-century lamps and old cameras.",
-    ),
-    "yoga": (
-        "Morning yoga before anything else.",
-        "Teaches a small yoga class on Thursdays.",
-    ),
-}
+# --- Interests and bios (`demo/data/people.toml`) -------------------------------------------
 
-LIFE_LINES: tuple[str, ...] = (
-    "Nurse on night shifts.",
-    "Primary school teacher.",
-    "Software tester by day.",
-    "Retired and busier than ever.",
-    "Student, always on a budget.",
-    "Runs a small bakery.",
-    "Architect who sketches on every napkin.",
-    "Works in a bike shop.",
-    "Freelance translator.",
-    "Carpenter.",
-    "Data analyst, recovering perfectionist.",
-    "Works at the city library.",
-    "Physiotherapist.",
-    "Chef in a busy kitchen.",
-    "Moved to {place} a few years ago and stayed.",
-    "Born and raised in {place}.",
-    "New in {place}, still finding my way around.",
-)
-
-MARKET_LINES: tuple[str, ...] = (
-    "I'd rather repair or resell than throw away.",
-    "Happy to answer questions about anything I sell.",
-    "Decluttering slowly.",
-    "Always looking for good second-hand finds.",
-)
+INTERESTS: dict[str, str] = PEOPLE["interests"]
+INTEREST_LINES: dict[str, tuple[str, ...]] = tupled(PEOPLE["interest_lines"])
+LIFE_LINES: tuple[str, ...] = tupled(PEOPLE["life_lines"])
+MARKET_LINES: tuple[str, ...] = tupled(PEOPLE["market_lines"])
 
 
 # --- The roster -----------------------------------------------------------------------------
@@ -420,54 +140,19 @@ def demo_email(local_part: str) -> str:
     return f"{local_part}@{DEMO_DOMAIN}"
 
 
-ANNA = DemoPerson(
-    email=demo_email("anna"),
-    display_name="Anna Lindqvist",
-    bio=(
-        "Swedish, in Lyon for ten years. Cycling enthusiast: I commute across the Saône every "
-        "day and ride up the Monts d'Or at weekends. I fix bikes for friends and sell the parts "
-        "I no longer need."
-    ),
-    region=LYON.slug,
-    place="Croix-Rousse, Lyon",
-    latitude=round_coordinate(45.774),
-    longitude=round_coordinate(4.832),
-    interests=("cycling", "hiking", "photography", "coffee"),
-    joined_days_ago=640,
-)
+def _named(key: str) -> DemoPerson:
+    """One of the people the story is about (or a staff account), from `[people.<key>]`."""
+    data = dict(PEOPLE["people"][key])
+    for coordinate in ("latitude", "longitude"):
+        if coordinate in data:
+            data[coordinate] = round_coordinate(data[coordinate])
+    return DemoPerson(email=demo_email(key), **tupled(data))
 
-BEN = DemoPerson(
-    email=demo_email("ben"),
-    display_name="Ben Okafor",
-    bio=(
-        "Engineer in Villeurbanne. Climbing, mountain biking and gadgets I research for weeks "
-        "before buying. Anna talked me into road cycling."
-    ),
-    region=LYON.slug,
-    place="Villeurbanne",
-    latitude=round_coordinate(45.767),
-    longitude=round_coordinate(4.880),
-    interests=("cycling", "climbing", "tech-gadgets", "board-games"),
-    joined_days_ago=410,
-)
 
-MODERATOR = DemoPerson(
-    email=demo_email("moderator"),
-    display_name="Mo Moderator",
-    bio="Looks after the report queue.",
-    joined_days_ago=700,
-    is_staff=True,
-    groups=("Moderators",),
-)
-
-ADMIN = DemoPerson(
-    email=demo_email("admin"),
-    display_name="Bazaar Admin",
-    bio="Runs this Bazaar.",
-    joined_days_ago=720,
-    is_staff=True,
-    is_superuser=True,
-)
+ANNA = _named("anna")
+BEN = _named("ben")
+MODERATOR = _named("moderator")
+ADMIN = _named("admin")
 
 STAFF: tuple[DemoPerson, ...] = (MODERATOR, ADMIN)
 

@@ -1,8 +1,8 @@
 """The social side of the demo community: who is friends with whom, circles, a few blocks, and
 six months of people talking about what they want, bought and sell.
 
-The steps register with `accounts.demo` (see `SocialConfig.ready`) and run after the people
-exist. Like the accounts steps they are deterministic (a fixed random seed over the fixed
+The steps register with `demo.people` (see `DemoConfig.ready`) and run after the people
+exist. Like the people steps they are deterministic (a fixed random seed over the fixed
 roster) and idempotent, but at a coarser grain: each step seeds its part once, and skips when the
 demo people already have such data. A presenter's unfriending, deleted posts or new circles
 therefore survive a restart rather than being "repaired".
@@ -25,10 +25,11 @@ from functools import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.demo import ANNA, BEN, DemoPerson, demo_step, demo_users, roster
 from accounts.models import User
 from config.errors import DomainError
-from social.audience import Audience, networks_changed
+from demo.people import ANNA, BEN, DemoPerson, demo_step, demo_users, roster
+from demo.story import story, tupled
+from social.audience import Audience
 from social.models import (
     Block,
     Circle,
@@ -43,11 +44,16 @@ from social.models import (
     Topic,
 )
 from social.services.blocks import block_create
-from social.services.circles import circle_create, circles_create_defaults
-from social.services.friends import friend_request_send
+from social.services.circles import (
+    circle_create,
+    circle_memberships_add,
+    circles_create_defaults,
+)
+from social.services.friends import friend_request_send, friendships_create
 from social.services.posts import tags_of
 
 SOCIAL_SEED = 20260602
+NETWORK = story("network")
 MIN_FRIENDS, MAX_FRIENDS = 4, 20
 ANNA_FRIENDS = 15
 BEN_FRIENDS = 12
@@ -245,13 +251,9 @@ def seed_friendships() -> str:
     ties = [tie for tie in planned_ties() if tie.a in members and tie.b in members]
     if not ties:
         return "Friendships: 0 pairs (nobody to befriend)"
-    rows = []
-    for tie in ties:
-        a, b = members[tie.a], members[tie.b]
-        rows.append(Friendship(user=a, friend=b, tie_strength=tie.a_to_b))
-        rows.append(Friendship(user=b, friend=a, tie_strength=tie.b_to_a))
-    Friendship.objects.bulk_create(rows, ignore_conflicts=True)
-    networks_changed(ids)  # bulk_create sends no post_save: the versions are moved here
+    friendships_create(
+        (members[tie.a].pk, members[tie.b].pk, tie.a_to_b, tie.b_to_a) for tie in ties
+    )
     # Friends since some day after both joined: auto_now_add stamped them all "now".
     now = timezone.now()
     since = {}
@@ -269,18 +271,7 @@ def seed_friendships() -> str:
     )
 
 
-CUSTOM_CIRCLES = {
-    "board-games": "Board game night",
-    "books": "Book club",
-    "climbing": "Climbing crew",
-    "cycling": "Cycling club",
-    "hiking": "Hiking group",
-    "music": "Band mates",
-    "running": "Running buddies",
-    "kids-parenting": "School gate parents",
-    "football": "Five-a-side",
-    "cooking": "Supper club",
-}
+CUSTOM_CIRCLES: dict[str, str] = NETWORK["custom_circles"]
 
 
 @demo_step
@@ -304,7 +295,7 @@ def seed_circles() -> str:
     for circle in Circle.objects.filter(owner_id__in=ids):
         circles_of[circle.owner_id][circle.name.lower()] = circle
     custom_made = 0
-    rows: list[CircleMembership] = []
+    rows: list[tuple[int, int]] = []
     for email, owner in members.items():
         friends = sorted(graph[owner.pk].items(), key=lambda item: (-item[1], item[0]))
         if not friends:
@@ -334,16 +325,10 @@ def seed_circles() -> str:
             custom_made += 1
             for fid in fans:
                 placed[fid].append(circle.pk)
-        # Written in bulk: every member comes from the owner's friend list, the rule
-        # circle_memberships_set enforces one friend at a time.
         rows += [
-            CircleMembership(circle_id=circle_id, member_id=fid)
-            for fid in sorted(placed)
-            for circle_id in dict.fromkeys(placed[fid])
+            (circle_id, fid) for fid in sorted(placed) for circle_id in dict.fromkeys(placed[fid])
         ]
-    CircleMembership.objects.bulk_create(rows, ignore_conflicts=True)
-    networks_changed(ids)  # bulk_create sends no post_save: the versions are moved here
-    memberships = len(rows)
+    memberships = len(circle_memberships_add(rows))
     return f"Circles: {memberships} memberships, {custom_made} custom circles ({memberships} new)"
 
 
@@ -534,11 +519,7 @@ def _pick_topic(rng: random.Random, person: DemoPerson) -> str:
     return rng.choice(EVERYDAY_TOPICS)
 
 
-REGION_WORDS = {
-    "lyon": {"currency": "{} €", "outdoors": "the Vercors"},
-    "bristol": {"currency": "£{}", "outdoors": "the Brecon Beacons"},
-    "portland": {"currency": "${}", "outdoors": "the Gorge"},
-}
+REGION_WORDS: dict[str, dict[str, str]] = NETWORK["region_words"]
 
 
 def _write_post(
@@ -704,418 +685,23 @@ def _comment_lines(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 # --- What people write ----------------------------------------------------------------------
 
-# The topics each declared interest makes people talk about (slugs of social migration 0002).
-INTEREST_TOPICS: dict[str, tuple[str, ...]] = {
-    "board-games": ("board-games", "toys"),
-    "books": ("books", "tablets"),
-    "camping": ("camping-gear", "coats-jackets"),
-    "climbing": ("climbing-gear", "hiking-boots"),
-    "coffee": ("coffee-machines",),
-    "cooking": ("kitchen", "coffee-machines"),
-    "crafts": ("tools", "furniture"),
-    "cycling": ("bikes", "bike-accessories"),
-    "fashion": ("coats-jackets",),
-    "film": ("headphones", "tablets"),
-    "football": ("fitness", "running-shoes"),
-    "gaming": ("game-consoles", "laptops"),
-    "gardening": ("garden", "tools"),
-    "hiking": ("hiking-boots", "camping-gear"),
-    "home-diy": ("tools", "furniture", "sofas"),
-    "kids-parenting": ("strollers", "kids-clothes", "toys", "bikes"),
-    "music": ("guitars", "vinyl", "headphones"),
-    "pets": ("sofas", "garden"),
-    "photography": ("cameras",),
-    "running": ("running-shoes", "fitness"),
-    "skiing": ("skis", "coats-jackets"),
-    "tech-gadgets": ("phones", "laptops", "tablets", "headphones"),
-    "travel": ("camping-gear", "phones", "tablets"),
-    "vintage": ("furniture", "vinyl", "cameras"),
-    "yoga": ("fitness",),
-}
-
-# What everyone shops for now and then, whatever their hobbies.
-EVERYDAY_TOPICS = ("phones", "laptops", "furniture", "sofas", "kitchen", "books", "coats-jackets")
-
-BEN_BIKE = "Finally bought a Trek Marlin 7 — loving it on the trails"
+# The texts are in `demo/data/network.toml`.
+INTEREST_TOPICS: dict[str, tuple[str, ...]] = tupled(NETWORK["interest_topics"])
+EVERYDAY_TOPICS: tuple[str, ...] = tupled(NETWORK["everyday_topics"])
+BEN_BIKE: str = NETWORK["ben_bike"]
 
 KIND_WEIGHTS = {"want": 3, "bought": 3, "selling": 2, "advice": 3, "review": 2}
 
 TEMPLATES: dict[str, list[tuple[str, str]]] = {
-    "bikes": [
-        ("want", "Looking for a kids' bike for my {age}-year-old, any tips? #bikes"),
-        ("want", "Anyone selling a gravel bike around {town}? Medium frame, up to {price}."),
-        ("want", "Thinking about an e-bike for the commute. Worth it for 8 km each way? #cycling"),
-        ("bought", "Picked up a second-hand {thing} for {price}. New brake pads and it's perfect."),
-        ("bought", "Finally bought a {thing} and I'm out on it every evening."),
-        ("selling", "Selling my {thing}: serviced last month, new tyres. {price}, in {town}."),
-        (
-            "advice",
-            "Road bike or gravel bike for mostly commuting and the odd weekend loop? #bikes",
-        ),
-        ("advice", "Balance bike or pedals straight away for a {age}-year-old? #bikes"),
-        ("review", "Six months with my {thing}: comfortable, light, gears never skip. #cycling"),
-    ],
-    "bike-accessories": [
-        (
-            "want",
-            "My bike light died on the way home last night. Which one survives rain? #cycling",
-        ),
-        ("bought", "New {thing} fitted this weekend, the commute feels brand new."),
-        ("selling", "Spare {thing}, used twice, {price}. Anyone?"),
-        ("advice", "Panniers or a backpack for a 30-minute commute? My back says panniers."),
-        ("review", "The {thing} has done two winters and still looks new. Recommend."),
-    ],
-    "phones": [
-        ("want", "My phone screen cracked again. Repair it or buy a refurbished one? #phones"),
-        (
-            "bought",
-            "Switched to a {thing} after five years on the old one. Battery lasts two days!",
-        ),
-        ("selling", "Selling my {thing}, always in a case, {price}. #phones"),
-        ("advice", "Which phone has the best camera for under {price}? Mostly photos of the kids."),
-        ("review", "Three months with the {thing}: repairable, decent camera, no regrets."),
-    ],
-    "laptops": [
-        ("want", "Need a light laptop for uni, budget {price}. Mac or ThinkPad? #laptops"),
-        ("bought", "Got a refurbished {thing} from a friend of a friend. Runs like new."),
-        ("selling", "Selling my {thing}, 16 GB RAM, new battery. {price}. Can show it working."),
-        ("advice", "Upgrade the SSD in my old laptop, or sell it and move on?"),
-    ],
-    "tablets": [
-        ("want", "Looking for a second-hand e-reader for my mum: big text, simple. Ideas?"),
-        ("bought", "Got a used {thing} for {price} and I'm reading every night again."),
-        ("selling", "{thing} for sale, barely used since I got a laptop. {price}."),
-        ("advice", "Kindle or Kobo if I borrow most books from the library?"),
-    ],
-    "cameras": [
-        ("want", "Looking for a {thing}, second-hand is fine. Anyone upgrading? #photography"),
-        ("bought", "Bought an old {thing} at the flea market for {price}. First roll came out!"),
-        ("selling", "Selling my {thing} with two batteries and a bag, {price}. #photography"),
-        ("advice", "Mirrorless or DSLR for a beginner who mostly shoots street photos?"),
-        ("review", "Took the {thing} hiking for a week. Light, sharp, weatherproof enough."),
-    ],
-    "headphones": [
-        ("want", "Noise cancelling headphones for the train: Sony or Bose? #headphones"),
-        ("bought", "The {thing} made my open-plan office bearable."),
-        ("selling", "Selling {thing}, boxed, {price}."),
-        ("review", "A year with the {thing}: still the best thing I bought for working from home."),
-    ],
-    "game-consoles": [
-        ("want", "Anyone have an old Nintendo Switch they don't use? Nephew's birthday is soon."),
-        ("bought", "Picked up a {thing} second-hand; the kids haven't moved since. #gaming"),
-        ("selling", "Selling my {thing} with two controllers, {price}. #gaming"),
-        ("advice", "Steam Deck or a gaming laptop for someone who travels a lot?"),
-    ],
-    "vinyl": [
-        (
-            "want",
-            "Looking for a turntable under {price} to play my dad's record collection. #vinyl",
-        ),
-        ("bought", "Found a {thing} at the Sunday market for {price}. Spun records all evening."),
-        ("selling", "Clearing out some vinyl: jazz and 70s rock, {price} for the lot."),
-        ("advice", "Does anyone know where in {town} to get a record player serviced?"),
-    ],
-    "guitars": [
-        ("want", "Want to learn guitar at 40. A cheap acoustic to start, or is that a trap?"),
-        ("bought", "Bought a used {thing} from someone in {town}. Plays beautifully."),
-        ("selling", "Selling my {thing} and a small amp, {price}. Moving flat. #music"),
-        ("advice", "Ukulele for a {age}-year-old, or straight to a small guitar?"),
-    ],
-    "furniture": [
-        ("want", "Looking for a solid wooden desk for a small room, around {price}. #furniture"),
-        ("bought", "Found a lovely {thing} on the marketplace for {price}; just needed sanding."),
-        ("selling", "Selling our {thing}, we move next month. {price}, pick-up in {town}."),
-        ("advice", "Flat-pack or second-hand solid wood for a first flat? #furniture"),
-    ],
-    "sofas": [
-        ("want", "Anyone getting rid of a sofa bed? The guest room is empty. #sofas"),
-        ("bought", "Second-hand {thing} arrived today. The cat approves."),
-        (
-            "selling",
-            "Selling our {thing}, three years old, no stains, {price}. Collection in {town}.",
-        ),
-        ("advice", "Leather or fabric sofa with a toddler and a dog? Be honest."),
-    ],
-    "strollers": [
-        ("want", "Which pram folds small enough for a tiny car boot? First baby in spring!"),
-        ("bought", "Bought a second-hand {thing} for {price}, half the shop price, looks new."),
-        ("selling", "Selling our {thing}: washed covers, {price}. Ready for a new family."),
-        ("advice", "Pushchair recommendations for cobbled streets? Ours rattles like a tin can."),
-    ],
-    "kids-clothes": [
-        ("want", "Anyone have kids' clothes in size 4–5 to pass on? Ours outgrow everything."),
-        ("bought", "Got a huge bag of baby clothes from a neighbour for {price}. Saved a fortune."),
-        ("selling", "Selling a bundle of kids' clothes, age 2–3, mostly winter things, {price}."),
-        ("advice", "Where do you all find school uniform second-hand in {town}?"),
-    ],
-    "toys": [
-        ("want", "Looking for second-hand Lego for a birthday, any bundles out there? #lego"),
-        ("bought", "Found a {thing} at a car boot sale for {price}. Birthday sorted."),
-        ("selling", "Clearing out toys: a {thing} and a box of Duplo, {price} for everything."),
-    ],
-    "books": [
-        ("want", "Book recommendations for a long train trip? Novels, nothing too sad. #books"),
-        ("bought", "Came home from the second-hand bookshop with six paperbacks. Again. #books"),
-        ("selling", "Giving away a box of novels, mostly crime. Pick-up in {town}."),
-        ("review", "Just finished {thing}, best book I've read this year. #books"),
-        ("advice", "Book club is choosing the next one. Suggestions under 400 pages?"),
-    ],
-    "running-shoes": [
-        ("want", "My running shoes have 900 km on them. What are you all running in? #running"),
-        ("bought", "New {thing} for the half-marathon. Feet already happier."),
-        ("selling", "Selling {thing}, worn twice, too narrow for me. {price}."),
-        ("advice", "Trail shoes or road shoes for mixed park paths?"),
-    ],
-    "hiking-boots": [
-        ("want", "Hiking boots that don't need a month of breaking in? #hiking"),
-        ("bought", "Resoled my old {thing} instead of buying new. Ten years and counting."),
-        ("selling", "Selling {thing}, worn on one trip, {price}."),
-        ("review", "Walked {outdoors} in the {thing} all weekend. Dry feet, no blisters."),
-    ],
-    "camping-gear": [
-        ("want", "Need a two-person tent for a weekend in {outdoors}. Borrow, rent or buy?"),
-        ("bought", "New {thing} tested in {outdoors} last weekend. Warm and dry. #camping"),
-        ("selling", "Selling my old {thing}, still waterproof, {price}. #camping"),
-        ("advice", "Down or synthetic sleeping bag for spring camping?"),
-    ],
-    "climbing-gear": [
-        ("want", "Anyone selling climbing shoes in 41? Mine have a hole in the toe. #climbing"),
-        ("bought", "Picked up a {thing} from someone at the gym for {price}."),
-        ("selling", "Selling my {thing}, {price}. Retiring from the crag, sadly."),
-        ("advice", "Is a second-hand harness OK, or is that a no-go?"),
-    ],
-    "skis": [
-        ("want", "Season's coming: anyone selling ski boots, size 27.5? #skiing"),
-        ("bought", "Got my {thing} at the end-of-season swap for {price}. Can't wait for snow."),
-        ("selling", "Selling my {thing}, waxed and edged. {price}. #skiing"),
-        ("advice", "Second-hand ski touring setup: good idea or asking for trouble?"),
-    ],
-    "board-games": [
-        ("want", "Looking for a board game for 6+ players that isn't Monopoly. Go! #boardgames"),
-        ("bought", "Bought {thing} second-hand, all pieces there. Board game night sorted."),
-        ("selling", "Shelf clear-out: {thing} and two expansions, {price}. #boardgames"),
-        ("review", "{thing} is the board game that finally got my parents playing. #boardgames"),
-    ],
-    "coffee-machines": [
-        ("want", "Thinking about a proper espresso machine. Who has one they love? #coffee"),
-        ("bought", "New-to-me {thing} from a friend of a friend. Mornings have levelled up."),
-        ("selling", "Selling my {thing}, descaled and working perfectly, {price}."),
-        ("advice", "Is a good burr grinder worth more than a fancy machine? #coffee"),
-    ],
-    "kitchen": [
-        ("want", "Looking for a cast iron pan that will outlive me. #cooking"),
-        ("bought", "Found a {thing} at a flea market for {price}. Cooking with it all weekend."),
-        ("selling", "Selling a {thing}, used maybe five times. {price}."),
-        ("advice", "Air fryer: life-changing or cupboard clutter?"),
-    ],
-    "tools": [
-        ("want", "Can anyone lend me a drill this weekend? Shelves won't hang themselves. #diy"),
-        ("bought", "Finally bought my own {thing} instead of borrowing my dad's."),
-        ("selling", "Selling my {thing}, barely used, {price}. #diy"),
-        ("advice", "Is the pro range of power tools worth it for home DIY?"),
-    ],
-    "garden": [
-        ("want", "Anyone got a lawnmower they no longer need? Small garden. #gardening"),
-        ("bought", "Second-hand {thing} for {price}: best money I've spent this spring."),
-        ("selling", "Selling our {thing}, we moved to a flat. {price}."),
-    ],
-    "coats-jackets": [
-        ("want", "Need a waterproof jacket that actually works on the commute. Recommendations?"),
-        ("bought", "Found a vintage {thing} in perfect nick for {price}."),
-        ("selling", "Selling my {thing}, size M, worn one winter. {price}."),
-    ],
-    "fitness": [
-        ("want", "Looking for a second-hand rowing machine. Small flat, so it has to fold."),
-        ("bought", "Bought a {thing} from a neighbour for {price}. Home workouts are back on."),
-        ("selling", "Selling my {thing}, barely used (of course). {price}."),
-    ],
+    topic: list(tupled(templates)) for topic, templates in NETWORK["templates"].items()
 }
-
-# Every one of these mentions its topic by a keyword of that topic.
-THINGS: dict[str, tuple[str, ...]] = {
-    "bikes": (
-        "Trek Marlin 7 mountain bike",
-        "Cannondale Topstone gravel bike",
-        "Brompton folding bike",
-        "Specialized Allez road bike",
-        "Riese & Müller cargo bike",
-        "Rockrider mountain bike",
-    ),
-    "bike-accessories": (
-        "Ortlieb panniers",
-        "Brooks saddle",
-        "Kryptonite bike lock",
-        "Shimano 105 groupset",
-        "Wahoo turbo trainer",
-        "Giro bike helmet",
-    ),
-    "phones": ("Fairphone 5", "Pixel 8 phone", "iPhone 13", "Samsung Galaxy S22 phone"),
-    "laptops": ("ThinkPad T480", "MacBook Air M1", "Dell XPS 13 laptop", "Framework laptop"),
-    "tablets": ("Kindle Paperwhite", "Kobo Clara e-reader", "iPad Air", "Samsung tablet"),
-    "cameras": (
-        "Fujifilm X-T30 camera",
-        "Nikon FM2 film camera",
-        "Sony a6000 mirrorless camera",
-        "Canon 50mm lens",
-    ),
-    "headphones": (
-        "Sony WH-1000XM4 headphones",
-        "Bose QC45 headphones",
-        "AirPods Pro",
-        "Sonos soundbar",
-    ),
-    "game-consoles": ("PlayStation 4", "Xbox Series S", "Nintendo Switch", "Steam Deck"),
-    "vinyl": ("Technics turntable", "Rega record player", "Audio-Technica turntable"),
-    "guitars": (
-        "Fender Telecaster guitar",
-        "Yamaha acoustic guitar",
-        "Roland digital piano",
-        "Squier bass guitar",
-    ),
-    "furniture": ("oak dining table", "oak chest of drawers", "old school desk", "pine bookcase"),
-    "sofas": ("grey corner sofa", "velvet sofa", "leather couch", "sofa bed"),
-    "strollers": ("Bugaboo Fox pram", "Babyzen Yoyo stroller", "Joie travel system"),
-    "kids-clothes": ("bag of kids' clothes", "box of baby clothes", "school uniform set"),
-    "toys": ("wooden toy kitchen", "Playmobil pirate ship toy", "Lego Technic set"),
-    "books": ("Project Hail Mary", "Piranesi", "The Overstory", "Klara and the Sun"),
-    "running-shoes": (
-        "Nike Pegasus running shoes",
-        "Hoka Clifton running shoes",
-        "Salomon trail shoes",
-    ),
-    "hiking-boots": ("Meindl walking boots", "Scarpa hiking boots", "Salomon hiking boots"),
-    "camping-gear": (
-        "MSR Hubba Hubba tent",
-        "Rab down sleeping bag",
-        "Thermarest sleeping mat",
-        "Jetboil camping stove",
-    ),
-    "climbing-gear": (
-        "Black Diamond harness",
-        "La Sportiva climbing shoes",
-        "crash pad",
-        "set of quickdraws",
-    ),
-    "skis": ("Rossignol skis", "Burton snowboard", "Salomon ski boots", "Atomic touring skis"),
-    "board-games": ("Catan", "Wingspan", "Ticket to Ride", "Carcassonne"),
-    "coffee-machines": (
-        "Gaggia Classic espresso machine",
-        "Rancilio Silvia espresso machine",
-        "Baratza coffee grinder",
-        "Bialetti moka pot",
-    ),
-    "kitchen": ("Le Creuset dutch oven", "KitchenAid stand mixer", "cast iron skillet"),
-    "tools": ("Makita drill", "Bosch circular saw", "DeWalt mitre saw", "sturdy workbench"),
-    "garden": ("electric lawnmower", "wheelbarrow", "small greenhouse", "hedge trimmer"),
-    "coats-jackets": ("Patagonia down jacket", "Barbour waxed jacket", "wool coat"),
-    "fitness": (
-        "pair of adjustable dumbbells",
-        "kettlebell set",
-        "Concept2 rowing machine",
-        "foldable treadmill",
-    ),
-}
-
-HASHTAGS: dict[str, tuple[str, ...]] = {
-    "bikes": ("bikes", "cycling", "mtb"),
-    "bike-accessories": ("cycling", "bikecommute"),
-    "phones": ("phones", "refurbished"),
-    "laptops": ("laptops", "refurbished"),
-    "tablets": ("reading", "ereader"),
-    "cameras": ("photography", "filmisnotdead"),
-    "headphones": ("headphones", "wfh"),
-    "game-consoles": ("gaming",),
-    "vinyl": ("vinyl", "records"),
-    "guitars": ("guitar", "music"),
-    "furniture": ("furniture", "secondhand", "upcycling"),
-    "sofas": ("sofas", "secondhand"),
-    "strollers": ("strollers", "parenting"),
-    "kids-clothes": ("kidsclothes", "handmedowns"),
-    "toys": ("toys", "lego"),
-    "books": ("books", "bookclub"),
-    "running-shoes": ("running",),
-    "hiking-boots": ("hiking",),
-    "camping-gear": ("camping",),
-    "climbing-gear": ("climbing",),
-    "skis": ("skiing",),
-    "board-games": ("boardgames",),
-    "coffee-machines": ("coffee", "espresso"),
-    "kitchen": ("cooking",),
-    "tools": ("diy",),
-    "garden": ("gardening",),
-    "coats-jackets": ("secondhand", "rain"),
-    "fitness": ("homegym",),
-}
-
-PRICES: dict[str, tuple[int, int]] = {
-    "bikes": (150, 900),
-    "bike-accessories": (15, 120),
-    "phones": (120, 450),
-    "laptops": (250, 800),
-    "tablets": (40, 200),
-    "cameras": (80, 600),
-    "headphones": (40, 220),
-    "game-consoles": (90, 300),
-    "vinyl": (30, 250),
-    "guitars": (80, 500),
-    "furniture": (30, 250),
-    "sofas": (50, 400),
-    "strollers": (60, 350),
-    "kids-clothes": (5, 40),
-    "toys": (10, 80),
-    "books": (5, 30),
-    "running-shoes": (30, 90),
-    "hiking-boots": (40, 140),
-    "camping-gear": (30, 250),
-    "climbing-gear": (25, 150),
-    "skis": (80, 350),
-    "board-games": (15, 50),
-    "coffee-machines": (40, 400),
-    "kitchen": (20, 200),
-    "tools": (30, 200),
-    "garden": (20, 300),
-    "coats-jackets": (30, 180),
-    "fitness": (20, 400),
-}
-
-PRIVATE_NOTES = (
-    "Wishlist: {thing}. Saving up, no impulse buys this time.",
-    "Idea for later: {thing}. Check the marketplace first.",
-)
-
-ADVICE_COMMENTS = (
-    "I got mine second-hand last year, happy to show you.",
-    "Ask on the marketplace, there were a couple listed last week.",
-    "Happy to lend you mine to try first!",
-    "We had the same question and went second-hand. No regrets.",
-    "Depends on the budget, but I'd avoid the very cheapest ones.",
-    "Following, I need the same thing!",
-    "Try before you buy if you can, it made all the difference for me.",
-    "I know someone selling one, I'll put you in touch.",
-)
-
-SALE_COMMENTS = (
-    "Is it still available?",
-    "Great price, someone will snap it up.",
-    "Sharing this with my sister, she's been looking for one.",
-    "Sent you a message!",
-    "Could you hold it until Saturday?",
-)
-
-NEWS_COMMENTS = (
-    "Enjoy it!",
-    "Looks great. How is it after a few weeks?",
-    "Good find!",
-    "I've had the same one for two years, zero problems.",
-    "Where did you find it?",
-    "Jealous!",
-    "Let me know how it holds up.",
-)
-
-ADVICE_REPLIES = (
-    "Thank you, that's really helpful.",
-    "Good to know, thanks!",
-    "Thanks, I'll have a look.",
-)
-SALE_REPLIES = ("Yes, still available!", "Messaged you!", "Sure, no problem.")
-NEWS_REPLIES = ("Thanks!", "So far so good!", "Second-hand, through a friend of a friend.")
+THINGS: dict[str, tuple[str, ...]] = tupled(NETWORK["things"])
+HASHTAGS: dict[str, tuple[str, ...]] = tupled(NETWORK["hashtags"])
+PRICES: dict[str, tuple[int, int]] = tupled(NETWORK["prices"])
+PRIVATE_NOTES: tuple[str, ...] = tupled(NETWORK["private_notes"])
+ADVICE_COMMENTS: tuple[str, ...] = tupled(NETWORK["advice_comments"])
+SALE_COMMENTS: tuple[str, ...] = tupled(NETWORK["sale_comments"])
+NEWS_COMMENTS: tuple[str, ...] = tupled(NETWORK["news_comments"])
+ADVICE_REPLIES: tuple[str, ...] = tupled(NETWORK["advice_replies"])
+SALE_REPLIES: tuple[str, ...] = tupled(NETWORK["sale_replies"])
+NEWS_REPLIES: tuple[str, ...] = tupled(NETWORK["news_replies"])

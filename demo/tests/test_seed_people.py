@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image
 
-from accounts import demo
 from accounts.models import Profile, User
+from demo import people as demo
 
 
 def seed(*args: str) -> str:

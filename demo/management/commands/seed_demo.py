@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import demo
+from demo import people as demo
 
 
 class Command(BaseCommand):

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.demo import ANNA, everyone
+from demo.consents import seed_consents
+from demo.people import ANNA, everyone
 from marketplace.models import Category
 from marketplace.tests.moderation_factories import make_product, make_review
 from privacy.models import ConsentState
 from privacy.purposes import Purpose, Scope
-from recommendations.demo import seed_consents
 from recommendations.expertise import counted_reviews
 from social.models import Topic
 from tests.factories import PersonFactory, befriend

@@ -17,9 +17,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.test import override_settings
 from django.utils import timezone
 
-from accounts.demo import ANNA, BEN, roster
 from accounts.models import User
-from social import demo, selectors
+from demo import network as demo
+from demo.people import ANNA, BEN, roster
+from social import selectors
 from social.audience import Audience
 from social.models import (
     Block,

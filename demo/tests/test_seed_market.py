@@ -18,9 +18,9 @@ from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
-from accounts.demo import ANNA, BEN, DEMO_DOMAIN, roster
 from accounts.models import User
-from marketplace import demo
+from demo import market as demo
+from demo.people import ANNA, BEN, DEMO_DOMAIN, roster
 from marketplace.models import (
     Conversation,
     HelpfulVote,
