@@ -6,13 +6,13 @@ import pytest
 
 from social.models import CircleMembership
 from social.services.circles import circle_create, circle_memberships_add
-from tests.cast import befriend, make_person
+from tests.factories import PersonFactory, befriend
 
 pytestmark = pytest.mark.django_db
 
 
 def test_friends_go_in_and_nobody_else_nothing_twice():
-    ada, bob, cy = (make_person(name) for name in ("Ada", "Bob", "Cy"))
+    ada, bob, cy = (PersonFactory.create(name=name) for name in ("Ada", "Bob", "Cy"))
     befriend(ada, bob)
     club = circle_create(owner=ada, name="Club")
 

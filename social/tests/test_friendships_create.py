@@ -7,7 +7,7 @@ import pytest
 from social.audience import network_version
 from social.models import Block, Friendship
 from social.services.friends import friendships_create
-from tests.cast import make_person
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def pairs() -> set[tuple[int, int, float]]:
 
 
 def test_each_pair_is_two_directed_rows_with_its_own_tie_strengths():
-    ada, bob, cy = (make_person(name) for name in ("Ada", "Bob", "Cy"))
+    ada, bob, cy = (PersonFactory.create(name=name) for name in ("Ada", "Bob", "Cy"))
 
     written = friendships_create([(ada.pk, bob.pk, 2.0, 0.5), (bob.pk, cy.pk, 1.0, 1.0)])
 
@@ -31,7 +31,7 @@ def test_each_pair_is_two_directed_rows_with_its_own_tie_strengths():
 
 
 def test_nobody_befriends_themselves_or_someone_blocked_either_way():
-    ada, bob, cy = (make_person(name) for name in ("Ada", "Bob", "Cy"))
+    ada, bob, cy = (PersonFactory.create(name=name) for name in ("Ada", "Bob", "Cy"))
     Block.objects.create(blocker=cy, blocked=ada)
 
     friendships_create([(ada.pk, ada.pk, 1.0, 1.0), (ada.pk, cy.pk, 1.0, 1.0)])
@@ -40,7 +40,7 @@ def test_nobody_befriends_themselves_or_someone_blocked_either_way():
 
 
 def test_running_it_again_makes_nothing_twice():
-    ada, bob = make_person("Ada"), make_person("Bob")
+    ada, bob = PersonFactory.create(name="Ada"), PersonFactory.create(name="Bob")
     friendships_create([(ada.pk, bob.pk, 1.0, 1.0)])
 
     friendships_create([(ada.pk, bob.pk, 3.0, 3.0)])
@@ -49,7 +49,7 @@ def test_running_it_again_makes_nothing_twice():
 
 
 def test_the_networks_of_both_sides_move():
-    ada, bob = make_person("Ada"), make_person("Bob")
+    ada, bob = PersonFactory.create(name="Ada"), PersonFactory.create(name="Bob")
     before = network_version(ada.pk), network_version(bob.pk)
 
     friendships_create([(ada.pk, bob.pk, 1.0, 1.0)])
