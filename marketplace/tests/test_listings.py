@@ -10,14 +10,8 @@ import pytest
 from config.errors import Conflict, DomainError, NotAllowed
 from marketplace.models import Listing, ListingPhoto
 from marketplace.services import listings as services
-from marketplace.tests.listing_factories import (
-    category,
-    listing_fields,
-    make_listing,
-    picture,
-    product,
-)
 from social.services.circles import circle_create
+from tests.factories import category, listing_fields, make_listing, picture, product
 
 
 def _refused(seller, match: str, **overrides):
@@ -149,7 +143,7 @@ def test_a_photo_is_resized_stripped_and_its_thumbnail_is_small(owner):
 
 
 def test_a_file_that_is_not_a_picture_is_refused_and_nothing_is_saved(owner, settings):
-    from marketplace.tests.listing_factories import not_a_picture
+    from tests.factories import not_a_picture
 
     listing = make_listing(owner)
     with pytest.raises(DomainError, match="not a picture"):

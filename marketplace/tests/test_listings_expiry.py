@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from marketplace.models import Listing
 from marketplace.tasks import expire_listings
-from marketplace.tests.listing_factories import make_listing
 from social.models import Notification
+from tests.factories import make_listing
 
 
 def _published(listing: Listing, days_ago: float) -> Listing:

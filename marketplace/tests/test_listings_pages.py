@@ -12,14 +12,15 @@ from django.test.utils import CaptureQueriesContext
 
 from marketplace.models import Category, Listing, ProductModel
 from marketplace.services import listings as services
-from marketplace.tests.listing_factories import (
+from tests.factories import (
+    PersonFactory,
+    befriend,
     category,
     make_listing,
     not_a_picture,
     picture,
     product,
 )
-from tests.factories import PersonFactory, befriend
 
 _growers = itertools.count()
 

@@ -10,9 +10,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from marketplace.models import Listing
 from marketplace.selectors import listings as selectors
-from marketplace.tests.listing_factories import make_listing
 from social.services.blocks import block_create
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, make_listing
 
 # The listing is in Lyon (45.76, 4.835); homes are rounded to 0.01° by the profile.
 NEAR_HOME = (Decimal("45.80"), Decimal("4.85"))  # about 5 km

@@ -11,18 +11,8 @@ from marketplace.geo import DistanceKm
 from marketplace.models import Listing, distance_km
 from marketplace.selectors import search as search_selectors
 from marketplace.selectors.search import search_listings
-from marketplace.tests.search_factories import (
-    AMSTERDAM,
-    PARIS,
-    UTRECHT,
-    listing_for,
-    tree,
-    with_home,
-)
 from social.services.blocks import block_create
-from tests.factories import PersonFactory
-
-__all__ = ["tree"]  # a fixture
+from tests.factories import AMSTERDAM, PARIS, UTRECHT, PersonFactory, listing_for, with_home
 
 
 def titles(page) -> list[str]:

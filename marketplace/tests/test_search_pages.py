@@ -11,11 +11,8 @@ from django.urls import reverse
 
 from marketplace.models import ListingPhoto, SavedSearch, Watch
 from marketplace.services.search import saved_search_create, watch_add
-from marketplace.tests.search_factories import PARIS, listing_for, tree, with_home
 from social.services.blocks import block_create
-from tests.factories import PersonFactory
-
-__all__ = ["tree"]  # a fixture
+from tests.factories import PARIS, PersonFactory, listing_for, with_home
 
 _n = itertools.count()
 

@@ -16,12 +16,9 @@ from marketplace.services.search import (
     watch_add,
     watch_remove,
 )
-from marketplace.tests.search_factories import AMSTERDAM, PARIS, listing_for, tree, with_home
 from social.models import Notification
 from social.services.blocks import block_create
-from tests.factories import PersonFactory, befriend
-
-__all__ = ["tree"]  # a fixture
+from tests.factories import AMSTERDAM, PARIS, PersonFactory, befriend, listing_for, with_home
 
 
 @pytest.fixture

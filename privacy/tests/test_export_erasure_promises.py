@@ -29,14 +29,13 @@ from accounts.models import User
 from marketplace.models import HelpfulVote, Listing, Purchase, Report, Review
 from marketplace.services import deals, reports, reviews
 from marketplace.services.search import saved_search_create, saved_searches_notify
-from marketplace.tests.moderation_factories import make_moderator, make_product
 from privacy import registry
 from privacy.models import AuditEvent, ErasureRequest, ExportRequest, pseudonym_for
 from privacy.services.erasure import erasure_request, purge_user
 from privacy.services.exports import export_request
 from social.models import Notification
 from social.services import blocks, posts
-from tests.factories import PASSWORD, PersonFactory
+from tests.factories import PASSWORD, PersonFactory, make_moderator, make_product
 
 POST_TEXT = "OLIVIA_POST_TEXT about my old bike"
 LISTING_TITLE = "OLIVIA_BIKE_TITLE"

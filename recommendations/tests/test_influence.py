@@ -8,14 +8,13 @@ from unittest import mock
 import pytest
 
 from marketplace.models import Category, HelpfulVote
-from marketplace.tests.moderation_factories import make_product, make_purchase, make_review
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations import influence_events
 from recommendations.influence import INTERRUPTED, influence_run
 from recommendations.models import InfluenceChange, InfluenceReach, InfluenceRun, InfluenceScore
 from social.models import Friendship
 from social.services import blocks, circles
-from tests.factories import PersonFactory, befriend
+from tests.factories import PersonFactory, befriend, make_product, make_purchase, make_review
 
 
 def grant(*people, scope: str = "fof") -> None:
@@ -142,7 +141,7 @@ def test_running_twice_gives_the_same_table(line):
     ann, ben, cat = line
     share_purchases(ben)
     make_review(ann, make_product())
-    make_purchase(ben, make_product("Fuel EX"))
+    make_purchase(ben, make_product("Fuel EX"), verified=True)
     make_review(cat, make_product("Fuel EX"))
     influence_run()
     first = table()
@@ -317,7 +316,7 @@ def test_each_relevant_event_queues_a_run(line, event, django_capture_on_commit_
         django_capture_on_commit_callbacks(execute=True),
     ):
         if event == "purchase":
-            make_purchase(ann, make_product())
+            make_purchase(ann, make_product(), verified=True)
         elif event == "friendship":
             befriend(ann, PersonFactory.create(name="Dan"))
         elif event == "consent":

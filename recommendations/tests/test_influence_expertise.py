@@ -8,14 +8,13 @@ import pytest
 from django.urls import reverse
 
 from marketplace.models import Category, HelpfulVote, Review
-from marketplace.tests.moderation_factories import make_product, make_purchase, make_review
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations.expertise import counted_purchases, counted_reviews, counted_votes
 from recommendations.influence import influence_run, own_topics
 from recommendations.models import InfluenceChange, InfluenceRun, InfluenceScore
 from recommendations.trusted import trusted_voices
 from social.services import circles
-from tests.factories import PersonFactory, befriend
+from tests.factories import PersonFactory, befriend, make_product, make_purchase, make_review
 
 # How a person shares something: an audience (or a scope), and for "circles" which of their
 # circles A and B.
@@ -67,9 +66,7 @@ def grant(person, purpose: str, shared: str) -> None:
 
 def review(person, shared: str, product_name: str = "Marlin 7") -> Review:
     audience, circle_ids = split(person, shared)
-    written = make_review(person, make_product(product_name), audience=audience)
-    written.circles.set(circle_ids)
-    return written
+    return make_review(person, make_product(product_name), audience=audience, circle_ids=circle_ids)
 
 
 def bikes() -> Category:
@@ -97,7 +94,10 @@ def test_purchases_count_only_when_social_proof_covers_the_whole_influence_scope
     grant(pia, "influence", influence_scope)
     if social_proof is not None:
         grant(pia, "social_proof", social_proof)
-    bought = {make_purchase(pia, make_product()), make_purchase(pia, make_product("Fuel EX"))}
+    bought = {
+        make_purchase(pia, make_product(), verified=True),
+        make_purchase(pia, make_product("Fuel EX"), verified=True),
+    }
 
     counted = set(counted_purchases([pia.pk]))
 
@@ -107,7 +107,7 @@ def test_purchases_count_only_when_social_proof_covers_the_whole_influence_scope
 def test_nothing_counts_without_an_influence_grant(pia):
     grant(pia, "social_proof", "fof")
     review(pia, "public")
-    make_purchase(pia, make_product())
+    make_purchase(pia, make_product(), verified=True)
 
     assert not counted_reviews([pia.pk]).exists()
     assert not counted_purchases([pia.pk]).exists()

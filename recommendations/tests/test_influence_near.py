@@ -11,14 +11,13 @@ from django.urls import reverse
 
 from marketplace.models import Brand, Category, Listing
 from marketplace.services.listings import listing_create
-from marketplace.tests.moderation_factories import make_product, make_review
 from privacy.models import PrivacyBudget, UsageCount
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations.models import InfluenceRun, InfluenceScore
 from recommendations.trusted import brand_voices_near, brand_voices_near_people
 from social.models import Circle
-from social.services import blocks
-from tests.factories import PersonFactory, befriend
+from social.services import blocks, circles
+from tests.factories import PersonFactory, befriend, make_product, make_review
 
 LYON = ("45.76000", "4.83500")
 NEAR = ("45.80", "4.85")  # about 5 km from the listing
@@ -92,6 +91,8 @@ def make_voice(
         two_hop=0.2,
         score=1.6,
     )
+    if review.get("audience") == "circles":  # a circle of their own the seller is not in
+        review["circle_ids"] = [circles.circle_create(owner=person, name="Just us").pk]
     make_review(person, make_product(), **({"would_recommend": True} | review))
     return person
 
@@ -224,7 +225,7 @@ def test_only_trusted_voices_in_the_topic_who_recommend_the_brand_count(
 @pytest.mark.parametrize("audience", ["only_me", "circles"])
 def test_a_recommendation_the_seller_may_not_see_does_not_count(seller, listing, run, audience):
     voices(seller, run, 2)
-    private = make_voice("Private", seller, run, audience=audience)  # circles: none chosen
+    private = make_voice("Private", seller, run, audience=audience)
 
     assert private not in counted(listing)
     assert brand_voices_near(seller, listing).count == 2

@@ -11,8 +11,6 @@ import pytest
 from django.urls import reverse
 
 from marketplace.models import Brand, Listing
-from marketplace.tests.listing_factories import category, make_listing, product
-from marketplace.tests.moderation_factories import make_purchase, make_review
 from privacy.models import UsageCount
 from privacy.purposes import Purpose, Scope
 from privacy.releases import threshold_for
@@ -20,7 +18,15 @@ from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations import personal
 from recommendations.models import ListingView
 from social.services import blocks
-from tests.factories import PersonFactory, befriend
+from tests.factories import (
+    PersonFactory,
+    befriend,
+    category,
+    make_listing,
+    make_purchase,
+    make_review,
+    product,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,12 +96,16 @@ def _history(person, seller) -> None:
     ListingView.objects.filter(listing__price=Decimal("600.00")).update(
         listing=road_bike(seller, price="600.00", brand=brand("giant").pk)
     )
-    make_purchase(person, product("trek-domane-al-2"), price=Decimal("550.00"), currency="EUR")
+    make_purchase(
+        person, product("trek-domane-al-2"), price=Decimal("550.00"), currency="EUR", verified=True
+    )
     make_review(person, product("specialized-rockhopper"), rating=5)
 
 
 def test_the_profile_is_empty_without_personalization(owner, stranger):
-    make_purchase(owner, product("trek-domane-al-2"), price=Decimal("550.00"), currency="EUR")
+    make_purchase(
+        owner, product("trek-domane-al-2"), price=Decimal("550.00"), currency="EUR", verified=True
+    )
     profile = personal.preference_profile(owner)
     assert not profile.enabled
     assert profile.is_empty
@@ -175,7 +185,7 @@ def test_a_sponsored_item_would_carry_its_label():
 
 
 def test_distance_from_home_is_a_reason_when_near(owner, stranger):
-    from marketplace.tests.listing_factories import LYON
+    from tests.factories import LYON
 
     owner.profile.home_latitude, owner.profile.home_longitude = LYON
     owner.profile.save()
@@ -187,7 +197,7 @@ def test_distance_from_home_is_a_reason_when_near(owner, stranger):
 
 
 def test_with_a_home_you_may_like_keeps_to_what_is_within_reach(owner, stranger):
-    from marketplace.tests.listing_factories import LYON
+    from tests.factories import LYON
 
     owner.profile.home_latitude, owner.profile.home_longitude = LYON
     owner.profile.save()
@@ -287,8 +297,8 @@ def _buyers(viewer, n: int, *, consent: bool = True, friends: bool = True) -> li
             befriend(viewer, person)
         if consent:
             consent_grant(user=person, purpose=Purpose.SOCIAL_PROOF, scope=Scope.FRIENDS)
-        make_purchase(person, product(X))
-        make_purchase(person, product(Y))
+        make_purchase(person, product(X), verified=True)
+        make_purchase(person, product(Y), verified=True)
         people.append(person)
     return people
 
@@ -347,8 +357,8 @@ def test_also_bought_stops_counting_a_withdrawn_consent_in_the_next_count(
 
 def test_also_bought_does_not_count_the_viewer(owner, threshold_three):
     _buyers(owner, 2)
-    make_purchase(owner, product(X))
-    make_purchase(owner, product(Y))
+    make_purchase(owner, product(X), verified=True)
+    make_purchase(owner, product(Y), verified=True)
     assert _also(owner) == []
 
 
@@ -361,7 +371,7 @@ def test_also_bought_is_nothing_for_an_anonymous_visitor():
 def test_each_buyer_counts_for_one_other_product_only(owner, threshold_three):
     people = _buyers(owner, 3)
     for person in people:  # bought after Y: their latest other purchase now
-        make_purchase(person, product("trek-marlin-7"))
+        make_purchase(person, product("trek-marlin-7"), verified=True)
     assert _also(owner) == [("trek-marlin-7", 3)]
 
 

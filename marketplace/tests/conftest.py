@@ -1,0 +1,20 @@
+"""Fixtures the marketplace tests share."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.models import Category
+from tests.factories import CategoryFactory
+
+
+@pytest.fixture
+def tree(db) -> dict[str, Category]:
+    """A small category tree of the search tests' own: bikes (mountain, road) and home."""
+    bikes = CategoryFactory.create(name="Bikes", slug="t-bikes")
+    return {
+        "bikes": bikes,
+        "mountain": CategoryFactory.create(name="Mountain", slug="t-mountain", parent=bikes),
+        "road": CategoryFactory.create(name="Road", slug="t-road", parent=bikes),
+        "home": CategoryFactory.create(name="Home", slug="t-home"),
+    }
