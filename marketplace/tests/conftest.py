@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.models import Category
-from tests.factories import CategoryFactory
+from accounts.models import User
+from marketplace.models import Category, Listing
+from tests.factories import CategoryFactory, marlin_for_sale
 
 
 @pytest.fixture
@@ -18,3 +19,9 @@ def tree(db) -> dict[str, Category]:
         "road": CategoryFactory.create(name="Road", slug="t-road", parent=bikes),
         "home": CategoryFactory.create(name="Home", slug="t-home"),
     }
+
+
+@pytest.fixture
+def listing(owner: User) -> Listing:
+    """The deals tests' listing: the owner's Trek Marlin 7, on sale to signed-in members."""
+    return marlin_for_sale(owner)

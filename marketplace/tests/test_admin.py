@@ -14,7 +14,7 @@ from marketplace.services.reports import report_create
 from privacy.models import AuditEvent
 from social.models import Notification
 from social.services import posts
-from tests.factories import PersonFactory, make_moderator, make_review, marlin_for_sale
+from tests.factories import PersonFactory, make_admin, make_moderator, make_review, marlin_for_sale
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def mod(db):
 
 @pytest.fixture
 def superuser(db):
-    return PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    return make_admin()
 
 
 def act(client, model: str, action: str, *objects):

@@ -18,17 +18,7 @@ from marketplace.models import Conversation, Listing, Message, Offer, Purchase, 
 from marketplace.selectors import deals as selectors
 from marketplace.services import deals
 from social.models import Notification
-from tests.factories import PersonFactory, category, make_offer, make_product, marlin_for_sale
-
-
-@pytest.fixture
-def buyer(db):
-    return PersonFactory.create(name="Bea Buyer")
-
-
-@pytest.fixture
-def listing(owner):
-    return marlin_for_sale(owner)
+from tests.factories import category, make_offer, make_product, marlin_for_sale
 
 
 def notes_of(person) -> list[str]:

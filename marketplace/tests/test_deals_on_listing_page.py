@@ -3,22 +3,11 @@ offers there, and after a sale the buyer is led to review the product and rate t
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from marketplace.models import Listing, Offer, Purchase
 from marketplace.services import deals
 from tests.factories import PersonFactory, make_offer, marlin_for_sale
-
-
-@pytest.fixture
-def buyer(db):
-    return PersonFactory.create(name="Bea Buyer")
-
-
-@pytest.fixture
-def listing(owner):
-    return marlin_for_sale(owner)
 
 
 def body(response) -> str:

@@ -19,16 +19,6 @@ from tests.factories import PersonFactory, category, make_offer, marlin_for_sale
 _names = itertools.count()
 
 
-@pytest.fixture
-def buyer(db):
-    return PersonFactory.create(name="Bea Buyer")
-
-
-@pytest.fixture
-def listing(owner):
-    return marlin_for_sale(owner)
-
-
 def body(response) -> str:
     return response.content.decode()
 

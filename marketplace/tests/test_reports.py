@@ -21,6 +21,7 @@ from social.services import blocks, posts
 from tests.factories import (
     PASSWORD,
     PersonFactory,
+    make_admin,
     make_moderator,
     make_review,
     marlin_for_sale,
@@ -369,7 +370,7 @@ def test_a_moderator_cannot_grant_rights_or_take_over_an_account(client_for, own
     assert 'name="is_active"' not in body and 'name="is_superuser"' not in body  # view only
     password = reverse("admin:auth_user_password_change", args=[owner.pk])
     assert client.get(password).status_code in (403, 404)
-    admin_user = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    admin_user = make_admin()
     admin_page = reverse("admin:accounts_user_change", args=[admin_user.pk])
     assert 'name="is_active"' not in client.get(admin_page).content.decode()  # view only
     assert client.post(admin_page, {"is_active": ""}).status_code == 403

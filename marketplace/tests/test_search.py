@@ -20,13 +20,9 @@ def titles(page) -> list[str]:
 
 
 @pytest.fixture
-def seller(db):
-    return PersonFactory.create(name="Sid Seller")
-
-
-@pytest.fixture
-def buyer(db):
-    return with_home(PersonFactory.create(name="Bea Buyer"))
+def buyer(buyer):
+    """The cast's buyer, at home in Amsterdam."""
+    return with_home(buyer)
 
 
 def test_a_title_match_ranks_above_a_description_match(tree, seller, buyer):

@@ -18,13 +18,9 @@ _n = itertools.count()
 
 
 @pytest.fixture
-def seller(db):
-    return PersonFactory.create(name="Sid Seller")
-
-
-@pytest.fixture
-def buyer(db):
-    return with_home(PersonFactory.create(name="Bea Buyer"))
+def buyer(buyer):
+    """The cast's buyer, at home in Amsterdam."""
+    return with_home(buyer)
 
 
 # --- Pages -----------------------------------------------------------------------------------

@@ -22,13 +22,15 @@ from tests.factories import AMSTERDAM, PARIS, PersonFactory, befriend, listing_f
 
 
 @pytest.fixture
-def seller(db):
-    return with_home(PersonFactory.create(name="Sid Seller"))
+def seller(seller):
+    """The cast's seller, at home in Amsterdam."""
+    return with_home(seller)
 
 
 @pytest.fixture
-def buyer(db):
-    return with_home(PersonFactory.create(name="Bea Buyer"))
+def buyer(buyer):
+    """The cast's buyer, at home in Amsterdam."""
+    return with_home(buyer)
 
 
 def told(person) -> list[str]:

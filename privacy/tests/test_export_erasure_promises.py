@@ -35,7 +35,7 @@ from privacy.services.erasure import erasure_request, purge_user
 from privacy.services.exports import export_request
 from social.models import Notification
 from social.services import blocks, posts
-from tests.factories import PASSWORD, PersonFactory, make_moderator, make_product
+from tests.factories import PASSWORD, PersonFactory, make_admin, make_moderator, make_product
 
 POST_TEXT = "OLIVIA_POST_TEXT about my old bike"
 LISTING_TITLE = "OLIVIA_BIKE_TITLE"
@@ -70,7 +70,7 @@ def everything(graph, client_for):
     her, fiona, frank, sam = graph["owner"], graph["friend_a"], graph["friend_b"], graph["stranger"]
     betty = PersonFactory.create(name="Betty Blocker")
     mod = make_moderator()
-    admin = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    admin = make_admin()
     bike, lamp, tent = (
         make_product("Marlin 7"),
         make_product("Lamp", brand="Ikea"),

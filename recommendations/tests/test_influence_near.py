@@ -4,8 +4,6 @@ words, never a name, and only people who let the seller count them in both `infl
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
@@ -17,18 +15,13 @@ from recommendations.models import InfluenceRun, InfluenceScore
 from recommendations.trusted import brand_voices_near, brand_voices_near_people
 from social.models import Circle
 from social.services import blocks, circles
-from tests.factories import PersonFactory, befriend, make_product, make_review
+from tests.factories import PersonFactory, befriend, make_product, make_review, with_home
 
 LYON = ("45.76000", "4.83500")
 NEAR = ("45.80", "4.85")  # about 5 km from the listing
 PARIS = ("48.86", "2.35")  # about 390 km away
 FEWER = "Fewer than 5 trusted voices near this listing recommend Trek."
 ABOUT_TEN = "About 10 trusted voices near this listing recommend Trek."
-
-
-@pytest.fixture
-def seller(db):
-    return PersonFactory.create(name="Sally Seller")
 
 
 @pytest.fixture
@@ -57,13 +50,6 @@ def listing(seller) -> Listing:
     return trek_listing(seller)
 
 
-def set_home(person, point) -> None:
-    profile = person.profile
-    profile.home_place = "Home"
-    profile.home_latitude, profile.home_longitude = (Decimal(v) for v in point)
-    profile.save()
-
-
 def make_voice(
     name: str,
     seller,
@@ -79,7 +65,7 @@ def make_voice(
     person = PersonFactory.create(name=name)
     befriend(seller, person)
     if home:
-        set_home(person, home)
+        with_home(person, home, place="Home")
     for purpose in ("influence", "insights"):
         consent_grant(user=person, purpose=purpose, scope=scope)
     InfluenceScore.objects.create(

@@ -19,6 +19,7 @@ from recommendations import personal
 from recommendations.models import ListingView
 from social.services import blocks
 from tests.factories import (
+    LYON,
     PersonFactory,
     befriend,
     category,
@@ -26,6 +27,7 @@ from tests.factories import (
     make_purchase,
     make_review,
     product,
+    with_home,
 )
 
 pytestmark = pytest.mark.django_db
@@ -140,10 +142,9 @@ def test_the_profile_empties_the_moment_personalization_is_withdrawn(owner, stra
 # --- you may like ------------------------------------------------------------------------------
 
 
-def test_you_may_like_ranks_by_the_profile_and_leaves_out_what_it_must(owner, stranger):
+def test_you_may_like_ranks_by_the_profile_and_leaves_out_what_it_must(owner, stranger, seller):
     personalize(owner)
     _history(owner, stranger)
-    seller = PersonFactory.create(name="Sally Seller")
     trek_road = road_bike(seller, title="Trek road bike", brand=brand("trek").pk)
     other_road = road_bike(seller, title="Cheap road bike", price="90.00")
     mountain = make_listing(seller, title="Mountain bike", category=category("mountain-bikes"))
@@ -163,12 +164,10 @@ def test_you_may_like_ranks_by_the_profile_and_leaves_out_what_it_must(owner, st
     assert "Draft road bike" not in titles
 
 
-def test_every_recommendation_says_why_and_none_is_sponsored_unlabelled(owner, stranger):
+def test_every_recommendation_says_why_and_none_is_sponsored_unlabelled(owner, stranger, seller):
     personalize(owner)
     _history(owner, stranger)
-    road_bike(
-        PersonFactory.create(name="Sally Seller"), title="Trek road bike", brand=brand("trek").pk
-    )
+    road_bike(seller, title="Trek road bike", brand=brand("trek").pk)
     recommendations = personal.you_may_like(owner)
     assert recommendations
     for item in recommendations:
@@ -184,26 +183,19 @@ def test_a_sponsored_item_would_carry_its_label():
     assert item.label == "Sponsored"
 
 
-def test_distance_from_home_is_a_reason_when_near(owner, stranger):
-    from tests.factories import LYON
-
-    owner.profile.home_latitude, owner.profile.home_longitude = LYON
-    owner.profile.save()
+def test_distance_from_home_is_a_reason_when_near(owner, stranger, seller):
+    with_home(owner, LYON)
     personalize(owner)
     _history(owner, stranger)
-    road_bike(PersonFactory.create(name="Sally Seller"), title="Near road bike")
+    road_bike(seller, title="Near road bike")
     near = next(r for r in personal.you_may_like(owner) if r.listing.title == "Near road bike")
     assert "km from your home" in near.reason
 
 
-def test_with_a_home_you_may_like_keeps_to_what_is_within_reach(owner, stranger):
-    from tests.factories import LYON
-
-    owner.profile.home_latitude, owner.profile.home_longitude = LYON
-    owner.profile.save()
+def test_with_a_home_you_may_like_keeps_to_what_is_within_reach(owner, stranger, seller):
+    with_home(owner, LYON)
     personalize(owner)
     _history(owner, stranger)
-    seller = PersonFactory.create(name="Sally Seller")
     road_bike(seller, title="Lyon road bike")
     road_bike(seller, title="Portland road bike", latitude="45.51500", longitude="-122.67900")
 
@@ -213,11 +205,11 @@ def test_with_a_home_you_may_like_keeps_to_what_is_within_reach(owner, stranger)
     assert "Portland road bike" not in titles
 
 
-def test_without_a_home_you_may_like_looks_everywhere(owner, stranger):
+def test_without_a_home_you_may_like_looks_everywhere(owner, stranger, seller):
     personalize(owner)
     _history(owner, stranger)
     road_bike(
-        PersonFactory.create(name="Sally Seller"),
+        seller,
         title="Portland road bike",
         latitude="45.51500",
         longitude="-122.67900",
@@ -237,11 +229,10 @@ def test_the_page_explains_how_to_turn_it_on_when_off(owner, client_for):
 
 
 def test_the_page_shows_reasons_and_what_is_used_in_bounded_queries(
-    owner, stranger, client_for, django_assert_max_num_queries
+    owner, stranger, seller, client_for, django_assert_max_num_queries
 ):
     personalize(owner)
     _history(owner, stranger)
-    seller = PersonFactory.create(name="Sally Seller")
     road_bike(seller, title="Trek road bike", brand=brand("trek").pk)
     client = client_for(owner)
     with django_assert_max_num_queries(14):
@@ -261,12 +252,12 @@ def test_the_member_home_links_to_the_page(owner, client_for):
     assert reverse("recommendations:for_you").encode() in response.content
 
 
-def test_the_api_gives_results_with_reasons_and_the_profile(owner, stranger, api_client_for):
+def test_the_api_gives_results_with_reasons_and_the_profile(
+    owner, stranger, seller, api_client_for
+):
     personalize(owner)
     _history(owner, stranger)
-    road_bike(
-        PersonFactory.create(name="Sally Seller"), title="Trek road bike", brand=brand("trek").pk
-    )
+    road_bike(seller, title="Trek road bike", brand=brand("trek").pk)
     body = api_client_for(owner).get(reverse("api-discover-for-you")).json()
     assert body["profile"]["enabled"] is True
     assert body["profile"]["categories"][0]["name"] == "Road bikes"

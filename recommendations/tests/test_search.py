@@ -27,7 +27,17 @@ from recommendations.tests.funnel import steps
 from social.models import Friendship
 from social.services import blocks, circles
 from social.services.friends import friendship_remove
-from tests.factories import bike, consent, friends, make_purchase, person, review, talk
+from tests.factories import (
+    bike,
+    consent,
+    friends,
+    make_purchase,
+    marlin_for_sale,
+    person,
+    review,
+    talk,
+    with_home,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -268,8 +278,6 @@ def test_reviews_rank_a_friend_who_knows_bikes_before_a_friend_of_a_friend(world
 
 
 def test_listings_nearby_say_how_many_friends_reviewed_the_model(world):
-    from tests.factories import marlin_for_sale
-
     vera, f, marlin = world["vera"], world["f"], world["marlin"]
     seller = person("Seller")
     listing = marlin_for_sale(
@@ -325,11 +333,8 @@ def test_tie_strength_orders_the_names_under_a_step(world):
 def test_listings_for_sale_near_you_are_near_the_viewers_home(world):
     from decimal import Decimal
 
-    from tests.factories import marlin_for_sale
-
     vera, marlin = world["vera"], world["marlin"]
-    vera.profile.home_latitude, vera.profile.home_longitude = Decimal("45.76"), Decimal("4.84")
-    vera.profile.save()
+    with_home(vera, ("45.76", "4.84"))
     seller = person("Seller")
     near = marlin_for_sale(seller, title="Trek Marlin 7 in Lyon", product_model=marlin)
     far = marlin_for_sale(

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from privacy.models import UsageCount
 from privacy.purposes import Purpose
-from tests.factories import bike, consent, friends, make_purchase, person, review
+from tests.factories import bike, consent, friends, make_purchase, marlin_for_sale, person, review
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +76,6 @@ def test_a_search_writes_the_usage_log_of_the_people_counted(client_for, story):
 
 
 def test_product_and_listing_pages_name_friends_who_bought_it(client_for, story):
-    from tests.factories import marlin_for_sale
-
     vera, marlin = story["vera"], story["marlin"]
     page = client_for(vera).get(reverse("marketplace:product", args=[marlin.slug]))
     body = page.content.decode()

@@ -30,6 +30,7 @@ from tests.factories.moderation import hidden_by_moderator
 from tests.factories.people import (
     PASSWORD,
     PersonFactory,
+    make_admin,
     make_moderator,
     moderators,
     person,
@@ -57,6 +58,7 @@ __all__ = [
     "listing_fields",
     "listing_for",
     "make_category",
+    "make_admin",
     "make_listing",
     "make_moderator",
     "make_offer",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from decimal import Decimal
 from typing import Any
 
 import factory
@@ -39,10 +40,14 @@ def person(name: str) -> User:
     return PersonFactory.create(name=name)
 
 
-def with_home(someone: User, at: tuple[float, float] = AMSTERDAM) -> User:
-    """Give `someone` a home at `at` (latitude, longitude), as the profile form would."""
-    someone.profile.home_latitude, someone.profile.home_longitude = at
-    someone.profile.save()
+def with_home(someone: User, at: tuple[Any, Any] = AMSTERDAM, *, place: str | None = None) -> User:
+    """Give `someone` a home at `at` (latitude, longitude; numbers or strings), named `place`
+    if given, as the profile form would."""
+    profile = someone.profile
+    profile.home_latitude, profile.home_longitude = (Decimal(str(v)) for v in at)
+    if place is not None:
+        profile.home_place = place
+    profile.save()
     return someone
 
 
@@ -51,6 +56,11 @@ def moderators() -> Group:
     tables (transactional tests)."""
     migration = importlib.import_module("marketplace.migrations.0004_moderators_group")
     return migration.moderators_group(Group, Permission)
+
+
+def make_admin(name: str = "Ada Admin") -> User:
+    """A superuser: everything in the admin."""
+    return PersonFactory.create(name=name, is_staff=True, is_superuser=True)
 
 
 def make_moderator(name: str = "Max Moderator") -> User:
