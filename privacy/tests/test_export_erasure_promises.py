@@ -14,7 +14,6 @@ import io
 import json
 import zipfile
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -35,27 +34,23 @@ from privacy.services.erasure import erasure_request, purge_user
 from privacy.services.exports import export_request
 from social.models import Notification
 from social.services import blocks, posts
-from tests.factories import PASSWORD, PersonFactory, make_admin, make_moderator, make_product
+from tests.factories import (
+    PASSWORD,
+    PersonFactory,
+    make_admin,
+    make_moderator,
+    make_product,
+    marlin_for_sale,
+)
 
 POST_TEXT = "OLIVIA_POST_TEXT about my old bike"
 LISTING_TITLE = "OLIVIA_BIKE_TITLE"
 
 
 def listing_of(seller, title: str, product) -> Listing:
-    return Listing.objects.create(
-        seller=seller,
-        title=title,
-        category=product.category,
-        product_model=product,
-        brand=product.brand,
-        condition=Listing.Condition.GOOD,
-        price=Decimal("450.00"),
-        place="Lyon",
-        latitude=Decimal("45.76400"),
-        longitude=Decimal("4.83570"),
-        audience="members",
-        status=Listing.Status.ACTIVE,
-        published_at=timezone.now(),
+    """`seller`'s listing of `product`, on sale in Lyon to signed-in members."""
+    return marlin_for_sale(
+        seller, title=title, product_model=product, category=product.category, brand=product.brand
     )
 
 
