@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from marketplace.models import Brand, Category, HelpfulVote, Purchase
+from marketplace.models import Brand, Category, Purchase
 from privacy.models import PrivacyBudget, UsageCount
 from privacy.purposes import Purpose
 from privacy.releases import threshold_for
@@ -36,6 +36,7 @@ from tests.factories import (
     person,
     review,
     talk,
+    vote_helpful,
     with_home,
 )
 
@@ -399,8 +400,8 @@ def test_trusted_reviews_carry_their_helpful_votes_and_are_read_once_with_the_st
     mine = review(f[1], marlin)
     theirs = review(g[1], marlin)
     for voter in (g[2], g[3]):
-        HelpfulVote.objects.create(review=mine, voter=voter)
-    HelpfulVote.objects.create(review=theirs, voter=f[2])
+        vote_helpful(mine, voter)
+    vote_helpful(theirs, f[2], out_of_sight=True)
 
     with CaptureQueriesContext(connection) as captured:
         result = social_search(vera, "bike", with_listings=False)

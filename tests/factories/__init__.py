@@ -37,7 +37,7 @@ from tests.factories.people import (
     with_home,
 )
 from tests.factories.places import AMSTERDAM, LYON, PARIS, UTRECHT
-from tests.factories.reviews import make_review, review
+from tests.factories.reviews import make_review, review, vote_helpful
 from tests.factories.social import befriend, consent, friends, talk
 
 __all__ = [
@@ -73,5 +73,6 @@ __all__ = [
     "product",
     "review",
     "talk",
+    "vote_helpful",
     "with_home",
 ]
