@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError, form_refused, refusal_redirects
+from config.errors import refusal_redirects, refusals_on
 from marketplace.models import Brand, Category, Listing, ProductModel, Rating
 from marketplace.selectors import deals as selectors
 from marketplace.services import deals as services
@@ -334,11 +334,8 @@ def purchases(request):
 def purchase_declare(request):
     form = DeclarePurchaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.purchase_declare(buyer=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form_refused(form, error)
-        else:
             messages.success(request, "Added to your purchases (not verified: bought elsewhere).")
             return redirect("marketplace:deals_purchases")
     return render(
@@ -356,18 +353,16 @@ def rate(request, purchase_id: int):
         raise Http404("No such purchase.")
     error = ""
     if request.method == "POST":
-        try:
+        with refusals_on() as refused:
             services.rating_give(
                 rater=request.user,
                 purchase=purchase,
                 stars=request.POST.get("stars"),
                 line=request.POST.get("line", ""),
             )
-        except DomainError as refused:
-            error = refused.message
-        else:
             messages.success(request, "Thanks: your rating is saved.")
             return redirect("marketplace:deals_purchases")
+        error = refused.error.message if refused.error else ""
     other = purchase.seller if purchase.buyer_id == request.user.pk else purchase.buyer
     return render(
         request,

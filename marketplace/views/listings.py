@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError, form_refused, refusal_redirects
+from config.errors import DomainError, refusal_redirects, refusals_on
 from config.ids import IdsChoiceField
 from marketplace.models import Listing, ListingAudience
 from marketplace.selectors import listings as selectors
@@ -133,16 +133,13 @@ def listing_new(request):
         initial=_initial_for_new(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             listing = services.listing_create(
                 seller=request.user,
                 photos=form.cleaned_data["photos"],
                 publish="publish" in request.POST,
                 **form.service_fields(),
             )
-        except DomainError as error:
-            form_refused(form, error)
-        else:
             messages.success(
                 request,
                 "Your listing is on sale."
@@ -179,11 +176,8 @@ def listing_edit(request, listing_id: int):
     }
     form = ListingForm(request.POST or None, owner=request.user, initial=initial, with_photos=False)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             services.listing_update(seller=request.user, listing=listing, **form.service_fields())
-        except DomainError as error:
-            form_refused(form, error)
-        else:
             messages.success(request, "Listing saved.")
             return redirect("marketplace:listing", listing.pk)
     return render(
