@@ -91,6 +91,7 @@ class Listing(models.Model):
     MAX_PHOTOS = 10
     MAX_PRICE = Decimal("1000000")
     TITLE_MAX_LENGTH = 120
+    PLACE_MAX_LENGTH = 120
     DESCRIPTION_MAX_LENGTH = 5000
 
     seller = models.ForeignKey(
@@ -112,7 +113,7 @@ class Listing(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_PRICE)],
     )
     currency = models.CharField(max_length=3, choices=Currency, default=Currency.EUR)
-    place = models.CharField(max_length=120)
+    place = models.CharField(max_length=PLACE_MAX_LENGTH)
     latitude = models.DecimalField(max_digits=8, decimal_places=5)
     longitude = models.DecimalField(max_digits=8, decimal_places=5)
     audience = models.CharField(

@@ -20,6 +20,7 @@ class ReviewQuerySet(AudienceQuerySet):
 
 
 class Review(models.Model):
+    TITLE_MAX_LENGTH = 120
     TEXT_MAX_LENGTH = 5000
 
     author = models.ForeignKey(
@@ -39,7 +40,7 @@ class Review(models.Model):
     rating = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    title = models.CharField(max_length=120)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
     text = models.TextField(max_length=TEXT_MAX_LENGTH)
     would_recommend = models.BooleanField(default=True)
     audience = models.CharField(max_length=10, choices=Audience, default=Audience.FRIENDS)

@@ -20,13 +20,14 @@ from decimal import Decimal
 
 from django.urls import NoReverseMatch, reverse
 
+from accounts.models import User
 from config.errors import DomainError, NotFound
 from marketplace.models import Listing
-from marketplace.services.money import MoneyWords, clean_money
+from marketplace.services.money import MoneyInput, MoneyWords, clean_money
 
 MAX_OFFER = Listing.MAX_PRICE
 
-STATUS_REFUSALS = {
+STATUS_REFUSALS: dict[str, str] = {
     Listing.Status.DRAFT: "This listing is not published yet.",
     Listing.Status.RESERVED: "This item is reserved for another buyer.",
     Listing.Status.SOLD: "This item is sold.",
@@ -43,7 +44,7 @@ def listing_url(listing: Listing) -> str:
         return reverse("marketplace:deals_listing", args=[listing.pk])
 
 
-def visible_listing(viewer, listing: Listing) -> Listing:
+def visible_listing(viewer: User, listing: Listing) -> Listing:
     """The listing page's rule (`Listing.objects.openable_by`: audience, blocks either way,
     moderation, unpublished listings for their seller alone), for one listing."""
     if not Listing.objects.openable_by(viewer).filter(pk=listing.pk).exists():
@@ -71,6 +72,6 @@ OFFER_WORDS = MoneyWords(
 )
 
 
-def clean_amount(amount) -> Decimal:
+def clean_amount(amount: MoneyInput) -> Decimal:
     """An offer's amount as a Decimal: more than 0, at most 1,000,000, two decimals at most."""
     return clean_money(amount, maximum=MAX_OFFER, words=OFFER_WORDS)

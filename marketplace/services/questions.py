@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import Conflict, NotAllowed
 from marketplace.models import Listing, Question
 from marketplace.services.deal_rules import (
@@ -19,7 +20,7 @@ from social.services.notifications import notify
 
 
 @transaction.atomic
-def question_ask(*, asker, listing: Listing, text: str) -> Question:
+def question_ask(*, asker: User, listing: Listing, text: str) -> Question:
     """Ask a public question on a live listing you can see; the seller is notified.
 
     Raises NotFound (listing not shared with the asker, or not published), NotAllowed (the seller
@@ -45,7 +46,7 @@ def question_ask(*, asker, listing: Listing, text: str) -> Question:
 
 
 @transaction.atomic
-def question_answer(*, seller, question: Question, text: str) -> Question:
+def question_answer(*, seller: User, question: Question, text: str) -> Question:
     """The seller answers (or corrects the answer to) a question; the asker is notified.
 
     Raises NotAllowed for anyone but the listing's seller, DomainError for empty or long text."""
