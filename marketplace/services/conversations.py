@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from config.errors import Conflict, NotAllowed, NotFound
+from config.errors import NotAllowed, NotFound
 from marketplace.models import Conversation, Listing, Message
 from marketplace.services.deal_rules import (
-    STATUS_REFUSALS,
+    check_buyer_may_write,
     clean_text,
-    visible_listing,
 )
 from social.services.friends import blocked_either_way
 from social.services.notifications import notify
@@ -35,14 +34,12 @@ def conversation_start(*, buyer: User, listing: Listing, text: str) -> Conversat
     seller. Writing again returns the same conversation with the new message added.
     Raises NotFound (not shared with the buyer, blocked either way, not published), NotAllowed
     (the seller), Conflict (sold), DomainError (empty or long text)."""
-    visible_listing(buyer, listing)
-    if listing.seller_id == buyer.pk:
-        raise NotAllowed(
-            "You can't start a conversation about your own listing; buyers write to you first.",
-            code="own_listing",
-        )
-    if not listing.is_live:
-        raise Conflict(STATUS_REFUSALS[listing.status], code="not_live")
+    check_buyer_may_write(
+        buyer,
+        listing,
+        own_listing="You can't start a conversation about your own listing; buyers write to "
+        "you first.",
+    )
     text = clean_text(text, Message.TEXT_MAX_LENGTH, "message")
     conversation, _ = Conversation.objects.get_or_create(listing=listing, buyer=buyer)
     _post_message(conversation, sender=buyer, recipient=listing.seller, text=text)

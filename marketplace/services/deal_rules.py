@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
-from config.errors import DomainError, NotFound
+from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import Listing
 from marketplace.services.money import MoneyInput, MoneyWords, clean_money
 
@@ -50,6 +50,16 @@ def visible_listing(viewer: User, listing: Listing) -> Listing:
     if not Listing.objects.openable_by(viewer).filter(pk=listing.pk).exists():
         raise NotFound("This listing does not exist or is not shared with you.")
     return listing
+
+
+def check_buyer_may_write(buyer: User, listing: Listing, *, own_listing: str) -> None:
+    """What a buyer's question or first message needs: a listing they may open (NotFound), not
+    their own (NotAllowed, saying `own_listing`), still live (Conflict)."""
+    visible_listing(buyer, listing)
+    if listing.seller_id == buyer.pk:
+        raise NotAllowed(own_listing, code="own_listing")
+    if not listing.is_live:
+        raise Conflict(STATUS_REFUSALS[listing.status], code="not_live")
 
 
 def clean_text(text: str | None, limit: int, what: str) -> str:
