@@ -24,6 +24,13 @@ from social.audience import Audience, AudienceQuerySet
 from social.models import Circle
 
 
+def _rounded(coordinate: Decimal) -> Decimal:
+    rounded = round_coordinate(coordinate)
+    if rounded is None:  # not for a listing: its coordinates are required
+        raise ValueError("A listing's coordinates are required.")
+    return rounded
+
+
 class ListingAudience(models.TextChoices):
     """The audience policy's audiences, plus "nearby"."""
 
@@ -130,6 +137,11 @@ class Listing(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     sold_at = models.DateTimeField(null=True, blank=True)
 
+    # Not columns: what a search result or a watchlist entry carries for its card
+    # (`marketplace.selectors.search`): the first photo, the page's address.
+    cover: ListingPhoto | None
+    url: str
+
     objects = ListingQuerySet.as_manager()
     owner_field = "seller"
     moderation_field = "hidden"  # hidden listings are seen by their seller alone
@@ -163,11 +175,13 @@ class Listing(models.Model):
 
     @property
     def public_latitude(self) -> Decimal:
-        return round_coordinate(self.latitude)
+        """The latitude rounded to about 1 km, as everyone but the seller's friends sees it."""
+        return _rounded(self.latitude)
 
     @property
     def public_longitude(self) -> Decimal:
-        return round_coordinate(self.longitude)
+        """The longitude rounded to about 1 km, as everyone but the seller's friends sees it."""
+        return _rounded(self.longitude)
 
     @property
     def is_live(self) -> bool:

@@ -78,7 +78,9 @@ class Review(models.Model):
 
     @property
     def verified(self) -> bool:
-        return self.purchase_id is not None and self.purchase.verified
+        """Tied to a purchase made here (the "verified purchase" badge's own rule is
+        `marketplace.selectors.reviews.verified_purchase_for`)."""
+        return self.purchase is not None and self.purchase.verified
 
 
 class HelpfulVote(models.Model):
