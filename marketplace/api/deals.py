@@ -105,7 +105,8 @@ class ConversationDetailOut(ConversationOut):
 
     @extend_schema_field(MessageOut(many=True))
     def get_messages(self, conversation) -> list[dict]:
-        return MessageOut(selectors.messages_in(conversation), many=True).data
+        # The stubs give `.data` as a dict; with many=True it is a list.
+        return MessageOut(selectors.messages_in(conversation), many=True).data  # type: ignore[return-value]
 
 
 class PurchaseOut(serializers.ModelSerializer):
@@ -236,10 +237,11 @@ class ConversationStartView(APIView):
     def post(self, request, listing_id: int):
         """A buyer writes to the seller about a listing. Only buyers start conversations; writing
         again adds to the same conversation."""
-        conversation = conversations.conversation_start(
+        started = conversations.conversation_start(
             buyer=request.user, listing=_listing(request, listing_id), text=_text(request)
         )
-        conversation = selectors.conversation_for(request.user, conversation.pk)
+        # Read again as the list shows it (with its counts).
+        conversation = selectors.conversation_for(request.user, started.pk)
         return Response(ConversationDetailOut(conversation).data, status=status.HTTP_201_CREATED)
 
 

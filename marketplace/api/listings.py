@@ -32,7 +32,10 @@ def file_url(request, file) -> str | None:
 
 
 class FileUrlField(serializers.CharField):
-    def to_representation(self, value) -> str | None:
+    """A stored file's absolute address, or null when there is none."""
+
+    # The stubs give CharField's output as str; a missing file is null here.
+    def to_representation(self, value) -> str | None:  # type: ignore[override]
         return file_url(self.context["request"], value)
 
 
@@ -49,7 +52,8 @@ class CatalogCategoryTreeSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_children(self, node) -> list:
-        return CatalogCategoryTreeSerializer(node.children, many=True).data
+        # The stubs give `.data` as a dict; with many=True it is a list.
+        return CatalogCategoryTreeSerializer(node.children, many=True).data  # type: ignore[return-value]
 
 
 class CatalogRefSerializer(serializers.Serializer):
@@ -106,8 +110,9 @@ class ListingLocationSerializer(serializers.Serializer):
 class RoundedKmField(serializers.FloatField):
     """A distance in km, to 100 m."""
 
-    def to_representation(self, value) -> float:
-        return round(super().to_representation(value), 1)
+    # The stubs give FloatField's output as str; DRF's is a float.
+    def to_representation(self, value) -> float:  # type: ignore[override]
+        return round(float(value), 1)
 
 
 class ListingSerializer(serializers.Serializer):
@@ -350,8 +355,8 @@ class ListingPhotosView(APIView):
         photo = listing_photos.listing_photo_add(
             seller=request.user, listing=listing, image=data.validated_data["image"]
         )
-        data = ListingPhotoSerializer(photo, context={"request": request}).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        body = ListingPhotoSerializer(photo, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ListingPhotoView(APIView):

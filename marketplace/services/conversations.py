@@ -11,12 +11,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import Conflict, NotAllowed, NotFound
+from accounts.models import User
+from config.errors import NotAllowed, NotFound
 from marketplace.models import Conversation, Listing, Message
 from marketplace.services.deal_rules import (
-    STATUS_REFUSALS,
+    check_buyer_may_write,
     clean_text,
-    visible_listing,
 )
 from social.services.friends import blocked_either_way
 from social.services.notifications import notify
@@ -27,21 +27,19 @@ def _conversation_url(conversation: Conversation) -> str:
 
 
 @transaction.atomic
-def conversation_start(*, buyer, listing: Listing, text: str) -> Conversation:
+def conversation_start(*, buyer: User, listing: Listing, text: str) -> Conversation:
     """A buyer writes to the seller about a live listing they can see.
 
     The only way a conversation comes to exist: the acting person is always the buyer, never the
     seller. Writing again returns the same conversation with the new message added.
     Raises NotFound (not shared with the buyer, blocked either way, not published), NotAllowed
     (the seller), Conflict (sold), DomainError (empty or long text)."""
-    visible_listing(buyer, listing)
-    if listing.seller_id == buyer.pk:
-        raise NotAllowed(
-            "You can't start a conversation about your own listing; buyers write to you first.",
-            code="own_listing",
-        )
-    if not listing.is_live:
-        raise Conflict(STATUS_REFUSALS[listing.status], code="not_live")
+    check_buyer_may_write(
+        buyer,
+        listing,
+        own_listing="You can't start a conversation about your own listing; buyers write to "
+        "you first.",
+    )
     text = clean_text(text, Message.TEXT_MAX_LENGTH, "message")
     conversation, _ = Conversation.objects.get_or_create(listing=listing, buyer=buyer)
     _post_message(conversation, sender=buyer, recipient=listing.seller, text=text)
@@ -49,7 +47,7 @@ def conversation_start(*, buyer, listing: Listing, text: str) -> Conversation:
 
 
 @transaction.atomic
-def message_send(*, sender, conversation: Conversation, text: str) -> Message:
+def message_send(*, sender: User, conversation: Conversation, text: str) -> Message:
     """Write in an existing conversation: its buyer, or the seller of its listing.
 
     A seller can only reply: the conversation exists only because the buyer started it.
@@ -67,7 +65,9 @@ def message_send(*, sender, conversation: Conversation, text: str) -> Message:
     return _post_message(conversation, sender=sender, recipient=recipient, text=text)
 
 
-def _post_message(conversation: Conversation, *, sender, recipient, text: str) -> Message:
+def _post_message(
+    conversation: Conversation, *, sender: User, recipient: User, text: str
+) -> Message:
     message = Message.objects.create(conversation=conversation, sender=sender, text=text)
     conversation.save(update_fields=["updated_at"])
     notify(
@@ -81,7 +81,7 @@ def _post_message(conversation: Conversation, *, sender, recipient, text: str) -
 
 
 @transaction.atomic
-def conversation_mark_read(*, user, conversation: Conversation) -> int:
+def conversation_mark_read(*, user: User, conversation: Conversation) -> int:
     """Mark the other side's messages in the conversation read; returns how many changed."""
     if user.pk not in (conversation.buyer_id, conversation.listing.seller_id):
         raise NotFound("No such conversation.")

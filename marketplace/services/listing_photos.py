@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from PIL import Image
 
 from accounts.images import clean_image
+from accounts.models import User
 from config.errors import DomainError, NotFound
 from marketplace.models import Listing, ListingPhoto
 from marketplace.services.listing_lifecycle import locked_listing, require_editable, require_seller
@@ -21,7 +23,15 @@ MAX_PHOTO_SIDE = 1600
 THUMBNAIL_SIDE = 400
 
 
-def make_thumbnail(image: ContentFile) -> ContentFile:
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """An upload, checked, with its stripped copy and thumbnail made, not yet saved."""
+
+    image: ContentFile[bytes]
+    thumbnail: ContentFile[bytes]
+
+
+def make_thumbnail(image: ContentFile[bytes]) -> ContentFile[bytes]:
     """A small copy (at most 400 px a side) of an already cleaned image. Made once, at upload;
     pages show it and never resize anything."""
     image.seek(0)
@@ -38,7 +48,7 @@ def make_thumbnail(image: ContentFile) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"thumbnail.{extension}")
 
 
-def prepared_photo(upload) -> tuple[ContentFile, ContentFile]:
+def prepared_photo(upload: File[bytes]) -> PreparedPhoto:
     """Check one upload and make its stripped copy and thumbnail, before anything is saved."""
     try:
         image = clean_image(upload, max_side=MAX_PHOTO_SIDE, name="photo")
@@ -47,10 +57,11 @@ def prepared_photo(upload) -> tuple[ContentFile, ContentFile]:
         raise DomainError(
             f"{name}: {' '.join(error.messages)}", code="bad_photo", field="photos"
         ) from None
-    return image, make_thumbnail(image)
+    return PreparedPhoto(image=image, thumbnail=make_thumbnail(image))
 
 
 def too_many_photos() -> DomainError:
+    """The refusal of an 11th photo, raised by whoever counted."""
     return DomainError(
         f"A listing can have at most {Listing.MAX_PHOTOS} photos; remove one first.",
         code="too_many_photos",
@@ -58,18 +69,22 @@ def too_many_photos() -> DomainError:
     )
 
 
-def save_photos(listing: Listing, prepared: list[tuple[ContentFile, ContentFile]], start: int):
+def save_photos(
+    listing: Listing, prepared: Iterable[PreparedPhoto], start: int
+) -> list[ListingPhoto]:
+    """Save the prepared photos after the listing's others, from position `start`."""
     photos = []
-    for offset, (image, thumbnail) in enumerate(prepared):
+    for offset, files in enumerate(prepared):
         photo = ListingPhoto(listing=listing, position=start + offset)
-        photo.image.save(image.name, image, save=False)
-        photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        photo.image.save(files.image.name or "", files.image, save=False)
+        photo.thumbnail.save(files.thumbnail.name or "", files.thumbnail, save=False)
         photo.save()
         photos.append(photo)
     return photos
 
 
 def delete_files_on_commit(photos: Iterable[ListingPhoto]) -> None:
+    """Delete the photos' files once the transaction commits: a rollback keeps them."""
     files = [(field.storage, field.name) for p in photos for field in (p.image, p.thumbnail)]
 
     def delete() -> None:
@@ -81,7 +96,7 @@ def delete_files_on_commit(photos: Iterable[ListingPhoto]) -> None:
 
 
 @transaction.atomic
-def listing_photo_add(*, seller, listing: Listing, image) -> ListingPhoto:
+def listing_photo_add(*, seller: User, listing: Listing, image: File[bytes]) -> ListingPhoto:
     """Add one photo (checked, EXIF stripped, at most 1600 px, thumbnail made now).
 
     Raises NotAllowed for anyone but the seller, DomainError for a file that is not a picture
@@ -98,7 +113,7 @@ def listing_photo_add(*, seller, listing: Listing, image) -> ListingPhoto:
 
 
 @transaction.atomic
-def listing_photo_remove(*, seller, listing: Listing, photo_id: int) -> None:
+def listing_photo_remove(*, seller: User, listing: Listing, photo_id: int | str) -> None:
     """Remove one of the listing's photos (and its files, once the change is committed)."""
     require_seller(seller, listing)
     require_editable(listing)
@@ -111,7 +126,9 @@ def listing_photo_remove(*, seller, listing: Listing, photo_id: int) -> None:
 
 
 @transaction.atomic
-def listing_photos_reorder(*, seller, listing: Listing, photo_ids: list[int]) -> None:
+def listing_photos_reorder(
+    *, seller: User, listing: Listing, photo_ids: Iterable[int | str]
+) -> None:
     """Put the listing's photos in this order; the first one is the cover."""
     require_seller(seller, listing)
     require_editable(listing)

@@ -6,13 +6,20 @@ moves in `listing_lifecycle`, its photos in `listing_photos`, its fields are che
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Unpack
 
+from django.core.files.base import File
 from django.db import transaction
 
+from accounts.models import User
 from config.errors import Conflict, DomainError
 from marketplace.models import Listing
 from marketplace.services.listing_fields import (
+    BrandRef,
+    CategoryRef,
+    ListingChanges,
+    NumberInput,
+    ProductRef,
     clean_audience,
     clean_catalog,
     clean_choice,
@@ -34,6 +41,7 @@ from marketplace.services.listing_photos import (
     save_photos,
     too_many_photos,
 )
+from marketplace.services.money import MoneyInput
 
 Status = Listing.Status
 
@@ -41,22 +49,22 @@ Status = Listing.Status
 @transaction.atomic
 def listing_create(
     *,
-    seller,
-    title: str,
-    category,
-    condition: str,
-    price,
-    place: str,
-    latitude,
-    longitude,
+    seller: User,
+    title: str | None,
+    category: CategoryRef,
+    condition: str | None,
+    price: MoneyInput,
+    place: str | None,
+    latitude: NumberInput,
+    longitude: NumberInput,
     description: str = "",
-    product_model=None,
-    brand=None,
+    product_model: ProductRef = None,
+    brand: BrandRef = None,
     currency: str = Listing.Currency.EUR,
     audience: str | None = None,
-    circle_ids: Iterable[Any] = (),
-    nearby_radius_km: Any = None,
-    photos: Iterable[Any] = (),
+    circle_ids: Iterable[int | str] = (),
+    nearby_radius_km: NumberInput = None,
+    photos: Iterable[File[bytes] | None] = (),
     publish: bool = False,
 ) -> Listing:
     """Create a listing, as a draft or (with `publish`) on sale at once.
@@ -66,8 +74,8 @@ def listing_create(
     category, product, brand = clean_catalog(category, product_model, brand)
     place, latitude, longitude = clean_place(place, latitude, longitude)
     audience, circles = clean_audience(seller, audience, circle_ids)
-    photos = [photo for photo in (photos or []) if photo]
-    if len(photos) > Listing.MAX_PHOTOS:
+    uploads = [photo for photo in (photos or []) if photo]
+    if len(uploads) > Listing.MAX_PHOTOS:
         raise too_many_photos()
     listing = Listing(
         seller=seller,
@@ -88,7 +96,7 @@ def listing_create(
         ),
         status=Status.DRAFT,
     )
-    prepared = [prepared_photo(photo) for photo in photos]
+    prepared = [prepared_photo(upload) for upload in uploads]
     listing.save()
     listing.circles.set(circles)
     save_photos(listing, prepared, start=0)
@@ -118,7 +126,7 @@ UPDATABLE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def listing_update(*, seller, listing: Listing, **fields: Any) -> Listing:
+def listing_update(*, seller: User, listing: Listing, **fields: Unpack[ListingChanges]) -> Listing:
     """Change some fields of a listing; only its seller, only while draft, active or reserved.
 
     Fields not given keep their value; the catalog, place and audience are checked together
@@ -133,13 +141,10 @@ def listing_update(*, seller, listing: Listing, **fields: Any) -> Listing:
     listing = locked_listing(listing)
     require_editable(listing)
 
-    def given(name: str, current: Any) -> Any:
-        return fields[name] if name in fields else current
-
     if {"category", "product_model", "brand"} & set(fields):
         listing.category, listing.product_model, listing.brand = clean_catalog(
-            given("category", listing.category),
-            given("product_model", listing.product_model),
+            fields.get("category", listing.category),
+            fields.get("product_model", listing.product_model),
             # A new product brings its own brand; an explicit brand is checked against it.
             fields.get("brand")
             if "brand" in fields
@@ -147,9 +152,9 @@ def listing_update(*, seller, listing: Listing, **fields: Any) -> Listing:
         )
     if {"place", "latitude", "longitude"} & set(fields):
         listing.place, listing.latitude, listing.longitude = clean_place(
-            given("place", listing.place),
-            given("latitude", listing.latitude),
-            given("longitude", listing.longitude),
+            fields.get("place", listing.place),
+            fields.get("latitude", listing.latitude),
+            fields.get("longitude", listing.longitude),
         )
     if "title" in fields:
         listing.title = clean_title(fields["title"])
@@ -171,11 +176,11 @@ def listing_update(*, seller, listing: Listing, **fields: Any) -> Listing:
     if "audience" in fields or "circle_ids" in fields:
         current_ids = (
             list(listing.circles.values_list("pk", flat=True))
-            if "circle_ids" not in fields and given("audience", listing.audience) == "circles"
+            if "circle_ids" not in fields and fields.get("audience", listing.audience) == "circles"
             else []
         )
         listing.audience, circles = clean_audience(
-            seller, given("audience", listing.audience), given("circle_ids", current_ids)
+            seller, fields.get("audience", listing.audience), fields.get("circle_ids", current_ids)
         )
     listing.save()
     if circles is not None:
@@ -184,7 +189,7 @@ def listing_update(*, seller, listing: Listing, **fields: Any) -> Listing:
 
 
 @transaction.atomic
-def listing_delete(*, seller, listing: Listing) -> None:
+def listing_delete(*, seller: User, listing: Listing) -> None:
     """Delete a draft nobody has seen. A published listing is withdrawn instead, so buyers'
     questions, offers and purchases keep what they refer to."""
     require_seller(seller, listing)

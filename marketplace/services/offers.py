@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import Listing, Offer
 from marketplace.services.deal_rules import (
@@ -22,6 +23,7 @@ from marketplace.services.deal_rules import (
     visible_listing,
 )
 from marketplace.services.listing_lifecycle import listing_transition
+from marketplace.services.money import MoneyInput
 from social.services.notifications import notify
 
 
@@ -29,7 +31,7 @@ def _offers_url() -> str:
     return reverse("marketplace:deals_offers_made")
 
 
-def offer_make(*, buyer, listing: Listing, amount, message: str = "") -> Offer:
+def offer_make(*, buyer: User, listing: Listing, amount: MoneyInput, message: str = "") -> Offer:
     """A buyer offers a price for an active listing they can see; the seller is notified.
 
     An open offer of the same buyer on the listing is replaced (withdrawn) by the new one.
@@ -37,8 +39,10 @@ def offer_make(*, buyer, listing: Listing, amount, message: str = "") -> Offer:
     NotAllowed (own listing), Conflict (reserved or sold), DomainError (amount or message)."""
     amount = clean_amount(amount)
     message = (message or "").strip()
-    if len(message) > Offer._meta.get_field("message").max_length:
-        raise DomainError("Keep the message to 500 characters.", code="too_long")
+    if len(message) > Offer.MESSAGE_MAX_LENGTH:
+        raise DomainError(
+            f"Keep the message to {Offer.MESSAGE_MAX_LENGTH} characters.", code="too_long"
+        )
     with transaction.atomic():
         # The listing row lock orders offers against acceptance: no offer slips in while the
         # seller accepts another one.
@@ -64,7 +68,7 @@ def offer_make(*, buyer, listing: Listing, amount, message: str = "") -> Offer:
 
 
 @transaction.atomic
-def offer_withdraw(*, buyer, offer: Offer) -> Offer:
+def offer_withdraw(*, buyer: User, offer: Offer) -> Offer:
     """The buyer takes back their open offer. Raises NotFound (not theirs), Conflict (not open)."""
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.buyer_id != buyer.pk:
@@ -78,7 +82,7 @@ def offer_withdraw(*, buyer, offer: Offer) -> Offer:
 
 
 @transaction.atomic
-def offer_decline(*, seller, offer: Offer) -> Offer:
+def offer_decline(*, seller: User, offer: Offer) -> Offer:
     """The seller declines an open offer; the buyer is told.
     Raises NotAllowed (not the seller), Conflict (not open)."""
     offer = Offer.objects.select_for_update().select_related("listing", "buyer").get(pk=offer.pk)
@@ -102,7 +106,7 @@ def offer_decline(*, seller, offer: Offer) -> Offer:
 ACCEPT_LOST = "Another offer on this listing was accepted a moment ago."
 
 
-def offer_accept(*, seller, offer: Offer) -> Offer:
+def offer_accept(*, seller: User, offer: Offer) -> Offer:
     """The seller accepts one open offer: the listing becomes reserved, every other open offer is
     declined and its buyer told, the accepted buyer is told.
 
@@ -165,7 +169,7 @@ def offer_accept(*, seller, offer: Offer) -> Offer:
 
 
 @transaction.atomic
-def reservation_cancel(*, seller, listing: Listing) -> Listing:
+def reservation_cancel(*, seller: User, listing: Listing) -> Listing:
     """The seller releases a reservation (the buyer did not come): the accepted offer becomes
     declined, the buyer is told, and the listing is active again for new offers.
     Raises NotAllowed (not the seller), Conflict (not reserved)."""
@@ -195,7 +199,7 @@ def reservation_cancel(*, seller, listing: Listing) -> Listing:
 
 
 @transaction.atomic
-def reservations_release_for_erased(*, buyer) -> int:
+def reservations_release_for_erased(*, buyer: User) -> int:
     """`buyer`'s account is being erased: every listing reserved for them (their accepted
     offer) is active again, and its seller told. Returns how many were released.
 

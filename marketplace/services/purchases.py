@@ -9,17 +9,19 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import Conflict, DomainError, NotAllowed
 from marketplace.models import Brand, Category, Listing, Offer, ProductModel, Purchase
 from marketplace.services.deal_rules import STATUS_REFUSALS, clean_amount
 from marketplace.services.listing_lifecycle import listing_transition
+from marketplace.services.money import MoneyInput
 from social.services.notifications import notify
 
 DESCRIPTION_MAX_LENGTH = 200
 
 
 @transaction.atomic
-def sale_complete(*, seller, listing: Listing) -> Purchase:
+def sale_complete(*, seller: User, listing: Listing) -> Purchase:
     """The seller marks a reserved listing sold to the buyer whose offer was accepted: a verified
     purchase is recorded and the buyer is invited to review.
     Raises NotAllowed (not the seller), Conflict (not reserved, no accepted offer)."""
@@ -64,13 +66,13 @@ def sale_complete(*, seller, listing: Listing) -> Purchase:
 @transaction.atomic
 def purchase_declare(
     *,
-    buyer,
+    buyer: User,
     category: Category | None,
     purchased_on: date | None,
     product_model: ProductModel | None = None,
     brand: Brand | None = None,
     description: str = "",
-    price=None,
+    price: MoneyInput = None,
     currency: str = "",
 ) -> Purchase:
     """Record something bought elsewhere ("a Trek Marlin 7 last spring"); not verified.

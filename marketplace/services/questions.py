@@ -6,32 +6,29 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import Conflict, NotAllowed
+from accounts.models import User
+from config.errors import NotAllowed
 from marketplace.models import Listing, Question
 from marketplace.services.deal_rules import (
-    STATUS_REFUSALS,
+    check_buyer_may_write,
     clean_text,
     listing_url,
-    visible_listing,
 )
 from social.services.friends import blocked_either_way
 from social.services.notifications import notify
 
 
 @transaction.atomic
-def question_ask(*, asker, listing: Listing, text: str) -> Question:
+def question_ask(*, asker: User, listing: Listing, text: str) -> Question:
     """Ask a public question on a live listing you can see; the seller is notified.
 
     Raises NotFound (listing not shared with the asker, or not published), NotAllowed (the seller
     asking on their own listing), Conflict (sold), DomainError (empty or long text)."""
-    visible_listing(asker, listing)
-    if listing.seller_id == asker.pk:
-        raise NotAllowed(
-            "You can't ask a question on your own listing; add it to the description.",
-            code="own_listing",
-        )
-    if not listing.is_live:
-        raise Conflict(STATUS_REFUSALS[listing.status], code="not_live")
+    check_buyer_may_write(
+        asker,
+        listing,
+        own_listing="You can't ask a question on your own listing; add it to the description.",
+    )
     text = clean_text(text, Question.TEXT_MAX_LENGTH, "question")
     question = Question.objects.create(listing=listing, asker=asker, text=text)
     notify(
@@ -45,7 +42,7 @@ def question_ask(*, asker, listing: Listing, text: str) -> Question:
 
 
 @transaction.atomic
-def question_answer(*, seller, question: Question, text: str) -> Question:
+def question_answer(*, seller: User, question: Question, text: str) -> Question:
     """The seller answers (or corrects the answer to) a question; the asker is notified.
 
     Raises NotAllowed for anyone but the listing's seller, DomainError for empty or long text."""

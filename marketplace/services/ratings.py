@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from config.errors import Conflict, DomainError, NotFound
 from marketplace.models import Purchase, Rating
 
 RATING_LINE_MAX_LENGTH = 200
 
 
-def rating_give(*, rater, purchase: Purchase, stars, line: str = "") -> Rating:
+def rating_give(
+    *, rater: User, purchase: Purchase, stars: int | str | None, line: str = ""
+) -> Rating:
     """Buyer or seller of a verified purchase rates the other side, once.
     Raises NotFound (not a side of the purchase), DomainError (stars, line, the other side's
     account deleted), Conflict (twice)."""
@@ -27,10 +30,10 @@ def rating_give(*, rater, purchase: Purchase, stars, line: str = "") -> Rating:
     if not purchase.verified:
         raise DomainError("Only sales made here can be rated.", code="not_verified")
     try:
-        stars = int(stars)
+        count = int(stars or 0)
     except (TypeError, ValueError):
-        stars = 0
-    if not 1 <= stars <= 5:
+        count = 0
+    if not 1 <= count <= 5:
         raise DomainError("Give 1 to 5 stars.", code="bad_stars")
     line = (line or "").strip()
     if len(line) > RATING_LINE_MAX_LENGTH:
@@ -43,7 +46,7 @@ def rating_give(*, rater, purchase: Purchase, stars, line: str = "") -> Rating:
     try:
         with transaction.atomic():
             return Rating.objects.create(
-                purchase=purchase, rater=rater, ratee_id=ratee_id, stars=stars, line=line
+                purchase=purchase, rater=rater, ratee_id=ratee_id, stars=count, line=line
             )
     except IntegrityError:
         raise Conflict("You already rated this sale.", code="already_rated") from None

@@ -58,9 +58,8 @@ class ReviewForm(AudienceFormMixin):
         self.fields["purchase"].queryset = purchases.select_related("product_model__brand")
 
 
-def _review_form(request, product, mine: Review | None, data=None) -> ReviewForm | None:
-    if not request.user.is_authenticated:
-        return None
+def _review_form(request, product, mine: Review | None, data=None) -> ReviewForm:
+    """The review form of a signed-in member: theirs to edit, or a new one."""
     initial = {}
     if mine is None and request.method == "GET":
         # "Write a review" after a sale links here with the purchase to tie the review to.
@@ -85,7 +84,8 @@ def _product_page(request, product, form=None, status: int = 200):
         "reviews": list(selectors.reviews_for_product(request.user, product)),
         "summary": selectors.review_summary(request.user, product),
         "mine": mine,
-        "form": form or _review_form(request, product, mine),
+        "form": form
+        or (_review_form(request, product, mine) if request.user.is_authenticated else None),
     }
     return render(request, "marketplace/reviews/product.html", context, status=status)
 
