@@ -9,9 +9,9 @@ fixed number), whatever the number of rows.
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from accounts.models import User
+from config.errors import found
 from marketplace.models import Conversation, Listing, Message, Offer, Purchase, Question, Rating
 from marketplace.selectors.listings import IdInput, Viewer, as_member
 from social.audience import blocked_either_way
@@ -35,10 +35,7 @@ def listing_for(viewer: Viewer, listing_id: IdInput) -> Listing | None:
 def access_listing(viewer: Viewer, listing_id: IdInput) -> Listing:
     """The listing `viewer` may open (as `listing_for`); Http404 otherwise, as if it did not
     exist."""
-    listing = listing_for(viewer, listing_id)
-    if listing is None:
-        raise Http404("No such listing.")
-    return listing
+    return found(listing_for(viewer, listing_id), "No such listing.")
 
 
 def questions_on(viewer: Viewer, listing: Listing) -> QuerySet[Question]:
@@ -64,6 +61,11 @@ def question_for_seller(seller: User, question_id: IdInput) -> Question | None:
 
 
 # --- Conversations ---------------------------------------------------------------------------
+
+
+def access_question_for_seller(seller: User, question_id: IdInput) -> Question:
+    """As `question_for_seller`; Http404 for any other question."""
+    return found(question_for_seller(seller, question_id), "No such question.")
 
 
 def conversations_for(user: User) -> QuerySet[Conversation]:
@@ -96,6 +98,11 @@ def conversation_for(user: User, conversation_id: IdInput) -> Conversation | Non
         return conversations_for(user).get(pk=int(conversation_id))
     except (Conversation.DoesNotExist, TypeError, ValueError):
         return None
+
+
+def access_conversation(user: User, conversation_id: IdInput) -> Conversation:
+    """As `conversation_for`; Http404 for a conversation the user is not in."""
+    return found(conversation_for(user, conversation_id), "No such conversation.")
 
 
 def conversation_with(buyer: User, listing: Listing) -> Conversation | None:
@@ -140,12 +147,22 @@ def offer_for_buyer(buyer: User, offer_id: IdInput) -> Offer | None:
         return None
 
 
+def access_offer_for_buyer(buyer: User, offer_id: IdInput) -> Offer:
+    """As `offer_for_buyer`; Http404 for an offer the buyer did not make."""
+    return found(offer_for_buyer(buyer, offer_id), "No such offer.")
+
+
 def offer_for_seller(seller: User, offer_id: IdInput) -> Offer | None:
     """An offer on one of the seller's listings (to answer it), or None."""
     try:
         return offers_received_by(seller).get(pk=int(offer_id))
     except (Offer.DoesNotExist, TypeError, ValueError):
         return None
+
+
+def access_offer_for_seller(seller: User, offer_id: IdInput) -> Offer:
+    """As `offer_for_seller`; Http404 for an offer not on the seller's listings."""
+    return found(offer_for_seller(seller, offer_id), "No such offer.")
 
 
 def open_offer_of(buyer: User, listing: Listing) -> Offer | None:
@@ -189,6 +206,11 @@ def purchase_for_side(user: User, purchase_id: IdInput) -> Purchase | None:
         ).get(Q(buyer_id=user.pk) | Q(seller_id=user.pk), pk=int(purchase_id))
     except (Purchase.DoesNotExist, TypeError, ValueError):
         return None
+
+
+def access_purchase(user: User, purchase_id: IdInput) -> Purchase:
+    """As `purchase_for_side`; Http404 for a purchase the user is neither side of."""
+    return found(purchase_for_side(user, purchase_id), "No such purchase.")
 
 
 def rating_by(user: User, purchase: Purchase) -> Rating | None:

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
 from accounts.models import User
+from config.errors import found
 from marketplace.geo import distance_km
 from marketplace.models import Brand, Category, Listing, ListingPhoto, ProductModel
 from social.audience import Relation, relation_between
@@ -88,10 +88,7 @@ def own_listing(seller: Viewer, listing_id: IdInput) -> Listing | None:
 
 def access_own_listing(seller: Viewer, listing_id: IdInput) -> Listing:
     """One of `seller`'s own listings (as `own_listing`); Http404 for any other."""
-    listing = own_listing(seller, listing_id)
-    if listing is None:
-        raise Http404("No such listing of yours.")
-    return listing
+    return found(own_listing(seller, listing_id), "No such listing of yours.")
 
 
 def listings_of_seller(seller: User) -> QuerySet[Listing]:
@@ -205,6 +202,13 @@ class CategoryNode:
 
     category: Category
     children: list[CategoryNode]
+
+
+def access_listing_page(viewer: Viewer, listing_id: IdInput) -> ListingPage:
+    """As `listing_page`; Http404 for a listing the viewer may not open."""
+    return found(
+        listing_page(viewer, listing_id), "This listing does not exist or you can't see it."
+    )
 
 
 def category_tree() -> list[CategoryNode]:

@@ -29,9 +29,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from accounts.models import User
+from config.errors import found
 from marketplace.models import HelpfulVote, ProductModel, Review
 from marketplace.selectors.listings import IdInput, Viewer, as_member
 from privacy.consent import allowing
@@ -106,10 +106,7 @@ def product_for(slug: str) -> ProductModel | None:
 
 def access_product(slug: str) -> ProductModel:
     """The product of the catalog with this slug; Http404 when there is none."""
-    product = product_for(slug)
-    if product is None:
-        raise Http404("No such product.")
-    return product
+    return found(product_for(slug), "No such product.")
 
 
 def reviews_for_product(viewer: Viewer, product: ProductModel) -> QuerySet[DetailedReview]:
@@ -165,3 +162,8 @@ def review_for(viewer: Viewer, review_id: IdInput) -> DetailedReview | None:
         return None
     reviews = Review.objects.filter(pk=pk).visible_to(viewer)
     return _with_details(reviews, viewer).first()
+
+
+def access_review(viewer: Viewer, review_id: IdInput) -> Review:
+    """As `review_for`; Http404 for a review the viewer may not see."""
+    return found(review_for(viewer, review_id), "This review does not exist or you can't see it.")

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -241,9 +241,7 @@ def listing_photo_delete(request, listing_id: int, photo_id: int):
 @login_not_required
 @require_GET
 def listing_detail(request, listing_id: int):
-    view = selectors.listing_page(request.user, listing_id)
-    if view is None:
-        raise Http404("This listing does not exist or you can't see it.")
+    view = selectors.access_listing_page(request.user, listing_id)
     listing_viewed.send(sender=Listing, viewer=request.user, listing=view.listing)
     return render(request, "marketplace/listings/detail.html", {"view": view})
 

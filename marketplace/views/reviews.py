@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -130,20 +130,13 @@ def review_delete(request, review_id: int):
     return redirect("marketplace:my_reviews")
 
 
-def _visible_review(request, review_id) -> Review:
-    review = selectors.review_for(request.user, review_id)
-    if review is None:
-        raise Http404("This review does not exist or you can't see it.")
-    return review
-
-
 def _helpful_button(request, review_id, **_) -> HttpResponse:
-    review = _visible_review(request, review_id)
+    review = selectors.access_review(request.user, review_id)
     return render(request, "marketplace/reviews/_helpful.html", {"review": review})
 
 
 def _review_on_its_page(request, review_id, **_) -> str:
-    review = _visible_review(request, review_id)
+    review = selectors.access_review(request.user, review_id)
     url = reverse("marketplace:product", args=[review.product_model.slug])
     return f"{url}#review-{review.pk}"
 
