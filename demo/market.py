@@ -45,6 +45,7 @@ from PIL import Image, ImageDraw, ImageFont
 from accounts.models import User
 from demo.people import ANNA, BEN, DemoPerson, demo_step, roster
 from demo.story import story, tupled
+from marketplace.geo import distance_km
 from marketplace.models import (
     Brand,
     Category,
@@ -62,9 +63,8 @@ from marketplace.models import (
     Review,
     SavedSearch,
     Watch,
-    distance_km,
 )
-from marketplace.services.listings import make_thumbnail
+from marketplace.services.listing_photos import make_thumbnail
 from social.audience import Audience
 from social.models import Circle, CircleMembership, Friendship, Notification
 

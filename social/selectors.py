@@ -24,9 +24,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from accounts.models import User
+from config.errors import NotFound, found
 from social.audience import Relation, blocked_either_way, deactivated, relation_between
 from social.models import (
     Block,
@@ -72,10 +72,7 @@ def person_for(viewer, user_id) -> User | None:
 
 def access_person(viewer, user_id) -> User:
     """The person `user_id` as `viewer` may see them (as `person_for`); Http404 otherwise."""
-    person = person_for(viewer, user_id)
-    if person is None:
-        raise Http404("No such person.")
-    return person
+    return found(person_for(viewer, user_id), "No such person.")
 
 
 def friends_of(user) -> QuerySet:
@@ -288,6 +285,11 @@ def post_for(viewer, post_id) -> Post | None:
         return None
 
 
+def access_post(viewer, post_id) -> Post:
+    """As `post_for`; Http404 for a post the viewer may not see."""
+    return found(post_for(viewer, post_id), "This post does not exist or you can't see it.")
+
+
 def comments_on(viewer, post: Post) -> QuerySet:
     """Comments on a post the viewer may see, minus those of people blocked either way and those
     a moderator hid (which their author alone still sees)."""
@@ -324,6 +326,15 @@ def friend_requests_for(user) -> tuple[QuerySet, QuerySet]:
 
 def blocked_by(user) -> QuerySet:
     return User.objects.filter(blocks_received__blocker=user).select_related("profile")
+
+
+def blocked_person(blocker: User, user_id: int) -> User:
+    """Someone `blocker` has blocked; a refusal for anyone else (a blocked person's page is
+    hidden, so this is the one way to name them)."""
+    person = blocked_by(blocker).filter(pk=user_id).first()
+    if person is None:
+        raise NotFound("You have not blocked this person.", code="not_blocked")
+    return person
 
 
 def notifications_for(user) -> QuerySet:

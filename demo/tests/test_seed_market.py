@@ -21,6 +21,7 @@ from PIL import Image
 from accounts.models import User
 from demo import market as demo
 from demo.people import ANNA, BEN, DEMO_DOMAIN, roster
+from marketplace.geo import distance_km
 from marketplace.models import (
     Conversation,
     HelpfulVote,
@@ -34,7 +35,6 @@ from marketplace.models import (
     Review,
     SavedSearch,
     Watch,
-    distance_km,
 )
 from social.models import Friendship, Notification
 

@@ -18,16 +18,20 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import HelpfulVote, ProductModel, Purchase, Review
 from social.services.posts import audience_checked
 
-TITLE_MAX_LENGTH = Review._meta.get_field("title").max_length
+TITLE_MAX_LENGTH = Review.TITLE_MAX_LENGTH
 ALREADY_REVIEWED = "You already reviewed this; edit your review instead."
+# A product, a purchase or a review as a form or the API names it: the row, or its id as typed.
+ProductRef = ProductModel | int | str | None
+PurchaseRef = Purchase | int | str | None
 
 
-def _product(product_model) -> ProductModel:
-    if product_model in (None, ""):
+def _product(product_model: ProductRef) -> ProductModel:
+    if product_model is None or product_model == "":
         raise DomainError("Choose the product you are reviewing.", code="no_product")
     if isinstance(product_model, ProductModel):
         return product_model
@@ -37,9 +41,9 @@ def _product(product_model) -> ProductModel:
         raise NotFound("No such product.", code="no_product") from None
 
 
-def _rating(rating) -> int:
+def _rating(rating: int | str | None) -> int:
     """Whole stars from 1 to 5, as a number or its digits ("4"); nothing else."""
-    value = None
+    value: int | None = None
     if isinstance(rating, int) and not isinstance(rating, bool):
         value = rating
     elif isinstance(rating, str) and rating.strip().isdigit():
@@ -49,7 +53,7 @@ def _rating(rating) -> int:
     return value
 
 
-def _text(value: str, limit: int, what: str) -> str:
+def _text(value: str | None, limit: int, what: str) -> str:
     value = (value or "").strip()
     if not value:
         raise DomainError(f"Write a {what} for your review.", code=f"no_{what}")
@@ -60,9 +64,9 @@ def _text(value: str, limit: int, what: str) -> str:
     return value
 
 
-def _purchase(*, author, product: ProductModel, purchase) -> Purchase | None:
+def _purchase(*, author: User, product: ProductModel, purchase: PurchaseRef) -> Purchase | None:
     """The author's own purchase of `product`: the one named, or their best one, or None."""
-    if purchase in (None, ""):
+    if purchase is None or purchase == "":
         return (
             Purchase.objects.filter(buyer=author, product_model=product)
             .order_by("-verified", "-purchased_on", "-pk")
@@ -84,22 +88,22 @@ def _purchase(*, author, product: ProductModel, purchase) -> Purchase | None:
 @transaction.atomic
 def review_write(
     *,
-    author,
-    product_model,
-    rating,
+    author: User,
+    product_model: ProductRef,
+    rating: int | str | None,
     title: str,
     text: str,
     would_recommend: bool = True,
     audience: str | None = None,
     circle_ids: Iterable[int] = (),
-    purchase=None,
+    purchase: PurchaseRef = None,
 ) -> Review:
     """Review `product_model` (a ProductModel or its id) for `audience` (friends by default;
     "circles" only with the author's own circles). Raises Conflict for a second review of the
     same product, DomainError for a missing product or a rating outside 1–5, NotFound for a
     purchase that is not the author's."""
     product = _product(product_model)
-    rating = _rating(rating)
+    stars = _rating(rating)
     title = _text(title, TITLE_MAX_LENGTH, "title")
     text = _text(text, Review.TEXT_MAX_LENGTH, "text")
     audience, circles = audience_checked(owner=author, audience=audience, circle_ids=circle_ids)
@@ -112,7 +116,7 @@ def review_write(
                 author=author,
                 product_model=product,
                 purchase=tied,
-                rating=rating,
+                rating=stars,
                 title=title,
                 text=text,
                 would_recommend=bool(would_recommend),
@@ -124,7 +128,7 @@ def review_write(
     return review
 
 
-def own_review(*, author, review_id) -> Review:
+def own_review(*, author: User, review_id: int | str) -> Review:
     """The author's review `review_id` (hidden or not); NotFound for anyone else's."""
     try:
         return Review.objects.select_related("product_model").get(pk=int(review_id), author=author)
@@ -135,15 +139,15 @@ def own_review(*, author, review_id) -> Review:
 @transaction.atomic
 def review_update(
     *,
-    author,
-    review_id,
-    rating=None,
+    author: User,
+    review_id: int | str,
+    rating: int | str | None = None,
     title: str | None = None,
     text: str | None = None,
     would_recommend: bool | None = None,
     audience: str | None = None,
     circle_ids: Iterable[int] | None = None,
-    purchase=None,
+    purchase: PurchaseRef = None,
 ) -> Review:
     """Edit your review; fields left None stay as they are. Only the author may edit it."""
     review = own_review(author=author, review_id=review_id)
@@ -171,13 +175,13 @@ def review_update(
 
 
 @transaction.atomic
-def review_delete(*, author, review_id) -> None:
+def review_delete(*, author: User, review_id: int | str) -> None:
     """Delete your review (its helpful votes go with it)."""
     own_review(author=author, review_id=review_id).delete()
 
 
 @transaction.atomic
-def helpful_vote_toggle(*, voter, review_id) -> bool:
+def helpful_vote_toggle(*, voter: User, review_id: int | str) -> bool:
     """Mark a review you may see as helpful, or take the mark back. Returns whether it is now
     marked. NotFound for a review the voter may not see; DomainError for their own."""
     try:

@@ -41,7 +41,7 @@ def test_running_the_expiry_twice_expires_and_tells_once(owner):
 
 
 def test_a_relisted_listing_gets_another_60_days(owner):
-    from marketplace.services.listings import listing_relist
+    from marketplace.services.listing_lifecycle import listing_relist
 
     listing = make_listing(owner, published_days_ago=70)
     expire_listings()

@@ -1,9 +1,9 @@
 """Listing pages: sell something (with photos), edit it, see a listing, and "my listings".
 
 Thin: reads through `marketplace.selectors.listings`, writes through
-`marketplace.services.listings`. A refusal becomes a form error or a message, never a 500;
-a listing a person may not see answers 404, as if it did not exist. State changes on "my
-listings" answer htmx with the refreshed list.
+`marketplace.services.listings` (and `listing_lifecycle`, `listing_photos`). A refusal becomes a
+form error or a message, never a 500; a listing a person may not see answers 404, as if it did
+not exist. State changes on "my listings" answer htmx with the refreshed list.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError, form_refused, refusal_redirects
+from config.errors import DomainError, refusal_redirects, refusals_on
 from config.ids import IdsChoiceField
 from marketplace.models import Listing, ListingAudience
 from marketplace.selectors import listings as selectors
-from marketplace.services import listings as services
+from marketplace.services import listing_lifecycle, listing_photos, listings
 from marketplace.signals import listing_viewed
 from social.models import Circle
 
@@ -36,6 +36,21 @@ class MultiplePhotoField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
+
+
+class CircleChoiceField(IdsChoiceField):
+    """The seller's circles, by name."""
+
+    def label_from_instance(self, obj: Circle) -> str:
+        return obj.name
+
+
+def _field[F: forms.Field](form: forms.Form, name: str, kind: type[F]) -> F:
+    """The form's own copy of a declared field, as the class it was declared with."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"The field {name} is not a {kind.__name__}.")
+    return field
 
 
 class ListingForm(forms.Form):
@@ -60,7 +75,7 @@ class ListingForm(forms.Form):
     currency = forms.ChoiceField(label="Currency", choices=Listing.Currency.choices)
     place = forms.CharField(
         label="Place",
-        max_length=120,
+        max_length=Listing.PLACE_MAX_LENGTH,
         help_text="A town or neighbourhood. Only your friends see the exact spot; "
         "everyone else sees it within about 1 km.",
     )
@@ -72,7 +87,7 @@ class ListingForm(forms.Form):
         initial=ListingAudience.FRIENDS,
         widget=forms.RadioSelect,
     )
-    circles = IdsChoiceField(
+    circles = CircleChoiceField(
         queryset=Circle.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -92,14 +107,16 @@ class ListingForm(forms.Form):
 
     def __init__(self, *args, owner, with_photos: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["circles"].queryset = Circle.objects.filter(owner=owner)
-        self.fields["circles"].label_from_instance = lambda circle: circle.name
-        self.fields["category"].choices = [("", "Choose a category"), *selectors.category_choices()]
+        _field(self, "circles", CircleChoiceField).queryset = Circle.objects.filter(owner=owner)
+        _field(self, "category", forms.ChoiceField).choices = [
+            ("", "Choose a category"),
+            *selectors.category_choices(),
+        ]
         products = list(selectors.products_for())
-        self.fields["brand"].choices = [("", "Any or none")] + sorted(
-            {(p.brand_id, p.brand.name) for p in products}, key=lambda choice: choice[1]
-        )
-        self.fields["product_model"].choices = [("", "Not in the list")] + [
+        brands: list[tuple[int | str, str]] = [("", "Any or none")]
+        brands += sorted({(p.brand_id, p.brand.name) for p in products}, key=lambda c: c[1])
+        _field(self, "brand", forms.ChoiceField).choices = brands
+        _field(self, "product_model", forms.ChoiceField).choices = [("", "Not in the list")] + [
             (p.pk, str(p)) for p in products
         ]
         if not with_photos:
@@ -133,16 +150,13 @@ def listing_new(request):
         initial=_initial_for_new(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            listing = services.listing_create(
+        with refusals_on(form):
+            listing = listings.listing_create(
                 seller=request.user,
                 photos=form.cleaned_data["photos"],
                 publish="publish" in request.POST,
                 **form.service_fields(),
             )
-        except DomainError as error:
-            form_refused(form, error)
-        else:
             messages.success(
                 request,
                 "Your listing is on sale."
@@ -179,11 +193,8 @@ def listing_edit(request, listing_id: int):
     }
     form = ListingForm(request.POST or None, owner=request.user, initial=initial, with_photos=False)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.listing_update(seller=request.user, listing=listing, **form.service_fields())
-        except DomainError as error:
-            form_refused(form, error)
-        else:
+        with refusals_on(form):
+            listings.listing_update(seller=request.user, listing=listing, **form.service_fields())
             messages.success(request, "Listing saved.")
             return redirect("marketplace:listing", listing.pk)
     return render(
@@ -193,7 +204,7 @@ def listing_edit(request, listing_id: int):
             "form": form,
             "listing": listing,
             "photos": list(listing.photos.all()),
-            "editable": listing.status in services.EDITABLE_STATUSES,
+            "editable": listing.status in listing_lifecycle.EDITABLE_STATUSES,
         },
         status=400 if form.errors else 200,
     )
@@ -213,7 +224,7 @@ def listing_photos_add(request, listing_id: int):
         raise DomainError("Choose at least one photo to upload.")
     with transaction.atomic():
         for upload in uploads:
-            services.listing_photo_add(seller=request.user, listing=listing, image=upload)
+            listing_photos.listing_photo_add(seller=request.user, listing=listing, image=upload)
     messages.success(request, "Photo added." if len(uploads) == 1 else "Photos added.")
     return redirect("marketplace:listing_edit", listing.pk)
 
@@ -222,7 +233,7 @@ def listing_photos_add(request, listing_id: int):
 @refusal_redirects(_edit_page)
 def listing_photo_delete(request, listing_id: int, photo_id: int):
     listing = selectors.access_own_listing(request.user, listing_id)
-    services.listing_photo_remove(seller=request.user, listing=listing, photo_id=photo_id)
+    listing_photos.listing_photo_remove(seller=request.user, listing=listing, photo_id=photo_id)
     messages.success(request, "Photo removed.")
     return redirect("marketplace:listing_edit", listing.pk)
 
@@ -230,9 +241,7 @@ def listing_photo_delete(request, listing_id: int, photo_id: int):
 @login_not_required
 @require_GET
 def listing_detail(request, listing_id: int):
-    view = selectors.listing_page(request.user, listing_id)
-    if view is None:
-        raise Http404("This listing does not exist or you can't see it.")
+    view = selectors.access_listing_page(request.user, listing_id)
     listing_viewed.send(sender=Listing, viewer=request.user, listing=view.listing)
     return render(request, "marketplace/listings/detail.html", {"view": view})
 
@@ -266,7 +275,7 @@ def listing_action(request, listing_id: int):
     """Publish, withdraw or relist one of your listings (the `action` field)."""
     listing = selectors.access_own_listing(request.user, listing_id)
     action = request.POST.get("action", "")
-    services.listing_act(seller=request.user, listing=listing, action=action)
+    listing_lifecycle.listing_act(seller=request.user, listing=listing, action=action)
     if request.htmx:
         return _my_listings_fragment(request)
     messages.success(request, ACTION_DONE[action])

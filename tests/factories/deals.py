@@ -9,12 +9,13 @@ import factory
 
 from accounts.models import User
 from marketplace.models import Listing, Offer, ProductModel, Purchase
-from marketplace.services import deals
+from marketplace.services.offers import offer_make
+from marketplace.services.purchases import purchase_declare
 
 
 def make_offer(listing: Listing, buyer: User, amount: str = "400") -> Offer:
     """`buyer` offers `amount` on `listing` (`offer_make`: the seller is notified)."""
-    return deals.offer_make(buyer=buyer, listing=listing, amount=amount)
+    return offer_make(buyer=buyer, listing=listing, amount=amount)
 
 
 class PurchaseFactory(factory.django.DjangoModelFactory[Purchase]):
@@ -42,7 +43,7 @@ def make_purchase(
     fields.setdefault("description", str(product))
     if verified:
         return PurchaseFactory.create(buyer=buyer, product_model=product, verified=True, **fields)
-    return deals.purchase_declare(
+    return purchase_declare(
         buyer=buyer,
         category=product.category,
         product_model=product,

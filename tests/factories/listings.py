@@ -21,14 +21,15 @@ from PIL import Image
 
 from accounts.models import User
 from marketplace.models import Category, Listing
-from marketplace.services.listings import listing_create, listing_transition
+from marketplace.services.listing_lifecycle import listing_transition
+from marketplace.services.listings import listing_create
 from tests.factories.catalog import make_category, make_product
 from tests.factories.moderation import hidden_by_moderator
 from tests.factories.places import AMSTERDAM, LYON
 
 Status = Listing.Status
 
-# How the lifecycle reaches each status from "active" (marketplace.services.listings.TRANSITIONS).
+# How the lifecycle reaches each status from "active" (marketplace.services.listing_lifecycle).
 _PATH_FROM_ACTIVE: dict[str, tuple[str, ...]] = {
     Status.ACTIVE: (),
     Status.RESERVED: (Status.RESERVED,),
