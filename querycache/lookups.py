@@ -18,9 +18,21 @@ different list each time (`querycache.prepared.Prepared`). PostgreSQL only.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, SupportsFloat
 
 from django.db import NotSupportedError
 from django.db.models import Field, ForeignObject, Lookup
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+
+type Listed = IdArray | Iterable[int] | Iterable[str]
+"""What `__any` takes: ids (an `IdArray` or ints) or strings."""
+
+# SQL and its parameters. Django hands parameters to the driver as they are (here a `Slot` or an
+# array literal); the stubs narrow them to a tuple of str and int, hence the ignores below.
+type Sql = tuple[str, list[object]]
 
 
 class IdArray:
@@ -29,7 +41,7 @@ class IdArray:
 
     __slots__ = ("ids", "literal", "_set")
 
-    def __init__(self, ids: Iterable[int]):
+    def __init__(self, ids: Iterable[int]) -> None:
         self.ids = tuple(sorted({int(pk) for pk in ids}))
         self.literal = "{" + ",".join(map(str, self.ids)) + "}"
         self._set = frozenset(self.ids)
@@ -37,24 +49,28 @@ class IdArray:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def __contains__(self, pk) -> bool:
+    def __contains__(self, pk: object) -> bool:
         return pk in self._set
 
     def __repr__(self) -> str:
         return f"IdArray({len(self.ids)} ids)"
 
 
-def array_of(given) -> IdArray | list[str]:
-    """Ids (an `IdArray` or ints) as an `IdArray`, or strings as their distinct values, sorted."""
+def array_of(given: Listed) -> IdArray | list[str]:
+    """Ids (an `IdArray` or ints) as an `IdArray`, or strings as their distinct values, sorted.
+    TypeError for ids and strings mixed."""
     if isinstance(given, IdArray):
         return given
-    given = list(given)
-    if any(isinstance(value, str) for value in given):
-        return sorted(set(given))
-    return IdArray(given)
+    values: list[int | str] = list(given)
+    strings = [value for value in values if isinstance(value, str)]
+    if not strings:
+        return IdArray(value for value in values if not isinstance(value, str))
+    if len(strings) < len(values):
+        raise TypeError("An `__any` list holds ids or strings, not both.")
+    return sorted(set(strings))
 
 
-def array_param(given) -> tuple[str, object]:
+def array_param(given: Listed) -> tuple[str, str | list[str]]:
     """`given` (see `array_of`) as one PostgreSQL array parameter: its type and what the driver
     sends (the ids' literal, or the list of strings)."""
     values = array_of(given)
@@ -70,14 +86,15 @@ class Slot:
 
     __slots__ = ("name", "cast")
 
-    def __init__(self, name: str, cast: str = "bigint[]"):
+    def __init__(self, name: str, cast: str = "bigint[]") -> None:
         self.name, self.cast = name, cast
 
-    def value(self, given):
-        """The parameter for `given` (ids, strings or a number), as the driver sends it."""
-        if self.cast.endswith("[]"):
-            return array_param(given)[1]
-        return float(given) if self.cast == "float8" else given
+    def value(self, given: Listed | SupportsFloat) -> str | list[str] | float:
+        """The parameter for `given` (ids, strings, or a number for `float8`), as the driver
+        sends it."""
+        if isinstance(given, SupportsFloat):
+            return float(given)
+        return array_param(given)[1]
 
     def __repr__(self) -> str:
         return f"Slot({self.name!r}, {self.cast!r})"
@@ -87,10 +104,14 @@ class AnyOf(Lookup):
     lookup_name = "any"
     prepare_rhs = False
 
-    def get_db_prep_lookup(self, value, connection):
+    def get_db_prep_lookup(  # type: ignore[override]
+        self, value: object, connection: BaseDatabaseWrapper
+    ) -> Sql:
         return ("%s", [value])
 
-    def as_sql(self, compiler, connection):
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> Sql:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         postgresql = connection.vendor == "postgresql"
         if isinstance(self.rhs, Slot):

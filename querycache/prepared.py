@@ -25,17 +25,21 @@ dates: SQLite's are already text.)
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any, SupportsFloat
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.query import ValuesListIterable
 
-from querycache.lookups import Slot
+from querycache.lookups import Listed, Slot
+
+type Compiled = tuple[str, tuple[str | int | Slot, ...]]
+"""SQL and its parameters, fixed values and `Slot`s to fill at each run."""
 
 
-class Prepared:
+class Prepared[Row: tuple[Any, ...]]:
     """`build(**lists)` returns a `values_list` query (not flat); `rows(**values)` runs it with
     those lists, one per name given with its PostgreSQL array type (`tags="text[]"`).
     `freezes` names the values `build` takes from outside its lists and freezes into the query
@@ -43,37 +47,39 @@ class Prepared:
 
     def __init__(
         self,
-        build: Callable[..., QuerySet],
+        build: Callable[..., QuerySet[Model, Row]],
         *,
         freezes: tuple[str, ...],
-        using=DEFAULT_DB_ALIAS,
+        using: str = DEFAULT_DB_ALIAS,
         **casts: str,
-    ):
+    ) -> None:
         if not isinstance(freezes, tuple) or not all(isinstance(n, str) for n in freezes):
             raise TypeError("Name what the query freezes as a tuple of names: freezes=(...).")
         self.build, self.freezes, self.using, self.casts = build, freezes, using, casts
-        self._compiled: tuple[str, tuple] | None = None  # (sql, params), on PostgreSQL
+        self._compiled: Compiled | None = None  # on PostgreSQL
         self._never = False  # compiled to a condition that no row can meet
 
-    def rows(self, **values) -> list[tuple]:
+    def rows(self, **values: Listed | SupportsFloat) -> list[Row]:
         if set(values) != set(self.casts):
             raise TypeError(f"Give exactly these lists: {', '.join(sorted(self.casts))}.")
         connection = connections[self.using]
         if connection.vendor != "postgresql":  # no slots here: built with the values each time
-            return list(self._checked(self.build(**values)))
+            return list(_values_list(self.build(**values)))
         if self._compiled is None and not self._never:
             self._compile()
-        if self._never:
+        if self._compiled is None:  # no row can meet it (`_never`)
             return []
         sql, params = self._compiled
         sent = [p.value(values[p.name]) if isinstance(p, Slot) else p for p in params]
         with connection.cursor() as cursor:
             cursor.execute(sql, sent)
-            return cursor.fetchall()
+            fetched: list[Row] = cursor.fetchall()  # the query's rows, as `values_list` gives
+            return fetched
 
     def _compile(self) -> None:
+        """Keep the query's SQL and parameters, or `_never` if no row can meet it."""
         slots = {name: Slot(name, cast) for name, cast in self.casts.items()}
-        query = self._checked(self.build(**slots))
+        query = _values_list(self.build(**slots))
         try:
             sql, params = query.query.get_compiler(self.using).as_sql()
         except EmptyResultSet:
@@ -82,7 +88,7 @@ class Prepared:
         self._refuse_times(params)
         self._compiled = (sql, tuple(params))
 
-    def _refuse_times(self, params) -> None:
+    def _refuse_times(self, params: Iterable[object]) -> None:
         """TypeError if a fixed parameter (not a `Slot`) is a date, time or datetime."""
         for param in params:
             if isinstance(param, datetime.date | datetime.time):  # a datetime is a date
@@ -92,8 +98,9 @@ class Prepared:
                     "SQL (Now()) or leave it open as a parameter."
                 )
 
-    @staticmethod
-    def _checked(query: QuerySet) -> QuerySet:
-        if query._iterable_class is not ValuesListIterable:
-            raise TypeError("Prepared runs values_list queries, not flat: its rows are tuples.")
-        return query
+
+def _values_list[R](query: QuerySet[Model, R]) -> QuerySet[Model, R]:
+    """`query`, checked to be a `values_list` query (not flat): `Prepared` gives tuples."""
+    if query._iterable_class is not ValuesListIterable:
+        raise TypeError("Prepared runs values_list queries, not flat: its rows are tuples.")
+    return query

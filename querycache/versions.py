@@ -29,7 +29,8 @@ def new_token() -> str:
 
 def version(key: str) -> str:
     """The version kept under `key`, made on first use and kept until it moves."""
-    return cache.get_or_set(key, new_token, timeout=None)
+    # The stubs allow None (a default that makes None); `new_token` never does.
+    return str(cache.get_or_set(key, new_token, timeout=None))
 
 
 def move_versions(keys: Iterable[str]) -> None:
@@ -46,7 +47,7 @@ def move_versions(keys: Iterable[str]) -> None:
     transaction.on_commit(move)
 
 
-class LocalMemo:
+class LocalMemo[T = object]:
     """The last `size` values made under versioned keys, kept in this process's memory for at
     most `ttl_seconds` each: for a value read on every request that costs more to read and
     unpickle from the shared cache than to keep (a viewer's gated network). Only for keys that
@@ -57,14 +58,14 @@ class LocalMemo:
 
     def __init__(
         self, size: int, *, ttl_seconds: float, clock: Callable[[], float] = time.monotonic
-    ):
+    ) -> None:
         if ttl_seconds <= 0:
             raise ValueError("A memo's entries need a positive time bound.")
         self.size, self.ttl_seconds, self.clock = size, ttl_seconds, clock
-        self._items: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[float, T]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_set(self, key: str, make: Callable[[], object]):
+    def get_or_set(self, key: str, make: Callable[[], T]) -> T:
         """The value kept under `key` if it was made less than `ttl_seconds` ago, else `make()`,
         kept from now."""
         with self._lock:

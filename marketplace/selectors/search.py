@@ -242,12 +242,13 @@ def _rings(criteria: SearchCriteria) -> list[int | None]:
 # kept `NEAREST_MEMO_SECONDS` at most: what no key holds (the audience policy's rows) is read at
 # every run.
 NEAREST_MEMO_SECONDS = 600
-_nearest_queries = LocalMemo(256, ttl_seconds=NEAREST_MEMO_SECONDS)
+type NearestRow = tuple[int, float | None]  # a listing's id and distance
+_nearest_queries: LocalMemo[Prepared[NearestRow]] = LocalMemo(256, ttl_seconds=NEAREST_MEMO_SECONDS)
 
 
 def _nearest_query(
     viewer: Viewer, criteria: SearchCriteria, *, bounded: bool, start: int, count: int
-) -> Prepared:
+) -> Prepared[NearestRow]:
     """The ids and distances of a nearest-first page, its radius and categories left open
     (`Prepared`), so that the circles of one search, and the searches of the same viewer from
     the same place with the same filters, compile it once. Its key holds everything the query
@@ -260,7 +261,7 @@ def _nearest_query(
     viewer_pk = member.pk if member is not None else None
     key = repr((viewer_pk, home, shape, categories, bounded, start, count))
 
-    def build(**lists: IdArray | Slot | int) -> QuerySet[Listing, tuple[int, float | None]]:
+    def build(**lists: IdArray | Slot | int) -> QuerySet[Listing, NearestRow]:
         # In the compiled query the categories and the radius are `Slot`s (elsewhere an
         # `IdArray` and a number), standing where the criteria hold a tuple and an int.
         ring = replace(
@@ -274,10 +275,9 @@ def _nearest_query(
     casts = ({"radius": "float8"} if bounded else {}) | (
         {"categories": "bigint[]"} if categories else {}
     )
-    query: Prepared = _nearest_queries.get_or_set(
+    return _nearest_queries.get_or_set(
         key, lambda: Prepared(build, freezes=("viewer", "home", "criteria", "page"), **casts)
     )
-    return query
 
 
 def _nearest(viewer: Viewer, criteria: SearchCriteria, start: int, count: int) -> list[Listing]:
@@ -286,11 +286,11 @@ def _nearest(viewer: Viewer, criteria: SearchCriteria, start: int, count: int) -
     lists: dict[str, IdArray | int] = (
         {"categories": IdArray(criteria.category_ids)} if criteria.category_ids else {}
     )
-    rows: list[tuple[int, float | None]] = []
+    rows: list[NearestRow] = []
     for radius in _rings(criteria):
         bounded = radius is not None
         query = _nearest_query(viewer, criteria, bounded=bounded, start=start, count=count)
-        rows = query.rows(**lists, **({"radius": radius} if bounded else {}))
+        rows = query.rows(**lists, **({"radius": radius} if radius is not None else {}))
         if len(rows) >= count:
             break
     listings = Listing.objects.select_related("category").in_bulk([pk for pk, _ in rows])
