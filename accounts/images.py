@@ -16,13 +16,13 @@ import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
-def clean_image(upload, *, max_side: int = 2048, name: str = "image") -> ContentFile:
+def clean_image(upload: File[bytes], *, max_side: int = 2048, name: str = "image") -> ContentFile:
     """Validate an uploaded image and return a re-encoded copy without metadata.
 
     Raises `ValidationError` with a message a person can act on when the file is not an image,

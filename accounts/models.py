@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    AnonymousUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -79,6 +84,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         if profile is not None and profile.display_name:
             return profile.display_name
         return f"Member {self.pk}"
+
+
+type Viewer = User | AnonymousUser | None
+"""Who is looking: a person, a visitor who is not signed in (`request.user`), or no one (a task
+reading on nobody's behalf). Test `viewer is None or not viewer.is_authenticated` for a visitor."""
 
 
 class Interest(models.Model):

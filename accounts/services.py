@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from enum import Enum
+from typing import Final, Literal
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -13,7 +16,14 @@ from rest_framework.authtoken.models import Token
 from accounts.images import clean_image
 from accounts.models import Interest, Profile, User, round_coordinate
 
-_UNSET = object()
+
+class _Unset(Enum):
+    """A coordinate not given, apart from None (given: the place is cleared)."""
+
+    UNSET = "unset"
+
+
+_UNSET: Final = _Unset.UNSET
 
 
 @transaction.atomic
@@ -23,10 +33,10 @@ def profile_update(
     display_name: str | None = None,
     bio: str | None = None,
     home_place: str | None = None,
-    home_latitude: Decimal | float | None | object = _UNSET,
-    home_longitude: Decimal | float | None | object = _UNSET,
+    home_latitude: Decimal | float | None | Literal[_Unset.UNSET] = _UNSET,
+    home_longitude: Decimal | float | None | Literal[_Unset.UNSET] = _UNSET,
     interests: Iterable[Interest] | None = None,
-    avatar=None,
+    avatar: File[bytes] | None = None,
     remove_avatar: bool = False,
 ) -> Profile:
     """Update the fields given (None leaves a field as it is) and return the saved profile.
@@ -52,7 +62,7 @@ def profile_update(
     profile.full_clean(exclude=["user", "avatar"])
     old_avatar_name = profile.avatar.name if (new_avatar or remove_avatar) else None
     if new_avatar:
-        profile.avatar.save(new_avatar.name, new_avatar, save=False)
+        profile.avatar.save(new_avatar.name or "avatar", new_avatar, save=False)  # always named
     elif remove_avatar:
         profile.avatar = ""
     profile.save()

@@ -29,9 +29,10 @@ instead of a subquery per row (tested equal for every audience and relation).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.apps import apps
 from django.conf import settings
@@ -42,7 +43,7 @@ from querycache.lookups import IdArray
 from querycache.versions import move_versions, version
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from accounts.models import User, Viewer
 
 
 class Audience(models.TextChoices):
@@ -98,7 +99,7 @@ class Network:
         return self
 
 
-def network_of(viewer) -> Network:
+def network_of(viewer: User) -> Network:
     """The viewer's `Network`: two queries, whatever the number of friends."""
     Friendship = _model("Friendship")
     ties = dict(
@@ -124,14 +125,14 @@ def network_version(user_id: int) -> str:
     return version(NETWORK_VERSION_KEY.format(user_id))
 
 
-def networks_changed(user_ids) -> None:
+def networks_changed(user_ids: Iterable[int]) -> None:
     """These people's networks changed: their cached networks are not read again. Called by the
     model signals (`social/signals.py`); by hand only after writes that bypass them (bulk
     creates and updates)."""
     move_versions(NETWORK_VERSION_KEY.format(int(pk)) for pk in user_ids)
 
 
-def friendships_changed(*people) -> None:
+def friendships_changed(*people: int) -> None:
     """`people` gained or lost friends: their networks changed, and so did their friends' (whose
     friends of friends they are, and whose friends they were). One query."""
     ids = {int(pk) for pk in people}
@@ -149,21 +150,21 @@ def networks_including_changed(person_id: int) -> None:
     networks_changed({int(person_id), *friends, *beyond})
 
 
-def _model(name: str):
+def _model(name: str) -> type[models.Model]:
     return apps.get_model("social", name)
 
 
-def _is_signed_in(viewer) -> bool:
+def _is_signed_in(viewer: Viewer) -> bool:
     return viewer is not None and getattr(viewer, "is_authenticated", False)
 
 
-def deactivated():
+def deactivated() -> models.QuerySet[models.Model, dict[str, Any]]:
     """Ids of deactivated accounts, as a subquery: a short list PostgreSQL hashes once per query
     (the partial index `user_inactive`), cheaper than joining every row's owner."""
     return apps.get_model(settings.AUTH_USER_MODEL).objects.filter(is_active=False).values("pk")
 
 
-def blocked_either_way(owner_ref, viewer_id: int) -> Q:
+def blocked_either_way(owner_ref: OuterRef | int, viewer_id: int) -> Q:
     """True where the owner (an OuterRef or id) and the viewer blocked one another, either way.
 
     Two EXISTS, one per direction, rather than one EXISTS over an OR: each then correlates on a
@@ -175,12 +176,12 @@ def blocked_either_way(owner_ref, viewer_id: int) -> Q:
     )
 
 
-def is_friend_of(owner_ref, viewer_id: int) -> Exists:
+def is_friend_of(owner_ref: OuterRef | int, viewer_id: int) -> Exists:
     Friendship = _model("Friendship")
     return Exists(Friendship.objects.filter(user_id=owner_ref, friend_id=viewer_id))
 
 
-def is_friend_of_friend_of(owner_ref, viewer_id: int) -> Exists:
+def is_friend_of_friend_of(owner_ref: OuterRef | int, viewer_id: int) -> Exists:
     """The viewer is a friend of one of the owner's friends (two directed hops)."""
     Friendship = _model("Friendship")
     return Exists(
@@ -232,11 +233,11 @@ class AudienceQuerySet(models.QuerySet):
         field = getattr(self.model, "moderation_field", None)
         return Q(**{field: False}) if field else Q()
 
-    def extra_audiences(self, viewer) -> Q:
+    def extra_audiences(self, viewer: User) -> Q:
         """Audiences a later app adds (the marketplace's "nearby"); none by default."""
         return Q(pk__in=[])
 
-    def visible_to(self, viewer, *, network: Network | None = None) -> Self:
+    def visible_to(self, viewer: Viewer, *, network: Network | None = None) -> Self:
         """Rows `viewer` (a user, or None / AnonymousUser) may see. Pure SQL. With the viewer's
         `network`, the same rules with its id lists in place of the relation subqueries."""
         owner, audience = self._owner_field(), self._audience_field()
@@ -265,7 +266,9 @@ class AudienceQuerySet(models.QuerySet):
         not_blocked = ~Q(blocked_either_way(owner_ref, viewer.pk))
         return self.filter(Q(**{f"{owner}_id": viewer.pk}) | (shown & not_blocked & allowed))
 
-    def previewed_as(self, *, owner, relation: str, circle=None) -> AudienceQuerySet:
+    def previewed_as(
+        self, *, owner: User, relation: str, circle: models.Model | None = None
+    ) -> Self:
         """The owner's rows as someone of `relation` to them would see them ("view as").
 
         `relation` is a `Relation`; with `Relation.FRIEND` and a `circle`, the friend is taken to
@@ -286,13 +289,13 @@ class AudienceQuerySet(models.QuerySet):
         return rows.filter(condition).distinct()
 
 
-def can_view(viewer, item: models.Model) -> bool:
+def can_view(viewer: Viewer, item: models.Model) -> bool:
     """May `viewer` see `item`? The same SQL as `visible_to`, applied to one row."""
     manager = type(item)._default_manager
     return manager.filter(pk=item.pk).visible_to(viewer).exists()
 
 
-def relation_between(viewer: User | None, owner: User) -> Relation:
+def relation_between(viewer: Viewer, owner: User) -> Relation:
     """How `viewer` stands to `owner`: self, friend, friend of a friend, member or visitor.
 
     Blocked pairs come out as `MEMBER` here; callers hide blocked people before asking."""

@@ -7,6 +7,7 @@ friends one self-join, and blocks an `EXISTS` either way.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import connection
@@ -25,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from accounts.models import User
+from accounts.models import User, Viewer
 from config.errors import NotFound, found
 from social.audience import Relation, blocked_either_way, deactivated, relation_between
 from social.models import (
@@ -49,12 +50,12 @@ SUGGESTIONS_LIMIT = 12
 SEARCH_LIMIT = 30
 
 
-def friend_ids(user) -> QuerySet:
+def friend_ids(user: User) -> QuerySet[Friendship, Mapping[str, object]]:
     """The ids of `user`'s friends, as a subquery."""
     return Friendship.objects.filter(user_id=user.pk).values("friend_id")
 
 
-def people_visible_to(viewer) -> QuerySet:
+def people_visible_to(viewer: Viewer) -> QuerySet[User]:
     """Active people `viewer` may see at all: blocks either way hide a person everywhere."""
     people = User.objects.filter(is_active=True).select_related("profile")
     if viewer is None or not viewer.is_authenticated:
@@ -62,20 +63,23 @@ def people_visible_to(viewer) -> QuerySet:
     return people.exclude(blocked_either_way(OuterRef("pk"), viewer.pk))
 
 
-def person_for(viewer, user_id) -> User | None:
+def person_for(viewer: Viewer, user_id: str | int | None) -> User | None:
     """The person `user_id` as `viewer` may see them, or None (gone, blocked, or no such id)."""
+    pk = _int_or_none(user_id)
+    if pk is None:
+        return None
     try:
-        return people_visible_to(viewer).get(pk=int(user_id))
+        return people_visible_to(viewer).get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError):
         return None
 
 
-def access_person(viewer, user_id) -> User:
+def access_person(viewer: Viewer, user_id: str | int | None) -> User:
     """The person `user_id` as `viewer` may see them (as `person_for`); Http404 otherwise."""
     return found(person_for(viewer, user_id), "No such person.")
 
 
-def friends_of(user) -> QuerySet:
+def friends_of(user: User) -> QuerySet[User]:
     """`user`'s friends, closest first (by their tie strength as `user` sees it)."""
     return (
         User.objects.filter(is_active=True, friend_links__friend_id=user.pk)
@@ -84,7 +88,7 @@ def friends_of(user) -> QuerySet:
     )
 
 
-def friends_with_circles(user) -> QuerySet:
+def friends_with_circles(user: User) -> QuerySet[User]:
     """`user`'s friends, each with `circle_ids`: which of `user`'s circles they are in."""
     memberships = CircleMembership.objects.filter(circle__owner_id=user.pk)
     return friends_of(user).prefetch_related(
@@ -92,13 +96,13 @@ def friends_with_circles(user) -> QuerySet:
     )
 
 
-def mutual_friend_count(viewer, other) -> int:
+def mutual_friend_count(viewer: User, other: User) -> int:
     return Friendship.objects.filter(
         user_id=viewer.pk, friend__friend_links__friend_id=other.pk
     ).count()
 
 
-def people_search(viewer, query: str) -> QuerySet:
+def people_search(viewer: User, query: str) -> QuerySet[User]:
     """Signed-in people search by display name. People who opted out are never found; blocked
     pairs never find each other; the viewer is not in their own results."""
     # PostgreSQL refuses NUL in a string literal, and no display name holds one.
@@ -144,7 +148,7 @@ LIMIT %(limit)s
 """
 
 
-def suggestions_for(viewer, limit: int = SUGGESTIONS_LIMIT) -> QuerySet:
+def suggestions_for(viewer: User, limit: int = SUGGESTIONS_LIMIT) -> QuerySet[User]:
     """People you may know: friends of your friends who are not your friends yet, most mutual
     friends first, with `mutual` set. Excludes blocked pairs, deactivated people, people who
     opted out of being found, and people with a request pending either way. Two queries: the
@@ -156,7 +160,11 @@ def suggestions_for(viewer, limit: int = SUGGESTIONS_LIMIT) -> QuerySet:
         block=Block._meta.db_table,
         request=FriendRequest._meta.db_table,
     )
-    params = {"viewer": viewer.pk, "pending": FriendRequest.Status.PENDING, "limit": limit}
+    params: dict[str, int | str] = {
+        "viewer": viewer.pk,
+        "pending": FriendRequest.Status.PENDING,
+        "limit": limit,
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ranked = cursor.fetchall()
@@ -185,7 +193,7 @@ class ProfileView:
     blocked_by_viewer: bool
 
 
-def profile_view(viewer, person: User) -> ProfileView:
+def profile_view(viewer: Viewer, person: User) -> ProfileView:
     """The profile of `person` as `viewer` sees it. Callers find `person` with `person_for`, so
     a blocked pair never gets here."""
     relation = relation_between(viewer, person)
@@ -193,11 +201,10 @@ def profile_view(viewer, person: User) -> ProfileView:
     show_details = relation == Relation.SELF or (
         SocialSettings.objects.filter(user=person).visible_to(viewer).exists()
     )
-    signed_in = viewer is not None and viewer.is_authenticated
     request = None
     blocked = False
     mutual = 0
-    if signed_in and relation != Relation.SELF:
+    if viewer is not None and viewer.is_authenticated and relation != Relation.SELF:
         request = (
             FriendRequest.objects.filter(
                 Q(from_user=viewer, to_user=person) | Q(from_user=person, to_user=viewer),
@@ -211,7 +218,7 @@ def profile_view(viewer, person: User) -> ProfileView:
     return ProfileView(person, relation, show_details, mutual, request, blocked)
 
 
-def _comments_seen_by(viewer) -> Q:
+def _comments_seen_by(viewer: Viewer) -> Q:
     """The comments `viewer` sees under a post they may see: none by people blocked either way
     or by deactivated accounts, none a moderator hid (their author alone still sees those)."""
     seen = ~Q(author_id__in=deactivated())
@@ -224,7 +231,7 @@ def _comments_seen_by(viewer) -> Q:
     )
 
 
-def _with_post_details(posts: QuerySet, viewer) -> QuerySet:
+def _with_post_details(posts: QuerySet[Post], viewer: Viewer) -> QuerySet[Post]:
     # The comment count is a subquery per post rather than a join and GROUP BY over all the
     # matching posts: that way a page (ORDER BY ... LIMIT 20) stops after 20 posts. It counts
     # what `comments_on` shows the viewer, so a count never reveals a blocked person's comment.
@@ -242,12 +249,14 @@ def _with_post_details(posts: QuerySet, viewer) -> QuerySet:
     )
 
 
-def posts_by(viewer, author) -> QuerySet:
+def posts_by(viewer: Viewer, author: User) -> QuerySet[Post]:
     """`author`'s posts that `viewer` may see, newest first."""
     return _with_post_details(Post.objects.filter(author=author).visible_to(viewer), viewer)
 
 
-def feed_for(viewer, *, before: Post | None = None, limit: int = FEED_PAGE_SIZE) -> list[Post]:
+def feed_for(
+    viewer: User, *, before: Post | None = None, limit: int = FEED_PAGE_SIZE
+) -> list[Post]:
     """The viewer's feed: their own posts and their friends' that they may see, newest first.
 
     Paged by keyset (`before` is the last post of the previous page): no OFFSET, no COUNT, the
@@ -276,21 +285,21 @@ def feed_for(viewer, *, before: Post | None = None, limit: int = FEED_PAGE_SIZE)
     return list(_with_post_details(posts, viewer).order_by("-created_at", "-pk")[:limit])
 
 
-def post_for(viewer, post_id) -> Post | None:
+def post_for(viewer: Viewer, post_id: str | int | None) -> Post | None:
     """One post `viewer` may see, or None."""
-    try:
-        posts = Post.objects.filter(pk=int(post_id)).visible_to(viewer)
-        return _with_post_details(posts, viewer).first()
-    except (ValueError, TypeError):
+    pk = _int_or_none(post_id)
+    if pk is None:
         return None
+    posts = Post.objects.filter(pk=pk).visible_to(viewer)
+    return _with_post_details(posts, viewer).first()
 
 
-def access_post(viewer, post_id) -> Post:
+def access_post(viewer: Viewer, post_id: str | int | None) -> Post:
     """As `post_for`; Http404 for a post the viewer may not see."""
     return found(post_for(viewer, post_id), "This post does not exist or you can't see it.")
 
 
-def comments_on(viewer, post: Post) -> QuerySet:
+def comments_on(viewer: Viewer, post: Post) -> QuerySet[Comment]:
     """Comments on a post the viewer may see, minus those of people blocked either way and those
     a moderator hid (which their author alone still sees)."""
     return Comment.objects.filter(_comments_seen_by(viewer), post=post).select_related(
@@ -298,7 +307,7 @@ def comments_on(viewer, post: Post) -> QuerySet:
     )
 
 
-def comments_under_posts_of(author) -> QuerySet:
+def comments_under_posts_of(author: User) -> QuerySet[Comment]:
     """Every comment under `author`'s posts that `author` sees there: `comments_on` for each of
     their posts at once (their data export)."""
     return (
@@ -308,11 +317,11 @@ def comments_under_posts_of(author) -> QuerySet:
     )
 
 
-def circles_of(owner) -> QuerySet:
+def circles_of(owner: User) -> QuerySet[Circle]:
     return Circle.objects.filter(owner=owner).annotate(member_count=Count("memberships"))
 
 
-def friend_requests_for(user) -> tuple[QuerySet, QuerySet]:
+def friend_requests_for(user: User) -> tuple[QuerySet[FriendRequest], QuerySet[FriendRequest]]:
     """(received, sent) pending requests, newest first, people blocked either way left out."""
     pending = FriendRequest.objects.filter(status=FriendRequest.Status.PENDING)
     received = pending.filter(to_user=user, from_user__is_active=True).select_related(
@@ -324,7 +333,7 @@ def friend_requests_for(user) -> tuple[QuerySet, QuerySet]:
     return received, sent
 
 
-def blocked_by(user) -> QuerySet:
+def blocked_by(user: User) -> QuerySet[User]:
     return User.objects.filter(blocks_received__blocker=user).select_related("profile")
 
 
@@ -337,7 +346,7 @@ def blocked_person(blocker: User, user_id: int) -> User:
     return person
 
 
-def notifications_for(user) -> QuerySet:
+def notifications_for(user: User) -> QuerySet[Notification]:
     """The person's notifications, newest first; those from or about people blocked either way
     are hidden."""
     return (
@@ -348,7 +357,7 @@ def notifications_for(user) -> QuerySet:
     )
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     return notifications_for(user).filter(read_at__isnull=True).count()
 
 
@@ -358,13 +367,15 @@ class Preview:
 
     label: str
     show_details: bool
-    posts: QuerySet  # with authors, tags, circles and comment counts loaded, as in the feed
+    posts: QuerySet[Post]  # with authors, tags, circles and comment counts loaded, as in the feed
 
 
 PREVIEW_CHOICES = ("anonymous", "member", "fof", "friend", "circle")
 
 
-def preview_for(owner, as_: str, *, circle_id=None, person_id=None) -> Preview:
+def preview_for(
+    owner: User, as_: str, *, circle_id: str | int | None = None, person_id: str | int | None = None
+) -> Preview:
     """See your own profile as a visitor, a member, a friend of a friend, a chosen friend (the
     real policy applied to that person) or a friend in a chosen circle. DomainError for anything
     else, or for a circle or friend that is not the owner's."""
@@ -373,7 +384,8 @@ def preview_for(owner, as_: str, *, circle_id=None, person_id=None) -> Preview:
     if as_ not in PREVIEW_CHOICES:
         raise DomainError(f"Preview as one of: {', '.join(PREVIEW_CHOICES)}.", code="bad_preview")
     if as_ == "friend":
-        friend = friends_of(owner).filter(pk=_int_or_none(person_id)).first()
+        person = _int_or_none(person_id)
+        friend = friends_of(owner).filter(pk=person).first() if person is not None else None
         if friend is None:
             raise DomainError("Choose one of your friends.", code="not_friends")
         return Preview(
@@ -383,7 +395,8 @@ def preview_for(owner, as_: str, *, circle_id=None, person_id=None) -> Preview:
         )
     circle = None
     if as_ == "circle":
-        circle = Circle.objects.filter(owner=owner, pk=_int_or_none(circle_id)).first()
+        pk = _int_or_none(circle_id)
+        circle = Circle.objects.filter(owner=owner, pk=pk).first() if pk is not None else None
         if circle is None:
             raise DomainError("Choose one of your circles.", code="foreign_circle")
         relation, label = Relation.FRIEND, f"a friend in {circle.name}"
@@ -400,7 +413,9 @@ def preview_for(owner, as_: str, *, circle_id=None, person_id=None) -> Preview:
     )
 
 
-def _int_or_none(value) -> int | None:
+def _int_or_none(value: str | int | None) -> int | None:
+    if value is None:
+        return None
     try:
         return int(value)
     except (TypeError, ValueError):

@@ -6,21 +6,25 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
 from accounts.images import clean_image
+from accounts.models import User
 from config.errors import DomainError, NotFound
 from social.audience import DEFAULT_AUDIENCE, Audience
-from social.models import Comment, Post, PostTag, Topic
+from social.models import Circle, Comment, Post, PostTag, Topic
 from social.services.circles import owned_circles
 from social.services.friends import tie_strength_raise
 from social.services.notifications import notify
 from social.topics import hashtags_in, topics_in
 
 
-def audience_checked(*, owner, audience: str | None, circle_ids: Iterable[int] = ()):
+def audience_checked(
+    *, owner: User, audience: str | None, circle_ids: Iterable[int] = ()
+) -> tuple[str, list[Circle]]:
     """Validate an audience choice for content of `owner`; returns (audience, circles).
 
     "circles" needs at least one circle, and only the owner's own circles may be named."""
@@ -72,7 +76,12 @@ def _clean_text(text: str, limit: int, what: str) -> str:
 
 @transaction.atomic
 def post_create(
-    *, author, text: str, audience: str | None = None, circle_ids: Iterable[int] = (), photo=None
+    *,
+    author: User,
+    text: str,
+    audience: str | None = None,
+    circle_ids: Iterable[int] = (),
+    photo: File[bytes] | None = None,
 ) -> Post:
     """Publish a post to the chosen audience (friends by default). Tags are extracted."""
     text = _clean_text(text, Post.TEXT_MAX_LENGTH, "post")
@@ -83,14 +92,14 @@ def post_create(
         raise DomainError(" ".join(error.messages), code="bad_photo") from None
     post = Post(author=author, text=text, audience=audience)
     if photo_file:
-        post.photo.save(photo_file.name, photo_file, save=False)
+        post.photo.save(photo_file.name or "photo", photo_file, save=False)  # always named
     post.save()
     post.circles.set(circles)
     _tag(post)
     return post
 
 
-def _own_post(*, author, post_id: int) -> Post:
+def _own_post(*, author: User, post_id: int) -> Post:
     try:
         return Post.objects.get(pk=post_id, author=author)
     except (Post.DoesNotExist, ValueError, TypeError):
@@ -100,7 +109,7 @@ def _own_post(*, author, post_id: int) -> Post:
 @transaction.atomic
 def post_update(
     *,
-    author,
+    author: User,
     post_id: int,
     text: str | None = None,
     audience: str | None = None,
@@ -124,10 +133,11 @@ def post_update(
 
 
 @transaction.atomic
-def post_delete(*, author, post_id: int) -> None:
+def post_delete(*, author: User, post_id: int) -> None:
     post = _own_post(author=author, post_id=post_id)
-    if post.photo:
-        name, storage = post.photo.name, post.photo.storage
+    name = post.photo.name
+    if name:  # a photo: a file field is true when it names a file
+        storage = post.photo.storage
         transaction.on_commit(lambda: storage.delete(name))
     post.delete()
 
@@ -135,7 +145,7 @@ def post_delete(*, author, post_id: int) -> None:
 @transaction.atomic
 def posts_change_audience(
     *,
-    author,
+    author: User,
     audience: str,
     circle_ids: Iterable[int] = (),
     since: date | None = None,
@@ -166,7 +176,7 @@ def posts_change_audience(
 
 
 @transaction.atomic
-def comment_create(*, author, post_id: int, text: str) -> Comment:
+def comment_create(*, author: User, post_id: int, text: str) -> Comment:
     """Comment on a post `author` may see. The post's author is notified."""
     text = _clean_text(text, Comment.TEXT_MAX_LENGTH, "comment")
     post = Post.objects.filter(pk=post_id).visible_to(author).select_related("author").first()
@@ -187,7 +197,7 @@ def comment_create(*, author, post_id: int, text: str) -> Comment:
 
 
 @transaction.atomic
-def comment_delete(*, user, comment_id: int) -> None:
+def comment_delete(*, user: User, comment_id: int) -> None:
     """The comment's author, or the author of the post it is on, may delete it."""
     deleted, _ = (
         Comment.objects.filter(pk=comment_id).filter(Q(author=user) | Q(post__author=user)).delete()
