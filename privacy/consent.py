@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, ManyToManyField, Model, OuterRef, Q, QuerySet
 
+from accounts.models import User, Viewer
 from privacy.models import ConsentState
 from privacy.purposes import Purpose, Scope
 from querycache.lookups import IdArray
@@ -46,12 +47,14 @@ def _check(purpose: str) -> str:
     return purpose
 
 
-def reaching(purpose: str, viewer, *, network: Network | None = None) -> QuerySet:
+def reaching(
+    purpose: str, viewer: Viewer, *, network: Network | None = None
+) -> QuerySet[ConsentState]:
     """The current grants of `purpose` that reach `viewer`: the rule itself, as a queryset of
     `ConsentState` (one row per owner who allows it). `allowing` and `allowed_among` ask it."""
     _check(purpose)
     states = ConsentState.objects.filter(purpose=purpose).exclude(user_id__in=deactivated())
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
+    if viewer is None or not viewer.is_authenticated:
         return states.none()
     mine = Q(user_id=viewer.pk)
     user = OuterRef("user_id")
@@ -78,19 +81,29 @@ def reaching(purpose: str, viewer, *, network: Network | None = None) -> QuerySe
     return states.filter(mine | (reaches & ~Q(blocked_either_way(user, viewer.pk))))
 
 
-def allowing(purpose: str, viewer, *, owner: str = "pk", network: Network | None = None) -> Exists:
+def allowing(
+    purpose: str, viewer: Viewer, *, owner: str = "pk", network: Network | None = None
+) -> Exists:
     """An expression for `.filter()`: the row's owner (the field `owner`, "pk" for people
     themselves) allows `purpose` for `viewer` (whose `network` may be passed, see above)."""
     owner_ref = OuterRef(owner if owner == "pk" or owner.endswith("_id") else f"{owner}_id")
     return Exists(reaching(purpose, viewer, network=network).filter(user_id=owner_ref))
 
 
-def keep_allowing(queryset: QuerySet, purpose: str, viewer, *, owner: str = "pk") -> QuerySet:
+def keep_allowing[M: Model](
+    queryset: QuerySet[M], purpose: str, viewer: Viewer, *, owner: str = "pk"
+) -> QuerySet[M]:
     """`queryset` narrowed to rows whose owner allows `purpose` for `viewer`. Pure SQL."""
     return queryset.filter(allowing(purpose, viewer, owner=owner))
 
 
-def allowed_among(purpose: str, viewer, people, *, network: Network | None = None) -> set[int]:
+def allowed_among(
+    purpose: str,
+    viewer: Viewer,
+    people: IdArray | Iterable[int],
+    *,
+    network: Network | None = None,
+) -> set[int]:
     """The ids among `people` who allow `purpose` for `viewer`: the same rule, asked once for
     all of them (for callers that then read many rows of the same people)."""
     ids = people if isinstance(people, IdArray) else IdArray(people)
@@ -98,14 +111,12 @@ def allowed_among(purpose: str, viewer, people, *, network: Network | None = Non
     return set(grants.values_list("user_id", flat=True))
 
 
-def allows(owner, purpose: str, viewer) -> bool:
+def allows(owner: User, purpose: str, viewer: Viewer) -> bool:
     """May `owner`'s data be used for `purpose` where `viewer` sees it?"""
-    from accounts.models import User
-
     return User.objects.filter(pk=owner.pk).filter(allowing(purpose, viewer)).exists()
 
 
-def holders(purpose: str) -> QuerySet:
+def holders(purpose: str) -> QuerySet[ConsentState, int]:
     """Ids of active people who granted `purpose` at all, whatever the scope: for computations
     over the whole consented graph (influence, k-anonymous insights)."""
     return ConsentState.objects.filter(purpose=_check(purpose), user__is_active=True).values_list(
@@ -113,18 +124,26 @@ def holders(purpose: str) -> QuerySet:
     )
 
 
-def _through_fields(model) -> tuple[str, str]:
+def _circles_table(model: type[Model]) -> type[Model]:
+    """The many-to-many table behind `model.circles`."""
+    circles = model._meta.get_field("circles")
+    if not isinstance(circles, ManyToManyField) or circles.remote_field.through is None:
+        raise TypeError(f"{model.__name__}.circles is not a many-to-many field.")
+    return circles.remote_field.through
+
+
+def _through_fields(model: type[Model]) -> tuple[str, str]:
     """(field to `model`, field to the circle) of `model.circles`'s many-to-many table."""
-    through = model._meta.get_field("circles").remote_field.through
+    through = _circles_table(model)
     fields = [f for f in through._meta.concrete_fields if f.is_relation]
     row = next(f.name for f in fields if f.related_model is model)
     circle = next(f.name for f in fields if f.related_model is Circle)
     return row, circle
 
 
-def shares_with_whole_scope(
-    rows: QuerySet, purpose: str, *, owner: str, audience: str = "audience"
-) -> QuerySet:
+def shares_with_whole_scope[M: Model](
+    rows: QuerySet[M], purpose: str, *, owner: str, audience: str = "audience"
+) -> QuerySet[M]:
     """`rows` narrowed to those their owner shares with everyone their grant of `purpose`
     reaches: for a figure computed once and shown to everyone in that scope (expertise, shown
     under `influence`), which must count only what all of them may see.
@@ -145,8 +164,8 @@ def shares_with_whole_scope(
     owner_id = OuterRef(f"{owner}_id")
     grant = ConsentState.objects.filter(purpose=_check(purpose), user_id=owner_id)
     row_field, circle_field = _through_fields(rows.model)
-    through = rows.model._meta.get_field("circles").remote_field.through
-    row_circles = through.objects.filter(**{row_field: OuterRef(OuterRef("pk"))}).values(
+    through = _circles_table(rows.model)
+    row_circles = through._default_manager.filter(**{row_field: OuterRef(OuterRef("pk"))}).values(
         circle_field
     )
     left_out = ConsentState.circles.through.objects.filter(
@@ -167,13 +186,13 @@ def shares_with_whole_scope(
     return rows.filter(covers, Exists(grant))
 
 
-def grants_of(purpose: str, people) -> QuerySet:
+def grants_of(purpose: str, people: Iterable[int]) -> QuerySet[ConsentState]:
     """The current grants of `purpose` by `people` (ids, or a query of them), whatever their
     scope: for rules about the grant itself (`shares_with_whole_scope`)."""
     return ConsentState.objects.filter(purpose=_check(purpose), user_id__in=people)
 
 
-def granted(owner, purpose: str) -> bool:
+def granted(owner: User, purpose: str) -> bool:
     """Has `owner` granted `purpose` (for their own use, e.g. personalization)?"""
     return ConsentState.objects.filter(
         user_id=owner.pk, purpose=_check(purpose), user__is_active=True

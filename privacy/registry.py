@@ -36,8 +36,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.db.models.fields.files import FieldFile
+
+    from accounts.models import User
+
+type ExportRow = dict[str, object]
+"""One exported row, JSON through `DjangoJSONEncoder` (dates and decimals as they are)."""
+
+type ExportFile = tuple[str, FieldFile]
+"""A file to put in an export: its name in the zip, and the stored file."""
+
+type Export = Callable[[User], Iterable[ExportRow]]
+type Files = Callable[[User], Iterable[ExportFile]]
+type AlsoDelete = Callable[[User], models.QuerySet[models.Model]]
+type BeforeErasure = Callable[[User], object]
 
 
 class Erasure(models.TextChoices):
@@ -51,14 +68,14 @@ class PersonalData:
     model: type[models.Model]
     field: str
     erasure: Erasure
-    export: Callable | None = None
-    files: Callable | None = None
+    export: Export | None = None
+    files: Files | None = None
     not_exported: str = ""
     why: str = ""
     kind: str = field(default="")
     retention: str | Callable[[], str] = ""
-    also_delete: Callable | None = None
-    before_erasure: Callable | None = None
+    also_delete: AlsoDelete | None = None
+    before_erasure: BeforeErasure | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -84,14 +101,14 @@ def personal_data(
     field_name: str,
     *,
     erasure: Erasure,
-    export: Callable | None = None,
-    files: Callable | None = None,
+    export: Export | None = None,
+    files: Files | None = None,
     not_exported: str = "",
     why: str = "",
     kind: str = "",
     retention: str | Callable[[], str] = "",
-    also_delete: Callable | None = None,
-    before_erasure: Callable | None = None,
+    also_delete: AlsoDelete | None = None,
+    before_erasure: BeforeErasure | None = None,
 ) -> PersonalData:
     """Declare how `model.field_name` (a link to a person) is exported and erased.
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+
+from django.db.models import QuerySet
 
 from accounts.models import User
 from social.models import Block
@@ -17,6 +20,6 @@ def name_of(user: User | None) -> str | None:
     return user.display_name if user is not None else None
 
 
-def blockers_of(user: User):
+def blockers_of(user: User) -> QuerySet[Block, Mapping[str, object]]:
     """The people who blocked `user` (a subquery): the export never names them."""
     return Block.objects.filter(blocked=user).values("blocker_id")

@@ -10,15 +10,15 @@ from rest_framework.authtoken.models import Token, TokenProxy
 
 from accounts.models import Profile, User
 from privacy.personal_data._common import when
-from privacy.registry import Erasure, personal_data
+from privacy.registry import Erasure, ExportFile, ExportRow, personal_data
 from privacy.services.erasure import sessions_of
 
 # accounts ---------------------------------------------------------------------------------------
 
 
-def export_account(user: User) -> list[dict]:
+def export_account(user: User) -> list[ExportRow]:
     profile = Profile.objects.filter(user=user).prefetch_related("interests").first()
-    row: dict = {
+    row: ExportRow = {
         "email": user.email,
         "date_joined": when(user.date_joined),
         "last_login": when(user.last_login),
@@ -50,7 +50,7 @@ def export_account(user: User) -> list[dict]:
     return [row]
 
 
-def account_files(user: User) -> list[tuple[str, object]]:
+def account_files(user: User) -> list[ExportFile]:
     profile = Profile.objects.filter(user=user).first()
     if profile is None or not profile.avatar:
         return []
@@ -87,14 +87,14 @@ personal_data(
 # allauth and the API --------------------------------------------------------------------------
 
 
-def export_email_addresses(user: User) -> list[dict]:
+def export_email_addresses(user: User) -> list[ExportRow]:
     return [
         {"email": address.email, "verified": address.verified, "primary": address.primary}
         for address in EmailAddress.objects.filter(user=user).order_by("-primary", "email")
     ]
 
 
-def export_social_accounts(user: User) -> list[dict]:
+def export_social_accounts(user: User) -> list[ExportRow]:
     # Only metadata: the provider's tokens live in SocialToken and never leave the site.
     return [
         {
@@ -107,7 +107,7 @@ def export_social_accounts(user: User) -> list[dict]:
     ]
 
 
-def export_authenticators(user: User) -> list[dict]:
+def export_authenticators(user: User) -> list[ExportRow]:
     # `data` holds the secrets (TOTP seed, recovery codes, WebAuthn keys): never exported.
     return [
         {

@@ -14,12 +14,12 @@ from privacy.models import (
     UsageCount,
 )
 from privacy.personal_data._common import when
-from privacy.registry import Erasure, personal_data
+from privacy.registry import Erasure, ExportRow, personal_data
 
 # privacy ----------------------------------------------------------------------------------------
 
 
-def export_consent_records(user: User) -> list[dict]:
+def export_consent_records(user: User) -> list[ExportRow]:
     return [
         {
             "purpose": record.purpose,
@@ -34,7 +34,7 @@ def export_consent_records(user: User) -> list[dict]:
     ]
 
 
-def export_consent_state(user: User) -> list[dict]:
+def export_consent_state(user: User) -> list[ExportRow]:
     return [
         {
             "purpose": state.purpose,
@@ -49,7 +49,7 @@ def export_consent_state(user: User) -> list[dict]:
     ]
 
 
-def export_audit_events(user: User) -> list[dict]:
+def export_audit_events(user: User) -> list[ExportRow]:
     # Events about the person. Who else acted (a moderator) is named only as "staff"; the
     # network address and browser are included only for what the person did themselves.
     rows = []
@@ -74,7 +74,7 @@ def forget_where_from(user: User) -> None:
     AuditEvent.objects.filter(actor=user).forget_where_from()
 
 
-def export_usage(user: User) -> list[dict]:
+def export_usage(user: User) -> list[ExportRow]:
     return [
         {
             "purpose": row.purpose,
@@ -86,7 +86,7 @@ def export_usage(user: User) -> list[dict]:
     ]
 
 
-def export_releases(user: User) -> list[dict]:
+def export_releases(user: User) -> list[ExportRow]:
     """The noisy answers given to the person, by day: what privacy budget each spent. The
     questions are kept as digests only, so there are no words to give back."""
     return [
@@ -95,14 +95,14 @@ def export_releases(user: User) -> list[dict]:
     ]
 
 
-def export_budgets(user: User) -> list[dict]:
+def export_budgets(user: User) -> list[ExportRow]:
     return [
         {"day": row.day.isoformat(), "epsilon_spent": row.spent}
         for row in PrivacyBudget.objects.filter(viewer=user).order_by("day")
     ]
 
 
-def export_exports(user: User) -> list[dict]:
+def export_exports(user: User) -> list[ExportRow]:
     return [
         {
             "status": row.status,
@@ -114,7 +114,7 @@ def export_exports(user: User) -> list[dict]:
     ]
 
 
-def export_erasures(user: User) -> list[dict]:
+def export_erasures(user: User) -> list[ExportRow]:
     return [
         {
             "status": row.status,

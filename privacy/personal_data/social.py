@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from privacy.personal_data._common import blockers_of, name_of, when
-from privacy.registry import Erasure, personal_data
+from privacy.registry import Erasure, ExportFile, ExportRow, personal_data
 from social.models import (
     Block,
     Circle,
@@ -24,7 +24,7 @@ from social.selectors import comments_under_posts_of
 # social -----------------------------------------------------------------------------------------
 
 
-def export_friend_requests_sent(user: User) -> list[dict]:
+def export_friend_requests_sent(user: User) -> list[ExportRow]:
     return [
         {
             "to": name_of(request.to_user),
@@ -39,7 +39,7 @@ def export_friend_requests_sent(user: User) -> list[dict]:
     ]
 
 
-def export_friend_requests_received(user: User) -> list[dict]:
+def export_friend_requests_received(user: User) -> list[ExportRow]:
     return [
         {
             "from": name_of(request.from_user),
@@ -54,7 +54,7 @@ def export_friend_requests_received(user: User) -> list[dict]:
     ]
 
 
-def export_friends(user: User) -> list[dict]:
+def export_friends(user: User) -> list[ExportRow]:
     return [
         {
             "friend": name_of(friendship.friend),
@@ -67,7 +67,7 @@ def export_friends(user: User) -> list[dict]:
     ]
 
 
-def export_blocks(user: User) -> list[dict]:
+def export_blocks(user: User) -> list[ExportRow]:
     return [
         {"blocked": name_of(block.blocked), "since": when(block.created_at)}
         for block in Block.objects.filter(blocker=user)
@@ -76,14 +76,14 @@ def export_blocks(user: User) -> list[dict]:
     ]
 
 
-def export_circles(user: User) -> list[dict]:
+def export_circles(user: User) -> list[ExportRow]:
     circles = Circle.objects.filter(owner=user).order_by("created_at", "id")
     memberships = (
         CircleMembership.objects.filter(circle__owner=user)
         .select_related("member__profile")
         .order_by("created_at", "id")
     )
-    members: dict[int, list[dict]] = {}
+    members: dict[int, list[ExportRow]] = {}
     for membership in memberships:
         members.setdefault(membership.circle_id, []).append(
             {"member": name_of(membership.member), "added_at": when(membership.created_at)}
@@ -98,7 +98,7 @@ def export_circles(user: User) -> list[dict]:
     ]
 
 
-def export_social_settings(user: User) -> list[dict]:
+def export_social_settings(user: User) -> list[ExportRow]:
     return [
         {
             "details_audience": settings_row.details_audience,
@@ -111,14 +111,14 @@ def export_social_settings(user: User) -> list[dict]:
     ]
 
 
-def export_posts(user: User) -> list[dict]:
+def export_posts(user: User) -> list[ExportRow]:
     """The person's posts, each with the comments under it as its author sees them there."""
     posts = (
         Post.objects.filter(author=user)
         .prefetch_related("circles", "tags")
         .order_by("created_at", "id")
     )
-    comments: dict[int, list[dict]] = {}
+    comments: dict[int, list[ExportRow]] = {}
     for comment in comments_under_posts_of(user):
         comments.setdefault(comment.post_id, []).append(
             {
@@ -143,18 +143,18 @@ def export_posts(user: User) -> list[dict]:
     ]
 
 
-def post_files(user: User) -> list[tuple[str, object]]:
+def post_files(user: User) -> list[ExportFile]:
     return [
         (f"files/{post.photo.name}", post.photo)
         for post in Post.objects.filter(author=user).exclude(photo="").order_by("id")
     ]
 
 
-def export_comments(user: User) -> list[dict]:
+def export_comments(user: User) -> list[ExportRow]:
     """The person's comments. Under the post of someone who blocked them, only their own words:
     neither the post nor its author."""
     blockers = set(blockers_of(user).values_list("blocker_id", flat=True))
-    rows = []
+    rows: list[ExportRow] = []
     for comment in (
         Comment.objects.filter(author=user)
         .select_related("post__author__profile")
@@ -172,7 +172,7 @@ def export_comments(user: User) -> list[dict]:
     return rows
 
 
-def export_notifications(user: User) -> list[dict]:
+def export_notifications(user: User) -> list[ExportRow]:
     return [
         {
             "kind": notification.kind,

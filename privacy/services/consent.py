@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import User
 from config.errors import DomainError, NotFound
 from privacy.audit import audit
 from privacy.models import ConsentRecord, ConsentState, pseudonym_for
@@ -36,13 +38,13 @@ def _method(method: str) -> str:
 @transaction.atomic
 def consent_grant(
     *,
-    user,
+    user: User,
     purpose: str,
     scope: str,
     circle_ids: Iterable[int] = (),
-    details: dict | None = None,
+    details: dict[str, object] | None = None,
     method: str = ConsentRecord.Method.DASHBOARD,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> ConsentState:
     """Grant `purpose` to `scope` (re-granting changes the scope). Written to the ledger and the
     current state together; the notice shown is recorded by version and hash."""
@@ -94,7 +96,11 @@ def consent_grant(
 
 @transaction.atomic
 def consent_withdraw(
-    *, user, purpose: str, method: str = ConsentRecord.Method.DASHBOARD, request=None
+    *,
+    user: User,
+    purpose: str,
+    method: str = ConsentRecord.Method.DASHBOARD,
+    request: HttpRequest | None = None,
 ) -> ConsentRecord:
     """Withdraw `purpose`. Effective for the very next query: the state row is gone."""
     purpose, method = _purpose(purpose), _method(method)
@@ -115,7 +121,7 @@ def consent_withdraw(
     return record
 
 
-def consent_withdraw_all(*, user, method: str = ConsentRecord.Method.ERASURE) -> int:
+def consent_withdraw_all(*, user: User, method: str = ConsentRecord.Method.ERASURE) -> int:
     """Withdraw every granted purpose (account deletion). Returns how many."""
     purposes = list(ConsentState.objects.filter(user=user).values_list("purpose", flat=True))
     for purpose in purposes:
@@ -136,7 +142,9 @@ CIRCLES_GONE = "the circles you chose no longer exist"
 
 
 @transaction.atomic
-def consents_restore(*, user, since: datetime, request=None) -> ConsentsRestored:
+def consents_restore(
+    *, user: User, since: datetime, request: HttpRequest | None = None
+) -> ConsentsRestored:
     """Grant again, exactly as they were, the purposes withdrawn when `user` asked for their
     account to be deleted (the ledger's withdrawals by account deletion made since `since`):
     the same scope, circles and details, recorded in the ledger with the method "restored"
@@ -149,7 +157,8 @@ def consents_restore(*, user, since: datetime, request=None) -> ConsentsRestored
         method=ConsentRecord.Method.ERASURE,
         created_at__gte=since,
     ).order_by("id")
-    restored, ask_again = [], []
+    restored: list[str] = []
+    ask_again: list[tuple[str, str]] = []
     for withdrawal in withdrawals:
         purpose = withdrawal.purpose
         if ConsentState.objects.filter(user=user, purpose=purpose).exists():

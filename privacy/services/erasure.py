@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import import_module
 
 from allauth.core import ratelimit
@@ -28,9 +28,13 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import SESSION_KEY
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import Storage
 from django.db import models, router, transaction
+from django.db.models import ForeignObjectRel
 from django.db.models.deletion import Collector
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
@@ -56,26 +60,26 @@ class TooManyAttempts(DomainError):
 # --- Reads ---------------------------------------------------------------------------------
 
 
-def erasure_for(user) -> ErasureRequest | None:
+def erasure_for(user: User) -> ErasureRequest | None:
     """The person's most recent erasure request, or None."""
     return ErasureRequest.objects.filter(user=user).order_by("-requested_at", "-id").first()
 
 
-def scheduled_erasure_for(user) -> ErasureRequest | None:
+def scheduled_erasure_for(user: User | None) -> ErasureRequest | None:
     """The person's scheduled (not yet cancelled or done) erasure request, or None."""
     if user is None or user.pk is None:
         return None
     return ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.SCHEDULED).first()
 
 
-def has_two_factor(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+def has_two_factor(user: User) -> bool:
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 # --- Requesting ----------------------------------------------------------------------------
 
 
-def _reauthenticate(user, *, password: str, code: str, request) -> None:
+def _reauthenticate(user: User, *, password: str, code: str, request: HttpRequest | None) -> None:
     """Prove it is really the person: their password, or a current code from their
     authenticator app. Wrong attempts count against allauth's `login_failed` limit (per address
     and per person), as on the sign-in page and the token endpoint; codes share the key of
@@ -104,8 +108,9 @@ def _reauthenticate(user, *, password: str, code: str, request) -> None:
         ratelimit.clear(request, action="login_failed", key=key)
 
 
-def _session_store():
-    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+def _session_store() -> type[DatabaseSessionStore]:
+    # The engine's store, checked below to be kept in the database (`db` or `cached_db`).
+    store_class: type[DatabaseSessionStore] = import_module(settings.SESSION_ENGINE).SessionStore
     if not hasattr(store_class, "get_model_class"):
         raise ImproperlyConfigured(
             "Finding a person's sessions needs a database-backed SESSION_ENGINE."
@@ -113,7 +118,7 @@ def _session_store():
     return store_class
 
 
-def sessions_of(user) -> list[tuple[str, object]]:
+def sessions_of(user: User) -> list[tuple[str, datetime]]:
     """(session key, expiry) of every unexpired session signed in as `user`.
 
     Sessions are stored in the database (the default engine, or cached_db); a session records
@@ -131,7 +136,7 @@ def sessions_of(user) -> list[tuple[str, object]]:
     ]
 
 
-def end_sessions(user) -> int:
+def end_sessions(user: User) -> int:
     """Delete every session signed in as `user`; returns how many.
 
     Deleting them (rather than relying on the account being inactive) matters: if the person
@@ -146,7 +151,11 @@ def end_sessions(user) -> int:
 
 @transaction.atomic
 def erasure_request(
-    *, user, password: str | None = None, code: str | None = None, request=None
+    *,
+    user: User,
+    password: str | None = None,
+    code: str | None = None,
+    request: HttpRequest | None = None,
 ) -> ErasureRequest:
     """Schedule the deletion of `user`'s account, after checking the password or a current
     two-factor code. At once: the account is deactivated, all sessions and API tokens end, every
@@ -188,7 +197,9 @@ class CancelledErasure:
 
 
 @transaction.atomic
-def erasure_cancel_at_login(*, user, request=None) -> CancelledErasure | None:
+def erasure_cancel_at_login(
+    *, user: User, request: HttpRequest | None = None
+) -> CancelledErasure | None:
     """The person signed in again during the grace period: the deletion is called off, the
     account reactivated, and the consents the request withdrew granted again as they were
     (`consents_restore`: same scopes and circles, recorded as restored). Returns the cancelled
@@ -232,11 +243,12 @@ def links_to_the_person() -> list[Link]:
     through an auto-created many-to-many table is named by its many-to-many field."""
     found = {Link(label, name) for label, name in links_to_people()}
     for relation in User._meta.get_fields(include_hidden=True):
-        if not relation.auto_created or relation.concrete:
+        if not isinstance(relation, ForeignObjectRel):  # a reverse relation: made, not concrete
             continue
         model = relation.related_model
-        if model._meta.auto_created:  # the table behind a ManyToManyField
-            owner = model._meta.auto_created
+        # The table behind a ManyToManyField names the model that made it (a bool to the stubs).
+        owner: object = model._meta.auto_created
+        if isinstance(owner, type) and issubclass(owner, models.Model):
             for candidate in owner._meta.many_to_many:
                 if candidate.remote_field.through is model:
                     found.add(Link(owner._meta.label_lower, candidate.name))
@@ -279,11 +291,13 @@ def classification_problems() -> list[str]:
     return problems
 
 
-def _rows_of(entry: PersonalData, user) -> models.QuerySet:
+def _rows_of(entry: PersonalData, user: User) -> models.QuerySet[models.Model]:
     """The rows of `entry` that link to `user` (the through-table rows for a many-to-many)."""
     model_field = entry.model._meta.get_field(entry.field)
-    if model_field.many_to_many:
+    if isinstance(model_field, models.ManyToManyField):
         through = model_field.remote_field.through
+        if through is None:  # only before the models are loaded
+            raise ImproperlyConfigured(f"{entry.model.__name__}.{entry.field} has no table yet.")
         if entry.model._meta.label_lower == User._meta.label_lower:
             return through._base_manager.filter(**{model_field.m2m_field_name(): user})
         return through._base_manager.filter(**{model_field.m2m_reverse_field_name(): user})
@@ -293,7 +307,7 @@ def _rows_of(entry: PersonalData, user) -> models.QuerySet:
 ERASED = "(erased)"
 
 
-def _forget_in_admin_log(model: type[models.Model], pks: list) -> int:
+def _forget_in_admin_log(model: type[models.Model], pks: list[object]) -> int:
     """Django's admin log copies an object's name (`object_repr`: a post's first words, a
     person's email) and a change message into each entry about it. For rows that are being
     erased those copies go, and an entry about the account itself loses its id too; the entry
@@ -307,7 +321,7 @@ def _forget_in_admin_log(model: type[models.Model], pks: list) -> int:
         if other._meta.proxy and other._meta.concrete_model is model
     ]
     content_types = ContentType.objects.get_for_models(*shown_as, for_concrete_models=False)
-    changes: dict = {"object_repr": ERASED, "change_message": ""}
+    changes: dict[str, str | None] = {"object_repr": ERASED, "change_message": ""}
     if model._meta.label_lower == User._meta.label_lower:
         changes["object_id"] = None
     cleared = 0
@@ -319,12 +333,14 @@ def _forget_in_admin_log(model: type[models.Model], pks: list) -> int:
     return cleared
 
 
-def _delete_with_files(queryset: models.QuerySet) -> tuple[int, list[tuple[object, str]]]:
+def _delete_with_files(
+    queryset: models.QuerySet[models.Model],
+) -> tuple[int, list[tuple[Storage, str]]]:
     """Delete the rows (and what cascades from them), clearing their copies in the admin log;
     return the count and their files, (storage, name), to delete once this commits."""
     collector = Collector(using=router.db_for_write(queryset.model), origin=queryset)
     collector.collect(queryset)
-    files = []
+    files: list[tuple[Storage, str]] = []
     batches = [(model, list(rows)) for model, rows in collector.data.items()]
     batches += [(qs.model, list(qs)) for qs in collector.fast_deletes]
     for model, rows in batches:
@@ -339,7 +355,7 @@ def _delete_with_files(queryset: models.QuerySet) -> tuple[int, list[tuple[objec
     return deleted, files
 
 
-def _delete_files_after_commit(files: list[tuple[object, str]]) -> None:
+def _delete_files_after_commit(files: list[tuple[Storage, str]]) -> None:
     def delete() -> None:
         for storage, name in files:
             storage.delete(name)
@@ -362,7 +378,11 @@ def purge_user(erasure: ErasureRequest) -> ErasureRequest:
     now = timezone.now()
     if erasure.purge_after > now:
         raise Conflict("The grace period is not over yet.", code="grace_period")
-    user = User.objects.select_for_update().filter(pk=erasure.user_id).first()
+    user = (
+        User.objects.select_for_update().filter(pk=erasure.user_id).first()
+        if erasure.user_id is not None
+        else None
+    )
     if user is not None and user.is_active:
         # Reactivated by staff since the request: the person keeps their account.
         erasure.status = ErasureRequest.Status.CANCELLED
@@ -377,7 +397,7 @@ def purge_user(erasure: ErasureRequest) -> ErasureRequest:
             raise ImproperlyConfigured(" ".join(problems))
         end_sessions(user)
         friendships_changed(user.pk)  # their friends' networks lose them with the rows below
-        files: list[tuple[object, str]] = []
+        files: list[tuple[Storage, str]] = []
         entries = sorted(REGISTRY.values(), key=lambda entry: entry.key)
         for entry in entries:
             if entry.before_erasure is not None:

@@ -12,12 +12,17 @@ import json
 import logging
 import tempfile
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import IO
+from uuid import UUID
 
 from django.conf import settings
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -77,16 +82,17 @@ def _last_today(user: User) -> ExportRequest | None:
 
 
 def _state_phrase(export: ExportRequest) -> str:
-    return {
+    phrases: dict[str, str] = {
         Status.PENDING: "waiting to start",
         Status.RUNNING: "being prepared",
         Status.READY: "ready to download",
         Status.EXPIRED: "expired",
-    }.get(export.status, export.get_status_display().lower())
+    }
+    return phrases.get(export.status, export.get_status_display().lower())
 
 
 @transaction.atomic
-def export_request(*, user: User, request=None) -> ExportRequest:
+def export_request(*, user: User, request: HttpRequest | None = None) -> ExportRequest:
     """Ask for a copy of one's data; the build is queued once this commits.
 
     One a day per person (a failed one does not count). Raises Conflict when today's is taken.
@@ -112,12 +118,12 @@ def export_request(*, user: User, request=None) -> ExportRequest:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def exports_of(user: User):
+def exports_of(user: User) -> QuerySet[ExportRequest]:
     """The person's own exports, newest first. Nobody else's, whoever asks."""
     return ExportRequest.objects.filter(user=user).order_by("-created_at", "-id")
 
 
-def export_of(*, user: User, token) -> ExportRequest:
+def export_of(*, user: User, token: UUID | str) -> ExportRequest:
     """One of the person's own exports. Raises NotFound for anyone else's, staff included."""
     export = ExportRequest.objects.filter(user=user, token=token).first()
     if export is None:
@@ -134,7 +140,9 @@ def is_downloadable(export: ExportRequest) -> bool:
     )
 
 
-def export_download(*, user: User, token, request=None):
+def export_download(
+    *, user: User, token: UUID | str, request: HttpRequest | None = None
+) -> tuple[ExportRequest, FieldFile]:
     """Open the person's ready export for download; the download is audited.
 
     Raises NotFound when the export is not theirs, ExportGone when it is no longer (or not yet)
@@ -176,11 +184,13 @@ def _claim(export_id: int) -> ExportRequest | None:
         return export
 
 
-def _gather(user: User) -> tuple[dict[str, list], list[dict], list[tuple[str, object]]]:
+def _gather(
+    user: User,
+) -> tuple[dict[str, list[registry.ExportRow]], list[dict[str, str]], list[registry.ExportFile]]:
     """Rows per kind, the excluded kinds with reasons, and the files, from the registry."""
-    kinds: dict[str, list] = {}
-    excluded: list[dict] = []
-    files: list[tuple[str, object]] = []
+    kinds: dict[str, list[registry.ExportRow]] = {}
+    excluded: list[dict[str, str]] = []
+    files: list[registry.ExportFile] = []
     for entry in sorted(registry.entries(), key=lambda entry: entry.kind):
         if entry.export is None:
             excluded.append({"kind": entry.kind, "reason": entry.not_exported})
@@ -191,7 +201,7 @@ def _gather(user: User) -> tuple[dict[str, list], list[dict], list[tuple[str, ob
     return kinds, excluded, files
 
 
-def _write_zip(target, user: User, made) -> None:
+def _write_zip(target: IO[bytes], user: User, made: datetime) -> None:
     kinds, excluded, files = _gather(user)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for kind, rows in kinds.items():
@@ -199,7 +209,8 @@ def _write_zip(target, user: User, made) -> None:
                 f"{kind}.json",
                 json.dumps(rows, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder),
             )
-        included_files, missing_files = [], []
+        included_files: list[str] = []
+        missing_files: list[str] = []
         seen: set[str] = set()
         for arcname, fieldfile in files:
             if arcname in seen:
@@ -288,7 +299,7 @@ def export_build(*, export_id: int) -> ExportRequest | None:
 # --- Expiring (periodic) ---------------------------------------------------------------------
 
 
-def exports_expire(*, now=None) -> int:
+def exports_expire(*, now: datetime | None = None) -> int:
     """Delete the files of exports past their expiry and mark them expired; give up on exports
     stuck pending or running. Returns how many files were deleted."""
     now = now or timezone.now()
