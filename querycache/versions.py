@@ -27,10 +27,17 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
+def cached[T](key: str, make: Callable[[], T], timeout: float | None) -> T:
+    """`cache.get_or_set(key, make, timeout)`, typed: the value under `key`, else `make()`'s,
+    kept for `timeout` seconds (None: until evicted). For values that are never None: the cache
+    answers None for a key that holds None, and then it is made again."""
+    found = cache.get_or_set(key, make, timeout)
+    return make() if found is None else found
+
+
 def version(key: str) -> str:
     """The version kept under `key`, made on first use and kept until it moves."""
-    # The stubs allow None (a default that makes None); `new_token` never does.
-    return str(cache.get_or_set(key, new_token, timeout=None))
+    return cached(key, new_token, timeout=None)
 
 
 def move_versions(keys: Iterable[str]) -> None:

@@ -20,29 +20,31 @@ influence page, labelled as theirs alone.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Model, QuerySet
 
 from marketplace.models import HelpfulVote, Purchase, Review
 from privacy.consent import grants_of, shares_with_whole_scope
 from privacy.purposes import Purpose
 
 
-def shared_with_whole_influence_scope(
-    rows: QuerySet, *, owner: str, audience: str = "audience"
-) -> QuerySet:
+def shared_with_whole_influence_scope[M: Model](
+    rows: QuerySet[M], *, owner: str, audience: str = "audience"
+) -> QuerySet[M]:
     """`rows` narrowed to those their owner shares with everyone their `influence` grant
     reaches (`privacy.consent.shares_with_whole_scope`)."""
     return shares_with_whole_scope(rows, Purpose.INFLUENCE, owner=owner, audience=audience)
 
 
-def counted_reviews(people) -> QuerySet:
+def counted_reviews(people: Iterable[int]) -> QuerySet[Review]:
     """The reviews by `people` (ids, or a query of them) that count in their expertise: not
     hidden by a moderator, and shared with everyone their `influence` grant reaches."""
     reviews = Review.objects.filter(hidden=False, author_id__in=people)
     return shared_with_whole_influence_scope(reviews, owner="author")
 
 
-def counted_purchases(people) -> QuerySet:
+def counted_purchases(people: Iterable[int]) -> QuerySet[Purchase]:
     """The purchases by `people` that count in their expertise: all of a buyer's purchases when
     their `social_proof` grant covers everyone their `influence` grant reaches, else none."""
     grants = grants_of(Purpose.SOCIAL_PROOF, people)
@@ -50,6 +52,6 @@ def counted_purchases(people) -> QuerySet:
     return Purchase.objects.filter(buyer_id__in=sharing.values("user_id"))
 
 
-def counted_votes(people) -> QuerySet:
+def counted_votes(people: Iterable[int]) -> QuerySet[HelpfulVote]:
     """The helpful votes that count in the expertise of `people`: those on counted reviews."""
     return HelpfulVote.objects.filter(review__in=counted_reviews(people).values("pk"))

@@ -34,19 +34,21 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, Max, Model, OuterRef, QuerySet
 from django.utils import timezone
 from scipy import sparse
 
+from accounts.models import User
 from marketplace.models import Category, HelpfulVote, Purchase, Review
 from privacy.consent import holders
 from privacy.purposes import Purpose
@@ -93,7 +95,7 @@ class Scores:
 # --- Loading -------------------------------------------------------------------------------
 
 
-def _rows(queryset) -> list[tuple]:
+def _rows[R: tuple[Any, ...]](queryset: QuerySet[Model, R]) -> list[R]:
     """A values_list queryset's rows through the cursor, skipping model machinery."""
     try:
         sql, params = queryset.query.sql_with_params()
@@ -101,7 +103,8 @@ def _rows(queryset) -> list[tuple]:
         return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[R] = cursor.fetchall()  # the rows iterating the query would give
+        return rows
 
 
 def _top_level() -> tuple[np.ndarray, np.ndarray]:
@@ -117,10 +120,15 @@ def _top_level() -> tuple[np.ndarray, np.ndarray]:
     return roots, column
 
 
-def _expertise_rows(people, *, everything: bool = False) -> list[tuple[int, int, float]]:
+def _expertise_rows(
+    people: Iterable[int], *, everything: bool = False
+) -> list[tuple[int, int, float]]:
     """(person id, category id, weighted count) for what makes the expertise of `people`: what
     each shares with everyone their `influence` grant reaches (`recommendations.expertise`), or
     with `everything`, all of it (for a person's own eyes only)."""
+    reviews: QuerySet[Review]
+    purchases: QuerySet[Purchase]
+    votes: QuerySet[HelpfulVote]
     if everything:
         reviews = Review.objects.filter(hidden=False, author_id__in=people)
         purchases = Purchase.objects.filter(buyer_id__in=people)
@@ -129,27 +137,27 @@ def _expertise_rows(people, *, everything: bool = False) -> list[tuple[int, int,
         reviews = counted_reviews(people)
         purchases = counted_purchases(people)
         votes = counted_votes(people)
-    reviews = (
+    review_counts = (
         reviews.values_list("author_id", "product_model__category_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    purchases = (
+    purchase_counts = (
         purchases.values_list("buyer_id", "category_id", "verified")
         .annotate(n=Count("id"))
         .order_by()
     )
-    votes = (
+    vote_counts = (
         votes.values_list("review__author_id", "review__product_model__category_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    rows = [(p, c, REVIEW_WEIGHT * n) for p, c, n in _rows(reviews)]
+    rows = [(p, c, REVIEW_WEIGHT * n) for p, c, n in _rows(review_counts)]
     rows += [
         (p, c, (VERIFIED_PURCHASE_WEIGHT if verified else DECLARED_PURCHASE_WEIGHT) * n)
-        for p, c, verified, n in _rows(purchases)
+        for p, c, verified, n in _rows(purchase_counts)
     ]
-    rows += [(p, c, HELPFUL_VOTE_WEIGHT * n) for p, c, n in _rows(votes)]
+    rows += [(p, c, HELPFUL_VOTE_WEIGHT * n) for p, c, n in _rows(vote_counts)]
     return rows
 
 
@@ -173,7 +181,9 @@ def load_graph() -> Graph:
     return Graph(people=people, topics=topics, ties=ties, expertise=expertise)
 
 
-def expertise_matrix(people: np.ndarray, among) -> tuple[np.ndarray, sparse.csr_matrix]:
+def expertise_matrix(
+    people: np.ndarray, among: Iterable[int]
+) -> tuple[np.ndarray, sparse.csr_matrix]:
     """(top-level category ids, E): the expertise of `people` (sorted ids; `among` is the same
     set as a queryset or list, for the SQL) per top-level category."""
     topics, column = _top_level()
@@ -196,7 +206,7 @@ class OwnTopic:
     score: InfluenceScore | None
 
 
-def own_topics(person) -> list[OwnTopic]:
+def own_topics(person: User) -> list[OwnTopic]:
     """For `person`'s own page alone: every top-level topic where they have experience or a
     score, with all of their experience (whatever they share) beside the stored score, which
     counts only what they share with everyone their `influence` grant reaches. Highest score
@@ -247,7 +257,13 @@ def compute(graph: Graph) -> Scores:
     return scores_of(graph.people, graph.topics, graph.expertise, one, two)
 
 
-def scores_of(people, topics, expertise, one, two) -> Scores:
+def scores_of(
+    people: np.ndarray,
+    topics: np.ndarray,
+    expertise: sparse.csr_matrix,
+    one: np.ndarray,
+    two: np.ndarray,
+) -> Scores:
     """The scores of `people` (row i of the expertise matrix and of the reach vectors is
     person `people[i]`) for every topic where they have expertise."""
     made = expertise.tocoo()
@@ -271,7 +287,9 @@ def scores_of(people, topics, expertise, one, two) -> Scores:
 SCORE_COLUMNS = ("person_id", "category_id", "run_id", "expertise", "one_hop", "two_hop", "score")
 
 
-def _score_rows(scores: Scores, run: InfluenceRun, only=None) -> Iterator[tuple]:
+def _score_rows(
+    scores: Scores, run: InfluenceRun, only: Iterable[int] | None = None
+) -> Iterator[tuple[object, ...]]:
     columns = (
         scores.person.tolist(),
         scores.category.tolist(),
@@ -286,7 +304,9 @@ def _score_rows(scores: Scores, run: InfluenceRun, only=None) -> Iterator[tuple]
         yield (person, category, run.pk, expertise, one, two, score)
 
 
-def _insert(model, columns: tuple[str, ...], rows) -> None:
+def _insert(
+    model: type[Model], columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]
+) -> None:
     """Insert many rows at once: PostgreSQL `COPY`, else `bulk_create`."""
     if connection.vendor == "postgresql":
         buffer = io.StringIO()
@@ -298,7 +318,7 @@ def _insert(model, columns: tuple[str, ...], rows) -> None:
                 f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN", buffer
             )
         return
-    model.objects.bulk_create(
+    model._default_manager.bulk_create(
         (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=5000
     )
 
@@ -316,7 +336,8 @@ def _apply_changes(scores: Scores, run: InfluenceRun) -> None:
             "pk", "person_id", "category_id", "expertise", "one_hop", "two_hop", "score"
         )
     }
-    fresh, changed = [], []
+    fresh: list[int] = []
+    changed: list[tuple[int, int]] = []
     new = zip(
         scores.person.tolist(),
         scores.category.tolist(),
@@ -342,7 +363,7 @@ def _apply_changes(scores: Scores, run: InfluenceRun) -> None:
     )
 
 
-def _replace_reach(people: np.ndarray, one: np.ndarray, two: np.ndarray, run) -> None:
+def _replace_reach(people: np.ndarray, one: np.ndarray, two: np.ndarray, run: InfluenceRun) -> None:
     InfluenceReach.objects.all().delete()
     rows = zip(people.tolist(), repeat(run.pk), one.tolist(), two.tolist(), strict=False)
     _insert(InfluenceReach, ("person_id", "run_id", "one_hop", "two_hop"), rows)
@@ -384,7 +405,7 @@ def fail_interrupted_runs() -> int:
 # --- Running -------------------------------------------------------------------------------
 
 
-def _graph_pass(run: InfluenceRun, changes) -> None:
+def _graph_pass(run: InfluenceRun, changes: QuerySet[InfluenceChange]) -> None:
     """Everyone's reach and scores from the whole graph: a full run, or an incremental one after
     the graph changed (which writes only the scores that differ)."""
     graph = load_graph()
@@ -402,7 +423,9 @@ def _graph_pass(run: InfluenceRun, changes) -> None:
     run.edges = graph.ties.nnz
 
 
-def _expertise_pass(run: InfluenceRun, changes, changed_people: set[int]) -> bool:
+def _expertise_pass(
+    run: InfluenceRun, changes: QuerySet[InfluenceChange], changed_people: set[int]
+) -> bool:
     """Rescore only the people whose expertise changed, from their stored reach. False (nothing
     written) when one of them has no stored reach: the graph pass must run instead."""
     consenting = set(holders(Purpose.INFLUENCE).filter(user_id__in=changed_people))
@@ -454,7 +477,9 @@ def influence_run(*, kind: str = InfluenceRun.Kind.FULL) -> InfluenceRun:
         started = time.monotonic()
         try:
             if not graph_pass:
-                changed_people = set(changes.values_list("person", flat=True))
+                # Without a graph change, every change names a person (`changed`).
+                people = changes.values_list("person", flat=True)
+                changed_people = {pk for pk in people if pk is not None}
                 if not _expertise_pass(run, changes, changed_people):
                     run.graph = True
                     _graph_pass(run, changes)

@@ -23,8 +23,16 @@ read the whole graph.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
+
+if TYPE_CHECKING:
+    from privacy.models import ConsentState
+    from social.models import Circle, FriendRequest
 
 COALESCE_SECONDS = 30
 QUEUED_KEY = "recommendations:influence-incremental-queued"
@@ -52,14 +60,14 @@ def changed(*, person: int | None = None, graph: bool = False) -> None:
     transaction.on_commit(schedule_incremental)
 
 
-def _expertise_of(sender, instance) -> int | None:
+def _expertise_of(instance: Model) -> int | None:
     from marketplace.models import HelpfulVote, Purchase, Review
 
-    if sender is Review:
+    if isinstance(instance, Review):
         return instance.author_id
-    if sender is Purchase:
+    if isinstance(instance, Purchase):
         return instance.buyer_id
-    if sender is HelpfulVote:
+    if isinstance(instance, HelpfulVote):
         # The vote counts for the review's author; gone with its review, the review said so.
         return (
             Review.objects.filter(pk=instance.review_id).values_list("author_id", flat=True).first()
@@ -67,29 +75,33 @@ def _expertise_of(sender, instance) -> int | None:
     return None
 
 
-def _on_expertise_change(sender, instance, **kwargs) -> None:
-    person = _expertise_of(sender, instance)
+def _on_expertise_change(sender: type[Model], instance: Model, **kwargs: object) -> None:
+    person = _expertise_of(instance)
     if person is not None:
         changed(person=person)
 
 
-def _on_circle_deleted(sender, instance, **kwargs) -> None:
+def _on_circle_deleted(sender: type[Circle], instance: Circle, **kwargs: object) -> None:
     # A deleted circle leaves the owner's reviews and grants that named it: what they share with
     # their whole `influence` scope, and so their expertise, may change.
     changed(person=instance.owner_id)
 
 
-def _on_graph_change(sender, instance, **kwargs) -> None:
+def _on_graph_change(sender: type[Model], instance: Model, **kwargs: object) -> None:
     changed(graph=True)
 
 
-def _on_request_change(sender, instance, created=False, **kwargs) -> None:
+def _on_request_change(
+    sender: type[FriendRequest], instance: FriendRequest, created: bool = False, **kwargs: object
+) -> None:
     # A request changes the graph when accepted (it writes the friendship rows in bulk).
     if instance.status == sender.Status.ACCEPTED:
         changed(graph=True)
 
 
-def _on_consent_change(sender, instance, **kwargs) -> None:
+def _on_consent_change(
+    sender: type[ConsentState], instance: ConsentState, **kwargs: object
+) -> None:
     from privacy.purposes import Purpose
 
     if instance.purpose == Purpose.INFLUENCE:
@@ -104,14 +116,14 @@ def connect() -> None:
     from privacy.models import ConsentState
     from social.models import Block, Circle, FriendRequest, Friendship
 
-    def both(receiver, model, uid: str) -> None:
+    def both(receiver: Callable[..., None], model: type[Model], uid: str) -> None:
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")
 
     for model in (Review, Purchase, HelpfulVote):
         both(_on_expertise_change, model, f"influence-{model._meta.label_lower}")
-    for model in (Friendship, Block):
-        both(_on_graph_change, model, f"influence-{model._meta.label_lower}")
+    for graph in (Friendship, Block):
+        both(_on_graph_change, graph, f"influence-{graph._meta.label_lower}")
     # Friendships are written in bulk (no post_save): their accepted request says it instead.
     post_save.connect(_on_request_change, sender=FriendRequest, dispatch_uid="influence-request")
     both(_on_consent_change, ConsentState, "influence-consent")

@@ -23,17 +23,19 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from accounts.models import Profile, User, Viewer
 from marketplace.geo import distance_km, within_radius_of
 from marketplace.models import Brand, Category, Listing, ProductModel, Purchase, Review
 from privacy import consent
 from privacy.purposes import Purpose
-from privacy.releases import about, release
+from privacy.releases import Draw, about, release
 from recommendations.models import ListingView
 
 # How much one signal weighs in the profile.
@@ -56,10 +58,10 @@ USAGE_LABEL = "Your purchase of {product} was counted in “also bought”"
 # --- recording views ---------------------------------------------------------------------------
 
 
-def record_view(viewer, listing: Listing) -> ListingView | None:
+def record_view(viewer: Viewer, listing: Listing) -> ListingView | None:
     """Record that `viewer` opened `listing`, only while their `personalization` is on. A
     seller's look at their own listing, and anonymous visits, are never recorded."""
-    if not getattr(viewer, "is_authenticated", False) or listing.seller_id == viewer.pk:
+    if viewer is None or not viewer.is_authenticated or listing.seller_id == viewer.pk:
         return None
     if not consent.granted(viewer, Purpose.PERSONALIZATION):
         return None
@@ -132,10 +134,10 @@ def _spread(prices: list[Decimal], median: Decimal) -> Decimal:
     return max(deviation * Decimal("1.5"), median / 5).quantize(Decimal("0.01"))
 
 
-def preference_profile(person) -> PreferenceProfile:
+def preference_profile(person: Viewer) -> PreferenceProfile:
     """The person's preference profile from their own views, purchases and reviews, in five
     queries whatever their history. Empty (not enabled) without `personalization`."""
-    if not getattr(person, "is_authenticated", False):
+    if person is None or not person.is_authenticated:
         return PreferenceProfile(enabled=False)
     if not consent.granted(person, Purpose.PERSONALIZATION):
         return PreferenceProfile(enabled=False)
@@ -188,11 +190,11 @@ def preference_profile(person) -> PreferenceProfile:
         prices[currency].append(price)
         conditions[condition] += 1
     profile = PreferenceProfile(enabled=True, views=len(views), purchases=len(purchases))
-    for category_id, brand_id, price, currency, condition, listing_id, product_id in purchases:
+    for category_id, brand_id, paid, currency, condition, listing_id, product_id in purchases:
         note(categories, category_id, "bought", PURCHASE_WEIGHT)
         note(brands, brand_id, "bought", PURCHASE_WEIGHT)
-        if price is not None and currency:
-            prices[currency].append(price)
+        if paid is not None and currency:
+            prices[currency].append(paid)
         if condition:
             conditions[condition] += 1
         if listing_id:
@@ -283,8 +285,11 @@ def _brand_reason(interest: Interest) -> str:
     return f"you looked at {interest.name} listings"
 
 
-def _score(profile: PreferenceProfile, listing: Listing, home) -> Recommendation | None:
-    score, reasons = 0.0, []
+def _score(
+    profile: PreferenceProfile, listing: Listing, home: Profile | None
+) -> Recommendation | None:
+    score = 0.0
+    reasons: list[str] = []
     total = sum(c.weight for c in profile.categories) or 1.0
     category = profile.category(listing.category_id)
     if category is not None:
@@ -324,20 +329,20 @@ def _score(profile: PreferenceProfile, listing: Listing, home) -> Recommendation
 
 
 def you_may_like(
-    viewer, *, profile: PreferenceProfile | None = None, limit: int = YOU_MAY_LIKE_LIMIT
+    viewer: Viewer, *, profile: PreferenceProfile | None = None, limit: int = YOU_MAY_LIKE_LIMIT
 ) -> list[Recommendation]:
     """Live listings `viewer` may see, within `YOU_MAY_LIKE_RADIUS_KM` of their home when they
     gave one, not their own and not what they already bought, ranked by their profile
     (category, brand, price band, distance from home), each with its reasons. Empty
     without `personalization`. One query for the candidates, after the profile's."""
     profile = profile if profile is not None else preference_profile(viewer)
-    if not profile.enabled or profile.is_empty:
+    if viewer is None or not viewer.is_authenticated or not profile.enabled or profile.is_empty:
         return []
     wanted_categories = {c.pk for c in profile.categories}
     roots = {profile.root_of(pk) for pk in wanted_categories}
     wanted_categories |= {pk for pk in profile.category_parent if profile.root_of(pk) in roots}
     wanted_brands = {b.pk for b in profile.brands}
-    home = getattr(viewer, "profile", None)
+    home: Profile | None = getattr(viewer, "profile", None)  # none made yet: no home
     if home is not None and not home.has_home:
         home = None
     # Second-hand goods change hands in person: with a home, only what is within reach of it.
@@ -379,7 +384,9 @@ class AlsoBought:
         return f"{about(self.people).capitalize()} people who bought this also bought it"
 
 
-def _counted_buyers(viewer, product: ProductModel):
+def _counted_buyers(
+    viewer: User, product: ProductModel
+) -> QuerySet[Purchase, Mapping[str, object]]:
     """Buyers of `product` whose purchases may be counted where `viewer` sees them."""
     return (
         Purchase.objects.filter(product_model=product)
@@ -390,7 +397,7 @@ def _counted_buyers(viewer, product: ProductModel):
 
 
 def also_bought(
-    viewer, product: ProductModel, *, limit: int = ALSO_BOUGHT_LIMIT
+    viewer: Viewer, product: ProductModel, *, limit: int = ALSO_BOUGHT_LIMIT
 ) -> list[AlsoBought]:
     """Other products bought by people who bought `product` and let `viewer` count their
     purchases (`social_proof`), most first, as a noisy release (`privacy.releases`, one question
@@ -398,7 +405,7 @@ def also_bought(
     product appears only when its noisy count passes the partition-selection threshold. The
     owners counted get a line in their usage log once this transaction commits, when the counts
     are drawn. Three queries, and the release's."""
-    if not getattr(viewer, "is_authenticated", False):
+    if viewer is None or not viewer.is_authenticated:
         return []
     buyers = _counted_buyers(viewer, product)
     latest: dict[int, int] = {}  # buyer -> the other product they bought last
@@ -413,7 +420,7 @@ def also_bought(
     if not latest:  # nobody could be counted: nothing to say, nothing spent
         return []
 
-    def draw(noise) -> dict:
+    def draw(noise: Draw) -> dict[str, object]:
         counts = Counter(str(pk) for pk in latest.values())
         return {"products": noise.select(counts, contributions=1, epsilon=noise.epsilon)}
 
@@ -438,13 +445,14 @@ def _record_usage_later(owner_ids: list[int], label: str) -> None:
 
 def record_usage(owner_ids: list[int], label: str) -> int:
     """One line in each owner's usage log: their purchase was counted (aggregated per day)."""
-    from accounts.models import User
     from privacy import usage
 
     active = User.objects.filter(pk__in=owner_ids, is_active=True).values_list("pk", flat=True)
     return usage.record_many(active, Purpose.SOCIAL_PROOF, label)
 
 
-def on_listing_viewed(sender, *, viewer, listing, **kwargs) -> None:
+def on_listing_viewed(
+    sender: object, *, viewer: Viewer, listing: Listing, **kwargs: object
+) -> None:
     """The marketplace's `listing_viewed` signal: record it, if the viewer allows it."""
     record_view(viewer, listing)

@@ -12,19 +12,18 @@ are released with noise (`privacy.releases`), in words: never an exact count.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import User
+from accounts.models import User, Viewer
 from marketplace.geo import within_radius_of
 from marketplace.models import Brand, Category, Listing, Review
 from privacy import usage
 from privacy.consent import allowing
 from privacy.purposes import Purpose
-from privacy.releases import about, release
+from privacy.releases import Draw, about, release
 from recommendations.models import InfluenceScore
 from social.models import CircleMembership, Friendship
 from social.selectors import friend_ids
@@ -52,11 +51,11 @@ class Voice:
         return f"Via {name}{where}"
 
 
-def top_level_categories() -> QuerySet:
+def top_level_categories() -> QuerySet[Category]:
     return Category.objects.filter(parent__isnull=True)
 
 
-def _links(viewer) -> QuerySet:
+def _links(viewer: User) -> QuerySet[User, Mapping[str, object]]:
     """The viewer's friends who allow `influence` for the viewer: the only possible paths."""
     return (
         User.objects.filter(is_active=True, pk__in=friend_ids(viewer))
@@ -65,7 +64,7 @@ def _links(viewer) -> QuerySet:
     )
 
 
-def _network(viewer) -> Q:
+def _network(viewer: User) -> Q:
     """Friends, and friends of friends reached through a consenting friend; not the viewer."""
     through_links = Friendship.objects.filter(user_id__in=_links(viewer)).values("friend_id")
     return (Q(person_id__in=friend_ids(viewer)) | Q(person_id__in=through_links)) & ~Q(
@@ -73,7 +72,7 @@ def _network(viewer) -> Q:
     )
 
 
-def voice_scores(viewer, category: Category) -> QuerySet:
+def voice_scores(viewer: User, category: Category) -> QuerySet[InfluenceScore]:
     """The scores of the people who may appear as trusted voices to `viewer` in `category`."""
     return (
         InfluenceScore.objects.filter(category=category, person__is_active=True)
@@ -83,7 +82,7 @@ def voice_scores(viewer, category: Category) -> QuerySet:
     )
 
 
-def trusted_voices(viewer, category: Category, *, limit: int = VOICES_LIMIT) -> list[Voice]:
+def trusted_voices(viewer: User, category: Category, *, limit: int = VOICES_LIMIT) -> list[Voice]:
     """The highest-scoring voices in the viewer's network for `category`, each with its path.
     A friend of a friend goes through the consenting friend with the strongest tie from the
     viewer. Each voice shown, and each friend named as a path, is counted in their usage log."""
@@ -101,7 +100,7 @@ def trusted_voices(viewer, category: Category, *, limit: int = VOICES_LIMIT) -> 
     memberships = CircleMembership.objects.filter(circle__owner=viewer, member_id__in=named)
     for member_id, name in memberships.values_list("member_id", "circle__name"):
         circles.setdefault(member_id, []).append(name)
-    voices = []
+    voices: list[Voice] = []
     for score in scores:
         link = None if score.person_id in ties else links.get(via.get(score.person_id))
         if score.person_id not in ties and link is None:
@@ -115,7 +114,7 @@ def trusted_voices(viewer, category: Category, *, limit: int = VOICES_LIMIT) -> 
     return voices
 
 
-def network_scores(viewer) -> QuerySet:
+def network_scores(viewer: User) -> QuerySet[InfluenceScore]:
     """Every topic's scores of the people who may appear as trusted voices to `viewer`."""
     return (
         InfluenceScore.objects.filter(person__is_active=True)
@@ -138,7 +137,12 @@ class VoiceCount:
         return about(self.count)
 
 
-def _noisy_count(viewer, question: tuple, people: Callable[[], list[int]], could_count: bool):
+def _noisy_count(
+    viewer: User,
+    question: tuple[str, int],
+    people: Callable[[], list[int]],
+    could_count: bool,
+) -> VoiceCount:
     """One noisy count of `people()` for `viewer` (one person moves it by one; read only when the
     count is drawn, not when today's answer is repeated), unless nobody could have been counted
     at all (`could_count` False: nothing said, nothing spent)."""
@@ -146,7 +150,7 @@ def _noisy_count(viewer, question: tuple, people: Callable[[], list[int]], could
         return VoiceCount(count=None)
     counted: list[int] = []
 
-    def draw(noise) -> dict:
+    def draw(noise: Draw) -> dict[str, int]:
         counted.extend(people())
         return {"n": noise.counts([len(counted)], sensitivity=1, epsilon=noise.epsilon)[0]}
 
@@ -156,7 +160,7 @@ def _noisy_count(viewer, question: tuple, people: Callable[[], list[int]], could
     return VoiceCount(count=released.value["n"], counted=tuple(counted))
 
 
-def brand_voice_count(viewer, brand: Brand) -> VoiceCount:
+def brand_voice_count(viewer: User, brand: Brand) -> VoiceCount:
     """How many trusted voices in the viewer's network recommend `brand` (a review the viewer
     may see saying "would recommend" of one of its products), with noise: one question a day per
     brand. Nothing when nobody in the network may appear as a voice to the viewer. Each person
@@ -198,7 +202,7 @@ class BrandVoicesNear:
         return f"{count} trusted voices near this listing recommend {self.brand}."
 
 
-def brand_voices_near_people(listing: Listing, *, recommending_only: bool = True) -> QuerySet:
+def brand_voices_near_people(listing: Listing, *, recommending_only: bool = True) -> QuerySet[User]:
     """The people counted in `brand_voices_near`: active, not the seller, not blocked either way
     with the seller; allowing both `influence` and `insights` for the seller (each grant has a
     scope, and the seller must be inside both: otherwise the person is not counted); a trusted
@@ -226,6 +230,8 @@ def brand_voices_near_people(listing: Listing, *, recommending_only: bool = True
         )
     )
     if recommending_only:
+        if listing.brand_id is None:
+            return people.none()  # every product has a brand: nobody recommends none
         recommending = (
             Review.objects.visible_to(seller)
             .filter(product_model__brand_id=listing.brand_id, would_recommend=True)
@@ -235,7 +241,7 @@ def brand_voices_near_people(listing: Listing, *, recommending_only: bool = True
     return people
 
 
-def brand_voices_near(seller: Any, listing: Listing) -> BrandVoicesNear | None:
+def brand_voices_near(seller: Viewer, listing: Listing) -> BrandVoicesNear | None:
     """For the listing's seller only: the noisy count of trusted voices near the listing who
     recommend its brand (see `brand_voices_near_people` for who counts), one question a day per
     listing. None for anyone else, for a listing without a brand, when nobody near could be
@@ -243,7 +249,7 @@ def brand_voices_near(seller: Any, listing: Listing) -> BrandVoicesNear | None:
     one line in their usage log (`insights`) when the count is drawn."""
     if (
         seller is None
-        or not getattr(seller, "is_authenticated", False)
+        or not seller.is_authenticated
         or listing.seller_id != seller.pk
         or listing.brand_id is None
     ):
@@ -257,9 +263,10 @@ def brand_voices_near(seller: Any, listing: Listing) -> BrandVoicesNear | None:
     )
     if answer.count is None:
         return None
+    brand = listing.brand
+    if brand is None:  # never: its id was checked above
+        return None
     if answer.counted:
-        label = (
-            f"Counted in a seller's anonymous total of trusted voices recommending {listing.brand}"  # noqa: E501
-        )
+        label = f"Counted in a seller's anonymous total of trusted voices recommending {brand}"
         usage.record_many(answer.counted, Purpose.INSIGHTS, label)
-    return BrandVoicesNear(brand=listing.brand, count=answer.count)
+    return BrandVoicesNear(brand=brand, count=answer.count)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from accounts.models import User
 from privacy.releases import Draw, release
 from recommendations.social_search.buyers import (
     brand_buyers,
@@ -37,7 +38,7 @@ SELECTION_SHARE = 0.25  # of a funnel release's ε, for each of the kind and the
 
 
 def beyond_friends(
-    viewer,
+    viewer: User,
     network: GatedNetwork,
     match: TopicMatch,
     *,
@@ -70,7 +71,7 @@ def beyond_friends(
         friend_brand,
     )
 
-    def draw(noise: Draw) -> dict:
+    def draw(noise: Draw) -> dict[str, int | None]:
         kind, brand = friend_kind, friend_brand
         selections = 0.0
         if counts_buyers and kind is None and match.kinds:
@@ -99,7 +100,7 @@ def beyond_friends(
         true = ([len(talked)] if counts_talked else []) + (cells if counts_buyers else [])
         sensitivity = int(counts_talked) + int(counts_buyers)
         noisy = noise.counts(true, sensitivity=sensitivity, epsilon=noise.epsilon - selections)
-        answer = {"kind": kind, "brand": brand}
+        answer: dict[str, int | None] = {"kind": kind, "brand": brand}
         if counts_talked:
             answer["talked"] = noisy.pop(0)
         if counts_buyers:

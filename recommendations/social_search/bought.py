@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from accounts.models import User
+from accounts.models import User, Viewer
 from marketplace.models import ProductModel
 from privacy.releases import EXHAUSTED_SENTENCE, about, release
 from recommendations.social_search.funnel import WHO_LIMIT
@@ -30,13 +30,13 @@ class FriendsWhoBought:
         return not self.friends and self.fof is None
 
 
-def friends_who_bought(viewer, product: ProductModel) -> FriendsWhoBought:
+def friends_who_bought(viewer: Viewer, product: ProductModel) -> FriendsWhoBought:
     """Friends (by name, exactly) who bought or reviewed `product`, and friends of friends who
     did, counted with noise (`privacy.releases`, one question a day per product), each through
     the consent gate (and reviews through their audience too). Nothing is said of friends of
     friends when none of them could be counted (none consented). Four queries once the gated
     network is kept, and the release's."""
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
+    if viewer is None or not viewer.is_authenticated:
         return FriendsWhoBought(product=product, friends=[], fof=None)
     network = network_of(viewer)
     buyers = (

@@ -5,6 +5,7 @@ their reviews of what it counts; and beside each count, the friends of friends i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from accounts.models import User
@@ -89,7 +90,7 @@ class Funnel:
         return "Of your friends, " + ", ".join(parts)
 
 
-def _talked(viewer, network: GatedNetwork, match: TopicMatch) -> tuple[list[int], set[int]]:
+def _talked(viewer: User, network: GatedNetwork, match: TopicMatch) -> tuple[list[int], set[int]]:
     """Friends (ids) and friends of friends (ids, to be counted with noise, never named) who
     wrote a post about the topic that the viewer may see. A post's tags carry its author,
     audience and moderation flag (kept equal to the post's by the database), so the audience
@@ -114,7 +115,7 @@ def _talked(viewer, network: GatedNetwork, match: TopicMatch) -> tuple[list[int]
     return friends, authors & network.fof
 
 
-def _closest(network: GatedNetwork, ids) -> list[int]:
+def _closest(network: GatedNetwork, ids: Iterable[int]) -> list[int]:
     """Those of `ids` who can be among the first `WHO_LIMIT` named (closest first, then by
     name): everyone at least as close as the `WHO_LIMIT`-th, so only they are read."""
     ranked = sorted(ids, key=lambda pk: -network.ties.get(pk, 0))
@@ -125,7 +126,7 @@ def _closest(network: GatedNetwork, ids) -> list[int]:
 
 
 def build_funnel(
-    viewer, network: GatedNetwork, match: TopicMatch, topic: TopicRows, uses: Uses
+    viewer: User, network: GatedNetwork, match: TopicMatch, topic: TopicRows, uses: Uses
 ) -> Funnel:
     """The funnel and the people named in it, from the consenting network's purchases of the
     topic (`TopicRows`): friends are named from those rows and counted exactly; friends of
@@ -171,7 +172,7 @@ def build_funnel(
         for row in fof_rows:
             note_use(uses, row.buyer)
 
-    kind_people = by_kind.get(kind_pk, set())
+    kind_people = by_kind.get(kind_pk, set()) if kind_pk is not None else set()
     same = brand_people.get(brand.pk, set()) if brand is not None else set()
     named = set().union(
         *(_closest(network, ids) for ids in (talked_ids, bought, kind_people, same))
@@ -180,7 +181,7 @@ def build_funnel(
         p.pk: p for p in User.objects.filter(pk__any=IdArray(named)).select_related("profile")
     }
 
-    def who(ids) -> list[User]:
+    def who(ids: Iterable[int]) -> list[User]:
         found = [people[pk] for pk in ids if pk in people]
         found.sort(key=lambda p: (-network.ties.get(p.pk, 0), p.display_name.lower()))
         return found[:WHO_LIMIT]

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import KeysView
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils.text import slugify
 
 from marketplace.models import Brand, Category, ProductModel
-from querycache.versions import move_versions, version
+from querycache.lookups import Listed, Slot
+from querycache.versions import cached, move_versions, version
 from social.models import Topic
 from social.topics import topics_in
 
@@ -47,7 +48,7 @@ class TopicMatch:
     topic_keywords: list[tuple[str, list[str]]] = field(default_factory=list)  # matched topics
 
     @property
-    def reviewed_product_ids(self):
+    def reviewed_product_ids(self) -> KeysView[int]:
         return self.products.keys()
 
     @property
@@ -66,7 +67,7 @@ class TopicMatch:
         return {name: ids for name, ids in found.items() if ids}
 
     @staticmethod
-    def things_in(**lists) -> Q:
+    def things_in(**lists: Listed | Slot) -> Q:
         """Purchases of the things in the given `lists` (ids or `Slot`s), by their names in
         `lists`: the categories, product models or brands they are of."""
         fields = {"categories": "category_id", "products": "product_model_id", "brands": "brand_id"}
@@ -76,7 +77,7 @@ class TopicMatch:
         return q
 
 
-def clean_query(q) -> str:
+def clean_query(q: object) -> str:
     return " ".join(str(q or "").split())[:QUERY_MAX_LENGTH]
 
 
@@ -84,7 +85,7 @@ CATALOG_VERSION_KEY = "social-search:catalog-version"
 MATCH_CACHE_SECONDS = 600
 
 
-def catalog_changed(**_signal) -> None:
+def catalog_changed(**_signal: object) -> None:
     """A topic, category, brand or product model was saved or deleted: queries are matched
     afresh (connected in `apps.py`)."""
     move_versions([CATALOG_VERSION_KEY])
@@ -100,7 +101,7 @@ def match_query(q: str) -> TopicMatch:
         return TopicMatch(q=q)
     digest = hashlib.sha256(q.encode()).hexdigest()
     key = f"social-search:match:{version(CATALOG_VERSION_KEY)}:{digest}"
-    return cache.get_or_set(key, lambda: _match(q), MATCH_CACHE_SECONDS)
+    return cached(key, lambda: _match(q), MATCH_CACHE_SECONDS)
 
 
 def _match(q: str) -> TopicMatch:

@@ -5,11 +5,11 @@ topic read through it (`topic_rows`), shared by the funnel, the step reviews and
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from accounts.models import User
 from marketplace.models import Purchase, Review
@@ -17,7 +17,7 @@ from privacy.consent import allowed_among, consent_version
 from privacy.purposes import Purpose
 from querycache.lookups import IdArray
 from querycache.prepared import Prepared
-from querycache.versions import LocalMemo
+from querycache.versions import LocalMemo, cached
 from recommendations.social_search.matching import TopicMatch
 from social.audience import Network, deactivated, network_version
 from social.audience import network_of as social_network_of
@@ -43,6 +43,10 @@ class Gate:
         return cls(ids=IdArray(consenting), graph=narrowed.rendered())
 
 
+type Queries = dict[tuple[str, ...], Prepared[Any]]
+"""A network's compiled queries by key, each with rows of its own shape."""
+
+
 @dataclass
 class GatedNetwork:
     """The viewer's `Network` (friends with their ties, friends of friends; two queries) and
@@ -53,12 +57,14 @@ class GatedNetwork:
     viewer: User
     graph: Network
     consenting: Gate | None = None  # None: not gated (`network_of(viewer, gated=False)`)
-    reviews: QuerySet | None = None  # `gated_reviews`, once built
+    reviews: QuerySet[Review] | None = None  # `gated_reviews`, once built
     # This network's queries (`topic_rows`, the funnel's posts, the ranking's paths), compiled
     # once and kept with the network by every search of the same versions (`network_of`).
-    prepared: dict[tuple, Prepared] = field(default_factory=dict)
+    prepared: Queries = field(default_factory=dict)
 
-    def prepare(self, key: tuple, build, **casts: str) -> Prepared:
+    def prepare[R: tuple[Any, ...]](
+        self, key: tuple[str, ...], build: Callable[..., QuerySet[Model, R]], **casts: str
+    ) -> Prepared[R]:
         """The network's query `key`, made with `build` the first time it is asked for. `build`
         may freeze the viewer's id and this network's id lists into the query: the query is
         kept with the network, under the versions they were read under (`network_of`); any
@@ -101,10 +107,12 @@ class GatedNetwork:
 
 NETWORK_CACHE_SECONDS = 600
 NETWORK_MEMO_SIZE = 32  # gated networks kept in each process, the most recently searched
-kept_networks = LocalMemo(NETWORK_MEMO_SIZE, ttl_seconds=NETWORK_CACHE_SECONDS)
+kept_networks: LocalMemo[tuple[Network, Gate, Queries]] = LocalMemo(
+    NETWORK_MEMO_SIZE, ttl_seconds=NETWORK_CACHE_SECONDS
+)
 
 
-def network_of(viewer, *, gated: bool = True) -> GatedNetwork:
+def network_of(viewer: User, *, gated: bool = True) -> GatedNetwork:
     """The viewer's network; with `gated`, who in it allows `social_proof` for the viewer.
 
     The gated network is cached between searches (`NETWORK_CACHE_SECONDS` at most), under the
@@ -132,15 +140,15 @@ def network_of(viewer, *, gated: bool = True) -> GatedNetwork:
     versions = f"{network_version(viewer.pk)}:{consent_version(Purpose.SOCIAL_PROOF)}"
     key = f"social-search:gated-network:{viewer.pk}:{versions}"
 
-    def kept() -> tuple[Network, Gate, dict]:
-        graph, gate = cache.get_or_set(key, read, NETWORK_CACHE_SECONDS)
+    def kept() -> tuple[Network, Gate, Queries]:
+        graph, gate = cached(key, read, NETWORK_CACHE_SECONDS)
         return graph, gate, {}
 
     graph, gate, prepared = kept_networks.get_or_set(key, kept)
     return GatedNetwork(viewer=viewer, graph=graph, consenting=gate, prepared=prepared)
 
 
-def gated_purchases(viewer, network: GatedNetwork) -> QuerySet:
+def gated_purchases(viewer: User, network: GatedNetwork) -> QuerySet[Purchase]:
     """Purchases by people in the viewer's network who let the viewer learn from them, as long
     as their account is active."""
     return Purchase.objects.filter(buyer_id__any=network.consenting_ids).exclude(
@@ -148,7 +156,7 @@ def gated_purchases(viewer, network: GatedNetwork) -> QuerySet:
     )
 
 
-def gated_reviews(viewer, network: GatedNetwork) -> QuerySet:
+def gated_reviews(viewer: User, network: GatedNetwork) -> QuerySet[Review]:
     """Reviews `viewer` may see (audience policy) by people in their network who let them be
     used as social proof for `viewer` (consent gate). Built once per network (the policy's
     filter is costly to build); each caller narrows a copy."""
@@ -190,7 +198,7 @@ class TopicRows:
     reviews: list[TopicReview]
 
 
-def topic_rows(viewer, network: GatedNetwork, match: TopicMatch) -> TopicRows:
+def topic_rows(viewer: User, network: GatedNetwork, match: TopicMatch) -> TopicRows:
     lists = match.lists
     purchases = network.prepare(
         ("purchases", *sorted(lists)),
@@ -202,11 +210,11 @@ def topic_rows(viewer, network: GatedNetwork, match: TopicMatch) -> TopicRows:
         ),
         **dict.fromkeys(lists, "bigint[]"),
     ).rows(**lists)
-    reviews = []
+    reviews: list[TopicReview] = []
     if match.reviewed_product_ids:
         # Found through their authors' index, which carries the product model: a topic's models
         # can have many more reviews than a whole network has written.
-        reviews = network.prepare(
+        rows = network.prepare(
             ("reviews",),
             lambda products: (
                 gated_reviews(viewer, network)
@@ -216,7 +224,5 @@ def topic_rows(viewer, network: GatedNetwork, match: TopicMatch) -> TopicRows:
             ),
             products="bigint[]",
         ).rows(products=IdArray(match.reviewed_product_ids))
-    return TopicRows(
-        purchases=list(map(TopicPurchase._make, purchases)),
-        reviews=list(map(TopicReview._make, reviews)),
-    )
+        reviews = list(map(TopicReview._make, rows))
+    return TopicRows(purchases=list(map(TopicPurchase._make, purchases)), reviews=reviews)

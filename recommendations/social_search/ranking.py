@@ -108,19 +108,19 @@ _INTERESTS = Prepared(
 
 def _expertise(
     author_ids: set[int], match: TopicMatch, topic: TopicRows
-) -> tuple[dict[int, Expertise], Counter]:
+) -> tuple[dict[int, Expertise], Counter[int]]:
     """Per author, their `Expertise` in the topic; and the helpful votes of each of those
     reviews. Purchases and reviews come from `TopicRows` (the authors are of the consenting
     network, and only reviews the viewer may see count); then one query for the votes on those
     reviews and one for the authors' interests."""
     facts = {pk: Expertise() for pk in author_ids}
-    helpful: Counter = Counter()
+    helpful: Counter[int] = Counter()
     if not author_ids:
         return facts, helpful
     for purchase in topic.purchases:
         if purchase.verified and purchase.buyer in facts:
             facts[purchase.buyer].verified += 1
-    in_topic = {}
+    in_topic: dict[int, int] = {}
     for review in topic.reviews:
         if review.author in facts:
             in_topic[review.pk] = review.author
@@ -141,7 +141,7 @@ class Trusted:
     whole, and the helpful votes of each."""
 
     chosen: list[RankedReview]
-    helpful: Counter
+    helpful: Counter[int]
 
     @property
     def ids(self) -> list[int]:
@@ -159,7 +159,7 @@ def trusted_reviews(network: GatedNetwork, match: TopicMatch, topic: TopicRows) 
     paths = _best_paths(network, {pk for pk in authors if pk not in network.ties})
     facts, helpful = _expertise(authors, match, topic)
     now = timezone.now()
-    ranked = []
+    ranked: list[RankedReview] = []
     for review in candidates:
         fact = facts[review.author]
         if review.author in network.ties:
@@ -186,8 +186,8 @@ def trusted_reviews(network: GatedNetwork, match: TopicMatch, topic: TopicRows) 
         )
     ranked.sort(key=lambda item: (-item.score, -item.pk))
     # A few voices, not one voice many times: at most REVIEWS_PER_AUTHOR from one person.
-    per_author: Counter = Counter()
-    kept = []
+    per_author: Counter[int] = Counter()
+    kept: list[RankedReview] = []
     for item in ranked:
         if per_author[item.author] < REVIEWS_PER_AUTHOR:
             per_author[item.author] += 1
@@ -200,6 +200,7 @@ def ranked_reviews(trusted: Trusted, by_pk: dict[int, Review], uses: Uses) -> li
     of the topic's reviews counted for the expertise include theirs); their authors' use noted."""
     for item in trusted.chosen:
         item.review = by_pk[item.pk]
-        item.review.helpful_count = trusted.helpful.get(item.pk, 0)
+        # A figure for the page, set on the row as `annotate` would; the model has no such field.
+        item.review.helpful_count = trusted.helpful.get(item.pk, 0)  # type: ignore[attr-defined]
         note_shown(uses, item.review)
     return trusted.chosen

@@ -3,8 +3,10 @@ the trusted reviews and the nearby listings, each reading what the others alread
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from accounts.models import User
 from marketplace.models import Review
 from marketplace.selectors.search import SearchPage
 from querycache.lookups import IdArray
@@ -31,7 +33,7 @@ class SocialSearch:
     usage: Uses = field(default_factory=dict)
 
 
-def read_reviews(pks) -> dict[int, Review]:
+def read_reviews(pks: Collection[int]) -> dict[int, Review]:
     """The reviews a search shows (under the steps and among the trusted), whole: one query."""
     if not pks:
         return {}
@@ -41,7 +43,7 @@ def read_reviews(pks) -> dict[int, Review]:
     return {review.pk: review for review in reviews}
 
 
-def social_search(viewer, q, *, with_listings: bool = True) -> SocialSearch:
+def social_search(viewer: User, q: str, *, with_listings: bool = True) -> SocialSearch:
     """The viewer's network funnel for `q`, their trusted reviews and nearby listings.
 
     Writes only the noisy release of the counts beyond friends (`privacy.releases`); pass

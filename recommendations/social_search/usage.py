@@ -40,7 +40,8 @@ def note_use(uses: Uses, owner_id: int, reviewed: str = "") -> None:
 
 def note_shown(uses: Uses, review: Review) -> None:
     """A review on the page: its author's one use of this search says which review."""
-    note_use(uses, review.author_id, reviewed=str(review.product_model))
+    if review.author_id is not None:  # a search shows reviews by people of the network
+        note_use(uses, review.author_id, reviewed=str(review.product_model))
 
 
 def record_usage(uses: Uses) -> None:
