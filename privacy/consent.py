@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, ManyToManyField, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from accounts.models import User, Viewer
 from privacy.models import ConsentState
@@ -32,11 +32,11 @@ from social.audience import (
     Audience,
     Network,
     blocked_either_way,
+    circles_table,
     deactivated,
     is_friend_of,
     is_friend_of_friend_of,
 )
-from social.models import Circle
 
 CONSENT_VERSION_KEY = "privacy:consent-version:{}"
 
@@ -124,23 +124,6 @@ def holders(purpose: str) -> QuerySet[ConsentState, int]:
     )
 
 
-def _circles_table(model: type[Model]) -> type[Model]:
-    """The many-to-many table behind `model.circles`."""
-    circles = model._meta.get_field("circles")
-    if not isinstance(circles, ManyToManyField) or circles.remote_field.through is None:
-        raise TypeError(f"{model.__name__}.circles is not a many-to-many field.")
-    return circles.remote_field.through
-
-
-def _through_fields(model: type[Model]) -> tuple[str, str]:
-    """(field to `model`, field to the circle) of `model.circles`'s many-to-many table."""
-    through = _circles_table(model)
-    fields = [f for f in through._meta.concrete_fields if f.is_relation]
-    row = next(f.name for f in fields if f.related_model is model)
-    circle = next(f.name for f in fields if f.related_model is Circle)
-    return row, circle
-
-
 def shares_with_whole_scope[M: Model](
     rows: QuerySet[M], purpose: str, *, owner: str, audience: str = "audience"
 ) -> QuerySet[M]:
@@ -163,11 +146,10 @@ def shares_with_whole_scope[M: Model](
     Pure SQL: a few `EXISTS` per row, no Python loop."""
     owner_id = OuterRef(f"{owner}_id")
     grant = ConsentState.objects.filter(purpose=_check(purpose), user_id=owner_id)
-    row_field, circle_field = _through_fields(rows.model)
-    through = _circles_table(rows.model)
-    row_circles = through._default_manager.filter(**{row_field: OuterRef(OuterRef("pk"))}).values(
-        circle_field
-    )
+    table = circles_table(rows.model)
+    row_circles = table.model._default_manager.filter(
+        **{table.row: OuterRef(OuterRef("pk"))}
+    ).values(table.circle)
     left_out = ConsentState.circles.through.objects.filter(
         consentstate__purpose=purpose, consentstate__user_id=owner_id
     ).exclude(circle__in=row_circles)  # a circle of the grant the row is not shared with

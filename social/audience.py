@@ -29,13 +29,13 @@ instead of a subquery per row (tested equal for every audience and relation).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeIs
 
 from django.apps import apps
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
@@ -101,7 +101,7 @@ class Network:
 
 def network_of(viewer: User) -> Network:
     """The viewer's `Network`: two queries, whatever the number of friends."""
-    Friendship = _model("Friendship")
+    Friendship = apps.get_model("social", "Friendship")
     ties = dict(
         Friendship.objects.filter(user_id=viewer.pk).values_list("friend_id", "tie_strength")
     )
@@ -136,7 +136,11 @@ def friendships_changed(*people: int) -> None:
     """`people` gained or lost friends: their networks changed, and so did their friends' (whose
     friends of friends they are, and whose friends they were). One query."""
     ids = {int(pk) for pk in people}
-    friends = _model("Friendship").objects.filter(user_id__in=ids).values_list("friend_id")
+    friends = (
+        apps.get_model("social", "Friendship")
+        .objects.filter(user_id__in=ids)
+        .values_list("friend_id")
+    )
     networks_changed(ids | {pk for (pk,) in friends})
 
 
@@ -144,24 +148,44 @@ def networks_including_changed(person_id: int) -> None:
     """Something about the person themselves changed that every network holding them shows (their
     account was suspended or restored): their network moves, and their friends' and their friends
     of friends', the people whose networks include them. Two queries."""
-    links = _model("Friendship").objects.values_list("friend_id", flat=True)
+    links = apps.get_model("social", "Friendship").objects.values_list("friend_id", flat=True)
     friends = set(links.filter(user_id=person_id))
     beyond = set(links.filter(user_id__in=friends).distinct()) if friends else set()
     networks_changed({int(person_id), *friends, *beyond})
 
 
-def _model(name: str) -> type[models.Model]:
-    return apps.get_model("social", name)
+def _is_signed_in(viewer: Viewer) -> TypeIs[User]:
+    return viewer is not None and viewer.is_authenticated
 
 
-def _is_signed_in(viewer: Viewer) -> bool:
-    return viewer is not None and getattr(viewer, "is_authenticated", False)
-
-
-def deactivated() -> models.QuerySet[models.Model, dict[str, Any]]:
+def deactivated() -> models.QuerySet[User, Mapping[str, Any]]:
     """Ids of deactivated accounts, as a subquery: a short list PostgreSQL hashes once per query
     (the partial index `user_inactive`), cheaper than joining every row's owner."""
-    return apps.get_model(settings.AUTH_USER_MODEL).objects.filter(is_active=False).values("pk")
+    return get_user_model().objects.filter(is_active=False).values("pk")
+
+
+@dataclass(frozen=True)
+class CirclesTable:
+    """The many-to-many table behind a model's chosen circles, and the names of its two links."""
+
+    model: type[models.Model]
+    row: str  # its field to the row that chose the circles
+    circle: str  # its field to the circle
+
+
+def circles_table(holder: type[models.Model], field: str = "circles") -> CirclesTable:
+    """The table behind `holder.<field>`, a many-to-many field to `Circle`."""
+    circles = holder._meta.get_field(field)
+    if not isinstance(circles, models.ManyToManyField) or circles.remote_field.through is None:
+        raise TypeError(f"{holder.__name__}.{field} is not a many-to-many field.")
+    through = circles.remote_field.through
+    links = [f for f in through._meta.concrete_fields if f.is_relation]
+    circle = apps.get_model("social", "Circle")
+    return CirclesTable(
+        model=through,
+        row=next(f.name for f in links if f.related_model is holder),
+        circle=next(f.name for f in links if f.related_model is circle),
+    )
 
 
 def blocked_either_way(owner_ref: OuterRef | int, viewer_id: int) -> Q:
@@ -170,20 +194,20 @@ def blocked_either_way(owner_ref: OuterRef | int, viewer_id: int) -> Q:
     Two EXISTS, one per direction, rather than one EXISTS over an OR: each then correlates on a
     single column, so PostgreSQL can run it once as a hashed list of the viewer's blocks instead
     of probing the block table for every row (measured by `make bench`)."""
-    Block = _model("Block")
+    Block = apps.get_model("social", "Block")
     return Q(Exists(Block.objects.filter(blocker_id=owner_ref, blocked_id=viewer_id))) | Q(
         Exists(Block.objects.filter(blocker_id=viewer_id, blocked_id=owner_ref))
     )
 
 
 def is_friend_of(owner_ref: OuterRef | int, viewer_id: int) -> Exists:
-    Friendship = _model("Friendship")
+    Friendship = apps.get_model("social", "Friendship")
     return Exists(Friendship.objects.filter(user_id=owner_ref, friend_id=viewer_id))
 
 
 def is_friend_of_friend_of(owner_ref: OuterRef | int, viewer_id: int) -> Exists:
     """The viewer is a friend of one of the owner's friends (two directed hops)."""
-    Friendship = _model("Friendship")
+    Friendship = apps.get_model("social", "Friendship")
     return Exists(
         Friendship.objects.filter(user_id=owner_ref, friend__friend_links__friend_id=viewer_id)
     )
@@ -208,23 +232,18 @@ class AudienceQuerySet(models.QuerySet):
         if not field:
             return Q(pk__in=[])
         via = getattr(self.model, "circles_via", None)
-        holder = self.model._meta.get_field(via).related_model if via else self.model
-        through = holder._meta.get_field(field).remote_field.through
-        source = next(
-            f.name
-            for f in through._meta.concrete_fields
-            if f.is_relation and f.related_model is holder
-        )
-        target = next(
-            f.name
-            for f in through._meta.concrete_fields
-            if f.is_relation and f.related_model is _model("Circle")
-        )
+        holder: type[models.Model] = self.model
+        if via:
+            related = self.model._meta.get_field(via).related_model
+            if not (isinstance(related, type) and issubclass(related, models.Model)):
+                raise TypeError(f"{self.model.__name__}.{via} is not a link to a row.")
+            holder = related
+        table = circles_table(holder, field)
         row = OuterRef(f"{via}_id" if via else "pk")
         return Q(
             Exists(
-                through.objects.filter(
-                    **{source: row, f"{target}__memberships__member_id": viewer_id}
+                table.model._default_manager.filter(
+                    **{table.row: row, f"{table.circle}__memberships__member_id": viewer_id}
                 )
             )
         )
@@ -245,6 +264,8 @@ class AudienceQuerySet(models.QuerySet):
         if not _is_signed_in(viewer):
             return self.filter(shown, **{audience: Audience.PUBLIC})
         owner_ref = OuterRef(f"{owner}_id")
+        friend: Q | Exists
+        friend_of_friend: Q | Exists
         if network is not None:
             if network.viewer_id != viewer.pk:
                 raise ValueError("The network passed is another viewer's.")
@@ -284,15 +305,18 @@ class AudienceQuerySet(models.QuerySet):
         audience = self._audience_field()
         rows = self.filter(**{self._owner_field(): owner})
         condition = Q(**{f"{audience}__in": visible})
-        if relation == Relation.FRIEND and circle is not None and self._circles_field():
-            condition |= Q(**{audience: Audience.CIRCLES, self._circles_field(): circle})
+        circles = self._circles_field()
+        if relation == Relation.FRIEND and circle is not None and circles:
+            condition |= Q(**{audience: Audience.CIRCLES, circles: circle})
         return rows.filter(condition).distinct()
 
 
 def can_view(viewer: Viewer, item: models.Model) -> bool:
     """May `viewer` see `item`? The same SQL as `visible_to`, applied to one row."""
-    manager = type(item)._default_manager
-    return manager.filter(pk=item.pk).visible_to(viewer).exists()
+    rows = type(item)._default_manager.filter(pk=item.pk)
+    if not isinstance(rows, AudienceQuerySet):
+        raise TypeError(f"{type(item).__name__} has no audience.")
+    return rows.visible_to(viewer).exists()
 
 
 def relation_between(viewer: Viewer, owner: User) -> Relation:
@@ -303,7 +327,7 @@ def relation_between(viewer: Viewer, owner: User) -> Relation:
         return Relation.ANONYMOUS
     if viewer.pk == owner.pk:
         return Relation.SELF
-    Friendship = _model("Friendship")
+    Friendship = apps.get_model("social", "Friendship")
     if Friendship.objects.filter(user_id=owner.pk, friend_id=viewer.pk).exists():
         return Relation.FRIEND
     if Friendship.objects.filter(

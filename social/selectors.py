@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import connection
 from django.db.models import (
@@ -40,6 +41,19 @@ from social.models import (
     Post,
     SocialSettings,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class PostDetails(TypedDict):
+    """What `_with_post_details` adds to each post."""
+
+    comment_count: int
+
+
+type DetailedPost = WithAnnotations[Post, PostDetails]
+"""A post as feeds and pages show it: with `comment_count` (what the viewer sees)."""
 
 FEED_PAGE_SIZE = 20
 # From this many friends on, the feed walks all posts newest first instead of reading each
@@ -231,7 +245,7 @@ def _comments_seen_by(viewer: Viewer) -> Q:
     )
 
 
-def _with_post_details(posts: QuerySet[Post], viewer: Viewer) -> QuerySet[Post]:
+def _with_post_details(posts: QuerySet[Post], viewer: Viewer) -> QuerySet[DetailedPost]:
     # The comment count is a subquery per post rather than a join and GROUP BY over all the
     # matching posts: that way a page (ORDER BY ... LIMIT 20) stops after 20 posts. It counts
     # what `comments_on` shows the viewer, so a count never reveals a blocked person's comment.
@@ -249,14 +263,14 @@ def _with_post_details(posts: QuerySet[Post], viewer: Viewer) -> QuerySet[Post]:
     )
 
 
-def posts_by(viewer: Viewer, author: User) -> QuerySet[Post]:
+def posts_by(viewer: Viewer, author: User) -> QuerySet[DetailedPost]:
     """`author`'s posts that `viewer` may see, newest first."""
     return _with_post_details(Post.objects.filter(author=author).visible_to(viewer), viewer)
 
 
 def feed_for(
     viewer: User, *, before: Post | None = None, limit: int = FEED_PAGE_SIZE
-) -> list[Post]:
+) -> list[DetailedPost]:
     """The viewer's feed: their own posts and their friends' that they may see, newest first.
 
     Paged by keyset (`before` is the last post of the previous page): no OFFSET, no COUNT, the
@@ -285,7 +299,7 @@ def feed_for(
     return list(_with_post_details(posts, viewer).order_by("-created_at", "-pk")[:limit])
 
 
-def post_for(viewer: Viewer, post_id: str | int | None) -> Post | None:
+def post_for(viewer: Viewer, post_id: str | int | None) -> DetailedPost | None:
     """One post `viewer` may see, or None."""
     pk = _int_or_none(post_id)
     if pk is None:
@@ -367,7 +381,9 @@ class Preview:
 
     label: str
     show_details: bool
-    posts: QuerySet[Post]  # with authors, tags, circles and comment counts loaded, as in the feed
+    posts: QuerySet[
+        DetailedPost
+    ]  # with authors, tags, circles and comment counts loaded, as in the feed
 
 
 PREVIEW_CHOICES = ("anonymous", "member", "fof", "friend", "circle")

@@ -26,7 +26,9 @@ def thread(graph):
 
 
 def count_for(viewer, post) -> int:
-    return selectors.post_for(viewer, post.pk).comment_count
+    shown = selectors.post_for(viewer, post.pk)
+    assert shown is not None
+    return shown.comment_count
 
 
 def test_the_count_matches_the_comments_shown(graph, thread):
