@@ -15,7 +15,7 @@ from config.admin import ModerationPermission, ReadOnlyAdmin, moderation_action
 class ProfileInline(admin.StackedInline):
     model = Profile
     can_delete = False
-    fields = [
+    fields = readonly_fields = (
         "display_name",
         "bio",
         "avatar",
@@ -23,8 +23,7 @@ class ProfileInline(admin.StackedInline):
         "home_latitude",
         "home_longitude",
         "interests",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

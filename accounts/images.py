@@ -41,7 +41,7 @@ def clean_image(upload: File[bytes], *, max_side: int = 2048, name: str = "image
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)
+            image: Image.Image = Image.open(upload)  # re-encoded below as a plain image
             width, height = image.size
             if width * height > max_pixels:
                 raise ValidationError(

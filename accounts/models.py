@@ -8,6 +8,7 @@ person's home never enters the database, so no later query, export or leak can r
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import ClassVar
 
 from django.contrib.auth.models import (
     AbstractBaseUser,
@@ -64,7 +65,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         ordering = ["id"]

@@ -59,8 +59,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if refused_field:
         fields = {refused_field: [message]}
     code = getattr(exc, "default_code", "error")
-    if isinstance(getattr(exc, "detail", None), exceptions.ErrorDetail):
-        code = exc.detail.code
+    error_detail = getattr(exc, "detail", None)
+    if isinstance(error_detail, exceptions.ErrorDetail):
+        code = error_detail.code
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
         body["fields"] = fields

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
@@ -18,15 +20,16 @@ handler500 = "config.api.server_error"
 @login_not_required
 def media(request, path: str):
     """Uploads, outside production. MEDIA_ROOT is read per request (tests move it)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 # The admin signs in through allauth: its rate limits and two-factor apply there too.
-admin.site.login = secure_admin_login(admin.site.login)
+# Replaced on this one site, as allauth documents; mypy takes any method assignment for a mistake.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Bazaar administration"
 admin.site.site_title = "Bazaar admin"
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include("accounts.api.urls")),
     path("", include("social.api.urls")),
     path("privacy/", include("privacy.api.urls")),
@@ -36,7 +39,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
@@ -50,7 +53,7 @@ urlpatterns = [
 ]
 
 
-def _guards_itself(urls: list) -> None:
+def _guards_itself(urls: Sequence[URLPattern | URLResolver]) -> None:
     """Exempt these views from LoginRequiredMiddleware: they ask to sign in themselves (the
     admin sends to its login, allauth's signed-in pages to ours) and their sign-in, sign-up,
     reset and social-login pages must stay open."""

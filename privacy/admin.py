@@ -41,8 +41,15 @@ class ExportRequestAdmin(LedgerAdmin):
     list_display = ["created_at", "user", "status", "size", "expires_at"]
     list_filter = ["status"]
     # The file itself is never shown: staff may see that an export exists, not what is in it.
-    fields = ["user", "status", "size", "error", "created_at", "finished_at", "expires_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "user",
+        "status",
+        "size",
+        "error",
+        "created_at",
+        "finished_at",
+        "expires_at",
+    )
 
 
 @admin.register(ErasureRequest)

@@ -161,7 +161,8 @@ class AuditEvent(AppendOnlyModel):
     user_agent = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    # The plugin cannot name the manager `as_manager` makes (typeddjango/django-stubs#1713).
+    objects = AuditEventQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -35,7 +35,7 @@ than the link's kind, an entry adds:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -72,7 +72,7 @@ class PersonalData:
     files: Files | None = None
     not_exported: str = ""
     why: str = ""
-    kind: str = field(default="")
+    kind: str = ""
     retention: str | Callable[[], str] = ""
     also_delete: AlsoDelete | None = None
     before_erasure: BeforeErasure | None = None

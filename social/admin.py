@@ -13,8 +13,7 @@ from social.models import Block, Comment, FriendRequest, Friendship, Notificatio
 
 class CommentInline(ReadOnlyInline):
     model = Comment
-    fields = ["author", "text", "hidden", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("author", "text", "hidden", "created_at")
 
 
 @admin.register(Post)

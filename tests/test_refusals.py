@@ -36,8 +36,9 @@ def _post(*, htmx: bool = False, referer: str = ""):
     if referer:
         headers["Referer"] = referer
     request = RequestFactory().post("/somewhere/", headers=headers)
-    request.htmx = HtmxDetails(request)
-    request._messages = CookieStorage(request)
+    # What HtmxMiddleware and MessageMiddleware set on a request that goes through them.
+    request.htmx = HtmxDetails(request)  # type: ignore[attr-defined]
+    request._messages = CookieStorage(request)  # type: ignore[attr-defined]
     return request
 
 

@@ -56,6 +56,7 @@ def shared(request, graph):
 
 def named_in_funnel(viewer, owner) -> set[str]:
     result = social_search(viewer, "bike")
+    assert result.funnel is not None
     return {step.key for step in result.funnel.steps if owner in step.who}
 
 

@@ -50,7 +50,8 @@ class ConsentStateSerializer(serializers.Serializer):
 
 class PurposeSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Purpose.choices, source="value")
-    label = serializers.CharField()
+    # A declared field (DRF takes it off the class); the stubs read it as `Field.label`.
+    label = serializers.CharField()  # type: ignore[assignment]
     notice = NoticeSerializer()
     granted = serializers.BooleanField()
     state = serializers.SerializerMethodField()
@@ -95,7 +96,8 @@ class RecordSerializer(serializers.ModelSerializer):
 
 class UsageRowSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Purpose.choices)
-    label = serializers.CharField()
+    # A declared field (DRF takes it off the class); the stubs read it as `Field.label`.
+    label = serializers.CharField()  # type: ignore[assignment]
     day = serializers.DateField()
     count = serializers.IntegerField()
 
@@ -119,7 +121,8 @@ class UsageSerializer(serializers.Serializer):
 
 
 def _purposes_data(user) -> list[dict]:
-    return PurposeSerializer(dashboard.purpose_views(user), many=True).data
+    # `many=True` makes a ListSerializer, whose data is a list; the stubs do not follow `many`.
+    return PurposeSerializer(dashboard.purpose_views(user), many=True).data  # type: ignore[return-value]
 
 
 class PurposesView(APIView):

@@ -10,6 +10,7 @@ dashboard `dashboard`.
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -57,7 +58,8 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, owner, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["circles"].queryset = Circle.objects.filter(owner=owner)
+        circles = cast(IdsChoiceField, self.fields["circles"])  # as declared above
+        circles.queryset = Circle.objects.filter(owner=owner)
 
     def first_error(self) -> str:
         return next(str(error) for errors in self.errors.values() for error in errors)

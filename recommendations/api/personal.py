@@ -68,7 +68,8 @@ class RecommendationSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
     distance_km = serializers.FloatField(allow_null=True)
     sponsored = serializers.BooleanField(help_text="Never true today; labelled if it ever is.")
-    label = serializers.CharField()
+    # A declared field (DRF takes it off the class); the stubs read it as `Field.label`.
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class ForYouSerializer(serializers.Serializer):

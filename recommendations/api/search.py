@@ -20,7 +20,10 @@ from social.api.serializers import PersonSerializer
 
 class StepSerializer(serializers.Serializer):
     key = serializers.ChoiceField(choices=["talked", "bought", "kind", "brand"])
-    label = serializers.CharField(help_text='"talked about bikes", "bought mountain bikes"...')
+    # A declared field (DRF takes it off the class); the stubs read it as `Field.label`.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text='"talked about bikes", "bought mountain bikes"...'
+    )
     friends = serializers.IntegerField(help_text="Friends counted (each one consented).")
     friends_of_friends = serializers.SerializerMethodField(
         help_text="Friends of friends counted, with noise, in words (“about 10”, “fewer than "
@@ -34,7 +37,8 @@ class StepSerializer(serializers.Serializer):
 
 
 class FunnelSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # A declared field (DRF takes it off the class); the stubs read it as `Field.label`.
+    label = serializers.CharField()  # type: ignore[assignment]
     sentence = serializers.CharField()
     beyond_note = serializers.CharField(
         help_text="Why nothing is said of friends of friends today, when it is the privacy "
@@ -74,7 +78,9 @@ class SocialSearchSerializer(serializers.Serializer):
     @extend_schema_field(DiscoverListingSerializer(many=True))
     def get_listings(self, result) -> list[dict]:
         rows = result.listings.results if result.listings else []
-        return DiscoverListingSerializer(rows, many=True, context=self.context).data
+        # `many=True` makes a ListSerializer, whose data is a list; the stubs do not follow `many`.
+        listings = DiscoverListingSerializer(rows, many=True, context=self.context)
+        return listings.data  # type: ignore[return-value]
 
 
 class SocialSearchView(APIView):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -41,8 +42,12 @@ def brand(slug: str) -> Brand:
     return Brand.objects.get(slug=slug)
 
 
-def road_bike(seller, **fields) -> Listing:
-    values = {"category": category("road-bikes"), "title": "Road bike", "price": "500.00"}
+def road_bike(seller, **fields: object) -> Listing:
+    values: dict[str, Any] = {
+        "category": category("road-bikes"),
+        "title": "Road bike",
+        "price": "500.00",
+    }
     values.update(fields)
     return make_listing(seller, **values)
 

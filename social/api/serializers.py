@@ -6,7 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Profile
+from accounts.models import Interest, Profile
 from config.ids import IdListField
 from social.audience import Audience
 from social.models import Circle, Comment, Notification, Post
@@ -36,7 +36,9 @@ class SuggestionSerializer(PersonSerializer):
 class ProfileDetailsSerializer(serializers.ModelSerializer):
     """A `Profile`'s details, for those its owner shares them with."""
 
-    interests = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    interests: serializers.RelatedField[Interest, str, str] | serializers.ManyRelatedField = (
+        serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    )
 
     class Meta:
         model = Profile
@@ -237,6 +239,7 @@ class SharingSettingsSerializer(serializers.Serializer):
 
 
 class PreviewSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # A declared field (DRF takes it off the class); the stubs read it as `Field.label`.
+    label = serializers.CharField()  # type: ignore[assignment]
     show_details = serializers.BooleanField()
     posts = PostSerializer(many=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import io
 from decimal import Decimal
+from typing import TypedDict
 
 import pytest
 from django.apps import apps
@@ -16,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from playwright.sync_api import expect
 
+from accounts.models import User
 from accounts.services import profile_mark_onboarded
 from marketplace.models import Category, Listing, Offer, ProductModel, Purchase, Review
 from marketplace.services import (
@@ -46,7 +48,7 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
 
 
-def member_at(name: str, home) -> object:
+def member_at(name: str, home: tuple[str, Decimal, Decimal]) -> User:
     person = PersonFactory.create(name=name)
     profile = person.profile
     profile.home_place, profile.home_latitude, profile.home_longitude = home
@@ -219,6 +221,14 @@ def picture_upload(name: str, color) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
+class Place(TypedDict):
+    """Where a listing is picked up, as `listing_create` takes it."""
+
+    place: str
+    latitude: Decimal
+    longitude: Decimal
+
+
 def a_market(catalog) -> dict:
     """Two neighbours and friends with a bit of everything: a sale with ratings and a review, a
     listing with questions, an offer and a conversation, a draft, a saved search, a watch, a
@@ -226,7 +236,7 @@ def a_market(catalog) -> dict:
     seller = member_at("Sofia Seller", LYON)
     buyer = member_at("Felix Friend", VILLEURBANNE)
     befriend(buyer, seller)
-    place = {"place": LYON[0], "latitude": LYON[1], "longitude": LYON[2]}
+    place: Place = {"place": LYON[0], "latitude": LYON[1], "longitude": LYON[2]}
     sold = listings.listing_create(
         seller=seller,
         title=TITLE,
