@@ -9,30 +9,49 @@ pseudonym.
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Final, Literal
+
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpRequest
 
+from accounts.models import User
 from privacy.middleware import current_request
 from privacy.models import AuditEvent, pseudonym_for
 from privacy.registry import REGISTRY
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address: str | None = request.META.get("REMOTE_ADDR")
+    return address or None
 
 
-SELF = object()
+class _Subject(Enum):
+    """The subject of an event when none is named: the actor themselves."""
+
+    ACTOR = "actor"
 
 
-def is_person_model(model) -> bool:
+SELF: Final = _Subject.ACTOR
+
+
+def is_person_model(model: type[models.Model] | None) -> bool:
     return model is not None and model._meta.label_lower == settings.AUTH_USER_MODEL.lower()
 
 
-def reference(target=None, *, content_type: ContentType | None = None, object_id=None):
+def reference(
+    target: models.Model | None = None,
+    *,
+    content_type: ContentType | None = None,
+    object_id: str | int | None = None,
+) -> tuple[str, str]:
     """(target_type, target_id) naming a thing for the log: “social.post”, “17”. A person is
     named by their pseudonymous id, never their account id. Pass a model instance, or its
     content type and id when the row may be gone."""
@@ -42,7 +61,7 @@ def reference(target=None, *, content_type: ContentType | None = None, object_id
     if content_type is None:
         return "", ""
     label = f"{content_type.app_label}.{content_type.model}"
-    if object_id in (None, ""):
+    if object_id is None or object_id == "":
         return label, ""
     if is_person_model(content_type.model_class()):
         try:
@@ -55,22 +74,22 @@ def reference(target=None, *, content_type: ContentType | None = None, object_id
 def audit(
     action: str,
     *,
-    actor=None,
-    subject=SELF,
-    target=None,
+    actor: User | None = None,
+    subject: User | None | Literal[_Subject.ACTOR] = SELF,
+    target: models.Model | None = None,
     target_ref: tuple[str, str] | None = None,
-    request=None,
-    **detail,
+    request: HttpRequest | None = None,
+    **detail: object,
 ) -> AuditEvent:
     """Write one audit event. `actor` did `action` concerning `subject` (default: the actor
     themselves; None for no one in particular), to `target` (a model instance) or the thing
     `target_ref` names (from `reference`). Where from is read off the current request.
     `detail` holds ids and settings, never text someone wrote."""
-    subject = actor if subject is SELF else subject
+    about = actor if subject is SELF else subject
     if request is None:
         request = current_request.get()
-    actor_id = getattr(actor, "pk", None)
-    subject_id = getattr(subject, "pk", None)
+    actor_id = actor.pk if actor is not None else None
+    subject_id = about.pk if about is not None else None
     target_type, target_id = target_ref or reference(target)
     return AuditEvent.objects.create(
         actor_id=actor_id,
@@ -89,12 +108,12 @@ def audit(
 MODERATION_ACTIONS = {1: "moderation.added", 2: "moderation.changed", 3: "moderation.deleted"}
 
 
-def owner_of(instance: models.Model):
+def owner_of(instance: models.Model) -> User | None:
     """The person a row belongs to, as far as the models say: the person themselves, the
     model's `owner_field` (the audience policy's), or else its one link to a person in the
     personal-data registry. None when that is not one person."""
     model = type(instance)
-    if is_person_model(model):
+    if isinstance(instance, get_user_model()):
         return instance
     field = getattr(model, "owner_field", None)
     if field is None:
@@ -104,10 +123,17 @@ def owner_of(instance: models.Model):
             if entry.model is model and model._meta.get_field(entry.field).many_to_one
         ]
         field = links[0] if len(links) == 1 else None
-    return getattr(instance, field, None) if field else None
+    owner = getattr(instance, field, None) if field else None
+    return owner if isinstance(owner, get_user_model()) else None
 
 
-def audit_admin_action(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+def audit_admin_action(
+    sender: type[LogEntry],
+    instance: LogEntry,
+    created: bool,
+    raw: bool = False,
+    **kwargs: object,
+) -> None:
     """Every action a staff member takes in the admin is also an audit event: who, which
     action, on what (a reference: the admin log entry and the object's kind and id) and whose
     it is. The object's name and the change message stay in the admin log, which erasure

@@ -13,12 +13,13 @@ from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
+from accounts.models import User
 from privacy import releases
 from privacy.models import ConsentRecord, ConsentState, UsageCount
 from privacy.purposes import NOTICES, Notice, Purpose
 from privacy.usage import today
 from social.audience import Audience
-from social.models import Post, SocialSettings
+from social.models import Circle, Post, SocialSettings
 
 RECENT_DAYS = 14  # the usage log shows today and the days before it, this many in all
 
@@ -30,7 +31,7 @@ class PurposeView:
     purpose: Purpose
     notice: Notice
     state: ConsentState | None = None
-    circles: list = field(default_factory=list)  # the chosen circles, when scope is circles
+    circles: list[Circle] = field(default_factory=list)  # the chosen circles, when scope is circles
     skipped: bool = False  # left off during the welcome
 
     @property
@@ -46,13 +47,13 @@ class PurposeView:
         return self.purpose.label
 
 
-def purpose_views(user, *, skipped: frozenset[str] = frozenset()) -> list[PurposeView]:
+def purpose_views(user: User, *, skipped: frozenset[str] = frozenset()) -> list[PurposeView]:
     """Every purpose, in the order they are declared, with `user`'s current state. Two queries."""
     states = {
         state.purpose: state
         for state in ConsentState.objects.filter(user=user).prefetch_related("circles")
     }
-    views = []
+    views: list[PurposeView] = []
     for purpose in Purpose:
         state = states.get(purpose.value)
         views.append(
@@ -67,12 +68,12 @@ def purpose_views(user, *, skipped: frozenset[str] = frozenset()) -> list[Purpos
     return views
 
 
-def purpose_view(user, purpose: str) -> PurposeView:
+def purpose_view(user: User, purpose: str) -> PurposeView:
     """One purpose of `user` (`purpose` must be a known value)."""
     return next(view for view in purpose_views(user) if view.value == purpose)
 
 
-def consent_history(user) -> QuerySet:
+def consent_history(user: User) -> QuerySet[ConsentRecord]:
     """`user`'s own consent ledger, newest first."""
     return ConsentRecord.objects.filter(user=user).order_by("-created_at", "-id")
 
@@ -91,7 +92,7 @@ class Exposure:
         return Audience(self.details_audience).label
 
 
-def exposure_of(user) -> Exposure:
+def exposure_of(user: User) -> Exposure:
     """Who sees `user`'s profile details and posts. Reads only; settings never made here are
     shown with their defaults."""
     settings = SocialSettings.objects.filter(user=user).first() or SocialSettings(user=user)
@@ -149,14 +150,14 @@ class Usage:
     recent_days: list[UsageDay]
 
 
-def usage(user) -> Usage:
+def usage(user: User) -> Usage:
     return Usage(
         today=[row for group in usage_today(user) for row in group.rows],
         recent_days=usage_recent_days(user),
     )
 
 
-def usage_today(user) -> list[UsageGroup]:
+def usage_today(user: User) -> list[UsageGroup]:
     """Today's usage of `user`'s data, grouped by purpose (in declaration order)."""
     rows = list(today(user).order_by("purpose", "-count", "label"))
     return [
@@ -166,7 +167,7 @@ def usage_today(user) -> list[UsageGroup]:
     ]
 
 
-def usage_recent_days(user, days: int = RECENT_DAYS) -> list[UsageDay]:
+def usage_recent_days(user: User, days: int = RECENT_DAYS) -> list[UsageDay]:
     """Totals per purpose for the days before today (`days` in all with today), newest first;
     days without use are left out."""
     this = timezone.localdate()
@@ -212,7 +213,7 @@ class CountsProtection:
         return int((left + releases.BUDGET_TOLERANCE) // self.epsilon_per_answer)
 
 
-def counts_protection(user) -> CountsProtection:
+def counts_protection(user: User) -> CountsProtection:
     """For the privacy dashboard: the noise's settings and `user`'s budget spent today."""
     return CountsProtection(
         epsilon_per_answer=settings.PRIVACY_EPSILON_PER_RELEASE,

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-current_request: ContextVar = ContextVar("current_request", default=None)
+from django.http import HttpRequest
+
+current_request: ContextVar[HttpRequest | None] = ContextVar("current_request", default=None)
 
 
 class AuditContextMiddleware:

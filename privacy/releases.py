@@ -31,19 +31,27 @@ The noise is drawn by a `Sampler`: OpenDP's by default; tests put a known one in
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import User
 from privacy.models import PrivacyBudget, Release
+
+if TYPE_CHECKING:
+    from opendp.mod import Measurement
+
+type Answer = dict[str, Any]
+"""What a release gives: JSON-able data, made with the release's noise only."""
 
 FEWER_THAN = 5  # below this, a count is "fewer than 5": small counts are mostly noise anyway
 BUDGET_TOLERANCE = 1e-9  # sums of floats: 0.1 + 0.2 must not overspend a budget of 0.3
@@ -56,41 +64,47 @@ class Sampler(Protocol):
 
     def laplace(self, counts: Sequence[int], scale: float) -> list[int]: ...
 
-    def above_threshold(self, counts: dict[str, int], scale: float, threshold: int) -> dict: ...
+    def above_threshold(
+        self, counts: dict[str, int], scale: float, threshold: int
+    ) -> dict[str, int]: ...
 
 
 class OpenDPSampler:
     """OpenDP's measurements, each made once per scale (and threshold) and kept."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         import opendp.prelude as dp
 
         dp.enable_features("contrib")
         self.dp = dp
 
     @lru_cache(maxsize=64)  # noqa: B019 - one sampler for the process; a handful of scales
-    def _laplace(self, scale: float):
+    def _laplace(self, scale: float) -> Measurement:
         dp = self.dp
-        return dp.m.make_laplace(
+        made: Measurement = dp.m.make_laplace(
             dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale
         )
+        return made
 
     @lru_cache(maxsize=64)  # noqa: B019
-    def _threshold(self, scale: float, threshold: int):
+    def _threshold(self, scale: float, threshold: int) -> Measurement:
         dp = self.dp
-        return dp.m.make_laplace_threshold(
+        made: Measurement = dp.m.make_laplace_threshold(
             dp.map_domain(dp.atom_domain(T=str), dp.atom_domain(T=int)),
             dp.l01inf_distance(dp.absolute_distance(T=int)),
             scale=scale,
             threshold=threshold,
         )
+        return made
 
     def laplace(self, counts: Sequence[int], scale: float) -> list[int]:
         if not counts:
             return []
         return list(self._laplace(float(scale))([int(c) for c in counts]))
 
-    def above_threshold(self, counts: dict[str, int], scale: float, threshold: int) -> dict:
+    def above_threshold(
+        self, counts: dict[str, int], scale: float, threshold: int
+    ) -> dict[str, int]:
         if not counts:
             return {}
         return dict(self._threshold(float(scale), int(threshold))(dict(counts)))
@@ -99,7 +113,8 @@ class OpenDPSampler:
         """The δ of a threshold release where one person adds to `contributions` keys, at most
         one each: the chance that a key only they made up passes the threshold."""
         measurement = self._threshold(float(scale), int(threshold))
-        return measurement.map((contributions, contributions, 1))[1]
+        # OpenDP does not annotate `Measurement.map`; it gives (ε, δ).
+        return float(measurement.map((contributions, contributions, 1))[1])  # type: ignore[no-untyped-call]
 
 
 _opendp: OpenDPSampler | None = None
@@ -155,7 +170,7 @@ class Draw:
     """The noise of one release. Its parts (`counts`, `select`) share `epsilon`; each says how
     much of it it spends and how much one person can change what it counts."""
 
-    def __init__(self, epsilon: float, *, delta: float, using: Sampler):
+    def __init__(self, epsilon: float, *, delta: float, using: Sampler) -> None:
         self.epsilon = epsilon
         self.left = epsilon
         self.delta = delta
@@ -175,7 +190,9 @@ class Draw:
         noisy = self.sampler.laplace(list(true), sensitivity / epsilon)
         return [max(0, int(value)) for value in noisy]
 
-    def select(self, true: dict, *, contributions: int, epsilon: float) -> dict:
+    def select(
+        self, true: Mapping[str, int], *, contributions: int, epsilon: float
+    ) -> dict[str, int]:
         """Noisy partition selection: the keys (strings) whose noisy count passes the threshold
         for this release's δ, with their noisy counts. Each person must be counted under at most
         `contributions` keys, once each (the caller caps it)."""
@@ -191,7 +208,7 @@ class Released:
     """What a release gives: `value` as drawn (or repeated from earlier today), or None when
     the viewer's budget for the day was spent before this question (`exhausted`)."""
 
-    value: dict | None
+    value: Answer | None
     exhausted: bool = False
     repeated: bool = False
 
@@ -202,18 +219,18 @@ EXHAUSTED_SENTENCE = (
 )
 
 
-def question_key(question: Sequence) -> str:
+def question_key(question: Sequence[object]) -> str:
     """A digest of the question: the same question hashes the same, and its words are not kept."""
     text = json.dumps(list(question), sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def today():
+def today() -> datetime.date:
     """The day releases are kept for (a function, so a test can make it tomorrow)."""
     return timezone.localdate()
 
 
-def release(viewer, question: Sequence, draw: Callable[[Draw], dict]) -> Released:
+def release(viewer: User, question: Sequence[object], draw: Callable[[Draw], Answer]) -> Released:
     """The answer to `question` for `viewer` today: the stored one when it was asked before
     today; else `draw(Draw)` made now, stored, and paid for from the day's budget; else (budget
     spent) `Released(None, exhausted=True)`. `draw` returns JSON-able data, made with the
@@ -241,15 +258,16 @@ def release(viewer, question: Sequence, draw: Callable[[Draw], dict]) -> Release
     return Released(value=value)
 
 
-def _stored(viewer_id: int, day, key: str) -> dict | None:
-    return (
+def _stored(viewer_id: int, day: datetime.date, key: str) -> Answer | None:
+    answer: Answer | None = (
         Release.objects.filter(viewer_id=viewer_id, day=day, question=key)
         .values_list("answer", flat=True)
         .first()
     )
+    return answer
 
 
-def _spend(viewer_id: int, day, epsilon: float) -> bool:
+def _spend(viewer_id: int, day: datetime.date, epsilon: float) -> bool:
     """Take `epsilon` from the viewer's budget of `day`, if that much is left. One conditional
     UPDATE, so two requests at once cannot both take the last of it."""
     limit = settings.PRIVACY_EPSILON_PER_DAY
@@ -269,7 +287,7 @@ def _spend(viewer_id: int, day, epsilon: float) -> bool:
     return bool(budget.filter(enough_left).update(spent=F("spent") + epsilon))
 
 
-def spent_today(viewer) -> float:
+def spent_today(viewer: User) -> float:
     """How much of today's budget `viewer` spent (for the privacy dashboard)."""
     row = PrivacyBudget.objects.filter(viewer_id=viewer.pk, day=today()).first()
     return row.spent if row is not None else 0.0
@@ -286,7 +304,7 @@ def about(count: int | None) -> str:
     return f"about {max(FEWER_THAN, step * round(count / step))}"
 
 
-def purge_before(day) -> int:
+def purge_before(day: datetime.date) -> int:
     """Delete the releases and budgets of days before `day`: a repeated answer is only promised
     for the day it was given. Returns how many releases went."""
     deleted, _ = Release.objects.filter(day__lt=day).delete()

@@ -7,13 +7,16 @@ viewer, no time finer than the day.
 
 from __future__ import annotations
 
-from django.db.models import F
+from collections.abc import Iterable
+
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from privacy.models import UsageCount
 
 
-def record(owner, purpose: str, label: str, times: int = 1) -> None:
+def record(owner: User, purpose: str, label: str, times: int = 1) -> None:
     """Add `times` uses to today's count of `label` under `purpose` for `owner`."""
     _add(owner.pk, purpose, label, times)
 
@@ -35,7 +38,7 @@ def _add(owner_id: int, purpose: str, label: str, times: int) -> None:
             UsageCount.objects.filter(pk=row.pk).update(count=F("count") + times)
 
 
-def record_many(owner_ids, purpose: str, label: str) -> int:
+def record_many(owner_ids: Iterable[int], purpose: str, label: str) -> int:
     """One use of `label` under `purpose` for each of these people (ids). Returns how many."""
     owners = set(owner_ids)
     for owner_id in owners:
@@ -43,5 +46,5 @@ def record_many(owner_ids, purpose: str, label: str) -> int:
     return len(owners)
 
 
-def today(owner):
+def today(owner: User) -> QuerySet[UsageCount]:
     return UsageCount.objects.filter(owner=owner, day=timezone.localdate())

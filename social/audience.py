@@ -213,7 +213,7 @@ def is_friend_of_friend_of(owner_ref: OuterRef | int, viewer_id: int) -> Exists:
     )
 
 
-class AudienceQuerySet(models.QuerySet):
+class AudienceQuerySet[M: models.Model](models.QuerySet[M, M]):
     """Querysets of owned content with an audience. See the module docstring for the rules."""
 
     def _owner_field(self) -> str:
