@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from accounts.models import User
+from accounts.models import User, Viewer
 from config.errors import found
 from marketplace.models import Conversation, Listing, Message, Offer, Purchase, Question, Rating
-from marketplace.selectors.listings import IdInput, Viewer, as_member
+from marketplace.selectors.listings import IdInput, as_member
 from social.audience import blocked_either_way
 from social.models import Block
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
-from accounts.models import User
+from accounts.models import User, Viewer
 from config.errors import found
 from marketplace.geo import distance_km
 from marketplace.models import Brand, Category, Listing, ListingPhoto, ProductModel
@@ -23,8 +22,6 @@ from social.audience import Relation, relation_between
 
 Status = Listing.Status
 
-# Whoever looks: a member, or a visitor (AnonymousUser in a request, None outside one).
-type Viewer = User | AnonymousUser | None
 # An id as a URL or a form hands it over.
 type IdInput = int | str
 

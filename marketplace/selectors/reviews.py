@@ -30,10 +30,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from accounts.models import User
+from accounts.models import User, Viewer
 from config.errors import found
 from marketplace.models import HelpfulVote, ProductModel, Review
-from marketplace.selectors.listings import IdInput, Viewer, as_member
+from marketplace.selectors.listings import IdInput, as_member
 from privacy.consent import allowing
 from privacy.purposes import Purpose
 

@@ -41,7 +41,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 
-from accounts.models import User
+from accounts.models import User, Viewer
 from marketplace.geo import DistanceKm, bounding_box, degrees_per_km, distance_km
 from marketplace.models import (
     Category,
@@ -50,7 +50,7 @@ from marketplace.models import (
     SavedSearch,
     Watch,
 )
-from marketplace.selectors.listings import Viewer, as_member
+from marketplace.selectors.listings import as_member
 from marketplace.selectors.search_params import (
     PointInput,
     SearchCriteria,

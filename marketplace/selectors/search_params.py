@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from accounts.models import Viewer
 from config.errors import DomainError
 from marketplace.geo import MAX_RADIUS_KM
 from marketplace.models import Category, Listing
-from marketplace.selectors.listings import Viewer
 from marketplace.services.money import MoneyInput
 
 # A point as a query parameter ("52.37,4.90") or a form's pair of numbers.
