@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -37,20 +36,13 @@ from social.models import (
     Comment,
     FriendRequest,
     Friendship,
-    Notification,
     Post,
-    PostTag,
-    SocialSettings,
-    Topic,
 )
 from social.services.blocks import block_create
-from social.services.circles import (
-    circle_create,
-    circle_memberships_add,
-    circles_create_defaults,
-)
+from social.services.circles import circle_create, circle_memberships_add
 from social.services.friends import friend_request_send, friendships_create
-from social.services.posts import tags_of
+from social.services.posts import NewComment, NewPost, comments_create, posts_create
+from social.services.settings import people_set_up
 
 SOCIAL_SEED = 20260602
 NETWORK = story("network")
@@ -228,17 +220,8 @@ def _people_by_id(members: dict[str, User]) -> dict[int, DemoPerson]:
 @demo_step
 def seed_social_settings() -> str:
     """Default circles and settings: demo accounts are bulk-made, so no signal gave them any."""
-    users = list(demo_users().values())
-    with_settings = set(
-        SocialSettings.objects.filter(user__in=users).values_list("user_id", flat=True)
-    )
-    missing = [user for user in users if user.pk not in with_settings]
-    SocialSettings.objects.bulk_create([SocialSettings(user=user) for user in missing])
-    before = Circle.objects.filter(owner__in=users).count()
-    for user in users:
-        circles_create_defaults(owner=user)
-    made = Circle.objects.filter(owner__in=users).count() - before
-    return f"Social settings: {len(missing)} new; default circles: {made} new"
+    settings, circles = people_set_up(users=list(demo_users().values()))
+    return f"Social settings: {settings} new; default circles: {circles} new"
 
 
 @demo_step
@@ -251,20 +234,15 @@ def seed_friendships() -> str:
     ties = [tie for tie in planned_ties() if tie.a in members and tie.b in members]
     if not ties:
         return "Friendships: 0 pairs (nobody to befriend)"
-    friendships_create(
-        (members[tie.a].pk, members[tie.b].pk, tie.a_to_b, tie.b_to_a) for tie in ties
-    )
-    # Friends since some day after both joined: auto_now_add stamped them all "now".
+    # Friends since some day after both joined.
     now = timezone.now()
-    since = {}
-    for tie in ties:
-        a, b = members[tie.a].pk, members[tie.b].pk
-        since[a, b] = since[b, a] = now - timedelta(days=tie.days)
-    written = list(existing)
-    for row in written:
-        row.created_at = since[row.user_id, row.friend_id]
-    Friendship.objects.bulk_update(written, ["created_at"], batch_size=200)
-    degrees = Counter(row.user_id for row in written)
+    friendships_create(
+        ((members[tie.a].pk, members[tie.b].pk, tie.a_to_b, tie.b_to_a) for tie in ties),
+        since={
+            (members[tie.a].pk, members[tie.b].pk): now - timedelta(days=tie.days) for tie in ties
+        },
+    )
+    degrees = Counter(existing.values_list("user_id", flat=True))
     return (
         f"Friendships: {len(ties)} pairs, {min(degrees.values())} to {max(degrees.values())} "
         f"friends each ({len(ties)} new)"
@@ -449,7 +427,7 @@ def seed_posts() -> str:
     counts.update(rng.choices(others, weights=weights, k=POSTS - sum(counts.values())))
 
     now = timezone.now()
-    planned: list[tuple[Post, list[int], datetime]] = []
+    planned: list[NewPost] = []
     for email in emails:
         person, author = people[email], active[email]
         used: set[str] = set()  # nobody tells the same story twice
@@ -465,33 +443,10 @@ def seed_posts() -> str:
             audience, circle_ids = _pick_audience(rng, kind, circles_with_members[author.pk])
             if audience == Audience.ONLY_ME:
                 text = rng.choice(PRIVATE_NOTES).format(thing=rng.choice(THINGS[topic]))
-            post = Post(author=author, text=text, audience=audience)
-            planned.append((post, circle_ids, _moment(rng, now, person.joined_days_ago)))
-    _write_posts(planned)
+            when = _moment(rng, now, person.joined_days_ago)
+            planned.append(NewPost(author.pk, text, audience, tuple(circle_ids), when))
+    posts_create(posts=planned)
     return f"Posts: {len(planned)} by {len(counts)} people over six months ({len(planned)} new)"
-
-
-def _write_posts(planned: list[tuple[Post, list[int], datetime]]) -> None:
-    """What post_create does for one post, for hundreds in a few queries: the posts, their
-    circles and their tags (by the same `social.topics` rules), then their real dates (which
-    auto_now_add overwrote on insert)."""
-    posts = Post.objects.bulk_create([post for post, _, _ in planned], batch_size=200)
-    Post.circles.through.objects.bulk_create(
-        [
-            Post.circles.through(post_id=post.pk, circle_id=circle_id)
-            for post, circle_ids, _ in planned
-            for circle_id in circle_ids
-        ]
-    )
-    topics = list(Topic.objects.values_list("slug", "keywords"))
-    PostTag.objects.bulk_create(
-        [tag for post in posts for tag in tags_of(post, topics)],
-        batch_size=500,
-        ignore_conflicts=True,
-    )
-    for post, _, when in planned:
-        post.created_at = post.updated_at = when
-    Post.objects.bulk_update(posts, ["created_at", "updated_at"], batch_size=100)
 
 
 def _moment(rng: random.Random, now: datetime, joined_days_ago: int) -> datetime:
@@ -596,7 +551,7 @@ def seed_comments() -> str:
         return "Comments: 0 (no posts to comment on)"
     weights = [3 if "?" in post.text else 1 for post in posts]
     now = timezone.now()
-    dated: list[tuple[Comment, datetime]] = []
+    dated: list[tuple[int, int, str, datetime]] = []
     commented: set[int] = set()
     for _ in range(COMMENTS * 3):
         if len(dated) >= COMMENTS:
@@ -612,12 +567,23 @@ def seed_comments() -> str:
         lines, replies = _comment_lines(post.text)
         for reader in rng.sample(readers, min(len(readers), rng.choices([1, 2, 3], [5, 3, 1])[0])):
             when = min(now, when + timedelta(minutes=rng.randint(10, 36 * 60)))
-            dated.append((Comment(post=post, author_id=reader, text=rng.choice(lines)), when))
+            dated.append((reader, post.pk, rng.choice(lines), when))
             if rng.random() < 0.25:
                 when = min(now, when + timedelta(minutes=rng.randint(5, 12 * 60)))
-                reply = Comment(post=post, author_id=post.author_id, text=rng.choice(replies))
-                dated.append((reply, when))
-    _write_comments(dated, users, now)
+                dated.append((post.author_id, post.pk, rng.choice(replies), when))
+    # Their authors have seen the notices of all but the last few days' comments.
+    comments_create(
+        comments=[
+            NewComment(
+                author_id,
+                post_id,
+                text,
+                at=when,
+                seen_at=when + timedelta(hours=2) if when < now - timedelta(days=3) else None,
+            )
+            for author_id, post_id, text, when in dated
+        ]
+    )
     return f"Comments: {len(dated)} on {len(commented)} posts ({len(dated)} new)"
 
 
@@ -628,50 +594,6 @@ def _friends_who_see(post: Post, graph, users) -> list[int]:
         inside = {m.member_id for c in post.circles.all() for m in c.memberships.all()}
         friends = [pk for pk in friends if pk in inside]
     return friends
-
-
-def _write_comments(dated: list[tuple[Comment, datetime]], users, now: datetime) -> None:
-    """What comment_create does for one comment, for all of them in a few queries: the
-    comments at their real dates, a notice to the post's author (read, unless recent), and a
-    slightly stronger tie both ways for every comment on a friend's post."""
-    comments = Comment.objects.bulk_create([comment for comment, _ in dated], batch_size=200)
-    for comment, when in dated:
-        comment.created_at = when
-    Comment.objects.bulk_update(comments, ["created_at"], batch_size=100)
-
-    by_others = [(c, when) for c, when in dated if c.author_id != c.post.author_id]
-    notes = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=comment.post.author_id,
-                kind=Notification.Kind.COMMENT,
-                actor_id=comment.author_id,
-                text=f"{users[comment.author_id].display_name} commented on your post.",
-                url=reverse("social:post", args=[comment.post_id]),
-                read_at=when + timedelta(hours=2) if when < now - timedelta(days=3) else None,
-            )
-            for comment, when in by_others
-        ],
-        batch_size=200,
-    )
-    for note, (_, when) in zip(notes, by_others, strict=True):
-        note.created_at = when
-    Notification.objects.bulk_update(notes, ["created_at"], batch_size=100)
-
-    raised = Counter()
-    for comment, _ in by_others:
-        raised[comment.post.author_id, comment.author_id] += 1
-        raised[comment.author_id, comment.post.author_id] += 1
-    ties = [
-        tie
-        for tie in Friendship.objects.filter(user_id__in={user for user, _ in raised})
-        if (tie.user_id, tie.friend_id) in raised
-    ]
-    for tie in ties:
-        tie.tie_strength = min(
-            10.0, round(tie.tie_strength + 0.1 * raised[tie.user_id, tie.friend_id], 1)
-        )
-    Friendship.objects.bulk_update(ties, ["tie_strength"], batch_size=200)
 
 
 def _comment_lines(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

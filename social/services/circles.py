@@ -19,12 +19,25 @@ NAME_MAX_LENGTH: int = Circle._meta.get_field("name").max_length  # type: ignore
 
 def circles_create_defaults(*, owner: User) -> None:
     """Family, Close friends and Work, for a new person. Safe to call twice."""
-    existing = {name.lower() for name in owner.circles.values_list("name", flat=True)}
-    Circle.objects.bulk_create(
+    default_circles_create(owner_ids=[owner.pk])
+
+
+def default_circles_create(*, owner_ids: Iterable[int]) -> list[Circle]:
+    """`circles_create_defaults` for many people at once (accounts made in bulk). Safe to call
+    twice. Returns the circles made."""
+    owner_ids = list(owner_ids)
+    existing = {
+        (owner_id, name.lower())
+        for owner_id, name in Circle.objects.filter(owner_id__in=owner_ids).values_list(
+            "owner_id", "name"
+        )
+    }
+    return Circle.objects.bulk_create(
         [
-            Circle(owner=owner, name=name)
+            Circle(owner_id=owner_id, name=name)
+            for owner_id in owner_ids
             for name in Circle.DEFAULT_NAMES
-            if name.lower() not in existing
+            if (owner_id, name.lower()) not in existing
         ]
     )
 
@@ -69,10 +82,15 @@ def owned_circles(*, owner: User, circle_ids: Iterable[int]) -> list[Circle]:
     ids = {int(pk) for pk in circle_ids}
     circles = list(Circle.objects.filter(owner=owner, pk__in=ids))
     if len(circles) != len(ids):
-        raise DomainError(
-            "Choose only among your own circles.", code="foreign_circle", field="circles"
-        )
+        raise foreign_circle()
     return circles
+
+
+def foreign_circle() -> DomainError:
+    """The refusal of a circle that is not the owner's own (to raise)."""
+    return DomainError(
+        "Choose only among your own circles.", code="foreign_circle", field="circles"
+    )
 
 
 @transaction.atomic
