@@ -22,17 +22,21 @@ from demo.market import (
     pick,
     read_catalog,
     read_community,
-    restamp,
     round_price,
     usable_items,
 )
 from demo.people import ANNA, BEN, demo_step
 from demo.story import tupled
 from marketplace.models import (
-    HelpfulVote,
     ProductModel,
     Purchase,
     Review,
+)
+from marketplace.services.reviews import (
+    NewHelpfulVote,
+    NewReview,
+    helpful_votes_create,
+    reviews_create,
 )
 from social.audience import Audience
 
@@ -187,13 +191,12 @@ def seed_reviews() -> str:
         when = after(owned) if owned else now - timedelta(days=rng.uniform(3, 170))
         planned[pk, product.pk] = (product, owned, when)
 
-    reviews, dates = [], []
-    for (pk, _), (product, purchase, when) in sorted(planned.items(), key=lambda kv: kv[1][2]):
-        reviews.append(_write_review(rng, catalog, pk, product, purchase, when))
-        dates.append(when)
-    written = Review.objects.bulk_create(reviews, batch_size=200)
-    restamp(Review, written, {"created_at": dates, "updated_at": dates})
-    votes = _helpful_votes(rng, community, written, dates, now)
+    reviews = [
+        _write_review(rng, catalog, pk, product, purchase, when)
+        for (pk, _), (product, purchase, when) in sorted(planned.items(), key=lambda kv: kv[1][2])
+    ]
+    written = reviews_create(reviews=reviews)
+    votes = _helpful_votes(rng, community, written, [row.at for row in reviews], now)
     verified = sum(1 for review in written if review.purchase_id and review.purchase.verified)
     return (
         f"Reviews: {len(written)} of {len({r.product_model_id for r in written})} products "
@@ -208,7 +211,7 @@ def _write_review(
     product: ProductModel,
     purchase: Purchase | None,
     when: datetime,
-) -> Review:
+) -> NewReview:
     rating = rng.choices([5, 4, 3, 2, 1], [40, 35, 15, 7, 3])[0]
     root = catalog.root_of(product.category_id)
     lines = REVIEW_LINES.get(root, REVIEW_LINES[""])
@@ -229,7 +232,7 @@ def _write_review(
         else "Skip it."
     )
     text = " ".join(line for line in (*good, *bad, where, verdict) if line).format(months=months)
-    return Review(
+    return NewReview(
         author_id=author,
         product_model=product,
         purchase=purchase,
@@ -238,6 +241,7 @@ def _write_review(
         text=text,
         would_recommend=rating >= 4 or (rating == 3 and rng.random() < 0.5),
         audience=pick(rng, REVIEW_AUDIENCES),
+        at=when,
     )
 
 
@@ -246,7 +250,7 @@ def _helpful_votes(
 ) -> int:
     """Readers who may see a review (never its author) find some of them helpful; friends of
     the author more often."""
-    rows, stamps = [], []
+    rows: list[NewHelpfulVote] = []
     seen = community.seeing(Review, reviews)
     for review, written in zip(reviews, dates, strict=True):
         author = review.author_id
@@ -259,8 +263,5 @@ def _helpful_votes(
         while len(voters) < count:
             voters.add(rng.choices(readers, weights=weights)[0])
         for voter in sorted(voters):
-            rows.append(HelpfulVote(review=review, voter_id=voter))
-            stamps.append(between(rng, written, now))
-    votes = HelpfulVote.objects.bulk_create(rows, batch_size=500)
-    restamp(HelpfulVote, votes, {"created_at": stamps})
-    return len(votes)
+            rows.append(NewHelpfulVote(voter, review.pk, at=between(rng, written, now)))
+    return len(helpful_votes_create(votes=rows))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,7 +17,6 @@ from demo.market import (
     point_of,
     read_catalog,
     read_community,
-    restamp,
     round_price,
     usable_items,
 )
@@ -25,6 +25,12 @@ from marketplace.models import (
     Listing,
     SavedSearch,
     Watch,
+)
+from marketplace.services.search import (
+    NewSavedSearch,
+    NewWatch,
+    saved_searches_create,
+    watches_create,
 )
 
 # Saved searches for Anna and Ben: (query, category slug, max price, radius km).
@@ -66,8 +72,8 @@ def seed_watching() -> str:
         high = max((item.high for item in items), default=200)
         max_price = rng.choice((None, round_price(high * 0.8)))
         wanted.append((pk, "", slug, max_price, rng.choice((10, 20, 30))))
-    saved = [
-        SavedSearch(
+    searches = [
+        NewSavedSearch(
             owner_id=pk,
             query=query,
             category=catalog.categories.get(slug),
@@ -77,12 +83,8 @@ def seed_watching() -> str:
         for pk, query, slug, max_price, radius in wanted
         if query or slug in catalog.categories
     ]
-    saved = SavedSearch.objects.bulk_create(saved)
-    restamp(
-        SavedSearch,
-        saved,
-        {"created_at": [now - timedelta(days=rng.uniform(2, 90)) for _ in saved]},
-    )
+    searches = [replace(search, at=now - timedelta(days=rng.uniform(2, 90))) for search in searches]
+    saved = saved_searches_create(searches=searches)
 
     live = list(Listing.objects.live().filter(seller_id__in=ids, hidden=False).order_by("pk"))
     watchers = [(community.by_email(email), count) for email, count in WATCHES.items()]
@@ -90,7 +92,8 @@ def seed_watching() -> str:
     rest = [pk for pk in ids if pk not in {pk for pk, _ in watchers}]
     watchers += [(pk, 1) for pk in rng.choices(rest, k=OTHER_WATCHES)] if rest else []
     viewers = community.seeing(Listing, live)
-    rows, stamps, taken = [], [], set()
+    rows: list[NewWatch] = []
+    taken: set[tuple[int, int]] = set()
     for pk, count in watchers:
         seen = [
             listing
@@ -101,10 +104,9 @@ def seed_watching() -> str:
         seen.sort(key=lambda listing: not community.close_to(pk, point_of(listing)))
         for listing in rng.sample(seen[: max(count * 4, 8)], min(count, len(seen))):
             taken.add((pk, listing.pk))
-            rows.append(Watch(user_id=pk, listing=listing))
-            stamps.append(between(rng, listing.published_at or now, now))
-    watched = Watch.objects.bulk_create(rows)
-    restamp(Watch, watched, {"created_at": stamps})
+            when = between(rng, listing.published_at or now, now)
+            rows.append(NewWatch(pk, listing.pk, at=when))
+    watched = watches_create(watches=rows)
     return (
         f"Saved searches: {len(saved)}, watched listings: {len(watched)} "
         f"({len(saved) + len(watched)} new)"
