@@ -117,8 +117,10 @@ def read_community() -> Community:
         profile = getattr(user, "profile", None)
         if profile is not None and profile.has_home:
             homes[pk] = (float(profile.home_latitude), float(profile.home_longitude))
-        elif people[pk].latitude is not None:
-            homes[pk] = (float(people[pk].latitude), float(people[pk].longitude))
+        else:
+            latitude, longitude = people[pk].latitude, people[pk].longitude
+            if latitude is not None and longitude is not None:
+                homes[pk] = (float(latitude), float(longitude))
     friends: dict[int, set[int]] = defaultdict(set)
     for user_id, friend_id in Friendship.objects.filter(
         user_id__in=users, friend_id__in=users

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from functools import cache
-from typing import TextIO
+from typing import Protocol
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -259,8 +259,14 @@ def demo_step(step: Step) -> Step:
     return step
 
 
+class Writer(Protocol):
+    """Where the seed reports: a text stream, or a management command's `stdout`."""
+
+    def write(self, text: str, /) -> object: ...
+
+
 @transaction.atomic
-def build(stdout: TextIO | None = None) -> list[str]:
+def build(stdout: Writer | None = None) -> list[str]:
     """Create or complete the demo community; return (and write to `stdout`) one line per step.
 
     Runs every registered step in order, all or nothing.
@@ -385,7 +391,7 @@ def seed_avatars() -> str:
     profiles = Profile.objects.filter(user__email__in=[p.email for p in everyone()])
     drawn: list[tuple[Profile, ContentFile[bytes]]] = []
     for profile in profiles.select_related("user"):
-        if profile.avatar and profile.avatar.storage.exists(profile.avatar.name):
+        if profile.avatar.name and profile.avatar.storage.exists(profile.avatar.name):
             continue
         name = profile.display_name or profile.user.email
         drawn.append((profile, initials_avatar(name, profile.user.email)))

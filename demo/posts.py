@@ -61,6 +61,7 @@ def seed_posts() -> str:
                     break
             else:
                 written = _write_post(rng, person, topic, set())
+            assert written is not None  # with nothing used yet, every topic has a post
             kind, text = written
             audience, circle_ids = _pick_audience(rng, kind, circles_with_members[author.pk])
             if audience == Audience.ONLY_ME:

@@ -81,14 +81,14 @@ def seed_declared_purchases() -> str:
         return True
 
     anna, ben = community.by_email(ANNA.email), community.by_email(BEN.email)
-    for person, slug, product in (
+    for owner, slug, product_slug in (
         (ben, "mountain-bikes", "trek-marlin-7"),
         (anna, "gravel-bikes", "specialized-diverge"),
         (anna, "cameras", "fujifilm-x-t3"),
     ):
-        item = next((i for i in usable_items(catalog, slug) if i.product == product), None)
-        if person is not None and item is not None:
-            add(person.pk, slug, item)
+        item = next((i for i in usable_items(catalog, slug) if i.product == product_slug), None)
+        if owner is not None and item is not None:
+            add(owner.pk, slug, item)
     if anna is not None:
         friends = sorted(community.friends[anna.pk] - {getattr(ben, "pk", None)})
         friends.sort(key=lambda pk: "cycling" not in community.people[pk].interests)
@@ -157,6 +157,7 @@ def seed_reviews() -> str:
     # Like review_write: a review is tied to the author's best purchase of the product.
     best: dict[tuple[int, int], Purchase] = {}
     for purchase in purchases:
+        assert purchase.buyer_id is not None and purchase.product_model_id is not None
         best.setdefault((purchase.buyer_id, purchase.product_model_id), purchase)
 
     def after(purchase: Purchase) -> datetime:
@@ -167,6 +168,7 @@ def seed_reviews() -> str:
     planned: dict[tuple[int, int], tuple[ProductModel, Purchase | None, datetime]] = {}
     for key, purchase in best.items():
         if rng.random() < (0.8 if purchase.verified else 0.9):
+            assert purchase.product_model is not None
             planned[key] = (purchase.product_model, purchase, after(purchase))
 
     products = sorted(catalog.products.values(), key=lambda p: p.slug)
@@ -196,8 +198,9 @@ def seed_reviews() -> str:
         for (pk, _), (product, purchase, when) in sorted(planned.items(), key=lambda kv: kv[1][2])
     ]
     written = reviews_create(reviews=reviews)
-    votes = _helpful_votes(rng, community, written, [row.at for row in reviews], now)
-    verified = sum(1 for review in written if review.purchase_id and review.purchase.verified)
+    dates = [when for _, (_, _, when) in sorted(planned.items(), key=lambda kv: kv[1][2])]
+    votes = _helpful_votes(rng, community, written, dates, now)
+    verified = sum(1 for review in written if review.purchase and review.purchase.verified)
     return (
         f"Reviews: {len(written)} of {len({r.product_model_id for r in written})} products "
         f"({verified} verified purchases), {votes} helpful votes ({len(written)} new)"
@@ -254,6 +257,7 @@ def _helpful_votes(
     seen = community.seeing(Review, reviews)
     for review, written in zip(reviews, dates, strict=True):
         author = review.author_id
+        assert author is not None  # just written
         readers = [pk for pk in community.ids if pk in seen[review.pk]]
         if not readers:
             continue

@@ -49,22 +49,22 @@ def seed_watching() -> str:
     watchlists of live listings the watchers may see."""
     community = read_community()
     ids = community.ids
-    searches = SavedSearch.objects.filter(owner_id__in=ids)
-    watches = Watch.objects.filter(user_id__in=ids)
-    if searches.exists() or watches.exists():
+    saved_before = SavedSearch.objects.filter(owner_id__in=ids)
+    watched_before = Watch.objects.filter(user_id__in=ids)
+    if saved_before.exists() or watched_before.exists():
         return (
-            f"Saved searches: {searches.count()}, watched listings: {watches.count()} "
+            f"Saved searches: {saved_before.count()}, watched listings: {watched_before.count()} "
             "(already seeded, 0 new)"
         )
     rng = random.Random(MARKET_SEED + 3)
     catalog = read_catalog()
     now = timezone.now()
 
-    wanted: list[tuple[int, str, str, int | None, int | None]] = []
-    for email, rows in SAVED_SEARCHES.items():
+    wanted: list[tuple[int, str, str, Decimal | int | None, int | None]] = []
+    for email, chosen in SAVED_SEARCHES.items():
         user = community.by_email(email)
         if user is not None:
-            wanted += [(user.pk, *row) for row in rows]
+            wanted += [(user.pk, *row) for row in chosen]
     others = [pk for pk in ids if community.users[pk].email not in SAVED_SEARCHES]
     for pk in rng.sample(others, min(len(others), OTHER_SAVED_SEARCHES)):
         slug = rng.choice(categories_for(community.people[pk]) or list(EVERYDAY_CATEGORIES))
@@ -87,8 +87,8 @@ def seed_watching() -> str:
     saved = saved_searches_create(searches=searches)
 
     live = list(Listing.objects.live().filter(seller_id__in=ids, hidden=False).order_by("pk"))
-    watchers = [(community.by_email(email), count) for email, count in WATCHES.items()]
-    watchers = [(user.pk, count) for user, count in watchers if user is not None]
+    named = [(community.by_email(email), count) for email, count in WATCHES.items()]
+    watchers = [(user.pk, count) for user, count in named if user is not None]
     rest = [pk for pk in ids if pk not in {pk for pk, _ in watchers}]
     watchers += [(pk, 1) for pk in rng.choices(rest, k=OTHER_WATCHES)] if rest else []
     viewers = community.seeing(Listing, live)
