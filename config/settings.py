@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "privacy.middleware.AuditContextMiddleware",
+    # A refusal a page did not answer itself: 404, 403, or the message and back (config/errors.py).
+    "config.errors.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

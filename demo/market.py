@@ -37,12 +37,12 @@ from decimal import Decimal
 from accounts.models import User
 from demo.people import DemoPerson, roster
 from demo.story import story, tupled
+from marketplace.geo import distance_km
 from marketplace.models import (
     Brand,
     Category,
     Listing,
     ProductModel,
-    distance_km,
 )
 from social.models import Circle, CircleMembership, Friendship
 

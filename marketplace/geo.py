@@ -14,11 +14,18 @@ from decimal import Decimal
 from django.db.models import F, FloatField, Func, Q, Value
 from django.db.models.lookups import LessThanOrEqual
 
-from marketplace.models import EARTH_RADIUS_KM
-
+EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = 111.32
 MAX_RADIUS_KM = 500
 POINT = ("latitude", "longitude")  # where a row keeps its point, unless told otherwise
+
+
+def distance_km(lat1, lng1, lat2, lng2) -> float:
+    """Great-circle distance in km (haversine)."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
 def degrees_per_km(lat: float) -> tuple[float, float]:

@@ -14,7 +14,7 @@ def notify_saved_searches(listing_id: int) -> int:
 @shared_task(name="marketplace.expire_listings")
 def expire_listings() -> int:
     """Hourly (beat): expire listings on sale for more than 60 days, telling each seller."""
-    from marketplace.services.listings import listings_expire
+    from marketplace.services.listing_lifecycle import listings_expire
 
     return listings_expire()
 

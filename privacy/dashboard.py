@@ -129,10 +129,31 @@ class UsageGroup:
         return sum(row.count for row in self.rows)
 
 
+@dataclass(frozen=True)
+class PurposeTotal:
+    purpose: Purpose
+    count: int  # times used
+
+
 @dataclass
 class UsageDay:
     day: dt.date
-    by_purpose: list[tuple[Purpose, int]]  # (purpose, times used)
+    by_purpose: list[PurposeTotal]
+
+
+@dataclass
+class Usage:
+    """How a person's data was used: today, row by row, and the days before, per purpose."""
+
+    today: list[UsageCount]
+    recent_days: list[UsageDay]
+
+
+def usage(user) -> Usage:
+    return Usage(
+        today=[row for group in usage_today(user) for row in group.rows],
+        recent_days=usage_recent_days(user),
+    )
 
 
 def usage_today(user) -> list[UsageGroup]:
@@ -163,7 +184,7 @@ def usage_recent_days(user, days: int = RECENT_DAYS) -> list[UsageDay]:
         UsageDay(
             day=day,
             by_purpose=[
-                (purpose, by_day[day][purpose.value])
+                PurposeTotal(purpose, by_day[day][purpose.value])
                 for purpose in Purpose
                 if purpose.value in by_day[day]
             ],

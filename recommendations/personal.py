@@ -29,8 +29,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 
-from marketplace.geo import within_radius_of
-from marketplace.models import Brand, Category, Listing, ProductModel, Purchase, Review, distance_km
+from marketplace.geo import distance_km, within_radius_of
+from marketplace.models import Brand, Category, Listing, ProductModel, Purchase, Review
 from privacy import consent
 from privacy.purposes import Purpose
 from privacy.releases import about, release

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import User
+from config.errors import NotFound
 from social.audience import Relation, blocked_either_way, deactivated, relation_between
 from social.models import (
     Block,
@@ -324,6 +325,15 @@ def friend_requests_for(user) -> tuple[QuerySet, QuerySet]:
 
 def blocked_by(user) -> QuerySet:
     return User.objects.filter(blocks_received__blocker=user).select_related("profile")
+
+
+def blocked_person(blocker: User, user_id: int) -> User:
+    """Someone `blocker` has blocked; a refusal for anyone else (a blocked person's page is
+    hidden, so this is the one way to name them)."""
+    person = blocked_by(blocker).filter(pk=user_id).first()
+    if person is None:
+        raise NotFound("You have not blocked this person.", code="not_blocked")
+    return person
 
 
 def notifications_for(user) -> QuerySet:

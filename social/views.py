@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from config.errors import DomainError, back_or, form_refused, refusal_redirects
+from config.errors import DomainError, back_or, refusal_redirects, refusals_on
 from social import selectors
 from social.audience import Audience
 from social.forms import (
@@ -188,24 +188,28 @@ RESPONSES = {
 }
 
 
+def _friend_request_lists(request, **_) -> HttpResponse:
+    received, sent = selectors.friend_requests_for(request.user)
+    return render(
+        request,
+        "social/_friend_request_lists.html",
+        {"received": list(received), "sent": list(sent)},
+    )
+
+
 @require_POST
+@refusal_redirects(
+    lambda request, **_: back_or(request, reverse("social:friend_requests")),
+    htmx=_friend_request_lists,
+)
 def friend_request_respond(request, request_id: int, action: str):
     if action not in RESPONSES:
         raise Http404("No such action.")
     service, success = RESPONSES[action]
-    try:
-        service(user=request.user, request_id=request_id)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+    service(user=request.user, request_id=request_id)
+    messages.success(request, success)
     if request.htmx:
-        received, sent = selectors.friend_requests_for(request.user)
-        return render(
-            request,
-            "social/_friend_request_lists.html",
-            {"received": list(received), "sent": list(sent)},
-        )
+        return _friend_request_lists(request)
     return _back(request, reverse("social:friend_requests"))
 
 
@@ -225,14 +229,11 @@ def block(request, user_id: int):
 
 
 @require_POST
+@refusal_redirects("social:blocks")
 def unblock(request, user_id: int):
-    try:
-        person = User.objects.get(pk=user_id, blocks_received__blocker=request.user)
-        blocks.block_remove(blocker=request.user, blocked=person)
-    except (User.DoesNotExist, DomainError):
-        messages.error(request, "You have not blocked this person.")
-    else:
-        messages.success(request, f"You unblocked {person.display_name}.")
+    person = selectors.blocked_person(request.user, user_id)
+    blocks.block_remove(blocker=request.user, blocked=person)
+    messages.success(request, f"You unblocked {person.display_name}.")
     return redirect("social:blocks")
 
 
@@ -250,11 +251,8 @@ def block_list(request):
 def circle_list(request):
     form = CircleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             circle = circles.circle_create(owner=request.user, name=form.cleaned_data["name"])
-        except DomainError as error:
-            form.add_error("name", error.message)  # every refusal here is about the name
-        else:
             messages.success(request, f"Circle “{circle.name}” created.")
             return redirect("social:circles")
     status = 400 if form.errors else 200
@@ -293,7 +291,7 @@ def circle_delete(request, circle_id: int):
 def feed(request):
     form = PostForm(request.POST or None, request.FILES or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             posts.post_create(
                 author=request.user,
                 text=form.cleaned_data["text"],
@@ -301,9 +299,6 @@ def feed(request):
                 circle_ids=form.circle_ids(),
                 photo=form.cleaned_data.get("photo"),
             )
-        except DomainError as error:
-            form_refused(form, error)
-        else:
             messages.success(request, "Posted.")
             return redirect("social:feed")
     cursor = request.GET.get("before", "")
@@ -344,7 +339,7 @@ def post_edit(request, post_id: int):
     initial = {"text": post.text, "audience": post.audience, "circles": post.circles.all()}
     form = PostEditForm(request.POST or None, initial=initial, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             posts.post_update(
                 author=request.user,
                 post_id=post.pk,
@@ -352,9 +347,6 @@ def post_edit(request, post_id: int):
                 audience=form.cleaned_data["audience"],
                 circle_ids=form.circle_ids(),
             )
-        except DomainError as error:
-            form_refused(form, error)
-        else:
             messages.success(request, "Post updated.")
             return redirect("social:post", post.pk)
     return render(
@@ -380,13 +372,10 @@ def comment_create(request, post_id: int):
     if post is None:
         raise Http404("This post does not exist or you can't see it.")
     if form.is_valid():
-        try:
+        with refusals_on(form):
             posts.comment_create(
                 author=request.user, post_id=post.pk, text=form.cleaned_data["text"]
             )
-        except DomainError as error:
-            form.add_error("text", error.message)
-        else:
             return redirect(reverse("social:post", args=[post.pk]) + "#comments")
     return render(
         request,
@@ -408,7 +397,7 @@ def comment_delete(request, comment_id: int):
 def posts_audience(request):
     form = BulkAudienceForm(request.POST or None, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             changed = posts.posts_change_audience(
                 author=request.user,
                 audience=form.cleaned_data["audience"],
@@ -416,9 +405,6 @@ def posts_audience(request):
                 since=form.cleaned_data.get("since"),
                 until=form.cleaned_data.get("until"),
             )
-        except DomainError as error:
-            form_refused(form, error)
-        else:
             label = Audience(form.cleaned_data["audience"]).label
             messages.success(request, f"{changed} post(s) now shared with: {label}.")
             return redirect("social:posts_audience")
@@ -440,16 +426,13 @@ def settings_page(request):
     }
     form = SocialSettingsForm(request.POST or None, initial=initial, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             social_settings_update(
                 user=request.user,
                 details_audience=form.cleaned_data["audience"],
                 details_circle_ids=form.circle_ids(),
                 findable=form.cleaned_data["findable"],
             )
-        except DomainError as error:
-            form_refused(form, error)
-        else:
             messages.success(request, "Your sharing settings are saved.")
             return redirect("social:settings")
     return render(

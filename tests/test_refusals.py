@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django_htmx.middleware import HtmxDetails
 
 from config.api import exception_handler
-from config.errors import DomainError, form_refused, refusal_redirects
+from config.errors import (
+    DomainError,
+    NotAllowed,
+    NotFound,
+    RefusalMiddleware,
+    form_refused,
+    refusal_redirects,
+    refusals_on,
+)
 
 
 class TitleForm(forms.Form):
@@ -57,6 +67,78 @@ def test_a_refusal_without_a_field_or_with_a_field_the_form_lacks_goes_on_top():
     form_refused(form, DomainError("Not a price.", field="price"))
 
     assert form.non_field_errors() == ["No.", "Not a price."]
+
+
+def test_a_refusal_in_a_page_lands_on_its_form_and_ends_the_block():
+    form = TitleForm({"title": "ab"})
+    form.is_valid()
+    reached = []
+
+    with refusals_on(form) as refused:
+        raise DomainError("Give a longer title.", field="title")
+        reached.append("after")  # never: the refusal ends the block
+
+    assert form.errors == {"title": ["Give a longer title."]}
+    assert refused.error is not None and refused.status == 400
+    assert reached == []
+
+
+def test_a_page_that_shows_the_refusal_in_place_reads_it_from_the_block():
+    with refusals_on() as refused:
+        raise NotFound("No such thing.")
+
+    assert refused.error is not None and refused.error.message == "No such thing."
+    assert refused.status == 404
+
+
+def test_a_block_that_is_not_refused_has_nothing_to_show():
+    with refusals_on() as refused:
+        pass
+
+    assert refused.error is None and refused.status == 200
+
+
+def test_only_refusals_are_caught_by_the_block():
+    with pytest.raises(ValueError), refusals_on():
+        raise ValueError("a bug, not a refusal")
+
+
+def _uncaught(error: Exception, *, htmx: bool = False, referer: str = ""):
+    request = _post(htmx=htmx, referer=referer)
+    return request, RefusalMiddleware(lambda request: HttpResponse()).process_exception(
+        request, error
+    )
+
+
+def test_a_page_that_leaves_a_not_found_uncaught_answers_the_404_page():
+    with pytest.raises(Http404):
+        _uncaught(NotFound("No such review of yours."))
+
+
+def test_a_page_that_leaves_a_not_allowed_uncaught_answers_the_403_page():
+    with pytest.raises(PermissionDenied):
+        _uncaught(NotAllowed("Only the seller may do this."))
+
+
+def test_any_other_uncaught_refusal_is_flashed_and_the_browser_goes_back():
+    request, response = _uncaught(DomainError("Sold already."), referer="http://testserver/x/")
+
+    assert response is not None and response.status_code == 302
+    assert response.url == "http://testserver/x/"
+    assert [str(m) for m in get_messages(request)] == ["Sold already."]
+
+
+def test_an_uncaught_refusal_in_htmx_is_the_one_line_alert():
+    _, response = _uncaught(DomainError("Sold already."), htmx=True)
+
+    assert response is not None
+    assert json.loads(response.headers["HX-Trigger"]) == {"bazaar:error": "Sold already."}
+
+
+def test_the_middleware_leaves_other_errors_to_django():
+    _, response = _uncaught(ValueError("a bug"))
+
+    assert response is None
 
 
 def test_a_refused_action_flashes_the_message_and_redirects():

@@ -159,7 +159,7 @@ class TokenView(APIView):
             request, email=data["email"], password=data["password"], code=data.get("code", "")
         )
         token = services.api_token_issue(user=user)
-        return Response(TokenSerializer({"token": token.key}).data)
+        return Response(TokenSerializer(token).data)
 
     @extend_schema(request=None, responses={204: None}, operation_id="auth_token_revoke")
     def delete(self, request):

@@ -22,6 +22,7 @@ from accounts.models import User
 from demo import listings as selling
 from demo import market, watching
 from demo.people import ANNA, BEN, DEMO_DOMAIN, roster
+from marketplace.geo import distance_km
 from marketplace.models import (
     Conversation,
     HelpfulVote,
@@ -35,7 +36,6 @@ from marketplace.models import (
     Review,
     SavedSearch,
     Watch,
-    distance_km,
 )
 from social.models import Friendship, Notification
 

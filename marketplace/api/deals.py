@@ -32,7 +32,7 @@ from marketplace.models import (
     Rating,
 )
 from marketplace.selectors import deals as selectors
-from marketplace.services import deals as services
+from marketplace.services import conversations, offers, purchases, questions, ratings
 
 # --- Serializers ----------------------------------------------------------------------------
 
@@ -201,7 +201,7 @@ class QuestionsView(APIView):
         """Ask a public question (not on your own listing); the seller is notified."""
         if not request.user.is_authenticated:
             self.permission_denied(request)
-        question = services.question_ask(
+        question = questions.question_ask(
             asker=request.user, listing=_listing(request, listing_id), text=_text(request)
         )
         return Response(QuestionOut(question).data, status=status.HTTP_201_CREATED)
@@ -212,7 +212,7 @@ class QuestionAnswerView(APIView):
     def post(self, request, question_id: int):
         """The seller answers a question on their listing; the asker is notified."""
         question = _or_404(selectors.question_for_seller(request.user, question_id))
-        question = services.question_answer(
+        question = questions.question_answer(
             seller=request.user, question=question, text=_text(request)
         )
         return Response(QuestionOut(question).data)
@@ -236,7 +236,7 @@ class ConversationStartView(APIView):
     def post(self, request, listing_id: int):
         """A buyer writes to the seller about a listing. Only buyers start conversations; writing
         again adds to the same conversation."""
-        conversation = services.conversation_start(
+        conversation = conversations.conversation_start(
             buyer=request.user, listing=_listing(request, listing_id), text=_text(request)
         )
         conversation = selectors.conversation_for(request.user, conversation.pk)
@@ -248,7 +248,7 @@ class ConversationView(APIView):
     def get(self, request, conversation_id: int):
         """One of your conversations with its messages; the other side's messages become read."""
         conversation = _or_404(selectors.conversation_for(request.user, conversation_id))
-        services.conversation_mark_read(user=request.user, conversation=conversation)
+        conversations.conversation_mark_read(user=request.user, conversation=conversation)
         return Response(ConversationDetailOut(conversation).data)
 
 
@@ -257,7 +257,7 @@ class MessagesView(APIView):
     def post(self, request, conversation_id: int):
         """Write in a conversation: its buyer, or the seller replying."""
         conversation = _or_404(selectors.conversation_for(request.user, conversation_id))
-        message = services.message_send(
+        message = conversations.message_send(
             sender=request.user, conversation=conversation, text=_text(request)
         )
         return Response(MessageOut(message).data, status=status.HTTP_201_CREATED)
@@ -286,7 +286,7 @@ class OfferMakeView(APIView):
         """Offer a price for an active listing (not your own); replaces your open offer on it."""
         body = OfferIn(data=request.data)
         body.is_valid(raise_exception=True)
-        offer = services.offer_make(
+        offer = offers.offer_make(
             buyer=request.user, listing=_listing(request, listing_id), **body.validated_data
         )
         return Response(OfferOut(offer).data, status=status.HTTP_201_CREATED)
@@ -300,12 +300,12 @@ class OfferActionView(APIView):
     def _act(self, request, offer_id: int) -> Response:
         user = request.user
         if self.action == "withdraw":
-            offer = services.offer_withdraw(
+            offer = offers.offer_withdraw(
                 buyer=user, offer=_or_404(selectors.offer_for_buyer(user, offer_id))
             )
         else:
             offer = _or_404(selectors.offer_for_seller(user, offer_id))
-            act = services.offer_accept if self.action == "accept" else services.offer_decline
+            act = offers.offer_accept if self.action == "accept" else offers.offer_decline
             offer = act(seller=user, offer=offer)
         offer = Offer.objects.select_related("listing__seller__profile", "buyer__profile").get(
             pk=offer.pk
@@ -349,7 +349,7 @@ class SaleView(APIView):
     @extend_schema(request=None, responses={201: PurchaseOut}, operation_id="market_sale_complete")
     def post(self, request, listing_id: int):
         """The seller marks a reserved listing sold to the accepted buyer: a verified purchase."""
-        purchase = services.sale_complete(
+        purchase = purchases.sale_complete(
             seller=request.user, listing=_listing(request, listing_id)
         )
         return Response(PurchaseOut(purchase).data, status=status.HTTP_201_CREATED)
@@ -359,7 +359,7 @@ class ReservationView(APIView):
     @extend_schema(request=None, responses={204: None}, operation_id="market_reservation_cancel")
     def delete(self, request, listing_id: int):
         """The seller releases a reservation: the accepted offer is declined, the listing active."""
-        services.reservation_cancel(seller=request.user, listing=_listing(request, listing_id))
+        offers.reservation_cancel(seller=request.user, listing=_listing(request, listing_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -384,7 +384,7 @@ class PurchasesView(APIView):
         body = PurchaseDeclareIn(data=request.data)
         body.is_valid(raise_exception=True)
         values = {"category": None, **body.validated_data}
-        purchase = services.purchase_declare(buyer=request.user, **values)
+        purchase = purchases.purchase_declare(buyer=request.user, **values)
         return Response(PurchaseOut(purchase).data, status=status.HTTP_201_CREATED)
 
 
@@ -395,7 +395,7 @@ class RatingView(APIView):
         purchase = _or_404(selectors.purchase_for_side(request.user, purchase_id))
         body = RatingIn(data=request.data)
         body.is_valid(raise_exception=True)
-        rating = services.rating_give(rater=request.user, purchase=purchase, **body.validated_data)
+        rating = ratings.rating_give(rater=request.user, purchase=purchase, **body.validated_data)
         return Response(RatingOut(rating).data, status=status.HTTP_201_CREATED)
 
 

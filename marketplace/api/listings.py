@@ -20,7 +20,7 @@ from config.errors import DomainError
 from config.ids import IdListField
 from marketplace.models import Listing, ListingAudience
 from marketplace.selectors import listings as selectors
-from marketplace.services import listings as services
+from marketplace.services import listing_lifecycle, listing_photos, listings
 
 # --- Serializers ----------------------------------------------------------------------------
 # Each reads the objects the selectors return, so a resource's output is declared once, here.
@@ -200,7 +200,7 @@ class ListingPhotoUploadSerializer(serializers.Serializer):
 
 
 class ListingTransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=sorted(services.SELLER_ACTIONS))
+    action = serializers.ChoiceField(choices=sorted(listing_lifecycle.SELLER_ACTIONS))
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -291,7 +291,7 @@ class ListingsView(APIView):
         required = ("title", "category", "condition", "price", "place", "latitude", "longitude")
         for name in required:
             fields.setdefault(name, None)
-        listing = services.listing_create(seller=request.user, **fields)
+        listing = listings.listing_create(seller=request.user, **fields)
         return _answer(request, listing.pk, status.HTTP_201_CREATED)
 
 
@@ -324,13 +324,13 @@ class ListingView(APIView):
         listing = _own(request, listing_id)
         data = ListingWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.listing_update(seller=request.user, listing=listing, **data.validated_data)
+        listings.listing_update(seller=request.user, listing=listing, **data.validated_data)
         return _answer(request, listing.pk)
 
     @extend_schema(request=None, responses={204: None}, operation_id="market_listing_delete")
     def delete(self, request, listing_id: int):
         """Delete a draft. A published listing is withdrawn instead (see transitions)."""
-        services.listing_delete(seller=request.user, listing=_own(request, listing_id))
+        listings.listing_delete(seller=request.user, listing=_own(request, listing_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -347,7 +347,7 @@ class ListingPhotosView(APIView):
         listing = _own(request, listing_id)
         data = ListingPhotoUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        photo = services.listing_photo_add(
+        photo = listing_photos.listing_photo_add(
             seller=request.user, listing=listing, image=data.validated_data["image"]
         )
         data = ListingPhotoSerializer(photo, context={"request": request}).data
@@ -358,7 +358,7 @@ class ListingPhotoView(APIView):
     @extend_schema(request=None, responses={204: None}, operation_id="market_listing_photo_remove")
     def delete(self, request, listing_id: int, photo_id: int):
         """Remove one photo of your listing."""
-        services.listing_photo_remove(
+        listing_photos.listing_photo_remove(
             seller=request.user, listing=_own(request, listing_id), photo_id=photo_id
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -379,10 +379,10 @@ class ListingTransitionView(APIView):
         data = ListingTransitionSerializer(data=request.data)
         if not data.is_valid():
             raise DomainError(
-                f"Choose an action: {', '.join(sorted(services.SELLER_ACTIONS))}.",
+                f"Choose an action: {', '.join(sorted(listing_lifecycle.SELLER_ACTIONS))}.",
                 code="bad_action",
             )
-        services.listing_act(
+        listing_lifecycle.listing_act(
             seller=request.user, listing=listing, action=data.validated_data["action"]
         )
         return _answer(request, listing.pk)

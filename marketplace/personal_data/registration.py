@@ -41,7 +41,7 @@ from marketplace.personal_data.deals import (
     export_sales,
     listing_photo_files,
 )
-from marketplace.services.deals import reservations_release_for_erased
+from marketplace.services.offers import reservations_release_for_erased
 from privacy.registry import Erasure, personal_data
 
 

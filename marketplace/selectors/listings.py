@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from marketplace.models import Brand, Category, Listing, ListingPhoto, ProductModel, distance_km
+from marketplace.geo import distance_km
+from marketplace.models import Brand, Category, Listing, ListingPhoto, ProductModel
 from social.audience import Relation, relation_between
 
 Status = Listing.Status

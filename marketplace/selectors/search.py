@@ -39,14 +39,13 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 
-from marketplace.geo import DistanceKm, bounding_box, degrees_per_km
+from marketplace.geo import DistanceKm, bounding_box, degrees_per_km, distance_km
 from marketplace.models import (
     Category,
     Listing,
     ListingPhoto,
     SavedSearch,
     Watch,
-    distance_km,
 )
 from marketplace.selectors.search_params import (
     SearchCriteria,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import Conversation, Listing, Message, Offer, Purchase, Question, Rating
 from marketplace.selectors import deals as selectors
-from marketplace.services import deals
+from marketplace.services import conversations, offers, purchases, questions, ratings
 from marketplace.tests.deals_factories import make_category, make_listing, make_offer, make_product
 from social.models import Notification
 from tests.factories import PersonFactory
@@ -40,14 +40,14 @@ def notes_of(person) -> list[str]:
 
 
 def test_a_buyer_asks_and_the_seller_is_told(listing, owner, buyer):
-    question = deals.question_ask(asker=buyer, listing=listing, text="  Is the frame size M? ")
+    question = questions.question_ask(asker=buyer, listing=listing, text="  Is the frame size M? ")
     assert question.text == "Is the frame size M?"
     assert any("Is the frame size M?" in text for text in notes_of(owner))
 
 
 def test_the_seller_answers_and_the_asker_is_told(listing, owner, buyer):
-    question = deals.question_ask(asker=buyer, listing=listing, text="Size?")
-    deals.question_answer(seller=owner, question=question, text="M, 19 inches.")
+    question = questions.question_ask(asker=buyer, listing=listing, text="Size?")
+    questions.question_answer(seller=owner, question=question, text="M, 19 inches.")
     question.refresh_from_db()
     assert question.answer == "M, 19 inches."
     assert question.answered_at is not None
@@ -55,31 +55,31 @@ def test_the_seller_answers_and_the_asker_is_told(listing, owner, buyer):
 
 
 def test_only_the_seller_answers(listing, buyer, stranger):
-    question = deals.question_ask(asker=buyer, listing=listing, text="Size?")
+    question = questions.question_ask(asker=buyer, listing=listing, text="Size?")
     with pytest.raises(NotAllowed):
-        deals.question_answer(seller=stranger, question=question, text="Large")
+        questions.question_answer(seller=stranger, question=question, text="Large")
     question.refresh_from_db()
     assert question.answer == ""
 
 
 def test_the_seller_does_not_ask_on_their_own_listing(listing, owner):
     with pytest.raises(NotAllowed):
-        deals.question_ask(asker=owner, listing=listing, text="Anyone?")
+        questions.question_ask(asker=owner, listing=listing, text="Anyone?")
     assert not Question.objects.exists()
 
 
 def test_only_people_who_see_the_listing_may_ask(graph):
     friends_only = make_listing(graph["owner"], audience="friends")
     with pytest.raises(NotFound):
-        deals.question_ask(asker=graph["stranger"], listing=friends_only, text="Still there?")
-    deals.question_ask(asker=graph["friend_b"], listing=friends_only, text="Still there?")
+        questions.question_ask(asker=graph["stranger"], listing=friends_only, text="Still there?")
+    questions.question_ask(asker=graph["friend_b"], listing=friends_only, text="Still there?")
     assert Question.objects.count() == 1
 
 
 def test_a_blocked_person_cannot_ask(graph):
     shown_to_members = make_listing(graph["owner"])
     with pytest.raises(NotFound):
-        deals.question_ask(asker=graph["blocked"], listing=shown_to_members, text="Hi")
+        questions.question_ask(asker=graph["blocked"], listing=shown_to_members, text="Hi")
     assert not Question.objects.exists()
 
 
@@ -87,22 +87,22 @@ def test_a_blocked_person_cannot_ask(graph):
 def test_no_questions_once_the_listing_is_not_live(owner, buyer, status):
     closed = make_listing(owner, status=status)
     with pytest.raises((Conflict, NotFound)):
-        deals.question_ask(asker=buyer, listing=closed, text="Still for sale?")
+        questions.question_ask(asker=buyer, listing=closed, text="Still for sale?")
     assert not Question.objects.exists()
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 1001])
 def test_a_question_needs_sensible_text(listing, buyer, text):
     with pytest.raises(DomainError):
-        deals.question_ask(asker=buyer, listing=listing, text=text)
+        questions.question_ask(asker=buyer, listing=listing, text=text)
     assert not Question.objects.exists()
 
 
 def test_questions_follow_the_listing_audience_and_hide_blocked_askers(graph):
     owner, friend_a, friend_b = graph["owner"], graph["friend_a"], graph["friend_b"]
     listing = make_listing(owner, audience="friends")
-    deals.question_ask(asker=friend_a, listing=listing, text="From A")
-    deals.question_ask(asker=friend_b, listing=listing, text="From B")
+    questions.question_ask(asker=friend_a, listing=listing, text="From A")
+    questions.question_ask(asker=friend_b, listing=listing, text="From B")
     assert [q.text for q in selectors.questions_on(friend_b, listing)] == ["From A", "From B"]
     assert list(selectors.questions_on(graph["stranger"], listing)) == []
     assert list(selectors.questions_on(None, listing)) == []
@@ -119,9 +119,11 @@ def test_questions_follow_the_listing_audience_and_hide_blocked_askers(graph):
 
 
 def test_a_buyer_starts_a_conversation_and_the_seller_replies(listing, owner, buyer):
-    conversation = deals.conversation_start(buyer=buyer, listing=listing, text="Can I see it?")
-    deals.message_send(sender=owner, conversation=conversation, text="Saturday?")
-    deals.message_send(sender=buyer, conversation=conversation, text="Yes")
+    conversation = conversations.conversation_start(
+        buyer=buyer, listing=listing, text="Can I see it?"
+    )
+    conversations.message_send(sender=owner, conversation=conversation, text="Saturday?")
+    conversations.message_send(sender=buyer, conversation=conversation, text="Yes")
     assert [m.text for m in selectors.messages_in(conversation)] == [
         "Can I see it?",
         "Saturday?",
@@ -132,8 +134,8 @@ def test_a_buyer_starts_a_conversation_and_the_seller_replies(listing, owner, bu
 
 
 def test_starting_again_continues_the_same_conversation(listing, buyer):
-    first = deals.conversation_start(buyer=buyer, listing=listing, text="Hello")
-    second = deals.conversation_start(buyer=buyer, listing=listing, text="Hello again")
+    first = conversations.conversation_start(buyer=buyer, listing=listing, text="Hello")
+    second = conversations.conversation_start(buyer=buyer, listing=listing, text="Hello again")
     assert first.pk == second.pk
     assert Conversation.objects.count() == 1
     assert Message.objects.filter(conversation=first).count() == 2
@@ -141,7 +143,7 @@ def test_starting_again_continues_the_same_conversation(listing, buyer):
 
 def test_a_seller_cannot_start_a_conversation_about_their_listing(listing, owner):
     with pytest.raises(NotAllowed, match="buyers write to you first"):
-        deals.conversation_start(buyer=owner, listing=listing, text="Want my bike?")
+        conversations.conversation_start(buyer=owner, listing=listing, text="Want my bike?")
     assert not Conversation.objects.exists()
     assert not Message.objects.exists()
 
@@ -151,8 +153,9 @@ def test_no_service_lets_a_seller_create_a_conversation_or_an_offer_for_someone_
     (`buyer=`); no function takes both a seller and a buyer to create one."""
     creators = {
         name: inspect.signature(function).parameters
-        for name, function in inspect.getmembers(deals, inspect.isfunction)
-        if function.__module__ == deals.__name__ and not name.startswith("_")
+        for module in (questions, conversations, offers, purchases, ratings)
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__ and not name.startswith("_")
     }
     assert set(creators["conversation_start"]) == {"buyer", "listing", "text"}
     assert set(creators["offer_make"]) == {"buyer", "listing", "amount", "message"}
@@ -163,28 +166,28 @@ def test_no_service_lets_a_seller_create_a_conversation_or_an_offer_for_someone_
 
 def test_a_seller_cannot_make_an_offer_to_anyone(listing, owner):
     with pytest.raises(NotAllowed, match="your own listing"):
-        deals.offer_make(buyer=owner, listing=listing, amount="100")
+        offers.offer_make(buyer=owner, listing=listing, amount="100")
     assert not Offer.objects.exists()
 
 
 def test_only_the_two_sides_write_in_a_conversation(listing, buyer, stranger):
-    conversation = deals.conversation_start(buyer=buyer, listing=listing, text="Hi")
+    conversation = conversations.conversation_start(buyer=buyer, listing=listing, text="Hi")
     with pytest.raises(NotFound):
-        deals.message_send(sender=stranger, conversation=conversation, text="Me too")
+        conversations.message_send(sender=stranger, conversation=conversation, text="Me too")
     assert Message.objects.count() == 1
 
 
 def test_blocks_stop_a_conversation_either_way(listing, owner, buyer):
     from social.services.blocks import block_create
 
-    conversation = deals.conversation_start(buyer=buyer, listing=listing, text="Hi")
+    conversation = conversations.conversation_start(buyer=buyer, listing=listing, text="Hi")
     block_create(blocker=buyer, blocked=owner)
     with pytest.raises(NotAllowed):
-        deals.message_send(sender=owner, conversation=conversation, text="Still there?")
+        conversations.message_send(sender=owner, conversation=conversation, text="Still there?")
     with pytest.raises(NotAllowed):
-        deals.message_send(sender=buyer, conversation=conversation, text="Oops")
+        conversations.message_send(sender=buyer, conversation=conversation, text="Oops")
     with pytest.raises(NotFound):
-        deals.conversation_start(buyer=buyer, listing=listing, text="Again")
+        conversations.conversation_start(buyer=buyer, listing=listing, text="Again")
     assert Message.objects.count() == 1
     assert selectors.conversation_for(owner, conversation.pk) is None
     assert list(selectors.conversations_for(buyer)) == []
@@ -193,16 +196,16 @@ def test_blocks_stop_a_conversation_either_way(listing, owner, buyer):
 def test_a_conversation_needs_a_listing_you_can_see(graph):
     listing = make_listing(graph["owner"], audience="friends")
     with pytest.raises(NotFound):
-        deals.conversation_start(buyer=graph["stranger"], listing=listing, text="Hi")
+        conversations.conversation_start(buyer=graph["stranger"], listing=listing, text="Hi")
     assert not Conversation.objects.exists()
 
 
 def test_conversations_list_counts_unread_messages(listing, owner, buyer):
-    conversation = deals.conversation_start(buyer=buyer, listing=listing, text="Hi")
-    deals.message_send(sender=buyer, conversation=conversation, text="Are you there?")
+    conversation = conversations.conversation_start(buyer=buyer, listing=listing, text="Hi")
+    conversations.message_send(sender=buyer, conversation=conversation, text="Are you there?")
     [row] = selectors.conversations_for(owner)
     assert (row.message_count, row.unread_count) == (2, 2)
-    deals.conversation_mark_read(user=owner, conversation=conversation)
+    conversations.conversation_mark_read(user=owner, conversation=conversation)
     [row] = selectors.conversations_for(owner)
     assert row.unread_count == 0
     [row] = selectors.conversations_for(buyer)
@@ -213,14 +216,14 @@ def test_conversations_list_counts_unread_messages(listing, owner, buyer):
 
 
 def test_a_buyer_makes_an_offer_and_the_seller_is_told(listing, owner, buyer):
-    offer = deals.offer_make(buyer=buyer, listing=listing, amount="399.5", message="Cash")
+    offer = offers.offer_make(buyer=buyer, listing=listing, amount="399.5", message="Cash")
     assert (offer.amount, offer.status, offer.message) == (Decimal("399.50"), "open", "Cash")
     assert any("offered 399.50" in text for text in notes_of(owner))
 
 
 def test_a_new_offer_replaces_the_buyers_open_one(listing, buyer):
-    first = deals.offer_make(buyer=buyer, listing=listing, amount="300")
-    second = deals.offer_make(buyer=buyer, listing=listing, amount="350")
+    first = offers.offer_make(buyer=buyer, listing=listing, amount="300")
+    second = offers.offer_make(buyer=buyer, listing=listing, amount="350")
     first.refresh_from_db()
     assert first.status == Offer.Status.WITHDRAWN
     assert selectors.open_offer_of(buyer, listing) == second
@@ -228,7 +231,7 @@ def test_a_new_offer_replaces_the_buyers_open_one(listing, buyer):
 
 def test_an_offer_on_your_own_listing_is_refused(listing, owner):
     with pytest.raises(NotAllowed, match="You can't make an offer on your own listing."):
-        deals.offer_make(buyer=owner, listing=listing, amount="100")
+        offers.offer_make(buyer=owner, listing=listing, amount="100")
     assert not Offer.objects.exists()
 
 
@@ -239,7 +242,7 @@ def test_an_offer_on_your_own_listing_is_refused(listing, owner):
 def test_an_offer_on_an_item_no_longer_active_is_refused(owner, buyer, status, message):
     closed = make_listing(owner, status=status)
     with pytest.raises(Conflict, match=message):
-        deals.offer_make(buyer=buyer, listing=closed, amount="100")
+        offers.offer_make(buyer=buyer, listing=closed, amount="100")
     assert not Offer.objects.exists()
 
 
@@ -247,7 +250,7 @@ def test_an_offer_on_an_item_no_longer_active_is_refused(owner, buyer, status, m
 def test_an_offer_on_an_unpublished_listing_is_not_found_as_on_its_page(owner, buyer, status):
     unpublished = make_listing(owner, status=status)
     with pytest.raises(NotFound):
-        deals.offer_make(buyer=buyer, listing=unpublished, amount="100")
+        offers.offer_make(buyer=buyer, listing=unpublished, amount="100")
     assert not Offer.objects.exists()
 
 
@@ -256,12 +259,12 @@ def test_an_offer_on_an_unpublished_listing_is_not_found_as_on_its_page(owner, b
 )
 def test_a_negative_absurd_or_malformed_amount_is_refused(listing, buyer, amount):
     with pytest.raises(DomainError):
-        deals.offer_make(buyer=buyer, listing=listing, amount=amount)
+        offers.offer_make(buyer=buyer, listing=listing, amount=amount)
     assert not Offer.objects.exists()
 
 
 def test_the_largest_offer_is_a_million(listing, buyer):
-    offer = deals.offer_make(buyer=buyer, listing=listing, amount="1000000")
+    offer = offers.offer_make(buyer=buyer, listing=listing, amount="1000000")
     assert offer.amount == Decimal("1000000.00")
 
 
@@ -269,38 +272,38 @@ def test_an_offer_needs_a_listing_you_can_see(graph):
     listing = make_listing(graph["owner"], audience="friends")
     for outsider in (graph["stranger"], graph["blocked"]):
         with pytest.raises(NotFound):
-            deals.offer_make(buyer=outsider, listing=listing, amount="100")
+            offers.offer_make(buyer=outsider, listing=listing, amount="100")
     hidden = make_listing(graph["owner"], hidden=True)
     with pytest.raises(NotFound):
-        deals.offer_make(buyer=graph["friend_a"], listing=hidden, amount="100")
+        offers.offer_make(buyer=graph["friend_a"], listing=hidden, amount="100")
     assert not Offer.objects.exists()
 
 
 def test_a_buyer_withdraws_their_own_open_offer_only(listing, buyer, stranger):
-    offer = deals.offer_make(buyer=buyer, listing=listing, amount="100")
+    offer = offers.offer_make(buyer=buyer, listing=listing, amount="100")
     with pytest.raises(NotFound):
-        deals.offer_withdraw(buyer=stranger, offer=offer)
-    deals.offer_withdraw(buyer=buyer, offer=offer)
+        offers.offer_withdraw(buyer=stranger, offer=offer)
+    offers.offer_withdraw(buyer=buyer, offer=offer)
     offer.refresh_from_db()
     assert offer.status == Offer.Status.WITHDRAWN
     with pytest.raises(Conflict):
-        deals.offer_withdraw(buyer=buyer, offer=offer)
+        offers.offer_withdraw(buyer=buyer, offer=offer)
 
 
 def test_the_seller_declines_an_offer_and_the_buyer_is_told(listing, owner, buyer, stranger):
-    offer = deals.offer_make(buyer=buyer, listing=listing, amount="100")
+    offer = offers.offer_make(buyer=buyer, listing=listing, amount="100")
     with pytest.raises(NotAllowed):
-        deals.offer_decline(seller=stranger, offer=offer)
-    deals.offer_decline(seller=owner, offer=offer)
+        offers.offer_decline(seller=stranger, offer=offer)
+    offers.offer_decline(seller=owner, offer=offer)
     offer.refresh_from_db()
     assert offer.status == Offer.Status.DECLINED
     assert any("was declined" in text for text in notes_of(buyer))
 
 
 def test_accepting_reserves_the_listing_and_declines_the_others(listing, owner, buyer, stranger):
-    chosen = deals.offer_make(buyer=buyer, listing=listing, amount="420")
-    other = deals.offer_make(buyer=stranger, listing=listing, amount="400")
-    deals.offer_accept(seller=owner, offer=chosen)
+    chosen = offers.offer_make(buyer=buyer, listing=listing, amount="420")
+    other = offers.offer_make(buyer=stranger, listing=listing, amount="400")
+    offers.offer_accept(seller=owner, offer=chosen)
     chosen.refresh_from_db()
     other.refresh_from_db()
     listing.refresh_from_db()
@@ -311,11 +314,11 @@ def test_accepting_reserves_the_listing_and_declines_the_others(listing, owner, 
 
 
 def test_only_the_seller_accepts(listing, buyer, stranger):
-    offer = deals.offer_make(buyer=buyer, listing=listing, amount="420")
+    offer = offers.offer_make(buyer=buyer, listing=listing, amount="420")
     with pytest.raises(NotAllowed):
-        deals.offer_accept(seller=buyer, offer=offer)
+        offers.offer_accept(seller=buyer, offer=offer)
     with pytest.raises(NotAllowed):
-        deals.offer_accept(seller=stranger, offer=offer)
+        offers.offer_accept(seller=stranger, offer=offer)
     offer.refresh_from_db()
     listing.refresh_from_db()
     assert (offer.status, listing.status) == ("open", "active")
@@ -324,19 +327,19 @@ def test_only_the_seller_accepts(listing, buyer, stranger):
 def test_a_second_acceptance_is_a_conflict_and_changes_nothing(listing, owner, buyer, stranger):
     first = make_offer(listing, buyer, "420")
     second = make_offer(listing, stranger, "430")
-    deals.offer_accept(seller=owner, offer=first)
+    offers.offer_accept(seller=owner, offer=first)
     with pytest.raises(Conflict):
-        deals.offer_accept(seller=owner, offer=second)
+        offers.offer_accept(seller=owner, offer=second)
     with pytest.raises(Conflict, match="already accepted"):
-        deals.offer_accept(seller=owner, offer=first)
+        offers.offer_accept(seller=owner, offer=first)
     assert list(Offer.objects.filter(status="accepted")) == [first]
 
 
 def test_a_withdrawn_offer_cannot_be_accepted(listing, owner, buyer):
-    offer = deals.offer_make(buyer=buyer, listing=listing, amount="420")
-    deals.offer_withdraw(buyer=buyer, offer=offer)
+    offer = offers.offer_make(buyer=buyer, listing=listing, amount="420")
+    offers.offer_withdraw(buyer=buyer, offer=offer)
     with pytest.raises(Conflict, match="withdrawn"):
-        deals.offer_accept(seller=owner, offer=offer)
+        offers.offer_accept(seller=owner, offer=offer)
     listing.refresh_from_db()
     assert listing.status == Listing.Status.ACTIVE
 
@@ -356,9 +359,9 @@ def test_the_database_allows_one_accepted_offer_per_listing(listing, buyer, stra
 
 @pytest.fixture
 def sale(listing, owner, buyer):
-    offer = deals.offer_make(buyer=buyer, listing=listing, amount="420")
-    deals.offer_accept(seller=owner, offer=offer)
-    return deals.sale_complete(seller=owner, listing=listing)
+    offer = offers.offer_make(buyer=buyer, listing=listing, amount="420")
+    offers.offer_accept(seller=owner, offer=offer)
+    return purchases.sale_complete(seller=owner, listing=listing)
 
 
 def test_marking_sold_records_a_verified_purchase(sale, listing, owner, buyer):
@@ -378,46 +381,46 @@ def test_marking_sold_records_a_verified_purchase(sale, listing, owner, buyer):
 
 def test_an_item_is_sold_only_when_reserved_by_its_seller(listing, owner, buyer, stranger):
     with pytest.raises(Conflict, match="Accept an offer first"):
-        deals.sale_complete(seller=owner, listing=listing)
-    offer = deals.offer_make(buyer=buyer, listing=listing, amount="420")
-    deals.offer_accept(seller=owner, offer=offer)
+        purchases.sale_complete(seller=owner, listing=listing)
+    offer = offers.offer_make(buyer=buyer, listing=listing, amount="420")
+    offers.offer_accept(seller=owner, offer=offer)
     with pytest.raises(NotAllowed):
-        deals.sale_complete(seller=stranger, listing=listing)
+        purchases.sale_complete(seller=stranger, listing=listing)
     assert not Purchase.objects.exists()
-    deals.sale_complete(seller=owner, listing=listing)
+    purchases.sale_complete(seller=owner, listing=listing)
     with pytest.raises(Conflict, match="sold"):
-        deals.sale_complete(seller=owner, listing=listing)
+        purchases.sale_complete(seller=owner, listing=listing)
     assert Purchase.objects.count() == 1
 
 
 def test_buyer_and_seller_rate_each_other_once(sale, owner, buyer):
-    by_buyer = deals.rating_give(rater=buyer, purchase=sale, stars=5, line="Smooth")
-    by_seller = deals.rating_give(rater=owner, purchase=sale, stars="4")
+    by_buyer = ratings.rating_give(rater=buyer, purchase=sale, stars=5, line="Smooth")
+    by_seller = ratings.rating_give(rater=owner, purchase=sale, stars="4")
     assert (by_buyer.ratee, by_seller.ratee) == (owner, buyer)
     with pytest.raises(Conflict, match="already rated"):
-        deals.rating_give(rater=buyer, purchase=sale, stars=1, line="Changed my mind")
+        ratings.rating_give(rater=buyer, purchase=sale, stars=1, line="Changed my mind")
     assert Rating.objects.get(rater=buyer).stars == 5
 
 
 def test_nobody_rates_someone_elses_purchase(sale, stranger):
     with pytest.raises(NotFound):
-        deals.rating_give(rater=stranger, purchase=sale, stars=1)
+        ratings.rating_give(rater=stranger, purchase=sale, stars=1)
     assert not Rating.objects.exists()
 
 
 @pytest.mark.parametrize("stars", [0, 6, -1, "five", None])
 def test_stars_go_from_one_to_five(sale, buyer, stars):
     with pytest.raises(DomainError):
-        deals.rating_give(rater=buyer, purchase=sale, stars=stars)
+        ratings.rating_give(rater=buyer, purchase=sale, stars=stars)
     assert not Rating.objects.exists()
 
 
 def test_a_declared_purchase_has_no_one_to_rate(buyer):
-    declared = deals.purchase_declare(
+    declared = purchases.purchase_declare(
         buyer=buyer, category=make_category(), description="Lamp", purchased_on=timezone.localdate()
     )
     with pytest.raises((DomainError, NotFound)):
-        deals.rating_give(rater=buyer, purchase=declared, stars=4)
+        ratings.rating_give(rater=buyer, purchase=declared, stars=4)
 
 
 # --- Declared purchases ----------------------------------------------------------------------
@@ -426,7 +429,7 @@ def test_a_declared_purchase_has_no_one_to_rate(buyer):
 def test_a_purchase_made_elsewhere_is_declared_not_verified(buyer):
     product = make_product()
     last_spring = timezone.localdate() - timedelta(days=300)
-    purchase = deals.purchase_declare(
+    purchase = purchases.purchase_declare(
         buyer=buyer, category=None, product_model=product, purchased_on=last_spring, price="650"
     )
     assert purchase.verified is False
@@ -435,7 +438,7 @@ def test_a_purchase_made_elsewhere_is_declared_not_verified(buyer):
 
 
 def test_a_brand_or_a_few_words_are_enough(buyer):
-    purchase = deals.purchase_declare(
+    purchase = purchases.purchase_declare(
         buyer=buyer,
         category=make_category(),
         description="A blue city bike",
@@ -465,7 +468,7 @@ def test_a_declared_purchase_with_bad_input_is_refused(buyer, fields, message):
     if isinstance(values["purchased_on"], timedelta):
         values["purchased_on"] = timezone.localdate() + values["purchased_on"]
     with pytest.raises(DomainError, match=message):
-        deals.purchase_declare(buyer=buyer, **values)
+        purchases.purchase_declare(buyer=buyer, **values)
     assert not Purchase.objects.exists()
 
 
@@ -475,24 +478,24 @@ def test_a_declared_purchase_with_bad_input_is_refused(buyer, fields, message):
 def test_the_seller_releases_a_reservation_and_the_listing_takes_offers_again(
     listing, owner, buyer, stranger
 ):
-    offer = deals.offer_make(buyer=buyer, listing=listing, amount="420")
-    deals.offer_accept(seller=owner, offer=offer)
+    offer = offers.offer_make(buyer=buyer, listing=listing, amount="420")
+    offers.offer_accept(seller=owner, offer=offer)
     with pytest.raises(NotAllowed):
-        deals.reservation_cancel(seller=stranger, listing=listing)
-    deals.reservation_cancel(seller=owner, listing=listing)
+        offers.reservation_cancel(seller=stranger, listing=listing)
+    offers.reservation_cancel(seller=owner, listing=listing)
     listing.refresh_from_db()
     offer.refresh_from_db()
     assert (listing.status, offer.status) == ("active", "declined")
     assert any("released the reservation" in text for text in notes_of(buyer))
-    again = deals.offer_make(buyer=stranger, listing=listing, amount="430")
-    deals.offer_accept(seller=owner, offer=again)
+    again = offers.offer_make(buyer=stranger, listing=listing, amount="430")
+    offers.offer_accept(seller=owner, offer=again)
     listing.refresh_from_db()
     assert listing.status == Listing.Status.RESERVED
 
 
 def test_only_a_reserved_listing_is_released(listing, owner):
     with pytest.raises(Conflict, match="not reserved"):
-        deals.reservation_cancel(seller=owner, listing=listing)
+        offers.reservation_cancel(seller=owner, listing=listing)
     listing.refresh_from_db()
     assert listing.status == Listing.Status.ACTIVE
 
@@ -506,7 +509,7 @@ def test_when_locks_are_bypassed_the_constraint_still_refuses_a_second_acceptanc
     Offer.objects.filter(pk=sneaked.pk).update(status="accepted")
     offer = make_offer(listing, stranger)
     with pytest.raises(Conflict, match="accepted a moment ago"):
-        deals.offer_accept(seller=owner, offer=offer)
+        offers.offer_accept(seller=owner, offer=offer)
     offer.refresh_from_db()
     listing.refresh_from_db()
     assert (offer.status, listing.status) == ("open", "active")

@@ -13,7 +13,7 @@ from django.db import connection, connections
 
 from config.errors import Conflict
 from marketplace.models import Listing, Offer
-from marketplace.services import deals
+from marketplace.services import offers
 from marketplace.tests.deals_factories import make_listing, make_offer
 from tests.factories import PersonFactory
 
@@ -63,8 +63,8 @@ def test_two_offers_accepted_at_once_end_with_one_accepted(people, attempt):
     first, second = make_offer(listing, bea, "400"), make_offer(listing, carl, "410")
 
     results = race(
-        lambda: deals.offer_accept(seller=seller, offer=first),
-        lambda: deals.offer_accept(seller=seller, offer=second),
+        lambda: offers.offer_accept(seller=seller, offer=first),
+        lambda: offers.offer_accept(seller=seller, offer=second),
     )
 
     won = [r for r in results if isinstance(r, Offer)]
@@ -87,8 +87,8 @@ def test_a_seller_accepting_the_same_offer_twice_at_once_accepts_it_once(people,
     make_offer(listing, carl, "390")
 
     results = race(
-        lambda: deals.offer_accept(seller=seller, offer=offer),
-        lambda: deals.offer_accept(seller=seller, offer=offer),
+        lambda: offers.offer_accept(seller=seller, offer=offer),
+        lambda: offers.offer_accept(seller=seller, offer=offer),
     )
 
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "Offer"], results
@@ -104,8 +104,8 @@ def test_two_buyers_offering_while_the_seller_accepts_leave_one_accepted(people)
     first = make_offer(listing, bea, "400")
 
     results = race(
-        lambda: deals.offer_accept(seller=seller, offer=first),
-        lambda: deals.offer_make(buyer=carl, listing=listing, amount="450"),
+        lambda: offers.offer_accept(seller=seller, offer=first),
+        lambda: offers.offer_make(buyer=carl, listing=listing, amount="450"),
     )
 
     assert isinstance(results[0], Offer), results

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from marketplace.models import Listing, Offer, Purchase
-from marketplace.services import deals
+from marketplace.services import offers, purchases
 from marketplace.tests.deals_factories import make_listing, make_offer
 from tests.factories import PersonFactory
 
@@ -71,8 +71,8 @@ def test_a_plain_accept_from_the_listing_comes_back_to_it(client_for, owner, lis
 
 
 def test_after_the_sale_the_buyer_is_asked_to_review_and_rate(client_for, owner, listing, buyer):
-    deals.offer_accept(seller=owner, offer=make_offer(listing, buyer))
-    purchase = deals.sale_complete(seller=owner, listing=listing)
+    offers.offer_accept(seller=owner, offer=make_offer(listing, buyer))
+    purchase = purchases.sale_complete(seller=owner, listing=listing)
     assert Listing.objects.get(pk=listing.pk).status == Listing.Status.SOLD
     panel = body(client_for(buyer).get(reverse("marketplace:deals_listing", args=[listing.pk])))
     review_url = reverse("marketplace:product", args=["trek-marlin-7"])
@@ -83,8 +83,8 @@ def test_after_the_sale_the_buyer_is_asked_to_review_and_rate(client_for, owner,
 
 
 def test_someone_else_sees_no_review_prompt_on_a_sold_listing(client_for, owner, listing, buyer):
-    deals.offer_accept(seller=owner, offer=make_offer(listing, buyer))
-    deals.sale_complete(seller=owner, listing=listing)
+    offers.offer_accept(seller=owner, offer=make_offer(listing, buyer))
+    purchases.sale_complete(seller=owner, listing=listing)
     other = PersonFactory.create(name="Carl Buyer")
     panel = body(client_for(other).get(reverse("marketplace:deals_listing", args=[listing.pk])))
     assert "Write a review" not in panel

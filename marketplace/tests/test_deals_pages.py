@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.models import Conversation, Listing, Offer, Purchase, Question, Rating
-from marketplace.services import deals
+from marketplace.services import conversations, offers, purchases, questions
 from marketplace.tests.deals_factories import make_category, make_listing, make_offer
 from tests.factories import PersonFactory
 
@@ -94,7 +94,7 @@ def test_an_htmx_accept_that_lost_says_why(client_for, owner, listing, buyer):
         make_offer(listing, buyer),
         make_offer(listing, PersonFactory.create(name="Carl Buyer")),
     )
-    deals.offer_accept(seller=owner, offer=first)
+    offers.offer_accept(seller=owner, offer=first)
     response = client_for(owner).post(
         reverse("marketplace:deals_offer_accept", args=[second.pk]), HTTP_HX_REQUEST="true"
     )
@@ -102,7 +102,7 @@ def test_an_htmx_accept_that_lost_says_why(client_for, owner, listing, buyer):
 
 
 def test_marking_sold_leads_to_rating_the_buyer(client_for, owner, listing, buyer):
-    deals.offer_accept(seller=owner, offer=make_offer(listing, buyer))
+    offers.offer_accept(seller=owner, offer=make_offer(listing, buyer))
     client = client_for(owner)
     response = client.post(reverse("marketplace:deals_sale_complete", args=[listing.pk]))
     purchase = Purchase.objects.get()
@@ -128,7 +128,9 @@ def test_declaring_a_future_purchase_shows_the_error(client_for, buyer):
 def test_a_conversation_page_shows_its_messages_to_its_two_sides_only(
     client_for, owner, listing, buyer, stranger
 ):
-    conversation = deals.conversation_start(buyer=buyer, listing=listing, text="Is it rusty?")
+    conversation = conversations.conversation_start(
+        buyer=buyer, listing=listing, text="Is it rusty?"
+    )
     url = reverse("marketplace:deals_conversation", args=[conversation.pk])
     assert "Is it rusty?" in body(client_for(owner).get(url))
     assert client_for(stranger).get(url).status_code == 404
@@ -264,9 +266,9 @@ def grow(me, my_listing, size: int) -> None:
         theirs = make_listing(other, title=f"Their thing {n}")
         make_offer(theirs, me)
         make_offer(my_listing, other)
-        deals.question_ask(asker=other, listing=my_listing, text=f"Question {n}")
-        deals.conversation_start(buyer=other, listing=my_listing, text=f"Hello {n}")
-        deals.conversation_start(buyer=me, listing=theirs, text=f"Hi {n}")
+        questions.question_ask(asker=other, listing=my_listing, text=f"Question {n}")
+        conversations.conversation_start(buyer=other, listing=my_listing, text=f"Hello {n}")
+        conversations.conversation_start(buyer=me, listing=theirs, text=f"Hi {n}")
         sold = make_listing(me, title=f"Sold {n}", status="sold")
         Purchase.objects.create(
             buyer=other,
@@ -278,7 +280,7 @@ def grow(me, my_listing, size: int) -> None:
             verified=True,
             purchased_on=timezone.localdate(),
         )
-        deals.purchase_declare(
+        purchases.purchase_declare(
             buyer=me,
             category=sold.category,
             description=f"Thing {n}",

@@ -9,7 +9,7 @@ import pytest
 
 from config.errors import Conflict, DomainError, NotAllowed
 from marketplace.models import Listing, ListingPhoto
-from marketplace.services import listings as services
+from marketplace.services import listing_photos, listings
 from marketplace.tests.listing_factories import (
     category,
     listing_fields,
@@ -23,7 +23,7 @@ from social.services.circles import circle_create
 def _refused(seller, match: str, **overrides):
     before = Listing.objects.count()
     with pytest.raises(DomainError, match=match) as refused:
-        services.listing_create(seller=seller, **listing_fields(**overrides))
+        listings.listing_create(seller=seller, **listing_fields(**overrides))
     assert Listing.objects.count() == before
     return refused.value
 
@@ -138,14 +138,14 @@ def test_a_photo_is_resized_stripped_and_its_thumbnail_is_small(owner):
     from PIL import Image
 
     listing = make_listing(owner)
-    photo = services.listing_photo_add(
+    photo = listing_photos.listing_photo_add(
         seller=owner, listing=listing, image=picture(size=(3000, 2000))
     )
     with Image.open(photo.image.path) as image:
-        assert max(image.size) == services.MAX_PHOTO_SIDE
+        assert max(image.size) == listing_photos.MAX_PHOTO_SIDE
         assert not image.getexif()
     with Image.open(photo.thumbnail.path) as thumb:
-        assert max(thumb.size) == services.THUMBNAIL_SIDE
+        assert max(thumb.size) == listing_photos.THUMBNAIL_SIDE
 
 
 def test_a_file_that_is_not_a_picture_is_refused_and_nothing_is_saved(owner, settings):
@@ -153,7 +153,7 @@ def test_a_file_that_is_not_a_picture_is_refused_and_nothing_is_saved(owner, set
 
     listing = make_listing(owner)
     with pytest.raises(DomainError, match="not a picture"):
-        services.listing_photo_add(seller=owner, listing=listing, image=not_a_picture())
+        listing_photos.listing_photo_add(seller=owner, listing=listing, image=not_a_picture())
     with pytest.raises(DomainError, match="not a picture"):
         make_listing(owner, photos=[picture(), not_a_picture()])
     assert ListingPhoto.objects.count() == 0
@@ -166,7 +166,7 @@ def test_a_huge_photo_is_refused(owner, settings):
     settings.MAX_IMAGE_BYTES = 1000
     listing = make_listing(owner)
     with pytest.raises(DomainError, match="the limit is"):
-        services.listing_photo_add(seller=owner, listing=listing, image=picture())
+        listing_photos.listing_photo_add(seller=owner, listing=listing, image=picture())
     assert listing.photos.count() == 0
 
 
@@ -174,14 +174,18 @@ def test_a_picture_with_too_many_pixels_is_refused(owner, settings):
     settings.MAX_IMAGE_PIXELS = 100 * 100
     listing = make_listing(owner)
     with pytest.raises(DomainError, match="megapixels"):
-        services.listing_photo_add(seller=owner, listing=listing, image=picture(size=(200, 200)))
+        listing_photos.listing_photo_add(
+            seller=owner, listing=listing, image=picture(size=(200, 200))
+        )
     assert listing.photos.count() == 0
 
 
 def test_an_eleventh_photo_is_refused(owner):
     listing = make_listing(owner, photos=[picture(f"{n}.jpg", size=(40, 40)) for n in range(10)])
     with pytest.raises(DomainError, match="at most 10 photos") as refused:
-        services.listing_photo_add(seller=owner, listing=listing, image=picture(size=(40, 40)))
+        listing_photos.listing_photo_add(
+            seller=owner, listing=listing, image=picture(size=(40, 40))
+        )
     assert refused.value.code == "too_many_photos"
     assert listing.photos.count() == 10
 
@@ -193,15 +197,15 @@ def test_eleven_photos_at_once_are_refused(owner):
 
 def test_the_thumbnail_is_made_once_at_upload_and_never_again(owner, client_for, monkeypatch):
     calls = []
-    real = services.make_thumbnail
+    real = listing_photos.make_thumbnail
 
     def counting(image):
         calls.append(1)
         return real(image)
 
-    monkeypatch.setattr(services, "make_thumbnail", counting)
+    monkeypatch.setattr(listing_photos, "make_thumbnail", counting)
     listing = make_listing(owner, photos=[picture()])
-    services.listing_photo_add(seller=owner, listing=listing, image=picture())
+    listing_photos.listing_photo_add(seller=owner, listing=listing, image=picture())
     assert len(calls) == 2
     client = client_for(owner)
     for url in (f"/market/listings/{listing.pk}/", "/market/listings/mine/"):
@@ -215,7 +219,7 @@ def test_removing_a_photo_deletes_its_files(owner, django_capture_on_commit_call
     photo = listing.photos.get()
     paths = [photo.image.path, photo.thumbnail.path]
     with django_capture_on_commit_callbacks(execute=True):
-        services.listing_photo_remove(seller=owner, listing=listing, photo_id=photo.pk)
+        listing_photos.listing_photo_remove(seller=owner, listing=listing, photo_id=photo.pk)
     assert listing.photos.count() == 0
     assert not any(__import__("os").path.exists(path) for path in paths)
 
@@ -223,12 +227,14 @@ def test_removing_a_photo_deletes_its_files(owner, django_capture_on_commit_call
 def test_photos_are_reordered_by_the_seller_only(owner, stranger):
     listing = make_listing(owner, photos=[picture("a.jpg"), picture("b.jpg")])
     first, second = listing.photos.all()
-    services.listing_photos_reorder(seller=owner, listing=listing, photo_ids=[second.pk, first.pk])
+    listing_photos.listing_photos_reorder(
+        seller=owner, listing=listing, photo_ids=[second.pk, first.pk]
+    )
     assert list(listing.photos.values_list("pk", flat=True)) == [second.pk, first.pk]
     with pytest.raises(DomainError, match="exactly once"):
-        services.listing_photos_reorder(seller=owner, listing=listing, photo_ids=[first.pk])
+        listing_photos.listing_photos_reorder(seller=owner, listing=listing, photo_ids=[first.pk])
     with pytest.raises(NotAllowed):
-        services.listing_photos_reorder(
+        listing_photos.listing_photos_reorder(
             seller=stranger, listing=listing, photo_ids=[first.pk, second.pk]
         )
 
@@ -236,9 +242,9 @@ def test_photos_are_reordered_by_the_seller_only(owner, stranger):
 def test_only_the_seller_adds_or_removes_photos(owner, stranger):
     listing = make_listing(owner, photos=[picture()])
     with pytest.raises(NotAllowed):
-        services.listing_photo_add(seller=stranger, listing=listing, image=picture())
+        listing_photos.listing_photo_add(seller=stranger, listing=listing, image=picture())
     with pytest.raises(NotAllowed):
-        services.listing_photo_remove(
+        listing_photos.listing_photo_remove(
             seller=stranger, listing=listing, photo_id=listing.photos.get().pk
         )
     assert listing.photos.count() == 1
@@ -249,7 +255,7 @@ def test_only_the_seller_adds_or_removes_photos(owner, stranger):
 
 def test_the_seller_edits_some_fields_and_the_rest_stays(owner):
     listing = make_listing(owner)
-    services.listing_update(seller=owner, listing=listing, price="399", title="Marlin 7, M")
+    listings.listing_update(seller=owner, listing=listing, price="399", title="Marlin 7, M")
     listing.refresh_from_db()
     assert (listing.price, listing.title, listing.place) == (
         Decimal("399.00"),
@@ -261,7 +267,7 @@ def test_the_seller_edits_some_fields_and_the_rest_stays(owner):
 def test_someone_else_cannot_edit_a_listing(owner, stranger):
     listing = make_listing(owner)
     with pytest.raises(NotAllowed, match="Only the seller"):
-        services.listing_update(seller=stranger, listing=listing, price="1")
+        listings.listing_update(seller=stranger, listing=listing, price="1")
     listing.refresh_from_db()
     assert listing.price == Decimal("450.00")
 
@@ -272,9 +278,9 @@ def test_a_listing_off_sale_cannot_be_edited(owner, status):
     Listing.objects.filter(pk=listing.pk).update(status=status)
     listing.refresh_from_db()
     with pytest.raises(Conflict, match="can't be edited"):
-        services.listing_update(seller=owner, listing=listing, title="New title")
+        listings.listing_update(seller=owner, listing=listing, title="New title")
     with pytest.raises(Conflict, match="can't be edited"):
-        services.listing_photo_add(seller=owner, listing=listing, image=picture())
+        listing_photos.listing_photo_add(seller=owner, listing=listing, image=picture())
     listing.refresh_from_db()
     assert listing.title == "Trek Marlin 7, size M"
 
@@ -292,7 +298,7 @@ def test_a_listing_off_sale_cannot_be_edited(owner, status):
 def test_a_bad_edit_is_refused_and_changes_nothing(owner, fields, message):
     listing = make_listing(owner)
     with pytest.raises(DomainError, match=message):
-        services.listing_update(seller=owner, listing=listing, title="Changed", **fields)
+        listings.listing_update(seller=owner, listing=listing, title="Changed", **fields)
     listing.refresh_from_db()
     assert (listing.title, listing.status, listing.audience) == (
         "Trek Marlin 7, size M",
@@ -305,7 +311,7 @@ def test_editing_to_a_foreign_circle_is_refused(owner, stranger):
     theirs = circle_create(owner=stranger, name="Cyclists")
     listing = make_listing(owner)
     with pytest.raises(DomainError, match="your own circles"):
-        services.listing_update(
+        listings.listing_update(
             seller=owner, listing=listing, audience="circles", circle_ids=[theirs.pk]
         )
     assert listing.circles.count() == 0
@@ -316,8 +322,8 @@ def test_changing_the_product_checks_it_against_the_category(owner):
     iphone = product("apple-iphone-13")
     listing = make_listing(owner, category=mountain)
     with pytest.raises(DomainError, match="not in Mountain bikes"):
-        services.listing_update(seller=owner, listing=listing, product_model=iphone.pk)
-    services.listing_update(
+        listings.listing_update(seller=owner, listing=listing, product_model=iphone.pk)
+    listings.listing_update(
         seller=owner, listing=listing, category=phones.pk, product_model=iphone.pk
     )
     listing.refresh_from_db()
@@ -327,9 +333,9 @@ def test_changing_the_product_checks_it_against_the_category(owner):
 def test_a_draft_can_be_deleted_but_a_published_listing_is_withdrawn(owner, stranger):
     draft = make_listing(owner, publish=False, photos=[picture()])
     with pytest.raises(NotAllowed):
-        services.listing_delete(seller=stranger, listing=draft)
-    services.listing_delete(seller=owner, listing=draft)
+        listings.listing_delete(seller=stranger, listing=draft)
+    listings.listing_delete(seller=owner, listing=draft)
     assert not Listing.objects.filter(pk=draft.pk).exists()
     live = make_listing(owner)
     with pytest.raises(Conflict, match="Only a draft"):
-        services.listing_delete(seller=owner, listing=live)
+        listings.listing_delete(seller=owner, listing=live)

@@ -50,7 +50,7 @@ def test_running_the_expiry_twice_expires_and_tells_once(owner):
 
 
 def test_a_relisted_listing_gets_another_60_days(owner):
-    from marketplace.services.listings import listing_relist
+    from marketplace.services.listing_lifecycle import listing_relist
 
     listing = _published(make_listing(owner), 70)
     expire_listings()

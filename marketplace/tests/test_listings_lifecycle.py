@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from config.errors import Conflict, DomainError, NotAllowed
 from marketplace.models import Listing
-from marketplace.services import listings as services
-from marketplace.services.listings import TRANSITIONS, listing_transition
+from marketplace.services import listing_lifecycle
+from marketplace.services.listing_lifecycle import TRANSITIONS, listing_transition
 from marketplace.tests.listing_factories import make_listing
 
 Status = Listing.Status
@@ -61,7 +61,7 @@ def test_every_other_transition_is_refused_and_changes_nothing(owner, start, to)
 def test_a_sold_listing_cant_be_withdrawn(owner):
     listing = _at(make_listing(owner), Status.SOLD)
     with pytest.raises(DomainError, match="A sold listing can't be withdrawn."):
-        services.listing_withdraw(seller=owner, listing=listing)
+        listing_lifecycle.listing_withdraw(seller=owner, listing=listing)
     listing.refresh_from_db()
     assert listing.status == Status.SOLD
 
@@ -69,8 +69,8 @@ def test_a_sold_listing_cant_be_withdrawn(owner):
 def test_the_transition_reads_the_locked_row_not_a_stale_object(owner):
     listing = make_listing(owner)
     stale = Listing.objects.get(pk=listing.pk)
-    services.listing_mark_reserved(listing)
-    services.listing_mark_sold(listing)
+    listing_lifecycle.listing_mark_reserved(listing)
+    listing_lifecycle.listing_mark_sold(listing)
     with pytest.raises(Conflict, match="A sold listing can't be withdrawn."):
         listing_transition(stale, Status.WITHDRAWN)
 
@@ -90,12 +90,12 @@ def test_an_unknown_status_is_refused(owner):
 def test_selling_stamps_sold_at_and_unreserving_keeps_published_at(owner):
     listing = make_listing(owner)
     published_at = listing.published_at
-    services.listing_mark_reserved(listing)
-    services.listing_unreserve(listing)
+    listing_lifecycle.listing_mark_reserved(listing)
+    listing_lifecycle.listing_unreserve(listing)
     listing.refresh_from_db()
     assert listing.published_at == published_at
-    services.listing_mark_reserved(listing)
-    services.listing_mark_sold(listing)
+    listing_lifecycle.listing_mark_reserved(listing)
+    listing_lifecycle.listing_mark_sold(listing)
     listing.refresh_from_db()
     assert listing.status == Status.SOLD
     assert listing.sold_at is not None
@@ -103,12 +103,12 @@ def test_selling_stamps_sold_at_and_unreserving_keeps_published_at(owner):
 
 def test_the_seller_publishes_withdraws_and_relists(owner):
     listing = make_listing(owner, publish=False)
-    services.listing_publish(seller=owner, listing=listing)
-    services.listing_withdraw(seller=owner, listing=listing)
+    listing_lifecycle.listing_publish(seller=owner, listing=listing)
+    listing_lifecycle.listing_withdraw(seller=owner, listing=listing)
     old = timezone.now() - timedelta(days=90)
     Listing.objects.filter(pk=listing.pk).update(published_at=old)
     listing.refresh_from_db()
-    services.listing_relist(seller=owner, listing=listing)
+    listing_lifecycle.listing_relist(seller=owner, listing=listing)
     listing.refresh_from_db()
     assert listing.status == Status.ACTIVE
     assert listing.published_at > old
@@ -117,16 +117,16 @@ def test_the_seller_publishes_withdraws_and_relists(owner):
 def test_publishing_twice_or_relisting_an_active_listing_is_refused(owner):
     listing = make_listing(owner)
     with pytest.raises(Conflict, match="An active listing can't be published"):
-        services.listing_publish(seller=owner, listing=listing)
+        listing_lifecycle.listing_publish(seller=owner, listing=listing)
     with pytest.raises(Conflict, match="An active listing can't be relisted"):
-        services.listing_relist(seller=owner, listing=listing)
+        listing_lifecycle.listing_relist(seller=owner, listing=listing)
 
 
 def test_only_the_seller_moves_their_listing(owner, stranger):
     listing = make_listing(owner)
-    for action in services.SELLER_ACTIONS:
+    for action in listing_lifecycle.SELLER_ACTIONS:
         with pytest.raises(NotAllowed):
-            services.listing_act(seller=stranger, listing=listing, action=action)
+            listing_lifecycle.listing_act(seller=stranger, listing=listing, action=action)
     listing.refresh_from_db()
     assert listing.status == Status.ACTIVE
 
@@ -134,23 +134,23 @@ def test_only_the_seller_moves_their_listing(owner, stranger):
 def test_an_unknown_action_is_refused(owner):
     listing = make_listing(owner)
     with pytest.raises(DomainError, match="Unknown action"):
-        services.listing_act(seller=owner, listing=listing, action="sell")
+        listing_lifecycle.listing_act(seller=owner, listing=listing, action="sell")
 
 
 def test_a_hidden_listing_cant_be_relisted(owner):
     listing = make_listing(owner)
-    services.listing_withdraw(seller=owner, listing=listing)
+    listing_lifecycle.listing_withdraw(seller=owner, listing=listing)
     Listing.objects.filter(pk=listing.pk).update(hidden=True)
     listing.refresh_from_db()
     with pytest.raises(NotAllowed, match="moderator"):
-        services.listing_relist(seller=owner, listing=listing)
+        listing_lifecycle.listing_relist(seller=owner, listing=listing)
 
 
 def test_a_listing_published_at_creation_is_announced_to_saved_searches(owner, monkeypatch):
     announced = []
-    monkeypatch.setattr(services, "on_listing_published", announced.append)
+    monkeypatch.setattr(listing_lifecycle, "on_listing_published", announced.append)
     draft = make_listing(owner, publish=False)
     assert announced == []
     live = make_listing(owner)
-    services.listing_publish(seller=owner, listing=draft)
+    listing_lifecycle.listing_publish(seller=owner, listing=draft)
     assert announced == [live, draft]

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from marketplace.models import Category, Listing, ProductModel
-from marketplace.services import listings as services
+from marketplace.services import listing_lifecycle, listing_photos
 from marketplace.tests.listing_factories import (
     category,
     make_listing,
@@ -257,8 +257,8 @@ def test_api_refuses_a_foreign_circle_an_eleventh_photo_and_an_illegal_move(
     )
     assert eleventh.status_code == 400
     assert "at most 10 photos" in eleventh.json()["error"]["message"]
-    services.listing_mark_reserved(listing)
-    services.listing_mark_sold(listing)
+    listing_lifecycle.listing_mark_reserved(listing)
+    listing_lifecycle.listing_mark_sold(listing)
     refused = api.post(
         f"/api/market/listings/{listing.pk}/transitions/", {"action": "withdraw"}, format="json"
     )
@@ -295,10 +295,12 @@ def _count(client, url: str) -> int:
 
 def _grow(owner, listing, size: int) -> None:
     for n in range(size):
-        services.listing_photo_add(seller=owner, listing=listing, image=picture(size=(20, 20)))
+        listing_photos.listing_photo_add(
+            seller=owner, listing=listing, image=picture(size=(20, 20))
+        )
         other = make_listing(owner, publish=n % 2 == 0, photos=[picture(size=(20, 20))])
         if n % 3 == 0:
-            services.listing_withdraw(seller=owner, listing=other)
+            listing_lifecycle.listing_withdraw(seller=owner, listing=other)
         friend = PersonFactory.create(name=f"Grower {next(_growers)}")
         befriend(owner, friend)
 

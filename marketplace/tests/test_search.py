@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config.errors import DomainError
-from marketplace.geo import DistanceKm
-from marketplace.models import Listing, distance_km
+from marketplace.geo import DistanceKm, distance_km
+from marketplace.models import Listing
 from marketplace.selectors import search as search_selectors
 from marketplace.selectors.search import search_listings
 from marketplace.tests.search_factories import (

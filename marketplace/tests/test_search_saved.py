@@ -242,7 +242,7 @@ def test_a_listing_that_is_not_live_notifies_nobody(tree, seller, buyer):
 def test_publishing_a_listing_tells_matching_saved_searches(
     tree, seller, buyer, django_capture_on_commit_callbacks
 ):
-    from marketplace.services.listings import listing_publish
+    from marketplace.services.listing_lifecycle import listing_publish
 
     saved_search_create(owner=buyer, query="bike")
     draft = listing_for(seller, tree["bikes"], title="Fresh bike", status=Listing.Status.DRAFT)

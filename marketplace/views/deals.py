@@ -1,9 +1,10 @@
 """Deals pages: a listing's questions and offer panel, "my offers", "offers on my listings",
 conversations, purchases (declare one, rate a sale).
 
-Thin: reads through `marketplace.selectors.deals`, writes through `marketplace.services.deals`; a
-refusal becomes a message (or, for htmx, an `HX-Trigger` error with the refreshed fragment), never
-a 500. Everything a person may not see answers 404, as if it did not exist.
+Thin: reads through `marketplace.selectors.deals`, writes through the deal services
+(`marketplace.services.questions`, `conversations`, `offers`, `purchases`, `ratings`); a refusal
+becomes a message (or, for htmx, an `HX-Trigger` error with the refreshed fragment), never a 500.
+Everything a person may not see answers 404, as if it did not exist.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError, form_refused, refusal_redirects
+from config.errors import refusal_redirects, refusals_on
 from marketplace.models import Brand, Category, Listing, ProductModel, Rating
 from marketplace.selectors import deals as selectors
-from marketplace.services import deals as services
+from marketplace.services import conversations as conversation_services
+from marketplace.services import offers as offer_services
+from marketplace.services import purchases as purchase_services
+from marketplace.services import questions as question_services
+from marketplace.services import ratings as rating_services
 
 # --- Helpers --------------------------------------------------------------------------------
 
@@ -83,7 +88,9 @@ def listing_panel(request, listing_id: int):
 @refusal_redirects(_panel)
 def question_ask(request, listing_id: int):
     listing = selectors.access_listing(request.user, listing_id)
-    services.question_ask(asker=request.user, listing=listing, text=request.POST.get("text", ""))
+    question_services.question_ask(
+        asker=request.user, listing=listing, text=request.POST.get("text", "")
+    )
     messages.success(request, "Your question is posted; the seller is told.")
     return redirect(_panel_url(listing.pk))
 
@@ -103,7 +110,7 @@ def _question_for_seller(request, question_id: int):
 @refusal_redirects(_question_panel)
 def question_answer(request, question_id: int):
     question = _question_for_seller(request, question_id)
-    services.question_answer(
+    question_services.question_answer(
         seller=request.user, question=question, text=request.POST.get("text", "")
     )
     messages.success(request, "Your answer is posted.")
@@ -114,7 +121,7 @@ def question_answer(request, question_id: int):
 @refusal_redirects(_panel)
 def offer_make(request, listing_id: int):
     listing = selectors.access_listing(request.user, listing_id)
-    services.offer_make(
+    offer_services.offer_make(
         buyer=request.user,
         listing=listing,
         amount=request.POST.get("amount", ""),
@@ -128,7 +135,7 @@ def offer_make(request, listing_id: int):
 @refusal_redirects(_panel)
 def conversation_start(request, listing_id: int):
     listing = selectors.access_listing(request.user, listing_id)
-    conversation = services.conversation_start(
+    conversation = conversation_services.conversation_start(
         buyer=request.user, listing=listing, text=request.POST.get("text", "")
     )
     return redirect("marketplace:deals_conversation", conversation.pk)
@@ -138,7 +145,7 @@ def conversation_start(request, listing_id: int):
 @refusal_redirects(_seller_back)
 def sale_complete(request, listing_id: int):
     listing = selectors.access_listing(request.user, listing_id)
-    purchase = services.sale_complete(seller=request.user, listing=listing)
+    purchase = purchase_services.sale_complete(seller=request.user, listing=listing)
     messages.success(request, "Marked sold. You can rate the buyer now.")
     return redirect("marketplace:deals_rate", purchase.pk)
 
@@ -147,7 +154,7 @@ def sale_complete(request, listing_id: int):
 @refusal_redirects(_seller_back)
 def reservation_cancel(request, listing_id: int):
     listing = selectors.access_listing(request.user, listing_id)
-    services.reservation_cancel(seller=request.user, listing=listing)
+    offer_services.reservation_cancel(seller=request.user, listing=listing)
     messages.success(request, "The reservation is released; the listing takes offers again.")
     return redirect(_seller_back(request, listing.pk))
 
@@ -170,7 +177,7 @@ def offer_withdraw(request, offer_id: int):
     offer = selectors.offer_for_buyer(request.user, offer_id)
     if offer is None:
         raise Http404("No such offer.")
-    services.offer_withdraw(buyer=request.user, offer=offer)
+    offer_services.offer_withdraw(buyer=request.user, offer=offer)
     messages.success(request, "Your offer is withdrawn.")
     return redirect("marketplace:deals_offers_made")
 
@@ -238,7 +245,7 @@ def offer_accept(request, offer_id: int):
     return _seller_offer_action(
         request,
         offer_id,
-        lambda offer: services.offer_accept(seller=request.user, offer=offer),
+        lambda offer: offer_services.offer_accept(seller=request.user, offer=offer),
         "Offer accepted: the item is reserved for this buyer; the others are told.",
     )
 
@@ -249,7 +256,7 @@ def offer_decline(request, offer_id: int):
     return _seller_offer_action(
         request,
         offer_id,
-        lambda offer: services.offer_decline(seller=request.user, offer=offer),
+        lambda offer: offer_services.offer_decline(seller=request.user, offer=offer),
         "Offer declined; the buyer is told.",
     )
 
@@ -277,11 +284,11 @@ def conversation(request, conversation_id: int):
     if thread is None:
         raise Http404("No such conversation.")
     if request.method == "POST":
-        services.message_send(
+        conversation_services.message_send(
             sender=request.user, conversation=thread, text=request.POST.get("text", "")
         )
         return redirect("marketplace:deals_conversation", thread.pk)
-    services.conversation_mark_read(user=request.user, conversation=thread)
+    conversation_services.conversation_mark_read(user=request.user, conversation=thread)
     return render(
         request,
         "marketplace/deals/conversation.html",
@@ -306,7 +313,7 @@ class DeclarePurchaseForm(forms.Form):
     )
     brand = forms.ModelChoiceField(Brand.objects.all(), required=False)
     description = forms.CharField(
-        max_length=services.DESCRIPTION_MAX_LENGTH,
+        max_length=purchase_services.DESCRIPTION_MAX_LENGTH,
         required=False,
         label="What you bought",
         help_text="For example “Trek Marlin 7, size M”.",
@@ -334,11 +341,8 @@ def purchases(request):
 def purchase_declare(request):
     form = DeclarePurchaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.purchase_declare(buyer=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form_refused(form, error)
-        else:
+        with refusals_on(form):
+            purchase_services.purchase_declare(buyer=request.user, **form.cleaned_data)
             messages.success(request, "Added to your purchases (not verified: bought elsewhere).")
             return redirect("marketplace:deals_purchases")
     return render(
@@ -356,18 +360,16 @@ def rate(request, purchase_id: int):
         raise Http404("No such purchase.")
     error = ""
     if request.method == "POST":
-        try:
-            services.rating_give(
+        with refusals_on() as refused:
+            rating_services.rating_give(
                 rater=request.user,
                 purchase=purchase,
                 stars=request.POST.get("stars"),
                 line=request.POST.get("line", ""),
             )
-        except DomainError as refused:
-            error = refused.message
-        else:
             messages.success(request, "Thanks: your rating is saved.")
             return redirect("marketplace:deals_purchases")
+        error = refused.error.message if refused.error else ""
     other = purchase.seller if purchase.buyer_id == request.user.pk else purchase.buyer
     return render(
         request,

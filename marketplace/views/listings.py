@@ -1,9 +1,9 @@
 """Listing pages: sell something (with photos), edit it, see a listing, and "my listings".
 
 Thin: reads through `marketplace.selectors.listings`, writes through
-`marketplace.services.listings`. A refusal becomes a form error or a message, never a 500;
-a listing a person may not see answers 404, as if it did not exist. State changes on "my
-listings" answer htmx with the refreshed list.
+`marketplace.services.listings` (and `listing_lifecycle`, `listing_photos`). A refusal becomes a
+form error or a message, never a 500; a listing a person may not see answers 404, as if it did
+not exist. State changes on "my listings" answer htmx with the refreshed list.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError, form_refused, refusal_redirects
+from config.errors import DomainError, refusal_redirects, refusals_on
 from config.ids import IdsChoiceField
 from marketplace.models import Listing, ListingAudience
 from marketplace.selectors import listings as selectors
-from marketplace.services import listings as services
+from marketplace.services import listing_lifecycle, listing_photos, listings
 from marketplace.signals import listing_viewed
 from social.models import Circle
 
@@ -133,16 +133,13 @@ def listing_new(request):
         initial=_initial_for_new(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            listing = services.listing_create(
+        with refusals_on(form):
+            listing = listings.listing_create(
                 seller=request.user,
                 photos=form.cleaned_data["photos"],
                 publish="publish" in request.POST,
                 **form.service_fields(),
             )
-        except DomainError as error:
-            form_refused(form, error)
-        else:
             messages.success(
                 request,
                 "Your listing is on sale."
@@ -179,11 +176,8 @@ def listing_edit(request, listing_id: int):
     }
     form = ListingForm(request.POST or None, owner=request.user, initial=initial, with_photos=False)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.listing_update(seller=request.user, listing=listing, **form.service_fields())
-        except DomainError as error:
-            form_refused(form, error)
-        else:
+        with refusals_on(form):
+            listings.listing_update(seller=request.user, listing=listing, **form.service_fields())
             messages.success(request, "Listing saved.")
             return redirect("marketplace:listing", listing.pk)
     return render(
@@ -193,7 +187,7 @@ def listing_edit(request, listing_id: int):
             "form": form,
             "listing": listing,
             "photos": list(listing.photos.all()),
-            "editable": listing.status in services.EDITABLE_STATUSES,
+            "editable": listing.status in listing_lifecycle.EDITABLE_STATUSES,
         },
         status=400 if form.errors else 200,
     )
@@ -213,7 +207,7 @@ def listing_photos_add(request, listing_id: int):
         raise DomainError("Choose at least one photo to upload.")
     with transaction.atomic():
         for upload in uploads:
-            services.listing_photo_add(seller=request.user, listing=listing, image=upload)
+            listing_photos.listing_photo_add(seller=request.user, listing=listing, image=upload)
     messages.success(request, "Photo added." if len(uploads) == 1 else "Photos added.")
     return redirect("marketplace:listing_edit", listing.pk)
 
@@ -222,7 +216,7 @@ def listing_photos_add(request, listing_id: int):
 @refusal_redirects(_edit_page)
 def listing_photo_delete(request, listing_id: int, photo_id: int):
     listing = selectors.access_own_listing(request.user, listing_id)
-    services.listing_photo_remove(seller=request.user, listing=listing, photo_id=photo_id)
+    listing_photos.listing_photo_remove(seller=request.user, listing=listing, photo_id=photo_id)
     messages.success(request, "Photo removed.")
     return redirect("marketplace:listing_edit", listing.pk)
 
@@ -266,7 +260,7 @@ def listing_action(request, listing_id: int):
     """Publish, withdraw or relist one of your listings (the `action` field)."""
     listing = selectors.access_own_listing(request.user, listing_id)
     action = request.POST.get("action", "")
-    services.listing_act(seller=request.user, listing=listing, action=action)
+    listing_lifecycle.listing_act(seller=request.user, listing=listing, action=action)
     if request.htmx:
         return _my_listings_fragment(request)
     messages.success(request, ACTION_DONE[action])

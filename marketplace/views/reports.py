@@ -7,12 +7,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import DomainError, NotFound, form_refused
+from config.errors import refusals_on
 from marketplace.models import Report
 from marketplace.selectors.reports import reports_by
 from marketplace.services import reports as services
@@ -33,12 +32,8 @@ class ReportForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def report_form(request, content_type: str, object_id: int):
-    try:
-        target = services.report_target(
-            reporter=request.user, kind=content_type, object_id=object_id
-        )
-    except NotFound as error:
-        raise Http404(error.message) from None
+    # What the reporter may not see is a NotFound: the 404 page, as if it did not exist.
+    target = services.report_target(reporter=request.user, kind=content_type, object_id=object_id)
     kind = services.KINDS[content_type]
     owner = services.owner_of(target)
     context = {
@@ -54,21 +49,18 @@ def report_form(request, content_type: str, object_id: int):
     form = ReportForm(request.POST or None)
     status = 403 if context["own"] else 200
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form) as refused:
             services.report_create(
                 reporter=request.user,
                 target=target,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
             )
-        except DomainError as error:
-            form_refused(form, error)
-            status = error.status
-        else:
             messages.success(
                 request, "Thank you. The moderators will look at it and tell you what they did."
             )
             return redirect("marketplace:my_reports")
+        status = refused.status
     elif form.errors:
         status = 400
     context["form"] = form

@@ -5,17 +5,15 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import DomainError, form_refused
+from config.errors import refusal_redirects, refusals_on
 from marketplace.models import Purchase, Review
 from marketplace.selectors import reviews as selectors
 from marketplace.services import reviews as services
@@ -115,14 +113,11 @@ def review_save(request, slug: str):
             "circle_ids": form.circle_ids(),
             "purchase": data["purchase"],
         }
-        try:
+        with refusals_on(form):
             if mine is None:
                 services.review_write(author=request.user, product_model=product, **fields)
             else:
                 services.review_update(author=request.user, review_id=mine.pk, **fields)
-        except DomainError as error:
-            form_refused(form, error)
-        else:
             messages.success(request, "Review saved." if mine else "Thank you for your review.")
             return redirect(reverse("marketplace:product", args=[product.slug]) + "#my-review")
     return _product_page(request, product, form=form, status=400)
@@ -130,37 +125,37 @@ def review_save(request, slug: str):
 
 @require_POST
 def review_delete(request, review_id: int):
-    try:
-        review = services.own_review(author=request.user, review_id=review_id)
-        services.review_delete(author=request.user, review_id=review.pk)
-    except DomainError as error:
-        raise Http404(error.message) from None
+    services.review_delete(author=request.user, review_id=review_id)  # NotFound: the 404 page
     messages.success(request, "Review deleted.")
     return redirect("marketplace:my_reviews")
 
 
-@require_POST
-def helpful_toggle(request, review_id: int):
-    """Mark a review helpful or take the mark back; htmx gets the refreshed button."""
-    error_message = None
-    try:
-        services.helpful_vote_toggle(voter=request.user, review_id=review_id)
-    except DomainError as error:
-        if error.status == 404:
-            raise Http404(error.message) from None
-        error_message = error.message
+def _visible_review(request, review_id) -> Review:
     review = selectors.review_for(request.user, review_id)
     if review is None:
         raise Http404("This review does not exist or you can't see it.")
-    if request.htmx:
-        response = render(request, "marketplace/reviews/_helpful.html", {"review": review})
-        if error_message:
-            response.headers["HX-Trigger"] = json.dumps({"bazaar:error": error_message})
-        return response
-    if error_message:
-        messages.error(request, error_message)
+    return review
+
+
+def _helpful_button(request, review_id, **_) -> HttpResponse:
+    review = _visible_review(request, review_id)
+    return render(request, "marketplace/reviews/_helpful.html", {"review": review})
+
+
+def _review_on_its_page(request, review_id, **_) -> str:
+    review = _visible_review(request, review_id)
     url = reverse("marketplace:product", args=[review.product_model.slug])
-    return redirect(f"{url}#review-{review.pk}")
+    return f"{url}#review-{review.pk}"
+
+
+@require_POST
+@refusal_redirects(_review_on_its_page, htmx=_helpful_button)
+def helpful_toggle(request, review_id: int):
+    """Mark a review helpful or take the mark back; htmx gets the refreshed button."""
+    services.helpful_vote_toggle(voter=request.user, review_id=review_id)
+    if request.htmx:
+        return _helpful_button(request, review_id)
+    return redirect(_review_on_its_page(request, review_id))
 
 
 @require_GET

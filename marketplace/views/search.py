@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import DomainError, back_or, refusal_redirects
+from config.errors import back_or, refusal_redirects, refusals_on
 from marketplace.models import Listing, Watch
 from marketplace.selectors import search as selectors
 from marketplace.services import search as services
@@ -42,8 +42,8 @@ def search(request):
         "radius_km": params.get("radius_km", ""),
         "sort": params.get("sort", "") or selectors.Sort.RELEVANCE,
     }
-    error, page = None, None
-    try:
+    page = None
+    with refusals_on() as refused:
         page = selectors.search_listings(
             request.user,
             chosen["q"],
@@ -56,8 +56,7 @@ def search(request):
             sort=chosen["sort"],
             page=params.get("page", "1"),
         )
-    except DomainError as refused:
-        error = refused
+    error = refused.error
     watched = set()
     if page is not None and page.results:
         watched = set(

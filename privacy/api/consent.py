@@ -101,13 +101,13 @@ class UsageRowSerializer(serializers.Serializer):
 
 
 class UsageDayPurposeSerializer(serializers.Serializer):
-    purpose = serializers.CharField()
+    purpose = serializers.CharField(source="purpose.value")
     count = serializers.IntegerField()
 
 
 class UsageDaySerializer(serializers.Serializer):
     day = serializers.DateField()
-    purposes = UsageDayPurposeSerializer(many=True)
+    purposes = UsageDayPurposeSerializer(source="by_purpose", many=True)
 
 
 class UsageSerializer(serializers.Serializer):
@@ -179,17 +179,7 @@ class UsageView(APIView):
         """How your data was used: today's counts per purpose and use, and totals per purpose
         for each of the 13 days before, newest first (days without use left out). Only counts
         are kept, never who saw what."""
-        today = [row for group in dashboard.usage_today(request.user) for row in group.rows]
-        recent = [
-            {
-                "day": day.day,
-                "purposes": [
-                    {"purpose": purpose.value, "count": count} for purpose, count in day.by_purpose
-                ],
-            }
-            for day in dashboard.usage_recent_days(request.user)
-        ]
-        return Response(UsageSerializer({"today": today, "recent_days": recent}).data)
+        return Response(UsageSerializer(dashboard.usage(request.user)).data)
 
 
 urlpatterns = [

@@ -27,7 +27,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from marketplace.models import HelpfulVote, Listing, Purchase, Report, Review
-from marketplace.services import deals, reports, reviews
+from marketplace.services import (
+    conversations,
+    offers,
+    purchases,
+    questions,
+    ratings,
+    reports,
+    reviews,
+)
 from marketplace.services.search import saved_search_create, saved_searches_notify
 from marketplace.tests.moderation_factories import make_moderator, make_product
 from privacy import registry
@@ -61,9 +69,9 @@ def listing_of(seller, title: str, product) -> Listing:
 
 
 def sold(seller, buyer, listing, amount: str, note: str) -> Purchase:
-    offer = deals.offer_make(buyer=buyer, listing=listing, amount=amount, message=note)
-    deals.offer_accept(seller=seller, offer=offer)
-    return deals.sale_complete(seller=seller, listing=listing)
+    offer = offers.offer_make(buyer=buyer, listing=listing, amount=amount, message=note)
+    offers.offer_accept(seller=seller, offer=offer)
+    return purchases.sale_complete(seller=seller, listing=listing)
 
 
 @pytest.fixture
@@ -80,34 +88,34 @@ def everything(graph, client_for):
 
     # Her listing: questions she answered, offers she received, a buyer's conversation, a sale.
     mine = listing_of(her, LISTING_TITLE, bike)
-    question = deals.question_ask(asker=fiona, listing=mine, text="FIONA_QUESTION")
-    deals.question_answer(seller=her, question=question, text="OLIVIA_ANSWER")
-    deals.offer_make(buyer=sam, listing=mine, amount="300", message="SAM_OFFER_NOTE")
-    talk = deals.conversation_start(buyer=frank, listing=mine, text="FRANK_HELLO")
-    deals.message_send(sender=her, conversation=talk, text="OLIVIA_REPLY_AS_SELLER")
+    question = questions.question_ask(asker=fiona, listing=mine, text="FIONA_QUESTION")
+    questions.question_answer(seller=her, question=question, text="OLIVIA_ANSWER")
+    offers.offer_make(buyer=sam, listing=mine, amount="300", message="SAM_OFFER_NOTE")
+    talk = conversations.conversation_start(buyer=frank, listing=mine, text="FRANK_HELLO")
+    conversations.message_send(sender=her, conversation=talk, text="OLIVIA_REPLY_AS_SELLER")
     search = saved_search_create(owner=sam, query="OLIVIA_BIKE_TITLE")
     assert search and saved_searches_notify(listing_id=mine.pk) == 1
     sale = sold(her, frank, mine, "420", "FRANK_OFFER_NOTE")
-    deals.rating_give(rater=frank, purchase=sale, stars=5, line="FRANK_RATES_HER")
-    deals.rating_give(rater=her, purchase=sale, stars=4, line="SHE_RATES_FRANK")
+    ratings.rating_give(rater=frank, purchase=sale, stars=5, line="FRANK_RATES_HER")
+    ratings.rating_give(rater=her, purchase=sale, stars=4, line="SHE_RATES_FRANK")
 
     # As a buyer: a question, a conversation, an offer with a note, a purchase.
     theirs = listing_of(fiona, "FIONA_LISTING", tent)
-    asked = deals.question_ask(asker=her, listing=theirs, text="OLIVIA_QUESTION")
-    deals.question_answer(seller=fiona, question=asked, text="FIONA_ANSWER")
-    chat = deals.conversation_start(buyer=her, listing=theirs, text="OLIVIA_HELLO_AS_BUYER")
-    deals.message_send(sender=fiona, conversation=chat, text="FIONA_REPLY")
+    asked = questions.question_ask(asker=her, listing=theirs, text="OLIVIA_QUESTION")
+    questions.question_answer(seller=fiona, question=asked, text="FIONA_ANSWER")
+    chat = conversations.conversation_start(buyer=her, listing=theirs, text="OLIVIA_HELLO_AS_BUYER")
+    conversations.message_send(sender=fiona, conversation=chat, text="FIONA_REPLY")
     purchase = sold(fiona, her, theirs, "99", "OLIVIA_OFFER_NOTE")
 
     # Someone she dealt with who then blocked her.
     betty_listing = listing_of(betty, "BETTY_LISTING_TITLE", lamp)
-    to_betty = deals.question_ask(asker=her, listing=betty_listing, text="OLIVIA_ASKS_BETTY")
-    deals.question_answer(seller=betty, question=to_betty, text="BETTY_ANSWER")
-    with_betty = deals.conversation_start(
+    to_betty = questions.question_ask(asker=her, listing=betty_listing, text="OLIVIA_ASKS_BETTY")
+    questions.question_answer(seller=betty, question=to_betty, text="BETTY_ANSWER")
+    with_betty = conversations.conversation_start(
         buyer=her, listing=betty_listing, text="OLIVIA_WRITES_BETTY"
     )
-    deals.message_send(sender=betty, conversation=with_betty, text="BETTY_MESSAGE")
-    deals.offer_make(buyer=her, listing=betty_listing, amount="10", message="OLIVIA_TO_BETTY")
+    conversations.message_send(sender=betty, conversation=with_betty, text="BETTY_MESSAGE")
+    offers.offer_make(buyer=her, listing=betty_listing, amount="10", message="OLIVIA_TO_BETTY")
     blocks.block_create(blocker=betty, blocked=her)
 
     # Reviews: one for everyone (verified, found helpful), one for friends only.
@@ -483,8 +491,8 @@ def test_a_listing_reserved_for_an_erased_buyer_is_released_and_its_seller_told(
 ):
     seller, buyer = graph["owner"], graph["stranger"]
     listing = listing_of(seller, "Lamp", make_product())
-    offer = deals.offer_make(buyer=buyer, listing=listing, amount="40")
-    deals.offer_accept(seller=seller, offer=offer)
+    offer = offers.offer_make(buyer=buyer, listing=listing, amount="40")
+    offers.offer_accept(seller=seller, offer=offer)
 
     purge(buyer, django_capture_on_commit_callbacks)
 

@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import profile_mark_onboarded
-from config.errors import DomainError
+from config.errors import DomainError, refusals_on
 from config.ids import IdsChoiceField
 from privacy import dashboard
 from privacy.models import ConsentRecord
@@ -124,7 +124,7 @@ def _render_page(request, page: str, *, errors: dict[str, str] | None = None, st
 def _grant(request, purpose: str, page: str):
     purpose = _purpose(purpose)
     form = ConsentForm(request.POST, owner=request.user)
-    try:
+    with refusals_on() as refused:
         if not form.is_valid():
             raise DomainError(form.first_error())
         scope = form.cleaned_data["scope"]
@@ -137,30 +137,30 @@ def _grant(request, purpose: str, page: str):
             method=METHODS[page],
             request=request,
         )
-    except DomainError as error:
+        done = f"On for {Scope(scope).label.lower()}."
         if request.htmx:
-            return _card(request, purpose, page, error=error.message)
-        return _render_page(request, page, errors={purpose: error.message}, status=400)
-    done = f"On for {Scope(scope).label.lower()}."
+            return _card(request, purpose, page, done=done)
+        messages.success(request, f"“{purpose.label}” is on for {Scope(scope).label.lower()}.")
+        return redirect(_page_url(page, purpose))
+    message = refused.error.message if refused.error else ""
     if request.htmx:
-        return _card(request, purpose, page, done=done)
-    messages.success(request, f"“{purpose.label}” is on for {Scope(scope).label.lower()}.")
-    return redirect(_page_url(page, purpose))
+        return _card(request, purpose, page, error=message)
+    return _render_page(request, page, errors={purpose: message}, status=400)
 
 
 def _withdraw(request, purpose: str, page: str):
     purpose = _purpose(purpose)
-    try:
+    with refusals_on() as refused:
         consent_withdraw(user=request.user, purpose=purpose, method=METHODS[page], request=request)
-    except DomainError as error:
+        done = "Off. Nothing of yours is used for this from now on."
         if request.htmx:
-            return _card(request, purpose, page, error=error.message)
-        messages.error(request, error.message)
+            return _card(request, purpose, page, done=done)
+        messages.success(request, f"“{purpose.label}” is off. Nothing of yours is used for it now.")
         return redirect(_page_url(page, purpose))
-    done = "Off. Nothing of yours is used for this from now on."
+    message = refused.error.message if refused.error else ""
     if request.htmx:
-        return _card(request, purpose, page, done=done)
-    messages.success(request, f"“{purpose.label}” is off. Nothing of yours is used for it now.")
+        return _card(request, purpose, page, error=message)
+    messages.error(request, message)
     return redirect(_page_url(page, purpose))
 
 

@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import DomainError, form_refused
+from config.errors import refusals_on
 from privacy.registry import Erasure, entries
 from privacy.services.erasure import erasure_request, has_two_factor
 
@@ -66,16 +66,13 @@ def erase(request):
     two_factor = has_two_factor(request.user)
     form = ErasureForm(request.POST or None, two_factor=two_factor)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form):
             erasure = erasure_request(
                 user=request.user,
                 password=form.cleaned_data["password"],
                 code=form.cleaned_data.get("code", ""),
                 request=request,
             )
-        except DomainError as error:
-            form_refused(form, error)
-        else:
             logout(request)
             request.session[PURGE_AFTER_KEY] = erasure.purge_after.isoformat()
             return redirect("privacy:erase_scheduled")

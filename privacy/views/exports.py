@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import NotFound, refusal_redirects
+from config.errors import refusal_redirects
 from privacy.services import exports as service
 
 
@@ -47,10 +47,7 @@ def exports(request):
 @require_GET
 def export_row(request, token):
     """One export's row: polled by htmx while the export is being prepared."""
-    try:
-        export = service.export_of(user=request.user, token=token)
-    except NotFound:
-        raise Http404("No such export.") from None
+    export = service.export_of(user=request.user, token=token)  # NotFound: the 404 page
     return render(
         request,
         "privacy/exports/_row.html",
@@ -63,8 +60,6 @@ def export_download(request, token):
     """The zip, as an attachment, for its owner while it is ready and not expired."""
     try:
         export, handle = service.export_download(user=request.user, token=token, request=request)
-    except NotFound:
-        raise Http404("No such export.") from None
     except service.ExportGone as error:
         return render(
             request, "privacy/exports/gone.html", {"message": error.message}, status=error.status

@@ -5,6 +5,8 @@ The same selectors as the pages (`recommendations.trusted`); refusals in the one
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -13,13 +15,54 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import NotFound
-from marketplace.models import Brand
+from marketplace.models import Brand, Listing
 from marketplace.selectors.listings import own_listing
 from privacy.consent import granted
 from privacy.purposes import Purpose
 from recommendations import trusted
-from recommendations.influence import own_topics
+from recommendations.influence import OwnTopic, own_topics
 from social.api.serializers import PersonSerializer
+
+# --- What the API answers with: records the serializers read, field by field ------------------
+
+
+@dataclass(frozen=True)
+class MyInfluence:
+    enabled: bool
+    own_experience: list[OwnTopic]
+
+    @property
+    def scores(self) -> list:
+        return [topic.score for topic in self.own_experience if topic.score is not None]
+
+
+@dataclass(frozen=True)
+class BrandVoices:
+    brand: Brand
+    count: trusted.VoiceCount
+
+    @property
+    def trusted_voices(self) -> str | None:
+        return self.count.words or None
+
+
+@dataclass(frozen=True)
+class ListingBrandVoices:
+    listing: Listing
+    near: trusted.BrandVoicesNear | None
+    radius_km: int = trusted.NEAR_LISTING_KM
+
+    @property
+    def brand(self) -> str | None:
+        return self.listing.brand.slug if self.listing.brand else None
+
+    @property
+    def voices(self) -> str | None:
+        return self.near.count_words if self.near else None
+
+    @property
+    def text(self) -> str | None:
+        return self.near.words if self.near else None
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -61,7 +104,7 @@ class VoiceSerializer(serializers.Serializer):
 
 
 class BrandVoicesSerializer(serializers.Serializer):
-    brand = serializers.CharField()
+    brand = serializers.CharField(source="brand.slug")
     trusted_voices = serializers.CharField(
         allow_null=True,
         help_text="How many trusted voices in your network recommend the brand, counted with "
@@ -71,7 +114,7 @@ class BrandVoicesSerializer(serializers.Serializer):
 
 
 class ListingBrandVoicesSerializer(serializers.Serializer):
-    listing = serializers.IntegerField()
+    listing = serializers.IntegerField(source="listing.pk")
     brand = serializers.CharField(allow_null=True, help_text="The listing's brand; empty if none.")
     radius_km = serializers.IntegerField(help_text="How near a voice's home is to the listing.")
     voices = serializers.CharField(
@@ -87,13 +130,8 @@ class MyInfluenceView(APIView):
     @extend_schema(responses=MyInfluenceSerializer, operation_id="discover_my_influence")
     def get(self, request):
         enabled = granted(request.user, Purpose.INFLUENCE)
-        mine = own_topics(request.user) if enabled else []
-        data = {
-            "enabled": enabled,
-            "scores": [topic.score for topic in mine if topic.score is not None],
-            "own_experience": mine,
-        }
-        return Response(MyInfluenceSerializer(data).data)
+        mine = MyInfluence(enabled, own_topics(request.user) if enabled else [])
+        return Response(MyInfluenceSerializer(mine).data)
 
 
 class VoicesView(APIView):
@@ -113,7 +151,7 @@ class BrandVoicesView(APIView):
         if brand is None:
             raise NotFound("No such brand.", code="no_brand")
         count = trusted.brand_voice_count(request.user, brand)
-        return Response({"brand": brand.slug, "trusted_voices": count.words or None})
+        return Response(BrandVoicesSerializer(BrandVoices(brand, count)).data)
 
 
 class ListingBrandVoicesView(APIView):
@@ -130,14 +168,8 @@ class ListingBrandVoicesView(APIView):
         if listing is None:
             raise Http404  # the same answer as the marketplace's for a listing not yours
         near = trusted.brand_voices_near(request.user, listing)
-        data = {
-            "listing": listing.pk,
-            "brand": listing.brand.slug if listing.brand else None,
-            "radius_km": trusted.NEAR_LISTING_KM,
-            "voices": near.count_words if near else None,
-            "text": near.words if near else None,
-        }
-        return Response(ListingBrandVoicesSerializer(data).data)
+        answer = ListingBrandVoices(listing, near)
+        return Response(ListingBrandVoicesSerializer(answer).data)
 
 
 urlpatterns = [

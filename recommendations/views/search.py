@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from config.errors import DomainError
+from config.errors import refusals_on
 from recommendations.social_search import clean_query, record_usage, social_search
 
 
@@ -18,12 +18,10 @@ def search(request):
     q = clean_query(request.GET.get("q", ""))
     result, error = None, None
     if q:
-        try:
+        with refusals_on() as refused:
             result = social_search(request.user, q)
-        except DomainError as refusal:
-            error = str(refusal)
-        else:
             record_usage(result.usage)
+        error = refused.error.message if refused.error else None
     return render(
         request,
         "recommendations/search/search.html",

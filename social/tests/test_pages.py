@@ -566,6 +566,12 @@ def test_a_foreign_circle_on_the_settings_page_shows_an_error(owner, stranger, c
     assert owner.social_settings.details_audience == "friends"
 
 
+def test_unblocking_someone_you_have_not_blocked_says_so(owner, stranger, client_for):
+    client = client_for(owner)
+    response = client.post(f"/people/{stranger.pk}/unblock/", follow=True)
+    assert "You have not blocked this person." in html(response)
+
+
 # --- Ids that do not exist ------------------------------------------------------------------
 
 

@@ -17,7 +17,8 @@ from django.urls import reverse
 from PIL import Image
 
 from marketplace.models import Category, Listing, ListingPhoto
-from marketplace.services.listings import listing_create, listing_photo_add
+from marketplace.services.listing_photos import listing_photo_add
+from marketplace.services.listings import listing_create
 from tests.access.engine import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
 
 EVERYONE_SIGNED_IN = " ".join(all_but("anonymous"))

@@ -18,7 +18,17 @@ from playwright.sync_api import expect
 
 from accounts.services import profile_mark_onboarded
 from marketplace.models import Category, Listing, Offer, ProductModel, Purchase, Review
-from marketplace.services import deals, listings, reports, reviews, search
+from marketplace.services import (
+    conversations,
+    listings,
+    offers,
+    purchases,
+    questions,
+    ratings,
+    reports,
+    reviews,
+    search,
+)
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import PASSWORD, PersonFactory, befriend
 
@@ -232,9 +242,11 @@ def a_market(catalog) -> dict:
         publish=True,
         **place,
     )
-    deals.offer_accept(seller=seller, offer=deals.offer_make(buyer=buyer, listing=sold, amount=420))
-    purchase = deals.sale_complete(seller=seller, listing=sold)
-    deals.rating_give(rater=seller, purchase=purchase, stars=5, line="On time and friendly.")
+    offers.offer_accept(
+        seller=seller, offer=offers.offer_make(buyer=buyer, listing=sold, amount=420)
+    )
+    purchase = purchases.sale_complete(seller=seller, listing=sold)
+    ratings.rating_give(rater=seller, purchase=purchase, stars=5, line="On time and friendly.")
     reviews.review_write(
         author=buyer,
         product_model=catalog,
@@ -257,14 +269,16 @@ def a_market(catalog) -> dict:
         publish=True,
         **place,
     )
-    question = deals.question_ask(asker=buyer, listing=lamp, text="Which bulb does it take?")
-    deals.question_answer(seller=seller, question=question, text="E27, up to 60 W.")
-    deals.question_ask(asker=buyer, listing=lamp, text="Is the switch on the cord?")
-    deals.offer_make(buyer=buyer, listing=lamp, amount="30", message="Could pick up on Saturday.")
-    conversation = deals.conversation_start(
+    question = questions.question_ask(asker=buyer, listing=lamp, text="Which bulb does it take?")
+    questions.question_answer(seller=seller, question=question, text="E27, up to 60 W.")
+    questions.question_ask(asker=buyer, listing=lamp, text="Is the switch on the cord?")
+    offers.offer_make(buyer=buyer, listing=lamp, amount="30", message="Could pick up on Saturday.")
+    conversation = conversations.conversation_start(
         buyer=buyer, listing=lamp, text="Hello! Could you send a photo of the base?"
     )
-    deals.message_send(sender=seller, conversation=conversation, text="Sure, added it just now.")
+    conversations.message_send(
+        sender=seller, conversation=conversation, text="Sure, added it just now."
+    )
     listings.listing_create(
         seller=seller,
         title="Kids' helmet",

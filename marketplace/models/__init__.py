@@ -1,0 +1,42 @@
+"""The marketplace's tables, one module per concern: the catalog, listings (and watchlists),
+deals between a buyer and a seller, reviews, saved searches and reports to the moderators.
+
+Import them from here (`from marketplace.models import Listing`), as from any Django app.
+"""
+
+from marketplace.models.catalog import Brand, Category, ProductModel
+from marketplace.models.deals import Conversation, Message, Offer, Purchase, Question, Rating
+from marketplace.models.listings import (
+    Listing,
+    ListingAudience,
+    ListingPhoto,
+    ListingQuerySet,
+    Watch,
+    listing_photo_path,
+)
+from marketplace.models.moderation import Report
+from marketplace.models.reviews import HelpfulVote, Review, ReviewQuerySet
+from marketplace.models.saved_searches import SavedSearch
+
+__all__ = [
+    "Brand",
+    "Category",
+    "Conversation",
+    "HelpfulVote",
+    "Listing",
+    "ListingAudience",
+    "ListingPhoto",
+    "ListingQuerySet",
+    "Message",
+    "Offer",
+    "ProductModel",
+    "Purchase",
+    "Question",
+    "Rating",
+    "Report",
+    "Review",
+    "ReviewQuerySet",
+    "SavedSearch",
+    "Watch",
+    "listing_photo_path",
+]

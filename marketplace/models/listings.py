@@ -1,0 +1,209 @@
+"""Listings: second-hand things a seller puts up for sale, their photos, and watchlists.
+
+Who may see a listing is decided by the one audience policy (`social.audience`), which listings
+extend with "nearby": anyone signed in whose home is within the seller's radius. A listing's
+exact coordinates are shown to the seller's friends only; everyone else sees them rounded to
+about 1 km (`Listing.public_latitude`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import round_coordinate
+from marketplace.geo import within_radius_of
+from marketplace.models.catalog import Brand, Category, ProductModel
+from social.audience import Audience, AudienceQuerySet
+from social.models import Circle
+
+
+class ListingAudience(models.TextChoices):
+    """The audience policy's audiences, plus "nearby"."""
+
+    PUBLIC = Audience.PUBLIC.value, Audience.PUBLIC.label
+    MEMBERS = Audience.MEMBERS.value, Audience.MEMBERS.label
+    FOF = Audience.FOF.value, Audience.FOF.label
+    FRIENDS = Audience.FRIENDS.value, Audience.FRIENDS.label
+    CIRCLES = Audience.CIRCLES.value, Audience.CIRCLES.label
+    ONLY_ME = Audience.ONLY_ME.value, Audience.ONLY_ME.label
+    NEARBY = "nearby", "Anyone nearby"
+
+
+class ListingQuerySet(AudienceQuerySet):
+    def extra_audiences(self, viewer) -> Q:
+        """ "Nearby": the viewer's home (rounded, from their profile) is within the radius."""
+        profile = getattr(viewer, "profile", None)
+        if profile is None or not profile.has_home:
+            return Q(pk__in=[])
+        return Q(audience=ListingAudience.NEARBY) & within_radius_of(
+            profile.home_latitude, profile.home_longitude, radius_field="nearby_radius_km"
+        )
+
+    def live(self) -> ListingQuerySet:
+        """Listings a buyer can still act on or look at: active and reserved."""
+        return self.filter(status__in=[Listing.Status.ACTIVE, Listing.Status.RESERVED])
+
+    def openable_by(self, viewer) -> ListingQuerySet:
+        """The listings `viewer` may open (the listing page, its deals panel, the report form):
+        their own in any state; anyone else's by its audience and blocks (`visible_to`), only
+        while published (`Listing.SHOWN_TO_OTHERS`) and not hidden by a moderator. A draft, a
+        withdrawn or an expired listing is its seller's alone: for anyone else it does not exist.
+        Pure SQL; anonymous visitors get the published public listings."""
+        others = Q(status__in=Listing.SHOWN_TO_OTHERS, hidden=False)
+        visible = self.visible_to(viewer)
+        if viewer is not None and getattr(viewer, "is_authenticated", False):
+            return visible.filter(Q(seller_id=viewer.pk) | others)
+        return visible.filter(others)
+
+
+class Listing(models.Model):
+    class Condition(models.TextChoices):
+        NEW = "new", "New"
+        LIKE_NEW = "like_new", "Like new"
+        GOOD = "good", "Good"
+        FAIR = "fair", "Fair"
+        FOR_PARTS = "for_parts", "For parts"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        RESERVED = "reserved", "Reserved"
+        SOLD = "sold", "Sold"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+
+    # What people other than the seller may open; drafts, withdrawn and expired listings are
+    # their seller's alone (`ListingQuerySet.openable_by`).
+    SHOWN_TO_OTHERS = (Status.ACTIVE, Status.RESERVED, Status.SOLD)
+
+    class Currency(models.TextChoices):
+        EUR = "EUR", "€"
+        GBP = "GBP", "£"
+        USD = "USD", "$"
+
+    MAX_PHOTOS = 10
+    MAX_PRICE = Decimal("1000000")
+    TITLE_MAX_LENGTH = 120
+    DESCRIPTION_MAX_LENGTH = 5000
+
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listings"
+    )
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="listings")
+    product_model = models.ForeignKey(
+        ProductModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="listings"
+    )
+    brand = models.ForeignKey(
+        Brand, null=True, blank=True, on_delete=models.SET_NULL, related_name="listings"
+    )
+    condition = models.CharField(max_length=10, choices=Condition)
+    price = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_PRICE)],
+    )
+    currency = models.CharField(max_length=3, choices=Currency, default=Currency.EUR)
+    place = models.CharField(max_length=120)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5)
+    audience = models.CharField(
+        max_length=10, choices=ListingAudience, default=ListingAudience.FRIENDS
+    )
+    circles = models.ManyToManyField(Circle, blank=True, related_name="listings")
+    nearby_radius_km = models.PositiveIntegerField(
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    sold_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ListingQuerySet.as_manager()
+    owner_field = "seller"
+    moderation_field = "hidden"  # hidden listings are seen by their seller alone
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price__gte=0) & Q(price__lte=Decimal("1000000")),
+                name="listing_price_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="listing_coordinates_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(nearby_radius_km__gte=1, nearby_radius_km__lte=500),
+                name="listing_radius_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "latitude", "longitude"], name="listing_status_geo"),
+            models.Index(fields=["seller", "status"], name="listing_seller_status"),
+            models.Index(fields=["category", "status"], name="listing_category_status"),
+            models.Index(fields=["status", "-published_at"], name="listing_status_published"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def public_latitude(self) -> Decimal:
+        return round_coordinate(self.latitude)
+
+    @property
+    def public_longitude(self) -> Decimal:
+        return round_coordinate(self.longitude)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (self.Status.ACTIVE, self.Status.RESERVED)
+
+
+def listing_photo_path(instance: ListingPhoto, filename: str) -> str:
+    return f"listings/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:8]}"
+
+
+class ListingPhoto(models.Model):
+    """A photo, checked and stripped on upload, with its thumbnail made once."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to=listing_photo_path)
+    thumbnail = models.ImageField(upload_to=listing_photo_path)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"Photo {self.position} of {self.listing_id}"
+
+
+class Watch(models.Model):
+    """A listing on someone's watchlist."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
+    )
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="watchers")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "listing"], name="one_watch")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watches {self.listing_id}"

@@ -1,0 +1,76 @@
+"""Deals: what happens between a buyer and a seller about one listing, and the checks they share.
+
+Questions are public (the listing's audience reads them: `questions`); conversations are
+private, one per buyer and listing (`conversations`); offers name a price, the seller accepts
+one, the listing is reserved, the others are declined (`offers`); the seller marks the item sold
+and a verified purchase is recorded, or people declare a purchase made elsewhere, not verified
+(`purchases`); both sides of a sale may rate each other once (`ratings`).
+
+Nobody is cold-messaged: a conversation and an offer are only ever created with the buyer as the
+acting person, and a seller only ever *replies* in a conversation a buyer started. No deal
+service takes a seller and a buyer and creates either; the tests hold us to it.
+
+Every refusal raises a `config.errors` error with a message a person can act on and changes
+nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.urls import NoReverseMatch, reverse
+
+from config.errors import DomainError, NotFound
+from marketplace.models import Listing
+from marketplace.services.money import MoneyWords, clean_money
+
+MAX_OFFER = Listing.MAX_PRICE
+
+STATUS_REFUSALS = {
+    Listing.Status.DRAFT: "This listing is not published yet.",
+    Listing.Status.RESERVED: "This item is reserved for another buyer.",
+    Listing.Status.SOLD: "This item is sold.",
+    Listing.Status.WITHDRAWN: "The seller withdrew this listing.",
+    Listing.Status.EXPIRED: "This listing has expired.",
+}
+
+
+def listing_url(listing: Listing) -> str:
+    """The listing's page, or its questions page until the listing page exists."""
+    try:
+        return reverse("marketplace:listing", args=[listing.pk])
+    except NoReverseMatch:
+        return reverse("marketplace:deals_listing", args=[listing.pk])
+
+
+def visible_listing(viewer, listing: Listing) -> Listing:
+    """The listing page's rule (`Listing.objects.openable_by`: audience, blocks either way,
+    moderation, unpublished listings for their seller alone), for one listing."""
+    if not Listing.objects.openable_by(viewer).filter(pk=listing.pk).exists():
+        raise NotFound("This listing does not exist or is not shared with you.")
+    return listing
+
+
+def clean_text(text: str | None, limit: int, what: str) -> str:
+    """A question, answer or message, stripped: DomainError when empty or over `limit`."""
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(f"Write your {what} first.", code="empty")
+    if len(text) > limit:
+        raise DomainError(
+            f"Keep your {what} to {limit} characters (it has {len(text)}).", code="too_long"
+        )
+    return text
+
+
+OFFER_WORDS = MoneyWords(
+    not_a_number=("Enter the amount as a number, like 99.50.", "bad_amount"),
+    too_low=("An offer must be more than 0.", "bad_amount"),
+    too_high=(f"An offer can be at most {MAX_OFFER:,}.", "bad_amount"),
+    too_precise=("Use at most two decimals (cents).", "bad_amount"),
+)
+
+
+def clean_amount(amount) -> Decimal:
+    """An offer's amount as a Decimal: more than 0, at most 1,000,000, two decimals at most."""
+    return clean_money(amount, maximum=MAX_OFFER, words=OFFER_WORDS)

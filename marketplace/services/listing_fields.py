@@ -1,0 +1,198 @@
+"""Checks of a listing's fields, shared by creation and edits: each turns what a person typed
+into the value stored, or raises a `DomainError` naming the field to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from config.errors import DomainError
+from marketplace.models import Brand, Category, Listing, ListingAudience, ProductModel
+from marketplace.services.money import MoneyWords, clean_money
+from social.services.circles import owned_circles
+
+TITLE_MIN_LENGTH = 3
+PLACE_MAX_LENGTH = Listing._meta.get_field("place").max_length
+RADIUS_MIN_KM, RADIUS_MAX_KM = 1, 500
+
+
+def clean_title(title: Any) -> str:
+    title = " ".join(str(title or "").split())
+    if len(title) < TITLE_MIN_LENGTH:
+        raise DomainError(
+            f"Give the listing a title of at least {TITLE_MIN_LENGTH} characters.",
+            code="short_title",
+            field="title",
+        )
+    if len(title) > Listing.TITLE_MAX_LENGTH:
+        raise DomainError(
+            f"Keep the title to {Listing.TITLE_MAX_LENGTH} characters (it has {len(title)}).",
+            code="long_title",
+            field="title",
+        )
+    return title
+
+
+def clean_description(description: Any) -> str:
+    description = str(description or "").strip()
+    if len(description) > Listing.DESCRIPTION_MAX_LENGTH:
+        raise DomainError(
+            f"Keep the description to {Listing.DESCRIPTION_MAX_LENGTH} characters "
+            f"(it has {len(description)}).",
+            code="long_description",
+            field="description",
+        )
+    return description
+
+
+PRICE_WORDS = MoneyWords(
+    not_a_number=("Give the price as a number, like 120 or 89.50.", "bad_price"),
+    too_low=("The price must be more than zero.", "price_too_low"),
+    too_high=(f"The price can be at most {Listing.MAX_PRICE:,.0f}.", "price_too_high"),
+    too_precise=("Give the price with at most 2 decimals.", "price_decimals"),
+    field="price",
+)
+
+
+def clean_price(price: Any) -> Decimal:
+    return clean_money(price, maximum=Listing.MAX_PRICE, words=PRICE_WORDS)
+
+
+def clean_choice(value: Any, choices, what: str, code: str) -> str:
+    if value not in choices.values:
+        raise DomainError(
+            f"Choose the {what} among: {', '.join(str(label) for label in choices.labels)}.",
+            code=code,
+            field=what,
+        )
+    return value
+
+
+def _by_id(model, value: Any, message: str, code: str, field: str):
+    if isinstance(value, model):
+        return value
+    try:
+        return model.objects.get(pk=int(value))
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise DomainError(message, code=code, field=field) from None
+
+
+def clean_catalog(category: Any, product_model: Any, brand: Any):
+    """The category, product model and brand, checked against one another."""
+    if category in (None, ""):
+        raise DomainError("Choose a category.", code="no_category", field="category")
+    category = _by_id(
+        Category, category, "Choose a category from the list.", "no_category", "category"
+    )
+    product = None
+    if product_model not in (None, ""):
+        product = _by_id(
+            ProductModel,
+            product_model,
+            "Choose a product from the list.",
+            "no_product",
+            "product_model",
+        )
+    brand_obj = None
+    if brand not in (None, ""):
+        brand_obj = _by_id(Brand, brand, "Choose a brand from the list.", "no_brand", "brand")
+    if product is not None:
+        if product.category_id not in category.with_descendants():
+            raise DomainError(
+                f"{product} is not in {category.name}; choose its category "
+                f"({product.category.name}) or another product.",
+                code="product_category_mismatch",
+                field="product_model",
+            )
+        if brand_obj is not None and brand_obj.pk != product.brand_id:
+            raise DomainError(
+                f"{product} is made by {product.brand.name}, not {brand_obj.name}.",
+                code="product_brand_mismatch",
+                field="brand",
+            )
+        brand_obj = product.brand
+    return category, product, brand_obj
+
+
+def _clean_coordinate(value: Any, low: int, high: int, what: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise DomainError(
+            f"Give the {what} as a number.", code="bad_coordinates", field="latitude"
+        ) from None
+    if not number.is_finite() or not low <= number <= high:
+        raise DomainError(
+            f"The {what} must be between {low} and {high}.",
+            code="bad_coordinates",
+            field="latitude",
+        )
+    return number.quantize(Decimal("0.00001"))
+
+
+def clean_place(place: Any, latitude: Any, longitude: Any):
+    place = " ".join(str(place or "").split())
+    if not place:
+        raise DomainError(
+            "Say where the item is (a town or neighbourhood).", code="no_place", field="place"
+        )
+    if len(place) > PLACE_MAX_LENGTH:
+        raise DomainError(
+            f"Keep the place to {PLACE_MAX_LENGTH} characters.", code="long_place", field="place"
+        )
+    if latitude in (None, "") or longitude in (None, ""):
+        raise DomainError(
+            "Pick the place on the map (latitude and longitude).",
+            code="no_coordinates",
+            field="latitude",
+        )
+    return (
+        place,
+        _clean_coordinate(latitude, -90, 90, "latitude"),
+        _clean_coordinate(longitude, -180, 180, "longitude"),
+    )
+
+
+def clean_radius(radius: Any) -> int:
+    try:
+        value = int(str(radius).strip())
+    except (ValueError, TypeError):
+        raise DomainError(
+            "Give the radius in whole kilometres.", code="bad_radius", field="nearby_radius_km"
+        ) from None
+    if not RADIUS_MIN_KM <= value <= RADIUS_MAX_KM:
+        raise DomainError(
+            f"The radius must be between {RADIUS_MIN_KM} and {RADIUS_MAX_KM} km.",
+            code="bad_radius",
+            field="nearby_radius_km",
+        )
+    return value
+
+
+def clean_audience(seller, audience: Any, circle_ids: Iterable[Any]):
+    audience = audience or ListingAudience.FRIENDS
+    if audience not in ListingAudience.values:
+        raise DomainError(
+            f"Unknown audience “{audience}”. Choose one of: {', '.join(ListingAudience.values)}.",
+            code="bad_audience",
+            field="audience",
+        )
+    circle_ids = [pk for pk in (circle_ids or []) if str(pk).strip()]
+    if audience == ListingAudience.CIRCLES:
+        if not circle_ids:
+            raise DomainError("Choose at least one circle.", code="no_circle", field="circles")
+        try:
+            return audience, owned_circles(owner=seller, circle_ids=circle_ids)
+        except (ValueError, TypeError):
+            raise DomainError(
+                "Choose only among your own circles.", code="foreign_circle", field="circles"
+            ) from None
+    if circle_ids:
+        raise DomainError(
+            "Circles can be chosen only with the “Chosen circles” audience.",
+            code="circles_without_audience",
+            field="circles",
+        )
+    return audience, []

@@ -1,0 +1,127 @@
+"""A listing's photos: checked and stripped on upload, a thumbnail made once, ordered by the
+seller (the first is the cover). Files go only once the change that removed them is committed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image
+
+from accounts.images import clean_image
+from config.errors import DomainError, NotFound
+from marketplace.models import Listing, ListingPhoto
+from marketplace.services.listing_lifecycle import locked_listing, require_editable, require_seller
+
+MAX_PHOTO_SIDE = 1600
+THUMBNAIL_SIDE = 400
+
+
+def make_thumbnail(image: ContentFile) -> ContentFile:
+    """A small copy (at most 400 px a side) of an already cleaned image. Made once, at upload;
+    pages show it and never resize anything."""
+    image.seek(0)
+    with Image.open(image) as picture:
+        picture.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        out = io.BytesIO()
+        if picture.mode in ("RGBA", "LA", "P"):
+            picture.save(out, format="PNG", optimize=True)
+            extension = "png"
+        else:
+            picture.convert("RGB").save(out, format="JPEG", quality=80, optimize=True)
+            extension = "jpg"
+    image.seek(0)
+    return ContentFile(out.getvalue(), name=f"thumbnail.{extension}")
+
+
+def prepared_photo(upload) -> tuple[ContentFile, ContentFile]:
+    """Check one upload and make its stripped copy and thumbnail, before anything is saved."""
+    try:
+        image = clean_image(upload, max_side=MAX_PHOTO_SIDE, name="photo")
+    except ValidationError as error:
+        name = getattr(upload, "name", "") or "This file"
+        raise DomainError(
+            f"{name}: {' '.join(error.messages)}", code="bad_photo", field="photos"
+        ) from None
+    return image, make_thumbnail(image)
+
+
+def too_many_photos() -> DomainError:
+    return DomainError(
+        f"A listing can have at most {Listing.MAX_PHOTOS} photos; remove one first.",
+        code="too_many_photos",
+        field="photos",
+    )
+
+
+def save_photos(listing: Listing, prepared: list[tuple[ContentFile, ContentFile]], start: int):
+    photos = []
+    for offset, (image, thumbnail) in enumerate(prepared):
+        photo = ListingPhoto(listing=listing, position=start + offset)
+        photo.image.save(image.name, image, save=False)
+        photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        photo.save()
+        photos.append(photo)
+    return photos
+
+
+def delete_files_on_commit(photos: Iterable[ListingPhoto]) -> None:
+    files = [(field.storage, field.name) for p in photos for field in (p.image, p.thumbnail)]
+
+    def delete() -> None:
+        for storage, name in files:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+@transaction.atomic
+def listing_photo_add(*, seller, listing: Listing, image) -> ListingPhoto:
+    """Add one photo (checked, EXIF stripped, at most 1600 px, thumbnail made now).
+
+    Raises NotAllowed for anyone but the seller, DomainError for a file that is not a picture
+    or too large, or for an 11th photo."""
+    require_seller(seller, listing)
+    require_editable(listing)
+    current = locked_listing(listing)
+    count = current.photos.count()
+    if count >= Listing.MAX_PHOTOS:
+        raise too_many_photos()
+    prepared = prepared_photo(image)
+    last = current.photos.order_by("-position").values_list("position", flat=True).first()
+    return save_photos(listing, [prepared], start=(last + 1) if last is not None else 0)[0]
+
+
+@transaction.atomic
+def listing_photo_remove(*, seller, listing: Listing, photo_id: int) -> None:
+    """Remove one of the listing's photos (and its files, once the change is committed)."""
+    require_seller(seller, listing)
+    require_editable(listing)
+    try:
+        photo = listing.photos.get(pk=int(photo_id))
+    except (ListingPhoto.DoesNotExist, ValueError, TypeError):
+        raise NotFound("This listing has no such photo.", code="no_photo") from None
+    photo.delete()
+    delete_files_on_commit([photo])
+
+
+@transaction.atomic
+def listing_photos_reorder(*, seller, listing: Listing, photo_ids: list[int]) -> None:
+    """Put the listing's photos in this order; the first one is the cover."""
+    require_seller(seller, listing)
+    require_editable(listing)
+    photos = {photo.pk: photo for photo in listing.photos.all()}
+    try:
+        ids = [int(pk) for pk in photo_ids]
+    except (ValueError, TypeError):
+        raise DomainError("Name the photos by their ids.", code="bad_order") from None
+    if sorted(ids) != sorted(photos):
+        raise DomainError("Name every photo of the listing exactly once.", code="bad_order")
+    for position, pk in enumerate(ids):
+        photos[pk].position = position
+    ListingPhoto.objects.bulk_update(photos.values(), ["position"])
