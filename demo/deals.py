@@ -7,10 +7,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 
-from demo.market import MARKET, Community, PlannedListing, between, restamp, round_price
+from demo.market import MARKET, Community, PlannedListing, between, round_price
 from demo.story import tupled
 from marketplace.models import (
     Conversation,
@@ -20,7 +19,10 @@ from marketplace.models import (
     Purchase,
     Rating,
 )
-from social.models import Notification
+from marketplace.services.conversations import NewMessage, NewThread, conversations_start
+from marketplace.services.offers import NewOffer, OfferAnswer, offers_answer, offers_make
+from marketplace.services.purchases import Sale, sales_complete
+from marketplace.services.ratings import NewRating, ratings_give
 
 OFFER_MESSAGES = tupled(MARKET["offer_messages"])
 BUYER_OPENERS = tupled(MARKET["buyer_openers"])
@@ -42,42 +44,64 @@ class Deal:
     ratings: list[tuple[Rating, datetime]] = field(default_factory=list)
 
 
-def write_deals(deals: list[Deal], community: Community) -> tuple[int, int, int]:
-    """Offers on a good part of the listings; on reserved and sold ones exactly one accepted
-    (the rest declined at that moment); a verified purchase and ratings for every sale."""
-    offers = [(offer, when) for deal in deals for offer, when in deal.offers]
-    written = Offer.objects.bulk_create([offer for offer, _ in offers], batch_size=200)
-    restamp(Offer, written, {"created_at": [when for _, when in offers]})
-
-    threads = [thread for deal in deals for thread in deal.threads]
-    conversations = Conversation.objects.bulk_create([c for c, _ in threads], batch_size=200)
-    for conversation, messages in threads:
-        for message, _ in messages:
-            message.conversation = conversation
-    restamp(
-        Conversation,
-        conversations,
-        {
-            "created_at": [messages[0][1] for _, messages in threads],
-            "updated_at": [messages[-1][1] for _, messages in threads],
-        },
+def write_deals(deals: list[Deal]) -> tuple[int, int, int]:
+    """Offers on a good part of the listings, written while they are on sale, and the
+    conversations about them; on reserved and sold ones one accepted (the listing reserved, the
+    rest declined at that moment); a verified purchase and ratings for every sale. All through
+    the services, which keep the rules and leave the notices."""
+    planned = [(offer, when) for deal in deals for offer, when in deal.offers]
+    written = offers_make(
+        offers=[
+            NewOffer(offer.buyer_id, offer.listing, offer.amount, offer.message, at=when)
+            for offer, when in planned
+        ]
     )
-    messages = [pair for _, thread in threads for pair in thread]
-    written_messages = Message.objects.bulk_create([m for m, _ in messages], batch_size=200)
-    restamp(Message, written_messages, {"created_at": [when for _, when in messages]})
+    conversations_start(
+        threads=[
+            NewThread(
+                conversation.listing,
+                conversation.buyer_id,
+                tuple(
+                    NewMessage(message.sender_id, message.text, at=when, read_at=message.read_at)
+                    for message, when in messages
+                ),
+            )
+            for deal in deals
+            for conversation, messages in deal.threads
+        ]
+    )
+    # Declined on their own first; the others are declined when one is accepted.
+    answers = [
+        OfferAnswer(offer, accept=False, at=plan.responded_at)
+        for plan, offer in zip((o for o, _ in planned), written, strict=True)
+        if plan.status == Offer.Status.DECLINED and not _lost_to_another(plan, deals)
+    ] + [
+        OfferAnswer(offer, accept=True, at=plan.responded_at)
+        for plan, offer in zip((o for o, _ in planned), written, strict=True)
+        if plan.status == Offer.Status.ACCEPTED
+    ]
+    offers_answer(answers=answers)
+    sold = [(deal, deal.purchase.listing) for deal in deals if deal.purchase is not None]
+    purchases = sales_complete(
+        sales=[Sale(listing, at=listing.sold_at) for _, listing in sold if listing is not None]
+    )
+    ratings = ratings_give(
+        ratings=[
+            NewRating(rating.rater_id, purchase, rating.stars, rating.line, at=when)
+            for (deal, _), purchase in zip(sold, purchases, strict=True)
+            for rating, when in deal.ratings
+        ]
+    )
+    return len(written), len(purchases), len(ratings)
 
-    purchases = [deal.purchase for deal in deals if deal.purchase is not None]
-    Purchase.objects.bulk_create(purchases, batch_size=200)
-    ratings = []
-    for deal in deals:
-        for rating, when in deal.ratings:
-            rating.purchase = deal.purchase
-            ratings.append((rating, when))
-    written_ratings = Rating.objects.bulk_create([r for r, _ in ratings], batch_size=200)
-    restamp(Rating, written_ratings, {"created_at": [when for _, when in ratings]})
 
-    _notify_open_offers(offers, community)
-    return len(offers), len(purchases), len(ratings)
+def _lost_to_another(offer: Offer, deals: list[Deal]) -> bool:
+    """Whether the declined `offer` was declined by the acceptance of another on its listing."""
+    return any(
+        other.status == Offer.Status.ACCEPTED and other.listing is offer.listing
+        for deal in deals
+        for other, _ in deal.offers
+    )
 
 
 def plan_deal(
@@ -98,6 +122,7 @@ def plan_deal(
         for pk in plan.viewers
     ]
     published = listing.published_at
+    assert published is not None  # a draft has no deals
     hour = timedelta(hours=1)
 
     def offer(buyer: int, share: tuple[float, float], status: str, made: datetime, answered):
@@ -157,7 +182,7 @@ def plan_deal(
                     row = Rating(rater_id=rater, ratee_id=ratee, stars=stars, line=line)
                     deal.ratings.append((row, rated))
     elif listing.status in (Status.ACTIVE, Status.WITHDRAWN) and rng.random() < 0.4:
-        until = now if listing.status == Status.ACTIVE else plan.updated
+        until = now if listing.status == Status.ACTIVE or plan.updated is None else plan.updated
         count = min(len(plan.viewers), rng.choices([1, 2, 3], [5, 3, 1])[0])
         for buyer in rng.sample(plan.viewers, count):
             made = between(rng, published + hour, until - hour)
@@ -181,6 +206,7 @@ def _thread(
     closing: bool = False,
 ) -> tuple[Conversation, list[tuple[Message, datetime]]]:
     """The buyer writes first, the seller answers; after an agreement the buyer confirms."""
+    assert listing.published_at is not None  # a draft has no deals
     start = max(start, listing.published_at)
     reply_at = min(now, start + timedelta(minutes=rng.randint(15, 8 * 60)))
     lines = [
@@ -206,25 +232,3 @@ def _thread(
         for sender, text, when in lines
     ]
     return Conversation(listing=listing, buyer_id=buyer), messages
-
-
-def _notify_open_offers(offers: list[tuple[Offer, datetime]], community: Community) -> None:
-    """The notice `offer_make` leaves the seller, for the offers still waiting for an answer."""
-    url = reverse("marketplace:deals_offers_received")
-    waiting = [(offer, when) for offer, when in offers if offer.status == Offer.Status.OPEN]
-    notes = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=offer.listing.seller_id,
-                kind="market_offer",
-                actor_id=offer.buyer_id,
-                text=(
-                    f"{community.users[offer.buyer_id].display_name} offered {offer.amount} "
-                    f"{offer.listing.currency} for “{offer.listing.title}”."
-                )[:300],
-                url=url,
-            )
-            for offer, _ in waiting
-        ]
-    )
-    restamp(Notification, notes, {"created_at": [when for _, when in waiting]})

@@ -8,7 +8,8 @@ import random
 from collections import Counter
 from datetime import datetime, timedelta
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.db import transaction
 from django.utils import timezone
 
 from demo.deals import plan_deal, write_deals
@@ -29,7 +30,6 @@ from demo.market import (
     point_of,
     read_catalog,
     read_community,
-    restamp,
     round_price,
     usable_items,
 )
@@ -39,9 +39,11 @@ from demo.story import tupled
 from marketplace.models import (
     Listing,
     ListingAudience,
-    ListingPhoto,
-    Question,
 )
+from marketplace.services.listing_lifecycle import ListingMove, listings_transition
+from marketplace.services.listing_photos import listing_photos_add
+from marketplace.services.listings import NewListing, listings_create
+from marketplace.services.questions import NewQuestion, questions_create
 
 LISTINGS = 150
 SALES = 30
@@ -79,15 +81,39 @@ QUESTIONS: dict[str, tuple[tuple[str, str], ...]] = tupled(MARKET["questions"])
 
 def find_viewers(community: Community, plans: list[PlannedListing]) -> None:
     """Each listing's viewers: demo people other than the seller who may see it and live close
-    enough to fetch it, in a fixed order."""
-    seen = community.seeing(Listing, [plan.listing for plan in plans])
-    for plan in plans:
-        point = point_of(plan.listing)
-        plan.viewers = [
-            pk
-            for pk in community.ids
-            if pk in seen[plan.listing.pk] and community.close_to(pk, point)
-        ]
+    enough to fetch it, in a fixed order. The audience policy itself says who may see, so the
+    listings are written for it to read, then taken back: their lives are planned next."""
+    with transaction.atomic():
+        drafts = listings_create(listings=[_new_listing(plan) for plan in plans])
+        seen = community.seeing(Listing, drafts)
+        for plan, draft in zip(plans, drafts, strict=True):
+            point = point_of(draft)
+            plan.viewers = [
+                pk for pk in community.ids if pk in seen[draft.pk] and community.close_to(pk, point)
+            ]
+        transaction.set_rollback(True)
+
+
+def _new_listing(plan: PlannedListing, at: datetime | None = None) -> NewListing:
+    listing = plan.listing
+    return NewListing(
+        seller_id=listing.seller_id,
+        title=listing.title,
+        category=listing.category,
+        condition=listing.condition,
+        price=listing.price,
+        place=listing.place,
+        latitude=listing.latitude,
+        longitude=listing.longitude,
+        description=listing.description,
+        product_model=listing.product_model,
+        brand=listing.brand,
+        currency=listing.currency,
+        audience=listing.audience,
+        circle_ids=plan.circles,
+        nearby_radius_km=listing.nearby_radius_km,
+        at=at,
+    )
 
 
 @demo_step
@@ -106,15 +132,16 @@ def seed_listings() -> str:
     plans = _plan_listings(rng, community, catalog)
     if not plans:
         return "Listings: 0 (the catalog is empty)"
-    _insert_listings(plans)
     find_viewers(community, plans)
     _plan_statuses(rng, plans, now)
+    _insert_listings(plans)
     deals = [plan_deal(rng, plan, community, now) for plan in plans]
-    _date_listings(plans)
     photos = _write_photos(rng, plans, catalog)
+    listings_transition(moves=[move for plan in plans for move in _publishing(plan)])
     questions = _write_questions(rng, plans, catalog, now)
-    offers, sales, ratings = write_deals(deals, community)
-    states = Counter(plan.listing.status for plan in plans)
+    offers, sales, ratings = write_deals(deals)
+    listings_transition(moves=[move for plan in plans for move in _life(plan)])
+    states = Counter(plan.status for plan in plans)
     summary = ", ".join(f"{states[s]} {Listing.Status(s).label.lower()}" for s in Listing.Status)
     sellers = len({plan.listing.seller_id for plan in plans})
     return (
@@ -149,7 +176,7 @@ def _plan_listings(
 
     plans: list[PlannedListing] = []
     for pk in sellers:
-        person, used = community.people[pk], set()
+        person, used = community.people[pk], set[str]()
         for _ in range(counts[pk]):
             chosen = _pick_item(rng, person, catalog, used)
             if chosen is None:
@@ -264,57 +291,60 @@ def _plan_statuses(rng: random.Random, plans: list[PlannedListing], now: datetim
         plan.created = (published or now - day * rng.uniform(0.5, 20)) - timedelta(
             minutes=rng.randint(5, 600)
         )
-        if listing.status == Status.WITHDRAWN:
+        if published is None:
+            plan.updated = plan.created
+        elif listing.status == Status.WITHDRAWN:
             plan.updated = between(rng, published + day, min(now, published + 40 * day))
         elif listing.status == Status.EXPIRED:
             plan.updated = published + 60 * day + timedelta(minutes=rng.randint(1, 59))
         else:
-            plan.updated = published or plan.created
+            plan.updated = published
 
 
 def _insert_listings(plans: list[PlannedListing]) -> None:
-    """The listings and their circles, before their lives are planned: who may see a listing is
-    then asked of the audience policy itself."""
-    Listing.objects.bulk_create([plan.listing for plan in plans], batch_size=200)
-    Listing.circles.through.objects.bulk_create(
-        [
-            Listing.circles.through(listing_id=plan.listing.pk, circle_id=circle_id)
-            for plan in plans
-            for circle_id in plan.circles
-        ]
-    )
+    """The listings as drafts written when planned, in place of the plans' unsaved rows; each
+    keeps its planned status (`plan.status`) and publication for the deals to read."""
+    written = listings_create(listings=[_new_listing(plan, plan.created) for plan in plans])
+    for plan, listing in zip(plans, written, strict=True):
+        plan.status = listing.status = plan.listing.status
+        listing.published_at = plan.listing.published_at
+        plan.listing = listing
 
 
-def _date_listings(plans: list[PlannedListing]) -> None:
-    """What was planned after the insert (each listing's state, sale and dates), written back:
-    every field, so nothing planned is left behind."""
-    for plan in plans:
-        plan.listing.created_at, plan.listing.updated_at = plan.created, plan.updated
-    fields = [field.name for field in Listing._meta.concrete_fields if not field.primary_key]
-    Listing.objects.bulk_update([plan.listing for plan in plans], fields, batch_size=200)
+def _publishing(plan: PlannedListing) -> list[ListingMove]:
+    published = plan.listing.published_at
+    if plan.status == Listing.Status.DRAFT or published is None:
+        return []
+    return [ListingMove(plan.listing, Listing.Status.ACTIVE, published)]
+
+
+def _life(plan: PlannedListing) -> list[ListingMove]:
+    """The moves after publication and deals (an accepted offer reserved it, a sale sold it):
+    withdrawn, or expired."""
+    Status = Listing.Status
+    listing, status = plan.listing, plan.status
+    if status in (Status.WITHDRAWN, Status.EXPIRED):
+        return [ListingMove(listing, status, plan.updated)]
+    return []
 
 
 def _write_photos(rng: random.Random, plans: list[PlannedListing], catalog: Catalog) -> int:
     """1–3 photos per listing, each with its own files (deleting one photo never takes another
     listing's picture with it), drawn once per category and variant."""
-    photos = []
+    photos: list[tuple[Listing, File[bytes]]] = []
     for plan in plans:
         category = plan.listing.category
         first = rng.randrange(PHOTO_VARIANTS)
         for position in range(plan.photos):
             variant = (first + position) % PHOTO_VARIANTS
-            image, thumbnail = picture(
+            image = picture(
                 category.slug,
                 CAPTIONS.get(category.slug, category.name),
                 catalog.root_of(category.pk),
                 variant,
             )
-            photo = ListingPhoto(listing=plan.listing, position=position)
-            photo.image.save("photo.jpg", ContentFile(image), save=False)
-            photo.thumbnail.save("thumbnail.jpg", ContentFile(thumbnail), save=False)
-            photos.append(photo)
-    ListingPhoto.objects.bulk_create(photos, batch_size=200)
-    return len(photos)
+            photos.append((plan.listing, ContentFile(image, name="photo.jpg")))
+    return len(listing_photos_add(photos=photos))
 
 
 def _write_questions(
@@ -322,30 +352,32 @@ def _write_questions(
 ) -> int:
     """Public questions on about a third of the listings that were on sale, most answered."""
     Status = Listing.Status
-    rows: list[tuple[Question, datetime]] = []
+    rows: list[NewQuestion] = []
     for plan in plans:
         listing = plan.listing
-        if listing.status not in (Status.ACTIVE, Status.RESERVED, Status.SOLD) or not plan.viewers:
+        if plan.status not in (Status.ACTIVE, Status.RESERVED, Status.SOLD) or not plan.viewers:
             continue
         if rng.random() > 0.35:
             continue
+        published = listing.published_at
+        assert published is not None  # on sale, so published
         root = catalog.root_of(listing.category_id)
         pool = QUESTIONS.get(root, ()) + QUESTIONS[""]
-        until = min(listing.sold_at or now, listing.published_at + timedelta(days=10))
+        until = min(listing.sold_at or now, published + timedelta(days=10))
         askers = rng.sample(plan.viewers, min(len(plan.viewers), rng.choices([1, 2], [3, 1])[0]))
         for asker, (text, answer) in zip(askers, rng.sample(pool, len(askers)), strict=True):
-            asked = between(rng, listing.published_at, until)
+            asked = between(rng, published, until)
             answered = None
-            if listing.status == Status.SOLD or rng.random() < 0.8:
+            if plan.status == Status.SOLD or rng.random() < 0.8:
                 answered = min(now, asked + timedelta(minutes=rng.randint(20, 36 * 60)))
-            question = Question(
-                listing=listing,
-                asker_id=asker,
-                text=text,
-                answer=answer if answered else "",
-                answered_at=answered,
+            rows.append(
+                NewQuestion(
+                    asker,
+                    listing,
+                    text,
+                    at=asked,
+                    answer=answer if answered else "",
+                    answered_at=answered,
+                )
             )
-            rows.append((question, asked))
-    questions = Question.objects.bulk_create([q for q, _ in rows], batch_size=200)
-    restamp(Question, questions, {"created_at": [when for _, when in rows]})
-    return len(questions)
+    return len(questions_create(questions=rows))

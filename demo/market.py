@@ -228,6 +228,7 @@ class PlannedListing:
     item: Item
     circles: tuple[int, ...] = ()
     viewers: list[int] = field(default_factory=list)
+    status: str = ""  # the planned one; the row's moves through its life come after
     photos: int = 1
     created: datetime | None = None
     updated: datetime | None = None

@@ -7,10 +7,7 @@ import io
 import zlib
 from functools import cache
 
-from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
-
-from marketplace.services.listings import make_thumbnail
 
 PHOTO_SIZE = (800, 600)
 # (background, ink) pairs with enough contrast for the drawing and the caption.
@@ -32,9 +29,9 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 
 @cache
-def picture(slug: str, name: str, root: str, variant: int) -> tuple[bytes, bytes]:
-    """A JPEG of a simple drawing for the category (a bike, a screen, a sofa…) with its name,
-    and its thumbnail; the same bytes for every call with the same arguments."""
+def picture(slug: str, name: str, root: str, variant: int) -> bytes:
+    """A JPEG of a simple drawing for the category (a bike, a screen, a sofa…) with its name;
+    the same bytes for every call with the same arguments."""
     background, ink = PALETTES[(zlib.crc32(slug.encode()) + 3 * variant) % len(PALETTES)]
     image = Image.new("RGB", PHOTO_SIZE, background)
     draw = ImageDraw.Draw(image)
@@ -46,9 +43,7 @@ def picture(slug: str, name: str, root: str, variant: int) -> tuple[bytes, bytes
     draw.text((width - 40, height - 55), "demo photo", fill=background, font=_font(26), anchor="rm")
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=80)
-    picture = out.getvalue()
-    thumbnail = make_thumbnail(ContentFile(picture, name="photo.jpg"))
-    return picture, thumbnail.read()
+    return out.getvalue()
 
 
 def _draw_bike(draw: ImageDraw.ImageDraw, ink: str, bg: str, dx: int) -> None:

@@ -32,6 +32,7 @@ from marketplace.models import (
     Purchase,
     Review,
 )
+from marketplace.services.purchases import DeclaredPurchase, purchases_declare
 from marketplace.services.reviews import (
     NewHelpfulVote,
     NewReview,
@@ -112,7 +113,7 @@ def seed_declared_purchases() -> str:
         if items:
             add(pk, slug, rng.choice(items))
 
-    rows = []
+    rows: list[DeclaredPurchase] = []
     for pk, slug, item in plans:
         person = community.people[pk]
         product = catalog.products.get(item.product) if item.product else None
@@ -120,7 +121,7 @@ def seed_declared_purchases() -> str:
         priced = rng.random() < 0.7
         where = rng.choice(("in a shop", "second-hand from a friend", "online", "at a flea market"))
         rows.append(
-            Purchase(
+            DeclaredPurchase(
                 buyer_id=pk,
                 product_model=product,
                 category=catalog.categories[slug],
@@ -128,11 +129,10 @@ def seed_declared_purchases() -> str:
                 description=f"{product or item.title}, bought {where}"[:200],
                 price=round_price(item.high * rate * rng.uniform(1.0, 1.3)) if priced else None,
                 currency=currency if priced else "",
-                verified=False,
                 purchased_on=today - timedelta(days=rng.randint(20, 700)),
             )
         )
-    Purchase.objects.bulk_create(rows, batch_size=200)
+    purchases_declare(purchases=rows)
     buyers_count = len({row.buyer_id for row in rows})
     return f"Declared purchases: {len(rows)} by {buyers_count} people ({len(rows)} new)"
 

@@ -17,6 +17,7 @@ nothing.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NoReturn
 
 from django.urls import NoReverseMatch, reverse
 
@@ -47,8 +48,13 @@ def visible_listing(viewer, listing: Listing) -> Listing:
     """The listing page's rule (`Listing.objects.openable_by`: audience, blocks either way,
     moderation, unpublished listings for their seller alone), for one listing."""
     if not Listing.objects.openable_by(viewer).filter(pk=listing.pk).exists():
-        raise NotFound("This listing does not exist or is not shared with you.")
+        visible_listing_refused()
     return listing
+
+
+def visible_listing_refused() -> NoReturn:
+    """The refusal of a listing the person may not open: as if it did not exist."""
+    raise NotFound("This listing does not exist or is not shared with you.")
 
 
 def clean_text(text: str | None, limit: int, what: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from config.errors import DomainError
 from marketplace.models import Brand, Category, Listing, ListingAudience, ProductModel
 from marketplace.services.money import MoneyWords, clean_money
-from social.services.circles import owned_circles
+from social.services.circles import foreign_circle, owned_circles
 
 TITLE_MIN_LENGTH = 3
 PLACE_MAX_LENGTH = Listing._meta.get_field("place").max_length
@@ -172,6 +172,18 @@ def clean_radius(radius: Any) -> int:
 
 
 def clean_audience(seller, audience: Any, circle_ids: Iterable[Any]):
+    audience, circle_ids = audience_choice(audience, circle_ids)
+    if circle_ids:
+        try:
+            return audience, owned_circles(owner=seller, circle_ids=circle_ids)
+        except (ValueError, TypeError):
+            raise foreign_circle() from None
+    return audience, []
+
+
+def audience_choice(audience: Any, circle_ids: Iterable[Any]) -> tuple[str, list[Any]]:
+    """The rules on a listing's audience that need no query: (audience, circle ids). Whose the
+    circles are is for the caller to check (`owned_circles`, or in bulk)."""
     audience = audience or ListingAudience.FRIENDS
     if audience not in ListingAudience.values:
         raise DomainError(
@@ -183,12 +195,7 @@ def clean_audience(seller, audience: Any, circle_ids: Iterable[Any]):
     if audience == ListingAudience.CIRCLES:
         if not circle_ids:
             raise DomainError("Choose at least one circle.", code="no_circle", field="circles")
-        try:
-            return audience, owned_circles(owner=seller, circle_ids=circle_ids)
-        except (ValueError, TypeError):
-            raise DomainError(
-                "Choose only among your own circles.", code="foreign_circle", field="circles"
-            ) from None
+        return audience, circle_ids
     if circle_ids:
         raise DomainError(
             "Circles can be chosen only with the “Chosen circles” audience.",

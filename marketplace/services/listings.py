@@ -5,14 +5,18 @@ moves in `listing_lifecycle`, its photos in `listing_photos`, its fields are che
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 
+from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, DomainError
 from marketplace.models import Listing
 from marketplace.services.listing_fields import (
+    audience_choice,
     clean_audience,
     clean_catalog,
     clean_choice,
@@ -34,6 +38,8 @@ from marketplace.services.listing_photos import (
     save_photos,
     too_many_photos,
 )
+from social.services.circles import owned_circles
+from social.services.posts import circles_owned_in_bulk
 
 Status = Listing.Status
 
@@ -63,14 +69,60 @@ def listing_create(
 
     Every field is checked before anything is written; a refusal is a DomainError naming what
     to fix, and nothing is saved (no row, no file)."""
-    category, product, brand = clean_catalog(category, product_model, brand)
-    place, latitude, longitude = clean_place(place, latitude, longitude)
-    audience, circles = clean_audience(seller, audience, circle_ids)
+    listing, circle_ids = _draft(
+        seller.pk,
+        title,
+        category,
+        condition,
+        price,
+        place,
+        latitude,
+        longitude,
+        description,
+        product_model,
+        brand,
+        currency,
+        audience,
+        circle_ids,
+        nearby_radius_km,
+    )
+    circles = owned_circles(owner=seller, circle_ids=circle_ids) if circle_ids else []
     photos = [photo for photo in (photos or []) if photo]
     if len(photos) > Listing.MAX_PHOTOS:
         raise too_many_photos()
+    prepared = [prepared_photo(photo) for photo in photos]
+    listing.save()
+    listing.circles.set(circles)
+    save_photos(listing, prepared, start=0)
+    if publish:
+        listing_publish(seller=seller, listing=listing)
+    return listing
+
+
+def _draft(
+    seller_id: int,
+    title: str,
+    category: Any,
+    condition: str,
+    price: Any,
+    place: str,
+    latitude: Any,
+    longitude: Any,
+    description: str,
+    product_model: Any,
+    brand: Any,
+    currency: str,
+    audience: str | None,
+    circle_ids: Iterable[Any],
+    nearby_radius_km: Any,
+) -> tuple[Listing, list[Any]]:
+    """A new listing's fields checked (`listing_fields`), as an unsaved draft, and its chosen
+    circles, still to be checked as the seller's."""
+    category, product, brand = clean_catalog(category, product_model, brand)
+    place, latitude, longitude = clean_place(place, latitude, longitude)
+    audience, circle_ids = audience_choice(audience, circle_ids)
     listing = Listing(
-        seller=seller,
+        seller_id=seller_id,
         title=clean_title(title),
         description=clean_description(description),
         category=category,
@@ -88,13 +140,72 @@ def listing_create(
         ),
         status=Status.DRAFT,
     )
-    prepared = [prepared_photo(photo) for photo in photos]
-    listing.save()
-    listing.circles.set(circles)
-    save_photos(listing, prepared, start=0)
-    if publish:
-        listing_publish(seller=seller, listing=listing)
-    return listing
+    return listing, circle_ids
+
+
+@dataclass(frozen=True)
+class NewListing:
+    """A listing to write in bulk: `listing_create`'s arguments (the seller by id, no photos:
+    `listing_photos_add`), and when it was written (None: now). It is made a draft; its moves
+    are `listings_transition`'s."""
+
+    seller_id: int
+    title: str
+    category: Any
+    condition: str
+    price: Any
+    place: str
+    latitude: Any
+    longitude: Any
+    description: str = ""
+    product_model: Any = None
+    brand: Any = None
+    currency: str = Listing.Currency.EUR
+    audience: str | None = None
+    circle_ids: tuple[int, ...] = ()
+    nearby_radius_km: Any = None
+    at: datetime | None = None
+
+
+@transaction.atomic
+def listings_create(*, listings: Sequence[NewListing]) -> list[Listing]:
+    """`listing_create` for many drafts at once (the demo, imports, benchmark loaders), under
+    its rules (the circles checked as the sellers' in one query). Raises DomainError naming the
+    first row refused; then nothing is written. Returns the listings, in order."""
+    drafts = []
+    for index, row in enumerate(listings):
+        with numbered_rows(index):
+            drafts.append(
+                _draft(
+                    row.seller_id,
+                    row.title,
+                    row.category,
+                    row.condition,
+                    row.price,
+                    row.place,
+                    row.latitude,
+                    row.longitude,
+                    row.description,
+                    row.product_model,
+                    row.brand,
+                    row.currency,
+                    row.audience,
+                    row.circle_ids,
+                    row.nearby_radius_km,
+                )
+            )
+    circles_owned_in_bulk([(listing.seller_id, ids) for listing, ids in drafts])
+    written = Listing.objects.bulk_create([listing for listing, _ in drafts], batch_size=200)
+    Listing.circles.through.objects.bulk_create(
+        [
+            Listing.circles.through(listing_id=listing.pk, circle_id=circle_id)
+            for listing, (_, circle_ids) in zip(written, drafts, strict=True)
+            for circle_id in circle_ids
+        ]
+    )
+    dates = [row.at for row in listings]
+    backdate(written, {"created_at": dates, "updated_at": dates})
+    return written
 
 
 UPDATABLE_FIELDS = frozenset(

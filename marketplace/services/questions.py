@@ -3,9 +3,16 @@ answered by the seller."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
+from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, NotAllowed
 from marketplace.models import Listing, Question
 from marketplace.services.deal_rules import (
@@ -13,9 +20,11 @@ from marketplace.services.deal_rules import (
     clean_text,
     listing_url,
     visible_listing,
+    visible_listing_refused,
 )
+from social.models import Block
 from social.services.friends import blocked_either_way
-from social.services.notifications import notify
+from social.services.notifications import NewNotification, notifications_create, notify
 
 
 @transaction.atomic
@@ -25,23 +34,43 @@ def question_ask(*, asker, listing: Listing, text: str) -> Question:
     Raises NotFound (listing not shared with the asker, or not published), NotAllowed (the seller
     asking on their own listing), Conflict (sold), DomainError (empty or long text)."""
     visible_listing(asker, listing)
-    if listing.seller_id == asker.pk:
+    text = _check_question(asker.pk, listing, text)
+    question = Question.objects.create(listing=listing, asker=asker, text=text)
+    notify(
+        recipient=listing.seller,
+        kind="market_question",
+        actor=asker,
+        **_asked(asker, listing, text),
+    )
+    return question
+
+
+def _check_question(asker_id: int, listing: Listing, text: str) -> str:
+    """The rules on a question about a listing the asker may open; returns its text, cleaned."""
+    if listing.seller_id == asker_id:
         raise NotAllowed(
             "You can't ask a question on your own listing; add it to the description.",
             code="own_listing",
         )
     if not listing.is_live:
         raise Conflict(STATUS_REFUSALS[listing.status], code="not_live")
-    text = clean_text(text, Question.TEXT_MAX_LENGTH, "question")
-    question = Question.objects.create(listing=listing, asker=asker, text=text)
-    notify(
-        recipient=listing.seller,
-        kind="market_question",
-        actor=asker,
-        text=f"{asker.display_name} asked about “{listing.title}”: {text}",
-        url=listing_url(listing),
-    )
-    return question
+    return clean_text(text, Question.TEXT_MAX_LENGTH, "question")
+
+
+def _asked(asker: User, listing: Listing, text: str) -> dict[str, str]:
+    """What the seller is told of a question."""
+    return {
+        "text": f"{asker.display_name} asked about “{listing.title}”: {text}",
+        "url": listing_url(listing),
+    }
+
+
+def _answered(seller: User, listing: Listing) -> dict[str, str]:
+    """What the asker is told of the answer."""
+    return {
+        "text": f"{seller.display_name} answered your question about “{listing.title}”.",
+        "url": listing_url(listing),
+    }
 
 
 @transaction.atomic
@@ -61,7 +90,87 @@ def question_answer(*, seller, question: Question, text: str) -> Question:
             recipient=question.asker,
             kind="market_answer",
             actor=seller,
-            text=f"{seller.display_name} answered your question about “{listing.title}”.",
-            url=listing_url(listing),
+            **_answered(seller, listing),
         )
     return question
+
+
+@dataclass(frozen=True)
+class NewQuestion:
+    """A question to write in bulk (`question_ask`'s arguments, the asker by id), when it was
+    asked, and the seller's answer and when (none: not answered yet)."""
+
+    asker_id: int
+    listing: Listing
+    text: str
+    at: datetime | None = None
+    answer: str = ""
+    answered_at: datetime | None = None
+
+
+@transaction.atomic
+def questions_create(*, questions: Sequence[NewQuestion]) -> list[Question]:
+    """`question_ask` (and `question_answer`, for a question answered) for many questions at
+    once, under their rules (a listing the asker may open: one query per asker), with the
+    notices they leave, back-dated. Raises DomainError naming the first row refused; then
+    nothing is written. Returns the questions, in order."""
+    people = User.objects.select_related("profile").in_bulk(
+        {row.asker_id for row in questions} | {row.listing.seller_id for row in questions}
+    )
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for row in questions:
+        wanted[row.asker_id].add(row.listing.pk)
+    openable: set[tuple[int, int]] = set()
+    for asker_id, listing_ids in wanted.items():
+        if asker_id in people:
+            visible = Listing.objects.openable_by(people[asker_id]).filter(pk__in=listing_ids)
+            openable |= {(asker_id, pk) for pk in visible.values_list("pk", flat=True)}
+    rows = []
+    for index, row in enumerate(questions):
+        with numbered_rows(index):
+            if (row.asker_id, row.listing.pk) not in openable:
+                visible_listing_refused()
+            text = _check_question(row.asker_id, row.listing, row.text)
+            answer = (
+                clean_text(row.answer, Question.TEXT_MAX_LENGTH, "answer") if row.answer else ""
+            )
+        rows.append(
+            Question(
+                listing=row.listing,
+                asker_id=row.asker_id,
+                text=text,
+                answer=answer,
+                answered_at=(row.answered_at or timezone.now()) if answer else None,
+            )
+        )
+    written = Question.objects.bulk_create(rows, batch_size=200)
+    backdate(written, {"created_at": [row.at for row in questions]})
+    blocked = set(
+        Block.objects.filter(blocker_id__in=people, blocked_id__in=people).values_list(
+            "blocker_id", "blocked_id"
+        )
+    )
+    notices = []
+    for row, question in zip(questions, written, strict=True):
+        asker, seller = people[row.asker_id], people[row.listing.seller_id]
+        notices.append(
+            NewNotification(
+                recipient_id=seller.pk,
+                kind="market_question",
+                actor_id=asker.pk,
+                at=row.at,
+                **_asked(asker, row.listing, question.text),
+            )
+        )
+        if question.answer and not {(seller.pk, asker.pk), (asker.pk, seller.pk)} & blocked:
+            notices.append(
+                NewNotification(
+                    recipient_id=asker.pk,
+                    kind="market_answer",
+                    actor_id=seller.pk,
+                    at=question.answered_at,
+                    **_answered(seller, row.listing),
+                )
+            )
+    notifications_create(notices=notices)
+    return written
