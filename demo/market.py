@@ -1,25 +1,19 @@
-"""The marketplace side of the demo community: what people sell, ask, offer, buy and review.
+"""What the market steps of the demo share: the catalog and what people sell (the items in
+`demo/data/market.toml`), the community as the database holds it, prices, places and dates.
 
-The steps register with `demo.people` (see `DemoConfig.ready`) and run after the people, their
-friendships and circles exist. Like the social steps they are deterministic (a fixed random
-seed over the fixed roster and the graph the database holds) and idempotent at a coarse grain:
-each step seeds its part once and skips when the demo people already have such data, so a
+The steps (`demo.listings` with `demo.deals` and `demo.pictures`, `demo.reviews`,
+`demo.watching`) register with `demo.people` (see `DemoConfig.ready`) and run after the people,
+their friendships and circles exist. Like the social steps they are deterministic (a fixed
+random seed over the fixed roster and the graph the database holds) and idempotent at a coarse
+grain: each step seeds its part once and skips when the demo people already have such data, so a
 presenter's sales, withdrawals and deleted reviews survive a restart.
 
-Everything is planned in Python and written in bulk, a few queries per kind of row instead of
-thousands of service calls, keeping what the services keep:
-
-- a listing sits near its seller's home, in a category that fits the seller's interests, with a
-  product model and brand that agree with its category (`listing_create`), and 1–3 photos, each
-  with its own files and a thumbnail made by the same `make_thumbnail` as an upload;
-- everyone who asks, offers, buys, watches or finds a review helpful may see the thing: the rows
-  are written first and the audience policy itself (`visible_to`) says who may see them;
-- a reserved listing has exactly one accepted offer; a sold one has one accepted offer and one
-  verified purchase at the accepted amount, and the other offers on both were declined when it
-  was accepted (`offer_accept`, `sale_complete`); ratings come once per side, after the sale;
-- declared purchases are not verified and have no seller or listing (`purchase_declare`);
-- one review per person per product, tied to the author's best purchase of it (`review_write`);
-  nobody marks their own review helpful.
+Everything is planned in Python, then written through the marketplace's bulk services
+(`listings_create`, `listings_transition`, `offers_make`, `sales_complete`, `reviews_create`...),
+which keep the rules of the single services, leave their notices and take each row's date:
+who may ask, offer, buy, watch or find a review helpful is the audience policy's answer
+(`visible_to`), and a listing's life is written in order (a draft, published, asked about,
+offered on, reserved by the accepted offer, sold, or withdrawn, or expired).
 
 Dates are spread over the last months: what is on sale now was published within the 60 days a
 listing lives, sales happened earlier, reviews came after the purchase.
@@ -212,14 +206,6 @@ def jittered(rng: random.Random, home: tuple[float, float]) -> tuple[Decimal, De
 
 def point_of(listing: Listing) -> tuple[float, float]:
     return float(listing.latitude), float(listing.longitude)
-
-
-def restamp(model, rows: list, stamps: dict[str, list[datetime]]) -> None:
-    """Put real dates on rows whose auto_now(_add) fields the insert stamped with "now"."""
-    for name, values in stamps.items():
-        for row, value in zip(rows, values, strict=True):
-            setattr(row, name, value)
-    model.objects.bulk_update(rows, list(stamps), batch_size=200)
 
 
 @dataclass
