@@ -7,7 +7,6 @@ person who writes again should not be refused).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +19,7 @@ from accounts.models import User
 from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, NotAllowed, NotFound
 from marketplace.models import Conversation, Listing, Message
+from marketplace.selectors.listings import openable_among
 from marketplace.services.deal_rules import (
     STATUS_REFUSALS,
     clean_text,
@@ -146,14 +146,7 @@ def conversations_start(*, threads: Sequence[NewThread]) -> list[Conversation]:
     people = User.objects.select_related("profile").in_bulk(
         {thread.buyer_id for thread in threads} | {thread.listing.seller_id for thread in threads}
     )
-    by_buyer: dict[int, set[int]] = defaultdict(set)
-    for thread in threads:
-        by_buyer[thread.buyer_id].add(thread.listing.pk)
-    openable: set[tuple[int, int]] = set()
-    for buyer_id, listing_ids in by_buyer.items():
-        if buyer_id in people:
-            visible = Listing.objects.openable_by(people[buyer_id]).filter(pk__in=listing_ids)
-            openable |= {(buyer_id, pk) for pk in visible.values_list("pk", flat=True)}
+    openable = openable_among(people, [(t.buyer_id, t.listing.pk) for t in threads])
     blocked = set(
         Block.objects.filter(blocker_id__in=people, blocked_id__in=people).values_list(
             "blocker_id", "blocked_id"
@@ -162,7 +155,8 @@ def conversations_start(*, threads: Sequence[NewThread]) -> list[Conversation]:
     existing = {
         (c.listing_id, c.buyer_id): c
         for c in Conversation.objects.filter(
-            listing__in={thread.listing.pk for thread in threads}, buyer_id__in=by_buyer
+            listing__in={thread.listing.pk for thread in threads},
+            buyer_id__in={thread.buyer_id for thread in threads},
         )
     }
     texts: list[list[str]] = []

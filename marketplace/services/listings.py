@@ -38,7 +38,7 @@ from marketplace.services.listing_photos import (
     save_photos,
     too_many_photos,
 )
-from social.services.circles import owned_circles
+from social.services.circles import owned_circles, with_circles_create
 from social.services.posts import circles_owned_in_bulk
 
 Status = Listing.Status
@@ -195,14 +195,7 @@ def listings_create(*, listings: Sequence[NewListing]) -> list[Listing]:
                 )
             )
     circles_owned_in_bulk([(listing.seller_id, ids) for listing, ids in drafts])
-    written = Listing.objects.bulk_create([listing for listing, _ in drafts], batch_size=200)
-    Listing.circles.through.objects.bulk_create(
-        [
-            Listing.circles.through(listing_id=listing.pk, circle_id=circle_id)
-            for listing, (_, circle_ids) in zip(written, drafts, strict=True)
-            for circle_id in circle_ids
-        ]
-    )
+    written = with_circles_create(Listing, drafts)
     dates = [row.at for row in listings]
     backdate(written, {"created_at": dates, "updated_at": dates})
     return written

@@ -8,8 +8,7 @@ one is open (the seller sees one current offer per buyer).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -24,6 +23,7 @@ from accounts.models import User
 from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import Listing, Offer
+from marketplace.selectors.listings import openable_among
 from marketplace.services.deal_rules import (
     STATUS_REFUSALS,
     clean_amount,
@@ -316,7 +316,7 @@ def offers_make(*, offers: Sequence[NewOffer]) -> list[Offer]:
         .filter(pk__in={row.listing.pk for row in offers})
         .values_list("pk", "status")
     )
-    openable = _openable(buyers, [(row.buyer_id, row.listing.pk) for row in offers])
+    openable = openable_among(buyers, [(row.buyer_id, row.listing.pk) for row in offers])
     rows = []
     for index, row in enumerate(offers):
         with numbered_rows(index):
@@ -347,19 +347,6 @@ def offers_make(*, offers: Sequence[NewOffer]) -> list[Offer]:
         ]
     )
     return written
-
-
-def _openable(people: dict[int, User], wanted: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Which of the (person id, listing id) pairs the person may open: one query per person."""
-    by_person: dict[int, set[int]] = defaultdict(set)
-    for person_id, listing_id in wanted:
-        by_person[person_id].add(listing_id)
-    found: set[tuple[int, int]] = set()
-    for person_id, listing_ids in by_person.items():
-        if person_id in people:
-            visible = Listing.objects.openable_by(people[person_id]).filter(pk__in=listing_ids)
-            found |= {(person_id, pk) for pk in visible.values_list("pk", flat=True)}
-    return found
 
 
 @dataclass(frozen=True)

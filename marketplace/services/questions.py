@@ -3,7 +3,6 @@ answered by the seller."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +14,7 @@ from accounts.models import User
 from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, NotAllowed
 from marketplace.models import Listing, Question
+from marketplace.selectors.listings import openable_among
 from marketplace.services.deal_rules import (
     STATUS_REFUSALS,
     clean_text,
@@ -117,14 +117,7 @@ def questions_create(*, questions: Sequence[NewQuestion]) -> list[Question]:
     people = User.objects.select_related("profile").in_bulk(
         {row.asker_id for row in questions} | {row.listing.seller_id for row in questions}
     )
-    wanted: dict[int, set[int]] = defaultdict(set)
-    for row in questions:
-        wanted[row.asker_id].add(row.listing.pk)
-    openable: set[tuple[int, int]] = set()
-    for asker_id, listing_ids in wanted.items():
-        if asker_id in people:
-            visible = Listing.objects.openable_by(people[asker_id]).filter(pk__in=listing_ids)
-            openable |= {(asker_id, pk) for pk in visible.values_list("pk", flat=True)}
+    openable = openable_among(people, [(row.asker_id, row.listing.pk) for row in questions])
     rows = []
     for index, row in enumerate(questions):
         with numbered_rows(index):

@@ -25,7 +25,7 @@ from accounts.models import User
 from config.bulk import backdate, numbered_rows, refuse_row
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import HelpfulVote, ProductModel, Purchase, Review
-from social.services.circles import owned_circles
+from social.services.circles import owned_circles, with_circles_create
 from social.services.posts import audience_checked, audience_chosen, circles_owned_in_bulk
 
 TITLE_MAX_LENGTH = Review._meta.get_field("title").max_length
@@ -296,14 +296,7 @@ def reviews_create(*, reviews: Sequence[NewReview]) -> list[Review]:
         taken.add(key)
         if review.purchase is None:
             review.purchase = best.get(key)
-    written = Review.objects.bulk_create([review for review, _ in checked], batch_size=200)
-    Review.circles.through.objects.bulk_create(
-        [
-            Review.circles.through(review_id=review.pk, circle_id=circle_id)
-            for review, (_, circle_ids) in zip(written, checked, strict=True)
-            for circle_id in circle_ids
-        ]
-    )
+    written = with_circles_create(Review, checked)
     dates = [row.at for row in reviews]
     backdate(written, {"created_at": dates, "updated_at": dates})
     return written

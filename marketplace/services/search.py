@@ -9,7 +9,7 @@ audience leaves out, never across a block.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +22,7 @@ from accounts.models import User
 from config.bulk import backdate, numbered_rows, refuse_row
 from config.errors import Conflict, DomainError, NotFound
 from marketplace.models import Category, Listing, SavedSearch, Watch
+from marketplace.selectors.listings import openable_among
 from marketplace.selectors.search import listing_url, matching_listings
 from marketplace.selectors.search_params import (
     QUERY_MAX_LENGTH,
@@ -223,18 +224,11 @@ def watches_create(*, watches: Sequence[NewWatch]) -> list[Watch]:
     person). Raises DomainError naming the first row refused; then nothing is written. A listing
     already watched stays watched once."""
     users = User.objects.in_bulk({watch.user_id for watch in watches})
-    wanted: dict[int, set[int]] = defaultdict(set)
-    for watch in watches:
-        wanted[watch.user_id].add(watch.listing_id)
-    openable: dict[tuple[int, int], Listing] = {}
-    for user_id, listing_ids in wanted.items():
-        if user_id in users:
-            for listing in Listing.objects.openable_by(users[user_id]).filter(pk__in=listing_ids):
-                openable[user_id, listing.pk] = listing
+    openable = openable_among(users, [(watch.user_id, watch.listing_id) for watch in watches])
     for index, watch in enumerate(watches):
         with numbered_rows(index):
             _check_watchable(watch.user_id, openable.get((watch.user_id, watch.listing_id)))
-    already = set(Watch.objects.filter(user_id__in=wanted).values_list("user_id", "listing_id"))
+    already = set(Watch.objects.filter(user_id__in=users).values_list("user_id", "listing_id"))
     fresh = [
         watch
         for watch in dict.fromkeys(watches)

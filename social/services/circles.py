@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
 from config.errors import Conflict, DomainError, NotFound
 from social.audience import networks_changed
@@ -151,4 +152,23 @@ def circle_memberships_add(memberships: Iterable[tuple[int, int]]) -> list[Circl
     if written:
         touched = {row.member_id for row in written} | {owners[row.circle_id] for row in written}
         networks_changed(touched)  # bulk_create sends no post_save
+    return written
+
+
+def with_circles_create[M: Model](
+    model: type[M], rows: Sequence[tuple[M, Sequence[int]]], *, batch_size: int = 200
+) -> list[M]:
+    """Insert many rows of content shared with chosen circles (posts, listings, reviews), each
+    `(row, circle ids)`, and their circles: for bulk services that checked the circles already
+    (`circles_owned_in_bulk`). Returns the rows written, in order."""
+    written = model._default_manager.bulk_create([row for row, _ in rows], batch_size=batch_size)
+    through: Any = getattr(model, "circles").through  # noqa: B009  # every such model has one
+    owner = f"{model._meta.model_name}_id"
+    through.objects.bulk_create(
+        [
+            through(**{owner: row.pk, "circle_id": circle_id})
+            for row, (_, circle_ids) in zip(written, rows, strict=True)
+            for circle_id in circle_ids
+        ]
+    )
     return written

@@ -18,7 +18,7 @@ from config.bulk import backdate, numbered_rows, refuse_row
 from config.errors import DomainError, NotFound
 from social.audience import DEFAULT_AUDIENCE, Audience
 from social.models import Circle, Comment, Post, PostTag, Topic
-from social.services.circles import foreign_circle, owned_circles
+from social.services.circles import foreign_circle, owned_circles, with_circles_create
 from social.services.friends import tie_strength_raise, tie_strengths_raise
 from social.services.notifications import NewNotification, notifications_create, notify
 from social.topics import hashtags_in, topics_in
@@ -248,19 +248,12 @@ def posts_create(*, posts: Sequence[NewPost]) -> list[Post]:
     circles_owned_in_bulk(
         [(row.author_id, ids) for row, (_, _, ids) in zip(posts, chosen, strict=True)]
     )
-    written = Post.objects.bulk_create(
+    written = with_circles_create(
+        Post,
         [
-            Post(author_id=row.author_id, text=text, audience=audience)
-            for row, (text, audience, _) in zip(posts, chosen, strict=True)
+            (Post(author_id=row.author_id, text=text, audience=audience), circle_ids)
+            for row, (text, audience, circle_ids) in zip(posts, chosen, strict=True)
         ],
-        batch_size=200,
-    )
-    Post.circles.through.objects.bulk_create(
-        [
-            Post.circles.through(post_id=post.pk, circle_id=circle_id)
-            for post, (_, _, circle_ids) in zip(written, chosen, strict=True)
-            for circle_id in circle_ids
-        ]
     )
     topics = list(Topic.objects.values_list("slug", "keywords"))
     PostTag.objects.bulk_create(
