@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.bulk import backdate, numbered_rows
-from config.errors import Conflict, NotAllowed, NotFound
+from config.errors import NotAllowed, NotFound
 from marketplace.models import Conversation, Listing, Message
 from marketplace.selectors.listings import openable_among
 from marketplace.services.deal_rules import (
-    STATUS_REFUSALS,
+    check_live_listing_of_another,
     clean_text,
     visible_listing,
     visible_listing_refused,
@@ -72,13 +72,11 @@ def message_send(*, sender, conversation: Conversation, text: str) -> Message:
 
 def _check_start(buyer_id: int, listing: Listing) -> None:
     """The rules on a buyer starting a conversation about a listing they may open."""
-    if listing.seller_id == buyer_id:
-        raise NotAllowed(
-            "You can't start a conversation about your own listing; buyers write to you first.",
-            code="own_listing",
-        )
-    if not listing.is_live:
-        raise Conflict(STATUS_REFUSALS[listing.status], code="not_live")
+    check_live_listing_of_another(
+        buyer_id,
+        listing,
+        "You can't start a conversation about your own listing; buyers write to you first.",
+    )
 
 
 def _blocked() -> NotAllowed:

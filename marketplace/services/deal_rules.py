@@ -21,7 +21,7 @@ from typing import NoReturn
 
 from django.urls import NoReverseMatch, reverse
 
-from config.errors import DomainError, NotFound
+from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import Listing
 from marketplace.services.money import MoneyWords, clean_money
 
@@ -55,6 +55,15 @@ def visible_listing(viewer, listing: Listing) -> Listing:
 def visible_listing_refused() -> NoReturn:
     """The refusal of a listing the person may not open: as if it did not exist."""
     raise NotFound("This listing does not exist or is not shared with you.")
+
+
+def check_live_listing_of_another(person_id: int, listing: Listing, own_listing: str) -> None:
+    """A question or a conversation is about someone else's listing on sale: NotAllowed with
+    `own_listing` for its seller, Conflict when it is not live."""
+    if listing.seller_id == person_id:
+        raise NotAllowed(own_listing, code="own_listing")
+    if not listing.is_live:
+        raise Conflict(STATUS_REFUSALS[listing.status], code="not_live")
 
 
 def clean_text(text: str | None, limit: int, what: str) -> str:

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.bulk import backdate, numbered_rows
-from config.errors import Conflict, NotAllowed
+from config.errors import NotAllowed
 from marketplace.models import Listing, Question
 from marketplace.selectors.listings import openable_among
 from marketplace.services.deal_rules import (
-    STATUS_REFUSALS,
+    check_live_listing_of_another,
     clean_text,
     listing_url,
     visible_listing,
@@ -47,13 +47,11 @@ def question_ask(*, asker, listing: Listing, text: str) -> Question:
 
 def _check_question(asker_id: int, listing: Listing, text: str) -> str:
     """The rules on a question about a listing the asker may open; returns its text, cleaned."""
-    if listing.seller_id == asker_id:
-        raise NotAllowed(
-            "You can't ask a question on your own listing; add it to the description.",
-            code="own_listing",
-        )
-    if not listing.is_live:
-        raise Conflict(STATUS_REFUSALS[listing.status], code="not_live")
+    check_live_listing_of_another(
+        asker_id,
+        listing,
+        "You can't ask a question on your own listing; add it to the description.",
+    )
     return clean_text(text, Question.TEXT_MAX_LENGTH, "question")
 
 
