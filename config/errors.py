@@ -77,6 +77,14 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+def found[T](thing: T | None, message: str) -> T:
+    """`thing`, or Http404 with `message` when there is none: the body of every `access_*`
+    selector (what a person may not see is answered as if it did not exist)."""
+    if thing is None:
+        raise Http404(message)
+    return thing
+
+
 def form_refused(form: forms.Form, error: DomainError) -> None:
     """Put the refusal on the form: on its field when the form has that field, else on top."""
     field = error.field if error.field in form.fields else None

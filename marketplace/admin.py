@@ -155,8 +155,8 @@ class QuestionAdmin(ReadOnlyAdmin):
 
 class MessageInline(ReadOnlyInline):
     model = Message
-    fields = ["sender", "text", "created_at", "read_at"]
-    readonly_fields = fields
+    readonly_fields = ("sender", "text", "created_at", "read_at")
+    fields = readonly_fields
 
 
 @admin.register(Conversation)

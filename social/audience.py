@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.apps import apps
 from django.conf import settings
@@ -236,7 +236,7 @@ class AudienceQuerySet(models.QuerySet):
         """Audiences a later app adds (the marketplace's "nearby"); none by default."""
         return Q(pk__in=[])
 
-    def visible_to(self, viewer, *, network: Network | None = None) -> AudienceQuerySet:
+    def visible_to(self, viewer, *, network: Network | None = None) -> Self:
         """Rows `viewer` (a user, or None / AnonymousUser) may see. Pure SQL. With the viewer's
         `network`, the same rules with its id lists in place of the relation subqueries."""
         owner, audience = self._owner_field(), self._audience_field()

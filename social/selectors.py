@@ -24,10 +24,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from accounts.models import User
-from config.errors import NotFound
+from config.errors import NotFound, found
 from social.audience import Relation, blocked_either_way, deactivated, relation_between
 from social.models import (
     Block,
@@ -73,10 +72,7 @@ def person_for(viewer, user_id) -> User | None:
 
 def access_person(viewer, user_id) -> User:
     """The person `user_id` as `viewer` may see them (as `person_for`); Http404 otherwise."""
-    person = person_for(viewer, user_id)
-    if person is None:
-        raise Http404("No such person.")
-    return person
+    return found(person_for(viewer, user_id), "No such person.")
 
 
 def friends_of(user) -> QuerySet:
@@ -287,6 +283,11 @@ def post_for(viewer, post_id) -> Post | None:
         return _with_post_details(posts, viewer).first()
     except (ValueError, TypeError):
         return None
+
+
+def access_post(viewer, post_id) -> Post:
+    """As `post_for`; Http404 for a post the viewer may not see."""
+    return found(post_for(viewer, post_id), "This post does not exist or you can't see it.")
 
 
 def comments_on(viewer, post: Post) -> QuerySet:

@@ -317,9 +317,7 @@ def feed(request):
 @login_not_required
 @require_GET
 def post_detail(request, post_id: int):
-    post = selectors.post_for(request.user, post_id)
-    if post is None:
-        raise Http404("This post does not exist or you can't see it.")
+    post = selectors.access_post(request.user, post_id)
     return render(
         request,
         "social/post.html",
@@ -368,9 +366,7 @@ def post_delete(request, post_id: int):
 @require_POST
 def comment_create(request, post_id: int):
     form = CommentForm(request.POST)
-    post = selectors.post_for(request.user, post_id)
-    if post is None:
-        raise Http404("This post does not exist or you can't see it.")
+    post = selectors.access_post(request.user, post_id)
     if form.is_valid():
         with refusals_on(form):
             posts.comment_create(

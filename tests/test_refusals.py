@@ -21,6 +21,7 @@ from config.errors import (
     NotFound,
     RefusalMiddleware,
     form_refused,
+    found,
     refusal_redirects,
     refusals_on,
 )
@@ -208,3 +209,9 @@ def test_the_api_error_without_a_field_has_no_fields():
     response = exception_handler(DomainError("No.", code="invalid"), {})
 
     assert response.data == {"error": {"code": "invalid", "message": "No."}}
+
+
+def test_what_is_not_found_is_the_404_page_with_its_message():
+    assert found("a listing", "No such listing.") == "a listing"
+    with pytest.raises(Http404, match="No such listing."):
+        found(None, "No such listing.")

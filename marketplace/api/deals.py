@@ -11,7 +11,6 @@ new offer replaces the buyer's open offer on the listing (the old one becomes wi
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -105,7 +104,8 @@ class ConversationDetailOut(ConversationOut):
 
     @extend_schema_field(MessageOut(many=True))
     def get_messages(self, conversation) -> list[dict]:
-        return MessageOut(selectors.messages_in(conversation), many=True).data
+        # The stubs give `.data` as a dict; with many=True it is a list.
+        return MessageOut(selectors.messages_in(conversation), many=True).data  # type: ignore[return-value]
 
 
 class PurchaseOut(serializers.ModelSerializer):
@@ -165,19 +165,6 @@ class PurchasesOut(serializers.Serializer):
 # --- Lookups --------------------------------------------------------------------------------
 
 
-def _listing(request, listing_id) -> Listing:
-    listing = selectors.listing_for(request.user, listing_id)
-    if listing is None:
-        raise Http404
-    return listing
-
-
-def _or_404(found):
-    if found is None:
-        raise Http404
-    return found
-
-
 def _text(request) -> str:
     body = TextIn(data=request.data)
     body.is_valid(raise_exception=True)
@@ -193,7 +180,7 @@ class QuestionsView(APIView):
     @extend_schema(responses=QuestionOut(many=True), operation_id="market_questions_list")
     def get(self, request, listing_id: int):
         """The listing's questions and answers, as its audience sees them."""
-        listing = _listing(request, listing_id)
+        listing = selectors.access_listing(request.user, listing_id)
         return Response(QuestionOut(selectors.questions_on(request.user, listing), many=True).data)
 
     @extend_schema(request=TextIn, responses={201: QuestionOut}, operation_id="market_question_ask")
@@ -202,7 +189,9 @@ class QuestionsView(APIView):
         if not request.user.is_authenticated:
             self.permission_denied(request)
         question = questions.question_ask(
-            asker=request.user, listing=_listing(request, listing_id), text=_text(request)
+            asker=request.user,
+            listing=selectors.access_listing(request.user, listing_id),
+            text=_text(request),
         )
         return Response(QuestionOut(question).data, status=status.HTTP_201_CREATED)
 
@@ -211,7 +200,7 @@ class QuestionAnswerView(APIView):
     @extend_schema(request=TextIn, responses=QuestionOut, operation_id="market_question_answer")
     def post(self, request, question_id: int):
         """The seller answers a question on their listing; the asker is notified."""
-        question = _or_404(selectors.question_for_seller(request.user, question_id))
+        question = selectors.access_question_for_seller(request.user, question_id)
         question = questions.question_answer(
             seller=request.user, question=question, text=_text(request)
         )
@@ -236,10 +225,13 @@ class ConversationStartView(APIView):
     def post(self, request, listing_id: int):
         """A buyer writes to the seller about a listing. Only buyers start conversations; writing
         again adds to the same conversation."""
-        conversation = conversations.conversation_start(
-            buyer=request.user, listing=_listing(request, listing_id), text=_text(request)
+        started = conversations.conversation_start(
+            buyer=request.user,
+            listing=selectors.access_listing(request.user, listing_id),
+            text=_text(request),
         )
-        conversation = selectors.conversation_for(request.user, conversation.pk)
+        # Read again as the list shows it (with its counts).
+        conversation = selectors.conversation_for(request.user, started.pk)
         return Response(ConversationDetailOut(conversation).data, status=status.HTTP_201_CREATED)
 
 
@@ -247,7 +239,7 @@ class ConversationView(APIView):
     @extend_schema(responses=ConversationDetailOut, operation_id="market_conversation_read")
     def get(self, request, conversation_id: int):
         """One of your conversations with its messages; the other side's messages become read."""
-        conversation = _or_404(selectors.conversation_for(request.user, conversation_id))
+        conversation = selectors.access_conversation(request.user, conversation_id)
         conversations.conversation_mark_read(user=request.user, conversation=conversation)
         return Response(ConversationDetailOut(conversation).data)
 
@@ -256,7 +248,7 @@ class MessagesView(APIView):
     @extend_schema(request=TextIn, responses={201: MessageOut}, operation_id="market_message_send")
     def post(self, request, conversation_id: int):
         """Write in a conversation: its buyer, or the seller replying."""
-        conversation = _or_404(selectors.conversation_for(request.user, conversation_id))
+        conversation = selectors.access_conversation(request.user, conversation_id)
         message = conversations.message_send(
             sender=request.user, conversation=conversation, text=_text(request)
         )
@@ -287,7 +279,9 @@ class OfferMakeView(APIView):
         body = OfferIn(data=request.data)
         body.is_valid(raise_exception=True)
         offer = offers.offer_make(
-            buyer=request.user, listing=_listing(request, listing_id), **body.validated_data
+            buyer=request.user,
+            listing=selectors.access_listing(request.user, listing_id),
+            **body.validated_data,
         )
         return Response(OfferOut(offer).data, status=status.HTTP_201_CREATED)
 
@@ -301,10 +295,10 @@ class OfferActionView(APIView):
         user = request.user
         if self.action == "withdraw":
             offer = offers.offer_withdraw(
-                buyer=user, offer=_or_404(selectors.offer_for_buyer(user, offer_id))
+                buyer=user, offer=selectors.access_offer_for_buyer(user, offer_id)
             )
         else:
-            offer = _or_404(selectors.offer_for_seller(user, offer_id))
+            offer = selectors.access_offer_for_seller(user, offer_id)
             act = offers.offer_accept if self.action == "accept" else offers.offer_decline
             offer = act(seller=user, offer=offer)
         offer = Offer.objects.select_related("listing__seller__profile", "buyer__profile").get(
@@ -350,7 +344,7 @@ class SaleView(APIView):
     def post(self, request, listing_id: int):
         """The seller marks a reserved listing sold to the accepted buyer: a verified purchase."""
         purchase = purchases.sale_complete(
-            seller=request.user, listing=_listing(request, listing_id)
+            seller=request.user, listing=selectors.access_listing(request.user, listing_id)
         )
         return Response(PurchaseOut(purchase).data, status=status.HTTP_201_CREATED)
 
@@ -359,7 +353,9 @@ class ReservationView(APIView):
     @extend_schema(request=None, responses={204: None}, operation_id="market_reservation_cancel")
     def delete(self, request, listing_id: int):
         """The seller releases a reservation: the accepted offer is declined, the listing active."""
-        offers.reservation_cancel(seller=request.user, listing=_listing(request, listing_id))
+        offers.reservation_cancel(
+            seller=request.user, listing=selectors.access_listing(request.user, listing_id)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -392,7 +388,7 @@ class RatingView(APIView):
     @extend_schema(request=RatingIn, responses={201: RatingOut}, operation_id="market_rating_give")
     def post(self, request, purchase_id: int):
         """Rate the other side of a sale, once (a second rating is 409)."""
-        purchase = _or_404(selectors.purchase_for_side(request.user, purchase_id))
+        purchase = selectors.access_purchase(request.user, purchase_id)
         body = RatingIn(data=request.data)
         body.is_valid(raise_exception=True)
         rating = ratings.rating_give(rater=request.user, purchase=purchase, **body.validated_data)

@@ -7,7 +7,6 @@ that says no is a 4xx with the service's message in the one error body (`config.
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -32,7 +31,10 @@ def file_url(request, file) -> str | None:
 
 
 class FileUrlField(serializers.CharField):
-    def to_representation(self, value) -> str | None:
+    """A stored file's absolute address, or null when there is none."""
+
+    # The stubs give CharField's output as str; a missing file is null here.
+    def to_representation(self, value) -> str | None:  # type: ignore[override]
         return file_url(self.context["request"], value)
 
 
@@ -49,7 +51,8 @@ class CatalogCategoryTreeSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_children(self, node) -> list:
-        return CatalogCategoryTreeSerializer(node.children, many=True).data
+        # The stubs give `.data` as a dict; with many=True it is a list.
+        return CatalogCategoryTreeSerializer(node.children, many=True).data  # type: ignore[return-value]
 
 
 class CatalogRefSerializer(serializers.Serializer):
@@ -106,8 +109,9 @@ class ListingLocationSerializer(serializers.Serializer):
 class RoundedKmField(serializers.FloatField):
     """A distance in km, to 100 m."""
 
-    def to_representation(self, value) -> float:
-        return round(super().to_representation(value), 1)
+    # The stubs give FloatField's output as str; DRF's is a float.
+    def to_representation(self, value) -> float:  # type: ignore[override]
+        return round(float(value), 1)
 
 
 class ListingSerializer(serializers.Serializer):
@@ -206,22 +210,8 @@ class ListingTransitionSerializer(serializers.Serializer):
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _page(request, listing_id) -> selectors.ListingPage:
-    page = selectors.listing_page(request.user, listing_id)
-    if page is None:
-        raise Http404
-    return page
-
-
-def _own(request, listing_id) -> Listing:
-    listing = selectors.own_listing(request.user, listing_id)
-    if listing is None:
-        raise Http404
-    return listing
-
-
 def _answer(request, listing_id, status_code: int = status.HTTP_200_OK) -> Response:
-    page = _page(request, listing_id)
+    page = selectors.access_listing_page(request.user, listing_id)
     data = ListingSerializer(page, context={"request": request}).data
     return Response(data, status=status_code)
 
@@ -321,7 +311,7 @@ class ListingView(APIView):
     )
     def patch(self, request, listing_id: int):
         """Change some fields of your listing (while a draft, on sale or reserved)."""
-        listing = _own(request, listing_id)
+        listing = selectors.access_own_listing(request.user, listing_id)
         data = ListingWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         listings.listing_update(seller=request.user, listing=listing, **data.validated_data)
@@ -330,7 +320,9 @@ class ListingView(APIView):
     @extend_schema(request=None, responses={204: None}, operation_id="market_listing_delete")
     def delete(self, request, listing_id: int):
         """Delete a draft. A published listing is withdrawn instead (see transitions)."""
-        listings.listing_delete(seller=request.user, listing=_own(request, listing_id))
+        listings.listing_delete(
+            seller=request.user, listing=selectors.access_own_listing(request.user, listing_id)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -344,14 +336,14 @@ class ListingPhotosView(APIView):
     )
     def post(self, request, listing_id: int):
         """Add a photo (at most 10 a listing); its thumbnail is made now, once."""
-        listing = _own(request, listing_id)
+        listing = selectors.access_own_listing(request.user, listing_id)
         data = ListingPhotoUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         photo = listing_photos.listing_photo_add(
             seller=request.user, listing=listing, image=data.validated_data["image"]
         )
-        data = ListingPhotoSerializer(photo, context={"request": request}).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        body = ListingPhotoSerializer(photo, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ListingPhotoView(APIView):
@@ -359,7 +351,9 @@ class ListingPhotoView(APIView):
     def delete(self, request, listing_id: int, photo_id: int):
         """Remove one photo of your listing."""
         listing_photos.listing_photo_remove(
-            seller=request.user, listing=_own(request, listing_id), photo_id=photo_id
+            seller=request.user,
+            listing=selectors.access_own_listing(request.user, listing_id),
+            photo_id=photo_id,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -375,7 +369,7 @@ class ListingTransitionView(APIView):
     def post(self, request, listing_id: int):
         """Publish a draft, withdraw a listing, or relist a withdrawn or expired one.
         An illegal move ("A sold listing can't be withdrawn.") is a 409."""
-        listing = _own(request, listing_id)
+        listing = selectors.access_own_listing(request.user, listing_id)
         data = ListingTransitionSerializer(data=request.data)
         if not data.is_valid():
             raise DomainError(

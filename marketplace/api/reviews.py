@@ -97,7 +97,7 @@ class HelpfulSerializer(serializers.Serializer):
     helpful_count = serializers.IntegerField()
 
 
-def _detailed(request, review_id) -> Review:
+def _detailed(request, review_id) -> selectors.DetailedReview:
     review = selectors.review_for(request.user, review_id)
     if review is None:
         raise NotFound("This review does not exist or you can't see it.", code="no_review")

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from marketplace.api.listings import RoundedKmField
 from marketplace.models import Listing
 from marketplace.selectors import search as selectors
+from marketplace.selectors.search_params import Sort
 from marketplace.services import search as services
 
 # --- Shapes ----------------------------------------------------------------------------------
@@ -113,9 +114,7 @@ SEARCH_PARAMETERS = [
     ),
     OpenApiParameter("near", str, description="lat,lng to measure from; default: your home."),
     OpenApiParameter("radius_km", int, description="1 to 500 km around the point."),
-    OpenApiParameter(
-        "sort", str, enum=list(selectors.Sort.VALUES), description="Default: relevance."
-    ),
+    OpenApiParameter("sort", str, enum=list(Sort.VALUES), description="Default: relevance."),
     OpenApiParameter("page", int, description="From 1."),
 ]
 

@@ -56,8 +56,9 @@ class Category(models.Model):
 
     @property
     def root(self) -> Category:
+        """The top of this category's branch (Bikes for Mountain bikes)."""
         node = self
-        while node.parent_id:
+        while node.parent is not None:
             node = node.parent
         return node
 

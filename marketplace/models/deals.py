@@ -85,6 +85,8 @@ class Offer(models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    MESSAGE_MAX_LENGTH = 500
+
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="offers")
     buyer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offers_made"
@@ -94,7 +96,7 @@ class Offer(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Listing.MAX_PRICE)],
     )
-    message = models.CharField(max_length=500, blank=True)
+    message = models.CharField(max_length=MESSAGE_MAX_LENGTH, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)

@@ -24,6 +24,13 @@ from social.audience import Audience, AudienceQuerySet
 from social.models import Circle
 
 
+def _rounded(coordinate: Decimal) -> Decimal:
+    rounded = round_coordinate(coordinate)
+    if rounded is None:  # not for a listing: its coordinates are required
+        raise ValueError("A listing's coordinates are required.")
+    return rounded
+
+
 class ListingAudience(models.TextChoices):
     """The audience policy's audiences, plus "nearby"."""
 
@@ -91,6 +98,7 @@ class Listing(models.Model):
     MAX_PHOTOS = 10
     MAX_PRICE = Decimal("1000000")
     TITLE_MAX_LENGTH = 120
+    PLACE_MAX_LENGTH = 120
     DESCRIPTION_MAX_LENGTH = 5000
 
     seller = models.ForeignKey(
@@ -112,7 +120,7 @@ class Listing(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_PRICE)],
     )
     currency = models.CharField(max_length=3, choices=Currency, default=Currency.EUR)
-    place = models.CharField(max_length=120)
+    place = models.CharField(max_length=PLACE_MAX_LENGTH)
     latitude = models.DecimalField(max_digits=8, decimal_places=5)
     longitude = models.DecimalField(max_digits=8, decimal_places=5)
     audience = models.CharField(
@@ -128,6 +136,11 @@ class Listing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     sold_at = models.DateTimeField(null=True, blank=True)
+
+    # Not columns: what a search result or a watchlist entry carries for its card
+    # (`marketplace.selectors.search`): the first photo, the page's address.
+    cover: ListingPhoto | None
+    url: str
 
     objects = ListingQuerySet.as_manager()
     owner_field = "seller"
@@ -162,11 +175,13 @@ class Listing(models.Model):
 
     @property
     def public_latitude(self) -> Decimal:
-        return round_coordinate(self.latitude)
+        """The latitude rounded to about 1 km, as everyone but the seller's friends sees it."""
+        return _rounded(self.latitude)
 
     @property
     def public_longitude(self) -> Decimal:
-        return round_coordinate(self.longitude)
+        """The longitude rounded to about 1 km, as everyone but the seller's friends sees it."""
+        return _rounded(self.longitude)
 
     @property
     def is_live(self) -> bool:

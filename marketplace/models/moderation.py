@@ -23,6 +23,9 @@ class Report(models.Model):
         ACTIONED = "actioned", "Action taken"
         DISMISSED = "dismissed", "No action needed"
 
+    NOTE_MAX_LENGTH = 1000
+    RESOLUTION_MAX_LENGTH = 300
+
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
     )
@@ -40,9 +43,9 @@ class Report(models.Model):
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
     reason = models.CharField(max_length=12, choices=Reason)
-    note = models.CharField(max_length=1000, blank=True)
+    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
-    resolution = models.CharField(max_length=300, blank=True)
+    resolution = models.CharField(max_length=RESOLUTION_MAX_LENGTH, blank=True)
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -20,6 +20,7 @@ class ReviewQuerySet(AudienceQuerySet):
 
 
 class Review(models.Model):
+    TITLE_MAX_LENGTH = 120
     TEXT_MAX_LENGTH = 5000
 
     author = models.ForeignKey(
@@ -39,7 +40,7 @@ class Review(models.Model):
     rating = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    title = models.CharField(max_length=120)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
     text = models.TextField(max_length=TEXT_MAX_LENGTH)
     would_recommend = models.BooleanField(default=True)
     audience = models.CharField(max_length=10, choices=Audience, default=Audience.FRIENDS)
@@ -77,7 +78,9 @@ class Review(models.Model):
 
     @property
     def verified(self) -> bool:
-        return self.purchase_id is not None and self.purchase.verified
+        """Tied to a purchase made here (the "verified purchase" badge's own rule is
+        `marketplace.selectors.reviews.verified_purchase_for`)."""
+        return self.purchase is not None and self.purchase.verified
 
 
 class HelpfulVote(models.Model):

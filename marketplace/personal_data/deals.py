@@ -229,7 +229,9 @@ def export_sales(user) -> list[dict]:
     hidden = hidden_from(user)
     return [
         {
-            "listing": purchase.listing.title if purchase.listing_id else purchase.description,
+            "listing": purchase.listing.title
+            if purchase.listing is not None
+            else purchase.description,
             "to": None if purchase.buyer_id in hidden else name_of(purchase.buyer),
             "price": money(purchase.price),
             "currency": purchase.currency,

@@ -9,51 +9,48 @@ fixed number), whatever the number of rows.
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
+from accounts.models import User
+from config.errors import found
 from marketplace.models import Conversation, Listing, Message, Offer, Purchase, Question, Rating
+from marketplace.selectors.listings import IdInput, Viewer, as_member
 from social.audience import blocked_either_way
 from social.models import Block
 
 
-def _signed_in(viewer) -> bool:
-    return viewer is not None and getattr(viewer, "is_authenticated", False)
-
-
-def listing_for(viewer, listing_id) -> Listing | None:
+def listing_for(viewer: Viewer, listing_id: IdInput) -> Listing | None:
     """The listing if `viewer` may open it (`Listing.objects.openable_by`: audience, blocks,
     moderation, and a draft, withdrawn or expired listing for its seller alone), else None."""
     try:
-        return (
+        listing: Listing = (
             Listing.objects.openable_by(viewer)
             .select_related("seller__profile")
             .get(pk=int(listing_id))
         )
     except (Listing.DoesNotExist, TypeError, ValueError):
         return None
-
-
-def access_listing(viewer, listing_id) -> Listing:
-    """The listing `viewer` may open (as `listing_for`); Http404 otherwise, as if it did not
-    exist."""
-    listing = listing_for(viewer, listing_id)
-    if listing is None:
-        raise Http404("No such listing.")
     return listing
 
 
-def questions_on(viewer, listing: Listing) -> QuerySet:
+def access_listing(viewer: Viewer, listing_id: IdInput) -> Listing:
+    """The listing `viewer` may open (as `listing_for`); Http404 otherwise, as if it did not
+    exist."""
+    return found(listing_for(viewer, listing_id), "No such listing.")
+
+
+def questions_on(viewer: Viewer, listing: Listing) -> QuerySet[Question]:
     """The questions on `listing` that `viewer` may read: none unless the viewer can see the
     listing; questions of people blocked either way with the viewer are left out."""
     if listing_for(viewer, listing.pk) is None:
         return Question.objects.none()
     rows = Question.objects.filter(listing=listing).select_related("asker__profile")
-    if _signed_in(viewer):
-        rows = rows.exclude(blocked_either_way(OuterRef("asker_id"), viewer.pk))
+    member = as_member(viewer)
+    if member is not None:
+        rows = rows.exclude(blocked_either_way(OuterRef("asker_id"), member.pk))
     return rows
 
 
-def question_for_seller(seller, question_id) -> Question | None:
+def question_for_seller(seller: User, question_id: IdInput) -> Question | None:
     """A question on one of `seller`'s listings (to answer it), or None."""
     try:
         return Question.objects.select_related("listing", "asker__profile").get(
@@ -66,7 +63,12 @@ def question_for_seller(seller, question_id) -> Question | None:
 # --- Conversations ---------------------------------------------------------------------------
 
 
-def conversations_for(user) -> QuerySet:
+def access_question_for_seller(seller: User, question_id: IdInput) -> Question:
+    """As `question_for_seller`; Http404 for any other question."""
+    return found(question_for_seller(seller, question_id), "No such question.")
+
+
+def conversations_for(user: User) -> QuerySet[Conversation]:
     """Conversations `user` is a side of (as buyer or as seller), latest activity first, each
     with `message_count` and `unread_count` (messages from the other side not yet read)."""
     blocked = Exists(
@@ -90,7 +92,7 @@ def conversations_for(user) -> QuerySet:
     )
 
 
-def conversation_for(user, conversation_id) -> Conversation | None:
+def conversation_for(user: User, conversation_id: IdInput) -> Conversation | None:
     """One of `user`'s conversations (not with someone blocked either way), or None."""
     try:
         return conversations_for(user).get(pk=int(conversation_id))
@@ -98,19 +100,25 @@ def conversation_for(user, conversation_id) -> Conversation | None:
         return None
 
 
-def conversation_with(buyer, listing: Listing) -> Conversation | None:
+def access_conversation(user: User, conversation_id: IdInput) -> Conversation:
+    """As `conversation_for`; Http404 for a conversation the user is not in."""
+    return found(conversation_for(user, conversation_id), "No such conversation.")
+
+
+def conversation_with(buyer: User, listing: Listing) -> Conversation | None:
     """The buyer's conversation about `listing`, if they started one."""
     return Conversation.objects.filter(buyer_id=buyer.pk, listing=listing).first()
 
 
-def messages_in(conversation: Conversation) -> QuerySet:
+def messages_in(conversation: Conversation) -> QuerySet[Message]:
+    """The conversation's messages, oldest first, with their senders."""
     return Message.objects.filter(conversation=conversation).select_related("sender__profile")
 
 
 # --- Offers ----------------------------------------------------------------------------------
 
 
-def offers_made_by(buyer) -> QuerySet:
+def offers_made_by(buyer: User) -> QuerySet[Offer]:
     """The buyer's offers, newest first, with their listing and seller."""
     return (
         Offer.objects.filter(buyer_id=buyer.pk)
@@ -120,7 +128,7 @@ def offers_made_by(buyer) -> QuerySet:
     )
 
 
-def offers_received_by(seller) -> QuerySet:
+def offers_received_by(seller: User) -> QuerySet[Offer]:
     """Offers on the seller's listings, open ones first, then newest; buyers blocked either
     way are left out."""
     return (
@@ -131,27 +139,41 @@ def offers_received_by(seller) -> QuerySet:
     )
 
 
-def offer_for_buyer(buyer, offer_id) -> Offer | None:
+def offer_for_buyer(buyer: User, offer_id: IdInput) -> Offer | None:
+    """One of the buyer's offers (to withdraw it), or None."""
     try:
         return offers_made_by(buyer).get(pk=int(offer_id))
     except (Offer.DoesNotExist, TypeError, ValueError):
         return None
 
 
-def offer_for_seller(seller, offer_id) -> Offer | None:
+def access_offer_for_buyer(buyer: User, offer_id: IdInput) -> Offer:
+    """As `offer_for_buyer`; Http404 for an offer the buyer did not make."""
+    return found(offer_for_buyer(buyer, offer_id), "No such offer.")
+
+
+def offer_for_seller(seller: User, offer_id: IdInput) -> Offer | None:
+    """An offer on one of the seller's listings (to answer it), or None."""
     try:
         return offers_received_by(seller).get(pk=int(offer_id))
     except (Offer.DoesNotExist, TypeError, ValueError):
         return None
 
 
-def open_offer_of(buyer, listing: Listing) -> Offer | None:
+def access_offer_for_seller(seller: User, offer_id: IdInput) -> Offer:
+    """As `offer_for_seller`; Http404 for an offer not on the seller's listings."""
+    return found(offer_for_seller(seller, offer_id), "No such offer.")
+
+
+def open_offer_of(buyer: User, listing: Listing) -> Offer | None:
+    """The buyer's open offer on the listing, if any."""
     return Offer.objects.filter(
         buyer_id=buyer.pk, listing=listing, status=Offer.Status.OPEN
     ).first()
 
 
 def accepted_offer_on(listing: Listing) -> Offer | None:
+    """The offer the seller accepted on the listing, if any."""
     return (
         Offer.objects.filter(listing=listing, status=Offer.Status.ACCEPTED)
         .select_related("buyer__profile")
@@ -162,21 +184,21 @@ def accepted_offer_on(listing: Listing) -> Offer | None:
 # --- Purchases and ratings -------------------------------------------------------------------
 
 
-def purchases_of(user) -> QuerySet:
+def purchases_of(user: User) -> QuerySet[Purchase]:
     """What `user` bought, here (verified) or declared, latest first."""
     return Purchase.objects.filter(buyer_id=user.pk).select_related(
         "category", "brand", "product_model__brand", "seller__profile", "buyer__profile", "listing"
     )
 
 
-def sales_of(user) -> QuerySet:
+def sales_of(user: User) -> QuerySet[Purchase]:
     """What `user` sold here, latest first."""
     return Purchase.objects.filter(seller_id=user.pk).select_related(
         "category", "buyer__profile", "seller__profile", "listing"
     )
 
 
-def purchase_for_side(user, purchase_id) -> Purchase | None:
+def purchase_for_side(user: User, purchase_id: IdInput) -> Purchase | None:
     """A purchase `user` bought or sold (to rate it), or None."""
     try:
         return Purchase.objects.select_related(
@@ -186,5 +208,11 @@ def purchase_for_side(user, purchase_id) -> Purchase | None:
         return None
 
 
-def rating_by(user, purchase: Purchase) -> Rating | None:
+def access_purchase(user: User, purchase_id: IdInput) -> Purchase:
+    """As `purchase_for_side`; Http404 for a purchase the user is neither side of."""
+    return found(purchase_for_side(user, purchase_id), "No such purchase.")
+
+
+def rating_by(user: User, purchase: Purchase) -> Rating | None:
+    """The rating `user` gave for the purchase, if they gave one."""
     return Rating.objects.filter(purchase=purchase, rater_id=user.pk).first()

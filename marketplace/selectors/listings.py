@@ -14,15 +14,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
 from accounts.models import User
+from config.errors import found
 from marketplace.geo import distance_km
 from marketplace.models import Brand, Category, Listing, ListingPhoto, ProductModel
 from social.audience import Relation, relation_between
 
 Status = Listing.Status
+
+# Whoever looks: a member, or a visitor (AnonymousUser in a request, None outside one).
+type Viewer = User | AnonymousUser | None
+# An id as a URL or a form hands it over.
+type IdInput = int | str
 
 # What others may open; drafts, withdrawn and expired listings are their seller's alone.
 SHOWN_TO_OTHERS = Listing.SHOWN_TO_OTHERS
@@ -38,17 +44,19 @@ SELLER_GROUPS = (
 RELATION_BADGE = {Relation.FRIEND: "1st", Relation.FOF: "2nd"}
 
 
-def _signed_in(viewer) -> bool:
-    return viewer is not None and getattr(viewer, "is_authenticated", False)
+def as_member(viewer: Viewer) -> User | None:
+    """The viewer when signed in; None for a visitor."""
+    signed_in = viewer is not None and getattr(viewer, "is_authenticated", False)
+    return viewer if signed_in and isinstance(viewer, User) else None
 
 
-def _with_details(listings: QuerySet) -> QuerySet:
+def _with_details(listings: QuerySet[Listing]) -> QuerySet[Listing]:
     return listings.select_related(
         "seller__profile", "category__parent", "brand", "product_model__brand"
     ).prefetch_related(Prefetch("photos", queryset=ListingPhoto.objects.order_by("position", "id")))
 
 
-def listings_visible_to(viewer) -> QuerySet:
+def listings_visible_to(viewer: Viewer) -> QuerySet[Listing]:
     """Every listing `viewer` may open: their own in any state; others' by audience and blocks,
     while on sale, reserved or sold, and not hidden by a moderator (`Listing.objects.openable_by`,
     the one rule the deals panel and the report form use too)."""
@@ -73,7 +81,7 @@ def openable_among(
     return found
 
 
-def listing_for(viewer, listing_id) -> Listing | None:
+def listing_for(viewer: Viewer, listing_id: IdInput) -> Listing | None:
     """One listing with its seller, catalog and photos, if `viewer` may see it; else None."""
     try:
         pk = int(listing_id)
@@ -82,30 +90,28 @@ def listing_for(viewer, listing_id) -> Listing | None:
     return _with_details(listings_visible_to(viewer).filter(pk=pk)).first()
 
 
-def own_listing(seller, listing_id) -> Listing | None:
+def own_listing(seller: Viewer, listing_id: IdInput) -> Listing | None:
     """One of `seller`'s own listings (to change it), with its photos and circles; else None."""
     try:
         pk = int(listing_id)
     except (TypeError, ValueError):
         return None
-    if not _signed_in(seller):
+    member = as_member(seller)
+    if member is None:
         return None
     return (
-        _with_details(Listing.objects.filter(pk=pk, seller_id=seller.pk))
+        _with_details(Listing.objects.filter(pk=pk, seller_id=member.pk))
         .prefetch_related("circles")
         .first()
     )
 
 
-def access_own_listing(seller, listing_id) -> Listing:
+def access_own_listing(seller: Viewer, listing_id: IdInput) -> Listing:
     """One of `seller`'s own listings (as `own_listing`); Http404 for any other."""
-    listing = own_listing(seller, listing_id)
-    if listing is None:
-        raise Http404("No such listing of yours.")
-    return listing
+    return found(own_listing(seller, listing_id), "No such listing of yours.")
 
 
-def listings_of_seller(seller) -> QuerySet:
+def listings_of_seller(seller: User) -> QuerySet[Listing]:
     """All of `seller`'s listings, every state, newest first, with category and photos."""
     return (
         Listing.objects.filter(seller_id=seller.pk)
@@ -117,7 +123,7 @@ def listings_of_seller(seller) -> QuerySet:
     )
 
 
-def listings_of_seller_by_state(seller) -> list[tuple[Status, list[Listing]]]:
+def listings_of_seller_by_state(seller: User) -> list[tuple[Status, list[Listing]]]:
     """`seller`'s listings grouped by state (on sale first), empty groups left out."""
     groups: dict[str, list[Listing]] = {status: [] for status in SELLER_GROUPS}
     for listing in listings_of_seller(seller):
@@ -135,20 +141,23 @@ class Location:
     exact: bool
 
 
-def shown_location(listing: Listing, viewer, *, relation: Relation | None = None) -> Location:
+def shown_location(
+    listing: Listing, viewer: Viewer, *, relation: Relation | None = None
+) -> Location:
     """The point `viewer` may see: exact for the seller and their friends, rounded for others.
 
     Pass `relation` when it is known already (saves a query)."""
     if relation is None:
-        relation = relation_between(viewer, listing.seller)
+        relation = relation_between(as_member(viewer), listing.seller)
     if relation in (Relation.SELF, Relation.FRIEND):
         return Location(listing.place, listing.latitude, listing.longitude, exact=True)
     return Location(listing.place, listing.public_latitude, listing.public_longitude, exact=False)
 
 
-def distance_from_home(viewer, location: Location) -> float | None:
+def distance_from_home(viewer: Viewer, location: Location) -> float | None:
     """Kilometres from the viewer's (rounded) home to the shown point, when the home is known."""
-    profile = getattr(viewer, "profile", None) if _signed_in(viewer) else None
+    member = as_member(viewer)
+    profile = getattr(member, "profile", None) if member is not None else None
     if profile is None or not profile.has_home:
         return None
     return distance_km(
@@ -187,12 +196,12 @@ class ListingPage:
         return actions
 
 
-def listing_page(viewer, listing_id) -> ListingPage | None:
+def listing_page(viewer: Viewer, listing_id: IdInput) -> ListingPage | None:
     """The listing page as `viewer` sees it, or None when they may not see the listing."""
     listing = listing_for(viewer, listing_id)
     if listing is None:
         return None
-    relation = relation_between(viewer, listing.seller)
+    relation = relation_between(as_member(viewer), listing.seller)
     location = shown_location(listing, viewer, relation=relation)
     return ListingPage(
         listing=listing,
@@ -209,8 +218,17 @@ def listing_page(viewer, listing_id) -> ListingPage | None:
 
 @dataclass
 class CategoryNode:
+    """A category with the ones right below it."""
+
     category: Category
     children: list[CategoryNode]
+
+
+def access_listing_page(viewer: Viewer, listing_id: IdInput) -> ListingPage:
+    """As `listing_page`; Http404 for a listing the viewer may not open."""
+    return found(
+        listing_page(viewer, listing_id), "This listing does not exist or you can't see it."
+    )
 
 
 def category_tree() -> list[CategoryNode]:
@@ -240,8 +258,8 @@ def category_choices() -> list[tuple[int, str]]:
     return choices
 
 
-def _category_ids(category_id) -> list[int] | None:
-    if category_id in (None, ""):
+def _category_ids(category_id: IdInput | None) -> list[int] | None:
+    if category_id is None or category_id == "":
         return None
     try:
         category = Category.objects.get(pk=int(category_id))
@@ -250,7 +268,7 @@ def _category_ids(category_id) -> list[int] | None:
     return category.with_descendants()
 
 
-def brands_for(category_id=None) -> QuerySet:
+def brands_for(category_id: IdInput | None = None) -> QuerySet[Brand]:
     """Brands, or those with a product in the category (or below it)."""
     ids = _category_ids(category_id)
     brands = Brand.objects.all()
@@ -259,13 +277,15 @@ def brands_for(category_id=None) -> QuerySet:
     return brands.order_by("name")
 
 
-def products_for(category_id=None, brand_id=None) -> QuerySet:
+def products_for(
+    category_id: IdInput | None = None, brand_id: IdInput | None = None
+) -> QuerySet[ProductModel]:
     """Product models, optionally in a category (or below it) and of a brand."""
     products = ProductModel.objects.select_related("brand", "category")
     ids = _category_ids(category_id)
     if ids is not None:
         products = products.filter(category_id__in=ids)
-    if brand_id not in (None, ""):
+    if brand_id is not None and brand_id != "":
         try:
             products = products.filter(brand_id=int(brand_id))
         except (TypeError, ValueError):

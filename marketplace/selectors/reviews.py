@@ -13,6 +13,7 @@ bought the thing here (the "verified purchase" badge) is shown only where the au
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Avg,
@@ -28,14 +29,20 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
+from accounts.models import User
+from config.errors import found
 from marketplace.models import HelpfulVote, ProductModel, Review
+from marketplace.selectors.listings import IdInput, Viewer, as_member
 from privacy.consent import allowing
 from privacy.purposes import Purpose
 
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import WithAnnotations
+
 
 def _helpful_count() -> Coalesce:
+    """How many people found the review helpful (0 without votes), as one subquery."""
     votes = (
         HelpfulVote.objects.filter(review=OuterRef("pk"))
         .order_by()
@@ -46,34 +53,45 @@ def _helpful_count() -> Coalesce:
     return Coalesce(Subquery(votes, output_field=IntegerField()), 0)
 
 
-def _signed_in(viewer) -> bool:
-    return viewer is not None and getattr(viewer, "is_authenticated", False)
-
-
-def verified_purchase_for(viewer) -> ExpressionWrapper:
+def verified_purchase_for(viewer: Viewer) -> ExpressionWrapper[Value] | ExpressionWrapper[Q]:
     """An annotation for review rows: the "verified purchase" badge as `viewer` may see it.
 
     True where the review is tied to a purchase made here and either `viewer` wrote it or the
     author's `social_proof` consent reaches `viewer` (its scope, blocks, deactivation: the
     consent gate, as one `EXISTS`). The review's own audience decides whether it is shown; this
     decides only whether the purchase behind it is. Never true for an anonymous visitor."""
-    if not _signed_in(viewer):
+    member = as_member(viewer)
+    if member is None:
         return ExpressionWrapper(Value(False), output_field=BooleanField())
-    purchase_shared = Q(author_id=viewer.pk) | Q(
-        allowing(Purpose.SOCIAL_PROOF, viewer, owner="author")
+    purchase_shared = Q(author_id=member.pk) | Q(
+        allowing(Purpose.SOCIAL_PROOF, member, owner="author")
     )
     return ExpressionWrapper(
         Q(purchase__verified=True) & purchase_shared, output_field=BooleanField()
     )
 
 
-def _with_details(reviews: QuerySet, viewer) -> QuerySet:
+class ReviewDetails(TypedDict):
+    """What `_with_details` adds to each review row."""
+
+    helpful_count: int
+    voted_helpful: bool
+    verified_purchase: bool
+
+
+# A review row with its details, as review lists and pages get it.
+type DetailedReview = WithAnnotations[Review, ReviewDetails]
+
+
+def _with_details(reviews: QuerySet[Review], viewer: Viewer) -> QuerySet[DetailedReview]:
     """Author and product on the row, `helpful_count`, `voted_helpful` (by the viewer) and
     `verified_purchase` (tied to a purchase made here, shown by `verified_purchase_for`)."""
-    if _signed_in(viewer):
-        voted = Exists(HelpfulVote.objects.filter(review=OuterRef("pk"), voter_id=viewer.pk))
-    else:
-        voted = Value(False)
+    member = as_member(viewer)
+    voted: Exists | Value = (
+        Exists(HelpfulVote.objects.filter(review=OuterRef("pk"), voter_id=member.pk))
+        if member is not None
+        else Value(False)
+    )
     return reviews.select_related("author__profile", "product_model__brand").annotate(
         helpful_count=_helpful_count(),
         voted_helpful=ExpressionWrapper(voted, output_field=BooleanField()),
@@ -88,13 +106,10 @@ def product_for(slug: str) -> ProductModel | None:
 
 def access_product(slug: str) -> ProductModel:
     """The product of the catalog with this slug; Http404 when there is none."""
-    product = product_for(slug)
-    if product is None:
-        raise Http404("No such product.")
-    return product
+    return found(product_for(slug), "No such product.")
 
 
-def reviews_for_product(viewer, product: ProductModel) -> QuerySet:
+def reviews_for_product(viewer: Viewer, product: ProductModel) -> QuerySet[DetailedReview]:
     """The reviews of `product` the viewer may see, not hidden by a moderator, the most helpful
     first, then the newest."""
     reviews = Review.objects.filter(product_model=product).visible_to(viewer).filter(hidden=False)
@@ -103,12 +118,14 @@ def reviews_for_product(viewer, product: ProductModel) -> QuerySet:
 
 @dataclass(frozen=True)
 class ReviewSummary:
+    """What the reviews a viewer may see of a product add up to."""
+
     count: int
     average: float | None
     recommend: int  # how many would recommend it
 
 
-def review_summary(viewer, product: ProductModel) -> ReviewSummary:
+def review_summary(viewer: Viewer, product: ProductModel) -> ReviewSummary:
     """Count, average stars and recommendations over the reviews the viewer may see."""
     reviews = Review.objects.filter(product_model=product).visible_to(viewer).filter(hidden=False)
     row = reviews.aggregate(
@@ -120,7 +137,7 @@ def review_summary(viewer, product: ProductModel) -> ReviewSummary:
     return ReviewSummary(count=row["count"], average=average, recommend=row["recommend"])
 
 
-def my_review_of(author, product: ProductModel) -> Review | None:
+def my_review_of(author: Viewer, product: ProductModel) -> Review | None:
     """The author's own review of `product`, hidden or not, or None."""
     if author is None or not author.is_authenticated:
         return None
@@ -131,17 +148,22 @@ def my_review_of(author, product: ProductModel) -> Review | None:
     )
 
 
-def reviews_by(author) -> QuerySet:
+def reviews_by(author: User) -> QuerySet[DetailedReview]:
     """The author's own reviews, newest first, including those a moderator hid."""
     reviews = Review.objects.filter(author=author)
     return _with_details(reviews, author).order_by("-created_at", "-pk")
 
 
-def review_for(viewer, review_id) -> Review | None:
+def review_for(viewer: Viewer, review_id: IdInput) -> DetailedReview | None:
     """One review the viewer may see (not hidden, unless it is theirs), with its details."""
     try:
-        review_id = int(review_id)
+        pk = int(review_id)
     except (TypeError, ValueError):
         return None
-    reviews = Review.objects.filter(pk=review_id).visible_to(viewer)
+    reviews = Review.objects.filter(pk=pk).visible_to(viewer)
     return _with_details(reviews, viewer).first()
+
+
+def access_review(viewer: Viewer, review_id: IdInput) -> Review:
+    """As `review_for`; Http404 for a review the viewer may not see."""
+    return found(review_for(viewer, review_id), "This review does not exist or you can't see it.")

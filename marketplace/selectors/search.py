@@ -21,6 +21,7 @@ import functools
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, ReadOnly, TypedDict
 from urllib.parse import quote
 
 from django.db import connection
@@ -28,6 +29,7 @@ from django.db.models import (
     BooleanField,
     Case,
     ExpressionWrapper,
+    F,
     FloatField,
     IntegerField,
     Prefetch,
@@ -39,6 +41,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.urls import NoReverseMatch, reverse
 
+from accounts.models import User
 from marketplace.geo import DistanceKm, bounding_box, degrees_per_km, distance_km
 from marketplace.models import (
     Category,
@@ -47,7 +50,9 @@ from marketplace.models import (
     SavedSearch,
     Watch,
 )
+from marketplace.selectors.listings import Viewer, as_member
 from marketplace.selectors.search_params import (
+    PointInput,
     SearchCriteria,
     Sort,
     home_of,
@@ -55,9 +60,23 @@ from marketplace.selectors.search_params import (
     search_criteria,
     search_words,
 )
+from marketplace.services.money import MoneyInput
 from querycache.lookups import IdArray, Slot
 from querycache.prepared import Prepared
 from querycache.versions import LocalMemo
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import WithAnnotations
+
+
+class SearchAnnotations(TypedDict):
+    """What the search adds to every listing row: `distance_km` (None without a point). With
+    words, rows also carry `relevance`, ordered by as an expression (`_ordered`)."""
+
+    distance_km: ReadOnly[float | None]
+
+
+type SearchRows = QuerySet[WithAnnotations[Listing, SearchAnnotations]]
 
 PAGE_SIZE = 20
 # Listing coordinates are rounded to two decimals for distances: at most ~0.8 km off.
@@ -76,10 +95,11 @@ class SearchPage:
     has_next: bool
     criteria: SearchCriteria
     page_size: int = PAGE_SIZE
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def has_previous(self) -> bool:
+        """Whether there is a page before this one."""
         return self.number > 1
 
 
@@ -94,7 +114,7 @@ def listing_url(listing: Listing) -> str:
 # --- Matching --------------------------------------------------------------------------------
 
 
-def match_fulltext(rows: QuerySet, q: str) -> QuerySet:
+def match_fulltext(rows: QuerySet[Listing], q: str) -> QuerySet[Listing]:
     """PostgreSQL: the listing's search vector against the query (web-search syntax: quotes,
     `or`, `-word`), ranked by `ts_rank` (title words weigh more than description words)."""
     matches = RawSQL(
@@ -110,7 +130,7 @@ def match_fulltext(rows: QuerySet, q: str) -> QuerySet:
     return rows.filter(matches).annotate(relevance=rank)
 
 
-def match_words(rows: QuerySet, q: str) -> QuerySet:
+def match_words(rows: QuerySet[Listing], q: str) -> QuerySet[Listing]:
     """Any database: every word in the title or the description; a title word scores 2, a
     description word 1."""
     words = search_words(q)
@@ -125,7 +145,8 @@ def match_words(rows: QuerySet, q: str) -> QuerySet:
     return rows.annotate(relevance=ExpressionWrapper(score, output_field=IntegerField()))
 
 
-def text_matcher() -> Callable[[QuerySet, str], QuerySet]:
+def text_matcher() -> Callable[[QuerySet[Listing], str], QuerySet[Listing]]:
+    """The word match this database runs: PostgreSQL's full text, or the portable one."""
     return match_fulltext if connection.vendor == "postgresql" else match_words
 
 
@@ -134,11 +155,11 @@ def public_distance_expression(lat: float, lng: float) -> DistanceKm:
     return DistanceKm(lat, lng, rounded=True)
 
 
-def matching_listings(viewer, criteria: SearchCriteria) -> QuerySet:
+def matching_listings(viewer: Viewer, criteria: SearchCriteria) -> SearchRows:
     """Live, unhidden listings the viewer may see that meet `criteria`, with `relevance`
     (when there are words) and `distance_km` (when there is a point), unordered. The categories
     and the radius may be `Slot`s (`_nearest`)."""
-    rows = Listing.objects.visible_to(viewer).live().filter(hidden=False)
+    rows: QuerySet[Listing] = Listing.objects.visible_to(viewer).live().filter(hidden=False)
     if criteria.q:
         rows = text_matcher()(rows, criteria.q)
     if criteria.category_ids and criteria.bounded:
@@ -162,23 +183,25 @@ def matching_listings(viewer, criteria: SearchCriteria) -> QuerySet:
     return within_radius(rows, criteria)
 
 
-def within_radius(rows: QuerySet, criteria: SearchCriteria) -> QuerySet:
+def within_radius(rows: SearchRows, criteria: SearchCriteria) -> SearchRows:
     """`rows` (annotated with `distance_km`) narrowed to the criteria's radius around its point.
     The radius may be a `Slot` (`_nearest`), on PostgreSQL."""
-    if not criteria.bounded:
+    point, radius_km = criteria.point, criteria.radius_km
+    if point is None or radius_km is None:  # not `criteria.bounded`
         return rows
-    lat, lng = criteria.point
-    radius = criteria.radius_km
-    if isinstance(radius, Slot):
-        radius = RawSQL("%s", (radius,), output_field=FloatField())
-    return rows.filter(_in_box(lat, lng, criteria.radius_km), distance_km__lte=radius)
+    lat, lng = point
+    limit: int | RawSQL = radius_km
+    if isinstance(radius_km, Slot):
+        limit = RawSQL("%s", (radius_km,), output_field=FloatField())
+    return rows.filter(_in_box(lat, lng, radius_km), distance_km__lte=limit)
 
 
-def _in_box(lat: float, lng: float, radius_km):
+def _in_box(lat: float, lng: float, radius_km: float) -> Q | RawSQL:
     """Listings in a box around the point (the radius and the rounding's slack), which an index
     finds before distances are computed: on PostgreSQL the GiST index on live listings' points
-    (migration 0005), its corners computed from the radius as a parameter (folded to a constant
-    box when the query is planned); elsewhere the (status, latitude, longitude) B-tree."""
+    (migration 0005), its corners computed from the radius as a parameter (a `Slot` in a
+    compiled query; folded to a constant box when the query is planned); elsewhere the
+    (status, latitude, longitude) B-tree."""
     if connection.vendor != "postgresql":
         return bounding_box(lat, lng, radius_km + ROUNDING_SLACK_KM)
     per_lat, per_lng = degrees_per_km(lat)
@@ -192,10 +215,10 @@ def _in_box(lat: float, lng: float, radius_km):
     )
 
 
-def _ordered(rows: QuerySet, criteria: SearchCriteria) -> QuerySet:
+def _ordered(rows: SearchRows, criteria: SearchCriteria) -> SearchRows:
     newest = ("-published_at", "-id")
     if criteria.sort == Sort.RELEVANCE and criteria.q:
-        return rows.order_by("-relevance", *newest)
+        return rows.order_by(F("relevance").desc(), *newest)
     if criteria.sort == Sort.DISTANCE:
         return rows.order_by("distance_km", *newest)
     if criteria.sort == Sort.PRICE_ASC:
@@ -222,7 +245,9 @@ NEAREST_MEMO_SECONDS = 600
 _nearest_queries = LocalMemo(256, ttl_seconds=NEAREST_MEMO_SECONDS)
 
 
-def _nearest_query(viewer, criteria: SearchCriteria, *, bounded: bool, start: int, count: int):
+def _nearest_query(
+    viewer: Viewer, criteria: SearchCriteria, *, bounded: bool, start: int, count: int
+) -> Prepared:
     """The ids and distances of a nearest-first page, its radius and categories left open
     (`Prepared`), so that the circles of one search, and the searches of the same viewer from
     the same place with the same filters, compile it once. Its key holds everything the query
@@ -231,14 +256,17 @@ def _nearest_query(viewer, criteria: SearchCriteria, *, bounded: bool, start: in
     home = home_of(viewer)
     shape = replace(criteria, category=None, category_ids=(), radius_km=None)
     categories = bool(criteria.category_ids)
-    viewer_pk = viewer.pk if getattr(viewer, "is_authenticated", False) else None
+    member = as_member(viewer)
+    viewer_pk = member.pk if member is not None else None
     key = repr((viewer_pk, home, shape, categories, bounded, start, count))
 
-    def build(**lists):
+    def build(**lists: IdArray | Slot | int) -> QuerySet[Listing, tuple[int, float | None]]:
+        # In the compiled query the categories and the radius are `Slot`s (elsewhere an
+        # `IdArray` and a number), standing where the criteria hold a tuple and an int.
         ring = replace(
             criteria,
-            category_ids=lists.get("categories", ()),
-            radius_km=lists.get("radius") if bounded else None,
+            category_ids=lists.get("categories", ()),  # type: ignore[arg-type]
+            radius_km=lists.get("radius") if bounded else None,  # type: ignore[arg-type]
         )
         rows = _ordered(matching_listings(viewer, ring), ring)
         return rows.values_list("pk", "distance_km")[start : start + count]
@@ -246,15 +274,19 @@ def _nearest_query(viewer, criteria: SearchCriteria, *, bounded: bool, start: in
     casts = ({"radius": "float8"} if bounded else {}) | (
         {"categories": "bigint[]"} if categories else {}
     )
-    return _nearest_queries.get_or_set(
+    query: Prepared = _nearest_queries.get_or_set(
         key, lambda: Prepared(build, freezes=("viewer", "home", "criteria", "page"), **casts)
     )
+    return query
 
 
-def _nearest(viewer, criteria: SearchCriteria, start: int, count: int) -> list[Listing]:
+def _nearest(viewer: Viewer, criteria: SearchCriteria, start: int, count: int) -> list[Listing]:
     """`count` listings from `start`, nearest first, looked for in the circles of `_rings`; then
     read whole, with their categories (one query), in that order."""
-    lists = {"categories": IdArray(criteria.category_ids)} if criteria.category_ids else {}
+    lists: dict[str, IdArray | int] = (
+        {"categories": IdArray(criteria.category_ids)} if criteria.category_ids else {}
+    )
+    rows: list[tuple[int, float | None]] = []
     for radius in _rings(criteria):
         bounded = radius is not None
         query = _nearest_query(viewer, criteria, bounded=bounded, start=start, count=count)
@@ -265,9 +297,14 @@ def _nearest(viewer, criteria: SearchCriteria, start: int, count: int) -> list[L
     found = []
     for pk, distance in rows:
         if pk in listings:  # unless deleted since
-            listings[pk].distance_km = distance
-            found.append(listings[pk])
+            found.append(_at_distance(listings[pk], distance))
     return found
+
+
+def _at_distance(listing: Listing, distance: float | None) -> Listing:
+    """The listing with `distance_km`, as the search annotates it, for a listing read whole."""
+    listing.distance_km = distance  # type: ignore[attr-defined]  # the annotation, set by hand
+    return listing
 
 
 def with_cards(found: list[Listing]) -> list[Listing]:
@@ -286,17 +323,17 @@ def with_cards(found: list[Listing]) -> list[Listing]:
 
 
 def search_listings(
-    viewer,
+    viewer: Viewer,
     q: str = "",
     *,
-    category=None,
-    min_price=None,
-    max_price=None,
+    category: Category | int | str | None = None,
+    min_price: MoneyInput = None,
+    max_price: MoneyInput = None,
     conditions: Iterable[str] = (),
-    near=None,
-    radius_km=None,
+    near: PointInput = None,
+    radius_km: int | str | None = None,
     sort: str | None = None,
-    page=1,
+    page: int | str | None = 1,
     page_size: int = PAGE_SIZE,
 ) -> SearchPage:
     """One page of the listings `viewer` may see matching the search, in the chosen order.
@@ -352,12 +389,12 @@ def category_options() -> list[tuple[int, str]]:
     return options
 
 
-def saved_searches_of(owner) -> QuerySet:
+def saved_searches_of(owner: User) -> QuerySet[SavedSearch]:
     """The owner's saved searches, newest first, with their category."""
     return SavedSearch.objects.filter(owner=owner).select_related("category").order_by("-pk")
 
 
-def watchlist_of(user) -> list[Watch]:
+def watchlist_of(user: User) -> list[Watch]:
     """The listings on the person's watchlist that they may still open (a block, a changed
     audience, a moderator or the seller withdrawing it hides them), last added first; each
     listing with `cover` and `distance_km` from the person's home (public coordinates). Two
@@ -377,7 +414,8 @@ def watchlist_of(user) -> list[Watch]:
         photos = listing.photos.all()
         listing.cover = photos[0] if photos else None
         listing.url = listing_url(listing)
-        listing.distance_km = (
-            distance_km(*home, listing.public_latitude, listing.public_longitude) if home else None
+        _at_distance(
+            listing,
+            distance_km(*home, listing.public_latitude, listing.public_longitude) if home else None,
         )
     return watches

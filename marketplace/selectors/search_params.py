@@ -13,6 +13,11 @@ from decimal import Decimal, InvalidOperation
 from config.errors import DomainError
 from marketplace.geo import MAX_RADIUS_KM
 from marketplace.models import Category, Listing
+from marketplace.selectors.listings import Viewer
+from marketplace.services.money import MoneyInput
+
+# A point as a query parameter ("52.37,4.90") or a form's pair of numbers.
+type PointInput = str | Iterable[float | str | None] | None
 
 MAX_PAGE = 500  # deeper than this, nobody is browsing: narrow the search instead
 QUERY_MAX_LENGTH = 120
@@ -20,6 +25,8 @@ MIN_RADIUS_KM = 1
 
 
 class Sort:
+    """The orders a search can be sorted in."""
+
     RELEVANCE = "relevance"
     DISTANCE = "distance"
     NEWEST = "newest"
@@ -52,6 +59,7 @@ class SearchCriteria:
 
     @property
     def words(self) -> list[str]:
+        """The query's words, as the word match uses them."""
         return search_words(self.q)
 
     @property
@@ -73,7 +81,8 @@ def _error(message: str, name: str) -> DomainError:
     return DomainError(message, code=f"invalid_{name}", field=name)
 
 
-def parse_price(value, name: str) -> Decimal | None:
+def parse_price(value: MoneyInput, name: str) -> Decimal | None:
+    """A price bound (0 to the highest listing price, in cents), or None when not given."""
     if value is None or value == "":
         return None
     try:
@@ -85,7 +94,8 @@ def parse_price(value, name: str) -> Decimal | None:
     return price.quantize(Decimal("0.01"))
 
 
-def parse_radius(value) -> int | None:
+def parse_radius(value: int | str | None) -> int | None:
+    """A radius in whole km (1 to 500), or None when not given."""
     if value is None or value == "":
         return None
     try:
@@ -99,11 +109,13 @@ def parse_radius(value) -> int | None:
     return radius
 
 
-def parse_category(value) -> Category | None:
+def parse_category(value: Category | int | str | None) -> Category | None:
+    """A category by its id or slug, or None when not given."""
     if value is None or value == "":
         return None
     if isinstance(value, Category):
         return value
+    pk: int | None
     try:
         pk = int(str(value).strip())
     except ValueError:
@@ -118,14 +130,21 @@ def parse_category(value) -> Category | None:
     return category
 
 
-def parse_point(near) -> tuple[float, float] | None:
+def _coordinate(part: float | str | None) -> float:
+    if part is None:
+        raise TypeError("A coordinate is missing.")
+    return float(part)
+
+
+def parse_point(near: PointInput) -> tuple[float, float] | None:
+    """A point as (latitude, longitude), rounded to 5 decimals, or None when not given."""
     if near is None or near == "" or near == (None, None):
         return None
     try:
         if isinstance(near, str):
             lat, lng = (float(part) for part in near.split(","))
         else:
-            lat, lng = (float(part) for part in near)
+            lat, lng = (_coordinate(part) for part in near)
     except (TypeError, ValueError):
         raise _error("Give the point as latitude,longitude (like 52.37,4.90).", "near") from None
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
@@ -133,7 +152,8 @@ def parse_point(near) -> tuple[float, float] | None:
     return (round(lat, 5), round(lng, 5))
 
 
-def home_of(viewer) -> tuple[float, float] | None:
+def home_of(viewer: Viewer) -> tuple[float, float] | None:
+    """The viewer's home (rounded, from their profile), or None for a visitor or no home."""
     profile = getattr(viewer, "profile", None) if viewer is not None else None
     if profile is None or not profile.has_home:
         return None
@@ -141,15 +161,15 @@ def home_of(viewer) -> tuple[float, float] | None:
 
 
 def search_criteria(
-    viewer,
+    viewer: Viewer,
     *,
     q: str = "",
-    category=None,
-    min_price=None,
-    max_price=None,
+    category: Category | int | str | None = None,
+    min_price: MoneyInput = None,
+    max_price: MoneyInput = None,
     conditions: Iterable[str] = (),
-    near=None,
-    radius_km=None,
+    near: PointInput = None,
+    radius_km: int | str | None = None,
     sort: str | None = None,
 ) -> SearchCriteria:
     """Check search input. Raises `DomainError` (400, with the field) on anything out of range:
@@ -162,8 +182,8 @@ def search_criteria(
     low, high = parse_price(min_price, "min_price"), parse_price(max_price, "max_price")
     if low is not None and high is not None and low > high:
         raise _error("The minimum price is above the maximum.", "min_price")
-    conditions = tuple(dict.fromkeys(c for c in conditions if c))
-    unknown = [c for c in conditions if c not in Listing.Condition.values]
+    chosen_conditions = tuple(dict.fromkeys(c for c in conditions if c))
+    unknown = [c for c in chosen_conditions if c not in Listing.Condition.values]
     if unknown:
         raise _error(f"Unknown condition: {', '.join(unknown)}.", "conditions")
     point = parse_point(near) or home_of(viewer)
@@ -179,14 +199,14 @@ def search_criteria(
         category_ids=tuple(chosen.with_descendants()) if chosen else (),
         min_price=low,
         max_price=high,
-        conditions=conditions,
+        conditions=chosen_conditions,
         point=point,
         radius_km=radius,
         sort=sort,
     )
 
 
-def page_number(page) -> int:
+def page_number(page: int | str | None) -> int:
     """The page asked for (1 when none), from 1 to `MAX_PAGE`."""
     try:
         number = 1 if page is None or page == "" else int(page)

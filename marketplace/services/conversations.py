@@ -21,14 +21,21 @@ from config.errors import NotAllowed, NotFound
 from marketplace.models import Conversation, Listing, Message
 from marketplace.selectors.listings import openable_among
 from marketplace.services.deal_rules import (
-    check_live_listing_of_another,
+    check_buyer_may_write,
+    check_listing_of_another_on_sale,
     clean_text,
-    visible_listing,
     visible_listing_refused,
 )
 from social.models import Block
 from social.services.friends import blocked_either_way
-from social.services.notifications import NewNotification, notifications_create, notify
+from social.services.notifications import (
+    NewNotification,
+    Notice,
+    notifications_create,
+    notify,
+)
+
+OWN_LISTING = "You can't start a conversation about your own listing; buyers write to you first."
 
 
 def _conversation_url(conversation: Conversation) -> str:
@@ -36,15 +43,14 @@ def _conversation_url(conversation: Conversation) -> str:
 
 
 @transaction.atomic
-def conversation_start(*, buyer, listing: Listing, text: str) -> Conversation:
+def conversation_start(*, buyer: User, listing: Listing, text: str) -> Conversation:
     """A buyer writes to the seller about a live listing they can see.
 
     The only way a conversation comes to exist: the acting person is always the buyer, never the
     seller. Writing again returns the same conversation with the new message added.
     Raises NotFound (not shared with the buyer, blocked either way, not published), NotAllowed
     (the seller), Conflict (sold), DomainError (empty or long text)."""
-    visible_listing(buyer, listing)
-    _check_start(buyer.pk, listing)
+    check_buyer_may_write(buyer, listing, own_listing=OWN_LISTING)
     text = clean_text(text, Message.TEXT_MAX_LENGTH, "message")
     conversation, _ = Conversation.objects.get_or_create(listing=listing, buyer=buyer)
     _post_message(conversation, sender=buyer, recipient=listing.seller, text=text)
@@ -52,7 +58,7 @@ def conversation_start(*, buyer, listing: Listing, text: str) -> Conversation:
 
 
 @transaction.atomic
-def message_send(*, sender, conversation: Conversation, text: str) -> Message:
+def message_send(*, sender: User, conversation: Conversation, text: str) -> Message:
     """Write in an existing conversation: its buyer, or the seller of its listing.
 
     A seller can only reply: the conversation exists only because the buyer started it.
@@ -70,20 +76,11 @@ def message_send(*, sender, conversation: Conversation, text: str) -> Message:
     return _post_message(conversation, sender=sender, recipient=recipient, text=text)
 
 
-def _check_start(buyer_id: int, listing: Listing) -> None:
-    """The rules on a buyer starting a conversation about a listing they may open."""
-    check_live_listing_of_another(
-        buyer_id,
-        listing,
-        "You can't start a conversation about your own listing; buyers write to you first.",
-    )
-
-
 def _blocked() -> NotAllowed:
     return NotAllowed("You can't write to this person.", code="blocked")
 
 
-def _wrote(sender: User, conversation: Conversation) -> dict[str, str]:
+def _wrote(sender: User, conversation: Conversation) -> Notice:
     """What the other side is told of a message."""
     return {
         "text": f"{sender.display_name} wrote about “{conversation.listing.title}”.",
@@ -91,7 +88,9 @@ def _wrote(sender: User, conversation: Conversation) -> dict[str, str]:
     }
 
 
-def _post_message(conversation: Conversation, *, sender, recipient, text: str) -> Message:
+def _post_message(
+    conversation: Conversation, *, sender: User, recipient: User, text: str
+) -> Message:
     message = Message.objects.create(conversation=conversation, sender=sender, text=text)
     conversation.save(update_fields=["updated_at"])
     notify(recipient=recipient, kind="market_message", actor=sender, **_wrote(sender, conversation))
@@ -99,7 +98,7 @@ def _post_message(conversation: Conversation, *, sender, recipient, text: str) -
 
 
 @transaction.atomic
-def conversation_mark_read(*, user, conversation: Conversation) -> int:
+def conversation_mark_read(*, user: User, conversation: Conversation) -> int:
     """Mark the other side's messages in the conversation read; returns how many changed."""
     if user.pk not in (conversation.buyer_id, conversation.listing.seller_id):
         raise NotFound("No such conversation.")
@@ -167,7 +166,7 @@ def conversations_start(*, threads: Sequence[NewThread]) -> list[Conversation]:
                 raise NotAllowed(
                     "A buyer writes first; a seller only replies.", code="seller_first"
                 )
-            _check_start(buyer_id, listing)
+            check_listing_of_another_on_sale(buyer_id, listing, own_listing=OWN_LISTING)
             if {(buyer_id, listing.seller_id), (listing.seller_id, buyer_id)} & blocked:
                 raise _blocked()
             if any(m.sender_id not in (buyer_id, listing.seller_id) for m in thread.messages):

@@ -21,13 +21,14 @@ from typing import NoReturn
 
 from django.urls import NoReverseMatch, reverse
 
+from accounts.models import User
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import Listing
-from marketplace.services.money import MoneyWords, clean_money
+from marketplace.services.money import MoneyInput, MoneyWords, clean_money
 
 MAX_OFFER = Listing.MAX_PRICE
 
-STATUS_REFUSALS = {
+STATUS_REFUSALS: dict[str, str] = {
     Listing.Status.DRAFT: "This listing is not published yet.",
     Listing.Status.RESERVED: "This item is reserved for another buyer.",
     Listing.Status.SOLD: "This item is sold.",
@@ -44,7 +45,7 @@ def listing_url(listing: Listing) -> str:
         return reverse("marketplace:deals_listing", args=[listing.pk])
 
 
-def visible_listing(viewer, listing: Listing) -> Listing:
+def visible_listing(viewer: User, listing: Listing) -> Listing:
     """The listing page's rule (`Listing.objects.openable_by`: audience, blocks either way,
     moderation, unpublished listings for their seller alone), for one listing."""
     if not Listing.objects.openable_by(viewer).filter(pk=listing.pk).exists():
@@ -57,10 +58,17 @@ def visible_listing_refused() -> NoReturn:
     raise NotFound("This listing does not exist or is not shared with you.")
 
 
-def check_live_listing_of_another(person_id: int, listing: Listing, own_listing: str) -> None:
-    """A question or a conversation is about someone else's listing on sale: NotAllowed with
-    `own_listing` for its seller, Conflict when it is not live."""
-    if listing.seller_id == person_id:
+def check_buyer_may_write(buyer: User, listing: Listing, *, own_listing: str) -> None:
+    """What a buyer's question or first message needs: a listing they may open (NotFound), not
+    their own (NotAllowed, saying `own_listing`), still live (Conflict)."""
+    visible_listing(buyer, listing)
+    check_listing_of_another_on_sale(buyer.pk, listing, own_listing=own_listing)
+
+
+def check_listing_of_another_on_sale(buyer_id: int, listing: Listing, *, own_listing: str) -> None:
+    """`check_buyer_may_write` but the visibility, which bulk services read once per buyer
+    (`openable_among`)."""
+    if listing.seller_id == buyer_id:
         raise NotAllowed(own_listing, code="own_listing")
     if not listing.is_live:
         raise Conflict(STATUS_REFUSALS[listing.status], code="not_live")
@@ -86,6 +94,6 @@ OFFER_WORDS = MoneyWords(
 )
 
 
-def clean_amount(amount) -> Decimal:
+def clean_amount(amount: MoneyInput) -> Decimal:
     """An offer's amount as a Decimal: more than 0, at most 1,000,000, two decimals at most."""
     return clean_money(amount, maximum=MAX_OFFER, words=OFFER_WORDS)

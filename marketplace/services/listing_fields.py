@@ -6,19 +6,50 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TypedDict
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+
+from accounts.models import User
 from config.errors import DomainError
 from marketplace.models import Brand, Category, Listing, ListingAudience, ProductModel
-from marketplace.services.money import MoneyWords, clean_money
+from marketplace.services.money import MoneyInput, MoneyWords, clean_money
+from social.models import Circle
 from social.services.circles import foreign_circle, owned_circles
 
+# A number as a form or the API hands it over: typed text, or already parsed.
+NumberInput = str | int | float | Decimal | None
+# A catalog row, or its id as typed.
+CategoryRef = Category | int | str | None
+ProductRef = ProductModel | int | str | None
+BrandRef = Brand | int | str | None
+
+
+class ListingChanges(TypedDict, total=False):
+    """The fields `listing_update` may change, as forms and the API hand them over."""
+
+    title: str
+    description: str
+    category: CategoryRef
+    product_model: ProductRef
+    brand: BrandRef
+    condition: str
+    price: MoneyInput
+    currency: str
+    place: str
+    latitude: NumberInput
+    longitude: NumberInput
+    audience: str | None
+    circle_ids: Iterable[int | str]
+    nearby_radius_km: NumberInput
+
+
 TITLE_MIN_LENGTH = 3
-PLACE_MAX_LENGTH = Listing._meta.get_field("place").max_length
 RADIUS_MIN_KM, RADIUS_MAX_KM = 1, 500
 
 
-def clean_title(title: Any) -> str:
+def clean_title(title: str | None) -> str:
     title = " ".join(str(title or "").split())
     if len(title) < TITLE_MIN_LENGTH:
         raise DomainError(
@@ -35,7 +66,7 @@ def clean_title(title: Any) -> str:
     return title
 
 
-def clean_description(description: Any) -> str:
+def clean_description(description: str | None) -> str:
     description = str(description or "").strip()
     if len(description) > Listing.DESCRIPTION_MAX_LENGTH:
         raise DomainError(
@@ -56,12 +87,12 @@ PRICE_WORDS = MoneyWords(
 )
 
 
-def clean_price(price: Any) -> Decimal:
+def clean_price(price: MoneyInput) -> Decimal:
     return clean_money(price, maximum=Listing.MAX_PRICE, words=PRICE_WORDS)
 
 
-def clean_choice(value: Any, choices, what: str, code: str) -> str:
-    if value not in choices.values:
+def clean_choice(value: str | None, choices: type[models.TextChoices], what: str, code: str) -> str:
+    if value is None or value not in choices.values:
         raise DomainError(
             f"Choose the {what} among: {', '.join(str(label) for label in choices.labels)}.",
             code=code,
@@ -70,24 +101,30 @@ def clean_choice(value: Any, choices, what: str, code: str) -> str:
     return value
 
 
-def _by_id(model, value: Any, message: str, code: str, field: str):
+def _by_id[RowT: models.Model](
+    model: type[RowT], value: RowT | int | str, message: str, code: str, field: str
+) -> RowT:
     if isinstance(value, model):
         return value
-    try:
-        return model.objects.get(pk=int(value))
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise DomainError(message, code=code, field=field) from None
+    if isinstance(value, int | str):
+        try:
+            return model._default_manager.get(pk=int(value))
+        except (ObjectDoesNotExist, ValueError):
+            pass
+    raise DomainError(message, code=code, field=field)
 
 
-def clean_catalog(category: Any, product_model: Any, brand: Any):
+def clean_catalog(
+    category: CategoryRef, product_model: ProductRef, brand: BrandRef
+) -> tuple[Category, ProductModel | None, Brand | None]:
     """The category, product model and brand, checked against one another."""
-    if category in (None, ""):
+    if category is None or category == "":
         raise DomainError("Choose a category.", code="no_category", field="category")
     category = _by_id(
         Category, category, "Choose a category from the list.", "no_category", "category"
     )
-    product = None
-    if product_model not in (None, ""):
+    product: ProductModel | None = None
+    if product_model is not None and product_model != "":
         product = _by_id(
             ProductModel,
             product_model,
@@ -95,8 +132,8 @@ def clean_catalog(category: Any, product_model: Any, brand: Any):
             "no_product",
             "product_model",
         )
-    brand_obj = None
-    if brand not in (None, ""):
+    brand_obj: Brand | None = None
+    if brand is not None and brand != "":
         brand_obj = _by_id(Brand, brand, "Choose a brand from the list.", "no_brand", "brand")
     if product is not None:
         if product.category_id not in category.with_descendants():
@@ -116,7 +153,7 @@ def clean_catalog(category: Any, product_model: Any, brand: Any):
     return category, product, brand_obj
 
 
-def _clean_coordinate(value: Any, low: int, high: int, what: str) -> Decimal:
+def _clean_coordinate(value: NumberInput, low: int, high: int, what: str) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -132,15 +169,19 @@ def _clean_coordinate(value: Any, low: int, high: int, what: str) -> Decimal:
     return number.quantize(Decimal("0.00001"))
 
 
-def clean_place(place: Any, latitude: Any, longitude: Any):
+def clean_place(
+    place: str | None, latitude: NumberInput, longitude: NumberInput
+) -> tuple[str, Decimal, Decimal]:
     place = " ".join(str(place or "").split())
     if not place:
         raise DomainError(
             "Say where the item is (a town or neighbourhood).", code="no_place", field="place"
         )
-    if len(place) > PLACE_MAX_LENGTH:
+    if len(place) > Listing.PLACE_MAX_LENGTH:
         raise DomainError(
-            f"Keep the place to {PLACE_MAX_LENGTH} characters.", code="long_place", field="place"
+            f"Keep the place to {Listing.PLACE_MAX_LENGTH} characters.",
+            code="long_place",
+            field="place",
         )
     if latitude in (None, "") or longitude in (None, ""):
         raise DomainError(
@@ -155,7 +196,7 @@ def clean_place(place: Any, latitude: Any, longitude: Any):
     )
 
 
-def clean_radius(radius: Any) -> int:
+def clean_radius(radius: NumberInput) -> int:
     try:
         value = int(str(radius).strip())
     except (ValueError, TypeError):
@@ -171,19 +212,24 @@ def clean_radius(radius: Any) -> int:
     return value
 
 
-def clean_audience(seller, audience: Any, circle_ids: Iterable[Any]):
-    audience, circle_ids = audience_choice(audience, circle_ids)
-    if circle_ids:
-        try:
-            return audience, owned_circles(owner=seller, circle_ids=circle_ids)
-        except (ValueError, TypeError):
-            raise foreign_circle() from None
-    return audience, []
+def clean_audience(
+    seller: User, audience: str | None, circle_ids: Iterable[int | str] | None
+) -> tuple[str, list[Circle]]:
+    """The audience (friends unless given) and, for chosen circles, the seller's own circles."""
+    audience, chosen = audience_choice(audience, circle_ids)
+    if not chosen:
+        return audience, []
+    try:
+        return audience, owned_circles(owner=seller, circle_ids=[int(pk) for pk in chosen])
+    except (ValueError, TypeError):
+        raise foreign_circle() from None
 
 
-def audience_choice(audience: Any, circle_ids: Iterable[Any]) -> tuple[str, list[Any]]:
-    """The rules on a listing's audience that need no query: (audience, circle ids). Whose the
-    circles are is for the caller to check (`owned_circles`, or in bulk)."""
+def audience_choice(
+    audience: str | None, circle_ids: Iterable[int | str] | None
+) -> tuple[str, list[int | str]]:
+    """The rules on a listing's audience that need no query: (audience, chosen circle ids).
+    Whose the circles are is for the caller to check (`owned_circles`, or in bulk)."""
     audience = audience or ListingAudience.FRIENDS
     if audience not in ListingAudience.values:
         raise DomainError(
@@ -191,12 +237,12 @@ def audience_choice(audience: Any, circle_ids: Iterable[Any]) -> tuple[str, list
             code="bad_audience",
             field="audience",
         )
-    circle_ids = [pk for pk in (circle_ids or []) if str(pk).strip()]
+    chosen = [pk for pk in (circle_ids or []) if str(pk).strip()]
     if audience == ListingAudience.CIRCLES:
-        if not circle_ids:
+        if not chosen:
             raise DomainError("Choose at least one circle.", code="no_circle", field="circles")
-        return audience, circle_ids
-    if circle_ids:
+        return audience, chosen
+    if chosen:
         raise DomainError(
             "Circles can be chosen only with the “Chosen circles” audience.",
             code="circles_without_audience",

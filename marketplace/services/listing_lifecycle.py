@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn, Protocol
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from config.bulk import numbered_rows
 from config.errors import Conflict, DomainError, NotAllowed
 from marketplace.models import Listing
@@ -149,7 +151,7 @@ def listing_unreserve(listing: Listing) -> Listing:
     return listing_transition(listing, Status.ACTIVE)
 
 
-def require_seller(seller, listing: Listing) -> None:
+def require_seller(seller: User, listing: Listing) -> None:
     """Only a listing's seller changes it: NotAllowed for anyone else."""
     if listing.seller_id != getattr(seller, "pk", None):
         raise NotAllowed("Only the seller can change this listing.", code="not_seller")
@@ -179,7 +181,7 @@ def _check_publishable(listing: Listing) -> None:
 
 
 @transaction.atomic
-def listing_publish(*, seller, listing: Listing) -> Listing:
+def listing_publish(*, seller: User, listing: Listing) -> Listing:
     """Put a draft on sale for its audience. NotAllowed for anyone but the seller."""
     require_seller(seller, listing)
     _check_publishable(listing)
@@ -190,7 +192,7 @@ def listing_publish(*, seller, listing: Listing) -> Listing:
     return listing
 
 
-def _refuse(listing: Listing, action: str):
+def _refuse(listing: Listing, action: str) -> NoReturn:
     label = Status(listing.status).label.lower()
     hint = {
         "publish": "Only a draft can be published; relist a withdrawn or expired one.",
@@ -203,14 +205,14 @@ def _refuse(listing: Listing, action: str):
 
 
 @transaction.atomic
-def listing_withdraw(*, seller, listing: Listing) -> Listing:
+def listing_withdraw(*, seller: User, listing: Listing) -> Listing:
     """Take a listing off sale (from draft, active, reserved or expired). Sold is final."""
     require_seller(seller, listing)
     return listing_transition(listing, Status.WITHDRAWN)
 
 
 @transaction.atomic
-def listing_relist(*, seller, listing: Listing) -> Listing:
+def listing_relist(*, seller: User, listing: Listing) -> Listing:
     """Put a withdrawn or expired listing on sale again, for another 60 days."""
     require_seller(seller, listing)
     _check_publishable(listing)
@@ -219,14 +221,20 @@ def listing_relist(*, seller, listing: Listing) -> Listing:
     return listing_transition(listing, Status.ACTIVE)
 
 
-SELLER_ACTIONS = {
+class SellerAction(Protocol):
+    """A move the seller makes on their own listing, by name in `SELLER_ACTIONS`."""
+
+    def __call__(self, *, seller: User, listing: Listing) -> Listing: ...
+
+
+SELLER_ACTIONS: dict[str, SellerAction] = {
     "publish": listing_publish,
     "withdraw": listing_withdraw,
     "relist": listing_relist,
 }
 
 
-def listing_act(*, seller, listing: Listing, action: str) -> Listing:
+def listing_act(*, seller: User, listing: Listing, action: str) -> Listing:
     """One of the seller's own moves by name ("publish", "withdraw", "relist")."""
     try:
         service = SELLER_ACTIONS[action]
@@ -238,7 +246,7 @@ def listing_act(*, seller, listing: Listing, action: str) -> Listing:
     return service(seller=seller, listing=listing)
 
 
-def listings_expire(*, now=None) -> int:
+def listings_expire(*, now: datetime | None = None) -> int:
     """Expire active listings published more than 60 days ago and tell each seller.
 
     Each listing moves in its own transaction through `listing_transition`, so one that was

@@ -8,6 +8,7 @@ import hashlib
 import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -15,6 +16,7 @@ from django.db import transaction
 from PIL import Image
 
 from accounts.images import clean_image
+from accounts.models import User
 from config.bulk import numbered_rows, refuse_row
 from config.errors import DomainError, NotFound
 from marketplace.models import Listing, ListingPhoto
@@ -24,7 +26,15 @@ MAX_PHOTO_SIDE = 1600
 THUMBNAIL_SIDE = 400
 
 
-def make_thumbnail(image: ContentFile) -> ContentFile:
+@dataclass(frozen=True)
+class PreparedPhoto:
+    """An upload, checked, with its stripped copy and thumbnail made, not yet saved."""
+
+    image: ContentFile[bytes]
+    thumbnail: ContentFile[bytes]
+
+
+def make_thumbnail(image: ContentFile[bytes]) -> ContentFile[bytes]:
     """A small copy (at most 400 px a side) of an already cleaned image. Made once, at upload;
     pages show it and never resize anything."""
     image.seek(0)
@@ -41,7 +51,7 @@ def make_thumbnail(image: ContentFile) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"thumbnail.{extension}")
 
 
-def prepared_photo(upload) -> tuple[ContentFile, ContentFile]:
+def prepared_photo(upload: File[bytes]) -> PreparedPhoto:
     """Check one upload and make its stripped copy and thumbnail, before anything is saved."""
     try:
         image = clean_image(upload, max_side=MAX_PHOTO_SIDE, name="photo")
@@ -50,10 +60,11 @@ def prepared_photo(upload) -> tuple[ContentFile, ContentFile]:
         raise DomainError(
             f"{name}: {' '.join(error.messages)}", code="bad_photo", field="photos"
         ) from None
-    return image, make_thumbnail(image)
+    return PreparedPhoto(image=image, thumbnail=make_thumbnail(image))
 
 
 def too_many_photos() -> DomainError:
+    """The refusal of an 11th photo, raised by whoever counted."""
     return DomainError(
         f"A listing can have at most {Listing.MAX_PHOTOS} photos; remove one first.",
         code="too_many_photos",
@@ -61,18 +72,22 @@ def too_many_photos() -> DomainError:
     )
 
 
-def save_photos(listing: Listing, prepared: list[tuple[ContentFile, ContentFile]], start: int):
+def save_photos(
+    listing: Listing, prepared: Iterable[PreparedPhoto], start: int
+) -> list[ListingPhoto]:
+    """Save the prepared photos after the listing's others, from position `start`."""
     photos = []
-    for offset, (image, thumbnail) in enumerate(prepared):
+    for offset, files in enumerate(prepared):
         photo = ListingPhoto(listing=listing, position=start + offset)
-        photo.image.save(image.name, image, save=False)
-        photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        photo.image.save(files.image.name or "", files.image, save=False)
+        photo.thumbnail.save(files.thumbnail.name or "", files.thumbnail, save=False)
         photo.save()
         photos.append(photo)
     return photos
 
 
 def delete_files_on_commit(photos: Iterable[ListingPhoto]) -> None:
+    """Delete the photos' files once the transaction commits: a rollback keeps them."""
     files = [(field.storage, field.name) for p in photos for field in (p.image, p.thumbnail)]
 
     def delete() -> None:
@@ -84,7 +99,7 @@ def delete_files_on_commit(photos: Iterable[ListingPhoto]) -> None:
 
 
 @transaction.atomic
-def listing_photo_add(*, seller, listing: Listing, image) -> ListingPhoto:
+def listing_photo_add(*, seller: User, listing: Listing, image: File[bytes]) -> ListingPhoto:
     """Add one photo (checked, EXIF stripped, at most 1600 px, thumbnail made now).
 
     Raises NotAllowed for anyone but the seller, DomainError for a file that is not a picture
@@ -101,7 +116,7 @@ def listing_photo_add(*, seller, listing: Listing, image) -> ListingPhoto:
 
 
 @transaction.atomic
-def listing_photo_remove(*, seller, listing: Listing, photo_id: int) -> None:
+def listing_photo_remove(*, seller: User, listing: Listing, photo_id: int | str) -> None:
     """Remove one of the listing's photos (and its files, once the change is committed)."""
     require_seller(seller, listing)
     require_editable(listing)
@@ -114,7 +129,9 @@ def listing_photo_remove(*, seller, listing: Listing, photo_id: int) -> None:
 
 
 @transaction.atomic
-def listing_photos_reorder(*, seller, listing: Listing, photo_ids: list[int]) -> None:
+def listing_photos_reorder(
+    *, seller: User, listing: Listing, photo_ids: Iterable[int | str]
+) -> None:
     """Put the listing's photos in this order; the first one is the cover."""
     require_seller(seller, listing)
     require_editable(listing)
@@ -144,8 +161,8 @@ def listing_photos_add(*, photos: Sequence[tuple[Listing, File[bytes]]]) -> list
     ):
         last[listing_id] = max(last[listing_id], position)
         counts[listing_id] += 1
-    prepared: dict[bytes, tuple[ContentFile, ContentFile]] = {}
-    chosen: list[tuple[Listing, tuple[ContentFile, ContentFile]]] = []
+    prepared: dict[bytes, PreparedPhoto] = {}
+    chosen: list[tuple[Listing, PreparedPhoto]] = []
     for index, (listing, upload) in enumerate(photos):
         counts[listing.pk] += 1
         if counts[listing.pk] > Listing.MAX_PHOTOS:
@@ -161,8 +178,7 @@ def listing_photos_add(*, photos: Sequence[tuple[Listing, File[bytes]]]) -> list
         last[listing.pk] += 1
         photo = ListingPhoto(listing=listing, position=last[listing.pk])
         # Each photo its own files: deleting one never takes another's picture with it.
-        image, thumbnail = files
-        photo.image.save(image.name or "", image, save=False)
-        photo.thumbnail.save(thumbnail.name or "", thumbnail, save=False)
+        photo.image.save(files.image.name or "", files.image, save=False)
+        photo.thumbnail.save(files.thumbnail.name or "", files.thumbnail, save=False)
         rows.append(photo)
     return ListingPhoto.objects.bulk_create(rows, batch_size=200)

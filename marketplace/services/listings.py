@@ -8,14 +8,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 
+from django.core.files.base import File
 from django.db import transaction
 
+from accounts.models import User
 from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, DomainError
 from marketplace.models import Listing
 from marketplace.services.listing_fields import (
+    BrandRef,
+    CategoryRef,
+    ListingChanges,
+    NumberInput,
+    ProductRef,
     audience_choice,
     clean_audience,
     clean_catalog,
@@ -38,7 +45,8 @@ from marketplace.services.listing_photos import (
     save_photos,
     too_many_photos,
 )
-from social.services.circles import owned_circles, with_circles_create
+from marketplace.services.money import MoneyInput
+from social.services.circles import with_circles_create
 from social.services.posts import circles_owned_in_bulk
 
 Status = Listing.Status
@@ -47,50 +55,52 @@ Status = Listing.Status
 @transaction.atomic
 def listing_create(
     *,
-    seller,
-    title: str,
-    category,
-    condition: str,
-    price,
-    place: str,
-    latitude,
-    longitude,
+    seller: User,
+    title: str | None,
+    category: CategoryRef,
+    condition: str | None,
+    price: MoneyInput,
+    place: str | None,
+    latitude: NumberInput,
+    longitude: NumberInput,
     description: str = "",
-    product_model=None,
-    brand=None,
+    product_model: ProductRef = None,
+    brand: BrandRef = None,
     currency: str = Listing.Currency.EUR,
     audience: str | None = None,
-    circle_ids: Iterable[Any] = (),
-    nearby_radius_km: Any = None,
-    photos: Iterable[Any] = (),
+    circle_ids: Iterable[int | str] = (),
+    nearby_radius_km: NumberInput = None,
+    photos: Iterable[File[bytes] | None] = (),
     publish: bool = False,
 ) -> Listing:
     """Create a listing, as a draft or (with `publish`) on sale at once.
 
     Every field is checked before anything is written; a refusal is a DomainError naming what
     to fix, and nothing is saved (no row, no file)."""
-    listing, circle_ids = _draft(
-        seller.pk,
-        title,
-        category,
-        condition,
-        price,
-        place,
-        latitude,
-        longitude,
-        description,
-        product_model,
-        brand,
-        currency,
-        audience,
-        circle_ids,
-        nearby_radius_km,
+    listing, circles = _draft(
+        seller,
+        NewListing(
+            seller.pk,
+            title,
+            category,
+            condition,
+            price,
+            place,
+            latitude,
+            longitude,
+            description,
+            product_model,
+            brand,
+            currency,
+            audience,
+            tuple(circle_ids),
+            nearby_radius_km,
+        ),
     )
-    circles = owned_circles(owner=seller, circle_ids=circle_ids) if circle_ids else []
-    photos = [photo for photo in (photos or []) if photo]
-    if len(photos) > Listing.MAX_PHOTOS:
+    uploads = [photo for photo in (photos or []) if photo]
+    if len(uploads) > Listing.MAX_PHOTOS:
         raise too_many_photos()
-    prepared = [prepared_photo(photo) for photo in photos]
+    prepared = [prepared_photo(upload) for upload in uploads]
     listing.save()
     listing.circles.set(circles)
     save_photos(listing, prepared, start=0)
@@ -99,101 +109,73 @@ def listing_create(
     return listing
 
 
-def _draft(
-    seller_id: int,
-    title: str,
-    category: Any,
-    condition: str,
-    price: Any,
-    place: str,
-    latitude: Any,
-    longitude: Any,
-    description: str,
-    product_model: Any,
-    brand: Any,
-    currency: str,
-    audience: str | None,
-    circle_ids: Iterable[Any],
-    nearby_radius_km: Any,
-) -> tuple[Listing, list[Any]]:
-    """A new listing's fields checked (`listing_fields`), as an unsaved draft, and its chosen
-    circles, still to be checked as the seller's."""
-    category, product, brand = clean_catalog(category, product_model, brand)
-    place, latitude, longitude = clean_place(place, latitude, longitude)
-    audience, circle_ids = audience_choice(audience, circle_ids)
+@dataclass(frozen=True)
+class NewListing:
+    """A listing to write: `listing_create`'s arguments, the seller by id (no photos: in bulk,
+    `listing_photos_add`), and, in bulk, when it was written (None: now)."""
+
+    seller_id: int
+    title: str | None
+    category: CategoryRef
+    condition: str | None
+    price: MoneyInput
+    place: str | None
+    latitude: NumberInput
+    longitude: NumberInput
+    description: str = ""
+    product_model: ProductRef = None
+    brand: BrandRef = None
+    currency: str = Listing.Currency.EUR
+    audience: str | None = None
+    circle_ids: tuple[int | str, ...] = ()
+    nearby_radius_km: NumberInput = None
+    at: datetime | None = None
+
+
+def _draft(seller: User | None, row: NewListing) -> tuple[Listing, list[Any]]:
+    """A new listing's fields checked (`listing_fields`), as an unsaved draft, and its circles:
+    the seller's own ones when `seller` is given, else the chosen ids, for the caller to check
+    in bulk."""
+    category, product, brand = clean_catalog(row.category, row.product_model, row.brand)
+    place, latitude, longitude = clean_place(row.place, row.latitude, row.longitude)
+    if seller is not None:
+        audience, circles = clean_audience(seller, row.audience, row.circle_ids)
+        chosen: list[Any] = list(circles)
+    else:
+        audience, chosen = audience_choice(row.audience, row.circle_ids)
     listing = Listing(
-        seller_id=seller_id,
-        title=clean_title(title),
-        description=clean_description(description),
+        seller_id=row.seller_id,
+        title=clean_title(row.title),
+        description=clean_description(row.description),
         category=category,
         product_model=product,
         brand=brand,
-        condition=clean_choice(condition, Listing.Condition, "condition", "bad_condition"),
-        price=clean_price(price),
-        currency=clean_choice(currency, Listing.Currency, "currency", "bad_currency"),
+        condition=clean_choice(row.condition, Listing.Condition, "condition", "bad_condition"),
+        price=clean_price(row.price),
+        currency=clean_choice(row.currency, Listing.Currency, "currency", "bad_currency"),
         place=place,
         latitude=latitude,
         longitude=longitude,
         audience=audience,
         nearby_radius_km=(
-            clean_radius(nearby_radius_km) if nearby_radius_km not in (None, "") else 10
+            clean_radius(row.nearby_radius_km) if row.nearby_radius_km not in (None, "") else 10
         ),
         status=Status.DRAFT,
     )
-    return listing, circle_ids
-
-
-@dataclass(frozen=True)
-class NewListing:
-    """A listing to write in bulk: `listing_create`'s arguments (the seller by id, no photos:
-    `listing_photos_add`), and when it was written (None: now). It is made a draft; its moves
-    are `listings_transition`'s."""
-
-    seller_id: int
-    title: str
-    category: Any
-    condition: str
-    price: Any
-    place: str
-    latitude: Any
-    longitude: Any
-    description: str = ""
-    product_model: Any = None
-    brand: Any = None
-    currency: str = Listing.Currency.EUR
-    audience: str | None = None
-    circle_ids: tuple[int, ...] = ()
-    nearby_radius_km: Any = None
-    at: datetime | None = None
+    return listing, chosen
 
 
 @transaction.atomic
 def listings_create(*, listings: Sequence[NewListing]) -> list[Listing]:
     """`listing_create` for many drafts at once (the demo, imports, benchmark loaders), under
-    its rules (the circles checked as the sellers' in one query). Raises DomainError naming the
-    first row refused; then nothing is written. Returns the listings, in order."""
+    its rules (the circles checked as the sellers' in one query), back-dated. Raises DomainError
+    naming the first row refused; then nothing is written. Returns the listings, in order; they
+    move on through `listings_transition`."""
     drafts = []
     for index, row in enumerate(listings):
         with numbered_rows(index):
-            drafts.append(
-                _draft(
-                    row.seller_id,
-                    row.title,
-                    row.category,
-                    row.condition,
-                    row.price,
-                    row.place,
-                    row.latitude,
-                    row.longitude,
-                    row.description,
-                    row.product_model,
-                    row.brand,
-                    row.currency,
-                    row.audience,
-                    row.circle_ids,
-                    row.nearby_radius_km,
-                )
-            )
+            listing, chosen = _draft(None, row)
+        drafts.append((listing, [int(pk) for pk in chosen]))
     circles_owned_in_bulk([(listing.seller_id, ids) for listing, ids in drafts])
     written = with_circles_create(Listing, drafts)
     dates = [row.at for row in listings]
@@ -222,7 +204,7 @@ UPDATABLE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def listing_update(*, seller, listing: Listing, **fields: Any) -> Listing:
+def listing_update(*, seller: User, listing: Listing, **fields: Unpack[ListingChanges]) -> Listing:
     """Change some fields of a listing; only its seller, only while draft, active or reserved.
 
     Fields not given keep their value; the catalog, place and audience are checked together
@@ -237,13 +219,10 @@ def listing_update(*, seller, listing: Listing, **fields: Any) -> Listing:
     listing = locked_listing(listing)
     require_editable(listing)
 
-    def given(name: str, current: Any) -> Any:
-        return fields[name] if name in fields else current
-
     if {"category", "product_model", "brand"} & set(fields):
         listing.category, listing.product_model, listing.brand = clean_catalog(
-            given("category", listing.category),
-            given("product_model", listing.product_model),
+            fields.get("category", listing.category),
+            fields.get("product_model", listing.product_model),
             # A new product brings its own brand; an explicit brand is checked against it.
             fields.get("brand")
             if "brand" in fields
@@ -251,9 +230,9 @@ def listing_update(*, seller, listing: Listing, **fields: Any) -> Listing:
         )
     if {"place", "latitude", "longitude"} & set(fields):
         listing.place, listing.latitude, listing.longitude = clean_place(
-            given("place", listing.place),
-            given("latitude", listing.latitude),
-            given("longitude", listing.longitude),
+            fields.get("place", listing.place),
+            fields.get("latitude", listing.latitude),
+            fields.get("longitude", listing.longitude),
         )
     if "title" in fields:
         listing.title = clean_title(fields["title"])
@@ -275,11 +254,11 @@ def listing_update(*, seller, listing: Listing, **fields: Any) -> Listing:
     if "audience" in fields or "circle_ids" in fields:
         current_ids = (
             list(listing.circles.values_list("pk", flat=True))
-            if "circle_ids" not in fields and given("audience", listing.audience) == "circles"
+            if "circle_ids" not in fields and fields.get("audience", listing.audience) == "circles"
             else []
         )
         listing.audience, circles = clean_audience(
-            seller, given("audience", listing.audience), given("circle_ids", current_ids)
+            seller, fields.get("audience", listing.audience), fields.get("circle_ids", current_ids)
         )
     listing.save()
     if circles is not None:
@@ -288,7 +267,7 @@ def listing_update(*, seller, listing: Listing, **fields: Any) -> Listing:
 
 
 @transaction.atomic
-def listing_delete(*, seller, listing: Listing) -> None:
+def listing_delete(*, seller: User, listing: Listing) -> None:
     """Delete a draft nobody has seen. A published listing is withdrawn instead, so buyers'
     questions, offers and purchases keep what they refer to."""
     require_seller(seller, listing)

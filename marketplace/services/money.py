@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from config.errors import DomainError
 
 CENT = Decimal("0.01")
+# An amount as a form or the API hands it over: typed text, or already parsed.
+MoneyInput = str | int | float | Decimal | None
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class MoneyWords:
     field: str | None = None
 
 
-def clean_money(value: Any, *, maximum: Decimal, words: MoneyWords) -> Decimal:
+def clean_money(value: MoneyInput, *, maximum: Decimal, words: MoneyWords) -> Decimal:
     """`value` ("89,50", 89.5, Decimal…) as a Decimal with two places: more than 0, at most
     `maximum`, no fraction of a cent. DomainError in the caller's words otherwise."""
 

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -36,14 +35,20 @@ from marketplace.services.listing_lifecycle import (
     listing_transition,
     listings_transition,
 )
-from social.services.notifications import NewNotification, notifications_create, notify
+from marketplace.services.money import MoneyInput
+from social.services.notifications import (
+    NewNotification,
+    Notice,
+    notifications_create,
+    notify,
+)
 
 
 def _offers_url() -> str:
     return reverse("marketplace:deals_offers_made")
 
 
-def offer_make(*, buyer, listing: Listing, amount, message: str = "") -> Offer:
+def offer_make(*, buyer: User, listing: Listing, amount: MoneyInput, message: str = "") -> Offer:
     """A buyer offers a price for an active listing they can see; the seller is notified.
 
     An open offer of the same buyer on the listing is replaced (withdrawn) by the new one.
@@ -65,12 +70,14 @@ def offer_make(*, buyer, listing: Listing, amount, message: str = "") -> Offer:
     return offer
 
 
-def _offer_terms(amount: Any, message: str) -> tuple[Decimal, str]:
+def _offer_terms(amount: MoneyInput, message: str) -> tuple[Decimal, str]:
     """An offer's amount and message, checked."""
     amount = clean_amount(amount)
     message = (message or "").strip()
-    if len(message) > Offer._meta.get_field("message").max_length:
-        raise DomainError("Keep the message to 500 characters.", code="too_long")
+    if len(message) > Offer.MESSAGE_MAX_LENGTH:
+        raise DomainError(
+            f"Keep the message to {Offer.MESSAGE_MAX_LENGTH} characters.", code="too_long"
+        )
     return amount, message
 
 
@@ -82,7 +89,7 @@ def _check_offer_on(buyer_id: int, listing: Listing) -> None:
         raise Conflict(STATUS_REFUSALS[listing.status], code="not_active")
 
 
-def _offered(buyer: User, offer: Offer) -> dict[str, str]:
+def _offered(buyer: User, offer: Offer) -> Notice:
     """What the seller is told of an offer."""
     listing = offer.listing
     return {
@@ -93,7 +100,7 @@ def _offered(buyer: User, offer: Offer) -> dict[str, str]:
 
 
 @transaction.atomic
-def offer_withdraw(*, buyer, offer: Offer) -> Offer:
+def offer_withdraw(*, buyer: User, offer: Offer) -> Offer:
     """The buyer takes back their open offer. Raises NotFound (not theirs), Conflict (not open)."""
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.buyer_id != buyer.pk:
@@ -107,7 +114,7 @@ def offer_withdraw(*, buyer, offer: Offer) -> Offer:
 
 
 @transaction.atomic
-def offer_decline(*, seller, offer: Offer) -> Offer:
+def offer_decline(*, seller: User, offer: Offer) -> Offer:
     """The seller declines an open offer; the buyer is told.
     Raises NotAllowed (not the seller), Conflict (not open)."""
     offer = Offer.objects.select_for_update().select_related("listing", "buyer").get(pk=offer.pk)
@@ -127,7 +134,7 @@ def offer_decline(*, seller, offer: Offer) -> Offer:
     return offer
 
 
-def _declined(offer: Offer, *, other_accepted: bool) -> dict[str, str]:
+def _declined(offer: Offer, *, other_accepted: bool) -> Notice:
     """What a buyer is told of their offer declined (by itself, or by another's acceptance)."""
     title = offer.listing.title
     if other_accepted:
@@ -137,7 +144,7 @@ def _declined(offer: Offer, *, other_accepted: bool) -> dict[str, str]:
     return {"text": text, "url": _offers_url()}
 
 
-def _accepted(offer: Offer, seller: User) -> dict[str, str]:
+def _accepted(offer: Offer, seller: User) -> Notice:
     """What a buyer is told of their offer accepted."""
     listing = offer.listing
     return {
@@ -170,7 +177,7 @@ def _accepted_notice(offer: Offer, at: datetime) -> NewNotification:
 ACCEPT_LOST = "Another offer on this listing was accepted a moment ago."
 
 
-def offer_accept(*, seller, offer: Offer) -> Offer:
+def offer_accept(*, seller: User, offer: Offer) -> Offer:
     """The seller accepts one open offer: the listing becomes reserved, every other open offer is
     declined and its buyer told, the accepted buyer is told.
 
@@ -232,7 +239,7 @@ def offer_accept(*, seller, offer: Offer) -> Offer:
 
 
 @transaction.atomic
-def reservation_cancel(*, seller, listing: Listing) -> Listing:
+def reservation_cancel(*, seller: User, listing: Listing) -> Listing:
     """The seller releases a reservation (the buyer did not come): the accepted offer becomes
     declined, the buyer is told, and the listing is active again for new offers.
     Raises NotAllowed (not the seller), Conflict (not reserved)."""
@@ -262,7 +269,7 @@ def reservation_cancel(*, seller, listing: Listing) -> Listing:
 
 
 @transaction.atomic
-def reservations_release_for_erased(*, buyer) -> int:
+def reservations_release_for_erased(*, buyer: User) -> int:
     """`buyer`'s account is being erased: every listing reserved for them (their accepted
     offer) is active again, and its seller told. Returns how many were released.
 
@@ -299,7 +306,7 @@ class NewOffer:
 
     buyer_id: int
     listing: Listing
-    amount: Any
+    amount: MoneyInput
     message: str = ""
     at: datetime | None = None
 

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from config.bulk import numbered_rows
 from config.errors import Conflict, DomainError, NotAllowed
 from marketplace.models import Brand, Category, Listing, Offer, ProductModel, Purchase
@@ -22,13 +22,19 @@ from marketplace.services.listing_lifecycle import (
     listing_transition,
     listings_transition,
 )
-from social.services.notifications import NewNotification, notifications_create, notify
+from marketplace.services.money import MoneyInput
+from social.services.notifications import (
+    NewNotification,
+    Notice,
+    notifications_create,
+    notify,
+)
 
 DESCRIPTION_MAX_LENGTH = 200
 
 
 @transaction.atomic
-def sale_complete(*, seller, listing: Listing) -> Purchase:
+def sale_complete(*, seller: User, listing: Listing) -> Purchase:
     """The seller marks a reserved listing sold to the buyer whose offer was accepted: a verified
     purchase is recorded and the buyer is invited to review.
     Raises NotAllowed (not the seller), Conflict (not reserved, no accepted offer)."""
@@ -41,6 +47,7 @@ def sale_complete(*, seller, listing: Listing) -> Purchase:
         .first()
     )
     purchase = _sale(listing, accepted, timezone.now())
+    assert accepted is not None  # `_sale` refuses a listing without one
     purchase.save()
     listing_transition(listing, Listing.Status.SOLD)
     notify(recipient=accepted.buyer, kind="market_sold", actor=seller, **_sold(purchase))
@@ -71,7 +78,7 @@ def _sale(listing: Listing, accepted: Offer | None, now: datetime) -> Purchase:
     )
 
 
-def _sold(purchase: Purchase) -> dict[str, str]:
+def _sold(purchase: Purchase) -> Notice:
     """What the buyer is told of a sale."""
     assert purchase.listing is not None
     return {
@@ -127,13 +134,13 @@ def sales_complete(*, sales: Sequence[Sale]) -> list[Purchase]:
 @transaction.atomic
 def purchase_declare(
     *,
-    buyer,
+    buyer: User,
     category: Category | None,
     purchased_on: date | None,
     product_model: ProductModel | None = None,
     brand: Brand | None = None,
     description: str = "",
-    price=None,
+    price: MoneyInput = None,
     currency: str = "",
 ) -> Purchase:
     """Record something bought elsewhere ("a Trek Marlin 7 last spring"); not verified.
@@ -152,7 +159,7 @@ def _declared(
     product_model: ProductModel | None,
     brand: Brand | None,
     description: str,
-    price: Any,
+    price: MoneyInput,
     currency: str,
     *,
     save: bool = True,
@@ -210,7 +217,7 @@ class DeclaredPurchase:
     product_model: ProductModel | None = None
     brand: Brand | None = None
     description: str = ""
-    price: Any = None
+    price: MoneyInput = None
     currency: str = ""
 
 

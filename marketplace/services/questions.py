@@ -16,25 +16,30 @@ from config.errors import NotAllowed
 from marketplace.models import Listing, Question
 from marketplace.selectors.listings import openable_among
 from marketplace.services.deal_rules import (
-    check_live_listing_of_another,
+    check_buyer_may_write,
+    check_listing_of_another_on_sale,
     clean_text,
     listing_url,
-    visible_listing,
     visible_listing_refused,
 )
 from social.models import Block
 from social.services.friends import blocked_either_way
-from social.services.notifications import NewNotification, notifications_create, notify
+from social.services.notifications import (
+    NewNotification,
+    Notice,
+    notifications_create,
+    notify,
+)
 
 
 @transaction.atomic
-def question_ask(*, asker, listing: Listing, text: str) -> Question:
+def question_ask(*, asker: User, listing: Listing, text: str) -> Question:
     """Ask a public question on a live listing you can see; the seller is notified.
 
     Raises NotFound (listing not shared with the asker, or not published), NotAllowed (the seller
     asking on their own listing), Conflict (sold), DomainError (empty or long text)."""
-    visible_listing(asker, listing)
-    text = _check_question(asker.pk, listing, text)
+    check_buyer_may_write(asker, listing, own_listing=OWN_LISTING)
+    text = clean_text(text, Question.TEXT_MAX_LENGTH, "question")
     question = Question.objects.create(listing=listing, asker=asker, text=text)
     notify(
         recipient=listing.seller,
@@ -45,17 +50,10 @@ def question_ask(*, asker, listing: Listing, text: str) -> Question:
     return question
 
 
-def _check_question(asker_id: int, listing: Listing, text: str) -> str:
-    """The rules on a question about a listing the asker may open; returns its text, cleaned."""
-    check_live_listing_of_another(
-        asker_id,
-        listing,
-        "You can't ask a question on your own listing; add it to the description.",
-    )
-    return clean_text(text, Question.TEXT_MAX_LENGTH, "question")
+OWN_LISTING = "You can't ask a question on your own listing; add it to the description."
 
 
-def _asked(asker: User, listing: Listing, text: str) -> dict[str, str]:
+def _asked(asker: User, listing: Listing, text: str) -> Notice:
     """What the seller is told of a question."""
     return {
         "text": f"{asker.display_name} asked about “{listing.title}”: {text}",
@@ -63,7 +61,7 @@ def _asked(asker: User, listing: Listing, text: str) -> dict[str, str]:
     }
 
 
-def _answered(seller: User, listing: Listing) -> dict[str, str]:
+def _answered(seller: User, listing: Listing) -> Notice:
     """What the asker is told of the answer."""
     return {
         "text": f"{seller.display_name} answered your question about “{listing.title}”.",
@@ -72,7 +70,7 @@ def _answered(seller: User, listing: Listing) -> dict[str, str]:
 
 
 @transaction.atomic
-def question_answer(*, seller, question: Question, text: str) -> Question:
+def question_answer(*, seller: User, question: Question, text: str) -> Question:
     """The seller answers (or corrects the answer to) a question; the asker is notified.
 
     Raises NotAllowed for anyone but the listing's seller, DomainError for empty or long text."""
@@ -121,7 +119,8 @@ def questions_create(*, questions: Sequence[NewQuestion]) -> list[Question]:
         with numbered_rows(index):
             if (row.asker_id, row.listing.pk) not in openable:
                 visible_listing_refused()
-            text = _check_question(row.asker_id, row.listing, row.text)
+            check_listing_of_another_on_sale(row.asker_id, row.listing, own_listing=OWN_LISTING)
+            text = clean_text(row.text, Question.TEXT_MAX_LENGTH, "question")
             answer = (
                 clean_text(row.answer, Question.TEXT_MAX_LENGTH, "answer") if row.answer else ""
             )

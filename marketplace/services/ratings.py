@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, DomainError, NotFound
 from marketplace.models import Purchase, Rating
@@ -15,7 +16,9 @@ from marketplace.models import Purchase, Rating
 RATING_LINE_MAX_LENGTH = 200
 
 
-def rating_give(*, rater, purchase: Purchase, stars, line: str = "") -> Rating:
+def rating_give(
+    *, rater: User, purchase: Purchase, stars: int | str | None, line: str = ""
+) -> Rating:
     """Buyer or seller of a verified purchase rates the other side, once.
     Raises NotFound (not a side of the purchase), DomainError (stars, line, the other side's
     account deleted), Conflict (twice)."""

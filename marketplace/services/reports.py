@@ -28,9 +28,10 @@ erased, the link is cleared, and the open reports of things that went with them 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
@@ -45,8 +46,8 @@ from social.models import Comment, Post
 from social.selectors import comments_on
 from social.services.notifications import notify
 
-NOTE_MAX_LENGTH = Report._meta.get_field("note").max_length
-RESOLUTION_MAX_LENGTH = Report._meta.get_field("resolution").max_length
+NOTE_MAX_LENGTH = Report.NOTE_MAX_LENGTH
+RESOLUTION_MAX_LENGTH = Report.RESOLUTION_MAX_LENGTH
 ACTIONS = ("hide", "restore", "warn", "suspend", "dismiss")
 MODERATE_PERMISSION = "marketplace.change_report"
 
@@ -75,6 +76,7 @@ KINDS = {
 
 
 def kind_of(target: models.Model) -> Kind:
+    """The kind of a reportable thing; DomainError for anything else."""
     for kind in KINDS.values():
         if isinstance(target, kind.model):
             return kind
@@ -84,7 +86,10 @@ def kind_of(target: models.Model) -> Kind:
 def owner_of(target: models.Model) -> User | None:
     """Whose the thing is: the seller, author or sender, or the person themselves."""
     kind = kind_of(target)
-    return target if kind.owner_field is None else getattr(target, kind.owner_field)
+    if kind.owner_field is None:  # the thing is a person
+        return target if isinstance(target, User) else None
+    owner: User | None = getattr(target, kind.owner_field)
+    return owner
 
 
 def describe(target: models.Model | None) -> str:
@@ -92,14 +97,14 @@ def describe(target: models.Model | None) -> str:
     if target is None:
         return "something that no longer exists"
     kind = kind_of(target)
-    if kind.owner_field is None:
+    if isinstance(target, User):
         return f"person {target.display_name}"
-    label = getattr(target, "title", None) or getattr(target, "text", "")
+    label = str(getattr(target, "title", None) or getattr(target, "text", ""))
     label = label if len(label) <= 60 else label[:59] + "…"
     return f"{kind.label} “{label}”"
 
 
-def report_target(*, reporter, kind: str, object_id) -> models.Model:
+def report_target(*, reporter: User, kind: str, object_id: int | str) -> models.Model:
     """The thing of `kind` ("listing", "review", "post", "comment", "message" or "person") with
     `object_id`, if `reporter` may see it; NotFound otherwise (whether it exists is not told)."""
     found = KINDS.get(kind)
@@ -108,20 +113,22 @@ def report_target(*, reporter, kind: str, object_id) -> models.Model:
     if found is None:
         raise missing
     try:
-        object_id = int(object_id)
+        pk = int(object_id)
     except (TypeError, ValueError):
         raise missing from None
-    target = _visible(found, reporter, object_id)
+    target = _visible(found, reporter, pk)
     if target is None:
         raise missing
     return target
 
 
-def _visible(kind: Kind, reporter, object_id: int) -> models.Model | None:
+def _visible(kind: Kind, reporter: User, object_id: int) -> models.Model | None:
     if kind.model is Listing:  # as its page says: unpublished listings are their seller's alone
         return Listing.objects.filter(pk=object_id).openable_by(reporter).first()
-    if kind.model in (Review, Post):
-        return kind.model.objects.filter(pk=object_id).visible_to(reporter).first()
+    if kind.model is Review:
+        return Review.objects.filter(pk=object_id).visible_to(reporter).first()
+    if kind.model is Post:
+        return Post.objects.filter(pk=object_id).visible_to(reporter).first()
     if kind.model is Comment:
         comment = Comment.objects.select_related("post").filter(pk=object_id).first()
         if (
@@ -148,7 +155,7 @@ def _visible(kind: Kind, reporter, object_id: int) -> models.Model | None:
 
 
 @transaction.atomic
-def report_create(*, reporter, target: models.Model, reason: str, note: str = "") -> Report:
+def report_create(*, reporter: User, target: models.Model, reason: str, note: str = "") -> Report:
     """Report `target` (a Listing, Review, Post, Comment, Message or User) for `reason` (a
     `Report.Reason`). Raises NotFound for what the reporter can't see, NotAllowed for their own
     thing, Conflict for a second report of the same thing, DomainError for a bad reason."""
@@ -192,7 +199,8 @@ def report_create(*, reporter, target: models.Model, reason: str, note: str = ""
 # --- Moderation ------------------------------------------------------------------------------
 
 
-def can_moderate(user) -> bool:
+def can_moderate(user: User | AnonymousUser | None) -> bool:
+    """Staff, active, with the permission to change reports (the "Moderators" group)."""
     return bool(
         user is not None and user.is_active and user.is_staff and user.has_perm(MODERATE_PERMISSION)
     )
@@ -230,43 +238,67 @@ def _set_active(user: User | None, active: bool) -> None:
 
 
 @transaction.atomic
-def report_resolve(*, moderator, report: Report, action: str, note: str = "") -> Report:
+def report_resolve(*, moderator: User, report: Report, action: str, note: str = "") -> Report:
     """Act on `report` (one of ACTIONS) and close it, with every other open report of the same
     thing. Audited as `moderation.<action>`; the reporters are told the outcome, the owner is
     told of a warning. NotAllowed for someone who is not a moderator."""
     _check_moderator(moderator, action)
     report = Report.objects.select_for_update().select_related("content_type").get(pk=report.pk)
-    target = report.target
-    if target is None and action != "dismiss":
-        raise DomainError(
-            "The reported thing no longer exists; dismiss the report.", code="target_gone"
-        )
-    _moderate(moderator=moderator, target=target, action=action, note=note, report=report)
+    _moderate(
+        moderator=moderator,
+        target=report.target,
+        where=(report.content_type_id, report.object_id),
+        action=action,
+        note=note,
+        report=report,
+    )
     report.refresh_from_db()
     return report
 
 
 @transaction.atomic
-def content_moderate(*, moderator, target: models.Model, action: str, note: str = "") -> None:
+def content_moderate(*, moderator: User, target: models.Model, action: str, note: str = "") -> None:
     """Act on a listing, review, post, comment, message or person directly (from its own admin
     page), as `report_resolve` would: audited, and any open reports of it are closed with their
     reporters told the outcome."""
     _check_moderator(moderator, action)
     kind_of(target)
-    _moderate(moderator=moderator, target=target, action=action, note=note, report=None)
+    _moderate(
+        moderator=moderator,
+        target=target,
+        where=(ContentType.objects.get_for_model(type(target)).pk, target.pk),
+        action=action,
+        note=note,
+        report=None,
+    )
 
 
-def _check_moderator(moderator, action: str) -> None:
+def _check_moderator(moderator: User, action: str) -> None:
     if not can_moderate(moderator):
         raise NotAllowed("Only moderators can do this.", code="not_moderator")
     if action not in ACTIONS:
         raise DomainError(f"Choose an action: {', '.join(ACTIONS)}.", code="bad_action")
 
 
-def _moderate(*, moderator, target, action: str, note: str, report: Report | None) -> None:
+def _moderate(
+    *,
+    moderator: User,
+    target: models.Model | None,
+    where: tuple[int, int],
+    action: str,
+    note: str,
+    report: Report | None,
+) -> None:
+    """Act on `target` (gone: None, which only a dismissal accepts), known to reports as
+    `where` (its content type id and object id), and close every open report of it."""
     note = (note or "").strip()[:RESOLUTION_MAX_LENGTH]
     owner = owner_of(target) if target is not None else None
-    if action == "hide":
+    if target is None:
+        if action != "dismiss":
+            raise DomainError(
+                "The reported thing no longer exists; dismiss the report.", code="target_gone"
+            )
+    elif action == "hide":
         _set_hidden(target, True)
     elif action == "restore":
         _set_hidden(target, False)
@@ -281,11 +313,7 @@ def _moderate(*, moderator, target, action: str, note: str, report: Report | Non
             text=f"A moderator warned you about your {describe(target)}"
             + (f": {note}" if note else ". Please keep to the house rules."),
         )
-    if report is not None:
-        content_type_id, object_id = report.content_type_id, report.object_id
-    else:
-        content_type_id = ContentType.objects.get_for_model(type(target)).pk
-        object_id = target.pk
+    content_type_id, object_id = where
     # The event names the thing by reference (a person by pseudonym) and the report by id; the
     # moderator's note stays on the reports, which are kept for REPORT_RETENTION_DAYS.
     audit(
@@ -324,7 +352,9 @@ GONE = "What was reported no longer exists."
 
 
 @transaction.atomic
-def reports_close_for_erased(*, person, keep: models.QuerySet | None = None) -> int:
+def reports_close_for_erased(
+    *, person: User, keep: models.QuerySet[models.Model] | None = None
+) -> int:
     """`person` is being erased: close the open reports of their things, which go with them
     (a person, a listing, a post...), as dismissed with no moderator, so that their retention
     period starts. Reports of the things in `keep` (rows that stay, like a public review)
@@ -340,7 +370,7 @@ def reports_close_for_erased(*, person, keep: models.QuerySet | None = None) -> 
     )
 
 
-def reports_purge_expired(*, now=None) -> int:
+def reports_purge_expired(*, now: datetime | None = None) -> int:
     """Delete the reports resolved more than REPORT_RETENTION_DAYS ago; returns how many."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.REPORT_RETENTION_DAYS)
     deleted, _ = Report.objects.filter(resolved_at__lt=cutoff).delete()

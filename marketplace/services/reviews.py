@@ -28,12 +28,15 @@ from marketplace.models import HelpfulVote, ProductModel, Purchase, Review
 from social.services.circles import owned_circles, with_circles_create
 from social.services.posts import audience_checked, audience_chosen, circles_owned_in_bulk
 
-TITLE_MAX_LENGTH = Review._meta.get_field("title").max_length
+TITLE_MAX_LENGTH = Review.TITLE_MAX_LENGTH
 ALREADY_REVIEWED = "You already reviewed this; edit your review instead."
+# A product, a purchase or a review as a form or the API names it: the row, or its id as typed.
+ProductRef = ProductModel | int | str | None
+PurchaseRef = Purchase | int | str | None
 
 
-def _product(product_model) -> ProductModel:
-    if product_model in (None, ""):
+def _product(product_model: ProductRef) -> ProductModel:
+    if product_model is None or product_model == "":
         raise DomainError("Choose the product you are reviewing.", code="no_product")
     if isinstance(product_model, ProductModel):
         return product_model
@@ -43,9 +46,9 @@ def _product(product_model) -> ProductModel:
         raise NotFound("No such product.", code="no_product") from None
 
 
-def _rating(rating) -> int:
+def _rating(rating: int | str | None) -> int:
     """Whole stars from 1 to 5, as a number or its digits ("4"); nothing else."""
-    value = None
+    value: int | None = None
     if isinstance(rating, int) and not isinstance(rating, bool):
         value = rating
     elif isinstance(rating, str) and rating.strip().isdigit():
@@ -55,7 +58,7 @@ def _rating(rating) -> int:
     return value
 
 
-def _text(value: str, limit: int, what: str) -> str:
+def _text(value: str | None, limit: int, what: str) -> str:
     value = (value or "").strip()
     if not value:
         raise DomainError(f"Write a {what} for your review.", code=f"no_{what}")
@@ -66,9 +69,9 @@ def _text(value: str, limit: int, what: str) -> str:
     return value
 
 
-def _purchase(*, author, product: ProductModel, purchase) -> Purchase | None:
+def _purchase(*, author: User, product: ProductModel, purchase: PurchaseRef) -> Purchase | None:
     """The author's own purchase of `product`: the one named, or their best one, or None."""
-    if purchase in (None, ""):
+    if purchase is None or purchase == "":
         return (
             Purchase.objects.filter(buyer=author, product_model=product)
             .order_by("-verified", "-purchased_on", "-pk")
@@ -94,15 +97,15 @@ def _check_purchase_of(purchase: Purchase, product: ProductModel) -> None:
 @transaction.atomic
 def review_write(
     *,
-    author,
-    product_model,
-    rating,
+    author: User,
+    product_model: ProductRef,
+    rating: int | str | None,
     title: str,
     text: str,
     would_recommend: bool = True,
     audience: str | None = None,
     circle_ids: Iterable[int] = (),
-    purchase=None,
+    purchase: PurchaseRef = None,
 ) -> Review:
     """Review `product_model` (a ProductModel or its id) for `audience` (friends by default;
     "circles" only with the author's own circles). Raises Conflict for a second review of the
@@ -126,8 +129,8 @@ def review_write(
 
 def _review_checked(
     author_id: int,
-    product_model,
-    rating,
+    product_model: ProductRef,
+    rating: int | str | None,
     title: str,
     text: str,
     would_recommend: bool,
@@ -150,7 +153,7 @@ def _review_checked(
     return review, chosen
 
 
-def own_review(*, author, review_id) -> Review:
+def own_review(*, author: User, review_id: int | str) -> Review:
     """The author's review `review_id` (hidden or not); NotFound for anyone else's."""
     try:
         return Review.objects.select_related("product_model").get(pk=int(review_id), author=author)
@@ -161,15 +164,15 @@ def own_review(*, author, review_id) -> Review:
 @transaction.atomic
 def review_update(
     *,
-    author,
-    review_id,
-    rating=None,
+    author: User,
+    review_id: int | str,
+    rating: int | str | None = None,
     title: str | None = None,
     text: str | None = None,
     would_recommend: bool | None = None,
     audience: str | None = None,
     circle_ids: Iterable[int] | None = None,
-    purchase=None,
+    purchase: PurchaseRef = None,
 ) -> Review:
     """Edit your review; fields left None stay as they are. Only the author may edit it."""
     review = own_review(author=author, review_id=review_id)
@@ -197,13 +200,13 @@ def review_update(
 
 
 @transaction.atomic
-def review_delete(*, author, review_id) -> None:
+def review_delete(*, author: User, review_id: int | str) -> None:
     """Delete your review (its helpful votes go with it)."""
     own_review(author=author, review_id=review_id).delete()
 
 
 @transaction.atomic
-def helpful_vote_toggle(*, voter, review_id) -> bool:
+def helpful_vote_toggle(*, voter: User, review_id: int | str) -> bool:
     """Mark a review you may see as helpful, or take the mark back. Returns whether it is now
     marked. NotFound for a review the voter may not see; DomainError for their own."""
     try:
@@ -275,22 +278,28 @@ def reviews_create(*, reviews: Sequence[NewReview]) -> list[Review]:
                 _check_purchase_of(row.purchase, review.product_model)
                 review.purchase = row.purchase
         checked.append((review, circle_ids))
-    circles_owned_in_bulk([(review.author_id, ids) for review, ids in checked])
-    pairs = {(review.author_id, review.product_model_id) for review, _ in checked}
+    keys = [
+        (row.author_id, review.product_model.pk)
+        for row, (review, _) in zip(reviews, checked, strict=True)
+    ]
+    circles_owned_in_bulk(
+        [(row.author_id, ids) for row, (_, ids) in zip(reviews, checked, strict=True)]
+    )
+    pairs = set(keys)
     authors = {author for author, _ in pairs}
     products = {product for _, product in pairs}
     best: dict[tuple[int, int], Purchase] = {}
     for purchase in Purchase.objects.filter(
         buyer_id__in=authors, product_model_id__in=products
     ).order_by("-verified", "-purchased_on", "-pk"):
-        best.setdefault((purchase.buyer_id, purchase.product_model_id), purchase)
+        if purchase.buyer_id is not None and purchase.product_model_id is not None:
+            best.setdefault((purchase.buyer_id, purchase.product_model_id), purchase)
     taken = set(
         Review.objects.filter(author_id__in=authors, product_model_id__in=products).values_list(
             "author_id", "product_model_id"
         )
     )
-    for index, (review, _) in enumerate(checked):
-        key = (review.author_id, review.product_model_id)
+    for index, ((review, _), key) in enumerate(zip(checked, keys, strict=True)):
         if key in taken:
             raise refuse_row(index, Conflict(ALREADY_REVIEWED, code="already_reviewed"))
         taken.add(key)

@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import OuterRef, Q
@@ -32,6 +31,7 @@ from marketplace.selectors.search_params import (
     parse_price,
     parse_radius,
 )
+from marketplace.services.money import MoneyInput
 from social.audience import blocked_either_way
 from social.models import Notification
 from social.services.notifications import notify
@@ -45,7 +45,12 @@ NOTIFICATION_KIND = "saved_search"
 
 @transaction.atomic
 def saved_search_create(
-    *, owner, query: str = "", category=None, max_price=None, radius_km=None
+    *,
+    owner: User,
+    query: str = "",
+    category: Category | int | str | None = None,
+    max_price: MoneyInput = None,
+    radius_km: int | str | None = None,
 ) -> SavedSearch:
     """Save a search to hear about new listings that match it.
 
@@ -74,7 +79,12 @@ def saved_search_create(
     )
 
 
-def _search_checked(query: str, category, max_price, radius_km) -> SavedSearch:
+def _search_checked(
+    query: str,
+    category: Category | int | str | None,
+    max_price: MoneyInput,
+    radius_km: int | str | None,
+) -> SavedSearch:
     """The rules on a saved search that need no look at its owner, as an unsaved row (checked
     like a search: `search_params`)."""
     query = (query or "").strip()
@@ -113,7 +123,7 @@ def _duplicate_search() -> Conflict:
 
 
 @transaction.atomic
-def saved_search_delete(*, owner, saved_search_id: int) -> None:
+def saved_search_delete(*, owner: User, saved_search_id: int) -> None:
     """Forget one of the owner's saved searches. Raises `NotFound` for anyone else's."""
     deleted, _ = SavedSearch.objects.filter(owner=owner, pk=saved_search_id).delete()
     if not deleted:
@@ -124,7 +134,7 @@ def saved_search_delete(*, owner, saved_search_id: int) -> None:
 
 
 @transaction.atomic
-def watch_add(*, user, listing_id: int) -> Watch:
+def watch_add(*, user: User, listing_id: int) -> Watch:
     """Put a listing the person can see on their watchlist (adding it twice keeps one).
 
     Raises `NotFound` for a listing they cannot see, `DomainError` for their own listing or
@@ -146,7 +156,7 @@ def _check_watchable(user_id: int, listing: Listing | None) -> None:
 
 
 @transaction.atomic
-def watch_remove(*, user, listing_id: int) -> None:
+def watch_remove(*, user: User, listing_id: int) -> None:
     """Take a listing off the watchlist. Raises `NotFound` when it is not on it."""
     deleted, _ = Watch.objects.filter(user=user, listing_id=listing_id).delete()
     if not deleted:
@@ -164,8 +174,8 @@ class NewSavedSearch:
     owner_id: int
     query: str = ""
     category: Category | int | str | None = None
-    max_price: Decimal | int | str | None = None
-    radius_km: int | None = None
+    max_price: MoneyInput = None
+    radius_km: int | str | None = None
     at: datetime | None = None
 
 
@@ -253,7 +263,8 @@ def on_listing_published(listing: Listing) -> None:
 
 def _ancestors(category_id: int) -> list[int]:
     parents = dict(Category.objects.values_list("pk", "parent_id"))
-    chain, current = [], category_id
+    chain: list[int] = []
+    current: int | None = category_id
     while current is not None and current not in chain:
         chain.append(current)
         current = parents.get(current)
@@ -286,7 +297,7 @@ def saved_searches_notify(*, listing_id: int) -> int:
         )
         .exclude(owner_id=listing.seller_id)
         .exclude(owner_id__in=already)
-        .exclude(blocked_either_way(listing.seller_id, OuterRef("owner_id")))
+        .exclude(blocked_either_way(OuterRef("owner_id"), listing.seller_id))
         .select_related("owner__profile")
         .order_by("owner_id", "pk")
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -100,10 +100,7 @@ def _question_panel(request, question_id: int) -> str:
 
 
 def _question_for_seller(request, question_id: int):
-    question = selectors.question_for_seller(request.user, question_id)
-    if question is None:
-        raise Http404("No such question.")
-    return question
+    return selectors.access_question_for_seller(request.user, question_id)
 
 
 @require_POST
@@ -174,9 +171,7 @@ def offers_made(request):
 @require_POST
 @refusal_redirects("marketplace:deals_offers_made")
 def offer_withdraw(request, offer_id: int):
-    offer = selectors.offer_for_buyer(request.user, offer_id)
-    if offer is None:
-        raise Http404("No such offer.")
+    offer = selectors.access_offer_for_buyer(request.user, offer_id)
     offer_services.offer_withdraw(buyer=request.user, offer=offer)
     messages.success(request, "Your offer is withdrawn.")
     return redirect("marketplace:deals_offers_made")
@@ -210,10 +205,7 @@ def _listing_panel_fragment(request, listing_id: int):
 
 
 def _offer_for_seller(request, offer_id: int):
-    offer = selectors.offer_for_seller(request.user, offer_id)
-    if offer is None:
-        raise Http404("No such offer.")
-    return offer
+    return selectors.access_offer_for_seller(request.user, offer_id)
 
 
 def _seller_offers_fragment(request, offer_id: int) -> HttpResponse:
@@ -280,9 +272,7 @@ def conversations(request):
     )
 )
 def conversation(request, conversation_id: int):
-    thread = selectors.conversation_for(request.user, conversation_id)
-    if thread is None:
-        raise Http404("No such conversation.")
+    thread = selectors.access_conversation(request.user, conversation_id)
     if request.method == "POST":
         conversation_services.message_send(
             sender=request.user, conversation=thread, text=request.POST.get("text", "")
@@ -355,9 +345,7 @@ def purchase_declare(request):
 
 @require_http_methods(["GET", "POST"])
 def rate(request, purchase_id: int):
-    purchase = selectors.purchase_for_side(request.user, purchase_id)
-    if purchase is None:
-        raise Http404("No such purchase.")
+    purchase = selectors.access_purchase(request.user, purchase_id)
     error = ""
     if request.method == "POST":
         with refusals_on() as refused:

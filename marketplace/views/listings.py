@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,6 +38,21 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
 
 
+class CircleChoiceField(IdsChoiceField):
+    """The seller's circles, by name."""
+
+    def label_from_instance(self, obj: Circle) -> str:
+        return obj.name
+
+
+def _field[F: forms.Field](form: forms.Form, name: str, kind: type[F]) -> F:
+    """The form's own copy of a declared field, as the class it was declared with."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"The field {name} is not a {kind.__name__}.")
+    return field
+
+
 class ListingForm(forms.Form):
     """Shape only; the service checks every rule and its message lands on the right field."""
 
@@ -60,7 +75,7 @@ class ListingForm(forms.Form):
     currency = forms.ChoiceField(label="Currency", choices=Listing.Currency.choices)
     place = forms.CharField(
         label="Place",
-        max_length=120,
+        max_length=Listing.PLACE_MAX_LENGTH,
         help_text="A town or neighbourhood. Only your friends see the exact spot; "
         "everyone else sees it within about 1 km.",
     )
@@ -72,7 +87,7 @@ class ListingForm(forms.Form):
         initial=ListingAudience.FRIENDS,
         widget=forms.RadioSelect,
     )
-    circles = IdsChoiceField(
+    circles = CircleChoiceField(
         queryset=Circle.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -92,14 +107,16 @@ class ListingForm(forms.Form):
 
     def __init__(self, *args, owner, with_photos: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["circles"].queryset = Circle.objects.filter(owner=owner)
-        self.fields["circles"].label_from_instance = lambda circle: circle.name
-        self.fields["category"].choices = [("", "Choose a category"), *selectors.category_choices()]
+        _field(self, "circles", CircleChoiceField).queryset = Circle.objects.filter(owner=owner)
+        _field(self, "category", forms.ChoiceField).choices = [
+            ("", "Choose a category"),
+            *selectors.category_choices(),
+        ]
         products = list(selectors.products_for())
-        self.fields["brand"].choices = [("", "Any or none")] + sorted(
-            {(p.brand_id, p.brand.name) for p in products}, key=lambda choice: choice[1]
-        )
-        self.fields["product_model"].choices = [("", "Not in the list")] + [
+        brands: list[tuple[int | str, str]] = [("", "Any or none")]
+        brands += sorted({(p.brand_id, p.brand.name) for p in products}, key=lambda c: c[1])
+        _field(self, "brand", forms.ChoiceField).choices = brands
+        _field(self, "product_model", forms.ChoiceField).choices = [("", "Not in the list")] + [
             (p.pk, str(p)) for p in products
         ]
         if not with_photos:
@@ -224,9 +241,7 @@ def listing_photo_delete(request, listing_id: int, photo_id: int):
 @login_not_required
 @require_GET
 def listing_detail(request, listing_id: int):
-    view = selectors.listing_page(request.user, listing_id)
-    if view is None:
-        raise Http404("This listing does not exist or you can't see it.")
+    view = selectors.access_listing_page(request.user, listing_id)
     listing_viewed.send(sender=Listing, viewer=request.user, listing=view.listing)
     return render(request, "marketplace/listings/detail.html", {"view": view})
 

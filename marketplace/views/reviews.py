@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -58,9 +58,8 @@ class ReviewForm(AudienceFormMixin):
         self.fields["purchase"].queryset = purchases.select_related("product_model__brand")
 
 
-def _review_form(request, product, mine: Review | None, data=None) -> ReviewForm | None:
-    if not request.user.is_authenticated:
-        return None
+def _review_form(request, product, mine: Review | None, data=None) -> ReviewForm:
+    """The review form of a signed-in member: theirs to edit, or a new one."""
     initial = {}
     if mine is None and request.method == "GET":
         # "Write a review" after a sale links here with the purchase to tie the review to.
@@ -85,7 +84,8 @@ def _product_page(request, product, form=None, status: int = 200):
         "reviews": list(selectors.reviews_for_product(request.user, product)),
         "summary": selectors.review_summary(request.user, product),
         "mine": mine,
-        "form": form or _review_form(request, product, mine),
+        "form": form
+        or (_review_form(request, product, mine) if request.user.is_authenticated else None),
     }
     return render(request, "marketplace/reviews/product.html", context, status=status)
 
@@ -130,20 +130,13 @@ def review_delete(request, review_id: int):
     return redirect("marketplace:my_reviews")
 
 
-def _visible_review(request, review_id) -> Review:
-    review = selectors.review_for(request.user, review_id)
-    if review is None:
-        raise Http404("This review does not exist or you can't see it.")
-    return review
-
-
 def _helpful_button(request, review_id, **_) -> HttpResponse:
-    review = _visible_review(request, review_id)
+    review = selectors.access_review(request.user, review_id)
     return render(request, "marketplace/reviews/_helpful.html", {"review": review})
 
 
 def _review_on_its_page(request, review_id, **_) -> str:
-    review = _visible_review(request, review_id)
+    review = selectors.access_review(request.user, review_id)
     url = reverse("marketplace:product", args=[review.product_model.slug])
     return f"{url}#review-{review.pk}"
 

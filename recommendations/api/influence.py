@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -16,7 +15,7 @@ from rest_framework.views import APIView
 
 from config.errors import NotFound
 from marketplace.models import Brand, Listing
-from marketplace.selectors.listings import own_listing
+from marketplace.selectors.listings import access_own_listing
 from privacy.consent import granted
 from privacy.purposes import Purpose
 from recommendations import trusted
@@ -164,9 +163,8 @@ class ListingBrandVoicesView(APIView):
         "noise.",
     )
     def get(self, request, listing_id: int):
-        listing = own_listing(request.user, listing_id)
-        if listing is None:
-            raise Http404  # the same answer as the marketplace's for a listing not yours
+        # A listing not yours: the same 404 as the marketplace's.
+        listing = access_own_listing(request.user, listing_id)
         near = trusted.brand_voices_near(request.user, listing)
         answer = ListingBrandVoices(listing, near)
         return Response(ListingBrandVoicesSerializer(answer).data)

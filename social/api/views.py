@@ -6,7 +6,6 @@ service's message. Profile and posts can be read anonymously where their audienc
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -21,13 +20,6 @@ from social.api import serializers as s
 from social.models import Post
 from social.services import blocks, circles, friends, notifications, posts
 from social.services.settings import social_settings_for, social_settings_update
-
-
-def _person(request, user_id) -> User:
-    person = selectors.person_for(request.user, user_id)
-    if person is None:
-        raise Http404
-    return person
 
 
 class PeopleSearchView(APIView):
@@ -60,7 +52,7 @@ class ProfileView(APIView):
     @extend_schema(responses=s.ProfileSerializer, operation_id="people_profile")
     def get(self, request, user_id: int):
         """A person's profile as the viewer may see it (details only within their audience)."""
-        view = selectors.profile_view(request.user, _person(request, user_id))
+        view = selectors.profile_view(request.user, selectors.access_person(request.user, user_id))
         return Response(s.ProfileSerializer(view, context={"request": request}).data)
 
 
@@ -70,7 +62,7 @@ class PersonPostsView(APIView):
     @extend_schema(responses=s.PostSerializer(many=True), operation_id="people_posts")
     def get(self, request, user_id: int):
         """A person's posts that the viewer may see, newest first (the 50 latest)."""
-        person = _person(request, user_id)
+        person = selectors.access_person(request.user, user_id)
         rows = selectors.posts_by(request.user, person)[:50]
         return Response(s.PostSerializer(rows, many=True, context={"request": request}).data)
 
@@ -90,7 +82,9 @@ class FriendView(APIView):
     @extend_schema(request=None, responses={204: None}, operation_id="friends_remove")
     def delete(self, request, user_id: int):
         """Unfriend: both directions go, and each leaves the other's circles."""
-        friends.friendship_remove(user=request.user, friend=_person(request, user_id))
+        friends.friendship_remove(
+            user=request.user, friend=selectors.access_person(request.user, user_id)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -106,7 +100,7 @@ class FriendCirclesView(APIView):
         body.is_valid(raise_exception=True)
         chosen = circles.circle_memberships_set(
             owner=request.user,
-            friend=_person(request, user_id),
+            friend=selectors.access_person(request.user, user_id),
             circle_ids=body.validated_data["circles"],
         )
         return Response({"circles": sorted(circle.pk for circle in chosen)})

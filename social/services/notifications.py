@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +36,14 @@ def notify(
     )
 
 
-def _fitted(text: str, url: str) -> dict[str, str]:
+class Notice(TypedDict):
+    """What a notice says and where it leads, as the services that tell it write it."""
+
+    text: str
+    url: str
+
+
+def _fitted(text: str, url: str) -> Notice:
     """A notice's text and link as they are kept: cut to what the table holds."""
     return {"text": text[:300], "url": url[:300]}
 

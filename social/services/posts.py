@@ -20,7 +20,12 @@ from social.audience import DEFAULT_AUDIENCE, Audience
 from social.models import Circle, Comment, Post, PostTag, Topic
 from social.services.circles import foreign_circle, owned_circles, with_circles_create
 from social.services.friends import tie_strength_raise, tie_strengths_raise
-from social.services.notifications import NewNotification, notifications_create, notify
+from social.services.notifications import (
+    NewNotification,
+    Notice,
+    notifications_create,
+    notify,
+)
 from social.topics import hashtags_in, topics_in
 
 
@@ -201,7 +206,7 @@ def comment_create(*, author, post_id: int, text: str) -> Comment:
     return comment
 
 
-def _comment_notice(author: User, post: Post) -> dict[str, str]:
+def _comment_notice(author: User, post: Post) -> Notice:
     """What the post's author is told of a comment by someone else."""
     return {
         "text": f"{author.display_name} commented on your post.",
