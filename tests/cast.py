@@ -1,6 +1,7 @@
 """The shared cast of people every test can call on.
 
-`owner`, `stranger` and `moderator` are plain verified accounts. `graph` gives the owner their
+`owner`, `stranger` and `moderator` are plain verified accounts; the marketplace's `seller`
+(Sally Seller) and `buyer` (Bea Buyer) too. `graph` gives the owner their
 relations: friend_a (in the owner's "Circle A"), friend_b (a friend not in it), fof (a friend of
 friend_a only), and blocked (who was a friend, then blocked the owner). The access matrix runs
 every route against exactly this cast.
@@ -29,6 +30,16 @@ def stranger(db) -> User:
 @pytest.fixture
 def moderator(db) -> User:
     return PersonFactory.create(name="Mona Moderator", is_staff=True)
+
+
+@pytest.fixture
+def seller(db) -> User:
+    return PersonFactory.create(name="Sally Seller")
+
+
+@pytest.fixture
+def buyer(db) -> User:
+    return PersonFactory.create(name="Bea Buyer")
 
 
 @pytest.fixture

@@ -22,10 +22,10 @@ from privacy.consent import allows
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant
 from recommendations.social_search import friends_who_bought, social_search
-from recommendations.tests.search_factories import bike, buy, review
 from social.audience import Relation, can_view, relation_between
 from social.models import Friendship
 from social.services import posts
+from tests.factories import bike, make_purchase, review
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def shared(request, graph):
             user=owner, purpose=Purpose.SOCIAL_PROOF, scope=grant["scope"], circle_ids=circles
         )
     marlin = bike("Marlin 7")
-    buy(owner, marlin, verified=True)
+    make_purchase(owner, marlin, verified=True)
     return {**graph, "marlin": marlin}
 
 
@@ -96,9 +96,8 @@ def test_friends_who_bought_follows_the_same_answer(shared):
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_a_review_is_shown_where_its_audience_and_the_grant_both_reach(shared, audience):
     owner = shared["owner"]
-    written = review(owner, shared["marlin"], audience=audience)
-    if audience == "circles":
-        written.circles.set([shared["circle_a"]])
+    circle_ids = [shared["circle_a"].pk] if audience == "circles" else []
+    written = review(owner, shared["marlin"], audience=audience, circle_ids=circle_ids)
     for who in VIEWERS:
         viewer = shared[who]
         shown = {item.review.pk for item in social_search(viewer, "bike").reviews}

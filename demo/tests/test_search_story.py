@@ -9,12 +9,11 @@ import pytest
 from demo.consents import seed_consents
 from demo.people import ANNA, everyone
 from marketplace.models import Category
-from marketplace.tests.moderation_factories import make_product, make_review
 from privacy.models import ConsentState
 from privacy.purposes import Purpose, Scope
 from recommendations.expertise import counted_reviews
 from social.models import Topic
-from tests.factories import PersonFactory, befriend
+from tests.factories import PersonFactory, befriend, make_product, make_review
 
 pytestmark = pytest.mark.django_db
 

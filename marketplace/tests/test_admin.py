@@ -11,11 +11,10 @@ from django.urls import reverse
 
 from marketplace.models import Listing, Report
 from marketplace.services.reports import report_create
-from marketplace.tests.moderation_factories import make_listing, make_moderator, make_review
 from privacy.models import AuditEvent
 from social.models import Notification
 from social.services import posts
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, make_admin, make_moderator, make_review, marlin_for_sale
 
 
 @pytest.fixture
@@ -25,7 +24,7 @@ def mod(db):
 
 @pytest.fixture
 def superuser(db):
-    return PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    return make_admin()
 
 
 def act(client, model: str, action: str, *objects):
@@ -41,7 +40,7 @@ def act(client, model: str, action: str, *objects):
 def test_nobody_changes_a_listings_status_price_or_seller_in_the_change_form(
     request, client_for, owner, stranger, who
 ):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     before = (listing.status, listing.price, listing.seller_id, listing.audience)
     client = client_for(request.getfixturevalue(who))
     url = reverse("admin:marketplace_listing_change", args=[listing.pk])
@@ -84,7 +83,7 @@ def test_the_admin_adds_no_listing_review_post_offer_or_profile(client_for, supe
 
 
 def test_hiding_a_listing_in_the_admin_is_the_services_hide(client_for, owner, stranger, mod):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     made = report_create(reporter=stranger, target=listing, reason="spam")
     assert act(client_for(mod), "listing", "moderate_hide", listing).status_code == 302
     listing.refresh_from_db()

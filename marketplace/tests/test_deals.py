@@ -17,19 +17,8 @@ from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import Conversation, Listing, Message, Offer, Purchase, Question, Rating
 from marketplace.selectors import deals as selectors
 from marketplace.services import conversations, offers, purchases, questions, ratings
-from marketplace.tests.deals_factories import make_category, make_listing, make_offer, make_product
 from social.models import Notification
-from tests.factories import PersonFactory
-
-
-@pytest.fixture
-def buyer(db):
-    return PersonFactory.create(name="Bea Buyer")
-
-
-@pytest.fixture
-def listing(owner):
-    return make_listing(owner)
+from tests.factories import category, make_offer, make_product, marlin_for_sale
 
 
 def notes_of(person) -> list[str]:
@@ -69,7 +58,7 @@ def test_the_seller_does_not_ask_on_their_own_listing(listing, owner):
 
 
 def test_only_people_who_see_the_listing_may_ask(graph):
-    friends_only = make_listing(graph["owner"], audience="friends")
+    friends_only = marlin_for_sale(graph["owner"], audience="friends")
     with pytest.raises(NotFound):
         questions.question_ask(asker=graph["stranger"], listing=friends_only, text="Still there?")
     questions.question_ask(asker=graph["friend_b"], listing=friends_only, text="Still there?")
@@ -77,7 +66,7 @@ def test_only_people_who_see_the_listing_may_ask(graph):
 
 
 def test_a_blocked_person_cannot_ask(graph):
-    shown_to_members = make_listing(graph["owner"])
+    shown_to_members = marlin_for_sale(graph["owner"])
     with pytest.raises(NotFound):
         questions.question_ask(asker=graph["blocked"], listing=shown_to_members, text="Hi")
     assert not Question.objects.exists()
@@ -85,7 +74,7 @@ def test_a_blocked_person_cannot_ask(graph):
 
 @pytest.mark.parametrize("status", ["draft", "sold", "withdrawn", "expired"])
 def test_no_questions_once_the_listing_is_not_live(owner, buyer, status):
-    closed = make_listing(owner, status=status)
+    closed = marlin_for_sale(owner, status=status)
     with pytest.raises((Conflict, NotFound)):
         questions.question_ask(asker=buyer, listing=closed, text="Still for sale?")
     assert not Question.objects.exists()
@@ -100,7 +89,7 @@ def test_a_question_needs_sensible_text(listing, buyer, text):
 
 def test_questions_follow_the_listing_audience_and_hide_blocked_askers(graph):
     owner, friend_a, friend_b = graph["owner"], graph["friend_a"], graph["friend_b"]
-    listing = make_listing(owner, audience="friends")
+    listing = marlin_for_sale(owner, audience="friends")
     questions.question_ask(asker=friend_a, listing=listing, text="From A")
     questions.question_ask(asker=friend_b, listing=listing, text="From B")
     assert [q.text for q in selectors.questions_on(friend_b, listing)] == ["From A", "From B"]
@@ -194,7 +183,7 @@ def test_blocks_stop_a_conversation_either_way(listing, owner, buyer):
 
 
 def test_a_conversation_needs_a_listing_you_can_see(graph):
-    listing = make_listing(graph["owner"], audience="friends")
+    listing = marlin_for_sale(graph["owner"], audience="friends")
     with pytest.raises(NotFound):
         conversations.conversation_start(buyer=graph["stranger"], listing=listing, text="Hi")
     assert not Conversation.objects.exists()
@@ -240,7 +229,7 @@ def test_an_offer_on_your_own_listing_is_refused(listing, owner):
     [("sold", "This item is sold."), ("reserved", "reserved")],
 )
 def test_an_offer_on_an_item_no_longer_active_is_refused(owner, buyer, status, message):
-    closed = make_listing(owner, status=status)
+    closed = marlin_for_sale(owner, status=status)
     with pytest.raises(Conflict, match=message):
         offers.offer_make(buyer=buyer, listing=closed, amount="100")
     assert not Offer.objects.exists()
@@ -248,7 +237,7 @@ def test_an_offer_on_an_item_no_longer_active_is_refused(owner, buyer, status, m
 
 @pytest.mark.parametrize("status", ["draft", "withdrawn", "expired"])
 def test_an_offer_on_an_unpublished_listing_is_not_found_as_on_its_page(owner, buyer, status):
-    unpublished = make_listing(owner, status=status)
+    unpublished = marlin_for_sale(owner, status=status)
     with pytest.raises(NotFound):
         offers.offer_make(buyer=buyer, listing=unpublished, amount="100")
     assert not Offer.objects.exists()
@@ -269,11 +258,11 @@ def test_the_largest_offer_is_a_million(listing, buyer):
 
 
 def test_an_offer_needs_a_listing_you_can_see(graph):
-    listing = make_listing(graph["owner"], audience="friends")
+    listing = marlin_for_sale(graph["owner"], audience="friends")
     for outsider in (graph["stranger"], graph["blocked"]):
         with pytest.raises(NotFound):
             offers.offer_make(buyer=outsider, listing=listing, amount="100")
-    hidden = make_listing(graph["owner"], hidden=True)
+    hidden = marlin_for_sale(graph["owner"], hidden=True)
     with pytest.raises(NotFound):
         offers.offer_make(buyer=graph["friend_a"], listing=hidden, amount="100")
     assert not Offer.objects.exists()
@@ -417,7 +406,10 @@ def test_stars_go_from_one_to_five(sale, buyer, stars):
 
 def test_a_declared_purchase_has_no_one_to_rate(buyer):
     declared = purchases.purchase_declare(
-        buyer=buyer, category=make_category(), description="Lamp", purchased_on=timezone.localdate()
+        buyer=buyer,
+        category=category("bikes"),
+        description="Lamp",
+        purchased_on=timezone.localdate(),
     )
     with pytest.raises((DomainError, NotFound)):
         ratings.rating_give(rater=buyer, purchase=declared, stars=4)
@@ -440,7 +432,7 @@ def test_a_purchase_made_elsewhere_is_declared_not_verified(buyer):
 def test_a_brand_or_a_few_words_are_enough(buyer):
     purchase = purchases.purchase_declare(
         buyer=buyer,
-        category=make_category(),
+        category=category("bikes"),
         description="A blue city bike",
         purchased_on=timezone.localdate(),
     )
@@ -460,7 +452,7 @@ def test_a_brand_or_a_few_words_are_enough(buyer):
 )
 def test_a_declared_purchase_with_bad_input_is_refused(buyer, fields, message):
     values = {
-        "category": make_category(),
+        "category": category("bikes"),
         "description": "A lamp",
         "purchased_on": timezone.localdate(),
     }

@@ -14,8 +14,7 @@ from django.db import connection, connections
 from config.errors import Conflict
 from marketplace.models import Listing, Offer
 from marketplace.services import offers
-from marketplace.tests.deals_factories import make_listing, make_offer
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, make_offer, marlin_for_sale
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -59,7 +58,7 @@ def people(transactional_db):
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_offers_accepted_at_once_end_with_one_accepted(people, attempt):
     seller, bea, carl = people
-    listing = make_listing(seller)
+    listing = marlin_for_sale(seller)
     first, second = make_offer(listing, bea, "400"), make_offer(listing, carl, "410")
 
     results = race(
@@ -82,7 +81,7 @@ def test_two_offers_accepted_at_once_end_with_one_accepted(people, attempt):
 @pytest.mark.parametrize("attempt", range(3))
 def test_a_seller_accepting_the_same_offer_twice_at_once_accepts_it_once(people, attempt):
     seller, bea, carl = people
-    listing = make_listing(seller)
+    listing = marlin_for_sale(seller)
     offer = make_offer(listing, bea, "400")
     make_offer(listing, carl, "390")
 
@@ -100,7 +99,7 @@ def test_two_buyers_offering_while_the_seller_accepts_leave_one_accepted(people)
     """Buyers racing the seller: an offer made during an acceptance either lands before it (and
     is declined with the others) or after it (and is refused: the item is reserved)."""
     seller, bea, carl = people
-    listing = make_listing(seller)
+    listing = marlin_for_sale(seller)
     first = make_offer(listing, bea, "400")
 
     results = race(

@@ -3,23 +3,11 @@ offers there, and after a sale the buyer is led to review the product and rate t
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from marketplace.models import Listing, Offer, Purchase
 from marketplace.services import offers, purchases
-from marketplace.tests.deals_factories import make_listing, make_offer
-from tests.factories import PersonFactory
-
-
-@pytest.fixture
-def buyer(db):
-    return PersonFactory.create(name="Bea Buyer")
-
-
-@pytest.fixture
-def listing(owner):
-    return make_listing(owner)
+from tests.factories import PersonFactory, make_offer, marlin_for_sale
 
 
 def body(response) -> str:
@@ -42,7 +30,7 @@ def test_a_question_and_an_offer_come_back_to_the_listing_page(client_for, listi
 
 def test_the_seller_sees_the_offers_on_this_listing_in_the_panel(client_for, owner, listing, buyer):
     make_offer(listing, buyer, amount="410")
-    elsewhere = make_listing(owner, title="Lamp")
+    elsewhere = marlin_for_sale(owner, title="Lamp")
     make_offer(elsewhere, PersonFactory.create(name="Carl Buyer"), amount="12")
     panel = body(client_for(owner).get(reverse("marketplace:deals_listing", args=[listing.pk])))
     assert "410.00 EUR</strong> from Bea Buyer" in panel

@@ -14,20 +14,9 @@ from django.utils import timezone
 
 from marketplace.models import Conversation, Listing, Offer, Purchase, Question, Rating
 from marketplace.services import conversations, offers, purchases, questions
-from marketplace.tests.deals_factories import make_category, make_listing, make_offer
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, category, make_offer, marlin_for_sale
 
 _names = itertools.count()
-
-
-@pytest.fixture
-def buyer(db):
-    return PersonFactory.create(name="Bea Buyer")
-
-
-@pytest.fixture
-def listing(owner):
-    return make_listing(owner)
 
 
 def body(response) -> str:
@@ -118,7 +107,7 @@ def test_declaring_a_future_purchase_shows_the_error(client_for, buyer):
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = client_for(buyer).post(
         reverse("marketplace:deals_purchase_declare"),
-        {"category": make_category().pk, "description": "Lamp", "purchased_on": tomorrow},
+        {"category": category("bikes").pk, "description": "Lamp", "purchased_on": tomorrow},
     )
     assert response.status_code == 400
     assert "can&#x27;t be in the future" in body(response)
@@ -145,7 +134,7 @@ UNPUBLISHED = [Listing.Status.DRAFT, Listing.Status.WITHDRAWN]
 def test_an_unpublished_listings_panel_is_not_found_for_anyone_but_its_seller(
     client, client_for, owner, buyer, status
 ):
-    listing = make_listing(owner, audience="public", status=status, title="Unshown bike")
+    listing = marlin_for_sale(owner, audience="public", status=status, title="Unshown bike")
     url = reverse("marketplace:deals_listing", args=[listing.pk])
 
     visitor = client.get(url)
@@ -161,7 +150,7 @@ def test_an_unpublished_listings_panel_is_not_found_for_anyone_but_its_seller(
 def test_the_api_answers_404_for_an_unpublished_listings_questions(
     api_client_for, owner, buyer, status
 ):
-    listing = make_listing(owner, audience="public", status=status)
+    listing = marlin_for_sale(owner, audience="public", status=status)
     url = reverse("api-market-questions", args=[listing.pk])
 
     answers = [api_client_for(person).get(url).status_code for person in (None, buyer, owner)]
@@ -196,13 +185,13 @@ def test_the_api_refuses_bad_amounts(api_client_for, listing, buyer, amount, sta
 
 
 def test_the_api_refuses_an_offer_on_your_own_or_a_sold_listing(api_client_for, owner, buyer):
-    own = make_listing(owner)
+    own = marlin_for_sale(owner)
     refused = api_client_for(owner).post(
         f"/api/market/deals/listings/{own.pk}/offers/", {"amount": "5"}, format="json"
     )
     assert refused.status_code == 403
     assert refused.json()["error"]["message"] == "You can't make an offer on your own listing."
-    sold = make_listing(owner, status=Listing.Status.SOLD)
+    sold = marlin_for_sale(owner, status=Listing.Status.SOLD)
     refused = api_client_for(buyer).post(
         f"/api/market/deals/listings/{sold.pk}/offers/", {"amount": "5"}, format="json"
     )
@@ -232,7 +221,7 @@ def test_the_api_flow_from_offer_to_ratings(api_client_for, owner, listing, buye
 def test_the_api_declares_a_purchase_and_refuses_a_future_one(api_client_for, buyer):
     api = api_client_for(buyer)
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    values = {"category": make_category().pk, "description": "Lamp"}
+    values = {"category": category("bikes").pk, "description": "Lamp"}
     refused = api.post("/api/market/deals/purchases/", {**values, "purchased_on": tomorrow})
     assert refused.status_code == 400
     assert "future" in refused.json()["error"]["message"]
@@ -263,13 +252,13 @@ def grow(me, my_listing, size: int) -> None:
     for _ in range(size):
         n = next(_names)
         other = PersonFactory.create(name=f"Grower {n}")
-        theirs = make_listing(other, title=f"Their thing {n}")
+        theirs = marlin_for_sale(other, title=f"Their thing {n}")
         make_offer(theirs, me)
         make_offer(my_listing, other)
         questions.question_ask(asker=other, listing=my_listing, text=f"Question {n}")
         conversations.conversation_start(buyer=other, listing=my_listing, text=f"Hello {n}")
         conversations.conversation_start(buyer=me, listing=theirs, text=f"Hi {n}")
-        sold = make_listing(me, title=f"Sold {n}", status="sold")
+        sold = marlin_for_sale(me, title=f"Sold {n}", status="sold")
         Purchase.objects.create(
             buyer=other,
             seller=me,
@@ -290,7 +279,7 @@ def grow(me, my_listing, size: int) -> None:
 
 @pytest.mark.parametrize("url", LIST_PAGES)
 def test_list_pages_run_a_fixed_number_of_queries(client_for, owner, url):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     client = client_for(owner)
     url = url.format(listing=listing.pk)
     grow(owner, listing, 1)

@@ -10,14 +10,8 @@ import pytest
 from config.errors import Conflict, DomainError, NotAllowed
 from marketplace.models import Listing, ListingPhoto
 from marketplace.services import listing_photos, listings
-from marketplace.tests.listing_factories import (
-    category,
-    listing_fields,
-    make_listing,
-    picture,
-    product,
-)
 from social.services.circles import circle_create
+from tests.factories import category, listing_fields, make_listing, not_a_picture, picture, product
 
 
 def _refused(seller, match: str, **overrides):
@@ -149,8 +143,6 @@ def test_a_photo_is_resized_stripped_and_its_thumbnail_is_small(owner):
 
 
 def test_a_file_that_is_not_a_picture_is_refused_and_nothing_is_saved(owner, settings):
-    from marketplace.tests.listing_factories import not_a_picture
-
     listing = make_listing(owner)
     with pytest.raises(DomainError, match="not a picture"):
         listing_photos.listing_photo_add(seller=owner, listing=listing, image=not_a_picture())

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
-from django.utils import timezone
 
 from marketplace.models import Listing
 from marketplace.tasks import expire_listings
-from marketplace.tests.listing_factories import make_listing
 from social.models import Notification
-
-
-def _published(listing: Listing, days_ago: float) -> Listing:
-    Listing.objects.filter(pk=listing.pk).update(
-        published_at=timezone.now() - timedelta(days=days_ago)
-    )
-    return listing
+from tests.factories import make_listing
 
 
 def _status(listing: Listing) -> str:
@@ -25,10 +15,11 @@ def _status(listing: Listing) -> str:
 
 
 def test_active_listings_older_than_60_days_expire_with_a_notice(owner, stranger):
-    old = _published(make_listing(owner, title="Old bike"), 61)
-    fresh = _published(make_listing(owner, title="Fresh bike"), 59)
-    reserved = _published(make_listing(stranger, title="Reserved bike"), 90)
-    Listing.objects.filter(pk=reserved.pk).update(status="reserved")
+    old = make_listing(owner, title="Old bike", published_days_ago=61)
+    fresh = make_listing(owner, title="Fresh bike", published_days_ago=59)
+    reserved = make_listing(
+        stranger, title="Reserved bike", status="reserved", published_days_ago=90
+    )
     draft = make_listing(owner, publish=False)
 
     assert expire_listings.delay().get() == 1
@@ -43,7 +34,7 @@ def test_active_listings_older_than_60_days_expire_with_a_notice(owner, stranger
 
 
 def test_running_the_expiry_twice_expires_and_tells_once(owner):
-    _published(make_listing(owner), 70)
+    make_listing(owner, published_days_ago=70)
     assert expire_listings() == 1
     assert expire_listings() == 0
     assert Notification.objects.filter(recipient=owner).count() == 1
@@ -52,7 +43,7 @@ def test_running_the_expiry_twice_expires_and_tells_once(owner):
 def test_a_relisted_listing_gets_another_60_days(owner):
     from marketplace.services.listing_lifecycle import listing_relist
 
-    listing = _published(make_listing(owner), 70)
+    listing = make_listing(owner, published_days_ago=70)
     expire_listings()
     listing.refresh_from_db()
     listing_relist(seller=owner, listing=listing)

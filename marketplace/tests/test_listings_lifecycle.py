@@ -11,7 +11,7 @@ from config.errors import Conflict, DomainError, NotAllowed
 from marketplace.models import Listing
 from marketplace.services import listing_lifecycle
 from marketplace.services.listing_lifecycle import TRANSITIONS, listing_transition
-from marketplace.tests.listing_factories import make_listing
+from tests.factories import make_listing
 
 Status = Listing.Status
 

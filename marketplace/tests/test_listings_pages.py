@@ -12,14 +12,16 @@ from django.test.utils import CaptureQueriesContext
 
 from marketplace.models import Category, Listing, ProductModel
 from marketplace.services import listing_lifecycle, listing_photos
-from marketplace.tests.listing_factories import (
+from tests.factories import (
+    PersonFactory,
+    befriend,
     category,
     make_listing,
     not_a_picture,
     picture,
     product,
+    with_home,
 )
-from tests.factories import PersonFactory, befriend
 
 _growers = itertools.count()
 
@@ -125,9 +127,7 @@ def test_photos_are_added_all_or_none_and_removed(owner, client_for):
 def test_the_listing_page_shows_the_place_distance_badge_and_status(graph, client_for):
     owner, friend = graph["owner"], graph["friend_a"]
     listing = make_listing(owner, latitude="45.76404", longitude="4.83566")
-    profile = friend.profile
-    profile.home_latitude, profile.home_longitude = Decimal("45.80"), Decimal("4.85")
-    profile.save()
+    with_home(friend, ("45.80", "4.85"))
     page = client_for(friend).get(f"/market/listings/{listing.pk}/").content.decode()
     assert "45.76404" in page and "1st" in page and "km from your home" in page
     assert "Active" in page

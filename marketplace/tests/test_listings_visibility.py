@@ -10,22 +10,12 @@ from django.contrib.auth.models import AnonymousUser
 
 from marketplace.models import Listing
 from marketplace.selectors import listings as selectors
-from marketplace.tests.listing_factories import make_listing
 from social.services.blocks import block_create
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, make_listing, with_home
 
 # The listing is in Lyon (45.76, 4.835); homes are rounded to 0.01° by the profile.
 NEAR_HOME = (Decimal("45.80"), Decimal("4.85"))  # about 5 km
 FAR_HOME = (Decimal("45.19"), Decimal("5.72"))  # Grenoble, about 95 km
-
-
-def _home(person, point):
-    profile = person.profile
-    profile.home_place = "Home"
-    profile.home_latitude, profile.home_longitude = point
-    profile.save()
-    person.refresh_from_db()
-    return person
 
 
 def _sees(viewer, listing) -> bool:
@@ -53,8 +43,8 @@ def test_a_listing_is_seen_by_its_audience_and_never_by_a_blocked_pair(graph, au
 
 def test_nearby_is_anyone_signed_in_whose_home_is_within_the_radius(owner):
     listing = make_listing(owner, audience="nearby", nearby_radius_km=20)
-    near = _home(PersonFactory.create(name="Nina Near"), NEAR_HOME)
-    far = _home(PersonFactory.create(name="Fabien Far"), FAR_HOME)
+    near = with_home(PersonFactory.create(name="Nina Near"), NEAR_HOME, place="Home")
+    far = with_home(PersonFactory.create(name="Fabien Far"), FAR_HOME, place="Home")
     homeless = PersonFactory.create(name="Hugo Nohome")
     assert _sees(near, listing)
     assert not _sees(far, listing)
@@ -65,7 +55,7 @@ def test_nearby_is_anyone_signed_in_whose_home_is_within_the_radius(owner):
 
 
 def test_a_block_either_way_hides_listings_even_nearby_and_public(owner):
-    neighbour = _home(PersonFactory.create(name="Nina Near"), NEAR_HOME)
+    neighbour = with_home(PersonFactory.create(name="Nina Near"), NEAR_HOME, place="Home")
     public = make_listing(owner, audience="public")
     nearby = make_listing(owner, audience="nearby", nearby_radius_km=20)
     theirs = make_listing(neighbour, audience="public")
@@ -125,7 +115,7 @@ def test_the_distance_is_from_the_viewers_home_when_known(owner, stranger):
     listing = make_listing(owner)
     page = selectors.listing_page(stranger, listing.pk)
     assert page.distance_km is None
-    _home(stranger, NEAR_HOME)
+    with_home(stranger, NEAR_HOME, place="Home")
     page = selectors.listing_page(stranger, listing.pk)
     assert 3 < page.distance_km < 7
 

@@ -14,17 +14,19 @@ from marketplace.services.reports import (
     report_resolve,
     report_target,
 )
-from marketplace.tests.moderation_factories import (
-    make_listing,
-    make_moderator,
-    make_review,
-    moderators,
-)
 from privacy.models import AuditEvent
 from social.models import Notification, Post
 from social.selectors import comments_on
 from social.services import blocks, posts
-from tests.factories import PASSWORD, PersonFactory
+from tests.factories import (
+    PASSWORD,
+    PersonFactory,
+    make_admin,
+    make_moderator,
+    make_review,
+    marlin_for_sale,
+    moderators,
+)
 
 
 def report(reporter, target, reason="spam", note=""):
@@ -35,7 +37,7 @@ def report(reporter, target, reason="spam", note=""):
 
 
 def test_anyone_signed_in_reports_what_they_can_see(owner, stranger):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     made = report(stranger, listing, "scam", "Asks for payment by gift card.")
     assert (made.target, made.reason, made.status) == (listing, "scam", Report.Status.OPEN)
 
@@ -44,7 +46,7 @@ def test_anyone_signed_in_reports_what_they_can_see(owner, stranger):
 def test_each_kind_of_thing_can_be_reported(owner, stranger, kind):
     post = posts.post_create(author=owner, text="Selling", audience="public")
     targets = {
-        "listing": lambda: make_listing(owner),
+        "listing": lambda: marlin_for_sale(owner),
         "review": lambda: make_review(owner),
         "post": lambda: post,
         "comment": lambda: posts.comment_create(author=owner, post_id=post.pk, text="Mine"),
@@ -55,7 +57,7 @@ def test_each_kind_of_thing_can_be_reported(owner, stranger, kind):
 
 
 def test_a_message_can_be_reported_only_by_those_in_the_conversation(owner, stranger):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     conversation = Conversation.objects.create(listing=listing, buyer=stranger)
     message = Message.objects.create(conversation=conversation, sender=stranger, text="Cash only")
     outsider = PersonFactory.create(name="Otto Outsider")
@@ -65,7 +67,7 @@ def test_a_message_can_be_reported_only_by_those_in_the_conversation(owner, stra
 
 
 def test_reporting_twice_is_a_conflict(owner, stranger):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     report(stranger, listing)
     with pytest.raises(Conflict, match="already reported"):
         report(stranger, listing, "scam")
@@ -74,14 +76,14 @@ def test_reporting_twice_is_a_conflict(owner, stranger):
 
 def test_you_cannot_report_your_own_thing_or_yourself(owner):
     with pytest.raises(NotAllowed, match="your own listing"):
-        report(owner, make_listing(owner))
+        report(owner, marlin_for_sale(owner))
     with pytest.raises(NotAllowed, match="yourself"):
         report(owner, owner)
     assert not Report.objects.exists()
 
 
 def test_you_cannot_report_what_you_cannot_see(owner, stranger):
-    only_friends = make_listing(owner, audience="friends")
+    only_friends = marlin_for_sale(owner, audience="friends")
     friends_post = posts.post_create(author=owner, text="Friends only", audience="friends")
     public_post = posts.post_create(author=owner, text="Public", audience="public")
     comment = posts.comment_create(author=owner, post_id=friends_post.pk, text="On it")
@@ -96,7 +98,7 @@ def test_you_cannot_report_what_you_cannot_see(owner, stranger):
 
 
 def test_a_bad_reason_or_an_empty_other_is_refused(owner, stranger):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     with pytest.raises(DomainError, match="Choose a reason"):
         report(stranger, listing, "boring")
     with pytest.raises(DomainError, match="note"):
@@ -118,7 +120,7 @@ def mod(db):
 
 
 def test_hiding_a_listing_hides_it_from_everyone_but_its_seller(owner, stranger, mod):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     made = report(stranger, listing)
     report_resolve(moderator=mod, report=made, action="hide")
     assert not Listing.objects.visible_to(stranger).filter(pk=listing.pk).exists()
@@ -147,7 +149,7 @@ def test_a_hidden_comment_is_left_out_for_all_but_its_author(owner, stranger, mo
 
 
 def test_suspending_deactivates_the_account_and_hides_its_content(client, owner, stranger, mod):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     post = posts.post_create(author=owner, text="Public", audience="public")
     report_resolve(moderator=mod, report=report(stranger, listing), action="suspend")
     owner.refresh_from_db()
@@ -177,7 +179,7 @@ def test_staff_accounts_are_not_suspended_from_the_queue(stranger, mod):
 
 
 def test_a_message_cannot_be_hidden_but_its_sender_can_be_warned(owner, stranger, mod):
-    conversation = Conversation.objects.create(listing=make_listing(owner), buyer=stranger)
+    conversation = Conversation.objects.create(listing=marlin_for_sale(owner), buyer=stranger)
     message = Message.objects.create(conversation=conversation, sender=stranger, text="Pay now")
     made = report(owner, message, "scam")
     with pytest.raises(DomainError, match="can't be hidden"):
@@ -188,7 +190,7 @@ def test_a_message_cannot_be_hidden_but_its_sender_can_be_warned(owner, stranger
 
 
 def test_every_action_is_audited_and_the_reporter_told(owner, stranger, mod):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     made = report(stranger, listing)
     resolved = report_resolve(moderator=mod, report=made, action="dismiss")
     assert (resolved.status, resolved.moderator) == (Report.Status.DISMISSED, mod)
@@ -201,7 +203,7 @@ def test_every_action_is_audited_and_the_reporter_told(owner, stranger, mod):
 
 
 def test_resolving_one_report_resolves_every_open_report_of_the_thing(owner, stranger, mod):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     other = PersonFactory.create(name="Otto Other")
     first, second = report(stranger, listing), report(other, listing, "scam")
     report_resolve(moderator=mod, report=first, action="hide")
@@ -211,7 +213,7 @@ def test_resolving_one_report_resolves_every_open_report_of_the_thing(owner, str
 
 
 def test_only_moderators_resolve_reports(owner, stranger, moderator):
-    made = report(stranger, make_listing(owner))
+    made = report(stranger, marlin_for_sale(owner))
     for not_a_moderator in (stranger, moderator):  # `moderator` is staff without the group
         with pytest.raises(NotAllowed):
             report_resolve(moderator=not_a_moderator, report=made, action="hide")
@@ -220,7 +222,7 @@ def test_only_moderators_resolve_reports(owner, stranger, moderator):
 
 
 def test_an_unknown_action_is_refused(owner, stranger, mod):
-    made = report(stranger, make_listing(owner))
+    made = report(stranger, marlin_for_sale(owner))
     with pytest.raises(DomainError, match="Choose an action"):
         report_resolve(moderator=mod, report=made, action="delete")
     made.refresh_from_db()
@@ -239,7 +241,7 @@ def test_content_can_be_moderated_without_a_report(owner, mod):
 
 
 def test_the_report_page_sends_a_report(client_for, owner, stranger):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     client = client_for(stranger)
     url = reverse("marketplace:report", args=["listing", listing.pk])
     assert client.get(url).status_code == 200
@@ -252,7 +254,7 @@ def test_the_report_page_sends_a_report(client_for, owner, stranger):
 
 
 def test_the_report_page_is_not_found_for_what_you_cannot_see(client_for, owner, stranger):
-    listing = make_listing(owner, audience="only_me")
+    listing = marlin_for_sale(owner, audience="only_me")
     url = reverse("marketplace:report", args=["listing", listing.pk])
     assert client_for(stranger).post(url, {"reason": "spam"}).status_code == 404
     assert not Report.objects.exists()
@@ -262,7 +264,7 @@ def test_the_report_page_is_not_found_for_what_you_cannot_see(client_for, owner,
 def test_the_report_form_treats_an_unpublished_listing_as_not_existing(
     client_for, owner, stranger, mod, status
 ):
-    listing = make_listing(owner, audience="public", status=status, title="Unshown bike")
+    listing = marlin_for_sale(owner, audience="public", status=status, title="Unshown bike")
     url = reverse("marketplace:report", args=["listing", listing.pk])
 
     for person in (stranger, mod):
@@ -280,7 +282,7 @@ def test_the_report_form_treats_an_unpublished_listing_as_not_existing(
 def test_the_api_refuses_to_report_an_unpublished_listing_as_if_it_did_not_exist(
     api_client_for, owner, stranger, status
 ):
-    listing = make_listing(owner, audience="public", status=status)
+    listing = marlin_for_sale(owner, audience="public", status=status)
     body = {"target_type": "listing", "target_id": listing.pk, "reason": "spam"}
 
     response = api_client_for(stranger).post(reverse("api-market-reports"), body, format="json")
@@ -290,7 +292,7 @@ def test_the_api_refuses_to_report_an_unpublished_listing_as_if_it_did_not_exist
 
 
 def test_my_reports_shows_the_outcome(client_for, owner, stranger, mod):
-    listing = make_listing(owner, title="Suspicious bike")
+    listing = marlin_for_sale(owner, title="Suspicious bike")
     report_resolve(moderator=mod, report=report(stranger, listing), action="hide")
     body = client_for(stranger).get(reverse("marketplace:my_reports")).content.decode()
     assert "Suspicious bike" in body and "Action taken" in body
@@ -313,7 +315,7 @@ def test_the_api_reports_once(api_client_for, owner, stranger):
 
 
 def test_a_moderator_works_the_queue_in_the_admin(client_for, owner, stranger, mod):
-    listing = make_listing(owner)
+    listing = marlin_for_sale(owner)
     made = report(stranger, listing)
     client = client_for(mod)
     queue = client.get(reverse("admin:marketplace_report_changelist") + "?status__exact=open")
@@ -350,7 +352,7 @@ def test_a_moderator_hides_reviews_and_posts_from_their_admin_pages(client_for, 
 
 
 def test_the_queue_filters_by_kind_and_every_marketplace_page_opens(client_for, owner, mod):
-    make_listing(owner)
+    marlin_for_sale(owner)
     make_review(owner)
     client = client_for(mod)
     url = reverse("admin:marketplace_report_changelist")
@@ -368,7 +370,7 @@ def test_a_moderator_cannot_grant_rights_or_take_over_an_account(client_for, own
     assert 'name="is_active"' not in body and 'name="is_superuser"' not in body  # view only
     password = reverse("admin:auth_user_password_change", args=[owner.pk])
     assert client.get(password).status_code in (403, 404)
-    admin_user = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    admin_user = make_admin()
     admin_page = reverse("admin:accounts_user_change", args=[admin_user.pk])
     assert 'name="is_active"' not in client.get(admin_page).content.decode()  # view only
     assert client.post(admin_page, {"is_active": ""}).status_code == 403
@@ -420,7 +422,7 @@ def test_reports_made_before_they_named_whose_thing_it_is_are_filled_in(owner, s
     state = MigrationExecutor(connection).loader.project_state(
         ("marketplace", "0008_sales_kept_and_reports_about")
     )
-    of_listing = report(stranger, make_listing(owner))
+    of_listing = report(stranger, marlin_for_sale(owner))
     of_person = report(stranger, owner, "harassment")
     Report.objects.update(about=None)
 

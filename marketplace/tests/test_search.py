@@ -11,18 +11,8 @@ from marketplace.geo import DistanceKm, distance_km
 from marketplace.models import Listing
 from marketplace.selectors import search as search_selectors
 from marketplace.selectors.search import search_listings
-from marketplace.tests.search_factories import (
-    AMSTERDAM,
-    PARIS,
-    UTRECHT,
-    listing_for,
-    tree,
-    with_home,
-)
 from social.services.blocks import block_create
-from tests.factories import PersonFactory
-
-__all__ = ["tree"]  # a fixture
+from tests.factories import AMSTERDAM, PARIS, UTRECHT, PersonFactory, listing_for, with_home
 
 
 def titles(page) -> list[str]:
@@ -30,13 +20,9 @@ def titles(page) -> list[str]:
 
 
 @pytest.fixture
-def seller(db):
-    return PersonFactory.create(name="Sid Seller")
-
-
-@pytest.fixture
-def buyer(db):
-    return with_home(PersonFactory.create(name="Bea Buyer"))
+def buyer(buyer):
+    """The cast's buyer, at home in Amsterdam."""
+    return with_home(buyer)
 
 
 def test_a_title_match_ranks_above_a_description_match(tree, seller, buyer):

@@ -11,23 +11,16 @@ from django.urls import reverse
 
 from marketplace.models import ListingPhoto, SavedSearch, Watch
 from marketplace.services.search import saved_search_create, watch_add
-from marketplace.tests.search_factories import PARIS, listing_for, tree, with_home
 from social.services.blocks import block_create
-from tests.factories import PersonFactory
-
-__all__ = ["tree"]  # a fixture
+from tests.factories import PARIS, PersonFactory, listing_for, with_home
 
 _n = itertools.count()
 
 
 @pytest.fixture
-def seller(db):
-    return PersonFactory.create(name="Sid Seller")
-
-
-@pytest.fixture
-def buyer(db):
-    return with_home(PersonFactory.create(name="Bea Buyer"))
+def buyer(buyer):
+    """The cast's buyer, at home in Amsterdam."""
+    return with_home(buyer)
 
 
 # --- Pages -----------------------------------------------------------------------------------

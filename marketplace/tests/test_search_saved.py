@@ -16,22 +16,21 @@ from marketplace.services.search import (
     watch_add,
     watch_remove,
 )
-from marketplace.tests.search_factories import AMSTERDAM, PARIS, listing_for, tree, with_home
 from social.models import Notification
 from social.services.blocks import block_create
-from tests.factories import PersonFactory, befriend
-
-__all__ = ["tree"]  # a fixture
+from tests.factories import AMSTERDAM, PARIS, PersonFactory, befriend, listing_for, with_home
 
 
 @pytest.fixture
-def seller(db):
-    return with_home(PersonFactory.create(name="Sid Seller"))
+def seller(seller):
+    """The cast's seller, at home in Amsterdam."""
+    return with_home(seller)
 
 
 @pytest.fixture
-def buyer(db):
-    return with_home(PersonFactory.create(name="Bea Buyer"))
+def buyer(buyer):
+    """The cast's buyer, at home in Amsterdam."""
+    return with_home(buyer)
 
 
 def told(person) -> list[str]:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from privacy.models import AuditEvent, pseudonym_for
 from social.models import Post
 from social.services import posts
-from tests.factories import PersonFactory
+from tests.factories import make_admin
 
 
 def test_consent_changes_are_audited(owner):
@@ -24,7 +24,7 @@ def test_consent_changes_are_audited(owner):
 
 def test_an_admin_action_is_audited_with_actor_and_address(owner, client_for):
     post = posts.post_create(author=owner, text="spam spam spam", audience="public")
-    admin = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    admin = make_admin()
     client = client_for(admin)
     response = client.post(
         reverse("admin:social_post_delete", args=[post.pk]),
@@ -42,7 +42,7 @@ def test_an_admin_action_is_audited_with_actor_and_address(owner, client_for):
 
 def test_an_admin_action_is_a_reference_not_a_copy_of_what_was_acted_on(owner, client_for):
     post = posts.post_create(author=owner, text="MY WORDS ONLY", audience="public")
-    admin = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    admin = make_admin()
     client_for(admin).post(reverse("admin:social_post_delete", args=[post.pk]), {"post": "yes"})
 
     event = AuditEvent.objects.get(action="moderation.deleted")
@@ -51,7 +51,7 @@ def test_an_admin_action_is_a_reference_not_a_copy_of_what_was_acted_on(owner, c
 
 
 def test_a_person_acted_on_is_named_by_pseudonym_never_by_account_id(owner):
-    admin = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    admin = make_admin()
     LogEntry.objects.log_actions(
         user_id=admin.pk, queryset=[owner], action_flag=CHANGE, change_message="Suspended."
     )
@@ -87,7 +87,7 @@ def test_staff_read_the_audit_log_but_cannot_change_it(owner, client_for):
 
     consent_grant(user=owner, purpose="social_proof", scope="friends")
     event = AuditEvent.objects.get()
-    admin = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    admin = make_admin()
     client = client_for(admin)
     assert client.get(reverse("admin:privacy_auditevent_changelist")).status_code == 200
     assert (

@@ -14,7 +14,6 @@ import io
 import json
 import zipfile
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -37,34 +36,29 @@ from marketplace.services import (
     reviews,
 )
 from marketplace.services.search import saved_search_create, saved_searches_notify
-from marketplace.tests.moderation_factories import make_moderator, make_product
 from privacy import registry
 from privacy.models import AuditEvent, ErasureRequest, ExportRequest, pseudonym_for
 from privacy.services.erasure import erasure_request, purge_user
 from privacy.services.exports import export_request
 from social.models import Notification
 from social.services import blocks, posts
-from tests.factories import PASSWORD, PersonFactory
+from tests.factories import (
+    PASSWORD,
+    PersonFactory,
+    make_admin,
+    make_moderator,
+    make_product,
+    marlin_for_sale,
+)
 
 POST_TEXT = "OLIVIA_POST_TEXT about my old bike"
 LISTING_TITLE = "OLIVIA_BIKE_TITLE"
 
 
 def listing_of(seller, title: str, product) -> Listing:
-    return Listing.objects.create(
-        seller=seller,
-        title=title,
-        category=product.category,
-        product_model=product,
-        brand=product.brand,
-        condition=Listing.Condition.GOOD,
-        price=Decimal("450.00"),
-        place="Lyon",
-        latitude=Decimal("45.76400"),
-        longitude=Decimal("4.83570"),
-        audience="members",
-        status=Listing.Status.ACTIVE,
-        published_at=timezone.now(),
+    """`seller`'s listing of `product`, on sale in Lyon to signed-in members."""
+    return marlin_for_sale(
+        seller, title=title, product_model=product, category=product.category, brand=product.brand
     )
 
 
@@ -79,7 +73,7 @@ def everything(graph, client_for):
     her, fiona, frank, sam = graph["owner"], graph["friend_a"], graph["friend_b"], graph["stranger"]
     betty = PersonFactory.create(name="Betty Blocker")
     mod = make_moderator()
-    admin = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    admin = make_admin()
     bike, lamp, tent = (
         make_product("Marlin 7"),
         make_product("Lamp", brand="Ikea"),

@@ -26,9 +26,10 @@ from privacy.releases import (
 )
 from privacy.tasks import purge_old_releases
 from recommendations.social_search import social_search
-from recommendations.tests.search_factories import bike, buy, consent, friends, person, steps
+from recommendations.tests.funnel import steps
 from social.services import circles
 from social.services.friends import friendship_remove
+from tests.factories import bike, consent, friends, make_purchase, person
 from tests.noise import ExactSampler, ShiftSampler
 
 pytestmark = pytest.mark.django_db
@@ -190,12 +191,12 @@ def target(db):
         consent(someone)
     friends(puppet_a, target)
     consent(target)
-    buy(target, marlin)
+    make_purchase(target, marlin)
     extra = [person(f"Extra {n}") for n in range(2)]  # two more, pushing the count past a floor
     for someone in extra:
         friends(puppet_b, someone)
         consent(someone)
-        buy(someone, marlin)
+        make_purchase(someone, marlin)
     return {"mallory": mallory, "a": puppet_a, "b": puppet_b, "target": target}
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from privacy.purposes import Scope
-from recommendations.tests.search_factories import bike, buy, consent, friends, person, talk
 from social.services import blocks
+from tests.factories import bike, consent, friends, make_purchase, person, talk
 
 
 @pytest.fixture
@@ -26,17 +26,17 @@ def world(db):
     domane = bike("Domane", brand="Trek", kind="road-bikes")
     for n, product in {1: marlin, 2: fuel, 3: rockhopper, 4: domane, 5: marlin}.items():
         talk(f[n])
-        buy(f[n], product)
+        make_purchase(f[n], product)
         if n != 5:
             consent(f[n])
     for n in (1, 2, 3, 4, 5):
-        buy(g[n], marlin)
+        make_purchase(g[n], marlin)
     for n in (1, 2, 3):
         consent(g[n])
     consent(g[4], Scope.FRIENDS)
     talk(g[1])
     talk(g[2])
-    buy(b2, marlin)
+    make_purchase(b2, marlin)
     consent(b2)
     blocks.block_create(blocker=b2, blocked=vera)
     return {"vera": vera, "f": f, "g": g, "b2": b2, "marlin": marlin, "domane": domane}

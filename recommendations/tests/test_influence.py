@@ -7,15 +7,21 @@ from unittest import mock
 
 import pytest
 
-from marketplace.models import Category, HelpfulVote
-from marketplace.tests.moderation_factories import make_product, make_purchase, make_review
+from marketplace.models import Category
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations import influence_events
 from recommendations.influence import INTERRUPTED, influence_run
 from recommendations.models import InfluenceChange, InfluenceReach, InfluenceRun, InfluenceScore
 from social.models import Friendship
 from social.services import blocks, circles
-from tests.factories import PersonFactory, befriend
+from tests.factories import (
+    PersonFactory,
+    befriend,
+    make_product,
+    make_purchase,
+    make_review,
+    vote_helpful,
+)
 
 
 def grant(*people, scope: str = "fof") -> None:
@@ -68,8 +74,8 @@ def test_scores_match_the_hand_computed_graph(line):
     bikes = Category.objects.get(slug="bikes")
     purchase = make_purchase(ann, bike, verified=True)  # 2
     review = make_review(ann, bike, purchase=purchase)  # 1
-    HelpfulVote.objects.create(review=review, voter=ben)  # 0.5
-    HelpfulVote.objects.create(review=review, voter=cat)  # 0.5
+    vote_helpful(review, ben)  # 0.5
+    vote_helpful(review, cat)  # 0.5
     make_purchase(cat, make_product("Fuel EX"), verified=False)  # declared: 1
 
     run = influence_run()
@@ -142,7 +148,7 @@ def test_running_twice_gives_the_same_table(line):
     ann, ben, cat = line
     share_purchases(ben)
     make_review(ann, make_product())
-    make_purchase(ben, make_product("Fuel EX"))
+    make_purchase(ben, make_product("Fuel EX"), verified=True)
     make_review(cat, make_product("Fuel EX"))
     influence_run()
     first = table()
@@ -177,7 +183,7 @@ def test_after_one_new_review_only_its_author_is_rescored_from_the_stored_reach(
     assert not InfluenceChange.objects.exists()
 
     review = make_review(ben, make_product("Fuel EX"))
-    HelpfulVote.objects.create(review=review, voter=ann)
+    vote_helpful(review, ann)
     assert set(InfluenceChange.objects.values_list("person", "graph")) == {(ben.pk, False)}
 
     run = influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
@@ -317,7 +323,7 @@ def test_each_relevant_event_queues_a_run(line, event, django_capture_on_commit_
         django_capture_on_commit_callbacks(execute=True),
     ):
         if event == "purchase":
-            make_purchase(ann, make_product())
+            make_purchase(ann, make_product(), verified=True)
         elif event == "friendship":
             befriend(ann, PersonFactory.create(name="Dan"))
         elif event == "consent":
@@ -327,7 +333,7 @@ def test_each_relevant_event_queues_a_run(line, event, django_capture_on_commit_
         elif event == "circle deleted":
             circles.circle_delete(owner=ann, circle_id=circle.pk)
         else:
-            HelpfulVote.objects.create(review=review, voter=ann)
+            vote_helpful(review, ann)
 
     assert queued.call_count == 1
 

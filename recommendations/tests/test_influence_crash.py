@@ -13,12 +13,11 @@ import time
 import pytest
 from django.core.cache import cache
 
-from marketplace.tests.moderation_factories import make_product, make_review
 from privacy.services.consent import consent_grant
 from recommendations.influence import INTERRUPTED, influence_run
 from recommendations.models import InfluenceRun, InfluenceScore
 from recommendations.tasks import influence_full
-from tests.factories import PersonFactory, befriend
+from tests.factories import PersonFactory, befriend, make_product, make_review
 from tests.worker import services_missing, start_worker, stop_worker
 
 QUEUE = "influence-crash-test"

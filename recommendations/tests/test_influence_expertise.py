@@ -7,15 +7,21 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from marketplace.models import Category, HelpfulVote, Review
-from marketplace.tests.moderation_factories import make_product, make_purchase, make_review
+from marketplace.models import Category, Review
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations.expertise import counted_purchases, counted_reviews, counted_votes
 from recommendations.influence import influence_run, own_topics
 from recommendations.models import InfluenceChange, InfluenceRun, InfluenceScore
 from recommendations.trusted import trusted_voices
 from social.services import circles
-from tests.factories import PersonFactory, befriend
+from tests.factories import (
+    PersonFactory,
+    befriend,
+    make_product,
+    make_purchase,
+    make_review,
+    vote_helpful,
+)
 
 # How a person shares something: an audience (or a scope), and for "circles" which of their
 # circles A and B.
@@ -67,9 +73,7 @@ def grant(person, purpose: str, shared: str) -> None:
 
 def review(person, shared: str, product_name: str = "Marlin 7") -> Review:
     audience, circle_ids = split(person, shared)
-    written = make_review(person, make_product(product_name), audience=audience)
-    written.circles.set(circle_ids)
-    return written
+    return make_review(person, make_product(product_name), audience=audience, circle_ids=circle_ids)
 
 
 def bikes() -> Category:
@@ -97,7 +101,10 @@ def test_purchases_count_only_when_social_proof_covers_the_whole_influence_scope
     grant(pia, "influence", influence_scope)
     if social_proof is not None:
         grant(pia, "social_proof", social_proof)
-    bought = {make_purchase(pia, make_product()), make_purchase(pia, make_product("Fuel EX"))}
+    bought = {
+        make_purchase(pia, make_product(), verified=True),
+        make_purchase(pia, make_product("Fuel EX"), verified=True),
+    }
 
     counted = set(counted_purchases([pia.pk]))
 
@@ -107,7 +114,7 @@ def test_purchases_count_only_when_social_proof_covers_the_whole_influence_scope
 def test_nothing_counts_without_an_influence_grant(pia):
     grant(pia, "social_proof", "fof")
     review(pia, "public")
-    make_purchase(pia, make_product())
+    make_purchase(pia, make_product(), verified=True)
 
     assert not counted_reviews([pia.pk]).exists()
     assert not counted_purchases([pia.pk]).exists()
@@ -116,7 +123,7 @@ def test_nothing_counts_without_an_influence_grant(pia):
 def test_a_hidden_review_and_its_votes_never_count(pia):
     grant(pia, "influence", "fof")
     written = review(pia, "public")
-    HelpfulVote.objects.create(review=written, voter=PersonFactory.create(name="Voter"))
+    vote_helpful(written, PersonFactory.create(name="Voter"))
     Review.objects.filter(pk=written.pk).update(hidden=True)
 
     assert not counted_reviews([pia.pk]).exists()
@@ -128,7 +135,10 @@ def test_helpful_votes_count_only_on_counted_reviews(pia):
     shared = review(pia, "public")
     private = review(pia, "only_me", "Fuel EX")
     voter = PersonFactory.create(name="Voter")
-    votes = [HelpfulVote.objects.create(review=r, voter=voter) for r in (shared, private)]
+    votes = [
+        vote_helpful(shared, voter),
+        vote_helpful(private, voter, out_of_sight=True),
+    ]
 
     assert list(counted_votes([pia.pk])) == [votes[0]]
 
@@ -155,7 +165,7 @@ def twins(db):
 
 def keep_to_herself(pia) -> None:
     private = make_review(pia, make_product("Fuel EX"), audience="only_me")
-    HelpfulVote.objects.create(review=private, voter=PersonFactory.create(name="Voter"))
+    vote_helpful(private, PersonFactory.create(name="Voter"), out_of_sight=True)
     make_purchase(pia, make_product("Fuel EX"), verified=True)
     make_purchase(pia, make_product("Stache"), verified=False)
 

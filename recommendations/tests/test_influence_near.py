@@ -4,32 +4,24 @@ words, never a name, and only people who let the seller count them in both `infl
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
 from marketplace.models import Brand, Category, Listing
 from marketplace.services.listings import listing_create
-from marketplace.tests.moderation_factories import make_product, make_review
 from privacy.models import PrivacyBudget, UsageCount
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations.models import InfluenceRun, InfluenceScore
 from recommendations.trusted import brand_voices_near, brand_voices_near_people
 from social.models import Circle
-from social.services import blocks
-from tests.factories import PersonFactory, befriend
+from social.services import blocks, circles
+from tests.factories import PersonFactory, befriend, make_product, make_review, with_home
 
 LYON = ("45.76000", "4.83500")
 NEAR = ("45.80", "4.85")  # about 5 km from the listing
 PARIS = ("48.86", "2.35")  # about 390 km away
 FEWER = "Fewer than 5 trusted voices near this listing recommend Trek."
 ABOUT_TEN = "About 10 trusted voices near this listing recommend Trek."
-
-
-@pytest.fixture
-def seller(db):
-    return PersonFactory.create(name="Sally Seller")
 
 
 @pytest.fixture
@@ -58,13 +50,6 @@ def listing(seller) -> Listing:
     return trek_listing(seller)
 
 
-def set_home(person, point) -> None:
-    profile = person.profile
-    profile.home_place = "Home"
-    profile.home_latitude, profile.home_longitude = (Decimal(v) for v in point)
-    profile.save()
-
-
 def make_voice(
     name: str,
     seller,
@@ -80,7 +65,7 @@ def make_voice(
     person = PersonFactory.create(name=name)
     befriend(seller, person)
     if home:
-        set_home(person, home)
+        with_home(person, home, place="Home")
     for purpose in ("influence", "insights"):
         consent_grant(user=person, purpose=purpose, scope=scope)
     InfluenceScore.objects.create(
@@ -92,6 +77,8 @@ def make_voice(
         two_hop=0.2,
         score=1.6,
     )
+    if review.get("audience") == "circles":  # a circle of their own the seller is not in
+        review["circle_ids"] = [circles.circle_create(owner=person, name="Just us").pk]
     make_review(person, make_product(), **({"would_recommend": True} | review))
     return person
 
@@ -224,7 +211,7 @@ def test_only_trusted_voices_in_the_topic_who_recommend_the_brand_count(
 @pytest.mark.parametrize("audience", ["only_me", "circles"])
 def test_a_recommendation_the_seller_may_not_see_does_not_count(seller, listing, run, audience):
     voices(seller, run, 2)
-    private = make_voice("Private", seller, run, audience=audience)  # circles: none chosen
+    private = make_voice("Private", seller, run, audience=audience)
 
     assert private not in counted(listing)
     assert brand_voices_near(seller, listing).count == 2

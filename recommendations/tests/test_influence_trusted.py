@@ -6,14 +6,13 @@ import pytest
 from django.urls import reverse
 
 from marketplace.models import Brand, Category, Review
-from marketplace.tests.moderation_factories import make_product, make_review
 from privacy.models import UsageCount
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations.influence import influence_run
 from recommendations.trusted import brand_voice_count, trusted_voices
 from social.models import Circle
 from social.services import blocks, circles
-from tests.factories import PersonFactory, befriend
+from tests.factories import PersonFactory, befriend, make_product, make_review
 
 
 def grant(*people, scope: str = "fof") -> None:

@@ -11,8 +11,6 @@ import pytest
 from django.urls import reverse
 
 from marketplace.models import Brand, Listing
-from marketplace.tests.listing_factories import category, make_listing, product
-from marketplace.tests.moderation_factories import make_purchase, make_review
 from privacy.models import UsageCount
 from privacy.purposes import Purpose, Scope
 from privacy.releases import threshold_for
@@ -20,7 +18,17 @@ from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations import personal
 from recommendations.models import ListingView
 from social.services import blocks
-from tests.factories import PersonFactory, befriend
+from tests.factories import (
+    LYON,
+    PersonFactory,
+    befriend,
+    category,
+    make_listing,
+    make_purchase,
+    make_review,
+    product,
+    with_home,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,12 +98,16 @@ def _history(person, seller) -> None:
     ListingView.objects.filter(listing__price=Decimal("600.00")).update(
         listing=road_bike(seller, price="600.00", brand=brand("giant").pk)
     )
-    make_purchase(person, product("trek-domane-al-2"), price=Decimal("550.00"), currency="EUR")
+    make_purchase(
+        person, product("trek-domane-al-2"), price=Decimal("550.00"), currency="EUR", verified=True
+    )
     make_review(person, product("specialized-rockhopper"), rating=5)
 
 
 def test_the_profile_is_empty_without_personalization(owner, stranger):
-    make_purchase(owner, product("trek-domane-al-2"), price=Decimal("550.00"), currency="EUR")
+    make_purchase(
+        owner, product("trek-domane-al-2"), price=Decimal("550.00"), currency="EUR", verified=True
+    )
     profile = personal.preference_profile(owner)
     assert not profile.enabled
     assert profile.is_empty
@@ -130,10 +142,9 @@ def test_the_profile_empties_the_moment_personalization_is_withdrawn(owner, stra
 # --- you may like ------------------------------------------------------------------------------
 
 
-def test_you_may_like_ranks_by_the_profile_and_leaves_out_what_it_must(owner, stranger):
+def test_you_may_like_ranks_by_the_profile_and_leaves_out_what_it_must(owner, stranger, seller):
     personalize(owner)
     _history(owner, stranger)
-    seller = PersonFactory.create(name="Sally Seller")
     trek_road = road_bike(seller, title="Trek road bike", brand=brand("trek").pk)
     other_road = road_bike(seller, title="Cheap road bike", price="90.00")
     mountain = make_listing(seller, title="Mountain bike", category=category("mountain-bikes"))
@@ -153,12 +164,10 @@ def test_you_may_like_ranks_by_the_profile_and_leaves_out_what_it_must(owner, st
     assert "Draft road bike" not in titles
 
 
-def test_every_recommendation_says_why_and_none_is_sponsored_unlabelled(owner, stranger):
+def test_every_recommendation_says_why_and_none_is_sponsored_unlabelled(owner, stranger, seller):
     personalize(owner)
     _history(owner, stranger)
-    road_bike(
-        PersonFactory.create(name="Sally Seller"), title="Trek road bike", brand=brand("trek").pk
-    )
+    road_bike(seller, title="Trek road bike", brand=brand("trek").pk)
     recommendations = personal.you_may_like(owner)
     assert recommendations
     for item in recommendations:
@@ -174,26 +183,19 @@ def test_a_sponsored_item_would_carry_its_label():
     assert item.label == "Sponsored"
 
 
-def test_distance_from_home_is_a_reason_when_near(owner, stranger):
-    from marketplace.tests.listing_factories import LYON
-
-    owner.profile.home_latitude, owner.profile.home_longitude = LYON
-    owner.profile.save()
+def test_distance_from_home_is_a_reason_when_near(owner, stranger, seller):
+    with_home(owner, LYON)
     personalize(owner)
     _history(owner, stranger)
-    road_bike(PersonFactory.create(name="Sally Seller"), title="Near road bike")
+    road_bike(seller, title="Near road bike")
     near = next(r for r in personal.you_may_like(owner) if r.listing.title == "Near road bike")
     assert "km from your home" in near.reason
 
 
-def test_with_a_home_you_may_like_keeps_to_what_is_within_reach(owner, stranger):
-    from marketplace.tests.listing_factories import LYON
-
-    owner.profile.home_latitude, owner.profile.home_longitude = LYON
-    owner.profile.save()
+def test_with_a_home_you_may_like_keeps_to_what_is_within_reach(owner, stranger, seller):
+    with_home(owner, LYON)
     personalize(owner)
     _history(owner, stranger)
-    seller = PersonFactory.create(name="Sally Seller")
     road_bike(seller, title="Lyon road bike")
     road_bike(seller, title="Portland road bike", latitude="45.51500", longitude="-122.67900")
 
@@ -203,11 +205,11 @@ def test_with_a_home_you_may_like_keeps_to_what_is_within_reach(owner, stranger)
     assert "Portland road bike" not in titles
 
 
-def test_without_a_home_you_may_like_looks_everywhere(owner, stranger):
+def test_without_a_home_you_may_like_looks_everywhere(owner, stranger, seller):
     personalize(owner)
     _history(owner, stranger)
     road_bike(
-        PersonFactory.create(name="Sally Seller"),
+        seller,
         title="Portland road bike",
         latitude="45.51500",
         longitude="-122.67900",
@@ -227,11 +229,10 @@ def test_the_page_explains_how_to_turn_it_on_when_off(owner, client_for):
 
 
 def test_the_page_shows_reasons_and_what_is_used_in_bounded_queries(
-    owner, stranger, client_for, django_assert_max_num_queries
+    owner, stranger, seller, client_for, django_assert_max_num_queries
 ):
     personalize(owner)
     _history(owner, stranger)
-    seller = PersonFactory.create(name="Sally Seller")
     road_bike(seller, title="Trek road bike", brand=brand("trek").pk)
     client = client_for(owner)
     with django_assert_max_num_queries(14):
@@ -251,12 +252,12 @@ def test_the_member_home_links_to_the_page(owner, client_for):
     assert reverse("recommendations:for_you").encode() in response.content
 
 
-def test_the_api_gives_results_with_reasons_and_the_profile(owner, stranger, api_client_for):
+def test_the_api_gives_results_with_reasons_and_the_profile(
+    owner, stranger, seller, api_client_for
+):
     personalize(owner)
     _history(owner, stranger)
-    road_bike(
-        PersonFactory.create(name="Sally Seller"), title="Trek road bike", brand=brand("trek").pk
-    )
+    road_bike(seller, title="Trek road bike", brand=brand("trek").pk)
     body = api_client_for(owner).get(reverse("api-discover-for-you")).json()
     assert body["profile"]["enabled"] is True
     assert body["profile"]["categories"][0]["name"] == "Road bikes"
@@ -287,8 +288,8 @@ def _buyers(viewer, n: int, *, consent: bool = True, friends: bool = True) -> li
             befriend(viewer, person)
         if consent:
             consent_grant(user=person, purpose=Purpose.SOCIAL_PROOF, scope=Scope.FRIENDS)
-        make_purchase(person, product(X))
-        make_purchase(person, product(Y))
+        make_purchase(person, product(X), verified=True)
+        make_purchase(person, product(Y), verified=True)
         people.append(person)
     return people
 
@@ -347,8 +348,8 @@ def test_also_bought_stops_counting_a_withdrawn_consent_in_the_next_count(
 
 def test_also_bought_does_not_count_the_viewer(owner, threshold_three):
     _buyers(owner, 2)
-    make_purchase(owner, product(X))
-    make_purchase(owner, product(Y))
+    make_purchase(owner, product(X), verified=True)
+    make_purchase(owner, product(Y), verified=True)
     assert _also(owner) == []
 
 
@@ -361,7 +362,7 @@ def test_also_bought_is_nothing_for_an_anonymous_visitor():
 def test_each_buyer_counts_for_one_other_product_only(owner, threshold_three):
     people = _buyers(owner, 3)
     for person in people:  # bought after Y: their latest other purchase now
-        make_purchase(person, product("trek-marlin-7"))
+        make_purchase(person, product("trek-marlin-7"), verified=True)
     assert _also(owner) == [("trek-marlin-7", 3)]
 
 

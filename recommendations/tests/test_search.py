@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from marketplace.models import Brand, Category, HelpfulVote, Purchase
+from marketplace.models import Brand, Category, Purchase
 from privacy.models import PrivacyBudget, UsageCount
 from privacy.purposes import Purpose
 from privacy.releases import threshold_for
@@ -23,19 +23,22 @@ from recommendations.social_search import (
     record_usage,
     social_search,
 )
-from recommendations.tests.search_factories import (
-    bike,
-    buy,
-    consent,
-    friends,
-    person,
-    review,
-    steps,
-    talk,
-)
+from recommendations.tests.funnel import steps
 from social.models import Friendship
 from social.services import blocks, circles
 from social.services.friends import friendship_remove
+from tests.factories import (
+    bike,
+    consent,
+    friends,
+    make_purchase,
+    marlin_for_sale,
+    person,
+    review,
+    talk,
+    vote_helpful,
+    with_home,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +76,7 @@ def test_a_branch_about_another_topic_is_not_counted_as_the_thing_searched(world
     newcomer = person("Helmet Buyer")
     friends(vera, newcomer)
     consent(newcomer)
-    buy(newcomer, helmet)
+    make_purchase(newcomer, helmet)
 
     bikes = social_search(vera, "bike")
 
@@ -177,7 +180,7 @@ def test_a_kind_and_a_brand_from_one_friend_of_a_friend_are_never_shown(db):
     friends(vera, link)
     friends(link, far)
     consent(far)
-    buy(far, bike("Stumpjumper", brand="Specialized"))  # Vera's only friend of a friend
+    make_purchase(far, bike("Stumpjumper", brand="Specialized"))  # Vera's only friend of a friend
     result = social_search(vera, "bike")
     assert [step.key for step in result.funnel.steps] == ["talked", "bought"]
     assert "Specialized" not in str(result.funnel.steps) and "Mountain" not in str(
@@ -194,7 +197,7 @@ def test_a_kind_shown_from_friends_of_friends_alone_passed_the_threshold(db, set
     for far in buyers:
         friends(link, far)
         consent(far)
-        buy(far, bike("Stumpjumper", brand="Specialized"))
+        make_purchase(far, bike("Stumpjumper", brand="Specialized"))
     result = social_search(vera, "bike")
     assert [step.key for step in result.funnel.steps] == ["talked", "bought", "kind", "brand"]
     assert steps(result)["kind"] == (0, threshold)
@@ -240,7 +243,7 @@ def _extend(world, extra: int) -> None:
         friends(vera, friend)
         friends(friend, fof)
         for someone in (friend, fof):
-            buy(someone, marlin, verified=True)
+            make_purchase(someone, marlin, verified=True)
             review(someone, marlin)
             consent(someone)
             talk(someone)
@@ -266,7 +269,7 @@ def test_reviews_rank_a_friend_who_knows_bikes_before_a_friend_of_a_friend(world
     review(f[5], marlin)  # no consent: never shown
     review(world["b2"], marlin)  # blocked: never shown
     hidden = review(f[3], bike("Rockhopper", brand="Specialized"), audience="only_me")
-    buy(f[2], marlin, verified=True)
+    make_purchase(f[2], marlin, verified=True)
     result = social_search(vera, "bike")
     authors = [item.review.author for item in result.reviews]
     assert authors == [f[2], g[1]]
@@ -276,11 +279,9 @@ def test_reviews_rank_a_friend_who_knows_bikes_before_a_friend_of_a_friend(world
 
 
 def test_listings_nearby_say_how_many_friends_reviewed_the_model(world):
-    from marketplace.tests.deals_factories import make_listing
-
     vera, f, marlin = world["vera"], world["f"], world["marlin"]
     seller = person("Seller")
-    listing = make_listing(
+    listing = marlin_for_sale(
         seller, title="Trek Marlin 7 for sale", product_model=marlin, category=marlin.category
     )
     review(f[1], marlin)
@@ -333,14 +334,11 @@ def test_tie_strength_orders_the_names_under_a_step(world):
 def test_listings_for_sale_near_you_are_near_the_viewers_home(world):
     from decimal import Decimal
 
-    from marketplace.tests.deals_factories import make_listing
-
     vera, marlin = world["vera"], world["marlin"]
-    vera.profile.home_latitude, vera.profile.home_longitude = Decimal("45.76"), Decimal("4.84")
-    vera.profile.save()
+    with_home(vera, ("45.76", "4.84"))
     seller = person("Seller")
-    near = make_listing(seller, title="Trek Marlin 7 in Lyon", product_model=marlin)
-    far = make_listing(
+    near = marlin_for_sale(seller, title="Trek Marlin 7 in Lyon", product_model=marlin)
+    far = marlin_for_sale(
         seller,
         title="Trek Marlin 7 in Portland",
         product_model=marlin,
@@ -402,8 +400,8 @@ def test_trusted_reviews_carry_their_helpful_votes_and_are_read_once_with_the_st
     mine = review(f[1], marlin)
     theirs = review(g[1], marlin)
     for voter in (g[2], g[3]):
-        HelpfulVote.objects.create(review=mine, voter=voter)
-    HelpfulVote.objects.create(review=theirs, voter=f[2])
+        vote_helpful(mine, voter)
+    vote_helpful(theirs, f[2], out_of_sight=True)
 
     with CaptureQueriesContext(connection) as captured:
         result = social_search(vera, "bike", with_listings=False)

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from marketplace.services.reports import content_moderate
-from marketplace.tests.moderation_factories import make_moderator
 from privacy.models import ConsentState, Release
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant, consent_withdraw
@@ -19,11 +18,12 @@ from querycache.lookups import IdArray
 from querycache.prepared import Prepared
 from recommendations.social_search import network_of, social_search
 from recommendations.social_search.network import NETWORK_CACHE_SECONDS, kept_networks
-from recommendations.tests.search_factories import buy, consent, friends, person, steps
+from recommendations.tests.funnel import steps
 from social.audience import network_version
 from social.models import Block, CircleMembership, Friendship
 from social.services import blocks, circles
 from social.services.friends import friendship_remove, tie_strength_raise
+from tests.factories import consent, friends, make_moderator, make_purchase, person
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_a_friends_new_friend_is_counted_in_the_next_search(world):
     vera = world["vera"]
     assert bought(vera) == (4, 3)
     newcomer = person("New Fof")
-    buy(newcomer, world["marlin"])
+    make_purchase(newcomer, world["marlin"])
     consent(newcomer)
     friends(world["f"][3], newcomer)  # neither side is Vera
     assert newcomer.pk in network_of(vera).consenting_ids.ids
@@ -138,7 +138,7 @@ def test_people_a_moderator_suspended_then_restored_are_counted_again_in_the_nex
 def test_a_friendship_made_in_a_shell_is_counted_in_the_next_search(world):
     vera, f3 = world["vera"], world["f"][3]
     newcomer = person("New Fof")
-    buy(newcomer, world["marlin"])
+    make_purchase(newcomer, world["marlin"])
     consent(newcomer)
     assert bought(vera) == (4, 3)
     Friendship.objects.create(user=f3, friend=newcomer)

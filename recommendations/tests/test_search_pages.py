@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from privacy.models import UsageCount
 from privacy.purposes import Purpose
-from recommendations.tests.search_factories import bike, buy, consent, friends, person, review
+from tests.factories import bike, consent, friends, make_purchase, marlin_for_sale, person, review
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +22,13 @@ def story(db):
     buddies = [person(f"Rider {n}") for n in range(1, 5)]
     friends(vera, *buddies)
     for n, buddy in enumerate(buddies):
-        buy(buddy, marlin)
+        make_purchase(buddy, marlin)
         if n < 3:
             consent(buddy)
     for n in range(3):
         far = person(f"Far rider {n}")
         friends(buddies[0], far)
-        buy(far, marlin)
+        make_purchase(far, marlin)
         consent(far)
     review(buddies[0], marlin, title="Climbs like a goat")
     return {"vera": vera, "buddies": buddies, "marlin": marlin}
@@ -76,15 +76,13 @@ def test_a_search_writes_the_usage_log_of_the_people_counted(client_for, story):
 
 
 def test_product_and_listing_pages_name_friends_who_bought_it(client_for, story):
-    from marketplace.tests.deals_factories import make_listing
-
     vera, marlin = story["vera"], story["marlin"]
     page = client_for(vera).get(reverse("marketplace:product", args=[marlin.slug]))
     body = page.content.decode()
     assert "Friends who bought or reviewed it" in body
     assert "Rider 2" in body and "Rider 4" not in body
     assert "And fewer than 5 friends of friends" in body
-    listing = make_listing(person("Seller"), product_model=marlin, category=marlin.category)
+    listing = marlin_for_sale(person("Seller"), product_model=marlin, category=marlin.category)
     body = client_for(vera).get(reverse("marketplace:listing", args=[listing.pk])).content.decode()
     assert "Rider 2" in body and "Rider 4" not in body
 

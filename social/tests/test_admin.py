@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from social.services import posts
-from tests.factories import PersonFactory
+from tests.factories import make_admin
 
 
 @pytest.mark.parametrize(
@@ -14,12 +14,12 @@ from tests.factories import PersonFactory
 )
 def test_admin_changelists_open_for_a_superuser(graph, client_for, model):
     posts.post_create(author=graph["owner"], text="hello #bikes")
-    admin = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    admin = make_admin()
     response = client_for(admin).get(reverse(f"admin:social_{model}_changelist"))
     assert response.status_code == 200
 
 
 def test_friendships_cannot_be_edited_in_the_admin(graph, client_for):
-    admin = PersonFactory.create(name="Ada Admin", is_staff=True, is_superuser=True)
+    admin = make_admin()
     response = client_for(admin).get(reverse("admin:social_friendship_add"))
     assert response.status_code == 403

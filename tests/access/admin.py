@@ -16,11 +16,11 @@ from django.urls import reverse
 from accounts.models import User
 from marketplace.models import Listing, Report
 from marketplace.services.reports import report_create
-from marketplace.tests.moderation_factories import moderators
 from privacy.models import AuditEvent
 from social.models import Comment, Notification, Post
 from tests.access.engine import page, per, sees
 from tests.access.market_listings import owner_listing
+from tests.factories import moderators
 
 # Members and visitors are sent to the admin's sign-in; the moderator gets `status`.
 STAFF_ONLY = 302

@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from marketplace.models import HelpfulVote, Review
-from marketplace.tests.moderation_factories import make_product, make_review
 from tests.access.engine import API_ANON, LOGIN, PUBLIC, SIGNED_IN, SIGNED_IN_API, api, page, per
+from tests.factories import make_product, make_review
 
 SIGNED_IN_VIEWERS = "stranger fof friend_a friend_b owner blocked moderator"
 

@@ -1,0 +1,32 @@
+"""Relations, posts and consent, made through the services as people make them."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from privacy.purposes import Purpose, Scope
+from privacy.services.consent import consent_grant
+from social.models import Post
+from social.services import friends as friendships
+from social.services import posts
+
+
+def befriend(a: User, b: User) -> None:
+    """Make `a` and `b` friends the way people do: a request, accepted."""
+    request = friendships.friend_request_send(sender=a, recipient=b)
+    friendships.friend_request_accept(user=b, request_id=request.pk)
+
+
+def friends(a: User, *others: User) -> None:
+    """Befriend `a` with each of `others`."""
+    for other in others:
+        befriend(a, other)
+
+
+def consent(someone: User, scope: str = Scope.FOF, purpose: str = Purpose.SOCIAL_PROOF) -> None:
+    """`someone` grants `purpose` for `scope` (social proof to friends of friends by default)."""
+    consent_grant(user=someone, purpose=purpose, scope=scope, method="onboarding")
+
+
+def talk(someone: User, text: str = "Out on my new bike today", audience: str = "fof") -> Post:
+    """`someone` posts `text` (about bikes, to friends of friends, unless told otherwise)."""
+    return posts.post_create(author=someone, text=text, audience=audience)
