@@ -21,9 +21,8 @@ from marketplace.services.purchases import (
 )
 from marketplace.services.questions import NewQuestion, questions_create
 from marketplace.services.ratings import NewRating, ratings_give
-from marketplace.tests.deals_factories import make_listing, make_product
 from social.models import Notification
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, make_listing, make_product, marlin_for_sale
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ Status = Listing.Status
 @pytest.fixture
 def cast():
     sam, bea, cy = (PersonFactory.create(name=name) for name in ("Sam", "Bea", "Cy"))
-    return sam, bea, cy, make_listing(sam)
+    return sam, bea, cy, marlin_for_sale(sam)
 
 
 def test_questions_are_asked_and_answered_with_their_notices(cast):
@@ -54,7 +53,7 @@ def test_questions_are_asked_and_answered_with_their_notices(cast):
 
 def test_a_question_on_ones_own_or_a_hidden_listing_refuses_the_batch(cast):
     sam, bea, _, listing = cast
-    draft = make_listing(sam, status=Status.DRAFT, published_at=None)
+    draft = make_listing(sam, publish=False)
 
     with pytest.raises(DomainError, match="^Row 1: You can't ask a question on your own"):
         questions_create(

@@ -13,15 +13,15 @@ from marketplace.models import Listing, ListingPhoto
 from marketplace.services.listing_lifecycle import ListingMove, listings_transition
 from marketplace.services.listing_photos import listing_photos_add
 from marketplace.services.listings import NewListing, listings_create
-from marketplace.tests.listing_factories import (
+from social.services.circles import circle_create
+from tests.factories import (
     LYON,
+    PersonFactory,
     listing_fields,
     make_category,
     not_a_picture,
     picture,
 )
-from social.services.circles import circle_create
-from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

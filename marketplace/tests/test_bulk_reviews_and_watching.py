@@ -23,13 +23,14 @@ from marketplace.services.search import (
     saved_searches_create,
     watches_create,
 )
-from marketplace.tests.moderation_factories import (
-    make_listing,
+from tests.factories import (
+    PersonFactory,
+    befriend,
     make_product,
     make_purchase,
     make_review,
+    marlin_for_sale,
 )
-from tests.factories import PersonFactory, befriend
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +120,8 @@ def test_saved_searches_keep_the_rules_of_one():
 
 def test_watches_need_a_live_listing_of_someone_else_the_watcher_may_open():
     ada, bob = PersonFactory.create(name="Ada"), PersonFactory.create(name="Bob")
-    live = make_listing(ada)
-    withdrawn = make_listing(ada, status=Listing.Status.WITHDRAWN)
+    live = marlin_for_sale(ada)
+    withdrawn = marlin_for_sale(ada, status=Listing.Status.WITHDRAWN)
 
     for listing_id, watcher, message in (
         (withdrawn.pk, bob, "Row 1: No such listing"),
