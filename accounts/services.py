@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.files import File
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.images import clean_image
 from accounts.models import Interest, Profile, User, round_coordinate
+from config.bulk import refuse_row
+from config.errors import Conflict, DomainError, NotFound
 
 
 class _Unset(Enum):
@@ -24,6 +31,19 @@ class _Unset(Enum):
 
 
 _UNSET: Final = _Unset.UNSET
+
+
+def _check_details(profile: Profile) -> None:
+    """The rules on what a person tells about themselves: a whole point or none, and every field
+    within its limits. Raises `ValidationError`."""
+    if (profile.home_latitude is None) != (profile.home_longitude is None):
+        raise ValidationError("Give both latitude and longitude, or neither.", code="half_point")
+    profile.full_clean(exclude=["user", "avatar"])
+
+
+def clean_avatar(avatar: File[Any]) -> ContentFile[bytes]:
+    """An avatar as it is kept: a sane picture, re-encoded without metadata, 512 px at most."""
+    return clean_image(avatar, max_side=512, name="avatar")
 
 
 @transaction.atomic
@@ -56,10 +76,8 @@ def profile_update(
         profile.home_latitude = round_coordinate(home_latitude)
     if home_longitude is not _UNSET:
         profile.home_longitude = round_coordinate(home_longitude)
-    if (profile.home_latitude is None) != (profile.home_longitude is None):
-        raise ValidationError("Give both latitude and longitude, or neither.", code="half_point")
-    new_avatar = clean_image(avatar, max_side=512, name="avatar") if avatar else None
-    profile.full_clean(exclude=["user", "avatar"])
+    _check_details(profile)
+    new_avatar = clean_avatar(avatar) if avatar else None
     old_avatar_name = profile.avatar.name if (new_avatar or remove_avatar) else None
     if new_avatar:
         profile.avatar.save(new_avatar.name or "avatar", new_avatar, save=False)  # always named
@@ -96,3 +114,189 @@ def api_token_issue(*, user: User) -> Token:
 def api_token_revoke(*, user: User) -> None:
     """Forget the API token of `user`: every client using it is signed out."""
     Token.objects.filter(user=user).delete()
+
+
+# --- Many at once (the demo, imports, benchmark loaders) -------------------------------------
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """An account to make in bulk; `joined_at` back-dates it (None: now)."""
+
+    email: str
+    joined_at: datetime | None = None
+    is_staff: bool = False
+    is_superuser: bool = False
+
+
+@transaction.atomic
+def accounts_create(*, accounts: Sequence[NewAccount], password: str) -> list[User]:
+    """Make many accounts at once, all with `password` (hashed once: hashing each with Argon2
+    would take most of a minute for sixty), each with a verified primary address and an empty
+    profile, as signing up leaves them. What other apps set up for a new person (circles,
+    settings) is theirs to do in bulk: no post_save is sent. Raises DomainError naming the first
+    row whose address is empty, repeated, or already someone's; then nothing is written."""
+    emails = [User.objects.normalize_email(account.email).lower() for account in accounts]
+    taken = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+    seen: set[str] = set()
+    for index, email in enumerate(emails):
+        if not email:
+            raise refuse_row(index, DomainError("Give an email address.", code="no_email"))
+        if email in taken or email in seen:
+            raise refuse_row(
+                index,
+                Conflict(f"{email} already has an account.", code="email_taken", field="email"),
+            )
+        seen.add(email)
+    hashed = make_password(password)
+    now = timezone.now()
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=email,
+                password=hashed,
+                is_staff=account.is_staff,
+                is_superuser=account.is_superuser,
+                date_joined=account.joined_at or now,
+            )
+            for email, account in zip(emails, accounts, strict=True)
+        ]
+    )
+    Profile.objects.bulk_create([Profile(user=user) for user in users])
+    email_addresses_verify(users=users)
+    return users
+
+
+@transaction.atomic
+def email_addresses_verify(*, users: Iterable[User]) -> None:
+    """Mark each person's own address verified (made primary when they had none on record):
+    for accounts whose address is known good (made in bulk, staff-made)."""
+    users = list(users)
+    addresses = EmailAddress.objects.filter(user__in=users)
+    have_address = set(addresses.values_list("user_id", flat=True))
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user=user, email=user.email, verified=True, primary=True)
+            for user in users
+            if user.pk not in have_address
+        ]
+    )
+    addresses.filter(email__in=[user.email for user in users], verified=False).update(verified=True)
+
+
+@transaction.atomic
+def account_access_restore(
+    *, user: User, password: str, is_staff: bool, is_superuser: bool, group_names: Iterable[str]
+) -> User:
+    """Make `user` able to sign in with `password` and the given role again (the demo's printed
+    logins always work). Groups that do not exist are left out."""
+    if not user.check_password(password):
+        user.set_password(password)
+    user.is_active = True
+    user.is_staff = is_staff
+    user.is_superuser = is_superuser
+    user.save(update_fields=["password", "is_active", "is_staff", "is_superuser"])
+    user.groups.add(*Group.objects.filter(name__in=list(group_names)))
+    return user
+
+
+@transaction.atomic
+def interests_create(*, names: Mapping[str, str]) -> list[Interest]:
+    """The interests `names` (slug -> name) that do not exist yet; returns those made."""
+    existing = set(Interest.objects.filter(slug__in=names).values_list("slug", flat=True))
+    return Interest.objects.bulk_create(
+        [Interest(slug=slug, name=names[slug]) for slug in sorted(set(names) - existing)]
+    )
+
+
+@dataclass(frozen=True)
+class ProfileDetails:
+    """Details to write on one person's profile; None leaves a field as it is."""
+
+    user_id: int
+    display_name: str | None = None
+    bio: str | None = None
+    home_place: str | None = None
+    home: tuple[Decimal | float, Decimal | float] | None = None
+
+
+DETAIL_FIELDS = ["display_name", "bio", "home_place", "home_latitude", "home_longitude"]
+
+
+@transaction.atomic
+def profiles_update(*, details: Sequence[ProfileDetails]) -> list[Profile]:
+    """`profile_update` for many people at once, under its rules (a whole point or none,
+    fields within limits, coordinates rounded to about 1 km). Raises DomainError naming the first
+    row refused (or one for a person without a profile); then nothing is written."""
+    profiles = Profile.objects.in_bulk([row.user_id for row in details], field_name="user_id")
+    changed: list[Profile] = []
+    for index, row in enumerate(details):
+        profile = profiles.get(row.user_id)
+        if profile is None:
+            raise refuse_row(index, NotFound("No such person.", code="no_profile"))
+        for name in ("display_name", "bio", "home_place"):
+            value = getattr(row, name)
+            if value is not None:
+                setattr(profile, name, value.strip())
+        if row.home is not None:
+            profile.home_latitude = round_coordinate(row.home[0])
+            profile.home_longitude = round_coordinate(row.home[1])
+        try:
+            _check_details(profile)
+        except ValidationError as error:
+            refusal = DomainError(" ".join(error.messages), code="bad_profile")
+            raise refuse_row(index, refusal) from None
+        profile.updated_at = timezone.now()  # bulk_update leaves auto_now alone
+        changed.append(profile)
+    Profile.objects.bulk_update(changed, [*DETAIL_FIELDS, "updated_at"])
+    return changed
+
+
+@transaction.atomic
+def profile_interests_add(*, choices: Sequence[tuple[int, str]]) -> int:
+    """Add interests to people's profiles, each `(user_id, interest slug)`; what they already
+    declared stays. Raises DomainError naming the first row with an unknown interest or person;
+    then nothing is written. Returns how many were added."""
+    interests = dict(Interest.objects.values_list("slug", "pk"))
+    profiles = dict(
+        Profile.objects.filter(user_id__in={user_id for user_id, _ in choices}).values_list(
+            "user_id", "pk"
+        )
+    )
+    Through = Profile.interests.through
+    rows = []
+    for index, (user_id, slug) in enumerate(choices):
+        if slug not in interests:
+            raise refuse_row(index, DomainError(f"No interest “{slug}”.", code="no_interest"))
+        if user_id not in profiles:
+            raise refuse_row(index, NotFound("No such person.", code="no_profile"))
+        rows.append(Through(profile_id=profiles[user_id], interest_id=interests[slug]))
+    return len(Through.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+@transaction.atomic
+def profiles_mark_onboarded(*, users: Iterable[User]) -> int:
+    """`profile_mark_onboarded` for many people: the first time is kept. Returns how many
+    changed."""
+    return Profile.objects.filter(user__in=list(users), onboarded_at__isnull=True).update(
+        onboarded_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def profile_avatars_set(*, avatars: Sequence[tuple[Profile, File[Any]]]) -> list[Profile]:
+    """Give many profiles a picture each, cleaned as an upload is (`clean_avatar`). Raises
+    DomainError naming the first picture refused; then nothing is written. The files replaced
+    are not deleted (their names are the profiles' own and may be shared by nothing else)."""
+    cleaned = []
+    for index, (profile, avatar) in enumerate(avatars):
+        try:
+            cleaned.append((profile, clean_avatar(avatar)))
+        except ValidationError as error:
+            refusal = DomainError(" ".join(error.messages), code="bad_avatar")
+            raise refuse_row(index, refusal) from None
+    for profile, picture in cleaned:
+        profile.avatar.save(picture.name or "avatar.png", picture, save=False)
+        profile.updated_at = timezone.now()  # bulk_update leaves auto_now alone
+    Profile.objects.bulk_update([profile for profile, _ in cleaned], ["avatar", "updated_at"])
+    return [profile for profile, _ in cleaned]

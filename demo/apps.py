@@ -4,7 +4,15 @@ from django.apps import AppConfig
 
 # Each module registers its seed steps on import, and this order is the order they run in: people
 # first, then their friendships and posts, what they sell, and their consents.
-STEP_MODULES = ("demo.people", "demo.network", "demo.market", "demo.consents")
+STEP_MODULES = (
+    "demo.people",
+    "demo.network",
+    "demo.posts",
+    "demo.listings",
+    "demo.reviews",
+    "demo.watching",
+    "demo.consents",
+)
 
 
 class DemoConfig(AppConfig):

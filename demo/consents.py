@@ -37,7 +37,7 @@ from recommendations.influence import influence_run
 from recommendations.models import InfluenceRun, InfluenceScore
 from social.audience import Audience
 from social.models import Friendship, Post, PostTag
-from social.services.posts import post_create
+from social.services.posts import NewPost, posts_create
 
 GRANTS = ((Purpose.SOCIAL_PROOF, Scope.FOF), (Purpose.INFLUENCE, Scope.FRIENDS))
 ABSTAIN_EVERY = 7  # every seventh person (by email) keeps everything off
@@ -159,7 +159,7 @@ def seed_bike_talk() -> str:
         ).values_list("friend_id", flat=True)
     )
     by_id = {user.pk: user for user in people.values()}
-    now, new = timezone.now(), 0
+    now, posts = timezone.now(), []
     for index, friend_id in enumerate(friend_ids):
         if friend_id not in cyclists or friend_id in talking or friend_id not in by_id:
             continue
@@ -169,10 +169,9 @@ def seed_bike_talk() -> str:
             text = BOUGHT_LINES[index % len(BOUGHT_LINES)].format(thing=product)
         else:
             text = ASKING_LINES[index % len(ASKING_LINES)]
-        post = post_create(author=author, text=text, audience="friends")
         when = now - timedelta(days=3 + 5 * index, hours=index)
-        Post.objects.filter(pk=post.pk).update(created_at=when, updated_at=when)
-        new += 1
+        posts.append(NewPost(author.pk, text, "friends", at=when))
+    new = len(posts_create(posts=posts))
     return f"Bike talk: {len(talking) + new} of Anna's friends talk about bikes ({new} new)"
 
 

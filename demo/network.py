@@ -1,5 +1,5 @@
-"""The social side of the demo community: who is friends with whom, circles, a few blocks, and
-six months of people talking about what they want, bought and sell.
+"""The social graph of the demo community: who is friends with whom, circles, a few blocks and
+friend requests. What people post and comment is in `demo.posts`.
 
 The steps register with `demo.people` (see `DemoConfig.ready`) and run after the people
 exist. Like the people steps they are deterministic (a fixed random seed over the fixed
@@ -7,11 +7,10 @@ roster) and idempotent, but at a coarser grain: each step seeds its part once, a
 demo people already have such data. A presenter's unfriending, deleted posts or new circles
 therefore survive a restart rather than being "repaired".
 
-Friend requests, blocks and custom circles go through the services. The rest is planned in
-Python and written in bulk, a few queries per step instead of thousands (the seed runs on every
-`make run` and in tests), keeping what the services keep: two directed rows per friendship,
-circles that hold friends only, posts tagged by the `social.topics` rules, and for each comment
-the author's notification and a slightly stronger tie.
+Everything is written through the services: one call per friend request, block and custom
+circle, and the bulk services (`people_set_up`, `friendships_create`, `circle_memberships_add`)
+for the rest, a few queries per step instead of thousands (the seed runs on every `make run` and
+in tests), under the same rules.
 """
 
 from __future__ import annotations
@@ -19,47 +18,32 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from config.errors import DomainError
 from demo.people import ANNA, BEN, DemoPerson, demo_step, demo_users, roster
-from demo.story import story, tupled
-from social.audience import Audience
+from demo.story import story
 from social.models import (
     Block,
     Circle,
     CircleMembership,
-    Comment,
     FriendRequest,
     Friendship,
-    Notification,
-    Post,
-    PostTag,
-    SocialSettings,
-    Topic,
 )
 from social.services.blocks import block_create
-from social.services.circles import (
-    circle_create,
-    circle_memberships_add,
-    circles_create_defaults,
-)
+from social.services.circles import circle_create, circle_memberships_add
 from social.services.friends import friend_request_send, friendships_create
-from social.services.posts import tags_of
+from social.services.settings import people_set_up
 
 SOCIAL_SEED = 20260602
 NETWORK = story("network")
 MIN_FRIENDS, MAX_FRIENDS = 4, 20
 ANNA_FRIENDS = 15
 BEN_FRIENDS = 12
-POSTS = 300
-COMMENTS = 150
-POST_PERIOD_DAYS = 182
 BLOCKS = 3
 
 
@@ -198,13 +182,13 @@ def planned_ties() -> tuple[Tie, ...]:
 # --- Reading what is there ------------------------------------------------------------------
 
 
-def _members() -> dict[str, User]:
+def members_by_email() -> dict[str, User]:
     """The roster's accounts (not the staff ones), by email."""
     users = demo_users()
     return {person.email: users[person.email] for person in roster() if person.email in users}
 
 
-def _friend_graph(members: dict[str, User]) -> dict[int, dict[int, float]]:
+def friend_graph(members: dict[str, User]) -> dict[int, dict[int, float]]:
     """user id -> {friend id: tie strength} among the demo people, as the database has it now
     (friends a presenter made outside the roster are left out)."""
     ids = [user.pk for user in members.values()]
@@ -228,22 +212,13 @@ def _people_by_id(members: dict[str, User]) -> dict[int, DemoPerson]:
 @demo_step
 def seed_social_settings() -> str:
     """Default circles and settings: demo accounts are bulk-made, so no signal gave them any."""
-    users = list(demo_users().values())
-    with_settings = set(
-        SocialSettings.objects.filter(user__in=users).values_list("user_id", flat=True)
-    )
-    missing = [user for user in users if user.pk not in with_settings]
-    SocialSettings.objects.bulk_create([SocialSettings(user=user) for user in missing])
-    before = Circle.objects.filter(owner__in=users).count()
-    for user in users:
-        circles_create_defaults(owner=user)
-    made = Circle.objects.filter(owner__in=users).count() - before
-    return f"Social settings: {len(missing)} new; default circles: {made} new"
+    settings, circles = people_set_up(users=list(demo_users().values()))
+    return f"Social settings: {settings} new; default circles: {circles} new"
 
 
 @demo_step
 def seed_friendships() -> str:
-    members = _members()
+    members = members_by_email()
     ids = [user.pk for user in members.values()]
     existing = Friendship.objects.filter(user_id__in=ids, friend_id__in=ids)
     if existing.exists():
@@ -251,20 +226,15 @@ def seed_friendships() -> str:
     ties = [tie for tie in planned_ties() if tie.a in members and tie.b in members]
     if not ties:
         return "Friendships: 0 pairs (nobody to befriend)"
-    friendships_create(
-        (members[tie.a].pk, members[tie.b].pk, tie.a_to_b, tie.b_to_a) for tie in ties
-    )
-    # Friends since some day after both joined: auto_now_add stamped them all "now".
+    # Friends since some day after both joined.
     now = timezone.now()
-    since = {}
-    for tie in ties:
-        a, b = members[tie.a].pk, members[tie.b].pk
-        since[a, b] = since[b, a] = now - timedelta(days=tie.days)
-    written = list(existing)
-    for row in written:
-        row.created_at = since[row.user_id, row.friend_id]
-    Friendship.objects.bulk_update(written, ["created_at"], batch_size=200)
-    degrees = Counter(row.user_id for row in written)
+    friendships_create(
+        ((members[tie.a].pk, members[tie.b].pk, tie.a_to_b, tie.b_to_a) for tie in ties),
+        since={
+            (members[tie.a].pk, members[tie.b].pk): now - timedelta(days=tie.days) for tie in ties
+        },
+    )
+    degrees = Counter(existing.values_list("user_id", flat=True))
     return (
         f"Friendships: {len(ties)} pairs, {min(degrees.values())} to {max(degrees.values())} "
         f"friends each ({len(ties)} new)"
@@ -278,13 +248,13 @@ CUSTOM_CIRCLES: dict[str, str] = NETWORK["custom_circles"]
 def seed_circles() -> str:
     """Relatives in Family, the closest few in Close friends, some neighbours in Work, and a
     custom circle for a shared hobby here and there (Anna's "Cycling club")."""
-    members = _members()
+    members = members_by_email()
     ids = [user.pk for user in members.values()]
     if CircleMembership.objects.filter(circle__owner_id__in=ids).exists():
         total = CircleMembership.objects.filter(circle__owner_id__in=ids).count()
         return f"Circles: {total} memberships (already seeded, 0 new)"
     rng = random.Random(SOCIAL_SEED + 1)
-    graph = _friend_graph(members)
+    graph = friend_graph(members)
     people = _people_by_id(members)
     family_pairs = {
         (members[t.a].pk, members[t.b].pk)
@@ -352,12 +322,12 @@ def _custom_circle_hobby(rng, owner, email, friends, people):
 @demo_step
 def seed_blocks() -> str:
     """A few people who fell out, far from Anna and Ben: neither is their friend."""
-    members = _members()
+    members = members_by_email()
     ids = [user.pk for user in members.values()]
     existing = Block.objects.filter(blocker_id__in=ids, blocked_id__in=ids)
     if existing.exists():
         return f"Blocks: {existing.count()} (already seeded, 0 new)"
-    graph = _friend_graph(members)
+    graph = friend_graph(members)
     anna, ben = members.get(ANNA.email), members.get(BEN.email)
     spared = {user.pk for user in (anna, ben) if user}
     for user in (anna, ben):
@@ -389,7 +359,7 @@ def seed_blocks() -> str:
 @demo_step
 def seed_friend_requests() -> str:
     """Requests waiting for Anna (three) and Ben (two), from friends of their friends."""
-    members = _members()
+    members = members_by_email()
     targets = [(members[e], n) for e, n in ((ANNA.email, 3), (BEN.email, 2)) if e in members]
     ids = [user.pk for user in members.values()]
     existing = FriendRequest.objects.filter(
@@ -397,7 +367,7 @@ def seed_friend_requests() -> str:
     )
     if existing.exists() or not targets:
         return f"Friend requests: {existing.count()} (already seeded, 0 new)"
-    graph = _friend_graph(members)
+    graph = friend_graph(members)
     blocked = set(Block.objects.values_list("blocker_id", "blocked_id"))
     rng = random.Random(SOCIAL_SEED + 3)
     users = {user.pk: user for user in members.values() if user.is_active}
@@ -425,283 +395,3 @@ def seed_friend_requests() -> str:
             asked.add(pk)
             made += 1
     return f"Friend requests: {made} waiting for Anna and Ben ({made} new)"
-
-
-@demo_step
-def seed_posts() -> str:
-    """About three hundred posts over the last six months: wants, finds, sales and questions."""
-    members = _members()
-    active = {email: user for email, user in members.items() if user.is_active}
-    ids = [user.pk for user in members.values()]
-    existing = Post.objects.filter(author_id__in=ids)
-    if existing.exists():
-        return f"Posts: {existing.count()} (already seeded, 0 new)"
-    rng = random.Random(SOCIAL_SEED + 4)
-    people = {person.email: person for person in roster()}
-    circles_with_members = defaultdict(list)
-    for circle in Circle.objects.filter(owner_id__in=ids, memberships__isnull=False).distinct():
-        circles_with_members[circle.owner_id].append(circle.pk)
-
-    emails = sorted(active)
-    counts = Counter({ANNA.email: 12, BEN.email: 9})
-    others = [e for e in emails if e not in counts]
-    weights = [len(_topics_for(people[e])) * rng.uniform(0.5, 1.5) + 1 for e in others]
-    counts.update(rng.choices(others, weights=weights, k=POSTS - sum(counts.values())))
-
-    now = timezone.now()
-    planned: list[tuple[Post, list[int], datetime]] = []
-    for email in emails:
-        person, author = people[email], active[email]
-        used: set[str] = set()  # nobody tells the same story twice
-        for _ in range(counts[email]):
-            for _attempt in range(10):
-                topic = _pick_topic(rng, person)
-                written = _write_post(rng, person, topic, used)
-                if written:
-                    break
-            else:
-                written = _write_post(rng, person, topic, set())
-            kind, text = written
-            audience, circle_ids = _pick_audience(rng, kind, circles_with_members[author.pk])
-            if audience == Audience.ONLY_ME:
-                text = rng.choice(PRIVATE_NOTES).format(thing=rng.choice(THINGS[topic]))
-            post = Post(author=author, text=text, audience=audience)
-            planned.append((post, circle_ids, _moment(rng, now, person.joined_days_ago)))
-    _write_posts(planned)
-    return f"Posts: {len(planned)} by {len(counts)} people over six months ({len(planned)} new)"
-
-
-def _write_posts(planned: list[tuple[Post, list[int], datetime]]) -> None:
-    """What post_create does for one post, for hundreds in a few queries: the posts, their
-    circles and their tags (by the same `social.topics` rules), then their real dates (which
-    auto_now_add overwrote on insert)."""
-    posts = Post.objects.bulk_create([post for post, _, _ in planned], batch_size=200)
-    Post.circles.through.objects.bulk_create(
-        [
-            Post.circles.through(post_id=post.pk, circle_id=circle_id)
-            for post, circle_ids, _ in planned
-            for circle_id in circle_ids
-        ]
-    )
-    topics = list(Topic.objects.values_list("slug", "keywords"))
-    PostTag.objects.bulk_create(
-        [tag for post in posts for tag in tags_of(post, topics)],
-        batch_size=500,
-        ignore_conflicts=True,
-    )
-    for post, _, when in planned:
-        post.created_at = post.updated_at = when
-    Post.objects.bulk_update(posts, ["created_at", "updated_at"], batch_size=100)
-
-
-def _moment(rng: random.Random, now: datetime, joined_days_ago: int) -> datetime:
-    """A waking hour on a day in the last six months, after the person joined."""
-    days = rng.uniform(0, min(POST_PERIOD_DAYS, max(1, joined_days_ago)))
-    moment = (now - timedelta(days=days)).replace(
-        hour=rng.randint(7, 22), minute=rng.randint(0, 59), second=rng.randint(0, 59)
-    )
-    return moment if moment < now else now - timedelta(minutes=rng.randint(5, 240))
-
-
-def _topics_for(person: DemoPerson) -> list[str]:
-    topics: list[str] = []
-    for interest in person.interests:
-        topics += [t for t in INTEREST_TOPICS.get(interest, ()) if t not in topics]
-    return topics
-
-
-def _pick_topic(rng: random.Random, person: DemoPerson) -> str:
-    own = _topics_for(person)
-    if person.email == ANNA.email and rng.random() < 0.5:
-        return "bikes"
-    if own and rng.random() < 0.8:
-        return rng.choice(own)
-    return rng.choice(EVERYDAY_TOPICS)
-
-
-REGION_WORDS: dict[str, dict[str, str]] = NETWORK["region_words"]
-
-
-def _write_post(
-    rng: random.Random, person: DemoPerson, topic: str, used: set[str]
-) -> tuple[str, str] | None:
-    """(kind, text) of a post on `topic` that uses no template or thing in `used` (and adds
-    them), or None. Only parents ask about a child's age."""
-    parent = "kids-parenting" in person.interests
-    kinds = [
-        (kind, template)
-        for kind, template in TEMPLATES[topic]
-        if template not in used and (parent or "{age}" not in template)
-    ]
-    if person.email == BEN.email and topic == "bikes" and BEN_BIKE not in used:
-        kinds = [("bought", BEN_BIKE)]
-    things = [thing for thing in THINGS[topic] if thing not in used]
-    if not kinds or not things:
-        return None
-    kind, template = rng.choices(kinds, weights=[KIND_WEIGHTS[k] for k, _ in kinds])[0]
-    thing = rng.choice(things)
-    used.add(template)
-    if "{thing}" in template:
-        used.add(thing)
-    words = REGION_WORDS.get(person.region, REGION_WORDS["lyon"])
-    low, high = PRICES.get(topic, (20, 200))
-    price = words["currency"].format(rng.randrange(low, high + 1, 5))
-    text = template.format(
-        thing=thing,
-        price=price,
-        town=person.place.split(",")[-1].strip() or "town",
-        outdoors=words["outdoors"],
-        age=rng.randint(3, 9),
-    )
-    if "#" not in text and rng.random() < 0.5:
-        text += f" #{rng.choice(HASHTAGS[topic])}"
-    return kind, text
-
-
-def _pick_audience(rng: random.Random, kind: str, circle_ids: list[int]) -> tuple[str, list[int]]:
-    if kind == "selling":
-        choices = {"public": 35, "fof": 25, "friends": 30, "members": 10}
-    else:
-        choices = {"friends": 58, "fof": 12, "public": 8, "members": 5, "circles": 12, "only_me": 5}
-    audience = rng.choices(list(choices), weights=list(choices.values()))[0]
-    if audience == Audience.CIRCLES:
-        if not circle_ids:
-            return Audience.FRIENDS, []
-        return Audience.CIRCLES, rng.sample(circle_ids, min(len(circle_ids), rng.randint(1, 2)))
-    return audience, []
-
-
-@demo_step
-def seed_comments() -> str:
-    """About a hundred and fifty comments from friends who can see the post, and the authors'
-    thanks, with the notifications and tie strengths `comment_create` would have left."""
-    members = _members()
-    ids = [user.pk for user in members.values()]
-    existing = Comment.objects.filter(post__author_id__in=ids)
-    if existing.exists():
-        return f"Comments: {existing.count()} (already seeded, 0 new)"
-    rng = random.Random(SOCIAL_SEED + 5)
-    users = {
-        user.pk: user
-        for user in User.objects.filter(pk__in=ids, is_active=True).select_related("profile")
-    }
-    graph = _friend_graph(members)
-    posts = list(
-        Post.objects.filter(author_id__in=users)
-        .exclude(audience=Audience.ONLY_ME)
-        .prefetch_related("circles__memberships")
-        .order_by("created_at", "pk")
-    )
-    if not posts:
-        return "Comments: 0 (no posts to comment on)"
-    weights = [3 if "?" in post.text else 1 for post in posts]
-    now = timezone.now()
-    dated: list[tuple[Comment, datetime]] = []
-    commented: set[int] = set()
-    for _ in range(COMMENTS * 3):
-        if len(dated) >= COMMENTS:
-            break
-        post = rng.choices(posts, weights=weights)[0]
-        if post.pk in commented:
-            continue
-        commented.add(post.pk)
-        readers = _friends_who_see(post, graph, users)
-        if not readers:
-            continue
-        when = post.created_at
-        lines, replies = _comment_lines(post.text)
-        for reader in rng.sample(readers, min(len(readers), rng.choices([1, 2, 3], [5, 3, 1])[0])):
-            when = min(now, when + timedelta(minutes=rng.randint(10, 36 * 60)))
-            dated.append((Comment(post=post, author_id=reader, text=rng.choice(lines)), when))
-            if rng.random() < 0.25:
-                when = min(now, when + timedelta(minutes=rng.randint(5, 12 * 60)))
-                reply = Comment(post=post, author_id=post.author_id, text=rng.choice(replies))
-                dated.append((reply, when))
-    _write_comments(dated, users, now)
-    return f"Comments: {len(dated)} on {len(commented)} posts ({len(dated)} new)"
-
-
-def _friends_who_see(post: Post, graph, users) -> list[int]:
-    """The author's friends whom the post's audience lets in (blocked pairs are never friends)."""
-    friends = [pk for pk in sorted(graph[post.author_id]) if pk in users]
-    if post.audience == Audience.CIRCLES:
-        inside = {m.member_id for c in post.circles.all() for m in c.memberships.all()}
-        friends = [pk for pk in friends if pk in inside]
-    return friends
-
-
-def _write_comments(dated: list[tuple[Comment, datetime]], users, now: datetime) -> None:
-    """What comment_create does for one comment, for all of them in a few queries: the
-    comments at their real dates, a notice to the post's author (read, unless recent), and a
-    slightly stronger tie both ways for every comment on a friend's post."""
-    comments = Comment.objects.bulk_create([comment for comment, _ in dated], batch_size=200)
-    for comment, when in dated:
-        comment.created_at = when
-    Comment.objects.bulk_update(comments, ["created_at"], batch_size=100)
-
-    by_others = [(c, when) for c, when in dated if c.author_id != c.post.author_id]
-    notes = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=comment.post.author_id,
-                kind=Notification.Kind.COMMENT,
-                actor_id=comment.author_id,
-                text=f"{users[comment.author_id].display_name} commented on your post.",
-                url=reverse("social:post", args=[comment.post_id]),
-                read_at=when + timedelta(hours=2) if when < now - timedelta(days=3) else None,
-            )
-            for comment, when in by_others
-        ],
-        batch_size=200,
-    )
-    for note, (_, when) in zip(notes, by_others, strict=True):
-        note.created_at = when
-    Notification.objects.bulk_update(notes, ["created_at"], batch_size=100)
-
-    raised = Counter()
-    for comment, _ in by_others:
-        raised[comment.post.author_id, comment.author_id] += 1
-        raised[comment.author_id, comment.post.author_id] += 1
-    ties = [
-        tie
-        for tie in Friendship.objects.filter(user_id__in={user for user, _ in raised})
-        if (tie.user_id, tie.friend_id) in raised
-    ]
-    for tie in ties:
-        tie.tie_strength = min(
-            10.0, round(tie.tie_strength + 0.1 * raised[tie.user_id, tie.friend_id], 1)
-        )
-    Friendship.objects.bulk_update(ties, ["tie_strength"], batch_size=200)
-
-
-def _comment_lines(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What friends say under a post like this, and what its author answers."""
-    if any(word in text for word in ("Selling", "for sale", "Clearing", "Giving away", "Spare")):
-        return SALE_COMMENTS, SALE_REPLIES
-    if "?" in text:
-        return ADVICE_COMMENTS, ADVICE_REPLIES
-    return NEWS_COMMENTS, NEWS_REPLIES
-
-
-# --- What people write ----------------------------------------------------------------------
-
-# The texts are in `demo/data/network.toml`.
-INTEREST_TOPICS: dict[str, tuple[str, ...]] = tupled(NETWORK["interest_topics"])
-EVERYDAY_TOPICS: tuple[str, ...] = tupled(NETWORK["everyday_topics"])
-BEN_BIKE: str = NETWORK["ben_bike"]
-
-KIND_WEIGHTS = {"want": 3, "bought": 3, "selling": 2, "advice": 3, "review": 2}
-
-TEMPLATES: dict[str, list[tuple[str, str]]] = {
-    topic: list(tupled(templates)) for topic, templates in NETWORK["templates"].items()
-}
-THINGS: dict[str, tuple[str, ...]] = tupled(NETWORK["things"])
-HASHTAGS: dict[str, tuple[str, ...]] = tupled(NETWORK["hashtags"])
-PRICES: dict[str, tuple[int, int]] = tupled(NETWORK["prices"])
-PRIVATE_NOTES: tuple[str, ...] = tupled(NETWORK["private_notes"])
-ADVICE_COMMENTS: tuple[str, ...] = tupled(NETWORK["advice_comments"])
-SALE_COMMENTS: tuple[str, ...] = tupled(NETWORK["sale_comments"])
-NEWS_COMMENTS: tuple[str, ...] = tupled(NETWORK["news_comments"])
-ADVICE_REPLIES: tuple[str, ...] = tupled(NETWORK["advice_replies"])
-SALE_REPLIES: tuple[str, ...] = tupled(NETWORK["sale_replies"])
-NEWS_REPLIES: tuple[str, ...] = tupled(NETWORK["news_replies"])

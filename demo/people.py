@@ -35,12 +35,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from functools import cache
-from typing import TextIO
+from typing import Protocol
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -48,6 +45,18 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import Interest, Profile, User, round_coordinate
+from accounts.services import (
+    NewAccount,
+    ProfileDetails,
+    account_access_restore,
+    accounts_create,
+    email_addresses_verify,
+    interests_create,
+    profile_avatars_set,
+    profile_interests_add,
+    profiles_mark_onboarded,
+    profiles_update,
+)
 from demo.story import story, tupled
 
 DEMO_DOMAIN = "demo.bazaar.test"
@@ -250,8 +259,14 @@ def demo_step(step: Step) -> Step:
     return step
 
 
+class Writer(Protocol):
+    """Where the seed reports: a text stream, or a management command's `stdout`."""
+
+    def write(self, text: str, /) -> object: ...
+
+
 @transaction.atomic
-def build(stdout: TextIO | None = None) -> list[str]:
+def build(stdout: Writer | None = None) -> list[str]:
     """Create or complete the demo community; return (and write to `stdout`) one line per step.
 
     Runs every registered step in order, all or nothing.
@@ -273,12 +288,8 @@ def demo_users() -> dict[str, User]:
 
 @demo_step
 def seed_interests() -> str:
-    existing = Interest.objects.filter(slug__in=INTERESTS)
-    missing = set(INTERESTS) - set(existing.values_list("slug", flat=True))
-    Interest.objects.bulk_create(
-        [Interest(slug=slug, name=INTERESTS[slug]) for slug in sorted(missing)]
-    )
-    return f"Interests: {len(INTERESTS)} ({len(missing)} new)"
+    made = interests_create(names=INTERESTS)
+    return f"Interests: {len(INTERESTS)} ({len(made)} new)"
 
 
 @demo_step
@@ -288,7 +299,7 @@ def seed_people() -> str:
     created = _create_missing_accounts(people)
     users = demo_users()
     _reset_demo_logins(users)
-    _verify_addresses(users)
+    email_addresses_verify(users=users.values())
     _complete_profiles(people, users)
     counts = ", ".join(
         f"{region.name} {sum(1 for p in roster() if p.region == region.slug)}" for region in REGIONS
@@ -300,102 +311,76 @@ def seed_people() -> str:
 
 
 def _create_missing_accounts(people: tuple[DemoPerson, ...]) -> int:
-    existing = set(User.objects.filter(email__in=[p.email for p in people]).values_list("email"))
-    existing = {email for (email,) in existing}
-    missing = [person for person in people if person.email not in existing]
-    if not missing:
-        return 0
-    # One hash for everyone: hashing sixty passwords with Argon2 would take most of a minute.
-    password = make_password(settings.DEMO_PASSWORD)
+    existing = set(
+        User.objects.filter(email__in=[p.email for p in people]).values_list("email", flat=True)
+    )
     now = timezone.now()
-    User.objects.bulk_create(
-        [
-            User(
+    made = accounts_create(
+        accounts=[
+            NewAccount(
                 email=person.email,
-                password=password,
+                joined_at=now - timedelta(days=person.joined_days_ago),
                 is_staff=person.is_staff,
                 is_superuser=person.is_superuser,
-                date_joined=now - timedelta(days=person.joined_days_ago),
             )
-            for person in missing
-        ]
+            for person in people
+            if person.email not in existing
+        ],
+        password=settings.DEMO_PASSWORD,
     )
-    return len(missing)
+    return len(made)
 
 
 def _reset_demo_logins(users: dict[str, User]) -> None:
     """The printed logins always work: active, with their role, and the current demo password."""
     by_email = {person.email: person for person in everyone()}
     for email, _ in DEMO_LOGINS:
-        user, person = users[email], by_email[email]
-        if not user.check_password(settings.DEMO_PASSWORD):
-            user.set_password(settings.DEMO_PASSWORD)
-        user.is_active = True
-        user.is_staff = person.is_staff
-        user.is_superuser = person.is_superuser
-        user.save(update_fields=["password", "is_active", "is_staff", "is_superuser"])
-        user.groups.add(*Group.objects.filter(name__in=person.groups))
-
-
-def _verify_addresses(users: dict[str, User]) -> None:
-    addresses = EmailAddress.objects.filter(user__in=users.values())
-    have_address = set(addresses.values_list("user_id", flat=True))
-    EmailAddress.objects.bulk_create(
-        [
-            EmailAddress(user=user, email=email, verified=True, primary=True)
-            for email, user in users.items()
-            if user.pk not in have_address
-        ]
-    )
-    addresses.filter(email__in=users.keys(), verified=False).update(verified=True)
+        person = by_email[email]
+        account_access_restore(
+            user=users[email],
+            password=settings.DEMO_PASSWORD,
+            is_staff=person.is_staff,
+            is_superuser=person.is_superuser,
+            group_names=person.groups,
+        )
 
 
 def _complete_profiles(people: tuple[DemoPerson, ...], users: dict[str, User]) -> None:
-    # Accounts made with bulk_create have not been through the post_save signal.
-    with_profile = set(
-        Profile.objects.filter(user__in=users.values()).values_list("user_id", flat=True)
-    )
-    Profile.objects.bulk_create(
-        [Profile(user=user) for user in users.values() if user.pk not in with_profile]
-    )
-
+    """Fill what is blank on each profile (a presenter's edits stay), mark everyone onboarded,
+    and give the interests to whoever declared none."""
     by_email = {person.email: person for person in people}
     profiles = list(Profile.objects.filter(user__in=users.values()).select_related("user"))
-    changed: list[Profile] = []
+    details: list[ProfileDetails] = []
     for profile in profiles:
         person = by_email[profile.user.email]
-        before = (profile.display_name, profile.bio, profile.home_place, profile.home_latitude)
-        if not profile.display_name:
-            profile.display_name = person.display_name
-        if not profile.bio:
-            profile.bio = person.bio
-        if not profile.home_place and not profile.has_home and person.place:
-            profile.home_place = person.place
-            profile.home_latitude = round_coordinate(person.latitude)
-            profile.home_longitude = round_coordinate(person.longitude)
-        after = (profile.display_name, profile.bio, profile.home_place, profile.home_latitude)
-        if after != before:
-            changed.append(profile)
-    Profile.objects.bulk_update(
-        changed, ["display_name", "bio", "home_place", "home_latitude", "home_longitude"]
-    )
+        blank_home = not profile.home_place and not profile.has_home and bool(person.place)
+        row = ProfileDetails(
+            user_id=profile.user_id,
+            display_name=None if profile.display_name else person.display_name,
+            bio=None if profile.bio or not person.bio else person.bio,
+            home_place=person.place if blank_home else None,
+            home=(person.latitude, person.longitude)
+            if blank_home and person.latitude is not None and person.longitude is not None
+            else None,
+        )
+        if (row.display_name, row.bio, row.home_place) != (None, None, None):
+            details.append(row)
+    profiles_update(details=details)
     # Demo people are long-standing members: signing in takes them home, not to the welcome.
-    Profile.objects.filter(pk__in=[p.pk for p in profiles], onboarded_at__isnull=True).update(
-        onboarded_at=timezone.now()
-    )
+    profiles_mark_onboarded(users=users.values())
 
     Through = Profile.interests.through
     with_interests = set(
         Through.objects.filter(profile__in=profiles).values_list("profile_id", flat=True)
     )
-    interest_ids = dict(Interest.objects.values_list("slug", "id"))
-    Through.objects.bulk_create(
-        [
-            Through(profile_id=profile.pk, interest_id=interest_ids[slug])
+    known = set(Interest.objects.values_list("slug", flat=True))
+    profile_interests_add(
+        choices=[
+            (profile.user_id, slug)
             for profile in profiles
             if profile.pk not in with_interests
             for slug in by_email[profile.user.email].interests
-            if slug in interest_ids
+            if slug in known
         ]
     )
 
@@ -404,14 +389,13 @@ def _complete_profiles(people: tuple[DemoPerson, ...], users: dict[str, User]) -
 def seed_avatars() -> str:
     """An initials picture for every demo profile without a picture on disk."""
     profiles = Profile.objects.filter(user__email__in=[p.email for p in everyone()])
-    drawn: list[Profile] = []
+    drawn: list[tuple[Profile, ContentFile[bytes]]] = []
     for profile in profiles.select_related("user"):
-        if profile.avatar and profile.avatar.storage.exists(profile.avatar.name):
+        if profile.avatar.name and profile.avatar.storage.exists(profile.avatar.name):
             continue
-        picture = initials_avatar(profile.display_name or profile.user.email, profile.user.email)
-        profile.avatar.save("avatar.png", picture, save=False)
-        drawn.append(profile)
-    Profile.objects.bulk_update(drawn, ["avatar"])
+        name = profile.display_name or profile.user.email
+        drawn.append((profile, initials_avatar(name, profile.user.email)))
+    profile_avatars_set(avatars=drawn)
     return f"Avatars: {len(drawn)} drawn, {profiles.count() - len(drawn)} kept"
 
 
@@ -448,7 +432,8 @@ def initials_avatar(name: str, key: str) -> ContentFile:
     """A square PNG with the person's initials on a colour chosen from `key` (stable per person)."""
     digest = hashlib.sha256(key.encode()).digest()
     colour = AVATAR_COLOURS[digest[0] % len(AVATAR_COLOURS)]
-    image = Image.new("RGB", (AVATAR_SIZE, AVATAR_SIZE), colour)
+    # RGBA, though opaque: the upload rules (`clean_avatar`) keep a picture with alpha a PNG.
+    image = Image.new("RGBA", (AVATAR_SIZE, AVATAR_SIZE), colour)
     draw = ImageDraw.Draw(image)
     centre = AVATAR_SIZE / 2
     draw.text((centre, centre), initials_of(name), fill="white", font=_font(104), anchor="mm")

@@ -10,16 +10,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from social.audience import friendships_changed, networks_changed, networks_including_changed
-from social.models import Block, Circle, CircleMembership, Friendship, SocialSettings
-from social.services.circles import circles_create_defaults
+from social.models import Block, Circle, CircleMembership, Friendship
+from social.services.settings import people_set_up
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="social.new_person")
 def set_up_new_person(sender, instance, created: bool, raw: bool, **kwargs) -> None:
     """Everyone starts with Family, Close friends and Work, and private-leaning settings."""
     if created and not raw:
-        circles_create_defaults(owner=instance)
-        SocialSettings.objects.get_or_create(user=instance)
+        people_set_up(users=[instance])
 
 
 # --- Network versions ------------------------------------------------------------------------

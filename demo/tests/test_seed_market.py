@@ -19,7 +19,8 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from demo import market as demo
+from demo import listings as selling
+from demo import market, watching
 from demo.people import ANNA, BEN, DEMO_DOMAIN, roster
 from marketplace.geo import distance_km
 from marketplace.models import (
@@ -104,8 +105,8 @@ def test_it_fills_the_marketplace_with_about_the_planned_amounts(seeded):
 
     assert 130 <= listings.count() <= 160
     assert listings.values("seller").distinct().count() >= 40
-    assert states[Status.SOLD] == demo.SALES
-    assert states[Status.RESERVED] == demo.RESERVED
+    assert states[Status.SOLD] == selling.SALES
+    assert states[Status.RESERVED] == selling.RESERVED
     assert states[Status.DRAFT] >= 3
     assert states[Status.WITHDRAWN] >= 5
     assert states[Status.ACTIVE] > listings.count() / 2
@@ -114,7 +115,7 @@ def test_it_fills_the_marketplace_with_about_the_planned_amounts(seeded):
     offers = Counter(Offer.objects.filter(listing__in=listings).values_list("status", flat=True))
     assert offers[Offer.Status.OPEN] >= 10 and offers[Offer.Status.DECLINED] >= 10
     purchases = Purchase.objects.filter(buyer__email__endswith=f"@{DEMO_DOMAIN}")
-    assert purchases.filter(verified=True).count() == demo.SALES
+    assert purchases.filter(verified=True).count() == selling.SALES
     assert 35 <= purchases.filter(verified=False).count() <= 45
     assert 70 <= Review.objects.filter(author__in=members().values()).count() <= 90
     assert HelpfulVote.objects.filter(review__author__in=members().values()).count() >= 60
@@ -168,13 +169,13 @@ def test_listings_agree_with_the_catalog_and_the_sellers_interests(seeded):
             assert listing.brand_id == listing.product_model.brand_id
         interests = people[listing.seller.email].interests
         fitting += listing.category.slug in {
-            slug for interest in interests for slug in demo.INTEREST_CATEGORIES.get(interest, ())
+            slug for interest in interests for slug in market.INTEREST_CATEGORIES.get(interest, ())
         }
     assert fitting >= 0.6 * len(listings)
     assert sum(1 for listing in listings if listing.product_model_id) >= 40
     anna = [listing for listing in listings if listing.seller.email == ANNA.email]
-    assert len(anna) == demo.ANNA_LISTINGS
-    assert sum(listing.category.slug in demo.BIKE_CATEGORIES for listing in anna) >= 3
+    assert len(anna) == selling.ANNA_LISTINGS
+    assert sum(listing.category.slug in market.BIKE_CATEGORIES for listing in anna) >= 3
 
 
 @pytest.mark.django_db
@@ -228,7 +229,7 @@ def test_each_side_rates_a_sale_at_most_once_after_it(seeded):
     ratings = Rating.objects.filter(purchase__listing__in=demo_listings()).select_related(
         "purchase__listing"
     )
-    assert ratings.count() >= demo.SALES
+    assert ratings.count() >= selling.SALES
     sides = Counter((r.purchase_id, r.rater_id) for r in ratings)
     assert max(sides.values()) == 1
     for rating in ratings:
@@ -266,7 +267,7 @@ def test_anna_can_see_some_listings_of_her_friends(seeded):
     seen = Listing.objects.visible_to(anna).live().filter(seller_id__in=friends)
     assert seen.count() >= 5
     assert seen.filter(audience="friends").exists()
-    assert Watch.objects.filter(user=anna).count() == demo.WATCHES[ANNA.email]
+    assert Watch.objects.filter(user=anna).count() == watching.WATCHES[ANNA.email]
     assert SavedSearch.objects.filter(owner=anna, query="gravel").exists()
 
 

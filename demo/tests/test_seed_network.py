@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from demo import network as demo
+from demo import posts as talk
 from demo.people import ANNA, BEN, roster
 from social import selectors
 from social.audience import Audience
@@ -117,10 +118,10 @@ def test_the_plan_is_the_same_every_time():
 def test_every_post_template_mentions_its_topic():
     topics = list(Topic.objects.values_list("slug", "keywords"))
     assert len(topics) >= 25
-    assert set(demo.TEMPLATES) <= {slug for slug, _ in topics}
-    for slug, templates in demo.TEMPLATES.items():
+    assert set(talk.TEMPLATES) <= {slug for slug, _ in topics}
+    for slug, templates in talk.TEMPLATES.items():
         for _, template in templates:
-            for thing in demo.THINGS[slug]:
+            for thing in talk.THINGS[slug]:
                 text = template.format(
                     thing=thing, price="10 €", town="Lyon", outdoors="the Vercors", age=6
                 )

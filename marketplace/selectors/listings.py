@@ -9,6 +9,8 @@ Each function runs a fixed number of queries, whatever the number of photos or l
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -56,6 +58,24 @@ def listings_visible_to(viewer: Viewer) -> QuerySet[Listing]:
     while on sale, reserved or sold, and not hidden by a moderator (`Listing.objects.openable_by`,
     the one rule the deals panel and the report form use too)."""
     return Listing.objects.openable_by(viewer)
+
+
+def openable_among(
+    people: Mapping[int, User], wanted: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], Listing]:
+    """Of the `(person id, listing id)` pairs, those whose listing the person may open
+    (`Listing.objects.openable_by`), with the listing: for the bulk services, one query per
+    person however many listings."""
+    by_person: dict[int, set[int]] = defaultdict(set)
+    for person_id, listing_id in wanted:
+        by_person[person_id].add(listing_id)
+    found: dict[tuple[int, int], Listing] = {}
+    for person_id, listing_ids in by_person.items():
+        if person_id in people:
+            openable = Listing.objects.openable_by(people[person_id])
+            for listing in openable.filter(pk__in=listing_ids):
+                found[person_id, listing.pk] = listing
+    return found
 
 
 def listing_for(viewer: Viewer, listing_id: IdInput) -> Listing | None:

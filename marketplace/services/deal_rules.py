@@ -17,6 +17,7 @@ nothing.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NoReturn
 
 from django.urls import NoReverseMatch, reverse
 
@@ -48,15 +49,26 @@ def visible_listing(viewer: User, listing: Listing) -> Listing:
     """The listing page's rule (`Listing.objects.openable_by`: audience, blocks either way,
     moderation, unpublished listings for their seller alone), for one listing."""
     if not Listing.objects.openable_by(viewer).filter(pk=listing.pk).exists():
-        raise NotFound("This listing does not exist or is not shared with you.")
+        visible_listing_refused()
     return listing
+
+
+def visible_listing_refused() -> NoReturn:
+    """The refusal of a listing the person may not open: as if it did not exist."""
+    raise NotFound("This listing does not exist or is not shared with you.")
 
 
 def check_buyer_may_write(buyer: User, listing: Listing, *, own_listing: str) -> None:
     """What a buyer's question or first message needs: a listing they may open (NotFound), not
     their own (NotAllowed, saying `own_listing`), still live (Conflict)."""
     visible_listing(buyer, listing)
-    if listing.seller_id == buyer.pk:
+    check_listing_of_another_on_sale(buyer.pk, listing, own_listing=own_listing)
+
+
+def check_listing_of_another_on_sale(buyer_id: int, listing: Listing, *, own_listing: str) -> None:
+    """`check_buyer_may_write` but the visibility, which bulk services read once per buyer
+    (`openable_among`)."""
+    if listing.seller_id == buyer_id:
         raise NotAllowed(own_listing, code="own_listing")
     if not listing.is_live:
         raise Conflict(STATUS_REFUSALS[listing.status], code="not_live")

@@ -16,7 +16,7 @@ from config.errors import DomainError
 from marketplace.models import Brand, Category, Listing, ListingAudience, ProductModel
 from marketplace.services.money import MoneyInput, MoneyWords, clean_money
 from social.models import Circle
-from social.services.circles import owned_circles
+from social.services.circles import foreign_circle, owned_circles
 
 # A number as a form or the API hands it over: typed text, or already parsed.
 NumberInput = str | int | float | Decimal | None
@@ -216,6 +216,20 @@ def clean_audience(
     seller: User, audience: str | None, circle_ids: Iterable[int | str] | None
 ) -> tuple[str, list[Circle]]:
     """The audience (friends unless given) and, for chosen circles, the seller's own circles."""
+    audience, chosen = audience_choice(audience, circle_ids)
+    if not chosen:
+        return audience, []
+    try:
+        return audience, owned_circles(owner=seller, circle_ids=[int(pk) for pk in chosen])
+    except (ValueError, TypeError):
+        raise foreign_circle() from None
+
+
+def audience_choice(
+    audience: str | None, circle_ids: Iterable[int | str] | None
+) -> tuple[str, list[int | str]]:
+    """The rules on a listing's audience that need no query: (audience, chosen circle ids).
+    Whose the circles are is for the caller to check (`owned_circles`, or in bulk)."""
     audience = audience or ListingAudience.FRIENDS
     if audience not in ListingAudience.values:
         raise DomainError(
@@ -227,12 +241,7 @@ def clean_audience(
     if audience == ListingAudience.CIRCLES:
         if not chosen:
             raise DomainError("Choose at least one circle.", code="no_circle", field="circles")
-        try:
-            return audience, owned_circles(owner=seller, circle_ids=[int(pk) for pk in chosen])
-        except (ValueError, TypeError):
-            raise DomainError(
-                "Choose only among your own circles.", code="foreign_circle", field="circles"
-            ) from None
+        return audience, chosen
     if chosen:
         raise DomainError(
             "Circles can be chosen only with the “Chosen circles” audience.",

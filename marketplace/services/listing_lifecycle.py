@@ -9,6 +9,8 @@ named wrappers; nothing else writes `Listing.status`. The checks every change of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NoReturn, Protocol
 
@@ -17,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from config.bulk import numbered_rows
 from config.errors import Conflict, DomainError, NotAllowed
 from marketplace.models import Listing
 from marketplace.services.search import on_listing_published
@@ -62,10 +65,17 @@ def listing_transition(listing: Listing, to_status: str) -> Listing:
     withdrawal) see each other's result: the second is refused. Publishing or relisting stamps
     `published_at` (the 60-day expiry counts from it); selling stamps `sold_at`.
     Raises `Conflict` (a `DomainError`, 409) naming the refused move, and changes nothing."""
+    current = Listing.objects.select_for_update().only("status", "published_at").get(pk=listing.pk)
+    _check_move(current.status, to_status)
+    fields = _moved(listing, current.status, to_status, timezone.now())
+    listing.save(update_fields=fields)
+    return listing
+
+
+def _check_move(from_status: str, to_status: str) -> None:
+    """`TRANSITIONS`, as a refusal naming the move."""
     if to_status not in Status.values:
         raise DomainError(f"Unknown listing status “{to_status}”.", code="bad_status")
-    current = Listing.objects.select_for_update().only("status", "published_at").get(pk=listing.pk)
-    from_status = current.status
     if from_status == to_status:
         raise Conflict(
             f"This listing is already {Status(to_status).label.lower()}.", code="same_status"
@@ -76,7 +86,12 @@ def listing_transition(listing: Listing, to_status: str) -> Listing:
             f"{_article(label)} {label} listing can't be {_VERB[Status(to_status)]}.",
             code="illegal_transition",
         )
-    now = timezone.now()
+
+
+def _moved(listing: Listing, from_status: str, to_status: str, now: datetime) -> list[str]:
+    """Move `listing` (unsaved) and stamp what the move stamps; returns the fields changed.
+    Publishing or relisting stamps `published_at` (the 60-day expiry counts from it); selling
+    stamps `sold_at`."""
     listing.status = to_status
     fields = ["status", "updated_at"]
     if to_status == Status.ACTIVE and from_status != Status.RESERVED:
@@ -85,8 +100,40 @@ def listing_transition(listing: Listing, to_status: str) -> Listing:
     if to_status == Status.SOLD:
         listing.sold_at = now
         fields.append("sold_at")
-    listing.save(update_fields=fields)
-    return listing
+    return fields
+
+
+@dataclass(frozen=True)
+class ListingMove:
+    """A move of a listing's status to make in bulk, and when it happened (None: now)."""
+
+    listing: Listing
+    to_status: str
+    at: datetime | None = None
+
+
+@transaction.atomic
+def listings_transition(*, moves: Sequence[ListingMove]) -> list[Listing]:
+    """`listing_transition` for many moves at once (the demo, imports), in order, one listing
+    possibly moving several times (draft, active, reserved, sold), each move checked against
+    `TRANSITIONS` and stamped at its time. Raises Conflict naming the first row refused; then
+    nothing is written. Returns the listings moved, once each."""
+    locked = Listing.objects.select_for_update().in_bulk({move.listing.pk for move in moves})
+    current = {pk: listing.status for pk, listing in locked.items()}
+    moved: dict[int, Listing] = {}
+    for index, move in enumerate(moves):
+        listing = move.listing
+        with numbered_rows(index):
+            _check_move(current[listing.pk], move.to_status)
+        now = move.at or timezone.now()
+        _moved(listing, current[listing.pk], move.to_status, now)
+        listing.updated_at = now  # bulk_update leaves auto_now alone
+        current[listing.pk] = move.to_status
+        moved[listing.pk] = listing
+    Listing.objects.bulk_update(
+        list(moved.values()), ["status", "published_at", "sold_at", "updated_at"], batch_size=200
+    )
+    return list(moved.values())
 
 
 def listing_mark_reserved(listing: Listing) -> Listing:

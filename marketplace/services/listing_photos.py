@@ -4,8 +4,10 @@ seller (the first is the cover). Files go only once the change that removed them
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from PIL import Image
 
 from accounts.images import clean_image
 from accounts.models import User
+from config.bulk import numbered_rows, refuse_row
 from config.errors import DomainError, NotFound
 from marketplace.models import Listing, ListingPhoto
 from marketplace.services.listing_lifecycle import locked_listing, require_editable, require_seller
@@ -142,3 +145,40 @@ def listing_photos_reorder(
     for position, pk in enumerate(ids):
         photos[pk].position = position
     ListingPhoto.objects.bulk_update(photos.values(), ["position"])
+
+
+@transaction.atomic
+def listing_photos_add(*, photos: Sequence[tuple[Listing, File[bytes]]]) -> list[ListingPhoto]:
+    """Add many photos to many listings at once (the demo, imports), each checked, stripped and
+    thumbnailed as an upload is (`prepared_photo`; the same picture twice is prepared once), after
+    each listing's others, at most `Listing.MAX_PHOTOS` a listing. Raises DomainError naming the
+    first row refused; then nothing is written. Returns the photos, in order."""
+    listings = {listing.pk for listing, _ in photos}
+    last: dict[int, int] = defaultdict(lambda: -1)
+    counts: Counter[int] = Counter()
+    for listing_id, position in ListingPhoto.objects.filter(listing_id__in=listings).values_list(
+        "listing_id", "position"
+    ):
+        last[listing_id] = max(last[listing_id], position)
+        counts[listing_id] += 1
+    prepared: dict[bytes, PreparedPhoto] = {}
+    chosen: list[tuple[Listing, PreparedPhoto]] = []
+    for index, (listing, upload) in enumerate(photos):
+        counts[listing.pk] += 1
+        if counts[listing.pk] > Listing.MAX_PHOTOS:
+            raise refuse_row(index, too_many_photos())
+        upload.seek(0)
+        digest = hashlib.sha256(upload.read()).digest()
+        if digest not in prepared:
+            with numbered_rows(index):
+                prepared[digest] = prepared_photo(upload)
+        chosen.append((listing, prepared[digest]))
+    rows = []
+    for listing, files in chosen:  # no file is written before every row passed
+        last[listing.pk] += 1
+        photo = ListingPhoto(listing=listing, position=last[listing.pk])
+        # Each photo its own files: deleting one never takes another's picture with it.
+        photo.image.save(files.image.name or "", files.image, save=False)
+        photo.thumbnail.save(files.thumbnail.name or "", files.thumbnail, save=False)
+        rows.append(photo)
+    return ListingPhoto.objects.bulk_create(rows, batch_size=200)

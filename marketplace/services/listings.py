@@ -5,13 +5,16 @@ moves in `listing_lifecycle`, its photos in `listing_photos`, its fields are che
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Unpack
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Unpack
 
 from django.core.files.base import File
 from django.db import transaction
 
 from accounts.models import User
+from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, DomainError
 from marketplace.models import Listing
 from marketplace.services.listing_fields import (
@@ -20,6 +23,7 @@ from marketplace.services.listing_fields import (
     ListingChanges,
     NumberInput,
     ProductRef,
+    audience_choice,
     clean_audience,
     clean_catalog,
     clean_choice,
@@ -42,6 +46,8 @@ from marketplace.services.listing_photos import (
     too_many_photos,
 )
 from marketplace.services.money import MoneyInput
+from social.services.circles import with_circles_create
+from social.services.posts import circles_owned_in_bulk
 
 Status = Listing.Status
 
@@ -71,31 +77,29 @@ def listing_create(
 
     Every field is checked before anything is written; a refusal is a DomainError naming what
     to fix, and nothing is saved (no row, no file)."""
-    category, product, brand = clean_catalog(category, product_model, brand)
-    place, latitude, longitude = clean_place(place, latitude, longitude)
-    audience, circles = clean_audience(seller, audience, circle_ids)
+    listing, circles = _draft(
+        seller,
+        NewListing(
+            seller.pk,
+            title,
+            category,
+            condition,
+            price,
+            place,
+            latitude,
+            longitude,
+            description,
+            product_model,
+            brand,
+            currency,
+            audience,
+            tuple(circle_ids),
+            nearby_radius_km,
+        ),
+    )
     uploads = [photo for photo in (photos or []) if photo]
     if len(uploads) > Listing.MAX_PHOTOS:
         raise too_many_photos()
-    listing = Listing(
-        seller=seller,
-        title=clean_title(title),
-        description=clean_description(description),
-        category=category,
-        product_model=product,
-        brand=brand,
-        condition=clean_choice(condition, Listing.Condition, "condition", "bad_condition"),
-        price=clean_price(price),
-        currency=clean_choice(currency, Listing.Currency, "currency", "bad_currency"),
-        place=place,
-        latitude=latitude,
-        longitude=longitude,
-        audience=audience,
-        nearby_radius_km=(
-            clean_radius(nearby_radius_km) if nearby_radius_km not in (None, "") else 10
-        ),
-        status=Status.DRAFT,
-    )
     prepared = [prepared_photo(upload) for upload in uploads]
     listing.save()
     listing.circles.set(circles)
@@ -103,6 +107,80 @@ def listing_create(
     if publish:
         listing_publish(seller=seller, listing=listing)
     return listing
+
+
+@dataclass(frozen=True)
+class NewListing:
+    """A listing to write: `listing_create`'s arguments, the seller by id (no photos: in bulk,
+    `listing_photos_add`), and, in bulk, when it was written (None: now)."""
+
+    seller_id: int
+    title: str | None
+    category: CategoryRef
+    condition: str | None
+    price: MoneyInput
+    place: str | None
+    latitude: NumberInput
+    longitude: NumberInput
+    description: str = ""
+    product_model: ProductRef = None
+    brand: BrandRef = None
+    currency: str = Listing.Currency.EUR
+    audience: str | None = None
+    circle_ids: tuple[int | str, ...] = ()
+    nearby_radius_km: NumberInput = None
+    at: datetime | None = None
+
+
+def _draft(seller: User | None, row: NewListing) -> tuple[Listing, list[Any]]:
+    """A new listing's fields checked (`listing_fields`), as an unsaved draft, and its circles:
+    the seller's own ones when `seller` is given, else the chosen ids, for the caller to check
+    in bulk."""
+    category, product, brand = clean_catalog(row.category, row.product_model, row.brand)
+    place, latitude, longitude = clean_place(row.place, row.latitude, row.longitude)
+    if seller is not None:
+        audience, circles = clean_audience(seller, row.audience, row.circle_ids)
+        chosen: list[Any] = list(circles)
+    else:
+        audience, chosen = audience_choice(row.audience, row.circle_ids)
+    listing = Listing(
+        seller_id=row.seller_id,
+        title=clean_title(row.title),
+        description=clean_description(row.description),
+        category=category,
+        product_model=product,
+        brand=brand,
+        condition=clean_choice(row.condition, Listing.Condition, "condition", "bad_condition"),
+        price=clean_price(row.price),
+        currency=clean_choice(row.currency, Listing.Currency, "currency", "bad_currency"),
+        place=place,
+        latitude=latitude,
+        longitude=longitude,
+        audience=audience,
+        nearby_radius_km=(
+            clean_radius(row.nearby_radius_km) if row.nearby_radius_km not in (None, "") else 10
+        ),
+        status=Status.DRAFT,
+    )
+    return listing, chosen
+
+
+@transaction.atomic
+def listings_create(*, listings: Sequence[NewListing]) -> list[Listing]:
+    """`listing_create` for many drafts at once (the demo, imports, benchmark loaders), under
+    its rules (the circles checked as the sellers' in one query), back-dated. Raises DomainError
+    naming the first row refused; then nothing is written. Returns the listings, in order; they
+    move on through `listings_transition`."""
+    drafts = []
+    for index, row in enumerate(listings):
+        with numbered_rows(index):
+            listing, chosen = _draft(None, row)
+        drafts.append((listing, [int(pk) for pk in chosen]))
+    circles_owned_in_bulk([(listing.seller_id, ids) for listing, ids in drafts])
+    written = with_circles_create(Listing, drafts)
+    dates = [row.at for row in listings]
+    backdate(written, {"created_at": dates, "updated_at": dates})
+    return written
 
 
 UPDATABLE_FIELDS = frozenset(

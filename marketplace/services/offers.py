@@ -8,23 +8,40 @@ one is open (the seller sees one current offer per buyer).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import Listing, Offer
+from marketplace.selectors.listings import openable_among
 from marketplace.services.deal_rules import (
     STATUS_REFUSALS,
     clean_amount,
     listing_url,
     visible_listing,
+    visible_listing_refused,
 )
-from marketplace.services.listing_lifecycle import listing_transition
+from marketplace.services.listing_lifecycle import (
+    ListingMove,
+    listing_transition,
+    listings_transition,
+)
 from marketplace.services.money import MoneyInput
-from social.services.notifications import notify
+from social.services.notifications import (
+    NewNotification,
+    Notice,
+    notifications_create,
+    notify,
+)
 
 
 def _offers_url() -> str:
@@ -37,34 +54,49 @@ def offer_make(*, buyer: User, listing: Listing, amount: MoneyInput, message: st
     An open offer of the same buyer on the listing is replaced (withdrawn) by the new one.
     Raises NotFound (not shared with the buyer, or not published: draft, withdrawn, expired),
     NotAllowed (own listing), Conflict (reserved or sold), DomainError (amount or message)."""
+    amount, message = _offer_terms(amount, message)
+    with transaction.atomic():
+        # The listing row lock orders offers against acceptance: no offer slips in while the
+        # seller accepts another one.
+        locked = Listing.objects.select_for_update().get(pk=listing.pk)
+        visible_listing(buyer, locked)
+        _check_offer_on(buyer.pk, locked)
+        now = timezone.now()
+        Offer.objects.filter(listing=locked, buyer=buyer, status=Offer.Status.OPEN).update(
+            status=Offer.Status.WITHDRAWN, responded_at=now
+        )
+        offer = Offer.objects.create(listing=locked, buyer=buyer, amount=amount, message=message)
+        notify(recipient=locked.seller, kind="market_offer", actor=buyer, **_offered(buyer, offer))
+    return offer
+
+
+def _offer_terms(amount: MoneyInput, message: str) -> tuple[Decimal, str]:
+    """An offer's amount and message, checked."""
     amount = clean_amount(amount)
     message = (message or "").strip()
     if len(message) > Offer.MESSAGE_MAX_LENGTH:
         raise DomainError(
             f"Keep the message to {Offer.MESSAGE_MAX_LENGTH} characters.", code="too_long"
         )
-    with transaction.atomic():
-        # The listing row lock orders offers against acceptance: no offer slips in while the
-        # seller accepts another one.
-        locked = Listing.objects.select_for_update().get(pk=listing.pk)
-        visible_listing(buyer, locked)
-        if locked.seller_id == buyer.pk:
-            raise NotAllowed("You can't make an offer on your own listing.", code="own_listing")
-        if locked.status != Listing.Status.ACTIVE:
-            raise Conflict(STATUS_REFUSALS[locked.status], code="not_active")
-        now = timezone.now()
-        Offer.objects.filter(listing=locked, buyer=buyer, status=Offer.Status.OPEN).update(
-            status=Offer.Status.WITHDRAWN, responded_at=now
-        )
-        offer = Offer.objects.create(listing=locked, buyer=buyer, amount=amount, message=message)
-        notify(
-            recipient=locked.seller,
-            kind="market_offer",
-            actor=buyer,
-            text=f"{buyer.display_name} offered {amount} {locked.currency} for “{locked.title}”.",
-            url=reverse("marketplace:deals_offers_received"),
-        )
-    return offer
+    return amount, message
+
+
+def _check_offer_on(buyer_id: int, listing: Listing) -> None:
+    """The rules on an offer on a listing the buyer may open."""
+    if listing.seller_id == buyer_id:
+        raise NotAllowed("You can't make an offer on your own listing.", code="own_listing")
+    if listing.status != Listing.Status.ACTIVE:
+        raise Conflict(STATUS_REFUSALS[listing.status], code="not_active")
+
+
+def _offered(buyer: User, offer: Offer) -> Notice:
+    """What the seller is told of an offer."""
+    listing = offer.listing
+    return {
+        "text": f"{buyer.display_name} offered {offer.amount} {listing.currency} "
+        f"for “{listing.title}”.",
+        "url": reverse("marketplace:deals_offers_received"),
+    }
 
 
 @transaction.atomic
@@ -97,10 +129,49 @@ def offer_decline(*, seller: User, offer: Offer) -> Offer:
         recipient=offer.buyer,
         kind="market_offer_declined",
         actor=seller,
-        text=f"Your offer for “{offer.listing.title}” was declined.",
-        url=_offers_url(),
+        **_declined(offer, other_accepted=False),
     )
     return offer
+
+
+def _declined(offer: Offer, *, other_accepted: bool) -> Notice:
+    """What a buyer is told of their offer declined (by itself, or by another's acceptance)."""
+    title = offer.listing.title
+    if other_accepted:
+        text = f"The seller accepted another offer for “{title}”."
+    else:
+        text = f"Your offer for “{title}” was declined."
+    return {"text": text, "url": _offers_url()}
+
+
+def _accepted(offer: Offer, seller: User) -> Notice:
+    """What a buyer is told of their offer accepted."""
+    listing = offer.listing
+    return {
+        "text": f"{seller.display_name} accepted your offer of {offer.amount} "
+        f"{listing.currency} for “{listing.title}”. The item is reserved for you.",
+        "url": _offers_url(),
+    }
+
+
+def _declined_notice(offer: Offer, at: datetime, *, other_accepted: bool) -> NewNotification:
+    return NewNotification(
+        recipient_id=offer.buyer_id,
+        kind="market_offer_declined",
+        actor_id=offer.listing.seller_id,
+        at=at,
+        **_declined(offer, other_accepted=other_accepted),
+    )
+
+
+def _accepted_notice(offer: Offer, at: datetime) -> NewNotification:
+    return NewNotification(
+        recipient_id=offer.buyer_id,
+        kind="market_offer_accepted",
+        actor_id=offer.listing.seller_id,
+        at=at,
+        **_accepted(offer, offer.listing.seller),
+    )
 
 
 ACCEPT_LOST = "Another offer on this listing was accepted a moment ago."
@@ -148,20 +219,19 @@ def offer_accept(*, seller: User, offer: Offer) -> Offer:
                 status=Offer.Status.DECLINED, responded_at=now
             )
             for lost in losers:
+                lost.listing = listing
                 notify(
                     recipient=lost.buyer,
                     kind="market_offer_declined",
                     actor=seller,
-                    text=f"The seller accepted another offer for “{listing.title}”.",
-                    url=_offers_url(),
+                    **_declined(lost, other_accepted=True),
                 )
+            chosen.listing = listing
             notify(
                 recipient=chosen.buyer,
                 kind="market_offer_accepted",
                 actor=seller,
-                text=f"{seller.display_name} accepted your offer of {chosen.amount} "
-                f"{listing.currency} for “{listing.title}”. The item is reserved for you.",
-                url=_offers_url(),
+                **_accepted(chosen, seller),
             )
             return chosen
     except IntegrityError:
@@ -225,3 +295,120 @@ def reservations_release_for_erased(*, buyer: User) -> int:
             url=listing_url(listing),
         )
     return len(accepted)
+
+
+# --- Many at once (the demo, imports) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewOffer:
+    """An offer to make in bulk (`offer_make`'s arguments, the buyer by id), and when."""
+
+    buyer_id: int
+    listing: Listing
+    amount: MoneyInput
+    message: str = ""
+    at: datetime | None = None
+
+
+@transaction.atomic
+def offers_make(*, offers: Sequence[NewOffer]) -> list[Offer]:
+    """`offer_make` for many offers at once (the demo, imports), under its rules (a listing the
+    buyer may open: one query per buyer; active now), each seller told, back-dated. A buyer's
+    open offer on the listing is replaced, as by one. Raises DomainError naming the first row
+    refused; then nothing is written. Returns the offers, in order."""
+    buyers = User.objects.select_related("profile").in_bulk({row.buyer_id for row in offers})
+    statuses = dict(
+        Listing.objects.select_for_update()
+        .filter(pk__in={row.listing.pk for row in offers})
+        .values_list("pk", "status")
+    )
+    openable = openable_among(buyers, [(row.buyer_id, row.listing.pk) for row in offers])
+    rows = []
+    for index, row in enumerate(offers):
+        with numbered_rows(index):
+            if (row.buyer_id, row.listing.pk) not in openable:
+                visible_listing_refused()
+            row.listing.status = statuses[row.listing.pk]
+            _check_offer_on(row.buyer_id, row.listing)
+            amount, message = _offer_terms(row.amount, row.message)
+        rows.append(
+            Offer(listing=row.listing, buyer_id=row.buyer_id, amount=amount, message=message)
+        )
+    for row in offers:  # replaced, as `offer_make` replaces them
+        Offer.objects.filter(
+            listing=row.listing, buyer_id=row.buyer_id, status=Offer.Status.OPEN
+        ).update(status=Offer.Status.WITHDRAWN, responded_at=row.at or timezone.now())
+    written = Offer.objects.bulk_create(rows, batch_size=200)
+    backdate(written, {"created_at": [row.at for row in offers]})
+    notifications_create(
+        notices=[
+            NewNotification(
+                recipient_id=offer.listing.seller_id,
+                kind="market_offer",
+                actor_id=offer.buyer_id,
+                at=row.at,
+                **_offered(buyers[row.buyer_id], offer),
+            )
+            for row, offer in zip(offers, written, strict=True)
+        ]
+    )
+    return written
+
+
+@dataclass(frozen=True)
+class OfferAnswer:
+    """A seller's answer to an open offer in bulk: accepted or declined, and when."""
+
+    offer: Offer
+    accept: bool
+    at: datetime | None = None
+
+
+@transaction.atomic
+def offers_answer(*, answers: Sequence[OfferAnswer]) -> list[Offer]:
+    """`offer_decline` and `offer_accept` for many offers at once (the demo, imports), in order,
+    under their rules (an open offer; an active listing to accept on, which is reserved and its
+    other open offers declined), with the notices they leave, back-dated. Raises DomainError
+    naming the first row refused; then nothing is written. Returns the offers answered."""
+    listing_ids = {answer.offer.listing_id for answer in answers}
+    current = {
+        offer.pk: offer
+        for offer in Offer.objects.select_for_update(of=("self",))
+        .filter(listing_id__in=listing_ids)
+        .select_related("listing__seller__profile", "buyer")
+        .order_by("pk")
+    }
+    statuses = {offer.listing_id: offer.listing.status for offer in current.values()}
+    answered: dict[int, Offer] = {}
+    moves: list[ListingMove] = []
+    notices: list[NewNotification] = []
+    for index, answer in enumerate(answers):
+        offer = current[answer.offer.pk]
+        listing, now = offer.listing, answer.at or timezone.now()
+        with numbered_rows(index):
+            if offer.status != Offer.Status.OPEN:
+                state = offer.get_status_display().lower()
+                raise Conflict(f"This offer is {state}; only an open offer can be answered.")
+            if answer.accept and statuses[listing.pk] != Listing.Status.ACTIVE:
+                raise Conflict(STATUS_REFUSALS[statuses[listing.pk]], code="not_active")
+        losers = [offer]
+        if answer.accept:
+            losers = [
+                o
+                for o in current.values()
+                if o.listing_id == listing.pk and o.status == Offer.Status.OPEN and o != offer
+            ]
+            offer.status, offer.responded_at = Offer.Status.ACCEPTED, now
+            statuses[listing.pk] = Listing.Status.RESERVED
+            moves.append(ListingMove(listing, Listing.Status.RESERVED, now))
+            notices.append(_accepted_notice(offer, now))
+        for lost in losers:
+            lost.status, lost.responded_at = Offer.Status.DECLINED, now
+            notices.append(_declined_notice(lost, now, other_accepted=answer.accept))
+            answered[lost.pk] = lost
+        answered[offer.pk] = offer
+    Offer.objects.bulk_update(list(answered.values()), ["status", "responded_at"], batch_size=200)
+    listings_transition(moves=moves)
+    notifications_create(notices=notices)
+    return list(answered.values())

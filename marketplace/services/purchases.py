@@ -3,19 +3,32 @@ by the buyer (made elsewhere, not verified)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from config.bulk import numbered_rows
 from config.errors import Conflict, DomainError, NotAllowed
 from marketplace.models import Brand, Category, Listing, Offer, ProductModel, Purchase
 from marketplace.services.deal_rules import STATUS_REFUSALS, clean_amount
-from marketplace.services.listing_lifecycle import listing_transition
+from marketplace.services.listing_lifecycle import (
+    ListingMove,
+    listing_transition,
+    listings_transition,
+)
 from marketplace.services.money import MoneyInput
-from social.services.notifications import notify
+from social.services.notifications import (
+    NewNotification,
+    Notice,
+    notifications_create,
+    notify,
+)
 
 DESCRIPTION_MAX_LENGTH = 200
 
@@ -28,20 +41,31 @@ def sale_complete(*, seller: User, listing: Listing) -> Purchase:
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     if listing.seller_id != seller.pk:
         raise NotAllowed("Only the seller can mark this item sold.")
-    if listing.status != Listing.Status.RESERVED:
-        if listing.status == Listing.Status.ACTIVE:
-            raise Conflict("Accept an offer first; then mark the item sold to that buyer.")
-        raise Conflict(STATUS_REFUSALS[listing.status], code="not_reserved")
     accepted = (
         Offer.objects.filter(listing=listing, status=Offer.Status.ACCEPTED)
         .select_related("buyer")
         .first()
     )
+    purchase = _sale(listing, accepted, timezone.now())
+    assert accepted is not None  # `_sale` refuses a listing without one
+    purchase.save()
+    listing_transition(listing, Listing.Status.SOLD)
+    notify(recipient=accepted.buyer, kind="market_sold", actor=seller, **_sold(purchase))
+    return purchase
+
+
+def _sale(listing: Listing, accepted: Offer | None, now: datetime) -> Purchase:
+    """The rules on marking a listing sold (reserved, with its accepted offer), and the verified
+    purchase it records, unsaved."""
+    if listing.status != Listing.Status.RESERVED:
+        if listing.status == Listing.Status.ACTIVE:
+            raise Conflict("Accept an offer first; then mark the item sold to that buyer.")
+        raise Conflict(STATUS_REFUSALS[listing.status], code="not_reserved")
     if accepted is None:
         raise Conflict("No offer is accepted on this listing.")
-    purchase = Purchase.objects.create(
-        buyer=accepted.buyer,
-        seller=seller,
+    return Purchase(
+        buyer_id=accepted.buyer_id,
+        seller_id=listing.seller_id,
         listing=listing,
         product_model=listing.product_model,
         category=listing.category,
@@ -50,17 +74,61 @@ def sale_complete(*, seller: User, listing: Listing) -> Purchase:
         price=accepted.amount,
         currency=listing.currency,
         verified=True,
-        purchased_on=timezone.localdate(),
+        purchased_on=timezone.localdate(now),
     )
-    listing_transition(listing, Listing.Status.SOLD)
-    notify(
-        recipient=accepted.buyer,
-        kind="market_sold",
-        actor=seller,
-        text=f"“{listing.title}” is yours. You can now review it and rate the seller.",
-        url=reverse("marketplace:deals_rate", args=[purchase.pk]),
+
+
+def _sold(purchase: Purchase) -> Notice:
+    """What the buyer is told of a sale."""
+    assert purchase.listing is not None
+    return {
+        "text": f"“{purchase.listing.title}” is yours. You can now review it and rate the seller.",
+        "url": reverse("marketplace:deals_rate", args=[purchase.pk]),
+    }
+
+
+@dataclass(frozen=True)
+class Sale:
+    """A reserved listing to mark sold in bulk, and when (None: now)."""
+
+    listing: Listing
+    at: datetime | None = None
+
+
+@transaction.atomic
+def sales_complete(*, sales: Sequence[Sale]) -> list[Purchase]:
+    """`sale_complete` for many listings at once (the demo, imports), under its rules, each
+    buyer told, back-dated. Raises DomainError naming the first row refused; then nothing is
+    written. Returns the verified purchases, in order."""
+    locked = Listing.objects.select_for_update().in_bulk({sale.listing.pk for sale in sales})
+    accepted = {
+        offer.listing_id: offer
+        for offer in Offer.objects.filter(listing__in=locked, status=Offer.Status.ACCEPTED)
+    }
+    rows = []
+    for index, sale in enumerate(sales):
+        listing = sale.listing
+        listing.status = locked[listing.pk].status
+        with numbered_rows(index):
+            rows.append(_sale(listing, accepted.get(listing.pk), sale.at or timezone.now()))
+    written = Purchase.objects.bulk_create(rows, batch_size=200)
+    listings_transition(
+        moves=[ListingMove(sale.listing, Listing.Status.SOLD, sale.at) for sale in sales]
     )
-    return purchase
+    notifications_create(
+        notices=[
+            NewNotification(
+                recipient_id=purchase.buyer_id,
+                kind="market_sold",
+                actor_id=purchase.seller_id,
+                at=sale.at,
+                **_sold(purchase),
+            )
+            for sale, purchase in zip(sales, written, strict=True)
+            if purchase.buyer_id is not None
+        ]
+    )
+    return written
 
 
 @transaction.atomic
@@ -79,6 +147,25 @@ def purchase_declare(
 
     Needs a category, a date not in the future, and either a product model or a brand or a
     description. The price is optional. Raises DomainError with what to fix."""
+    return _declared(
+        buyer.pk, category, purchased_on, product_model, brand, description, price, currency
+    )
+
+
+def _declared(
+    buyer_id: int,
+    category: Category | None,
+    purchased_on: date | None,
+    product_model: ProductModel | None,
+    brand: Brand | None,
+    description: str,
+    price: MoneyInput,
+    currency: str,
+    *,
+    save: bool = True,
+) -> Purchase:
+    """The rules on a declared purchase (`purchase_declare`), on the row it makes: saved, or
+    (`save=False`) left for a bulk insert."""
     description = (description or "").strip()
     if product_model is not None:
         category = category or product_model.category
@@ -95,21 +182,63 @@ def purchase_declare(
         raise DomainError("Say when you bought it.", code="no_date")
     if purchased_on > timezone.localdate():
         raise DomainError("The purchase date can't be in the future.", code="future_date")
+    amount: Decimal | None = None
     if price not in (None, ""):
-        price = clean_amount(price)
+        amount = clean_amount(price)
         currency = currency or Listing.Currency.EUR
         if currency not in Listing.Currency.values:
             raise DomainError("Unknown currency.", code="bad_currency")
     else:
-        price, currency = None, ""
-    return Purchase.objects.create(
-        buyer=buyer,
+        currency = ""
+    purchase = Purchase(
+        buyer_id=buyer_id,
         category=category,
         product_model=product_model,
         brand=brand,
         description=description,
-        price=price,
+        price=amount,
         currency=currency,
         verified=False,
         purchased_on=purchased_on,
     )
+    if save:
+        purchase.save()
+    return purchase
+
+
+@dataclass(frozen=True)
+class DeclaredPurchase:
+    """A purchase made elsewhere, to declare in bulk: `purchase_declare`'s arguments, the buyer
+    by id."""
+
+    buyer_id: int
+    category: Category | None
+    purchased_on: date | None
+    product_model: ProductModel | None = None
+    brand: Brand | None = None
+    description: str = ""
+    price: MoneyInput = None
+    currency: str = ""
+
+
+@transaction.atomic
+def purchases_declare(*, purchases: Sequence[DeclaredPurchase]) -> list[Purchase]:
+    """`purchase_declare` for many at once (the demo, imports), under its rules. Raises
+    DomainError naming the first row refused; then nothing is written."""
+    rows = []
+    for index, row in enumerate(purchases):
+        with numbered_rows(index):
+            rows.append(
+                _declared(
+                    row.buyer_id,
+                    row.category,
+                    row.purchased_on,
+                    row.product_model,
+                    row.brand,
+                    row.description,
+                    row.price,
+                    row.currency,
+                    save=False,
+                )
+            )
+    return Purchase.objects.bulk_create(rows, batch_size=200)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, DomainError, NotFound
 from marketplace.models import Purchase, Rating
 
@@ -17,9 +22,24 @@ def rating_give(
     """Buyer or seller of a verified purchase rates the other side, once.
     Raises NotFound (not a side of the purchase), DomainError (stars, line, the other side's
     account deleted), Conflict (twice)."""
-    if rater.pk == purchase.buyer_id:
+    rating = _rating_checked(rater.pk, purchase, stars, line)
+    if Rating.objects.filter(purchase=purchase, rater=rater).exists():
+        raise _rated_twice()
+    try:
+        with transaction.atomic():
+            rating.save()
+            return rating
+    except IntegrityError:
+        raise _rated_twice() from None
+
+
+def _rating_checked(
+    rater_id: int, purchase: Purchase, stars: int | str | None, line: str
+) -> Rating:
+    """The rules on one side's rating of a sale, but once: the unsaved row."""
+    if rater_id == purchase.buyer_id:
         ratee_id = purchase.seller_id
-    elif rater.pk == purchase.seller_id:
+    elif rater_id == purchase.seller_id:
         ratee_id = purchase.buyer_id
     else:
         raise NotFound("You can rate only people you bought from or sold to.")
@@ -41,12 +61,43 @@ def rating_give(
             f"Keep the line to {RATING_LINE_MAX_LENGTH} characters (it has {len(line)}).",
             code="too_long",
         )
-    if Rating.objects.filter(purchase=purchase, rater=rater).exists():
-        raise Conflict("You already rated this sale.", code="already_rated")
-    try:
-        with transaction.atomic():
-            return Rating.objects.create(
-                purchase=purchase, rater=rater, ratee_id=ratee_id, stars=count, line=line
-            )
-    except IntegrityError:
-        raise Conflict("You already rated this sale.", code="already_rated") from None
+    return Rating(purchase=purchase, rater_id=rater_id, ratee_id=ratee_id, stars=count, line=line)
+
+
+def _rated_twice() -> Conflict:
+    return Conflict("You already rated this sale.", code="already_rated")
+
+
+@dataclass(frozen=True)
+class NewRating:
+    """A rating to give in bulk (`rating_give`'s arguments, the rater by id), and when (None:
+    now)."""
+
+    rater_id: int
+    purchase: Purchase
+    stars: int
+    line: str = ""
+    at: datetime | None = None
+
+
+@transaction.atomic
+def ratings_give(*, ratings: Sequence[NewRating]) -> list[Rating]:
+    """`rating_give` for many ratings at once (the demo, imports), under its rules (one query
+    for the ratings already given). Raises DomainError naming the first row refused; then
+    nothing is written. Returns the ratings, in order."""
+    given = set(
+        Rating.objects.filter(purchase__in=[row.purchase for row in ratings]).values_list(
+            "purchase_id", "rater_id"
+        )
+    )
+    rows = []
+    for index, row in enumerate(ratings):
+        with numbered_rows(index):
+            rating = _rating_checked(row.rater_id, row.purchase, row.stars, row.line)
+            if (row.purchase.pk, row.rater_id) in given:
+                raise _rated_twice()
+        given.add((row.purchase.pk, row.rater_id))
+        rows.append(rating)
+    written = Rating.objects.bulk_create(rows, batch_size=200)
+    backdate(written, {"created_at": [row.at for row in ratings]})
+    return written

@@ -14,14 +14,19 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from config.bulk import backdate, numbered_rows, refuse_row
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import HelpfulVote, ProductModel, Purchase, Review
-from social.services.posts import audience_checked
+from social.services.circles import owned_circles, with_circles_create
+from social.services.posts import audience_checked, audience_chosen, circles_owned_in_bulk
 
 TITLE_MAX_LENGTH = Review.TITLE_MAX_LENGTH
 ALREADY_REVIEWED = "You already reviewed this; edit your review instead."
@@ -77,12 +82,16 @@ def _purchase(*, author: User, product: ProductModel, purchase: PurchaseRef) -> 
         found = Purchase.objects.get(pk=int(purchase_id), buyer=author)
     except (Purchase.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such purchase of yours.", code="no_purchase") from None
-    if found.product_model_id != product.pk:
+    _check_purchase_of(found, product)
+    return found
+
+
+def _check_purchase_of(purchase: Purchase, product: ProductModel) -> None:
+    if purchase.product_model_id != product.pk:
         raise DomainError(
             "That purchase is of another product; choose a purchase of this one.",
             code="purchase_of_other_product",
         )
-    return found
 
 
 @transaction.atomic
@@ -102,30 +111,46 @@ def review_write(
     "circles" only with the author's own circles). Raises Conflict for a second review of the
     same product, DomainError for a missing product or a rating outside 1–5, NotFound for a
     purchase that is not the author's."""
-    product = _product(product_model)
-    stars = _rating(rating)
-    title = _text(title, TITLE_MAX_LENGTH, "title")
-    text = _text(text, Review.TEXT_MAX_LENGTH, "text")
-    audience, circles = audience_checked(owner=author, audience=audience, circle_ids=circle_ids)
-    tied = _purchase(author=author, product=product, purchase=purchase)
-    if Review.objects.filter(author=author, product_model=product).exists():
+    review, circle_ids = _review_checked(
+        author.pk, product_model, rating, title, text, would_recommend, audience, circle_ids
+    )
+    circles = owned_circles(owner=author, circle_ids=circle_ids) if circle_ids else []
+    review.purchase = _purchase(author=author, product=review.product_model, purchase=purchase)
+    if Review.objects.filter(author=author, product_model=review.product_model).exists():
         raise Conflict(ALREADY_REVIEWED, code="already_reviewed")
     try:
         with transaction.atomic():
-            review = Review.objects.create(
-                author=author,
-                product_model=product,
-                purchase=tied,
-                rating=stars,
-                title=title,
-                text=text,
-                would_recommend=bool(would_recommend),
-                audience=audience,
-            )
+            review.save()
     except IntegrityError:  # two requests at once: the constraint keeps one
         raise Conflict(ALREADY_REVIEWED, code="already_reviewed") from None
     review.circles.set(circles)
     return review
+
+
+def _review_checked(
+    author_id: int,
+    product_model: ProductRef,
+    rating: int | str | None,
+    title: str,
+    text: str,
+    would_recommend: bool,
+    audience: str | None,
+    circle_ids: Iterable[int],
+) -> tuple[Review, list[int]]:
+    """The rules on a review that need no query (but for a product given by id): the unsaved
+    row, and its chosen circles, still to be checked as the author's."""
+    product = _product(product_model)
+    audience, chosen = audience_chosen(audience, circle_ids)
+    review = Review(
+        author_id=author_id,
+        product_model=product,
+        rating=_rating(rating),
+        title=_text(title, TITLE_MAX_LENGTH, "title"),
+        text=_text(text, Review.TEXT_MAX_LENGTH, "text"),
+        would_recommend=bool(would_recommend),
+        audience=audience,
+    )
+    return review, chosen
 
 
 def own_review(*, author: User, review_id: int | str) -> Review:
@@ -187,11 +212,9 @@ def helpful_vote_toggle(*, voter: User, review_id: int | str) -> bool:
     try:
         review = Review.objects.visible_to(voter).filter(hidden=False).get(pk=int(review_id))
     except (Review.DoesNotExist, ValueError, TypeError):
-        raise NotFound(
-            "This review does not exist or you can't see it.", code="no_review"
-        ) from None
-    if review.author_id == voter.pk:
-        raise NotAllowed("You can't mark your own review as helpful.", code="own_review")
+        review = None
+    _check_votable(voter.pk, review)
+    assert review is not None
     deleted, _ = HelpfulVote.objects.filter(review=review, voter=voter).delete()
     if deleted:
         return False
@@ -201,3 +224,127 @@ def helpful_vote_toggle(*, voter: User, review_id: int | str) -> bool:
     except IntegrityError:  # a double click raced us; the vote is there
         pass
     return True
+
+
+def _check_votable(voter_id: int, review: Review | None) -> None:
+    """`review` is what the voter may see of the one they asked for (None: nothing)."""
+    if review is None:
+        raise NotFound("This review does not exist or you can't see it.", code="no_review")
+    if review.author_id == voter_id:
+        raise NotAllowed("You can't mark your own review as helpful.", code="own_review")
+
+
+# --- Many at once (the demo, imports) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewReview:
+    """A review to write in bulk (`review_write`'s arguments, the author by id), and when it was
+    written (None: now). Without a purchase named, the author's best one is tied, as one."""
+
+    author_id: int
+    product_model: ProductModel | int
+    rating: int
+    title: str
+    text: str
+    would_recommend: bool = True
+    audience: str | None = None
+    circle_ids: tuple[int, ...] = ()
+    purchase: Purchase | None = None
+    at: datetime | None = None
+
+
+@transaction.atomic
+def reviews_create(*, reviews: Sequence[NewReview]) -> list[Review]:
+    """`review_write` for many reviews at once, under its rules (one query each for circles,
+    purchases and reviews already written). Raises DomainError naming the first row refused;
+    then nothing is written. Returns the reviews, in order."""
+    checked = []
+    for index, row in enumerate(reviews):
+        with numbered_rows(index):
+            review, circle_ids = _review_checked(
+                row.author_id,
+                row.product_model,
+                row.rating,
+                row.title,
+                row.text,
+                row.would_recommend,
+                row.audience,
+                row.circle_ids,
+            )
+            if row.purchase is not None:
+                if row.purchase.buyer_id != row.author_id:
+                    raise NotFound("No such purchase of yours.", code="no_purchase")
+                _check_purchase_of(row.purchase, review.product_model)
+                review.purchase = row.purchase
+        checked.append((review, circle_ids))
+    keys = [
+        (row.author_id, review.product_model.pk)
+        for row, (review, _) in zip(reviews, checked, strict=True)
+    ]
+    circles_owned_in_bulk(
+        [(row.author_id, ids) for row, (_, ids) in zip(reviews, checked, strict=True)]
+    )
+    pairs = set(keys)
+    authors = {author for author, _ in pairs}
+    products = {product for _, product in pairs}
+    best: dict[tuple[int, int], Purchase] = {}
+    for purchase in Purchase.objects.filter(
+        buyer_id__in=authors, product_model_id__in=products
+    ).order_by("-verified", "-purchased_on", "-pk"):
+        if purchase.buyer_id is not None and purchase.product_model_id is not None:
+            best.setdefault((purchase.buyer_id, purchase.product_model_id), purchase)
+    taken = set(
+        Review.objects.filter(author_id__in=authors, product_model_id__in=products).values_list(
+            "author_id", "product_model_id"
+        )
+    )
+    for index, ((review, _), key) in enumerate(zip(checked, keys, strict=True)):
+        if key in taken:
+            raise refuse_row(index, Conflict(ALREADY_REVIEWED, code="already_reviewed"))
+        taken.add(key)
+        if review.purchase is None:
+            review.purchase = best.get(key)
+    written = with_circles_create(Review, checked)
+    dates = [row.at for row in reviews]
+    backdate(written, {"created_at": dates, "updated_at": dates})
+    return written
+
+
+@dataclass(frozen=True)
+class NewHelpfulVote:
+    """A review marked helpful in bulk, and when (None: now)."""
+
+    voter_id: int
+    review_id: int
+    at: datetime | None = None
+
+
+@transaction.atomic
+def helpful_votes_create(*, votes: Sequence[NewHelpfulVote]) -> list[HelpfulVote]:
+    """Mark many reviews helpful at once, under `helpful_vote_toggle`'s rules (a review the voter
+    may see, not their own: one query per voter). A vote already there stays one. Raises
+    DomainError naming the first row refused; then nothing is written."""
+    voters = User.objects.in_bulk({vote.voter_id for vote in votes})
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for vote in votes:
+        wanted[vote.voter_id].add(vote.review_id)
+    seen: dict[tuple[int, int], Review] = {}
+    for voter_id, review_ids in wanted.items():
+        if voter_id in voters:
+            visible = Review.objects.visible_to(voters[voter_id]).filter(hidden=False)
+            for review in visible.filter(pk__in=review_ids):
+                seen[voter_id, review.pk] = review
+    for index, vote in enumerate(votes):
+        with numbered_rows(index):
+            _check_votable(vote.voter_id, seen.get((vote.voter_id, vote.review_id)))
+    already = set(
+        HelpfulVote.objects.filter(voter_id__in=wanted).values_list("voter_id", "review_id")
+    )
+    fresh = [vote for vote in votes if (vote.voter_id, vote.review_id) not in already]
+    written = HelpfulVote.objects.bulk_create(
+        [HelpfulVote(voter_id=vote.voter_id, review_id=vote.review_id) for vote in fresh],
+        batch_size=500,
+    )
+    backdate(written, {"created_at": [vote.at for vote in fresh]})
+    return written

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
 from config.errors import Conflict, DomainError, NotFound
 from social.audience import networks_changed
@@ -19,12 +20,25 @@ NAME_MAX_LENGTH: int = Circle._meta.get_field("name").max_length  # type: ignore
 
 def circles_create_defaults(*, owner: User) -> None:
     """Family, Close friends and Work, for a new person. Safe to call twice."""
-    existing = {name.lower() for name in owner.circles.values_list("name", flat=True)}
-    Circle.objects.bulk_create(
+    default_circles_create(owner_ids=[owner.pk])
+
+
+def default_circles_create(*, owner_ids: Iterable[int]) -> list[Circle]:
+    """`circles_create_defaults` for many people at once (accounts made in bulk). Safe to call
+    twice. Returns the circles made."""
+    owner_ids = list(owner_ids)
+    existing = {
+        (owner_id, name.lower())
+        for owner_id, name in Circle.objects.filter(owner_id__in=owner_ids).values_list(
+            "owner_id", "name"
+        )
+    }
+    return Circle.objects.bulk_create(
         [
-            Circle(owner=owner, name=name)
+            Circle(owner_id=owner_id, name=name)
+            for owner_id in owner_ids
             for name in Circle.DEFAULT_NAMES
-            if name.lower() not in existing
+            if (owner_id, name.lower()) not in existing
         ]
     )
 
@@ -69,10 +83,15 @@ def owned_circles(*, owner: User, circle_ids: Iterable[int]) -> list[Circle]:
     ids = {int(pk) for pk in circle_ids}
     circles = list(Circle.objects.filter(owner=owner, pk__in=ids))
     if len(circles) != len(ids):
-        raise DomainError(
-            "Choose only among your own circles.", code="foreign_circle", field="circles"
-        )
+        raise foreign_circle()
     return circles
+
+
+def foreign_circle() -> DomainError:
+    """The refusal of a circle that is not the owner's own (to raise)."""
+    return DomainError(
+        "Choose only among your own circles.", code="foreign_circle", field="circles"
+    )
 
 
 @transaction.atomic
@@ -133,4 +152,23 @@ def circle_memberships_add(memberships: Iterable[tuple[int, int]]) -> list[Circl
     if written:
         touched = {row.member_id for row in written} | {owners[row.circle_id] for row in written}
         networks_changed(touched)  # bulk_create sends no post_save
+    return written
+
+
+def with_circles_create[M: Model](
+    model: type[M], rows: Sequence[tuple[M, Sequence[int]]], *, batch_size: int = 200
+) -> list[M]:
+    """Insert many rows of content shared with chosen circles (posts, listings, reviews), each
+    `(row, circle ids)`, and their circles: for bulk services that checked the circles already
+    (`circles_owned_in_bulk`). Returns the rows written, in order."""
+    written = model._default_manager.bulk_create([row for row, _ in rows], batch_size=batch_size)
+    through: Any = getattr(model, "circles").through  # noqa: B009  # every such model has one
+    owner = f"{model._meta.model_name}_id"
+    through.objects.bulk_create(
+        [
+            through(**{owner: row.pk, "circle_id": circle_id})
+            for row, (_, circle_ids) in zip(written, rows, strict=True)
+            for circle_id in circle_ids
+        ]
+    )
     return written

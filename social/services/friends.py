@@ -7,7 +7,8 @@ versions move with the rows (`social/signals.py`), except after the bulk writes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -127,12 +128,17 @@ def friend_request_cancel(*, user: User, request_id: int) -> FriendRequest:
 
 
 @transaction.atomic
-def friendships_create(ties: Iterable[tuple[int, int, float, float]]) -> list[Friendship]:
+def friendships_create(
+    ties: Iterable[tuple[int, int, float, float]],
+    *,
+    since: Mapping[tuple[int, int], datetime] | None = None,
+) -> list[Friendship]:
     """Make many friendships at once (seeding, imports) with the invariants one accepted request
     keeps: two directed rows per pair, each with its own tie strength (`a_to_b`, `b_to_a` of each
     `(a_id, b_id, a_to_b, b_to_a)`), nobody their own friend, none between people who blocked one
     another either way, nothing made twice. Moves the networks (bulk_create sends no post_save).
-    Returns the rows written."""
+    `since` back-dates pairs, by `(a_id, b_id)` as given, both rows alike. Returns the rows
+    written."""
     ties = [(a, b, a_to_b, b_to_a) for a, b, a_to_b, b_to_a in ties if a != b]
     people = {pk for a, b, _, _ in ties for pk in (a, b)}
     blocked = set(
@@ -152,7 +158,23 @@ def friendships_create(ties: Iterable[tuple[int, int, float, float]]) -> list[Fr
     written = Friendship.objects.bulk_create(rows, ignore_conflicts=True)
     if written:
         friendships_changed(*people)
+    if since:
+        _backdate_friendships(since)
     return written
+
+
+def _backdate_friendships(since: Mapping[tuple[int, int], datetime]) -> None:
+    # Rows written with ignore_conflicts come back without ids: read them again to date them.
+    dates = {**since, **{(b, a): when for (a, b), when in since.items()}}
+    people = {pk for pair in since for pk in pair}
+    rows = [
+        row
+        for row in Friendship.objects.filter(user_id__in=people, friend_id__in=people)
+        if (row.user_id, row.friend_id) in dates
+    ]
+    for row in rows:
+        row.created_at = dates[row.user_id, row.friend_id]
+    Friendship.objects.bulk_update(rows, ["created_at"], batch_size=200)
 
 
 def sever_ties(a_id: int, b_id: int) -> int:
@@ -173,9 +195,14 @@ def friendship_remove(*, user: User, friend: User) -> None:
         raise NotFound("You are not friends.", code="not_friends")
 
 
+# An interaction makes a tie this much stronger, as long as it is below the ceiling.
+TIE_STEP = 0.1
+TIE_CEILING = 10.0
+
+
 @transaction.atomic
 def tie_strength_raise(
-    *, user: User, friend: User, amount: float = 0.1, ceiling: float = 10.0
+    *, user: User, friend: User, amount: float = TIE_STEP, ceiling: float = TIE_CEILING
 ) -> None:
     """Make `user`'s tie to `friend` a little stronger (an interaction happened). Silent no-op
     when they are not friends."""
@@ -184,3 +211,31 @@ def tie_strength_raise(
     )
     if raised:
         networks_changed([user.pk])  # a queryset update sends no post_save
+
+
+@transaction.atomic
+def tie_strengths_raise(
+    *, interactions: Mapping[tuple[int, int], int], amount: float = TIE_STEP
+) -> list[Friendship]:
+    """`tie_strength_raise` for many ties at once: each `(user_id, friend_id)` raised once per
+    interaction counted, under the same ceiling (pairs that are not friends are left out).
+    Strengths stay free of float dust (0.1 added ten times is 1.0). Returns the rows raised."""
+    people = {pk for pair in interactions for pk in pair}
+    ties = [
+        tie
+        for tie in Friendship.objects.filter(user_id__in=people, friend_id__in=people)
+        if interactions.get((tie.user_id, tie.friend_id))
+    ]
+    raised = []
+    for tie in ties:
+        strength = tie.tie_strength
+        for _ in range(interactions[tie.user_id, tie.friend_id]):
+            if strength < TIE_CEILING:
+                strength = round(strength + amount, 10)
+        if strength != tie.tie_strength:
+            tie.tie_strength = strength
+            raised.append(tie)
+    Friendship.objects.bulk_update(raised, ["tie_strength"], batch_size=200)
+    if raised:
+        networks_changed({tie.user_id for tie in raised})  # bulk_update sends no post_save
+    return raised

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -13,12 +15,18 @@ from django.urls import reverse
 
 from accounts.images import clean_image
 from accounts.models import User
+from config.bulk import backdate, numbered_rows, refuse_row
 from config.errors import DomainError, NotFound
 from social.audience import DEFAULT_AUDIENCE, Audience
 from social.models import Circle, Comment, Post, PostTag, Topic
-from social.services.circles import owned_circles
-from social.services.friends import tie_strength_raise
-from social.services.notifications import notify
+from social.services.circles import foreign_circle, owned_circles, with_circles_create
+from social.services.friends import tie_strength_raise, tie_strengths_raise
+from social.services.notifications import (
+    NewNotification,
+    Notice,
+    notifications_create,
+    notify,
+)
 from social.topics import hashtags_in, topics_in
 
 
@@ -28,6 +36,15 @@ def audience_checked(
     """Validate an audience choice for content of `owner`; returns (audience, circles).
 
     "circles" needs at least one circle, and only the owner's own circles may be named."""
+    audience, circle_ids = audience_chosen(audience, circle_ids)
+    if circle_ids:
+        return audience, owned_circles(owner=owner, circle_ids=circle_ids)
+    return audience, []
+
+
+def audience_chosen(audience: str | None, circle_ids: Iterable[int] = ()) -> tuple[str, list[int]]:
+    """The rules on an audience choice that need no query; returns (audience, circle ids).
+    Whose the circles are is for the caller to check (`owned_circles`, or in bulk)."""
     audience = audience or DEFAULT_AUDIENCE
     if audience not in Audience.values:
         raise DomainError(
@@ -35,16 +52,24 @@ def audience_checked(
             code="bad_audience",
         )
     circle_ids = list(circle_ids or [])
-    if audience == Audience.CIRCLES:
-        if not circle_ids:
-            raise DomainError("Choose at least one circle.", code="no_circle")
-        return audience, owned_circles(owner=owner, circle_ids=circle_ids)
-    if circle_ids:
+    if audience == Audience.CIRCLES and not circle_ids:
+        raise DomainError("Choose at least one circle.", code="no_circle")
+    if audience != Audience.CIRCLES and circle_ids:
         raise DomainError(
             "Circles can be chosen only with the “Chosen circles” audience.",
             code="circles_without_audience",
         )
-    return audience, []
+    return audience, circle_ids
+
+
+def circles_owned_in_bulk(choices: Sequence[tuple[int, Iterable[int]]]) -> None:
+    """`owned_circles` for many rows at once, each `(owner_id, circle ids)`: one query. Raises
+    DomainError naming the first row that names someone else's circle (or none that exists)."""
+    wanted = {pk for _, ids in choices for pk in ids}
+    owners = dict(Circle.objects.filter(pk__in=wanted).values_list("pk", "owner_id"))
+    for index, (owner_id, ids) in enumerate(choices):
+        if any(owners.get(pk) != owner_id for pk in ids):
+            raise refuse_row(index, foreign_circle())
 
 
 def tags_of(post: Post, topics: list[tuple[str, list[str]]]) -> list[PostTag]:
@@ -186,14 +211,16 @@ def comment_create(*, author: User, post_id: int, text: str) -> Comment:
     if post.author_id != author.pk:
         tie_strength_raise(user=post.author, friend=author)
         tie_strength_raise(user=author, friend=post.author)
-        notify(
-            recipient=post.author,
-            kind="comment",
-            actor=author,
-            text=f"{author.display_name} commented on your post.",
-            url=reverse("social:post", args=[post.pk]),
-        )
+        notify(recipient=post.author, kind="comment", actor=author, **_comment_notice(author, post))
     return comment
+
+
+def _comment_notice(author: User, post: Post) -> Notice:
+    """What the post's author is told of a comment by someone else."""
+    return {
+        "text": f"{author.display_name} commented on your post.",
+        "url": reverse("social:post", args=[post.pk]),
+    }
 
 
 @transaction.atomic
@@ -204,3 +231,119 @@ def comment_delete(*, user: User, comment_id: int) -> None:
     )
     if not deleted:
         raise NotFound("No such comment you can delete.", code="no_comment")
+
+
+# --- Many at once (the demo, imports) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewPost:
+    """A post to write in bulk: `post_create`'s arguments by id (no photo), and when it was
+    written (None: now)."""
+
+    author_id: int
+    text: str
+    audience: str | None = None
+    circle_ids: tuple[int, ...] = ()
+    at: datetime | None = None
+
+
+@transaction.atomic
+def posts_create(*, posts: Sequence[NewPost]) -> list[Post]:
+    """`post_create` for many posts at once, under its rules (text, audience, the author's own
+    circles) and with its tags, each back-dated to its `at`. Raises DomainError naming the first
+    row refused; then nothing is written. Returns the posts, in order."""
+    chosen = []
+    for index, row in enumerate(posts):
+        with numbered_rows(index):
+            text = _clean_text(row.text, Post.TEXT_MAX_LENGTH, "post")
+            audience, circle_ids = audience_chosen(row.audience, row.circle_ids)
+        chosen.append((text, audience, circle_ids))
+    circles_owned_in_bulk(
+        [(row.author_id, ids) for row, (_, _, ids) in zip(posts, chosen, strict=True)]
+    )
+    written = with_circles_create(
+        Post,
+        [
+            (Post(author_id=row.author_id, text=text, audience=audience), circle_ids)
+            for row, (text, audience, circle_ids) in zip(posts, chosen, strict=True)
+        ],
+    )
+    topics = list(Topic.objects.values_list("slug", "keywords"))
+    PostTag.objects.bulk_create(
+        [tag for post in written for tag in tags_of(post, topics)],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    dates = [row.at for row in posts]
+    backdate(written, {"created_at": dates, "updated_at": dates})
+    return written
+
+
+@dataclass(frozen=True)
+class NewComment:
+    """A comment to write in bulk: `comment_create`'s arguments by id, when it was written
+    (None: now) and when the post's author saw its notice (None: not yet)."""
+
+    author_id: int
+    post_id: int
+    text: str
+    at: datetime | None = None
+    seen_at: datetime | None = None
+
+
+@transaction.atomic
+def comments_create(*, comments: Sequence[NewComment]) -> list[Comment]:
+    """`comment_create` for many comments at once, under its rules (text, a post the author may
+    see: one query per author) and with what it leaves: the post's author notified and the tie
+    a little stronger both ways, for a comment by someone else. Raises DomainError naming the
+    first row refused; then nothing is written. Returns the comments, in order."""
+    texts = []
+    for index, row in enumerate(comments):
+        with numbered_rows(index):
+            texts.append(_clean_text(row.text, Comment.TEXT_MAX_LENGTH, "comment"))
+    authors = User.objects.select_related("profile").in_bulk({row.author_id for row in comments})
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for row in comments:
+        wanted[row.author_id].add(row.post_id)
+    posts: dict[int, Post] = {}
+    seen: set[tuple[int, int]] = set()
+    for author_id, post_ids in wanted.items():
+        if author_id in authors:
+            visible = Post.objects.filter(pk__in=post_ids).visible_to(authors[author_id])
+            for post in visible:
+                posts[post.pk] = post
+                seen.add((author_id, post.pk))
+    for index, row in enumerate(comments):
+        if (row.author_id, row.post_id) not in seen:
+            raise refuse_row(
+                index, NotFound("This post does not exist or you can't see it.", code="no_post")
+            )
+    written = Comment.objects.bulk_create(
+        [
+            Comment(post_id=row.post_id, author_id=row.author_id, text=text)
+            for row, text in zip(comments, texts, strict=True)
+        ],
+        batch_size=200,
+    )
+    backdate(written, {"created_at": [row.at for row in comments]})
+    by_others = [row for row in comments if posts[row.post_id].author_id != row.author_id]
+    interactions: Counter[tuple[int, int]] = Counter()
+    for row in by_others:
+        interactions[posts[row.post_id].author_id, row.author_id] += 1
+        interactions[row.author_id, posts[row.post_id].author_id] += 1
+    tie_strengths_raise(interactions=interactions)
+    notifications_create(
+        notices=[
+            NewNotification(
+                recipient_id=posts[row.post_id].author_id,
+                kind="comment",
+                actor_id=row.author_id,
+                at=row.at,
+                read_at=row.seen_at,
+                **_comment_notice(authors[row.author_id], posts[row.post_id]),
+            )
+            for row in by_others
+        ]
+    )
+    return written

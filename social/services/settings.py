@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from social.models import SocialSettings
+from social.services.circles import default_circles_create
 from social.services.posts import audience_checked
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+@transaction.atomic
+def people_set_up(*, users: Sequence[User]) -> tuple[int, int]:
+    """What a new person starts with (`social.signals.set_up_new_person`: Family, Close friends
+    and Work, and private-leaning settings), for many at once: accounts made in bulk send no
+    post_save. Safe to call twice. Returns how many settings and circles were made."""
+    ids = [user.pk for user in users]
+    with_settings = set(
+        SocialSettings.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
+    )
+    made = SocialSettings.objects.bulk_create(
+        [SocialSettings(user_id=pk) for pk in ids if pk not in with_settings]
+    )
+    return len(made), len(default_circles_create(owner_ids=ids))
 
 
 def social_settings_for(user: User) -> SocialSettings:
