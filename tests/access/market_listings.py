@@ -46,8 +46,7 @@ class _Picture(SimpleUploadedFile):
 
 
 def _picture() -> _Picture:
-    jpeg = picture(size=(64, 48))
-    return _Picture(jpeg.name, jpeg.read(), content_type=jpeg.content_type)
+    return _Picture("photo.jpg", picture(size=(64, 48)).read(), content_type="image/jpeg")
 
 
 def _fields(c) -> dict:
