@@ -3,84 +3,47 @@
 Each row plants its deal while its address is built (inside the row's transaction, rolled back
 with it): the owner sells a bike to signed-in members (so everyone signed in sees it except
 blocked, who blocked the owner); friend_a asked a question, made an open offer and started a
-conversation; a second listing is reserved for friend_b (fof's offer on it is still open); a third
-was sold to friend_b. Conversations, offers and sales are read by their two sides only; everyone
-else gets 404, as if they did not exist. Nobody but a buyer creates a conversation or an offer:
-the owner's attempts on their own listing are refused and change nothing. A draft or withdrawn
-listing's panel is its seller's alone, whatever its audience, as its page is.
+conversation; a second listing is reserved for friend_b (fof's offer on it was declined when
+friend_b's was accepted); a third was sold to friend_b. All of it is made through the services
+(tests/factories), as the people would make it. Conversations, offers and sales are read by
+their two sides only; everyone else gets 404, as if they did not exist. Nobody but a buyer
+creates a conversation or an offer: the owner's attempts on their own listing are refused and
+change nothing. A draft or withdrawn listing's panel is its seller's alone, whatever its
+audience, as its page is.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.models import (
-    Category,
-    Conversation,
-    Listing,
-    Message,
-    Offer,
-    Purchase,
-    Question,
-    Rating,
-)
+from marketplace.models import Listing, Message, Offer, Purchase, Question, Rating
+from marketplace.services.conversations import conversation_start
+from marketplace.services.questions import question_ask
 from tests.access.engine import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
-from tests.access.market_listings import listing_url, owner_listing
+from tests.access.market_listings import seller_alone
+from tests.factories import make_offer, make_sale, marlin_for_sale, reserve_for
 
 BUYERS = " ".join(all_but("anonymous", "owner", "blocked"))  # who may ask, offer and write
 EVERYONE_SIGNED_IN = " ".join(all_but("anonymous"))
 
 
-def _listing(owner, category, status: str, title: str) -> Listing:
-    return Listing.objects.create(
-        seller=owner,
-        title=title,
-        category=category,
-        condition="good",
-        price=Decimal("450"),
-        place="Lyon",
-        latitude=Decimal("45.76400"),
-        longitude=Decimal("4.83570"),
-        audience="members",
-        status=status,
-        published_at=timezone.now(),
-    )
-
-
 def deal(c) -> dict:
     """Plant the deals of this row (see the module docstring); `c["deal"]` holds them."""
     owner, friend_a, friend_b, fof = c["owner"], c["friend_a"], c["friend_b"], c["fof"]
-    category, _ = Category.objects.get_or_create(slug="deal-bikes", defaults={"name": "Deal bikes"})
-    listing = _listing(owner, category, "active", "Trek Marlin 7")
-    reserved = _listing(owner, category, "reserved", "Kids' bike")
-    sold = _listing(owner, category, "sold", "Road bike")
-    conversation = Conversation.objects.create(listing=listing, buyer=friend_a)
-    Message.objects.create(conversation=conversation, sender=friend_a, text="Can I see it?")
+    listing = marlin_for_sale(owner, title="Trek Marlin 7")
+    reserved = marlin_for_sale(owner, title="Kids' bike")
+    sold = marlin_for_sale(owner, title="Road bike")
     d = {
-        "category": category,
+        "category": listing.category,
         "listing": listing,
         "reserved": reserved,
-        "question": Question.objects.create(listing=listing, asker=friend_a, text="Size?"),
-        "offer": Offer.objects.create(listing=listing, buyer=friend_a, amount=Decimal("400")),
-        "accepted": Offer.objects.create(
-            listing=reserved, buyer=friend_b, amount=Decimal("90"), status="accepted"
-        ),
-        "late_offer": Offer.objects.create(listing=reserved, buyer=fof, amount=Decimal("95")),
-        "conversation": conversation,
-        "purchase": Purchase.objects.create(
-            buyer=friend_b,
-            seller=owner,
-            listing=sold,
-            category=category,
-            description="Road bike",
-            price=Decimal("300"),
-            currency="EUR",
-            verified=True,
-            purchased_on=timezone.localdate(),
-        ),
+        "conversation": conversation_start(buyer=friend_a, listing=listing, text="Can I see it?"),
+        "question": question_ask(asker=friend_a, listing=listing, text="Size?"),
+        "offer": make_offer(listing, friend_a, "400"),
+        "late_offer": make_offer(reserved, fof, "95"),
+        "accepted": reserve_for(reserved, friend_b, "90"),
+        "purchase": make_sale(sold, friend_b, "300"),
     }
     c["deal"] = d
     return d
@@ -142,8 +105,6 @@ def planted(name: str):
 
 
 SEEN_BY_MEMBERS = per(302, anonymous=LOGIN, blocked=404)
-# A draft or withdrawn listing (here a public one) is its seller's alone, as on its own page.
-UNPUBLISHED = ("draft", "withdrawn")
 
 ROWS = [
     # --- Pages -------------------------------------------------------------------------------
@@ -152,15 +113,11 @@ ROWS = [
         at("marketplace:deals_listing", "listing"),
         per(200, anonymous=404, blocked=404),
     ),
-    *[
-        page(
-            "market/deals/listings/<int:listing_id>/",
-            listing_url("marketplace:deals_listing", owner_listing(status=status)),
-            per(404, owner=200),
-            label=status,
-        )
-        for status in UNPUBLISHED
-    ],
+    *seller_alone(
+        page,
+        "market/deals/listings/<int:listing_id>/",
+        "marketplace:deals_listing",
+    ),
     page(
         "market/deals/listings/<int:listing_id>/questions/",
         at("marketplace:deals_question_ask", "listing"),
@@ -302,15 +259,11 @@ ROWS = [
         at("api-market-questions", "listing"),
         per(200, anonymous=404, blocked=404),
     ),
-    *[
-        api(
-            "GET /api/market/deals/listings/{listing_id}/questions/",
-            listing_url("api-market-questions", owner_listing(status=status)),
-            per(404, owner=200),
-            label=status,
-        )
-        for status in UNPUBLISHED
-    ],
+    *seller_alone(
+        api,
+        "GET /api/market/deals/listings/{listing_id}/questions/",
+        "api-market-questions",
+    ),
     api(
         "POST /api/market/deals/listings/{listing_id}/questions/",
         at("api-market-questions", "listing"),

@@ -9,20 +9,31 @@ moves it through its lifecycle. Rows plant the owner's listing while their addre
 
 from __future__ import annotations
 
-import io
-from decimal import Decimal
+from collections.abc import Callable
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
 
-from marketplace.models import Category, Listing, ListingPhoto
-from marketplace.services.listing_photos import listing_photo_add
-from marketplace.services.listings import listing_create
-from tests.access.engine import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
+from marketplace.models import Listing, ListingPhoto
+from tests.access.engine import (
+    API_ANON,
+    LOGIN,
+    SIGNED_IN,
+    SIGNED_IN_API,
+    Row,
+    all_but,
+    api,
+    page,
+    per,
+)
+from tests.factories import LYON, PARIS, category, make_listing, picture, with_home
 
 EVERYONE_SIGNED_IN = " ".join(all_but("anonymous"))
-LYON = (Decimal("45.76000"), Decimal("4.83500"))
+# A draft or withdrawn listing, however public its audience, is its seller's alone.
+UNPUBLISHED = ("draft", "withdrawn")
+
+Plant = Callable[[dict], Listing]
 
 
 class _Picture(SimpleUploadedFile):
@@ -35,16 +46,14 @@ class _Picture(SimpleUploadedFile):
 
 
 def _picture() -> _Picture:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), "teal").save(out, format="JPEG")
-    return _Picture("photo.jpg", out.getvalue(), content_type="image/jpeg")
+    return _Picture("photo.jpg", picture(size=(64, 48)).read(), content_type="image/jpeg")
 
 
 def _fields(c) -> dict:
     return {
         "title": "A bike for sale",
         "description": "Serviced last spring.",
-        "category": Category.objects.get(slug="mountain-bikes").pk,
+        "category": category("mountain-bikes").pk,
         "condition": "good",
         "price": "450.00",
         "currency": "EUR",
@@ -55,8 +64,13 @@ def _fields(c) -> dict:
     }
 
 
-def owner_listing(audience: str = "public", *, status: str = "active", photo: bool = False):
-    """Plant a listing of the owner's with this audience and status."""
+def owner_listing(
+    audience: str = "public", *, status: str = "active", photo: bool = False, **traits: Any
+):
+    """Plant a listing of the owner's with this audience and status, through `make_listing`
+    (a status past "active" is reached through the lifecycle; `traits` are its others, such as
+    `hidden=True`). A "nearby" listing also gives friend_b a home about 5 km away and the
+    stranger one in Paris, about 390 km away."""
 
     def plant(c) -> Listing:
         fields = _fields(c) | {"audience": audience}
@@ -64,30 +78,16 @@ def owner_listing(audience: str = "public", *, status: str = "active", photo: bo
             fields["circle_ids"] = [c["circle_a"].pk]
         if audience == "nearby":
             fields["nearby_radius_km"] = 20
-            _home(c["friend_b"], "45.80", "4.85")  # about 5 km away
-            _home(c["stranger"], "48.86", "2.35")  # Paris, about 390 km away
-        listing = listing_create(seller=c["owner"], publish=status != "draft", **fields)
+            with_home(c["friend_b"], ("45.80", "4.85"), place="Home")
+            with_home(c["stranger"], PARIS, place="Home")
         if photo:
-            listing_photo_add(seller=c["owner"], listing=listing, image=_picture())
-        if status not in ("draft", "active"):
-            Listing.objects.filter(pk=listing.pk).update(status=status)
-        return listing
+            fields["photos"] = [picture(size=(64, 48))]
+        return make_listing(c["owner"], status=status, **fields, **traits)
 
     return plant
 
 
-def _home(person, latitude: str, longitude: str) -> None:
-    profile = person.profile
-    profile.home_place = "Home"
-    profile.home_latitude = Decimal(latitude)
-    profile.home_longitude = Decimal(longitude)
-    profile.save()
-
-
-def hidden_listing(c) -> Listing:
-    listing = owner_listing()(c)
-    Listing.objects.filter(pk=listing.pk).update(hidden=True)
-    return listing
+hidden_listing = owner_listing(hidden=True)
 
 
 def listing_url(name: str, plant=None, *extra):
@@ -97,6 +97,42 @@ def listing_url(name: str, plant=None, *extra):
         return reverse(name, args=[plant(c).pk, *extra])
 
     return build
+
+
+def seller_alone(
+    make: Callable[..., Row],
+    route: str,
+    address: str | Callable[[Plant], Callable[[dict], str]],
+    expect: dict[str, int | str] | None = None,
+    *,
+    statuses: tuple[str, ...] = UNPUBLISHED,
+    label: str = "{status}",
+    **row: Any,
+) -> list[Row]:
+    """One row of `route` (`make` is `page` or `api`) per status in `statuses`, on the owner's
+    public listing planted in that status. `address` is the URL name that takes the listing's id,
+    or a function of the plant that builds the address. Nobody but its seller reaches such a
+    listing: `expect` defaults to 404 for all, 200 for the owner."""
+    if isinstance(address, str):
+        return seller_alone(
+            make,
+            route,
+            lambda plant: listing_url(address, plant),
+            expect,
+            statuses=statuses,
+            label=label,
+            **row,
+        )
+    return [
+        make(
+            route,
+            address(owner_listing(status=status)),
+            expect or per(404, owner=200),
+            label=label.format(status=status),
+            **row,
+        )
+        for status in statuses
+    ]
 
 
 def photo_url(name: str):
@@ -150,20 +186,20 @@ def _detail_rows() -> list:
                 label=audience,
             )
         )
-    for label, plant in (
-        ("draft", owner_listing(status="draft")),
-        ("withdrawn", owner_listing(status="withdrawn")),
-        ("expired", owner_listing(status="expired")),
-        ("hidden", hidden_listing),
-    ):
-        rows.append(
-            page(
-                "market/listings/<int:listing_id>/",
-                listing_url("marketplace:listing", plant),
-                per(404, owner=200),
-                label=label,
-            )
+    rows += seller_alone(
+        page,
+        "market/listings/<int:listing_id>/",
+        "marketplace:listing",
+        statuses=(*UNPUBLISHED, "expired"),
+    )
+    rows.append(
+        page(
+            "market/listings/<int:listing_id>/",
+            listing_url("marketplace:listing", hidden_listing),
+            per(404, owner=200),
+            label="hidden",
         )
+    )
     rows.append(
         page(
             "market/listings/<int:listing_id>/",

@@ -20,7 +20,7 @@ from tests.access.engine import (
     per,
     sees,
 )
-from tests.access.market_listings import owner_listing
+from tests.access.market_listings import UNPUBLISHED, owner_listing, seller_alone
 
 REPORTERS = "stranger fof friend_a friend_b moderator"
 
@@ -33,15 +33,12 @@ def _report_post(c) -> str:
     return reverse("marketplace:report", args=["post", c["posts"]["public"].pk])
 
 
-def _report_listing(status: str):
-    """The report form's address for an owner's public listing planted with `status`."""
-    return lambda c: reverse(
-        "marketplace:report", args=["listing", owner_listing(status=status)(c).pk]
-    )
+def _report_listing(plant):
+    """The report form's address for the listing `plant` makes."""
+    return lambda c: reverse("marketplace:report", args=["listing", plant(c).pk])
 
 
 POST_FORM = per(200, anonymous=LOGIN, owner=403, blocked=404)
-UNPUBLISHED = ("draft", "withdrawn")  # public listings, yet their seller's alone
 NOT_THERE = per(404, anonymous=LOGIN, owner=403)  # the seller may not report their own
 SHOWN_POST = sees(**dict.fromkeys(all_but("anonymous", "blocked"), "public"))
 
@@ -77,27 +74,23 @@ ROWS = [
         state=reports,
         changes=REPORTERS,
     ),
-    *[
-        page(
-            "market/report/<str:content_type>/<int:object_id>/",
-            _report_listing(status),
-            NOT_THERE,
-            label=f"a {status} listing",
-        )
-        for status in UNPUBLISHED
-    ],
-    *[
-        page(
-            "market/report/<str:content_type>/<int:object_id>/",
-            _report_listing(status),
-            NOT_THERE,
-            label=f"send on a {status} listing",
-            method="POST",
-            body=lambda c: {"reason": "spam", "note": ""},
-            state=reports,
-        )
-        for status in UNPUBLISHED
-    ],
+    *seller_alone(
+        page,
+        "market/report/<str:content_type>/<int:object_id>/",
+        _report_listing,
+        NOT_THERE,
+        label="a {status} listing",
+    ),
+    *seller_alone(
+        page,
+        "market/report/<str:content_type>/<int:object_id>/",
+        _report_listing,
+        NOT_THERE,
+        label="send on a {status} listing",
+        method="POST",
+        body=lambda c: {"reason": "spam", "note": ""},
+        state=reports,
+    ),
     page("market/reports/mine/", lambda c: reverse("marketplace:my_reports"), SIGNED_IN),
     # Moderators suspend accounts in the user admin, but only superusers change passwords
     # (accounts/admin.py); the cast's moderator is staff without rights.

@@ -10,13 +10,12 @@ shows is tested in marketplace/tests/test_search*.py (the cast's markers are pos
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.urls import reverse
-from django.utils import timezone
 
-from marketplace.models import Category, Listing, SavedSearch, Watch
+from marketplace.models import Listing, SavedSearch, Watch
+from marketplace.services.search import saved_search_create, watch_add
 from tests.access.engine import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
+from tests.factories import AMSTERDAM, listing_for, make_category
 
 EVERYONE_SIGNED_IN = " ".join(all_but("anonymous"))
 # friend_a already watches the listing: adding it again changes nothing.
@@ -24,19 +23,12 @@ NEW_WATCHERS = " ".join(all_but("anonymous", "owner", "blocked", "friend_a"))
 
 
 def _owner_listing(c) -> Listing:
-    category, _ = Category.objects.get_or_create(slug="matrix-things", defaults={"name": "Things"})
-    return Listing.objects.create(
-        seller=c["owner"],
+    return listing_for(
+        c["owner"],
+        make_category("Things"),
         title="A bike for members",
-        category=category,
-        condition=Listing.Condition.GOOD,
-        price=Decimal("100"),
         place="Amsterdam",
-        latitude=Decimal("52.37"),
-        longitude=Decimal("4.90"),
-        audience="members",
-        status=Listing.Status.ACTIVE,
-        published_at=timezone.now(),
+        at=AMSTERDAM,
     )
 
 
@@ -46,8 +38,8 @@ def planted(build_url):
 
     def url(c):
         c["listing"] = _owner_listing(c)
-        c["saved"] = SavedSearch.objects.create(owner=c["owner"], query="bike")
-        Watch.objects.create(user=c["friend_a"], listing=c["listing"])
+        c["saved"] = saved_search_create(owner=c["owner"], query="bike")
+        watch_add(user=c["friend_a"], listing_id=c["listing"].pk)
         return build_url(c)
 
     return url

@@ -15,7 +15,6 @@ from django.urls import reverse
 from accounts.models import Profile
 from privacy.models import ConsentRecord, ConsentState
 from privacy.purposes import Purpose, Scope
-from privacy.services.consent import consent_grant
 from tests.access.engine import (
     API_ANON,
     LOGIN,
@@ -27,6 +26,7 @@ from tests.access.engine import (
     per,
     sees,
 )
+from tests.factories import consent
 
 SOCIAL = Purpose.SOCIAL_PROOF.value
 EVERYONE_SIGNED_IN = " ".join(all_but("anonymous"))
@@ -37,9 +37,7 @@ def with_owner_grant(build_url):
     """The row's address, after the owner granted social proof to their Circle A."""
 
     def url(c):
-        consent_grant(
-            user=c["owner"], purpose=SOCIAL, scope=Scope.CIRCLES, circle_ids=[c["circle_a"].pk]
-        )
+        consent(c["owner"], Scope.CIRCLES, SOCIAL, circle_ids=[c["circle_a"].pk])
         return build_url(c)
 
     return url

@@ -9,13 +9,9 @@ privacy/tests/test_exports.py checks what is inside the zip.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.urls import reverse
-from django.utils import timezone
 
 from privacy.models import ExportRequest
-from privacy.services.exports import export_build
 from tests.access.engine import (
     API_ANON,
     LOGIN,
@@ -26,6 +22,7 @@ from tests.access.engine import (
     page,
     per,
 )
+from tests.factories import make_export
 
 EVERYONE_SIGNED_IN = " ".join(all_but("anonymous"))
 
@@ -36,19 +33,8 @@ def exports(c):
 
 
 def owner_export(status: str = "ready", *, expired: bool = False):
-    """The owner's export: pending, or really built (and maybe past its expiry)."""
-
-    def plant(c) -> ExportRequest:
-        export = ExportRequest.objects.create(user=c["owner"])
-        if status == "ready":
-            export_build(export_id=export.pk)
-        if expired:
-            ExportRequest.objects.filter(pk=export.pk).update(
-                expires_at=timezone.now() - timedelta(minutes=1)
-            )
-        return export
-
-    return plant
+    """The owner's export (`make_export`): pending, or really built (and maybe past its expiry)."""
+    return lambda c: make_export(c["owner"], ready=status == "ready", expired=expired)
 
 
 def row_url(plant):

@@ -22,9 +22,7 @@ ONLY_THE_SELLER = per(404, anonymous=API_ANON, owner=200)
 
 def branded_listing(c) -> Listing:
     """The owner's public listing, of a Trek."""
-    listing = owner_listing()(c)
-    Listing.objects.filter(pk=listing.pk).update(brand=Brand.objects.get(slug=BRAND))
-    return listing
+    return owner_listing(brand=Brand.objects.get(slug=BRAND))(c)
 
 
 def _near_rows() -> list:

@@ -17,7 +17,8 @@ from tests.factories.catalog import (
     make_product,
     product,
 )
-from tests.factories.deals import PurchaseFactory, make_offer, make_purchase
+from tests.factories.deals import PurchaseFactory, make_offer, make_purchase, make_sale, reserve_for
+from tests.factories.exports import make_export
 from tests.factories.listings import (
     listing_fields,
     listing_for,
@@ -58,6 +59,7 @@ __all__ = [
     "listing_fields",
     "listing_for",
     "make_category",
+    "make_export",
     "make_admin",
     "make_listing",
     "make_moderator",
@@ -65,12 +67,14 @@ __all__ = [
     "make_product",
     "make_purchase",
     "make_review",
+    "make_sale",
     "marlin_for_sale",
     "moderators",
     "not_a_picture",
     "person",
     "picture",
     "product",
+    "reserve_for",
     "review",
     "talk",
     "vote_helpful",

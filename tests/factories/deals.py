@@ -1,4 +1,4 @@
-"""Offers and purchases, made through the deals service."""
+"""Offers, reservations, sales and purchases, made through the deals services."""
 
 from __future__ import annotations
 
@@ -9,13 +9,26 @@ import factory
 
 from accounts.models import User
 from marketplace.models import Listing, Offer, ProductModel, Purchase
-from marketplace.services.offers import offer_make
-from marketplace.services.purchases import purchase_declare
+from marketplace.services.offers import offer_accept, offer_make
+from marketplace.services.purchases import purchase_declare, sale_complete
 
 
 def make_offer(listing: Listing, buyer: User, amount: str = "400") -> Offer:
     """`buyer` offers `amount` on `listing` (`offer_make`: the seller is notified)."""
     return offer_make(buyer=buyer, listing=listing, amount=amount)
+
+
+def reserve_for(listing: Listing, buyer: User, amount: str = "400") -> Offer:
+    """`listing` reserved for `buyer`: their offer of `amount`, accepted by the seller
+    (`offer_accept`: every other open offer on it is declined, the buyers are told)."""
+    return offer_accept(seller=listing.seller, offer=make_offer(listing, buyer, amount))
+
+
+def make_sale(listing: Listing, buyer: User, amount: str = "400") -> Purchase:
+    """`listing` sold to `buyer` for `amount` as a sale goes here: reserved for them, then
+    marked sold by the seller (`sale_complete`). Returns the verified purchase it leaves."""
+    reserve_for(listing, buyer, amount)
+    return sale_complete(seller=listing.seller, listing=listing)
 
 
 class PurchaseFactory(factory.django.DjangoModelFactory[Purchase]):

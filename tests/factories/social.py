@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from accounts.models import User
 from privacy.purposes import Purpose, Scope
 from privacy.services.consent import consent_grant
@@ -22,9 +24,18 @@ def friends(a: User, *others: User) -> None:
         befriend(a, other)
 
 
-def consent(someone: User, scope: str = Scope.FOF, purpose: str = Purpose.SOCIAL_PROOF) -> None:
-    """`someone` grants `purpose` for `scope` (social proof to friends of friends by default)."""
-    consent_grant(user=someone, purpose=purpose, scope=scope, method="onboarding")
+def consent(
+    someone: User,
+    scope: str = Scope.FOF,
+    purpose: str = Purpose.SOCIAL_PROOF,
+    *,
+    circle_ids: Iterable[int] = (),
+) -> None:
+    """`someone` grants `purpose` for `scope` (social proof to friends of friends by default;
+    `circle_ids` name their circles when the scope is circles)."""
+    consent_grant(
+        user=someone, purpose=purpose, scope=scope, circle_ids=circle_ids, method="onboarding"
+    )
 
 
 def talk(someone: User, text: str = "Out on my new bike today", audience: str = "fof") -> Post:
