@@ -24,34 +24,29 @@ from social.selectors import comments_under_posts_of
 # social -----------------------------------------------------------------------------------------
 
 
-def export_friend_requests_sent(user: User) -> list[ExportRow]:
+def _friend_requests(user: User, *, mine: str, theirs: str, label: str) -> list[ExportRow]:
+    """The person's friend requests on one side (`mine`: "from_user" or "to_user"), each naming
+    the other side (`theirs`) under `label`; requests with people who blocked them left out."""
     return [
         {
-            "to": name_of(request.to_user),
+            label: name_of(getattr(request, theirs)),
             "status": request.status,
             "created_at": when(request.created_at),
             "responded_at": when(request.responded_at),
         }
-        for request in FriendRequest.objects.filter(from_user=user)
-        .exclude(to_user__in=blockers_of(user))
-        .select_related("to_user__profile")
+        for request in FriendRequest.objects.filter(**{mine: user})
+        .exclude(**{f"{theirs}__in": blockers_of(user)})
+        .select_related(f"{theirs}__profile")
         .order_by("created_at", "id")
     ]
+
+
+def export_friend_requests_sent(user: User) -> list[ExportRow]:
+    return _friend_requests(user, mine="from_user", theirs="to_user", label="to")
 
 
 def export_friend_requests_received(user: User) -> list[ExportRow]:
-    return [
-        {
-            "from": name_of(request.from_user),
-            "status": request.status,
-            "created_at": when(request.created_at),
-            "responded_at": when(request.responded_at),
-        }
-        for request in FriendRequest.objects.filter(to_user=user)
-        .exclude(from_user__in=blockers_of(user))
-        .select_related("from_user__profile")
-        .order_by("created_at", "id")
-    ]
+    return _friend_requests(user, mine="to_user", theirs="from_user", label="from")
 
 
 def export_friends(user: User) -> list[ExportRow]:
