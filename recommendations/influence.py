@@ -32,12 +32,10 @@ connection, so the next run knows that any run still marked "running" was interr
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -52,7 +50,9 @@ from accounts.models import User
 from marketplace.models import Category, HelpfulVote, Purchase, Review
 from privacy.consent import holders
 from privacy.purposes import Purpose
+from recommendations import influence_store
 from recommendations.expertise import counted_purchases, counted_reviews, counted_votes
+from recommendations.influence_store import Scores
 from recommendations.models import InfluenceChange, InfluenceReach, InfluenceRun, InfluenceScore
 from social.models import Block, Friendship
 
@@ -75,21 +75,6 @@ class Graph:
     topics: np.ndarray  # top-level category ids
     ties: sparse.csr_matrix  # W, n × n
     expertise: sparse.csr_matrix  # E, n × topics
-
-
-@dataclass
-class Scores:
-    """One row per (person, topic) with some expertise, as parallel arrays."""
-
-    person: np.ndarray
-    category: np.ndarray
-    expertise: np.ndarray
-    one_hop: np.ndarray
-    two_hop: np.ndarray
-    score: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.person)
 
 
 # --- Loading -------------------------------------------------------------------------------
@@ -282,93 +267,6 @@ def scores_of(
     )
 
 
-# --- Writing -------------------------------------------------------------------------------
-
-SCORE_COLUMNS = ("person_id", "category_id", "run_id", "expertise", "one_hop", "two_hop", "score")
-
-
-def _score_rows(
-    scores: Scores, run: InfluenceRun, only: Iterable[int] | None = None
-) -> Iterator[tuple[object, ...]]:
-    columns = (
-        scores.person.tolist(),
-        scores.category.tolist(),
-        scores.expertise.tolist(),
-        scores.one_hop.tolist(),
-        scores.two_hop.tolist(),
-        scores.score.tolist(),
-    )
-    indexes = range(len(scores)) if only is None else only
-    for i in indexes:
-        person, category, expertise, one, two, score = (column[i] for column in columns)
-        yield (person, category, run.pk, expertise, one, two, score)
-
-
-def _insert(
-    model: type[Model], columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]
-) -> None:
-    """Insert many rows at once: PostgreSQL `COPY`, else `bulk_create`."""
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join(repr(value) for value in row) + "\n")
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.copy_expert(
-                f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN", buffer
-            )
-        return
-    model._default_manager.bulk_create(
-        (model(**dict(zip(columns, row, strict=True))) for row in rows), batch_size=5000
-    )
-
-
-def _replace_all(scores: Scores, run: InfluenceRun) -> None:
-    InfluenceScore.objects.all().delete()
-    _insert(InfluenceScore, SCORE_COLUMNS, _score_rows(scores, run))
-
-
-def _apply_changes(scores: Scores, run: InfluenceRun) -> None:
-    """Write only what differs from the stored table; the result is the same as `_replace_all`."""
-    stored = {
-        (person, category): (pk, values)
-        for pk, person, category, *values in InfluenceScore.objects.values_list(
-            "pk", "person_id", "category_id", "expertise", "one_hop", "two_hop", "score"
-        )
-    }
-    fresh: list[int] = []
-    changed: list[tuple[int, int]] = []
-    new = zip(
-        scores.person.tolist(),
-        scores.category.tolist(),
-        zip(
-            scores.expertise.tolist(),
-            scores.one_hop.tolist(),
-            scores.two_hop.tolist(),
-            scores.score.tolist(),
-            strict=True,
-        ),
-        strict=True,
-    )
-    for i, (person, category, values) in enumerate(new):
-        old = stored.pop((person, category), None)
-        if old is None:
-            fresh.append(i)
-        elif not np.allclose(old[1], values, rtol=1e-12, atol=0.0):
-            changed.append((old[0], i))
-    InfluenceScore.objects.filter(pk__in=[pk for pk, _ in stored.values()]).delete()
-    InfluenceScore.objects.filter(pk__in=[pk for pk, _ in changed]).delete()
-    _insert(
-        InfluenceScore, SCORE_COLUMNS, _score_rows(scores, run, fresh + [i for _, i in changed])
-    )
-
-
-def _replace_reach(people: np.ndarray, one: np.ndarray, two: np.ndarray, run: InfluenceRun) -> None:
-    InfluenceReach.objects.all().delete()
-    rows = zip(people.tolist(), repeat(run.pk), one.tolist(), two.tolist(), strict=False)
-    _insert(InfluenceReach, ("person_id", "run_id", "one_hop", "two_hop"), rows)
-
-
 def _pause_inside_transaction() -> None:
     """Only for the crash test: hold the write transaction open so a worker can be killed in it."""
     seconds = float(getattr(settings, "INFLUENCE_TEST_PAUSE_SECONDS", 0) or 0)
@@ -413,10 +311,10 @@ def _graph_pass(run: InfluenceRun, changes: QuerySet[InfluenceChange]) -> None:
     scores = scores_of(graph.people, graph.topics, graph.expertise, one, two)
     with transaction.atomic():
         if run.kind == InfluenceRun.Kind.FULL:
-            _replace_all(scores, run)
+            influence_store.replace_all(scores, run)
         else:
-            _apply_changes(scores, run)
-        _replace_reach(graph.people, one, two, run)
+            influence_store.apply_changes(scores, run)
+        influence_store.replace_reach(graph.people, one, two, run)
         changes.delete()
         _pause_inside_transaction()
     run.people = run.rescored = len(graph.people)
@@ -444,8 +342,7 @@ def _expertise_pass(
     scores = scores_of(people, topics, expertise, one, two)
     with transaction.atomic():
         # People who withdrew or left lose their rows; the others get theirs rewritten.
-        InfluenceScore.objects.filter(person_id__in=changed_people).delete()
-        _insert(InfluenceScore, SCORE_COLUMNS, _score_rows(scores, run))
+        influence_store.replace_people(scores, run, changed_people)
         changes.delete()
         _pause_inside_transaction()
     last_graph = InfluenceReach.objects.values_list("run__edges", flat=True).first()

@@ -42,9 +42,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from social.audience import Audience
-from social.models import Comment
 from social.services import friends, posts
 from social.services.settings import social_settings_update
+from tests.factories import comment
 
 # --- The cast --------------------------------------------------------------------------------
 
@@ -104,10 +104,8 @@ def build_cast(graph: dict) -> dict:
     c["a_post"] = posts.post_create(author=friend_a, text=MARKERS["a_friends"])
     c["b_post"] = posts.post_create(author=blocked, text=MARKERS["b_public"], audience="public")
     public = c["posts"]["public"]
-    c["comment"] = posts.comment_create(
-        author=friend_a, post_id=public.pk, text=MARKERS["comment_a"]
-    )
-    c["b_comment"] = Comment.objects.create(post=public, author=blocked, text=MARKERS["comment_b"])
+    c["comment"] = comment(friend_a, public, MARKERS["comment_a"])
+    c["b_comment"] = comment(blocked, public, MARKERS["comment_b"], written_before_a_block=True)
     c["request"] = friends.friend_request_send(sender=c["stranger"], recipient=owner)
     return c
 

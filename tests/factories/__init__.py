@@ -39,9 +39,10 @@ from tests.factories.people import (
 )
 from tests.factories.places import AMSTERDAM, LYON, PARIS, UTRECHT
 from tests.factories.reviews import make_review, review, vote_helpful
-from tests.factories.social import befriend, consent, friends, talk
+from tests.factories.social import befriend, comment, consent, friends, talk
 
 __all__ = [
+    "comment",
     "AMSTERDAM",
     "LYON",
     "PARIS",
