@@ -276,8 +276,10 @@ def _listings(cursor, people: int, count: int, rng: random.Random, now: datetime
     leaf_ids = [pk for pk, _, _ in leaves]
     cities = [(name, lat, lng) for name, lat, lng, _ in CITIES]
     city_weights = [weight for *_, weight in CITIES]
-    audiences, audience_weights = zip(*AUDIENCE_MIX, strict=True)
-    statuses, status_weights = zip(*STATUS_MIX, strict=True)
+    audiences = [name for name, _ in AUDIENCE_MIX]
+    audience_weights = [share for _, share in AUDIENCE_MIX]
+    statuses = [name for name, _ in STATUS_MIX]
+    status_weights = [share for _, share in STATUS_MIX]
     buffer = io.StringIO()
     for pk in range(1, count + 1):
         category = rng.choice(leaf_ids)

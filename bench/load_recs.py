@@ -186,7 +186,8 @@ def _skewed(rng: random.Random, count: int) -> int:
 def _reviews(cursor, weights, count: int, rng: random.Random, now: datetime) -> None:
     models = _models(cursor)
     people = range(1, len(weights) + 1)
-    audiences, audience_weights = zip(*REVIEW_AUDIENCES, strict=True)
+    audiences = [name for name, _ in REVIEW_AUDIENCES]
+    audience_weights = [share for _, share in REVIEW_AUDIENCES]
     keys: set[tuple[int, int]] = set()
     buffer = io.StringIO()
     write = buffer.write
@@ -219,6 +220,7 @@ def _purchases(cursor, weights, count: int, rng: random.Random, now: datetime) -
     buffer = io.StringIO()
     write = buffer.write
     two_years = 2 * 365 * 86400
+    model: int | None
     for buyer in rng.choices(people, weights=weights, k=count):
         model, category, brand = models[_skewed(rng, len(models))]
         verified = rng.random() < 0.3
