@@ -15,10 +15,30 @@ The graph, at full size (`BENCH_SCALE=1`):
   mix of audiences (mostly friends; some public, members, friends of friends, circles, only me);
   tags on a third of them, 300,000 comments, some circle memberships and a few thousand blocks.
 
-Everything goes in with PostgreSQL `COPY` (rows generated in Python) or `INSERT ... SELECT` over
-`generate_series` and the tables already loaded: no row-by-row inserts, no ORM saves, so no
-signals. A loaded database is kept (`--reuse-db`) and reused when its counts match; set
-`BENCH_RELOAD=1` to build it again.
+Rows go in through the bulk service functions where the volume allows it, and with PostgreSQL
+`COPY` (rows generated in Python, seeded) or `INSERT ... SELECT` where it does not; the
+measured seconds of each step, both ways, are in `docs/decisions/bench-loaders-services.md`:
+
+- people: through `accounts_create` (one password hash for everyone, a verified address and a
+  profile each) and `people_set_up` (settings, the three circles); display names, the
+  deactivated and the not findable with one `UPDATE` each (`profiles_update` runs each
+  profile's constraint checks as queries of their own; only erasure deactivates, and it erases
+  what the benchmark reads);
+- circle memberships: through `circle_memberships_add` (each member checked as the owner's
+  friend);
+- friendships, posts: `COPY`. Their bulk services back-date every row afterwards with
+  `bulk_update` (200 rows a query), the path that made listings and reviews ten and twenty
+  times slower (`bench/load_market.py`, `bench/load_recs.py`); `posts_create` would also tag
+  posts from the topics table, not the bench's own tags;
+- blocks: `COPY`: `block_create` ends the friendship between the two, and the draw blocks some
+  friends, so the friendship counts every figure is read against would move;
+- post circles, tags, comments: `INSERT ... SELECT`: `comments_create` refuses a comment on a
+  post its author may not see (most of the random draw) and notifies and strengthens ties,
+  which the benchmark does not measure against.
+
+No ORM save sends a signal here: the services write in bulk and move the network versions
+themselves, and the cache is cleared at the end. A loaded database is kept (`--reuse-db`) and
+reused when its counts match; set `BENCH_RELOAD=1` to build it again.
 """
 
 from __future__ import annotations

@@ -14,8 +14,13 @@ At full size (`BENCH_SCALE=1`):
 - every person gets a home (rounded, near one of the cities), so "nearby" and the default search
   point mean something; the viewer of the benchmarks, the graph's hub, lives in Amsterdam.
 
-Rows go in with `COPY` (generated in Python, seeded) and `INSERT ... SELECT`; no ORM saves. The
-listings are reused when their count matches (`BENCH_RELOAD=1` rebuilds everything).
+Rows go in with `COPY` (generated in Python, seeded) and `INSERT ... SELECT`; no ORM saves.
+`listings_create` and `listings_transition` keep the listing rules but write each row three
+times (insert, back-date, status moves, 200 rows a query for the last two): about ten times the
+`COPY` step's time (`docs/decisions/bench-loaders-services.md`). Homes stay an `UPDATE`
+(`profiles_update` runs each profile's constraint checks as queries of their own), photos are
+paths only (`listing_photos_add` reads image files). The listings are reused when their count
+matches (`BENCH_RELOAD=1` rebuilds everything).
 """
 
 from __future__ import annotations

@@ -15,8 +15,14 @@ At full size (`BENCH_SCALE=1`):
 - consents as people give them: six in ten allow `social_proof` (friends or friends of friends),
   half allow `influence`, three in ten `insights`; each a ledger record and its current state.
 
-Rows go in with `COPY` (generated in Python, seeded) and `INSERT ... SELECT`; no ORM saves. They
-are reused when their counts match; `BENCH_RELOAD=1` rebuilds everything.
+Rows go in with `COPY` (generated in Python, seeded) and `INSERT ... SELECT`; no ORM saves
+(`docs/decisions/bench-loaders-services.md` has the measured seconds). `reviews_create` keeps
+the review rules but back-dates every row with `bulk_update` (200 rows a query): about twenty
+times the `COPY` step's time. `helpful_votes_create` refuses a vote on a review the voter may
+not see (much of the random draw), `purchases_declare` takes declared purchases only (three in
+ten here are bought on Bazaar), and consents are granted one at a time (`consent_grant`, a
+ledger record each). They are reused when their counts match; `BENCH_RELOAD=1` rebuilds
+everything.
 """
 
 from __future__ import annotations
