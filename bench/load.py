@@ -24,12 +24,13 @@ measured seconds of each step, both ways, are in `docs/decisions/bench-loaders-s
   deactivated and the not findable with one `UPDATE` each (`profiles_update` runs each
   profile's constraint checks as queries of their own; only erasure deactivates, and it erases
   what the benchmark reads);
-- circle memberships: through `circle_memberships_add` (each member checked as the owner's
-  friend);
 - friendships, posts: `COPY`. Their bulk services back-date every row afterwards with
   `bulk_update` (200 rows a query), the path that made listings and reviews ten and twenty
   times slower (`bench/load_market.py`, `bench/load_recs.py`); `posts_create` would also tag
   posts from the topics table, not the bench's own tags;
+- circle memberships: `INSERT ... SELECT`: `circle_memberships_add` (which checks each member
+  is the owner's friend) fits at a tenth of the size, but at full size, with people through
+  the services too, the build went past the budget;
 - blocks: `COPY`: `block_create` ends the friendship between the two, and the draw blocks some
   friends, so the friendship counts every figure is read against would move;
 - post circles, tags, comments: `INSERT ... SELECT`: `comments_create` refuses a comment on a
@@ -56,7 +57,6 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from accounts.services import NewAccount, accounts_create
-from social.services.circles import circle_memberships_add
 from social.services.settings import people_set_up
 
 HUB_ID = 1
@@ -322,15 +322,15 @@ def _friendships(cursor, size, activity, rng, now) -> None:
 
 
 def _circle_memberships(cursor: CursorWrapper) -> None:
-    """About 30 % of a person's friends sit in one of their three circles, put there through
-    the service (which checks each is the owner's friend)."""
+    # About 30 % of a person's friends sit in one of their three circles.
     cursor.execute(
         """
-        SELECT 3 * (user_id - 1) + 1 + friend_id % 3, friend_id FROM social_friendship
-        WHERE (user_id * 7 + friend_id) % 10 < 3 ORDER BY user_id, friend_id
+        INSERT INTO social_circlemembership (circle_id, member_id, created_at)
+        SELECT 3 * (user_id - 1) + 1 + friend_id % 3, friend_id, created_at
+        FROM social_friendship
+        WHERE (user_id * 7 + friend_id) % 10 < 3
         """
     )
-    circle_memberships_add(cursor.fetchall())
 
 
 def _blocks(cursor, size: Size, rng: random.Random) -> None:
