@@ -15,10 +15,31 @@ The graph, at full size (`BENCH_SCALE=1`):
   mix of audiences (mostly friends; some public, members, friends of friends, circles, only me);
   tags on a third of them, 300,000 comments, some circle memberships and a few thousand blocks.
 
-Everything goes in with PostgreSQL `COPY` (rows generated in Python) or `INSERT ... SELECT` over
-`generate_series` and the tables already loaded: no row-by-row inserts, no ORM saves, so no
-signals. A loaded database is kept (`--reuse-db`) and reused when its counts match; set
-`BENCH_RELOAD=1` to build it again.
+Rows go in through the bulk service functions where the volume allows it, and with PostgreSQL
+`COPY` (rows generated in Python, seeded) or `INSERT ... SELECT` where it does not; the
+measured seconds of each step, both ways, are in `docs/decisions/bench-loaders-services.md`:
+
+- people: through `accounts_create` (one password hash for everyone, a verified address and a
+  profile each) and `people_set_up` (settings, the three circles); display names, the
+  deactivated and the not findable with one `UPDATE` each (`profiles_update` runs each
+  profile's constraint checks as queries of their own; only erasure deactivates, and it erases
+  what the benchmark reads);
+- friendships, posts: `COPY`. Their bulk services back-date every row afterwards with
+  `bulk_update` (200 rows a query), the path that made listings and reviews ten and twenty
+  times slower (`bench/load_market.py`, `bench/load_recs.py`); `posts_create` would also tag
+  posts from the topics table, not the bench's own tags;
+- circle memberships: `INSERT ... SELECT`: `circle_memberships_add` (which checks each member
+  is the owner's friend) fits at a tenth of the size, but at full size, with people through
+  the services too, the build went past the budget;
+- blocks: `COPY`: `block_create` ends the friendship between the two, and the draw blocks some
+  friends, so the friendship counts every figure is read against would move;
+- post circles, tags, comments: `INSERT ... SELECT`: `comments_create` refuses a comment on a
+  post its author may not see (most of the random draw) and notifies and strengthens ties,
+  which the benchmark does not measure against.
+
+No ORM save sends a signal here: the services write in bulk and move the network versions
+themselves, and the cache is cleared at the end. A loaded database is kept (`--reuse-db`) and
+reused when its counts match; set `BENCH_RELOAD=1` to build it again.
 """
 
 from __future__ import annotations
@@ -33,11 +54,16 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
+
+from accounts.services import NewAccount, accounts_create
+from social.services.settings import people_set_up
 
 HUB_ID = 1
 SHOPPER_ID = 2  # the social search's viewer: 500 friends
 COMMUNITY_SIZE = 250
 SEED = 20240601
+PASSWORD = "bench-password"  # noqa: S105  # everyone's, hashed once; bench data only
 
 # Share of posts per audience; the rest of the code reads the names, not the order.
 AUDIENCE_MIX = (
@@ -144,7 +170,7 @@ def load(size: Size, *, seed: int = SEED, log=print) -> None:
     with connection.cursor() as cursor:
         start_bulk_load(cursor, "TRUNCATE accounts_user RESTART IDENTITY CASCADE")
         steps = (
-            ("people, profiles, settings, circles", lambda: _people(cursor, size)),
+            ("people, profiles, settings, circles", lambda: _people(cursor, size, now)),
             ("friendships", lambda: _friendships(cursor, size, activity, rng, now)),
             ("circle memberships", lambda: _circle_memberships(cursor)),
             ("blocks", lambda: _blocks(cursor, size, rng)),
@@ -201,44 +227,25 @@ def _activity(people: int, rng: random.Random) -> list[float]:
     return [min(max(rng.lognormvariate(2.83, 0.6), 1.0), 300.0) for _ in range(people)]
 
 
-def _people(cursor, size: Size) -> None:
-    cursor.execute(
-        """
-        INSERT INTO accounts_user
-            (id, password, last_login, is_superuser, email, is_active, is_staff, date_joined)
-        SELECT g, '!', NULL, false, 'person' || g || '@bench.example', g %% 100 <> 7, false,
-               now() - (g %% 1000) * interval '1 day'
-        FROM generate_series(1, %s) AS g
-        """,
-        [size.people],
+def _people(cursor: CursorWrapper, size: Size, now: datetime) -> None:
+    """Accounts as signing up makes them (one password hash for all, a verified address, a
+    profile) and what a new person starts with (settings, the three circles: ids
+    3 * (owner - 1) + k, k = 1..3, as they are made in order), through the services. Then, in
+    bulk, what no service writes at this volume or without taking what the benchmark reads: the
+    display names (`profiles_update` checks each profile's constraints with queries of its
+    own), 1 % deactivated (only erasure deactivates, and it erases their posts and friendships)
+    and 3 % not findable."""
+    users = accounts_create(
+        accounts=[
+            NewAccount(email=f"person{pk}@bench.example", joined_at=now - timedelta(days=pk % 1000))
+            for pk in range(1, size.people + 1)
+        ],
+        password=PASSWORD,
     )
-    cursor.execute(
-        """
-        INSERT INTO accounts_profile (user_id, display_name, bio, avatar, home_place, updated_at)
-        SELECT id, 'Person ' || id, '', '', '', now() FROM accounts_user
-        """
-    )
-    cursor.execute(
-        """
-        INSERT INTO social_socialsettings (user_id, details_audience, findable)
-        SELECT id, 'friends', id % 33 <> 5 FROM accounts_user
-        """
-    )
-    # Circle ids are 3 * (owner - 1) + k, k = 1..3, so later steps compute them without a join.
-    cursor.execute(
-        """
-        INSERT INTO social_circle (id, owner_id, name, created_at)
-        SELECT 3 * (u.id - 1) + k, u.id, (ARRAY['Family', 'Close friends', 'Work'])[k], now()
-        FROM accounts_user AS u CROSS JOIN generate_series(1, 3) AS k
-        """
-    )
-    # Ids given explicitly: move the sequences past them for rows made later.
-    cursor.execute(
-        "SELECT setval(pg_get_serial_sequence('accounts_user', 'id'), max(id)) FROM accounts_user"
-    )
-    cursor.execute(
-        "SELECT setval(pg_get_serial_sequence('social_circle', 'id'), max(id)) FROM social_circle"
-    )
+    people_set_up(users=users)
+    cursor.execute("UPDATE accounts_profile SET display_name = 'Person ' || user_id")
+    cursor.execute("UPDATE accounts_user SET is_active = false WHERE id % 100 = 7")
+    cursor.execute("UPDATE social_socialsettings SET findable = false WHERE user_id % 33 = 5")
 
 
 def _friendship_pairs(size: Size, activity: list[float], rng: random.Random) -> list[tuple]:
@@ -314,7 +321,7 @@ def _friendships(cursor, size, activity, rng, now) -> None:
     )
 
 
-def _circle_memberships(cursor) -> None:
+def _circle_memberships(cursor: CursorWrapper) -> None:
     # About 30 % of a person's friends sit in one of their three circles.
     cursor.execute(
         """
@@ -327,7 +334,7 @@ def _circle_memberships(cursor) -> None:
 
 
 def _blocks(cursor, size: Size, rng: random.Random) -> None:
-    pairs = set()
+    pairs: set[tuple[int, int]] = set()
     while len(pairs) < size.blocks:
         a, b = rng.randint(1, size.people), rng.randint(1, size.people)
         if a != b and HUB_ID not in (a, b) and SHOPPER_ID not in (a, b):

@@ -14,8 +14,13 @@ At full size (`BENCH_SCALE=1`):
 - every person gets a home (rounded, near one of the cities), so "nearby" and the default search
   point mean something; the viewer of the benchmarks, the graph's hub, lives in Amsterdam.
 
-Rows go in with `COPY` (generated in Python, seeded) and `INSERT ... SELECT`; no ORM saves. The
-listings are reused when their count matches (`BENCH_RELOAD=1` rebuilds everything).
+Rows go in with `COPY` (generated in Python, seeded) and `INSERT ... SELECT`; no ORM saves.
+`listings_create` and `listings_transition` keep the listing rules but write each row three
+times (insert, back-date, status moves, 200 rows a query for the last two): about ten times the
+`COPY` step's time (`docs/decisions/bench-loaders-services.md`). Homes stay an `UPDATE`
+(`profiles_update` runs each profile's constraint checks as queries of their own), photos are
+paths only (`listing_photos_add` reads image files). The listings are reused when their count
+matches (`BENCH_RELOAD=1` rebuilds everything).
 """
 
 from __future__ import annotations
@@ -276,8 +281,10 @@ def _listings(cursor, people: int, count: int, rng: random.Random, now: datetime
     leaf_ids = [pk for pk, _, _ in leaves]
     cities = [(name, lat, lng) for name, lat, lng, _ in CITIES]
     city_weights = [weight for *_, weight in CITIES]
-    audiences, audience_weights = zip(*AUDIENCE_MIX, strict=True)
-    statuses, status_weights = zip(*STATUS_MIX, strict=True)
+    audiences = [name for name, _ in AUDIENCE_MIX]
+    audience_weights = [share for _, share in AUDIENCE_MIX]
+    statuses = [name for name, _ in STATUS_MIX]
+    status_weights = [share for _, share in STATUS_MIX]
     buffer = io.StringIO()
     for pk in range(1, count + 1):
         category = rng.choice(leaf_ids)

@@ -15,8 +15,14 @@ At full size (`BENCH_SCALE=1`):
 - consents as people give them: six in ten allow `social_proof` (friends or friends of friends),
   half allow `influence`, three in ten `insights`; each a ledger record and its current state.
 
-Rows go in with `COPY` (generated in Python, seeded) and `INSERT ... SELECT`; no ORM saves. They
-are reused when their counts match; `BENCH_RELOAD=1` rebuilds everything.
+Rows go in with `COPY` (generated in Python, seeded) and `INSERT ... SELECT`; no ORM saves
+(`docs/decisions/bench-loaders-services.md` has the measured seconds). `reviews_create` keeps
+the review rules but back-dates every row with `bulk_update` (200 rows a query): about twenty
+times the `COPY` step's time. `helpful_votes_create` refuses a vote on a review the voter may
+not see (much of the random draw), `purchases_declare` takes declared purchases only (three in
+ten here are bought on Bazaar), and consents are granted one at a time (`consent_grant`, a
+ledger record each). They are reused when their counts match; `BENCH_RELOAD=1` rebuilds
+everything.
 """
 
 from __future__ import annotations
@@ -186,7 +192,8 @@ def _skewed(rng: random.Random, count: int) -> int:
 def _reviews(cursor, weights, count: int, rng: random.Random, now: datetime) -> None:
     models = _models(cursor)
     people = range(1, len(weights) + 1)
-    audiences, audience_weights = zip(*REVIEW_AUDIENCES, strict=True)
+    audiences = [name for name, _ in REVIEW_AUDIENCES]
+    audience_weights = [share for _, share in REVIEW_AUDIENCES]
     keys: set[tuple[int, int]] = set()
     buffer = io.StringIO()
     write = buffer.write
@@ -219,6 +226,7 @@ def _purchases(cursor, weights, count: int, rng: random.Random, now: datetime) -
     buffer = io.StringIO()
     write = buffer.write
     two_years = 2 * 365 * 86400
+    model: int | None
     for buyer in rng.choices(people, weights=weights, k=count):
         model, category, brand = models[_skewed(rng, len(models))]
         verified = rng.random() < 0.3

@@ -26,6 +26,7 @@ import json
 import os
 import statistics
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,7 +72,7 @@ _results: dict[str, dict] = {}
 
 
 @pytest.fixture(scope="module")
-def recs(bench_graph, django_db_blocker) -> Recs:
+def recs(bench_graph, django_db_blocker) -> Iterator[Recs]:
     force = os.environ.get("BENCH_RELOAD") == "1"
     with django_db_blocker.unblock():
         ensure_market_loaded(bench_graph.size.people, force=force)
