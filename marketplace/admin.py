@@ -515,7 +515,7 @@ class AppealAdmin(ModerationPermission, ReadOnlyAdmin):
     again (the moderation service, as from a report); uphold keeps it hidden. Either way the
     owner is told."""
 
-    list_display = ["created_at", "decision_target", "owner", "reason", "appeal_text", "outcome"]
+    list_display = ["appeal_text", "decision_target", "reason", "outcome", "created_at"]
     list_filter = [PendingFirstFilter, "created_at"]
     search_fields = ["text", "decision__reason", *_people("decision__owner")]
     fields = readonly_fields = (

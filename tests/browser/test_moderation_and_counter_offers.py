@@ -159,6 +159,7 @@ def test_a_counter_offer_is_accepted_from_the_listing(page, phone_page, sign_in_
 
     desk.goto("/market/deals/offers/received/")
     expect(desk.locator(".badge-accepted")).to_have_text("Accepted")
+    expect(desk.locator("#offers-received")).to_contain_text("Agreed at 420.00 EUR")
     shot(desk, "counter-desktop-offers-received")
     desk.goto(f"/market/listings/{listing.pk}/")
     expect(panel(desk)).to_contain_text("Agreed price: 420.00")
