@@ -220,11 +220,6 @@ def listing_update(*, seller: User, listing: Listing, **fields: Unpack[ListingCh
         )
     listing = locked_listing(listing)
     require_editable(listing)
-    if listing.hidden:
-        raise Conflict(
-            "A moderator hid this listing, so it can't be edited; appeal the decision instead.",
-            code="hidden_listing",
-        )
     old_price = listing.price
 
     if {"category", "product_model", "brand"} & set(fields):

@@ -14,11 +14,12 @@ from marketplace.models import Appeal, Listing, ModerationDecision, Report
 from marketplace.services import listing_lifecycle
 from marketplace.services import listings as listing_services
 from marketplace.services.appeals import appeal_create, appeal_uphold
+from marketplace.services.listing_photos import listing_photo_add
 from marketplace.services.reports import content_moderate, report_create, report_resolve
 from privacy.models import AuditEvent
 from social.models import Notification
 from social.services import posts
-from tests.factories import make_moderator, marlin_for_sale
+from tests.factories import make_moderator, marlin_for_sale, picture
 
 
 @pytest.fixture
@@ -143,9 +144,18 @@ def test_a_hidden_listing_cannot_be_edited_or_put_up_again(hidden, owner):
     listing = Listing.objects.get(pk=hidden.object_id)
     with pytest.raises(Conflict, match="appeal"):
         listing_services.listing_update(seller=owner, listing=listing, title="Changed")
+    with pytest.raises(Conflict, match="appeal"):
+        listing_photo_add(seller=owner, listing=listing, image=picture())
+    assert not listing.photos.exists()
     listing_lifecycle.listing_withdraw(seller=owner, listing=listing)
     with pytest.raises(NotAllowed):
         listing_lifecycle.listing_relist(seller=owner, listing=listing)
+
+
+def test_my_listings_offers_no_edit_or_relist_for_a_hidden_listing(client_for, hidden, owner):
+    body = client_for(owner).get(reverse("marketplace:listing_mine")).content.decode()
+    assert "Why hidden" in body
+    assert reverse("marketplace:listing_edit", args=[hidden.object_id]) not in body
 
 
 def test_the_owners_page_shows_one_clear_state_and_the_appeal(client_for, hidden, owner):
