@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -308,13 +308,14 @@ class AppealedFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in ("pending", "any"):
             return queryset
-        appealed = ModerationDecision.objects.filter(appeal__isnull=False)
+        appealed = ModerationDecision.objects.filter(
+            appeal__isnull=False,
+            content_type_id=OuterRef("content_type_id"),
+            object_id=OuterRef("object_id"),
+        )
         if self.value() == "pending":
             appealed = appealed.filter(appeal__outcome=Appeal.Outcome.PENDING)
-        return queryset.filter(
-            content_type_id__in=appealed.values("content_type_id"),
-            object_id__in=appealed.values("object_id"),
-        )
+        return queryset.filter(Exists(appealed))
 
 
 def _resolve(action: str):

@@ -267,8 +267,13 @@ def test_the_appeals_queue_restores_or_upholds(client_for, hidden, owner, mod):
     assert AuditEvent.objects.filter(action="moderation.restore").count() == 1
 
 
-def test_the_report_list_filters_reports_with_a_pending_appeal(client_for, hidden, owner, mod):
+def test_the_report_list_filters_reports_with_a_pending_appeal(
+    client_for, hidden, owner, stranger, mod
+):
     appeal_create(owner=owner, decision=hidden, text="My photos")
+    other = marlin_for_sale(owner, title="Kids' bike")
+    report_create(reporter=stranger, target=other, reason="spam")
     url = reverse("admin:marketplace_report_changelist") + "?appeal=pending"
     page = client_for(mod).get(url).content.decode()
     assert "Trek Marlin 7, 2022" in page
+    assert "Kids' bike" not in page and "Kids&#x27; bike" not in page
