@@ -10,11 +10,17 @@ listing or review was shared with are people's private arrangement: not shown.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count
-from django.urls import NoReverseMatch, reverse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_POST
 
 from config.admin import (
     ModeratedAdmin,
@@ -23,7 +29,9 @@ from config.admin import (
     ReadOnlyInline,
     moderation_action,
 )
+from config.errors import DomainError
 from marketplace.models import (
+    Appeal,
     Brand,
     Category,
     Conversation,
@@ -31,6 +39,7 @@ from marketplace.models import (
     Listing,
     ListingPhoto,
     Message,
+    ModerationDecision,
     Offer,
     ProductModel,
     Purchase,
@@ -41,7 +50,7 @@ from marketplace.models import (
     SavedSearch,
     Watch,
 )
-from marketplace.services import reports
+from marketplace.services import appeals, reports
 
 PEOPLE_SEARCH = ["email", "profile__display_name"]
 
@@ -287,6 +296,28 @@ class ReportedKindFilter(admin.SimpleListFilter):
         return queryset.filter(content_type=ContentType.objects.get_for_model(kind.model))
 
 
+class AppealedFilter(admin.SimpleListFilter):
+    """Reports whose thing was hidden and its owner appealed, waiting for a moderator."""
+
+    title = "appeal"
+    parameter_name = "appeal"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "Appeal waiting"), ("any", "Appealed")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("pending", "any"):
+            return queryset
+        appealed = ModerationDecision.objects.filter(
+            appeal__isnull=False,
+            content_type_id=OuterRef("content_type_id"),
+            object_id=OuterRef("object_id"),
+        )
+        if self.value() == "pending":
+            appealed = appealed.filter(appeal__outcome=Appeal.Outcome.PENDING)
+        return queryset.filter(Exists(appealed))
+
+
 def _resolve(action: str):
     """Resolve each selected report with `action`; a note the moderator wrote on an open report
     goes with it."""
@@ -314,14 +345,17 @@ class ReportAdmin(ModerationPermission, admin.ModelAdmin):
         "moderator",
         "resolved_at",
     ]
-    list_filter = ["status", "reason", ReportedKindFilter, "content_type", "created_at"]
+    # The kind filter lists only what can be reported (not every content type of the project).
+    list_filter = ["status", "reason", ReportedKindFilter, AppealedFilter, "created_at"]
     search_fields = ["note", "resolution", *_people("reporter")]
     autocomplete_fields = ["reporter", "moderator"]
+    change_form_template = "admin/marketplace/report/change_form.html"
     fields = [
         "reporter",
         "reason",
         "note",
         "target_link",
+        "preview",
         "status",
         "resolution",
         "moderator",
@@ -333,6 +367,7 @@ class ReportAdmin(ModerationPermission, admin.ModelAdmin):
         "reason",
         "note",
         "target_link",
+        "preview",
         "status",
         "moderator",
         "created_at",
@@ -368,3 +403,191 @@ class ReportAdmin(ModerationPermission, admin.ModelAdmin):
     @admin.display(description="reported")
     def target_link(self, report) -> str:
         return _admin_link(report.target)
+
+    @admin.display(description="what was reported")
+    def preview(self, report) -> SafeString:
+        """What the reported thing shows people, so a moderator decides without leaving."""
+        return _preview(report.target)
+
+    # --- The actions on the report's own page (each through the moderation service) ---------
+
+    def get_urls(self):
+        act = self.admin_site.admin_view(require_POST(self.act_view))
+        return [
+            path("<path:object_id>/act/", act, name="marketplace_report_act"),
+            *super().get_urls(),
+        ]
+
+    def act_view(self, request, object_id: str):
+        """POST `action` (hide, restore, warn, suspend, dismiss) and an optional `note` from the
+        report's page: `reports.report_resolve`, then back to the page with what happened."""
+        if not reports.can_moderate(request.user):
+            raise PermissionDenied
+        report = get_object_or_404(Report, pk=object_id if object_id.isdigit() else 0)
+        action = request.POST.get("action", "")
+        back = reverse("admin:marketplace_report_change", args=[report.pk])
+        try:
+            reports.report_resolve(
+                moderator=request.user,
+                report=report,
+                action=action,
+                note=request.POST.get("note", ""),
+            )
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Done: {reports.OUTCOMES[action]}. The reporters are told.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(back)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        obj = kwargs.get("obj")
+        context["moderation_actions"] = (
+            REPORT_PAGE_ACTIONS if obj is not None and reports.can_moderate(request.user) else []
+        )
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+REPORT_PAGE_ACTIONS = [
+    (
+        "hide",
+        "Hide",
+        "Hide it from everyone but its owner (a person: suspend); the owner may appeal.",
+    ),
+    ("restore", "Restore", "Show it again; the owner is told."),
+    ("warn", "Warn", "Tell the owner, with your note."),
+    ("suspend", "Suspend", "Deactivate the owner's account."),
+    ("dismiss", "Dismiss", "Nothing breaks the rules."),
+]
+
+
+def _preview(target) -> SafeString:
+    """A read-only preview of a reported thing, as people see it."""
+    context: dict = {"target": target, "kind": None}
+    if target is not None:
+        context["kind"] = reports.kind_of(target).name
+        if isinstance(target, Listing):
+            context["photo"] = target.photos.order_by("position", "pk").first()
+    return render_to_string("admin/marketplace/report/_preview.html", context)
+
+
+# --- Appeals -------------------------------------------------------------------------------------
+
+
+def _restore_appealed(request, appeal) -> None:
+    target = appeal.decision.target
+    if target is None:
+        raise DomainError("What was hidden no longer exists.", code="target_gone")
+    reports.content_moderate(moderator=request.user, target=target, action="restore")
+
+
+def _uphold(request, appeal) -> None:
+    appeals.appeal_uphold(moderator=request.user, appeal=appeal)
+
+
+class PendingFirstFilter(admin.SimpleListFilter):
+    """The queue opens on the appeals waiting for a moderator."""
+
+    title = "outcome"
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [*Appeal.Outcome.choices, ("all", "All")]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or Appeal.Outcome.PENDING) == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or Appeal.Outcome.PENDING
+        return queryset if value == "all" else queryset.filter(outcome=value)
+
+
+@admin.register(Appeal)
+class AppealAdmin(ModerationPermission, ReadOnlyAdmin):
+    """The appeals queue: owners' appeals against what a moderator hid. Restore shows the thing
+    again (the moderation service, as from a report); uphold keeps it hidden. Either way the
+    owner is told."""
+
+    list_display = ["appeal_text", "decision_target", "reason", "outcome", "created_at"]
+    list_filter = [PendingFirstFilter, "created_at"]
+    search_fields = ["text", "decision__reason", *_people("decision__owner")]
+    fields = readonly_fields = (
+        "decision_target",
+        "owner",
+        "reason",
+        "hidden_on",
+        "text",
+        "outcome",
+        "moderator",
+        "created_at",
+        "decided_at",
+    )
+    list_select_related = ["decision__owner__profile", "decision__content_type"]
+    actions = [
+        moderation_action(
+            "restore",
+            prefix="appeal",
+            on=_restore_appealed,
+            description="Restore the hidden thing (the appeal is accepted; audited)",
+        ),
+        moderation_action(
+            "uphold",
+            prefix="appeal",
+            on=_uphold,
+            description="Uphold the decision: keep it hidden (audited)",
+        ),
+    ]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return reports.can_moderate(request.user)  # whoever works the report queue
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("decision__target")
+
+    @admin.display(description="hidden")
+    def decision_target(self, appeal) -> str:
+        return _admin_link(appeal.decision.target)
+
+    @admin.display(description="owner")
+    def owner(self, appeal):
+        return appeal.decision.owner
+
+    @admin.display(description="moderator's reason")
+    def reason(self, appeal) -> str:
+        return appeal.decision.reason
+
+    @admin.display(description="hidden on")
+    def hidden_on(self, appeal):
+        return appeal.decision.created_at
+
+    @admin.display(description="appeal")
+    def appeal_text(self, appeal) -> str:
+        return appeal.text if len(appeal.text) <= 80 else appeal.text[:79] + "…"
+
+
+@admin.register(ModerationDecision)
+class ModerationDecisionAdmin(ReadOnlyAdmin):
+    """What moderators hid, why, and when it was restored: the record behind each appeal."""
+
+    list_display = ["created_at", "target_link", "owner", "reason", "moderator", "lifted_at"]
+    list_filter = [("lifted_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["reason", *_people("owner")]
+    list_select_related = ["owner__profile", "moderator__profile", "content_type"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return reports.can_moderate(request.user)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("target")
+
+    @admin.display(description="hidden")
+    def target_link(self, decision) -> str:
+        return _admin_link(decision.target)

@@ -26,3 +26,11 @@ def purge_old_reports() -> int:
     from marketplace.services.reports import reports_purge_expired
 
     return reports_purge_expired()
+
+
+@shared_task(name="marketplace.notify_price_drop")
+def notify_price_drop(listing_id: int, old_price: str, new_price: str) -> int:
+    """A seller lowered a listing's price: tell the people watching it. Returns how many."""
+    from marketplace.services.price_drops import price_drop_notify
+
+    return price_drop_notify(listing_id=listing_id, old_price=old_price, new_price=new_price)

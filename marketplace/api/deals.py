@@ -64,12 +64,36 @@ class DealListingOut(serializers.ModelSerializer):
 
 class OfferOut(serializers.ModelSerializer):
     buyer = DealPersonSerializer()
-    status = serializers.CharField(help_text="open, accepted, declined or withdrawn")
+    status = serializers.CharField(
+        help_text="open (the seller answers), countered (the buyer answers the seller's "
+        "counter_amount), accepted, declined or withdrawn"
+    )
     listing = DealListingOut()
+    price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        read_only=True,
+        help_text="The price on the table: counter_amount once the seller made one, else amount.",
+    )
 
     class Meta:
         model = Offer
-        fields = ["id", "listing", "buyer", "amount", "message", "status", "created_at"]
+        fields = [
+            "id",
+            "listing",
+            "buyer",
+            "amount",
+            "counter_amount",
+            "price",
+            "message",
+            "status",
+            "created_at",
+            "countered_at",
+        ]
+
+
+class CounterIn(serializers.Serializer):
+    amount = serializers.CharField(max_length=40, help_text="More than 0, at most 1000000.")
 
 
 class OfferIn(serializers.Serializer):
@@ -301,10 +325,7 @@ class OfferActionView(APIView):
             offer = selectors.access_offer_for_seller(user, offer_id)
             act = offers.offer_accept if self.action == "accept" else offers.offer_decline
             offer = act(seller=user, offer=offer)
-        offer = Offer.objects.select_related("listing__seller__profile", "buyer__profile").get(
-            pk=offer.pk
-        )
-        return Response(OfferOut(offer).data)
+        return _offer_out(offer)
 
 
 class OfferAcceptView(OfferActionView):
@@ -325,6 +346,50 @@ class OfferDeclineView(OfferActionView):
     def post(self, request, offer_id: int):
         """The seller declines an open offer; the buyer is told."""
         return self._act(request, offer_id)
+
+
+def _offer_out(offer: Offer) -> Response:
+    offer = Offer.objects.select_related("listing__seller__profile", "buyer__profile").get(
+        pk=offer.pk
+    )
+    return Response(OfferOut(offer).data)
+
+
+class OfferCounterView(APIView):
+    @extend_schema(request=CounterIn, responses=OfferOut, operation_id="market_offer_counter")
+    def post(self, request, offer_id: int):
+        """The seller answers an open offer with their price; the offer becomes `countered` and
+        the buyer is told. 409 for an offer no longer open or a listing no longer active."""
+        body = CounterIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        offer = offers.offer_counter(
+            seller=request.user,
+            offer=selectors.access_offer_for_seller(request.user, offer_id),
+            amount=body.validated_data["amount"],
+        )
+        return _offer_out(offer)
+
+
+class CounterAcceptView(APIView):
+    @extend_schema(request=None, responses=OfferOut, operation_id="market_counter_accept")
+    def post(self, request, offer_id: int):
+        """The buyer accepts the seller's counter-offer: the deal is at that price, the listing
+        reserved for them, the other offers declined. Races with any other acceptance on the
+        listing like the seller's own: the loser gets 409 `lost_race`."""
+        offer = offers.counter_accept(
+            buyer=request.user, offer=selectors.access_offer_for_buyer(request.user, offer_id)
+        )
+        return _offer_out(offer)
+
+
+class CounterDeclineView(APIView):
+    @extend_schema(request=None, responses=OfferOut, operation_id="market_counter_decline")
+    def post(self, request, offer_id: int):
+        """The buyer declines the seller's counter-offer; the seller is told."""
+        offer = offers.counter_decline(
+            buyer=request.user, offer=selectors.access_offer_for_buyer(request.user, offer_id)
+        )
+        return _offer_out(offer)
 
 
 class OfferWithdrawView(OfferActionView):
@@ -447,6 +512,21 @@ urlpatterns = [
         "deals/offers/<int:offer_id>/withdraw/",
         OfferWithdrawView.as_view(),
         name="api-market-offer-withdraw",
+    ),
+    path(
+        "deals/offers/<int:offer_id>/counter/",
+        OfferCounterView.as_view(),
+        name="api-market-offer-counter",
+    ),
+    path(
+        "deals/offers/<int:offer_id>/counter/accept/",
+        CounterAcceptView.as_view(),
+        name="api-market-counter-accept",
+    ),
+    path(
+        "deals/offers/<int:offer_id>/counter/decline/",
+        CounterDeclineView.as_view(),
+        name="api-market-counter-decline",
     ),
     path("deals/listings/<int:listing_id>/sale/", SaleView.as_view(), name="api-market-sale"),
     path(

@@ -14,11 +14,12 @@ from marketplace.models.listings import (
     Watch,
     listing_photo_path,
 )
-from marketplace.models.moderation import Report
+from marketplace.models.moderation import Appeal, ModerationDecision, Report
 from marketplace.models.reviews import HelpfulVote, Review, ReviewQuerySet
 from marketplace.models.saved_searches import SavedSearch
 
 __all__ = [
+    "Appeal",
     "Brand",
     "Category",
     "Conversation",
@@ -28,6 +29,7 @@ __all__ = [
     "ListingPhoto",
     "ListingQuerySet",
     "Message",
+    "ModerationDecision",
     "Offer",
     "ProductModel",
     "Purchase",

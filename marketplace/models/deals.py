@@ -79,8 +79,15 @@ class Message(models.Model):
 
 
 class Offer(models.Model):
+    """A buyer's price for a listing, and the seller's answer: accept, decline, or a counter-offer
+    (`counter_amount`), which the buyer then accepts or declines, or answers with a new offer.
+
+    While open the seller answers it; while countered the buyer does. Once accepted the deal is
+    at `price`: the counter-offer when there was one, else the buyer's amount."""
+
     class Status(models.TextChoices):
         OPEN = "open", "Open"
+        COUNTERED = "countered", "Countered"
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
@@ -98,6 +105,15 @@ class Offer(models.Model):
     )
     message = models.CharField(max_length=MESSAGE_MAX_LENGTH, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    counter_amount = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Listing.MAX_PRICE)],
+        help_text="The seller's counter-offer, when they answered with a price.",
+    )
+    countered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
 
@@ -109,11 +125,25 @@ class Offer(models.Model):
                 fields=["listing"], condition=Q(status="accepted"), name="one_accepted_offer"
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="offer_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(counter_amount__isnull=True) | Q(counter_amount__gt=0),
+                name="offer_counter_positive",
+            ),
+            # A countered offer names the seller's price: the buyer answers that price.
+            models.CheckConstraint(
+                condition=~Q(status="countered") | Q(counter_amount__isnull=False),
+                name="countered_offer_has_price",
+            ),
         ]
         indexes = [models.Index(fields=["buyer", "status"], name="offer_buyer_status")]
 
     def __str__(self) -> str:
         return f"{self.amount} for {self.listing_id} ({self.status})"
+
+    @property
+    def price(self) -> Decimal:
+        """The price on the table: the seller's counter-offer once made, else the buyer's."""
+        return self.counter_amount if self.counter_amount is not None else self.amount
 
 
 class Purchase(models.Model):

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 
 from marketplace.models import (
     HelpfulVote,
+    ModerationDecision,
     Purchase,
     Report,
     Review,
@@ -139,6 +140,35 @@ def export_reports_about(user) -> list[dict]:
         .select_related("content_type")
         .order_by("created_at", "id")
     ]
+
+
+def export_moderation_decisions(user) -> list[dict]:
+    """What moderators hid of the person's, why, and their appeal with its outcome. Which
+    moderator decided is moderation data: not exported."""
+    rows = []
+    for decision in (
+        ModerationDecision.objects.filter(owner=user)
+        .select_related("content_type", "appeal")
+        .order_by("created_at", "id")
+    ):
+        appeal = decision.appeal_or_none
+        rows.append(
+            {
+                "what": decision.content_type.model,
+                "reason": decision.reason,
+                "hidden_at": when(decision.created_at),
+                "restored_at": when(decision.lifted_at),
+                "appeal": None
+                if appeal is None
+                else {
+                    "text": appeal.text,
+                    "outcome": appeal.outcome,
+                    "at": when(appeal.created_at),
+                    "decided_at": when(appeal.decided_at),
+                },
+            }
+        )
+    return rows
 
 
 def close_reports_about(user) -> None:

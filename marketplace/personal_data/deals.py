@@ -52,6 +52,7 @@ def _offers_on(listings, hidden: set[int]) -> dict[int, list[dict]]:
             {
                 "from": name_of(offer.buyer),
                 "amount": money(offer.amount),
+                "counter_amount": money(offer.counter_amount),
                 "message": offer.message,
                 "status": offer.status,
                 "made_at": when(offer.created_at),
@@ -183,12 +184,14 @@ def export_conversations(user) -> list[dict]:
 
 
 def export_offers(user) -> list[dict]:
-    """Offers the person made, with the message they sent with each."""
+    """Offers the person made, with the message they sent with each and the seller's
+    counter-offer."""
     hidden = hidden_from(user)
     return [
         {
             "listing": None if offer.listing.seller_id in hidden else offer.listing.title,
             "amount": money(offer.amount),
+            "counter_amount": money(offer.counter_amount),
             "message": offer.message,
             "status": offer.status,
             "made_at": when(offer.created_at),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from marketplace.models import (
+    Appeal,
     Conversation,
     HelpfulVote,
     Listing,
     Message,
+    ModerationDecision,
     Offer,
     Purchase,
     Question,
@@ -19,6 +21,7 @@ from marketplace.models import (
 from marketplace.personal_data.content import (
     close_reports_about,
     export_helpful_votes,
+    export_moderation_decisions,
     export_reports,
     export_reports_about,
     export_reviews,
@@ -198,4 +201,30 @@ def register() -> None:
         erasure=Erasure.ANONYMISE,
         why="The report's outcome stays on record without the erased moderator.",
         retention=report_retention,
+    )
+    personal_data(
+        ModerationDecision,
+        "owner",
+        kind="marketplace_moderation_decisions",
+        export=export_moderation_decisions,
+        erasure=Erasure.DELETE,
+        why="What moderators hid of yours goes with it, your appeals with them.",
+    )
+    personal_data(
+        ModerationDecision,
+        "moderator",
+        kind="marketplace_moderation_decisions_made",
+        not_exported="Which moderator decided is moderation data, not the person's.",
+        erasure=Erasure.ANONYMISE,
+        why="The decision stays on its owner's record without the erased moderator.",
+        retention="As long as the owner's account exists; it goes with theirs.",
+    )
+    personal_data(
+        Appeal,
+        "moderator",
+        kind="marketplace_appeals_decided",
+        not_exported="Which moderator decided an appeal is moderation data, not the person's.",
+        erasure=Erasure.ANONYMISE,
+        why="The appeal's outcome stays on its owner's record without the erased moderator.",
+        retention="As long as the owner's account exists; it goes with theirs.",
     )

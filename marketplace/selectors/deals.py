@@ -172,6 +172,13 @@ def open_offer_of(buyer: User, listing: Listing) -> Offer | None:
     ).first()
 
 
+def counter_offer_for(buyer: User, listing: Listing) -> Offer | None:
+    """The seller's counter-offer waiting for the buyer's answer on the listing, if any."""
+    return Offer.objects.filter(
+        buyer_id=buyer.pk, listing=listing, status=Offer.Status.COUNTERED
+    ).first()
+
+
 def accepted_offer_on(listing: Listing) -> Offer | None:
     """The offer the seller accepted on the listing, if any."""
     return (

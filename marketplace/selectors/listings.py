@@ -19,7 +19,15 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import User, Viewer
 from config.errors import found
 from marketplace.geo import distance_km
-from marketplace.models import Brand, Category, Listing, ListingPhoto, ProductModel
+from marketplace.models import (
+    Brand,
+    Category,
+    Listing,
+    ListingPhoto,
+    ModerationDecision,
+    ProductModel,
+)
+from marketplace.selectors.reports import decision_on
 from social.audience import Relation, relation_between
 
 Status = Listing.Status
@@ -172,10 +180,21 @@ class ListingPage:
     badge: str
     location: Location
     distance_km: float | None
+    # For the seller of a hidden listing: the moderator's decision (its reason and appeal).
+    moderation: ModerationDecision | None = None
 
     @property
     def is_seller(self) -> bool:
         return self.relation == Relation.SELF
+
+    @property
+    def can_edit(self) -> bool:
+        """The seller may edit it: draft, active or reserved, and not hidden by a moderator."""
+        return (
+            self.is_seller
+            and not self.listing.hidden
+            and self.listing.status in (Status.DRAFT, Status.ACTIVE, Status.RESERVED)
+        )
 
     @property
     def seller_actions(self) -> list[tuple[str, str]]:
@@ -184,9 +203,10 @@ class ListingPage:
             return []
         status = self.listing.status
         actions = []
-        if status == Status.DRAFT:
+        hidden = self.listing.hidden  # nothing puts a hidden listing up again: only an appeal
+        if status == Status.DRAFT and not hidden:
             actions.append(("publish", "Publish"))
-        if status in (Status.WITHDRAWN, Status.EXPIRED):
+        if status in (Status.WITHDRAWN, Status.EXPIRED) and not hidden:
             actions.append(("relist", "Relist"))
         if status not in (Status.SOLD, Status.WITHDRAWN):
             actions.append(("withdraw", "Withdraw"))
@@ -200,7 +220,9 @@ def listing_page(viewer: Viewer, listing_id: IdInput) -> ListingPage | None:
         return None
     relation = relation_between(as_member(viewer), listing.seller)
     location = shown_location(listing, viewer, relation=relation)
+    hidden_for_seller = listing.hidden and relation == Relation.SELF
     return ListingPage(
+        moderation=decision_on(listing) if hidden_for_seller else None,
         listing=listing,
         photos=list(listing.photos.all()),
         relation=relation,

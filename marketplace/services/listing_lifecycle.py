@@ -158,7 +158,13 @@ def require_seller(seller: User, listing: Listing) -> None:
 
 
 def require_editable(listing: Listing) -> None:
-    """Fields and photos change only while draft, active or reserved: Conflict otherwise."""
+    """Fields and photos change only while draft, active or reserved, and not while a moderator
+    has the listing hidden: Conflict otherwise."""
+    if listing.hidden:
+        raise Conflict(
+            "A moderator hid this listing, so it can't be edited; appeal the decision instead.",
+            code="hidden_listing",
+        )
     if listing.status not in EDITABLE_STATUSES:
         label = Status(listing.status).label.lower()
         raise Conflict(

@@ -46,6 +46,7 @@ from marketplace.services.listing_photos import (
     too_many_photos,
 )
 from marketplace.services.money import MoneyInput
+from marketplace.services.price_drops import on_price_changed
 from social.services.circles import with_circles_create
 from social.services.posts import circles_owned_in_bulk
 
@@ -205,7 +206,8 @@ UPDATABLE_FIELDS = frozenset(
 
 @transaction.atomic
 def listing_update(*, seller: User, listing: Listing, **fields: Unpack[ListingChanges]) -> Listing:
-    """Change some fields of a listing; only its seller, only while draft, active or reserved.
+    """Change some fields of a listing; only its seller, only while draft, active or reserved,
+    and not while a moderator has it hidden. A lower price is told to the listing's watchers.
 
     Fields not given keep their value; the catalog, place and audience are checked together
     as on creation. Raises NotAllowed, Conflict (not editable now) or DomainError; a refusal
@@ -218,6 +220,7 @@ def listing_update(*, seller: User, listing: Listing, **fields: Unpack[ListingCh
         )
     listing = locked_listing(listing)
     require_editable(listing)
+    old_price = listing.price
 
     if {"category", "product_model", "brand"} & set(fields):
         listing.category, listing.product_model, listing.brand = clean_catalog(
@@ -263,6 +266,7 @@ def listing_update(*, seller: User, listing: Listing, **fields: Unpack[ListingCh
     listing.save()
     if circles is not None:
         listing.circles.set(circles)
+    on_price_changed(listing, old_price)  # watchers hear of a drop after the commit
     return listing
 
 

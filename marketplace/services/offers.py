@@ -1,14 +1,16 @@
 """Offers and the reservation they lead to.
 
-A buyer offers a price; the seller accepts one, the listing is reserved for that buyer and every
-other open offer is declined; the seller may release the reservation. `offer_make` while the
-buyer has an open offer on the listing replaces it: the old one becomes withdrawn and the new
-one is open (the seller sees one current offer per buyer).
+A buyer offers a price; the seller may answer with a counter-offer, which the buyer accepts,
+declines or answers with a new offer; the seller accepts one (or the buyer the counter-offer),
+the listing is reserved for that buyer and every other open offer is declined; the seller may
+release the reservation. `offer_make` while the buyer has an open (or countered) offer on the
+listing replaces it: the old one becomes withdrawn and the new one is open (the seller sees one
+current offer per buyer).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -62,9 +64,12 @@ def offer_make(*, buyer: User, listing: Listing, amount: MoneyInput, message: st
         visible_listing(buyer, locked)
         _check_offer_on(buyer.pk, locked)
         now = timezone.now()
-        Offer.objects.filter(listing=locked, buyer=buyer, status=Offer.Status.OPEN).update(
-            status=Offer.Status.WITHDRAWN, responded_at=now
-        )
+        # A new offer replaces the buyer's open one, and answers a counter-offer waiting for them.
+        Offer.objects.filter(
+            listing=locked,
+            buyer=buyer,
+            status__in=(Offer.Status.OPEN, Offer.Status.COUNTERED),
+        ).update(status=Offer.Status.WITHDRAWN, responded_at=now)
         offer = Offer.objects.create(listing=locked, buyer=buyer, amount=amount, message=message)
         notify(recipient=locked.seller, kind="market_offer", actor=buyer, **_offered(buyer, offer))
     return offer
@@ -101,11 +106,12 @@ def _offered(buyer: User, offer: Offer) -> Notice:
 
 @transaction.atomic
 def offer_withdraw(*, buyer: User, offer: Offer) -> Offer:
-    """The buyer takes back their open offer. Raises NotFound (not theirs), Conflict (not open)."""
+    """The buyer takes back their open (or countered) offer. Raises NotFound (not theirs),
+    Conflict (answered already)."""
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.buyer_id != buyer.pk:
         raise NotFound("No such offer.")
-    if offer.status != Offer.Status.OPEN:
+    if offer.status not in (Offer.Status.OPEN, Offer.Status.COUNTERED):
         raise Conflict(f"This offer is already {offer.get_status_display().lower()}.")
     offer.status = Offer.Status.WITHDRAWN
     offer.responded_at = timezone.now()
@@ -178,37 +184,62 @@ ACCEPT_LOST = "Another offer on this listing was accepted a moment ago."
 
 
 def offer_accept(*, seller: User, offer: Offer) -> Offer:
-    """The seller accepts one open offer: the listing becomes reserved, every other open offer is
-    declined and its buyer told, the accepted buyer is told.
+    """The seller accepts one open offer: the listing becomes reserved, every other open or
+    countered offer is declined and its buyer told, the accepted buyer is told.
 
     Concurrency: the listing row is locked first (`SELECT ... FOR UPDATE`), then its offers, so
-    two acceptances on one listing run one after the other and the second finds the listing
-    reserved. Should the locks ever be bypassed, the partial unique constraint
-    `one_accepted_offer` still allows one accepted offer per listing; the loser gets Conflict.
+    two acceptances on one listing (the seller's, or a buyer's of a counter-offer) run one after
+    the other and the second finds the listing reserved. Should the locks ever be bypassed, the
+    partial unique constraint `one_accepted_offer` still allows one accepted offer per listing;
+    the loser gets Conflict.
     Raises NotAllowed (not the seller), Conflict (listing not active, offer not open, lost race).
     """
+
+    def check(listing: Listing, chosen: Offer) -> None:
+        if listing.seller_id != seller.pk:
+            raise NotAllowed("Only the seller can accept an offer.")
+        if chosen.status == Offer.Status.COUNTERED and listing.status == Listing.Status.ACTIVE:
+            raise Conflict(
+                "You answered this offer with a counter-offer; the buyer decides now.",
+                code="countered",
+            )
+
+    chosen = _accept(offer, check, open_status=Offer.Status.OPEN)
+    notify(
+        recipient=chosen.buyer,
+        kind="market_offer_accepted",
+        actor=seller,
+        **_accepted(chosen, seller),
+    )
+    return chosen
+
+
+def _accept(offer: Offer, check: Callable[[Listing, Offer], None], *, open_status: str) -> Offer:
+    """Accept `offer` (in `open_status`) under the listing's row lock: reserve the listing,
+    decline every other open or countered offer on it (their buyers told). `check(listing,
+    offer)` raises for whoever may not accept it. Conflict for a lost race."""
     try:
         with transaction.atomic():
             listing = Listing.objects.select_for_update().get(pk=offer.listing_id)
-            if listing.seller_id != seller.pk:
-                raise NotAllowed("Only the seller can accept an offer.")
+            pending = (Offer.Status.OPEN, Offer.Status.COUNTERED)
             open_offers = list(
                 Offer.objects.select_for_update()
                 .filter(listing=listing)
-                .filter(Q(status=Offer.Status.OPEN) | Q(pk=offer.pk))
+                .filter(Q(status__in=pending) | Q(pk=offer.pk))
                 .select_related("buyer")
                 .order_by("pk")
             )
             chosen = next(o for o in open_offers if o.pk == offer.pk)
+            check(listing, chosen)
             if chosen.status == Offer.Status.ACCEPTED:
-                raise Conflict("You already accepted this offer.", code="already_accepted")
+                raise Conflict("This offer is already accepted.", code="already_accepted")
             if listing.status == Listing.Status.RESERVED:
                 raise Conflict(ACCEPT_LOST, code="lost_race")
             if listing.status != Listing.Status.ACTIVE:
                 raise Conflict(STATUS_REFUSALS[listing.status], code="not_active")
-            if chosen.status != Offer.Status.OPEN:
+            if chosen.status != open_status:
                 state = chosen.get_status_display().lower()
-                raise Conflict(f"This offer is {state}; only an open offer can be accepted.")
+                raise Conflict(f"This offer is {state}; it can't be accepted now.")
             now = timezone.now()
             chosen.status = Offer.Status.ACCEPTED
             chosen.responded_at = now
@@ -223,19 +254,98 @@ def offer_accept(*, seller: User, offer: Offer) -> Offer:
                 notify(
                     recipient=lost.buyer,
                     kind="market_offer_declined",
-                    actor=seller,
+                    actor=listing.seller,
                     **_declined(lost, other_accepted=True),
                 )
             chosen.listing = listing
-            notify(
-                recipient=chosen.buyer,
-                kind="market_offer_accepted",
-                actor=seller,
-                **_accepted(chosen, seller),
-            )
             return chosen
     except IntegrityError:
         raise Conflict(ACCEPT_LOST, code="lost_race") from None
+
+
+# --- Counter-offers ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def offer_counter(*, seller: User, offer: Offer, amount: MoneyInput) -> Offer:
+    """The seller answers an open offer with their own price; the buyer is told and may accept
+    it (`counter_accept`), decline it (`counter_decline`) or make a new offer.
+    Raises NotAllowed (not the seller), Conflict (offer not open, listing not active),
+    DomainError (amount)."""
+    amount = clean_amount(amount)
+    listing = Listing.objects.select_for_update().get(pk=offer.listing_id)
+    offer = Offer.objects.select_for_update().select_related("buyer").get(pk=offer.pk)
+    if listing.seller_id != seller.pk:
+        raise NotAllowed("Only the seller can answer an offer.")
+    if listing.status != Listing.Status.ACTIVE:
+        raise Conflict(STATUS_REFUSALS[listing.status], code="not_active")
+    if offer.status != Offer.Status.OPEN:
+        raise Conflict(f"This offer is already {offer.get_status_display().lower()}.")
+    if amount == offer.amount:
+        raise DomainError(
+            "That is the buyer's own price: accept the offer instead.", code="same_amount"
+        )
+    offer.status = Offer.Status.COUNTERED
+    offer.counter_amount = amount
+    offer.countered_at = timezone.now()
+    offer.save(update_fields=["status", "counter_amount", "countered_at"])
+    offer.listing = listing
+    notify(
+        recipient=offer.buyer,
+        kind="market_offer_countered",
+        actor=seller,
+        text=f"{seller.display_name} answered your offer of {offer.amount} {listing.currency} "
+        f"for “{listing.title}” with {amount} {listing.currency}.",
+        url=_offers_url(),
+    )
+    return offer
+
+
+def counter_accept(*, buyer: User, offer: Offer) -> Offer:
+    """The buyer accepts the seller's counter-offer: the deal is at the counter price, the
+    listing reserved for them and every other offer declined, as when the seller accepts one
+    (`offer_accept`, under the same locks: of two acceptances racing, one wins). The seller is
+    told. Raises NotFound (not their offer), Conflict (no counter-offer waiting, lost race)."""
+
+    def check(listing: Listing, chosen: Offer) -> None:
+        if chosen.buyer_id != buyer.pk:
+            raise NotFound("No such offer.")
+
+    chosen = _accept(offer, check, open_status=Offer.Status.COUNTERED)
+    listing = chosen.listing
+    notify(
+        recipient=listing.seller,
+        kind="market_counter_accepted",
+        actor=buyer,
+        text=f"{buyer.display_name} accepted your price of {chosen.price} {listing.currency} "
+        f"for “{listing.title}”. The item is reserved for them.",
+        url=reverse("marketplace:deals_offers_received"),
+    )
+    return chosen
+
+
+@transaction.atomic
+def counter_decline(*, buyer: User, offer: Offer) -> Offer:
+    """The buyer declines the seller's counter-offer; the seller is told. The buyer may still
+    make a new offer. Raises NotFound (not their offer), Conflict (no counter-offer waiting)."""
+    offer = Offer.objects.select_for_update().select_related("listing__seller").get(pk=offer.pk)
+    if offer.buyer_id != buyer.pk:
+        raise NotFound("No such offer.")
+    if offer.status != Offer.Status.COUNTERED:
+        raise Conflict("There is no counter-offer waiting for your answer.", code="not_countered")
+    offer.status = Offer.Status.DECLINED
+    offer.responded_at = timezone.now()
+    offer.save(update_fields=["status", "responded_at"])
+    listing = offer.listing
+    notify(
+        recipient=listing.seller,
+        kind="market_counter_declined",
+        actor=buyer,
+        text=f"{buyer.display_name} declined your price of {offer.counter_amount} "
+        f"{listing.currency} for “{listing.title}”.",
+        url=reverse("marketplace:deals_offers_received"),
+    )
+    return offer
 
 
 @transaction.atomic

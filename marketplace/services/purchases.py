@@ -71,7 +71,7 @@ def _sale(listing: Listing, accepted: Offer | None, now: datetime) -> Purchase:
         category=listing.category,
         brand=listing.brand,
         description=listing.title[:DESCRIPTION_MAX_LENGTH],
-        price=accepted.amount,
+        price=accepted.price,  # the counter-offer, when the buyer accepted one
         currency=listing.currency,
         verified=True,
         purchased_on=timezone.localdate(now),

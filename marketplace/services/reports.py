@@ -7,9 +7,11 @@ A moderator (staff with the "change report" permission, e.g. the "Moderators" gr
 report with one action:
 
 - hide: the listing, review, post or comment disappears for everyone but its owner (the audience
-  policy's moderation rule); for a person, their account is suspended;
-- restore: undoes hide (for a person, lifts the suspension; a suspension for a post or a
-  listing is lifted on the person's own report or in the user admin);
+  policy's moderation rule), and the owner is told why and may appeal once
+  (`marketplace.services.appeals`); for a person, their account is suspended;
+- restore: undoes hide, and tells the owner (deciding their appeal, if any); for a person, lifts
+  the suspension (a suspension for a post or a listing is lifted on the person's own report or in
+  the user admin);
 - warn: the owner is told, with the moderator's note;
 - suspend: the owner's account is deactivated: they can no longer sign in, and everything they
   own disappears from others' views (the audience policy hides deactivated owners' content);
@@ -40,6 +42,7 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import Conversation, Listing, Message, Report, Review
+from marketplace.services import appeals
 from privacy.audit import audit, reference
 from social.audience import blocked_either_way
 from social.models import Comment, Post
@@ -300,8 +303,18 @@ def _moderate(
             )
     elif action == "hide":
         _set_hidden(target, True)
+        if not isinstance(target, User):  # a hidden person is suspended: they can't sign in
+            appeals.decision_record(
+                moderator=moderator,
+                target=target,
+                owner=owner,
+                what=describe(target),
+                reason=note or (report.get_reason_display() if report is not None else ""),
+            )
     elif action == "restore":
         _set_hidden(target, False)
+        if not isinstance(target, User):
+            appeals.decisions_lift(moderator=moderator, target=target, what=describe(target))
     elif action == "suspend":
         _set_active(owner, False)
     elif action == "warn":

@@ -113,3 +113,31 @@ def test_two_buyers_offering_while_the_seller_accepts_leave_one_accepted(people)
     if isinstance(results[1], Exception):
         assert isinstance(results[1], Conflict)
         assert "reserved" in results[1].message
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_buyer_accepting_a_counter_while_the_seller_accepts_another_leaves_one(people, attempt):
+    """The buyer's acceptance of a counter-offer takes the same listing lock as the seller's
+    acceptance: exactly one wins, the other offer is declined, the loser gets Conflict."""
+    seller, bea, carl = people
+    listing = marlin_for_sale(seller)
+    countered = offers.offer_counter(
+        seller=seller, offer=make_offer(listing, bea, "400"), amount="430"
+    )
+    other = make_offer(listing, carl, "420")
+
+    results = race(
+        lambda: offers.counter_accept(buyer=bea, offer=countered),
+        lambda: offers.offer_accept(seller=seller, offer=other),
+    )
+
+    won = [r for r in results if isinstance(r, Offer)]
+    lost = [r for r in results if isinstance(r, Conflict)]
+    assert (len(won), len(lost)) == (1, 1), results
+    accepted = Offer.objects.get(listing=listing, status=Offer.Status.ACCEPTED)
+    assert accepted.pk == won[0].pk
+    loser = other if accepted.pk == countered.pk else countered
+    loser.refresh_from_db()
+    assert loser.status == Offer.Status.DECLINED
+    listing.refresh_from_db()
+    assert listing.status == Listing.Status.RESERVED

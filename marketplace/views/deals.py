@@ -56,6 +56,7 @@ def panel_context(viewer, listing: Listing) -> dict:
         "questions": list(selectors.questions_on(viewer, listing)),
         "is_seller": is_seller,
         "my_offer": selectors.open_offer_of(viewer, listing) if signed_in else None,
+        "my_counter": selectors.counter_offer_for(viewer, listing) if signed_in else None,
         "my_conversation": (
             selectors.conversation_with(viewer, listing) if signed_in and not is_seller else None
         ),
@@ -221,7 +222,7 @@ def _seller_offer_back(request, offer_id: int) -> str:
 
 
 def _seller_offer_action(request, offer_id: int, action, success: str):
-    """Accept or decline; its views are decorated
+    """Accept, decline or counter; its views are decorated
     `@refusal_redirects(_seller_offer_back, htmx=_seller_offers_fragment)`."""
     offer = _offer_for_seller(request, offer_id)
     action(offer)
@@ -251,6 +252,46 @@ def offer_decline(request, offer_id: int):
         lambda offer: offer_services.offer_decline(seller=request.user, offer=offer),
         "Offer declined; the buyer is told.",
     )
+
+
+@require_POST
+@refusal_redirects(_seller_offer_back, htmx=_seller_offers_fragment)
+def offer_counter(request, offer_id: int):
+    """The seller answers an offer with their price (the `amount` field)."""
+    return _seller_offer_action(
+        request,
+        offer_id,
+        lambda offer: offer_services.offer_counter(
+            seller=request.user, offer=offer, amount=request.POST.get("amount", "")
+        ),
+        "Your price is sent; the buyer decides now and you'll be told.",
+    )
+
+
+def _buyer_back(request, offer_id: int, **_) -> str:
+    """A buyer's answer to a counter-offer comes back to the listing page when it was there
+    (`from=listing`), else to their offers."""
+    if request.POST.get("from") == "listing":
+        return _panel_url(selectors.access_offer_for_buyer(request.user, offer_id).listing_id)
+    return reverse("marketplace:deals_offers_made")
+
+
+@require_POST
+@refusal_redirects(_buyer_back)
+def counter_accept(request, offer_id: int):
+    offer = selectors.access_offer_for_buyer(request.user, offer_id)
+    offer_services.counter_accept(buyer=request.user, offer=offer)
+    messages.success(request, "Deal: the item is reserved for you; the seller is told.")
+    return redirect(_buyer_back(request, offer_id))
+
+
+@require_POST
+@refusal_redirects(_buyer_back)
+def counter_decline(request, offer_id: int):
+    offer = selectors.access_offer_for_buyer(request.user, offer_id)
+    offer_services.counter_decline(buyer=request.user, offer=offer)
+    messages.success(request, "You declined the seller's price; the seller is told.")
+    return redirect(_buyer_back(request, offer_id))
 
 
 # --- Conversations --------------------------------------------------------------------------
@@ -399,6 +440,17 @@ urlpatterns = [
     path("deals/offers/received/", offers_received, name="deals_offers_received"),
     path("deals/offers/<int:offer_id>/accept/", offer_accept, name="deals_offer_accept"),
     path("deals/offers/<int:offer_id>/decline/", offer_decline, name="deals_offer_decline"),
+    path("deals/offers/<int:offer_id>/counter/", offer_counter, name="deals_offer_counter"),
+    path(
+        "deals/offers/<int:offer_id>/counter/accept/",
+        counter_accept,
+        name="deals_counter_accept",
+    ),
+    path(
+        "deals/offers/<int:offer_id>/counter/decline/",
+        counter_decline,
+        name="deals_counter_decline",
+    ),
     path("deals/conversations/", conversations, name="deals_conversations"),
     path("deals/conversations/<int:conversation_id>/", conversation, name="deals_conversation"),
     path("deals/purchases/", purchases, name="deals_purchases"),

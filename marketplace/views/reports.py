@@ -1,5 +1,7 @@
-"""Report pages: the one report form for anything a member can see, and "my reports" with what
-the moderators did. Thin: `marketplace.services.reports` decides what may be reported.
+"""Report pages: the one report form for anything a member can see, "my reports" with what
+the moderators did, and the owner's page of a moderation decision with its one appeal. Thin:
+`marketplace.services.reports` decides what may be reported, `marketplace.services.appeals`
+what may be appealed.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.errors import refusals_on
-from marketplace.models import Report
-from marketplace.selectors.reports import reports_by
+from marketplace.models import Appeal, Listing, Report
+from marketplace.selectors.reports import access_decision, reports_by
+from marketplace.services import appeals as appeal_services
 from marketplace.services import reports as services
 
 
@@ -76,7 +79,44 @@ def my_reports(request):
     return render(request, "marketplace/reports/mine.html", {"rows": rows})
 
 
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        max_length=Appeal.TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why should the moderators change their decision?",
+        help_text="You can appeal once. A moderator reads it and tells you the outcome.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def moderation_decision(request, decision_id: int):
+    """What a moderator hid of yours, why, and your one appeal."""
+    decision = access_decision(request.user, decision_id)
+    target = decision.target
+    form = AppealForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form) as refused:
+            appeal_services.appeal_create(
+                owner=request.user, decision=decision, text=form.cleaned_data["text"]
+            )
+            messages.success(request, "Your appeal is sent; a moderator will tell you the outcome.")
+            return redirect("marketplace:moderation_decision", decision.pk)
+        status = refused.status
+    elif form.errors:
+        status = 400
+    context = {
+        "decision": decision,
+        "appeal": decision.appeal_or_none,
+        "what": services.describe(target),
+        "listing": target if isinstance(target, Listing) else None,
+        "form": form,
+    }
+    return render(request, "marketplace/reports/decision.html", context, status=status)
+
+
 urlpatterns = [
     path("report/<str:content_type>/<int:object_id>/", report_form, name="report"),
     path("reports/mine/", my_reports, name="my_reports"),
+    path("moderation/<int:decision_id>/", moderation_decision, name="moderation_decision"),
 ]

@@ -14,13 +14,14 @@ from __future__ import annotations
 from django.urls import reverse
 
 from accounts.models import User
-from marketplace.models import Listing, Report
+from marketplace.models import Appeal, Listing, Report
+from marketplace.services.appeals import appeal_create
 from marketplace.services.reports import report_create
 from privacy.models import AuditEvent
 from social.models import Comment, Notification, Post
 from tests.access.engine import page, per, sees
 from tests.access.market_listings import owner_listing
-from tests.factories import moderators
+from tests.factories import hide_with_decision, moderators
 
 # Members and visitors are sent to the admin's sign-in; the moderator gets `status`.
 STAFF_ONLY = 302
@@ -115,6 +116,8 @@ MODERATOR_READS = {
         "savedsearch": 403,
         "watch": 403,
         "report": 200,
+        "appeal": 200,
+        "moderationdecision": 200,
     },
     "recommendations": {"influencerun": 403, "influencescore": 403},
 }
@@ -160,6 +163,44 @@ def reports_and_post(c):
     return (
         list(Report.objects.values_list("status", flat=True)),
         Post.objects.get(pk=public_post(c).pk).hidden,
+    )
+
+
+def appealed(c) -> Appeal:
+    """The owner's public listing, hidden by a moderator; the owner appealed."""
+    decision = hide_with_decision(owner_listing()(c), reason="Looks like a scam")
+    return appeal_create(owner=c["owner"], decision=decision, text="It is my own bike.")
+
+
+def appeal_and_listing(c):
+    return (
+        list(Appeal.objects.values_list("outcome", flat=True)),
+        owner_listing_hidden(c),
+        owner_notices(c),
+    )
+
+
+def owner_notices(c):
+    return sorted(Notification.objects.filter(recipient=c["owner"]).values_list("kind", flat=True))
+
+
+def report_act(action_name: str):
+    """POST an action from the report's own page (`ReportAdmin.act_view`)."""
+    chosen = {}
+
+    def build(c) -> str:
+        chosen["pk"] = reported_post(c).pk
+        return reverse("admin:marketplace_report_act", args=[chosen["pk"]])
+
+    return page(
+        "admin/marketplace/report/<path:object_id>/act/",
+        as_moderators(build),
+        per(STAFF_ONLY, moderator=302),
+        label=action_name,
+        method="POST",
+        body=lambda c: {"action": action_name, "note": "Spam links"},
+        state=lambda c: (reports_and_post(c), owner_warnings(c), moderation_events(c)),
+        changes="moderator",
     )
 
 
@@ -214,4 +255,21 @@ ROWS = [
     action("accounts", "user", "moderate_warn", lambda c: c["owner"], moderation_events),
     action("marketplace", "report", "report_hide", reported_post, reports_and_post),
     action("marketplace", "report", "report_dismiss", reported_post, reports_and_post),
+    # The report's own page: the actions on it, each through the moderation service.
+    report_act("hide"),
+    report_act("warn"),
+    report_act("dismiss"),
+    page(
+        "admin/marketplace/report/<path:object_id>/act/",
+        as_moderators(lambda c: reverse("admin:marketplace_report_act", args=[0])),
+        per(STAFF_ONLY, moderator=404),
+        label="no such report",
+        method="POST",
+        body=lambda c: {"action": "hide"},
+        state=reports_and_post,
+    ),
+    # The appeals queue: restore (the appeal is accepted) or uphold; the owner is told either way.
+    change_page("marketplace", "appeal", appealed),
+    action("marketplace", "appeal", "appeal_restore", appealed, appeal_and_listing),
+    action("marketplace", "appeal", "appeal_uphold", appealed, appeal_and_listing),
 ]

@@ -3,7 +3,8 @@
 Each row plants its deal while its address is built (inside the row's transaction, rolled back
 with it): the owner sells a bike to signed-in members (so everyone signed in sees it except
 blocked, who blocked the owner); friend_a asked a question, made an open offer and started a
-conversation; a second listing is reserved for friend_b (fof's offer on it was declined when
+conversation; fof offered too and the owner answered with a counter-offer, which fof alone may
+accept or decline; a second listing is reserved for friend_b (fof's offer on it was declined when
 friend_b's was accepted); a third was sold to friend_b. All of it is made through the services
 (tests/factories), as the people would make it. Conversations, offers and sales are read by
 their two sides only; everyone else gets 404, as if they did not exist. Nobody but a buyer
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from marketplace.models import Listing, Message, Offer, Purchase, Question, Rating
 from marketplace.services.conversations import conversation_start
+from marketplace.services.offers import offer_counter
 from marketplace.services.questions import question_ask
 from tests.access.engine import API_ANON, LOGIN, SIGNED_IN, SIGNED_IN_API, all_but, api, page, per
 from tests.access.market_listings import seller_alone
@@ -41,6 +43,9 @@ def deal(c) -> dict:
         "conversation": conversation_start(buyer=friend_a, listing=listing, text="Can I see it?"),
         "question": question_ask(asker=friend_a, listing=listing, text="Size?"),
         "offer": make_offer(listing, friend_a, "400"),
+        "countered": offer_counter(
+            seller=owner, offer=make_offer(listing, fof, "350"), amount="380"
+        ),
         "late_offer": make_offer(reserved, fof, "95"),
         "accepted": reserve_for(reserved, friend_b, "90"),
         "purchase": make_sale(sold, friend_b, "300"),
@@ -201,6 +206,31 @@ ROWS = [
         changes="owner",
     ),
     page(
+        "market/deals/offers/<int:offer_id>/counter/",
+        at("marketplace:deals_offer_counter", "offer"),
+        per(404, anonymous=LOGIN, owner=302),
+        method="POST",
+        body=lambda c: {"amount": "420"},
+        state=offers,
+        changes="owner",
+    ),
+    page(
+        "market/deals/offers/<int:offer_id>/counter/accept/",
+        at("marketplace:deals_counter_accept", "countered"),
+        per(404, anonymous=LOGIN, fof=302),
+        method="POST",
+        state=sales,
+        changes="fof",
+    ),
+    page(
+        "market/deals/offers/<int:offer_id>/counter/decline/",
+        at("marketplace:deals_counter_decline", "countered"),
+        per(404, anonymous=LOGIN, fof=302),
+        method="POST",
+        state=offers,
+        changes="fof",
+    ),
+    page(
         "market/deals/conversations/",
         planted("marketplace:deals_conversations"),
         SIGNED_IN,
@@ -351,6 +381,43 @@ ROWS = [
         per(404, anonymous=API_ANON, friend_a=200),
         state=offers,
         changes="friend_a",
+    ),
+    api(
+        "POST /api/market/deals/offers/{offer_id}/counter/",
+        at("api-market-offer-counter", "offer"),
+        per(404, anonymous=API_ANON, owner=200),
+        body=lambda c: {"amount": "420"},
+        state=offers,
+        changes="owner",
+    ),
+    api(
+        "POST /api/market/deals/offers/{offer_id}/counter/",
+        at("api-market-offer-counter", "offer"),
+        per(404, anonymous=API_ANON, owner=400),
+        label="bad amount",
+        body=lambda c: {"amount": "a lot"},
+        state=offers,
+    ),
+    api(
+        "POST /api/market/deals/offers/{offer_id}/counter/accept/",
+        at("api-market-counter-accept", "countered"),
+        per(404, anonymous=API_ANON, fof=200),
+        state=sales,
+        changes="fof",
+    ),
+    api(
+        "POST /api/market/deals/offers/{offer_id}/counter/accept/",
+        at("api-market-counter-accept", "offer"),
+        per(404, anonymous=API_ANON, friend_a=409),
+        label="no counter-offer waiting",
+        state=sales,
+    ),
+    api(
+        "POST /api/market/deals/offers/{offer_id}/counter/decline/",
+        at("api-market-counter-decline", "countered"),
+        per(404, anonymous=API_ANON, fof=200),
+        state=offers,
+        changes="fof",
     ),
     api(
         "POST /api/market/deals/listings/{listing_id}/sale/",

@@ -2,13 +2,14 @@
 
 The report form names what is reported, so a viewer who may report the owner's public post sees
 its text there; the owner may not report their own post (403), blocked may not see it (404). A
-draft or withdrawn listing does not exist for anyone but its seller (404), as on its own page."""
+draft or withdrawn listing does not exist for anyone but its seller (404), as on its own page.
+What a moderator hid and why, and the appeal against it, are the owner's alone."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from marketplace.models import Report
+from marketplace.models import Appeal, Report
 from tests.access.engine import (
     API_ANON,
     LOGIN,
@@ -21,6 +22,7 @@ from tests.access.engine import (
     sees,
 )
 from tests.access.market_listings import UNPUBLISHED, owner_listing, seller_alone
+from tests.factories import hide_with_decision
 
 REPORTERS = "stranger fof friend_a friend_b moderator"
 
@@ -42,7 +44,34 @@ POST_FORM = per(200, anonymous=LOGIN, owner=403, blocked=404)
 NOT_THERE = per(404, anonymous=LOGIN, owner=403)  # the seller may not report their own
 SHOWN_POST = sees(**dict.fromkeys(all_but("anonymous", "blocked"), "public"))
 
+
+def _decision(c) -> str:
+    """The owner's listing hidden by a moderator: the address of the owner's decision page."""
+    decision = hide_with_decision(owner_listing()(c))
+    return reverse("marketplace:moderation_decision", args=[decision.pk])
+
+
+def appeals(c):
+    return sorted(Appeal.objects.values_list("decision__owner_id", "text"))
+
+
 ROWS = [
+    # A moderation decision is its owner's alone; nobody else learns it exists.
+    page(
+        "market/moderation/<int:decision_id>/",
+        _decision,
+        per(404, anonymous=LOGIN, owner=200),
+    ),
+    page(
+        "market/moderation/<int:decision_id>/",
+        _decision,
+        per(404, anonymous=LOGIN, owner=302),
+        label="appeal",
+        method="POST",
+        body=lambda c: {"text": "It is my own bike."},
+        state=appeals,
+        changes="owner",
+    ),
     page(
         "market/report/<str:content_type>/<int:object_id>/",
         _report_post,

@@ -27,7 +27,7 @@ from tests.factories.listings import (
     not_a_picture,
     picture,
 )
-from tests.factories.moderation import hidden_by_moderator
+from tests.factories.moderation import hidden_by_moderator, hide_with_decision
 from tests.factories.people import (
     PASSWORD,
     PersonFactory,
@@ -57,6 +57,7 @@ __all__ = [
     "consent",
     "friends",
     "hidden_by_moderator",
+    "hide_with_decision",
     "listing_fields",
     "listing_for",
     "make_category",
