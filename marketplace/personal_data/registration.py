@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from marketplace.models import (
+    CatalogSuggestion,
     Conversation,
     HelpfulVote,
     Listing,
@@ -18,6 +19,7 @@ from marketplace.models import (
 )
 from marketplace.personal_data.content import (
     close_reports_about,
+    export_catalog_suggestions,
     export_helpful_votes,
     export_reports,
     export_reports_about,
@@ -198,4 +200,13 @@ def register() -> None:
         erasure=Erasure.ANONYMISE,
         why="The report's outcome stays on record without the erased moderator.",
         retention=report_retention,
+    )
+    personal_data(
+        CatalogSuggestion,
+        "suggested_by",
+        kind="marketplace_catalog_suggestions",
+        export=export_catalog_suggestions,
+        erasure=Erasure.ANONYMISE,
+        why="A brand or model you named for the catalog stays as a suggestion to staff, without "
+        "the link to you: it says nothing about you once your listings are gone.",
     )

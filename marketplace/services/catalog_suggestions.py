@@ -50,8 +50,8 @@ def suggestions_record(*, listing: Listing, seller_id: int | None) -> list[Catal
     return recorded
 
 
-def _naming(suggestion: CatalogSuggestion) -> QuerySet[Listing]:
-    """The listings that named what `suggestion` suggests."""
+def listings_naming(suggestion: CatalogSuggestion) -> QuerySet[Listing]:
+    """The listings that named what `suggestion` suggests (while it is pending)."""
     listings = Listing.objects.filter(category=suggestion.category)
     if suggestion.kind == Kind.BRAND:
         return listings.filter(brand_name__iexact=suggestion.name)
@@ -78,7 +78,7 @@ def _resolve(suggestion: CatalogSuggestion, status: str) -> None:
 
 
 def _move_to_brand(suggestion: CatalogSuggestion, brand: Brand) -> int:
-    listings = _naming(suggestion)
+    listings = listings_naming(suggestion)
     model_names = set(listings.exclude(model_name="").values_list("model_name", flat=True))
     moved: int = listings.update(brand=brand, brand_name="")
     # Models named on those listings now have a catalog brand: their suggestions can be added.
@@ -94,7 +94,7 @@ def _move_to_brand(suggestion: CatalogSuggestion, brand: Brand) -> int:
 
 
 def _move_to_model(suggestion: CatalogSuggestion, product: ProductModel) -> int:
-    moved: int = _naming(suggestion).update(
+    moved: int = listings_naming(suggestion).update(
         product_model=product, brand=product.brand, brand_name="", model_name=""
     )
     return moved

@@ -51,13 +51,13 @@ def sale_complete(
     *,
     seller: User,
     listing: Listing,
-    buyer: User | None = None,
+    sold_to: User | None = None,
     price: MoneyInput = None,
     elsewhere: bool = False,
 ) -> Purchase:
-    """The seller marks a listing sold, to `buyer` at `price`, and a purchase records it.
+    """The seller marks a listing sold, to `sold_to` at `price`, and a purchase records it.
 
-    Without a buyer, to the buyer whose offer was accepted; `buyer` may be anyone who asked,
+    Without `sold_to`, to the buyer whose offer was accepted; `sold_to` may be anyone who asked,
     offered or wrote about the listing (`sale_candidates`); `elsewhere`: to someone not on
     Bazaar (the seller's record alone, not verified). The price defaults to the accepted offer,
     else the asking price. An active listing is reserved and sold in one go; its open offers are
@@ -72,6 +72,7 @@ def sale_complete(
         .select_related("buyer")
         .first()
     )
+    buyer = sold_to
     if buyer is None and not elsewhere:
         purchase = _sale(listing, accepted, timezone.now())  # the accepted offer's sale
         assert accepted is not None  # `_sale` refuses a listing without one

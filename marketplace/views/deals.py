@@ -184,7 +184,7 @@ def sale_complete(request, listing_id: int):
             purchase = purchase_services.sale_complete(
                 seller=request.user,
                 listing=listing,
-                buyer=form.candidates.get(chosen),
+                sold_to=form.candidates.get(chosen),
                 price=form.cleaned_data["price"],
                 elsewhere=chosen == ELSEWHERE,
             )

@@ -115,6 +115,7 @@ MODERATOR_READS = {
         "savedsearch": 403,
         "watch": 403,
         "report": 200,
+        "catalogsuggestion": 403,
     },
     "recommendations": {"influencerun": 403, "influencescore": 403},
 }
