@@ -206,7 +206,7 @@ def register() -> None:
         "suggested_by",
         kind="marketplace_catalog_suggestions",
         export=export_catalog_suggestions,
-        erasure=Erasure.ANONYMISE,
-        why="A brand or model you named for the catalog stays as a suggestion to staff, without "
-        "the link to you: it says nothing about you once your listings are gone.",
+        erasure=Erasure.DELETE,
+        why="The brands and models you suggested for the catalog go; one another seller names "
+        "again is suggested again.",
     )
