@@ -228,6 +228,19 @@ ROWS: list = [
         changes=EVERYONE_SIGNED_IN,
     ),
     page("market/listings/mine/", lambda c: reverse("marketplace:listing_mine"), SIGNED_IN),
+    page(
+        "market/listings/new/catalog-fields/",
+        lambda c: reverse("marketplace:listing_catalog_fields")
+        + f"?category={category('mountain-bikes').pk}",
+        SIGNED_IN,
+    ),
+    *seller_alone(
+        page,
+        "market/listings/<int:listing_id>/preview/",
+        "marketplace:listing_preview",
+        per(404, anonymous=LOGIN, owner=200),
+        statuses=("draft", "active"),
+    ),
     *_detail_rows(),
     page(
         "market/listings/<int:listing_id>/edit/",
