@@ -190,6 +190,7 @@ class Listing(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     shipping=True,
+                    shipping_price__isnull=False,
                     shipping_price__gte=0,
                     shipping_price__lte=Decimal("10000"),
                 )

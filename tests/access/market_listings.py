@@ -230,8 +230,10 @@ ROWS: list = [
     page("market/listings/mine/", lambda c: reverse("marketplace:listing_mine"), SIGNED_IN),
     page(
         "market/listings/new/catalog-fields/",
-        lambda c: reverse("marketplace:listing_catalog_fields")
-        + f"?category={category('mountain-bikes').pk}",
+        lambda c: (
+            reverse("marketplace:listing_catalog_fields")
+            + f"?category={category('mountain-bikes').pk}"
+        ),
         SIGNED_IN,
     ),
     *seller_alone(
