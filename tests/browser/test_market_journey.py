@@ -185,7 +185,10 @@ def test_a_neighbour_finds_asks_offers_buys_and_reviews(
     shot(seller_tab, "market-08-seller-accepted")
 
     # The seller hands it over and marks it sold, then rates the buyer.
-    panel(seller_tab).get_by_role("button", name="Mark sold to Felix Friend").click()
+    panel(seller_tab).get_by_role("link", name="Mark sold to Felix Friend").click()
+    seller_tab.wait_for_url("**/market/deals/listings/*/sold/")
+    expect(seller_tab.get_by_label("Felix Friend")).to_be_checked()
+    seller_tab.get_by_role("button", name="Mark sold").click()
     seller_tab.wait_for_url("**/market/deals/purchases/*/rate/")
     seller_tab.get_by_text("5 ★").click()
     seller_tab.get_by_label("One line (optional)").fill("On time and friendly.")
