@@ -351,3 +351,47 @@ def test_delivery_shows_on_the_listing_and_filters_the_search(owner, client_for,
     assert "Shipped bike" in found and "Collected bike" not in found
     bad = client_for(stranger).get("/market/search/?delivery=teleport")
     assert "Filter the delivery by one of: pickup, shipping." in bad.content.decode()
+
+
+def test_the_api_takes_and_shows_delivery(owner, api_client_for):
+    marlin = make_product()
+    body = {
+        "title": "Trek Marlin 7",
+        "category": marlin.category.pk,
+        "condition": "good",
+        "price": "450",
+        "place": "Lyon",
+        "latitude": "45.76",
+        "longitude": "4.83",
+        "pickup": False,
+        "shipping": True,
+        "shipping_price": "7.50",
+        "brand_name": "Gazelle",
+        "publish": True,
+    }
+    response = api_client_for(owner).post("/api/market/listings/", body, format="json")
+    assert response.status_code == 201, response.data
+    assert (response.data["pickup"], response.data["shipping"]) == (False, True)
+    assert response.data["shipping_price"] == "7.50"
+    assert response.data["brand_name"] == "Gazelle"
+    refused = api_client_for(owner).post(
+        "/api/market/listings/", body | {"shipping": False}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "how the buyer gets it" in str(refused.data)
+
+
+def test_staff_merge_suggestions_from_the_admin(owner, client_for):
+    marlin = make_product()
+    listing = _named(owner, brand_name="Treck")
+    suggestion = CatalogSuggestion.objects.get()
+    client = client_for(make_admin())
+    url = "/admin/marketplace/catalogsuggestion/"
+    picked = {"action": "merge_into", "_selected_action": [suggestion.pk]}
+    form = client.post(url, picked)
+    assert form.status_code == 200 and "Merge suggestions into the catalog" in form.content.decode()
+    done = client.post(url, picked | {"apply": "1", "brand": marlin.brand.pk})
+    assert done.status_code == 302
+    listing.refresh_from_db()
+    assert (listing.brand, listing.brand_name) == (marlin.brand, "")
+    assert CatalogSuggestion.objects.get().status == "merged"
