@@ -109,7 +109,7 @@ def test_a_neighbour_finds_asks_offers_buys_and_reviews(
     form.get_by_label("Brand", exact=True).select_option(str(catalog.brand_id))
     form.get_by_label("Model", exact=True).select_option(str(catalog.pk))
     form.get_by_label("Condition").select_option("good")
-    form.get_by_label("Price").fill("450")
+    form.get_by_label("Price", exact=True).fill("450")
     expect(form.get_by_label("Place")).to_have_value("Lyon")
     form.get_by_label("Anyone nearby").check()
     form.get_by_label("Nearby radius (km)").fill("20")
