@@ -10,6 +10,7 @@ listing or review was shared with are people's private arrangement: not shown.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -33,6 +35,7 @@ from config.errors import DomainError
 from marketplace.models import (
     Appeal,
     Brand,
+    CatalogSuggestion,
     Category,
     Conversation,
     HelpfulVote,
@@ -50,7 +53,7 @@ from marketplace.models import (
     SavedSearch,
     Watch,
 )
-from marketplace.services import appeals, reports
+from marketplace.services import appeals, catalog_suggestions, reports
 
 PEOPLE_SEARCH = ["email", "profile__display_name"]
 
@@ -96,6 +99,104 @@ class BrandAdmin(admin.ModelAdmin):
     @admin.display(description="products", ordering="product_count")
     def product_count(self, brand) -> int:
         return brand.product_count
+
+
+class MergeTargetForm(forms.Form):
+    """The catalog entry a brand or model suggestion merges into."""
+
+    brand = forms.ModelChoiceField(queryset=Brand.objects.all(), required=False)
+    product_model = forms.ModelChoiceField(
+        queryset=ProductModel.objects.select_related("brand"), required=False, label="Model"
+    )
+
+
+@admin.register(CatalogSuggestion)
+class CatalogSuggestionAdmin(admin.ModelAdmin):
+    """Brands and models sellers named: merge each into the catalog entry it means, add it, or
+    reject it. Each action goes through `marketplace.services.catalog_suggestions`, which moves
+    the listings that named it."""
+
+    list_display = ["name", "kind", "category", "brand", "status", "listings_naming", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name"]
+    list_select_related = ["category__parent", "brand"]
+    readonly_fields = [
+        "kind",
+        "name",
+        "category",
+        "brand",
+        "suggested_by",
+        "status",
+        "created_at",
+        "resolved_at",
+    ]
+    actions = ["merge_into", "add_to_catalog", "reject"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="listings naming it")
+    def listings_naming(self, suggestion) -> int:
+        return catalog_suggestions.listings_naming(suggestion).count()
+
+    def _each(self, request, queryset, act, done: str) -> None:
+        count = 0
+        for suggestion in queryset:
+            try:
+                act(suggestion)
+            except DomainError as error:
+                self.message_user(request, f"{suggestion.name}: {error.message}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done.format(count=count), messages.SUCCESS)
+
+    @admin.action(description="Add to the catalog", permissions=["change"])
+    def add_to_catalog(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda s: catalog_suggestions.suggestion_add(staff=request.user, suggestion=s),
+            "{count} added to the catalog; their listings point to it.",
+        )
+
+    @admin.action(description="Reject", permissions=["change"])
+    def reject(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda s: catalog_suggestions.suggestion_reject(staff=request.user, suggestion=s),
+            "{count} rejected.",
+        )
+
+    @admin.action(description="Merge into an existing brand or model…", permissions=["change"])
+    def merge_into(self, request, queryset):
+        form = MergeTargetForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            target = form.cleaned_data
+            self._each(
+                request,
+                queryset,
+                lambda s: catalog_suggestions.suggestion_merge(
+                    staff=request.user,
+                    suggestion=s,
+                    brand=target["brand"],
+                    product_model=target["product_model"],
+                ),
+                "{count} merged; their listings point to the catalog entry.",
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/marketplace/catalogsuggestion/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge suggestions into the catalog",
+                "suggestions": queryset,
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
 
 
 @admin.register(ProductModel)

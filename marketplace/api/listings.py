@@ -130,6 +130,27 @@ class ListingSerializer(serializers.Serializer):
     price = serializers.DecimalField(source="listing.price", max_digits=10, decimal_places=2)
     currency = serializers.ChoiceField(source="listing.currency", choices=Listing.Currency.choices)
     status = serializers.ChoiceField(source="listing.status", choices=Listing.Status.choices)
+    brand_name = serializers.CharField(
+        source="listing.brand_name", help_text="A brand the seller named, not in the catalog."
+    )
+    model_name = serializers.CharField(
+        source="listing.model_name", help_text="A model the seller named, not in the catalog."
+    )
+    pickup = serializers.BooleanField(source="listing.pickup", help_text="Local pickup.")
+    shipping = serializers.BooleanField(source="listing.shipping", help_text="Sent by the seller.")
+    shipping_price = serializers.DecimalField(
+        source="listing.shipping_price",
+        max_digits=8,
+        decimal_places=2,
+        allow_null=True,
+        help_text="With shipping; 0 is free.",
+    )
+    sold_price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        help_text="What it sold for: to its seller and its buyer only.",
+    )
     location = ListingLocationSerializer()
     distance_km = RoundedKmField(
         allow_null=True, help_text="From the viewer's home, when they gave one."
@@ -191,6 +212,17 @@ class ListingWriteSerializer(serializers.Serializer):
     audience = serializers.CharField(required=False, help_text=", ".join(ListingAudience.values))
     circle_ids = IdListField(required=False)
     nearby_radius_km = serializers.IntegerField(required=False, allow_null=True)
+    brand_name = serializers.CharField(
+        required=False, allow_blank=True, help_text="A brand not in the catalog (a suggestion)."
+    )
+    model_name = serializers.CharField(
+        required=False, allow_blank=True, help_text="A model not in the catalog (a suggestion)."
+    )
+    pickup = serializers.BooleanField(required=False, help_text="Local pickup (default true).")
+    shipping = serializers.BooleanField(required=False, help_text="Shipping (default false).")
+    shipping_price = serializers.CharField(
+        required=False, allow_null=True, help_text="With shipping: a decimal, 0 for free."
+    )
 
 
 class ListingCreateSerializer(ListingWriteSerializer):

@@ -52,6 +52,11 @@ class ListingCardSerializer(serializers.Serializer):
     thumbnail = serializers.SerializerMethodField()
     url = serializers.CharField(help_text="The listing's page.")
     published_at = serializers.DateTimeField()
+    pickup = serializers.BooleanField(help_text="Local pickup.")
+    shipping = serializers.BooleanField()
+    shipping_price = serializers.DecimalField(
+        max_digits=8, decimal_places=2, allow_null=True, help_text="With shipping; 0 is free."
+    )
 
     def get_thumbnail(self, listing) -> str | None:
         cover = getattr(listing, "cover", None)
@@ -115,6 +120,12 @@ SEARCH_PARAMETERS = [
     OpenApiParameter("near", str, description="lat,lng to measure from; default: your home."),
     OpenApiParameter("radius_km", int, description="1 to 500 km around the point."),
     OpenApiParameter("sort", str, enum=list(Sort.VALUES), description="Default: relevance."),
+    OpenApiParameter(
+        "delivery",
+        str,
+        enum=["pickup", "shipping"],
+        description="Only listings with local pickup, or with shipping.",
+    ),
     OpenApiParameter("page", int, description="From 1."),
 ]
 
@@ -140,6 +151,7 @@ class SearchView(APIView):
             near=params.get("near") or None,
             radius_km=params.get("radius_km"),
             sort=params.get("sort"),
+            delivery=params.get("delivery"),
             page=params.get("page", 1),
         )
         return Response(SearchPageSerializer(page, context={"request": request}).data)

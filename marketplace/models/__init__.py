@@ -4,7 +4,7 @@ deals between a buyer and a seller, reviews, saved searches and reports to the m
 Import them from here (`from marketplace.models import Listing`), as from any Django app.
 """
 
-from marketplace.models.catalog import Brand, Category, ProductModel
+from marketplace.models.catalog import Brand, CatalogSuggestion, Category, ProductModel
 from marketplace.models.deals import Conversation, Message, Offer, Purchase, Question, Rating
 from marketplace.models.listings import (
     Listing,
@@ -21,6 +21,7 @@ from marketplace.models.saved_searches import SavedSearch
 __all__ = [
     "Appeal",
     "Brand",
+    "CatalogSuggestion",
     "Category",
     "Conversation",
     "HelpfulVote",

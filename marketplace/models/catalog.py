@@ -4,6 +4,7 @@ reviews point to, so what people buy and review adds up per product.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -90,3 +91,57 @@ class ProductModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand.name} {self.name}"
+
+
+class CatalogSuggestion(models.Model):
+    """A brand or model a seller named that the catalog lacks, for staff to merge into an
+    existing entry or add (`marketplace.services.catalog_suggestions`); either way the listings
+    that named it then point to the catalog entry. One pending suggestion per name, kind and
+    category, however many sellers named it."""
+
+    class Kind(models.TextChoices):
+        BRAND = "brand", "Brand"
+        MODEL = "model", "Model"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        MERGED = "merged", "Merged into the catalog"
+        ADDED = "added", "Added to the catalog"
+        REJECTED = "rejected", "Rejected"
+
+    kind = models.CharField(max_length=5, choices=Kind)
+    name = models.CharField(max_length=120)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="suggestions")
+    brand = models.ForeignKey(
+        Brand,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="model_suggestions",
+        help_text="For a model: its brand, when the catalog has it.",
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="catalog_suggestions",
+    )
+    status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "kind",
+                Lower("name"),
+                "category",
+                condition=Q(status="pending"),
+                name="one_pending_suggestion",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} “{self.name}” in {self.category.name}"

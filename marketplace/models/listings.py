@@ -97,6 +97,7 @@ class Listing(models.Model):
 
     MAX_PHOTOS = 10
     MAX_PRICE = Decimal("1000000")
+    MAX_SHIPPING_PRICE = Decimal("10000")
     TITLE_MAX_LENGTH = 120
     PLACE_MAX_LENGTH = 120
     DESCRIPTION_MAX_LENGTH = 5000
@@ -130,6 +131,25 @@ class Listing(models.Model):
     nearby_radius_km = models.PositiveIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(500)]
     )
+    brand_name = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="A brand the seller named that is not in the catalog (a suggestion to staff).",
+    )
+    model_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="A model the seller named that is not in the catalog (a suggestion to staff).",
+    )
+    pickup = models.BooleanField(default=True, help_text="The buyer may collect it.")
+    shipping = models.BooleanField(default=False, help_text="The seller sends it.")
+    shipping_price = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="What sending costs the buyer; set only with shipping.",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -162,6 +182,21 @@ class Listing(models.Model):
                 condition=Q(nearby_radius_km__gte=1, nearby_radius_km__lte=500),
                 name="listing_radius_in_range",
             ),
+            # A buyer must have a way to get it: collect it, or have it sent.
+            models.CheckConstraint(
+                condition=Q(pickup=True) | Q(shipping=True), name="listing_has_delivery"
+            ),
+            # Shipping has a price (zero: free); without shipping there is none.
+            models.CheckConstraint(
+                condition=Q(
+                    shipping=True,
+                    shipping_price__isnull=False,
+                    shipping_price__gte=0,
+                    shipping_price__lte=Decimal("10000"),
+                )
+                | Q(shipping=False, shipping_price__isnull=True),
+                name="listing_shipping_price",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "latitude", "longitude"], name="listing_status_geo"),
@@ -182,6 +217,12 @@ class Listing(models.Model):
     def public_longitude(self) -> Decimal:
         """The longitude rounded to about 1 km, as everyone but the seller's friends sees it."""
         return _rounded(self.longitude)
+
+    @property
+    def delivery_label(self) -> str:
+        """How the buyer gets it, in words: "Pickup", "Shipping" or "Pickup or shipping"."""
+        ways = [label for on, label in ((self.pickup, "pickup"), (self.shipping, "shipping")) if on]
+        return " or ".join(ways).capitalize()
 
     @property
     def is_live(self) -> bool:

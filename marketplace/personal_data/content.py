@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 
 from marketplace.models import (
+    CatalogSuggestion,
     HelpfulVote,
     ModerationDecision,
     Purchase,
@@ -89,6 +90,21 @@ def export_saved_searches(user) -> list[dict]:
             "radius_km": search.radius_km,
         }
         for search in SavedSearch.objects.filter(owner=user).select_related("category")
+    ]
+
+
+def export_catalog_suggestions(user) -> list[dict]:
+    return [
+        {
+            "kind": suggestion.kind,
+            "name": suggestion.name,
+            "category": suggestion.category.name,
+            "status": suggestion.status,
+            "suggested_at": when(suggestion.created_at),
+        }
+        for suggestion in CatalogSuggestion.objects.filter(suggested_by=user).select_related(
+            "category"
+        )
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marketplace.models import (
     Appeal,
+    CatalogSuggestion,
     Conversation,
     HelpfulVote,
     Listing,
@@ -20,6 +21,7 @@ from marketplace.models import (
 )
 from marketplace.personal_data.content import (
     close_reports_about,
+    export_catalog_suggestions,
     export_helpful_votes,
     export_moderation_decisions,
     export_reports,
@@ -227,4 +229,13 @@ def register() -> None:
         erasure=Erasure.ANONYMISE,
         why="The appeal's outcome stays on its owner's record without the erased moderator.",
         retention="As long as the owner's account exists; it goes with theirs.",
+    )
+    personal_data(
+        CatalogSuggestion,
+        "suggested_by",
+        kind="marketplace_catalog_suggestions",
+        export=export_catalog_suggestions,
+        erasure=Erasure.DELETE,
+        why="The brands and models you suggested for the catalog go; one another seller names "
+        "again is suggested again.",
     )

@@ -223,3 +223,21 @@ def access_purchase(user: User, purchase_id: IdInput) -> Purchase:
 def rating_by(user: User, purchase: Purchase) -> Rating | None:
     """The rating `user` gave for the purchase, if they gave one."""
     return Rating.objects.filter(purchase=purchase, rater_id=user.pk).first()
+
+
+def sale_candidates(listing: Listing) -> QuerySet[User]:
+    """Who the seller may mark `listing` sold to: the people who asked about it, offered on it
+    or wrote to the seller about it, not the seller, not anyone blocked with the seller either
+    way. One query."""
+    return (
+        User.objects.filter(
+            Q(pk__in=Question.objects.filter(listing=listing).values("asker_id"))
+            | Q(pk__in=Offer.objects.filter(listing=listing).values("buyer_id"))
+            | Q(pk__in=Conversation.objects.filter(listing=listing).values("buyer_id"))
+        )
+        .exclude(pk=listing.seller_id)
+        .exclude(pk__in=Block.objects.filter(blocker_id=listing.seller_id).values("blocked_id"))
+        .exclude(pk__in=Block.objects.filter(blocked_id=listing.seller_id).values("blocker_id"))
+        .select_related("profile")
+        .order_by("profile__display_name", "pk")
+    )

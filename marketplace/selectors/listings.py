@@ -26,6 +26,7 @@ from marketplace.models import (
     ListingPhoto,
     ModerationDecision,
     ProductModel,
+    Purchase,
 )
 from marketplace.selectors.reports import decision_on
 from social.audience import Relation, relation_between
@@ -182,6 +183,8 @@ class ListingPage:
     distance_km: float | None
     # For the seller of a hidden listing: the moderator's decision (its reason and appeal).
     moderation: ModerationDecision | None = None
+    # What it sold for, shown to its two parties only (the asking price is everyone's).
+    sold_price: Decimal | None = None
 
     @property
     def is_seller(self) -> bool:
@@ -229,7 +232,19 @@ def listing_page(viewer: Viewer, listing_id: IdInput) -> ListingPage | None:
         badge=RELATION_BADGE.get(relation, ""),
         location=location,
         distance_km=distance_from_home(viewer, location),
+        sold_price=sold_price_for(viewer, listing),
     )
+
+
+def sold_price_for(viewer: Viewer, listing: Listing) -> Decimal | None:
+    """The price `listing` sold for, if it is sold and `viewer` is its seller or its buyer."""
+    member = as_member(viewer)
+    if listing.status != Status.SOLD or member is None:
+        return None
+    sale = Purchase.objects.filter(listing=listing).values("buyer_id", "seller_id", "price").first()
+    if sale is None or member.pk not in (sale["buyer_id"], sale["seller_id"]):
+        return None
+    return sale["price"]
 
 
 # --- catalog --------------------------------------------------------------------------------

@@ -176,6 +176,8 @@ def matching_listings(viewer: Viewer, criteria: SearchCriteria) -> SearchRows:
         rows = rows.filter(price__lte=criteria.max_price)
     if criteria.conditions:
         rows = rows.filter(condition__in=criteria.conditions)
+    if criteria.delivery:
+        rows = rows.filter(**{criteria.delivery: True})  # "pickup" or "shipping"
     if criteria.point is None:
         return rows.annotate(distance_km=Value(None, output_field=FloatField()))
     lat, lng = criteria.point
@@ -333,6 +335,7 @@ def search_listings(
     near: PointInput = None,
     radius_km: int | str | None = None,
     sort: str | None = None,
+    delivery: str | None = None,
     page: int | str | None = 1,
     page_size: int = PAGE_SIZE,
 ) -> SearchPage:
@@ -352,6 +355,7 @@ def search_listings(
         near=near,
         radius_km=radius_km,
         sort=sort,
+        delivery=delivery,
     )
     number = page_number(page)
     start = (number - 1) * page_size

@@ -43,6 +43,10 @@ class Sort:
     VALUES = tuple(value for value, _ in CHOICES)
 
 
+# How the buyer gets it: any way (""), the seller's place ("pickup"), or sent ("shipping").
+DELIVERY_VALUES = ("", "pickup", "shipping")
+
+
 @dataclass(frozen=True)
 class SearchCriteria:
     """Checked search input. `point` is where distances are measured from (None: nowhere)."""
@@ -56,6 +60,7 @@ class SearchCriteria:
     point: tuple[float, float] | None = None
     radius_km: int | None = None
     sort: str = Sort.RELEVANCE
+    delivery: str = ""
 
     @property
     def words(self) -> list[str]:
@@ -171,6 +176,7 @@ def search_criteria(
     near: PointInput = None,
     radius_km: int | str | None = None,
     sort: str | None = None,
+    delivery: str | None = None,
 ) -> SearchCriteria:
     """Check search input. Raises `DomainError` (400, with the field) on anything out of range:
     a radius outside 1–500 km, a minimum price above the maximum, an unknown category,
@@ -191,6 +197,11 @@ def search_criteria(
     sort = sort or Sort.RELEVANCE
     if sort not in Sort.VALUES:
         raise _error(f"Sort by one of: {', '.join(Sort.VALUES)}.", "sort")
+    delivery = delivery or ""
+    if delivery not in DELIVERY_VALUES:
+        raise _error(
+            f"Filter the delivery by one of: {', '.join(DELIVERY_VALUES[1:])}.", "delivery"
+        )
     if point is None and (radius is not None or sort == Sort.DISTANCE):
         raise _error("Choose a point to search around, or set your home in your profile.", "near")
     return SearchCriteria(
@@ -203,6 +214,7 @@ def search_criteria(
         point=point,
         radius_km=radius,
         sort=sort,
+        delivery=delivery,
     )
 
 

@@ -14,7 +14,7 @@ from django.db import models
 from accounts.models import User
 from config.errors import DomainError
 from marketplace.models import Brand, Category, Listing, ListingAudience, ProductModel
-from marketplace.services.money import MoneyInput, MoneyWords, clean_money
+from marketplace.services.money import CENT, MoneyInput, MoneyWords, clean_money
 from social.models import Circle
 from social.services.circles import foreign_circle, owned_circles
 
@@ -43,6 +43,11 @@ class ListingChanges(TypedDict, total=False):
     audience: str | None
     circle_ids: Iterable[int | str]
     nearby_radius_km: NumberInput
+    brand_name: str | None
+    model_name: str | None
+    pickup: bool | None
+    shipping: bool | None
+    shipping_price: MoneyInput
 
 
 TITLE_MIN_LENGTH = 3
@@ -249,3 +254,99 @@ def audience_choice(
             field="circles",
         )
     return audience, []
+
+
+SHIPPING_PRICE_WORDS = MoneyWords(
+    not_a_number=("Give the shipping price as a number, like 8 or 6.50 (0: free).", "bad_shipping"),
+    too_low=("The shipping price can't be negative.", "bad_shipping"),
+    too_high=(
+        f"The shipping price can be at most {Listing.MAX_SHIPPING_PRICE:,.0f}.",
+        "bad_shipping",
+    ),
+    too_precise=("Give the shipping price with at most 2 decimals.", "bad_shipping"),
+    field="shipping_price",
+)
+
+
+def clean_delivery(
+    pickup: bool | None, shipping: bool | None, shipping_price: MoneyInput
+) -> tuple[bool, bool, Decimal | None]:
+    """How the buyer gets it: (pickup, shipping, shipping price). At least one way; shipping
+    needs its price (0 is free shipping); without shipping a price is ignored."""
+    pickup, shipping = bool(pickup), bool(shipping)
+    if not pickup and not shipping:
+        raise DomainError(
+            "Choose how the buyer gets it: local pickup, shipping, or both.",
+            code="no_delivery",
+            field="pickup",
+        )
+    if not shipping:
+        return pickup, shipping, None
+    if shipping_price is None or str(shipping_price).strip() == "":
+        raise DomainError(
+            "Give the shipping price (0 for free shipping).",
+            code="no_shipping_price",
+            field="shipping_price",
+        )
+    try:
+        if Decimal(str(shipping_price).strip().replace(",", ".")) == 0:
+            return pickup, shipping, Decimal("0").quantize(CENT)
+    except (InvalidOperation, ValueError):
+        pass  # clean_money says what is wrong
+    price = clean_money(
+        shipping_price, maximum=Listing.MAX_SHIPPING_PRICE, words=SHIPPING_PRICE_WORDS
+    )
+    return pickup, shipping, price
+
+
+NAME_MAX_LENGTH = {"brand": 80, "model": 120}
+
+
+def clean_named(value: str | None, kind: str) -> str:
+    """A brand or model name typed by the seller: spaces tidied, length checked ("" if none)."""
+    name = " ".join(str(value or "").split())
+    if len(name) > NAME_MAX_LENGTH[kind]:
+        raise DomainError(
+            f"Keep the {kind} name to {NAME_MAX_LENGTH[kind]} characters.",
+            code=f"long_{kind}_name",
+            field=f"{kind}_name",
+        )
+    return name
+
+
+def clean_catalog_named(
+    category: Category,
+    product: ProductModel | None,
+    brand: Brand | None,
+    brand_name: str | None,
+    model_name: str | None,
+) -> tuple[ProductModel | None, Brand | None, str, str]:
+    """The catalog choice completed by what the seller named: (product, brand, brand name, model
+    name). A name the catalog already has becomes that entry; a brand or model chosen from the
+    list leaves no room for a name of the same kind."""
+    brand_name, model_name = clean_named(brand_name, "brand"), clean_named(model_name, "model")
+    if brand_name and brand is not None and product is None:
+        raise DomainError(
+            f"You chose {brand.name} from the list; clear it to name another brand.",
+            code="brand_and_name",
+            field="brand_name",
+        )
+    if product is not None:
+        if model_name:
+            raise DomainError(
+                f"You chose {product} from the list; clear it to name another model.",
+                code="model_and_name",
+                field="model_name",
+            )
+        return product, brand, "", ""
+    if brand_name:
+        known = Brand.objects.filter(name__iexact=brand_name).first()
+        if known is not None:
+            brand, brand_name = known, ""
+    if model_name and brand is not None:
+        known_model = ProductModel.objects.filter(
+            brand=brand, name__iexact=model_name, category_id__in=category.with_descendants()
+        ).first()
+        if known_model is not None:
+            return known_model, brand, "", ""
+    return None, brand, brand_name, model_name

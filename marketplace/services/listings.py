@@ -17,6 +17,7 @@ from accounts.models import User
 from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, DomainError
 from marketplace.models import Listing
+from marketplace.services.catalog_suggestions import suggestions_record
 from marketplace.services.listing_fields import (
     BrandRef,
     CategoryRef,
@@ -26,7 +27,9 @@ from marketplace.services.listing_fields import (
     audience_choice,
     clean_audience,
     clean_catalog,
+    clean_catalog_named,
     clean_choice,
+    clean_delivery,
     clean_description,
     clean_place,
     clean_price,
@@ -71,13 +74,19 @@ def listing_create(
     audience: str | None = None,
     circle_ids: Iterable[int | str] = (),
     nearby_radius_km: NumberInput = None,
+    brand_name: str | None = "",
+    model_name: str | None = "",
+    pickup: bool | None = True,
+    shipping: bool | None = False,
+    shipping_price: MoneyInput = None,
     photos: Iterable[File[bytes] | None] = (),
     publish: bool = False,
 ) -> Listing:
     """Create a listing, as a draft or (with `publish`) on sale at once.
 
     Every field is checked before anything is written; a refusal is a DomainError naming what
-    to fix, and nothing is saved (no row, no file)."""
+    to fix, and nothing is saved (no row, no file). A brand or model named outside the catalog
+    is recorded as a suggestion to staff."""
     listing, circles = _draft(
         seller,
         NewListing(
@@ -96,6 +105,11 @@ def listing_create(
             audience,
             tuple(circle_ids),
             nearby_radius_km,
+            brand_name=brand_name,
+            model_name=model_name,
+            pickup=pickup,
+            shipping=shipping,
+            shipping_price=shipping_price,
         ),
     )
     uploads = [photo for photo in (photos or []) if photo]
@@ -104,6 +118,7 @@ def listing_create(
     prepared = [prepared_photo(upload) for upload in uploads]
     listing.save()
     listing.circles.set(circles)
+    suggestions_record(listing=listing, seller_id=seller.pk)
     save_photos(listing, prepared, start=0)
     if publish:
         listing_publish(seller=seller, listing=listing)
@@ -131,6 +146,11 @@ class NewListing:
     circle_ids: tuple[int | str, ...] = ()
     nearby_radius_km: NumberInput = None
     at: datetime | None = None
+    brand_name: str | None = ""
+    model_name: str | None = ""
+    pickup: bool | None = True
+    shipping: bool | None = False
+    shipping_price: MoneyInput = None
 
 
 def _draft(seller: User | None, row: NewListing) -> tuple[Listing, list[Any]]:
@@ -138,6 +158,10 @@ def _draft(seller: User | None, row: NewListing) -> tuple[Listing, list[Any]]:
     the seller's own ones when `seller` is given, else the chosen ids, for the caller to check
     in bulk."""
     category, product, brand = clean_catalog(row.category, row.product_model, row.brand)
+    product, brand, brand_name, model_name = clean_catalog_named(
+        category, product, brand, row.brand_name, row.model_name
+    )
+    pickup, shipping, shipping_price = clean_delivery(row.pickup, row.shipping, row.shipping_price)
     place, latitude, longitude = clean_place(row.place, row.latitude, row.longitude)
     if seller is not None:
         audience, circles = clean_audience(seller, row.audience, row.circle_ids)
@@ -151,6 +175,11 @@ def _draft(seller: User | None, row: NewListing) -> tuple[Listing, list[Any]]:
         category=category,
         product_model=product,
         brand=brand,
+        brand_name=brand_name,
+        model_name=model_name,
+        pickup=pickup,
+        shipping=shipping,
+        shipping_price=shipping_price,
         condition=clean_choice(row.condition, Listing.Condition, "condition", "bad_condition"),
         price=clean_price(row.price),
         currency=clean_choice(row.currency, Listing.Currency, "currency", "bad_currency"),
@@ -179,6 +208,9 @@ def listings_create(*, listings: Sequence[NewListing]) -> list[Listing]:
         drafts.append((listing, [int(pk) for pk in chosen]))
     circles_owned_in_bulk([(listing.seller_id, ids) for listing, ids in drafts])
     written = with_circles_create(Listing, drafts)
+    for listing in written:
+        if listing.brand_name or listing.model_name:
+            suggestions_record(listing=listing, seller_id=listing.seller_id)
     dates = [row.at for row in listings]
     backdate(written, {"created_at": dates, "updated_at": dates})
     return written
@@ -200,6 +232,11 @@ UPDATABLE_FIELDS = frozenset(
         "audience",
         "circle_ids",
         "nearby_radius_km",
+        "brand_name",
+        "model_name",
+        "pickup",
+        "shipping",
+        "shipping_price",
     }
 )
 
@@ -222,14 +259,30 @@ def listing_update(*, seller: User, listing: Listing, **fields: Unpack[ListingCh
     require_editable(listing)
     old_price = listing.price
 
-    if {"category", "product_model", "brand"} & set(fields):
-        listing.category, listing.product_model, listing.brand = clean_catalog(
+    if {"category", "product_model", "brand", "brand_name", "model_name"} & set(fields):
+        listing.category, product, brand = clean_catalog(
             fields.get("category", listing.category),
             fields.get("product_model", listing.product_model),
             # A new product brings its own brand; an explicit brand is checked against it.
             fields.get("brand")
             if "brand" in fields
             else (None if "product_model" in fields else listing.brand),
+        )
+        listing.product_model, listing.brand, listing.brand_name, listing.model_name = (
+            clean_catalog_named(
+                listing.category,
+                product,
+                brand,
+                # A brand or model chosen from the list replaces the name the listing had.
+                fields.get("brand_name", "" if "brand" in fields else listing.brand_name),
+                fields.get("model_name", "" if "product_model" in fields else listing.model_name),
+            )
+        )
+    if {"pickup", "shipping", "shipping_price"} & set(fields):
+        listing.pickup, listing.shipping, listing.shipping_price = clean_delivery(
+            fields.get("pickup", listing.pickup),
+            fields.get("shipping", listing.shipping),
+            fields.get("shipping_price", listing.shipping_price),
         )
     if {"place", "latitude", "longitude"} & set(fields):
         listing.place, listing.latitude, listing.longitude = clean_place(
@@ -267,6 +320,7 @@ def listing_update(*, seller: User, listing: Listing, **fields: Unpack[ListingCh
     if circles is not None:
         listing.circles.set(circles)
     on_price_changed(listing, old_price)  # watchers hear of a drop after the commit
+    suggestions_record(listing=listing, seller_id=seller.pk)
     return listing
 
 

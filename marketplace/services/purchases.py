@@ -16,13 +16,14 @@ from accounts.models import User
 from config.bulk import numbered_rows
 from config.errors import Conflict, DomainError, NotAllowed
 from marketplace.models import Brand, Category, Listing, Offer, ProductModel, Purchase
+from marketplace.selectors.deals import sale_candidates
 from marketplace.services.deal_rules import STATUS_REFUSALS, clean_amount
 from marketplace.services.listing_lifecycle import (
     ListingMove,
     listing_transition,
     listings_transition,
 )
-from marketplace.services.money import MoneyInput
+from marketplace.services.money import MoneyInput, MoneyWords, clean_money
 from social.services.notifications import (
     NewNotification,
     Notice,
@@ -32,12 +33,37 @@ from social.services.notifications import (
 
 DESCRIPTION_MAX_LENGTH = 200
 
+SOLD_PRICE_WORDS = MoneyWords(
+    not_a_number=("Give the price it sold for as a number, like 120 or 89,50.", "bad_price"),
+    too_low=("The price it sold for must be more than 0.", "bad_price"),
+    too_high=(f"The price it sold for can be at most {Listing.MAX_PRICE:,.0f}.", "bad_price"),
+    too_precise=("Give the price with at most 2 decimals.", "bad_price"),
+    field="price",
+)
+
+
+def clean_sold_price(price: MoneyInput) -> Decimal:
+    return clean_money(price, maximum=Listing.MAX_PRICE, words=SOLD_PRICE_WORDS)
+
 
 @transaction.atomic
-def sale_complete(*, seller: User, listing: Listing) -> Purchase:
-    """The seller marks a reserved listing sold to the buyer whose offer was accepted: a verified
-    purchase is recorded and the buyer is invited to review.
-    Raises NotAllowed (not the seller), Conflict (not reserved, no accepted offer)."""
+def sale_complete(
+    *,
+    seller: User,
+    listing: Listing,
+    sold_to: User | None = None,
+    price: MoneyInput = None,
+    elsewhere: bool = False,
+) -> Purchase:
+    """The seller marks a listing sold, to `sold_to` at `price`, and a purchase records it.
+
+    Without `sold_to`, to the buyer whose offer was accepted; `sold_to` may be anyone who asked,
+    offered or wrote about the listing (`sale_candidates`); `elsewhere`: to someone not on
+    Bazaar (the seller's record alone, not verified). The price defaults to the accepted offer,
+    else the asking price. An active listing is reserved and sold in one go; its open offers are
+    declined. The buyer is told and invited to review.
+    Raises NotAllowed (not the seller), Conflict (not active or reserved, reserved for someone
+    else, no buyer), DomainError (a buyer who never came by, a bad price)."""
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
     if listing.seller_id != seller.pk:
         raise NotAllowed("Only the seller can mark this item sold.")
@@ -46,12 +72,64 @@ def sale_complete(*, seller: User, listing: Listing) -> Purchase:
         .select_related("buyer")
         .first()
     )
-    purchase = _sale(listing, accepted, timezone.now())
-    assert accepted is not None  # `_sale` refuses a listing without one
+    buyer = sold_to
+    if buyer is None and not elsewhere:
+        purchase = _sale(listing, accepted, timezone.now())  # the accepted offer's sale
+        assert accepted is not None  # `_sale` refuses a listing without one
+        buyer = accepted.buyer
+        if price not in (None, ""):
+            purchase.price = clean_sold_price(price)
+    else:
+        purchase = _sale_to(listing, accepted, None if elsewhere else buyer, price)
+    if listing.status == Listing.Status.ACTIVE:
+        listing_transition(listing, Listing.Status.RESERVED)
+        Offer.objects.filter(listing=listing, status=Offer.Status.OPEN).update(
+            status=Offer.Status.DECLINED, responded_at=timezone.now()
+        )
     purchase.save()
     listing_transition(listing, Listing.Status.SOLD)
-    notify(recipient=accepted.buyer, kind="market_sold", actor=seller, **_sold(purchase))
+    if buyer is not None and not elsewhere:
+        notify(recipient=buyer, kind="market_sold", actor=seller, **_sold(purchase))
     return purchase
+
+
+def _sale_to(
+    listing: Listing, accepted: Offer | None, buyer: User | None, price: MoneyInput
+) -> Purchase:
+    """The rules on marking a listing sold to a chosen buyer (None: someone not on Bazaar) at
+    a chosen price, and the purchase it records, unsaved."""
+    if listing.status not in (Listing.Status.ACTIVE, Listing.Status.RESERVED):
+        raise Conflict(STATUS_REFUSALS[listing.status], code="not_for_sale")
+    if accepted is not None and (buyer is None or buyer.pk != accepted.buyer_id):
+        raise Conflict(
+            f"It is reserved for {accepted.buyer.display_name}: release the reservation first "
+            "to sell it to someone else.",
+            code="reserved_for_another",
+        )
+    if buyer is not None and not sale_candidates(listing).filter(pk=buyer.pk).exists():
+        raise DomainError(
+            "Choose one of the people who asked, offered or wrote about it, or “someone else”.",
+            code="not_a_candidate",
+            field="buyer",
+        )
+    if price in (None, ""):
+        amount = accepted.price if accepted is not None else listing.price  # a counter, if any
+    else:
+        amount = clean_sold_price(price)
+    return Purchase(
+        buyer=buyer,
+        seller_id=listing.seller_id,
+        listing=listing,
+        product_model=listing.product_model,
+        category=listing.category,
+        brand=listing.brand,
+        description=listing.title[:DESCRIPTION_MAX_LENGTH],
+        price=amount,
+        currency=listing.currency,
+        # Verified: the two met over this listing here. Sold off Bazaar: the seller's word alone.
+        verified=buyer is not None,
+        purchased_on=timezone.localdate(),
+    )
 
 
 def _sale(listing: Listing, accepted: Offer | None, now: datetime) -> Purchase:

@@ -40,6 +40,7 @@ def _form(**overrides) -> dict:
         "longitude": "4.835",
         "audience": "friends",
         "nearby_radius_km": "10",
+        "pickup": "on",
     }
     data.update(overrides)
     return data

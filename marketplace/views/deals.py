@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.errors import refusal_redirects, refusals_on
 from marketplace.models import Brand, Category, Listing, ProductModel, Rating
 from marketplace.selectors import deals as selectors
+from marketplace.selectors import listings as listing_selectors
 from marketplace.services import conversations as conversation_services
 from marketplace.services import offers as offer_services
 from marketplace.services import purchases as purchase_services
@@ -139,11 +140,79 @@ def conversation_start(request, listing_id: int):
     return redirect("marketplace:deals_conversation", conversation.pk)
 
 
-@require_POST
-@refusal_redirects(_seller_back)
+ELSEWHERE = "elsewhere"
+
+
+class SaleForm(forms.Form):
+    """Who bought it and at what price; the service checks the buyer came by."""
+
+    buyer = forms.ChoiceField(label="Who bought it", widget=forms.RadioSelect)
+    price = forms.CharField(
+        label="Price it sold for",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text="Only you and the buyer see it.",
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(person.pk): person for person in candidates}
+        self.fields["buyer"].choices = [
+            *((pk, person.display_name) for pk, person in self.candidates.items()),
+            (ELSEWHERE, "Someone else, not on Bazaar"),
+        ]
+
+
+@require_http_methods(["GET", "POST"])
 def sale_complete(request, listing_id: int):
-    listing = selectors.access_listing(request.user, listing_id)
+    """Mark one of your listings sold: to whom (among the people who came by, or someone not on
+    Bazaar) and at what price. A POST without a buyer sells to the accepted offer's buyer."""
+    listing = listing_selectors.access_own_listing(request.user, listing_id)
+    accepted = selectors.accepted_offer_on(listing)
+    if request.method == "POST" and "buyer" not in request.POST:
+        return _sale_to_accepted(request, listing_id=listing.pk, listing=listing)
+    form = SaleForm(
+        request.POST or None,
+        candidates=selectors.sale_candidates(listing),
+        initial={
+            "buyer": str(accepted.buyer_id) if accepted else None,
+            "price": accepted.price if accepted else listing.price,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            chosen = form.cleaned_data["buyer"]
+            purchase = purchase_services.sale_complete(
+                seller=request.user,
+                listing=listing,
+                sold_to=form.candidates.get(chosen),
+                price=form.cleaned_data["price"],
+                elsewhere=chosen == ELSEWHERE,
+            )
+            return _sold(request, purchase)
+    return render(
+        request,
+        "marketplace/deals/sale.html",
+        {
+            "form": form,
+            "listing": listing,
+            "accepted": accepted,
+            "can_sell": listing.status in (Listing.Status.ACTIVE, Listing.Status.RESERVED),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@refusal_redirects(_seller_back)
+def _sale_to_accepted(request, listing_id: int, listing: Listing):
     purchase = purchase_services.sale_complete(seller=request.user, listing=listing)
+    return _sold(request, purchase)
+
+
+def _sold(request, purchase):
+    if purchase.buyer_id is None:
+        messages.success(request, "Marked sold.")
+        return redirect("marketplace:listing", purchase.listing_id)
     messages.success(request, "Marked sold. You can rate the buyer now.")
     return redirect("marketplace:deals_rate", purchase.pk)
 

@@ -54,21 +54,46 @@ def _field[F: forms.Field](form: forms.Form, name: str, kind: type[F]) -> F:
 
 
 class ListingForm(forms.Form):
-    """Shape only; the service checks every rule and its message lands on the right field."""
+    """Shape only, in the order people think (photos, what it is, its price, where, who sees
+    it); the service checks every rule and its message lands on the right field. The circles
+    and the radius count only with the audience that uses them."""
 
+    photos = MultiplePhotoField(
+        label="Photos",
+        required=False,
+        help_text=f"Up to {Listing.MAX_PHOTOS}. JPEG, PNG, WebP or GIF; the first is the cover.",
+    )
     title = forms.CharField(label="Title", max_length=Listing.TITLE_MAX_LENGTH)
+    category = forms.TypedChoiceField(
+        label="Category", coerce=int, error_messages={"required": "Choose a category."}
+    )
+    brand = forms.TypedChoiceField(label="Brand", coerce=int, required=False, empty_value=None)
+    brand_name = forms.CharField(
+        label="Brand not in the list",
+        required=False,
+        max_length=80,
+        help_text="Name it; we add it to the list for everyone.",
+    )
+    product_model = forms.TypedChoiceField(
+        label="Model", coerce=int, required=False, empty_value=None
+    )
+    model_name = forms.CharField(
+        label="Model not in the list",
+        required=False,
+        max_length=120,
+        help_text="Name it, if you know it.",
+    )
+    condition = forms.ChoiceField(
+        label="Condition",
+        choices=[("", "Choose…"), *Listing.Condition.choices],
+        error_messages={"required": "Choose the condition."},
+    )
     description = forms.CharField(
         label="Description",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What it is, its size, its flaws, why you sell it.",
     )
-    category = forms.TypedChoiceField(label="Category", coerce=int)
-    brand = forms.TypedChoiceField(label="Brand", coerce=int, required=False, empty_value=None)
-    product_model = forms.TypedChoiceField(
-        label="Model", coerce=int, required=False, empty_value=None
-    )
-    condition = forms.ChoiceField(label="Condition", choices=Listing.Condition.choices)
     price = forms.CharField(
         label="Price", widget=forms.TextInput(attrs={"inputmode": "decimal"}), max_length=20
     )
@@ -81,6 +106,15 @@ class ListingForm(forms.Form):
     )
     latitude = forms.CharField(label="Latitude", max_length=20)
     longitude = forms.CharField(label="Longitude", max_length=20)
+    pickup = forms.BooleanField(label="Local pickup", required=False, initial=True)
+    shipping = forms.BooleanField(label="Shipping", required=False)
+    shipping_price = forms.CharField(
+        label="Shipping price",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text="What the buyer pays for sending it; 0 for free shipping.",
+    )
     audience = forms.ChoiceField(
         label="Who sees it",
         choices=ListingAudience.choices,
@@ -91,18 +125,14 @@ class ListingForm(forms.Form):
         queryset=Circle.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="With “Chosen circles”: the circles that see it.",
+        label="Circles that see it",
+        help_text="With “Chosen circles”.",
     )
     nearby_radius_km = forms.IntegerField(
         label="Nearby radius (km)",
         required=False,
         initial=10,
         help_text="With “Anyone nearby”: people whose home is within this distance, 1 to 500 km.",
-    )
-    photos = MultiplePhotoField(
-        label="Photos",
-        required=False,
-        help_text=f"Up to {Listing.MAX_PHOTOS}. JPEG, PNG, WebP or GIF; the first is the cover.",
     )
 
     def __init__(self, *args, owner, with_photos: bool = True, **kwargs):
@@ -112,26 +142,57 @@ class ListingForm(forms.Form):
             ("", "Choose a category"),
             *selectors.category_choices(),
         ]
-        products = list(selectors.products_for())
-        brands: list[tuple[int | str, str]] = [("", "Any or none")]
-        brands += sorted({(p.brand_id, p.brand.name) for p in products}, key=lambda c: c[1])
-        _field(self, "brand", forms.ChoiceField).choices = brands
-        _field(self, "product_model", forms.ChoiceField).choices = [("", "Not in the list")] + [
-            (p.pk, str(p)) for p in products
-        ]
+        # A bound form accepts any catalog entry, so a mismatch gets the service's sentence.
+        set_catalog_choices(self, None if self.is_bound else self._chosen("category"))
+        # Changing the category reloads the brand and model lists (htmx); without JavaScript
+        # they list everything and the service checks they match.
+        self.fields["category"].widget.attrs |= {
+            "hx-get": reverse("marketplace:listing_catalog_fields"),
+            "hx-target": "#catalog-fields",
+            "hx-swap": "outerHTML",
+            "hx-trigger": "change",
+        }
         if not with_photos:
             del self.fields["photos"]
 
+    def _chosen(self, name: str):
+        value = self.initial.get(name)
+        return value if value not in (None, "") else None
+
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
-        data["circle_ids"] = [circle.pk for circle in data.pop("circles", None) or []]
+        circles = data.pop("circles", None) or []
+        audience = data.get("audience")
+        # What the chosen audience does not use is not sent: a circle ticked, then the audience
+        # changed, is no refusal.
+        data["circle_ids"] = (
+            [circle.pk for circle in circles] if audience == ListingAudience.CIRCLES else []
+        )
+        if audience != ListingAudience.NEARBY:
+            data.pop("nearby_radius_km", None)
         data.pop("photos", None)
         return data
 
 
+def set_catalog_choices(form: forms.Form, category_id) -> None:
+    """The brand and model lists of `form`, for the chosen category (every one before a
+    category is chosen)."""
+    products = list(selectors.products_for(category_id))
+    brands: list[tuple[int | str, str]] = [("", "Not in the list, or none")]
+    brands += sorted({(p.brand_id, p.brand.name) for p in products}, key=lambda c: c[1])
+    _field(form, "brand", forms.ChoiceField).choices = brands
+    _field(form, "product_model", forms.ChoiceField).choices = [("", "Not in the list")] + [
+        (p.pk, str(p)) for p in products
+    ]
+
+
 def _initial_for_new(user) -> dict:
     profile = user.profile
-    initial = {"currency": Listing.Currency.EUR, "audience": ListingAudience.FRIENDS}
+    initial = {
+        "currency": Listing.Currency.EUR,
+        "audience": ListingAudience.FRIENDS,
+        "pickup": True,
+    }
     if profile.has_home:
         initial |= {
             "place": profile.home_place,
@@ -157,13 +218,14 @@ def listing_new(request):
                 publish="publish" in request.POST,
                 **form.service_fields(),
             )
-            messages.success(
-                request,
-                "Your listing is on sale."
-                if listing.status == Listing.Status.ACTIVE
-                else "Draft saved. Publish it when it is ready.",
-            )
-            return redirect("marketplace:listing", listing.pk)
+            if listing.status == Listing.Status.ACTIVE:
+                messages.success(request, "Your listing is on sale.")
+                return redirect("marketplace:listing", listing.pk)
+            if "draft" in request.POST:
+                messages.success(request, "Draft saved. Publish it when it is ready.")
+                return redirect("marketplace:listing", listing.pk)
+            # "Preview" (the form's first button): a draft, shown as buyers will see it.
+            return redirect("marketplace:listing_preview", listing.pk)
     return render(
         request,
         "marketplace/listings/form.html",
@@ -190,11 +252,20 @@ def listing_edit(request, listing_id: int):
         "audience": listing.audience,
         "circles": list(listing.circles.all()),
         "nearby_radius_km": listing.nearby_radius_km,
+        "brand_name": listing.brand_name,
+        "model_name": listing.model_name,
+        "pickup": listing.pickup,
+        "shipping": listing.shipping,
+        "shipping_price": listing.shipping_price,
     }
     form = ListingForm(request.POST or None, owner=request.user, initial=initial, with_photos=False)
     if request.method == "POST" and form.is_valid():
         with refusals_on(form):
-            listings.listing_update(seller=request.user, listing=listing, **form.service_fields())
+            listing = listings.listing_update(
+                seller=request.user, listing=listing, **form.service_fields()
+            )
+            if listing.status == Listing.Status.DRAFT:
+                return redirect("marketplace:listing_preview", listing.pk)
             messages.success(request, "Listing saved.")
             return redirect("marketplace:listing", listing.pk)
     return render(
@@ -246,6 +317,22 @@ def listing_detail(request, listing_id: int):
     return render(request, "marketplace/listings/detail.html", {"view": view})
 
 
+@require_GET
+def listing_preview(request, listing_id: int):
+    """The seller's listing as buyers will see it, with "Edit" and "Publish" (a draft's last
+    step before it goes on sale)."""
+    listing = selectors.access_own_listing(request.user, listing_id)
+    view = selectors.access_listing_page(request.user, listing.pk)
+    return render(request, "marketplace/listings/detail.html", {"view": view, "preview": True})
+
+
+@require_GET
+def listing_catalog_fields(request):
+    """The brand and model fields for the category chosen on the listing form (htmx)."""
+    form = ListingForm(owner=request.user, initial={"category": request.GET.get("category")})
+    return render(request, "marketplace/listings/_catalog_fields.html", {"form": form})
+
+
 ACTION_DONE = {
     "publish": "Your listing is on sale.",
     "withdraw": "Listing withdrawn.",
@@ -290,6 +377,8 @@ def my_listings(request):
 urlpatterns = [
     path("listings/new/", listing_new, name="listing_new"),
     path("listings/mine/", my_listings, name="listing_mine"),
+    path("listings/new/catalog-fields/", listing_catalog_fields, name="listing_catalog_fields"),
+    path("listings/<int:listing_id>/preview/", listing_preview, name="listing_preview"),
     path("listings/<int:listing_id>/", listing_detail, name="listing"),
     path("listings/<int:listing_id>/edit/", listing_edit, name="listing_edit"),
     path("listings/<int:listing_id>/status/", listing_action, name="listing_action"),

@@ -41,6 +41,7 @@ def search(request):
         "near": params.get("near", ""),
         "radius_km": params.get("radius_km", ""),
         "sort": params.get("sort", "") or selectors.Sort.RELEVANCE,
+        "delivery": params.get("delivery", ""),
     }
     page = None
     with refusals_on() as refused:
@@ -54,6 +55,7 @@ def search(request):
             near=chosen["near"] or None,
             radius_km=chosen["radius_km"],
             sort=chosen["sort"],
+            delivery=chosen["delivery"],
             page=params.get("page", "1"),
         )
     error = refused.error

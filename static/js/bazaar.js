@@ -30,3 +30,29 @@ document.addEventListener("htmx:responseError", (event) => {
     "error",
   );
 });
+
+// Progressive disclosure: a block marked data-shown-with="audience=circles" shows only while
+// that radio (or select) has that value; "shipping" alone: while that checkbox is ticked.
+// Without JavaScript every block shows and the server ignores what the choice does not use.
+function updateDisclosures(form) {
+  form.querySelectorAll("[data-shown-with]").forEach((block) => {
+    const [name, value] = block.dataset.shownWith.split("=");
+    const inputs = [...form.querySelectorAll(`[name="${name}"]`)];
+    block.hidden = !inputs.some((input) =>
+      input.type === "radio" || input.type === "checkbox"
+        ? input.checked && (value === undefined || input.value === value)
+        : input.value === (value ?? ""),
+    );
+  });
+}
+
+document.addEventListener("change", (event) => {
+  if (event.target.form) updateDisclosures(event.target.form);
+});
+document.addEventListener("htmx:afterSettle", (event) => {
+  const form = event.target.closest ? event.target.closest("form") : null;
+  if (form) updateDisclosures(form);
+});
+document.querySelectorAll("form").forEach((form) => {
+  if (form.querySelector("[data-shown-with]")) updateDisclosures(form);
+});

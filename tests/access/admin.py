@@ -118,6 +118,7 @@ MODERATOR_READS = {
         "report": 200,
         "appeal": 200,
         "moderationdecision": 200,
+        "catalogsuggestion": 403,
     },
     "recommendations": {"influencerun": 403, "influencescore": 403},
 }

@@ -223,11 +223,26 @@ ROWS: list = [
         per(302, anonymous=LOGIN),
         label="publish",
         method="POST",
-        body=lambda c: _fields(c) | {"publish": "1"},
+        body=lambda c: _fields(c) | {"publish": "1", "pickup": "on"},
         state=listings,
         changes=EVERYONE_SIGNED_IN,
     ),
     page("market/listings/mine/", lambda c: reverse("marketplace:listing_mine"), SIGNED_IN),
+    page(
+        "market/listings/new/catalog-fields/",
+        lambda c: (
+            reverse("marketplace:listing_catalog_fields")
+            + f"?category={category('mountain-bikes').pk}"
+        ),
+        SIGNED_IN,
+    ),
+    *seller_alone(
+        page,
+        "market/listings/<int:listing_id>/preview/",
+        "marketplace:listing_preview",
+        per(404, anonymous=LOGIN, owner=200),
+        statuses=("draft", "active"),
+    ),
     *_detail_rows(),
     page(
         "market/listings/<int:listing_id>/edit/",
@@ -240,7 +255,7 @@ ROWS: list = [
         ONLY_OWNER_PAGE,
         label="save",
         method="POST",
-        body=lambda c: _fields(c) | {"title": "Renamed bike", "price": "399"},
+        body=lambda c: _fields(c) | {"title": "Renamed bike", "price": "399", "pickup": "on"},
         state=listings,
         changes="owner",
     ),
