@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.places.fields import PlaceField
 from config.errors import DomainError, refusal_redirects, refusals_on
 from config.ids import IdsChoiceField
 from marketplace.models import Listing, ListingAudience
@@ -73,14 +74,11 @@ class ListingForm(forms.Form):
         label="Price", widget=forms.TextInput(attrs={"inputmode": "decimal"}), max_length=20
     )
     currency = forms.ChoiceField(label="Currency", choices=Listing.Currency.choices)
-    place = forms.CharField(
+    place = PlaceField(
         label="Place",
         max_length=Listing.PLACE_MAX_LENGTH,
-        help_text="A town or neighbourhood. Only your friends see the exact spot; "
-        "everyone else sees it within about 1 km.",
+        help_text="The town where buyers collect it: start typing its name and pick it.",
     )
-    latitude = forms.CharField(label="Latitude", max_length=20)
-    longitude = forms.CharField(label="Longitude", max_length=20)
     audience = forms.ChoiceField(
         label="Who sees it",
         choices=ListingAudience.choices,
@@ -133,11 +131,7 @@ def _initial_for_new(user) -> dict:
     profile = user.profile
     initial = {"currency": Listing.Currency.EUR, "audience": ListingAudience.FRIENDS}
     if profile.has_home:
-        initial |= {
-            "place": profile.home_place,
-            "latitude": profile.home_latitude,
-            "longitude": profile.home_longitude,
-        }
+        initial["place"] = profile.home_place
     return initial
 
 
@@ -185,8 +179,6 @@ def listing_edit(request, listing_id: int):
         "price": listing.price,
         "currency": listing.currency,
         "place": listing.place,
-        "latitude": listing.latitude,
-        "longitude": listing.longitude,
         "audience": listing.audience,
         "circles": list(listing.circles.all()),
         "nearby_radius_km": listing.nearby_radius_km,
