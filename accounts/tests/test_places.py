@@ -163,7 +163,8 @@ def test_a_query_too_long_is_a_400_with_a_sentence(client_for, owner):
 
 
 def test_the_nearest_town_is_answered_by_name_only(client_for, owner):
-    response = client_for(owner).get("/places/nearest/", {"latitude": "45.767", "longitude": "4.88"})
+    point = {"latitude": "45.767", "longitude": "4.88"}
+    response = client_for(owner).get("/places/nearest/", point)
     assert response.json() == {"place": "Villeurbanne, France"}
 
 
