@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 
 from accounts import services
 from accounts.models import Profile
@@ -213,3 +214,14 @@ def test_the_field_keeps_the_name_as_typed_for_the_service_to_find():
     assert form.is_valid()
     assert form.cleaned_data["home"] == "Lyon, France"
     assert not HomeForm({"home": "x" * 121}).is_valid()
+
+
+def test_a_half_point_written_past_the_service_names_the_rule_not_the_constraint(owner):
+    """The admin's form validates the model as it is: its message is a sentence too."""
+    profile = Profile.objects.get(user=owner)
+    profile.home_latitude = Decimal("45.76")
+    with pytest.raises(ValidationError) as refused:
+        profile.full_clean(exclude=["user", "avatar"])
+    assert refused.value.messages == [
+        "Give both the latitude and the longitude of home, or neither."
+    ]
