@@ -265,6 +265,11 @@ def test_api_create_photo_publish_and_read(owner, stranger, api_client_for):
     )
     seen = api_client_for(stranger).get(f"/api/market/listings/{listing_id}/").json()
     assert seen["location"]["exact"] is False
+    # The place is a town's name (given by name alone); its coordinates are the seller's alone.
+    assert seen["location"]["place"] == "Lyon, France"
+    assert seen["location"]["latitude"] is None and seen["location"]["longitude"] is None
+    own = api.get(f"/api/market/listings/{listing_id}/").json()["location"]
+    assert (own["latitude"], own["longitude"]) == ("45.75000", "4.85000")
     assert seen["audience"] is None
     assert len(seen["photos"]) == 1
     mine = api.get("/api/market/listings/mine/").json()
@@ -280,6 +285,8 @@ def test_api_create_photo_publish_and_read(owner, stranger, api_client_for):
         ({"audience": "nearby", "nearby_radius_km": 50000}, "bad_radius"),
         ({"category": None}, "no_category"),
         ({"audience": "circles", "circle_ids": [2**63]}, "invalid"),
+        ({"place": "Xyzzy"}, "unknown_place"),
+        ({"latitude": "45.7"}, "no_coordinates"),
     ],
 )
 def test_api_bad_input_is_a_400_with_the_reason(owner, api_client_for, body, code):
