@@ -105,7 +105,8 @@ def test_the_gazetteer_reads_the_file_as_gazetteer_build_writes_it(tmp_path: Pat
     assert isinstance(small, Gazetteer)
     assert labels(small.suggest("ai")) == ["Aix, France", "Aix (93), France", "Aixe, France"]
     assert labels(small.suggest("aix")) == ["Aix, France", "Aix (93), France", "Aixe, France"]
-    assert small.find("Aix (93), France").latitude == Decimal("43.50")
+    smaller = small.find("Aix (93), France")
+    assert smaller is not None and smaller.latitude == Decimal("43.50")
 
 
 # --- The rule services apply -------------------------------------------------------------------
