@@ -147,16 +147,20 @@ class Profile(models.Model):
                 condition=models.Q(home_latitude__isnull=True)
                 | models.Q(home_latitude__gte=-90, home_latitude__lte=90),
                 name="profile_latitude_in_range",
+                violation_error_message="The latitude of home is between -90 and 90.",
             ),
             models.CheckConstraint(
                 condition=models.Q(home_longitude__isnull=True)
                 | models.Q(home_longitude__gte=-180, home_longitude__lte=180),
                 name="profile_longitude_in_range",
+                violation_error_message="The longitude of home is between -180 and 180.",
             ),
             models.CheckConstraint(
                 condition=models.Q(home_latitude__isnull=True, home_longitude__isnull=True)
                 | models.Q(home_latitude__isnull=False, home_longitude__isnull=False),
                 name="profile_home_is_a_point",
+                violation_error_message="Give both the latitude and the longitude of home, "
+                "or neither.",
             ),
         ]
 

@@ -12,7 +12,7 @@ from typing import Any, Final, Literal
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.images import clean_image
 from accounts.models import Interest, Profile, User, round_coordinate
+from accounts.places import place_named
 from config.bulk import refuse_row
 from config.errors import Conflict, DomainError, NotFound
 
@@ -35,10 +36,35 @@ _UNSET: Final = _Unset.UNSET
 
 def _check_details(profile: Profile) -> None:
     """The rules on what a person tells about themselves: a whole point or none, and every field
-    within its limits. Raises `ValidationError`."""
+    within its limits. Raises DomainError on the field to correct."""
     if (profile.home_latitude is None) != (profile.home_longitude is None):
-        raise ValidationError("Give both latitude and longitude, or neither.", code="half_point")
-    profile.full_clean(exclude=["user", "avatar"])
+        raise DomainError(
+            "Give both the latitude and the longitude of home, or neither.",
+            code="half_point",
+            field="home_latitude" if profile.home_latitude is None else "home_longitude",
+        )
+    try:
+        profile.full_clean(exclude=["user", "avatar"])
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise DomainError(
+            messages[0], code="invalid", field=None if field == NON_FIELD_ERRORS else field
+        ) from None
+
+
+def _home(profile: Profile, home_place: str) -> None:
+    """Set home to the town `home_place` names, or clear it when the name is blank; the name
+    already kept leaves home as it is (it may have been set with a point, by the API). Raises
+    DomainError (on `home_place`) for a name the gazetteer does not know."""
+    if not home_place.strip():
+        profile.home_place, profile.home_latitude, profile.home_longitude = "", None, None
+        return
+    if " ".join(home_place.split()) == profile.home_place and profile.has_home:
+        return  # the name kept, sent back unchanged: the point stays where it is
+    town = place_named(home_place, field="home_place")
+    profile.home_place = town.label
+    profile.home_latitude = round_coordinate(town.latitude)
+    profile.home_longitude = round_coordinate(town.longitude)
 
 
 def clean_avatar(avatar: File[Any]) -> ContentFile[bytes]:
@@ -61,16 +87,22 @@ def profile_update(
 ) -> Profile:
     """Update the fields given (None leaves a field as it is) and return the saved profile.
 
+    Home is a town's name (`home_place`, "Lyon, France"; blank clears home), found in the
+    gazetteer, which gives its point; the API may give the point itself instead, with any name.
     The avatar is validated and re-encoded without metadata (`accounts.images.clean_image`);
-    coordinates are rounded to about 1 km. Raises `ValidationError` on bad input (an over-long
-    bio, half a coordinate pair, a file that is not a sane picture), having changed nothing.
+    coordinates are rounded to about 1 km. Raises DomainError on bad input (a town we do not
+    know, an over-long bio, half a coordinate pair) and `ValidationError` for a file that is
+    not a sane picture, having changed nothing.
     """
     profile = Profile.objects.select_for_update().get(user=user)
     if display_name is not None:
         profile.display_name = display_name.strip()
     if bio is not None:
         profile.bio = bio.strip()
-    if home_place is not None:
+    by_point = home_latitude is not _UNSET or home_longitude is not _UNSET
+    if home_place is not None and not by_point:
+        _home(profile, home_place)
+    elif home_place is not None:
         profile.home_place = home_place.strip()
     if home_latitude is not _UNSET:
         profile.home_latitude = round_coordinate(home_latitude)
@@ -225,27 +257,31 @@ DETAIL_FIELDS = ["display_name", "bio", "home_place", "home_latitude", "home_lon
 
 @transaction.atomic
 def profiles_update(*, details: Sequence[ProfileDetails]) -> list[Profile]:
-    """`profile_update` for many people at once, under its rules (a whole point or none,
-    fields within limits, coordinates rounded to about 1 km). Raises DomainError naming the first
-    row refused (or one for a person without a profile); then nothing is written."""
+    """`profile_update` for many people at once, under its rules (home by a town's name, or a
+    whole point or none; fields within limits, coordinates rounded to about 1 km). Raises
+    DomainError naming the first row refused (or one for a person without a profile); then
+    nothing is written."""
     profiles = Profile.objects.in_bulk([row.user_id for row in details], field_name="user_id")
     changed: list[Profile] = []
     for index, row in enumerate(details):
         profile = profiles.get(row.user_id)
         if profile is None:
             raise refuse_row(index, NotFound("No such person.", code="no_profile"))
-        for name in ("display_name", "bio", "home_place"):
-            value = getattr(row, name)
-            if value is not None:
-                setattr(profile, name, value.strip())
-        if row.home is not None:
-            profile.home_latitude = round_coordinate(row.home[0])
-            profile.home_longitude = round_coordinate(row.home[1])
         try:
+            for name in ("display_name", "bio"):
+                value = getattr(row, name)
+                if value is not None:
+                    setattr(profile, name, value.strip())
+            if row.home_place is not None and row.home is None:
+                _home(profile, row.home_place)
+            elif row.home_place is not None:
+                profile.home_place = row.home_place.strip()
+            if row.home is not None:
+                profile.home_latitude = round_coordinate(row.home[0])
+                profile.home_longitude = round_coordinate(row.home[1])
             _check_details(profile)
-        except ValidationError as error:
-            refusal = DomainError(" ".join(error.messages), code="bad_profile")
-            raise refuse_row(index, refusal) from None
+        except DomainError as error:
+            raise refuse_row(index, error) from None
         profile.updated_at = timezone.now()  # bulk_update leaves auto_now alone
         changed.append(profile)
     Profile.objects.bulk_update(changed, [*DETAIL_FIELDS, "updated_at"])

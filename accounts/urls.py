@@ -4,4 +4,6 @@ from accounts import views
 
 urlpatterns = [
     path("profile/", views.profile_edit, name="profile_edit"),
+    path("places/", views.place_suggestions, name="place_suggestions"),
+    path("places/nearest/", views.place_nearest, name="place_nearest"),
 ]

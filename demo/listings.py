@@ -217,7 +217,7 @@ def _plan_one(
         condition = Listing.Condition.FAIR
     currency, rate = money_of(person)
     price = round_price(rng.uniform(item.low, item.high) * rate * CONDITION_PRICE[condition])
-    place = person.place or "Town centre"
+    place = person.place or "Town centre"  # the neighbourhood, told in the description
     reasons = KIDS_REASONS if root == "kids" or slug == "kids-bikes" else REASONS
     description = " ".join(
         (
@@ -246,7 +246,7 @@ def _plan_one(
         condition=condition,
         price=price,
         currency=currency,
-        place=place,
+        place=person.town or place,  # the town, as a place field names it
         latitude=latitude,
         longitude=longitude,
         audience=audience,

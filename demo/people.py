@@ -70,9 +70,13 @@ AVATAR_SIZE = 256
 
 @dataclass(frozen=True)
 class Place:
+    """A neighbourhood homes are around (its name is told in bios) and the town it is in, as
+    the gazetteer names it (the name a home and a listing keep)."""
+
     name: str
     latitude: float
     longitude: float
+    town: str
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ def _region(data: dict) -> Region:
     return Region(
         slug=data["slug"],
         name=data["name"],
-        places=tuple(Place(name, lat, lng) for name, lat, lng in data["places"]),
+        places=tuple(Place(name, lat, lng, town) for name, lat, lng, town in data["places"]),
         bounds=tuple(data["bounds"]),
         name_groups=tuple(
             NameGroup(group["weight"], tuple(group["first_names"]), tuple(group["last_names"]))
@@ -136,6 +140,7 @@ class DemoPerson:
     bio: str = ""
     region: str = ""
     place: str = ""
+    town: str = ""  # the gazetteer's name of the town `place` is in: home, and listings
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     interests: tuple[str, ...] = ()
@@ -217,6 +222,7 @@ def _invent_person(rng: random.Random, region: Region, taken: set[str]) -> DemoP
         bio=_write_bio(rng, place, interests),
         region=region.slug,
         place=place.name,
+        town=place.town,
         latitude=latitude,
         longitude=longitude,
         interests=interests,
@@ -353,12 +359,12 @@ def _complete_profiles(people: tuple[DemoPerson, ...], users: dict[str, User]) -
     details: list[ProfileDetails] = []
     for profile in profiles:
         person = by_email[profile.user.email]
-        blank_home = not profile.home_place and not profile.has_home and bool(person.place)
+        blank_home = not profile.home_place and not profile.has_home and bool(person.town)
         row = ProfileDetails(
             user_id=profile.user_id,
             display_name=None if profile.display_name else person.display_name,
             bio=None if profile.bio or not person.bio else person.bio,
-            home_place=person.place if blank_home else None,
+            home_place=person.town if blank_home else None,
             home=(person.latitude, person.longitude)
             if blank_home and person.latitude is not None and person.longitude is not None
             else None,

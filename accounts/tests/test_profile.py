@@ -1,4 +1,5 @@
-"""The profile form: friendly errors for bad photos and long bios, clean photos, rounded homes."""
+"""The profile form: friendly errors for bad photos and long bios, clean photos, home by a
+town's name."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PIL import Image
 
 from accounts.models import Interest, Profile
 from accounts.tests.conftest import huge_png_upload, jpeg_with_exif_upload, png_upload, text_upload
+from tests.factories import LYON, with_home
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +24,6 @@ def form_data(**changes) -> dict:
         "display_name": "Olivia Owner",
         "bio": "",
         "home_place": "",
-        "home_latitude": "",
-        "home_longitude": "",
     }
     data.update(changes)
     return data
@@ -48,9 +48,7 @@ def test_a_member_saves_their_profile(client_for, owner):
         form_data(
             display_name="Liv",
             bio="I fix bikes.",
-            home_place="Lyon",
-            home_latitude="45.764043",
-            home_longitude="4.835659",
+            home_place="Lyon, France",
             interests=[biking.pk],
         ),
     )
@@ -59,27 +57,70 @@ def test_a_member_saves_their_profile(client_for, owner):
     assert (profile.display_name, profile.bio, profile.home_place) == (
         "Liv",
         "I fix bikes.",
-        "Lyon",
+        "Lyon, France",
     )
     assert list(profile.interests.all()) == [biking]
 
 
-def test_home_coordinates_are_stored_rounded_to_two_decimals(client_for, owner):
-    client_for(owner).post(URL, form_data(home_latitude="48.8566134", home_longitude="2.3522219"))
-    stored = Profile.objects.filter(user=owner).values_list("home_latitude", "home_longitude")
-    assert stored.get() == (Decimal("48.86"), Decimal("2.35"))
+def test_home_is_chosen_by_a_towns_name_and_stored_as_its_rounded_point(client_for, owner):
+    response = client_for(owner).post(URL, form_data(home_place="villeurbanne"))
+    assert response.status_code == 302
+    stored = Profile.objects.filter(user=owner).values_list(
+        "home_place", "home_latitude", "home_longitude"
+    )
+    assert stored.get() == ("Villeurbanne, France", Decimal("45.77"), Decimal("4.88"))
 
 
-def test_half_a_home_point_is_refused(client_for, owner):
-    response = client_for(owner).post(URL, form_data(home_latitude="48.85"))
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+def test_an_unknown_town_is_refused_on_its_field_and_changes_nothing(client_for, owner):
+    with_home(owner, LYON, place="Lyon, France")
+    response = client_for(owner).post(URL, form_data(display_name="Changed", home_place="Xyzzy"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["home_place"] == [
+        "We don't know a town called “Xyzzy”. Try a nearby town's name."
+    ]
+    assert "Try a nearby town" in response.content.decode()
+    profile = Profile.objects.get(user=owner)
+    assert (profile.display_name, profile.home_place, profile.home_latitude) == (
+        "Olivia Owner",
+        "Lyon, France",
+        Decimal(LYON[0]).quantize(Decimal("0.01")),
+    )
+
+
+def test_coordinates_posted_to_the_form_are_not_taken(client_for, owner):
+    response = client_for(owner).post(URL, form_data(home_latitude="48.85", home_longitude="2.35"))
+    assert response.status_code == 302
     assert Profile.objects.get(user=owner).home_latitude is None
+
+
+def test_a_blank_town_clears_home(client_for, owner):
+    with_home(owner, LYON, place="Lyon, France")
+    client_for(owner).post(URL, form_data(home_place=""))
+    profile = Profile.objects.get(user=owner)
+    assert (profile.home_place, profile.has_home) == ("", False)
+
+
+def test_a_home_name_sent_back_unchanged_keeps_its_point(client_for, owner):
+    """A home set through the API has its own point and any name: saving the form again,
+    name untouched, neither refuses the name nor moves the point."""
+    with_home(owner, ("45.78", "4.81"), place="Croix-Rousse")
+    response = client_for(owner).post(URL, form_data(bio="New bio", home_place="Croix-Rousse"))
+    assert response.status_code == 302
+    stored = Profile.objects.filter(user=owner).values_list("home_latitude", "home_longitude")
+    assert stored.get() == (Decimal("45.78"), Decimal("4.81"))
+
+
+def test_the_form_shows_the_town_input_and_never_coordinates(client_for, owner):
+    with_home(owner, LYON, place="Lyon, France")
+    page = client_for(owner).get(URL).content.decode()
+    assert 'value="Lyon, France"' in page and "data-place-input" in page
+    assert "Use my location" in page
+    assert "45.7" not in page and "latitude" not in page.lower()
 
 
 def test_a_bio_over_500_characters_is_a_form_error(client_for, owner):
     response = client_for(owner).post(URL, form_data(bio="x" * 501))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "bio" in response.context["form"].errors
     assert Profile.objects.get(user=owner).bio == ""
 
@@ -92,7 +133,7 @@ def test_a_bio_of_500_characters_is_fine(client_for, owner):
 
 def test_a_file_that_is_not_a_picture_is_a_clear_avatar_error(client_for, owner):
     response = client_for(owner).post(URL, form_data(avatar=text_upload()))
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors["avatar"]
     assert "not a picture" in errors[0]
     assert not Profile.objects.get(user=owner).avatar
@@ -102,7 +143,7 @@ def test_a_50_megapixel_picture_is_refused_and_nothing_is_saved(client_for, owne
     response = client_for(owner).post(
         URL, form_data(display_name="Changed", avatar=huge_png_upload())
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors["avatar"]
     assert "megapixels" in errors[0]
     profile = Profile.objects.get(user=owner)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from accounts.models import Profile, User
+from accounts.places import gazetteer
 from demo import people as demo
 
 
@@ -63,7 +64,7 @@ def test_it_builds_a_community_of_complete_profiles_in_three_regions():
         region = demo.region_of(people[profile.user.email])
         assert profile.display_name
         assert profile.bio and len(profile.bio) <= Profile.BIO_MAX_LENGTH
-        assert profile.home_place
+        assert gazetteer().find(profile.home_place), profile.home_place  # a town by its name
         assert region.contains(profile.home_latitude, profile.home_longitude), profile.home_place
         assert profile.home_latitude == profile.home_latitude.quantize(Decimal("0.01"))
         assert 2 <= len(profile.interests.all()) <= 5

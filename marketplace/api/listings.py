@@ -98,11 +98,16 @@ class ListingSellerSerializer(serializers.Serializer):
 
 
 class ListingLocationSerializer(serializers.Serializer):
-    place = serializers.CharField()
-    latitude = serializers.DecimalField(max_digits=8, decimal_places=5)
-    longitude = serializers.DecimalField(max_digits=8, decimal_places=5)
+    place = serializers.CharField(help_text="The town's name, as people see it.")
+    latitude = serializers.DecimalField(
+        max_digits=8, decimal_places=5, allow_null=True, help_text="For the seller alone."
+    )
+    longitude = serializers.DecimalField(
+        max_digits=8, decimal_places=5, allow_null=True, help_text="For the seller alone."
+    )
     exact = serializers.BooleanField(
-        help_text="True for the seller and their friends; otherwise rounded to about 1 km."
+        help_text="True for the seller and their friends (the distance is from the exact "
+        "point); otherwise it is rounded to about 1 km."
     )
 
 
@@ -173,6 +178,12 @@ class ListingSerializer(serializers.Serializer):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_nearby_radius_km(self, page) -> int | None:
         return page.listing.nearby_radius_km if page.is_seller else None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not instance.is_seller:  # a place is a town's name to others, never coordinates
+            data["location"]["latitude"] = data["location"]["longitude"] = None
+        return data
 
 
 class MyListingSerializer(serializers.Serializer):

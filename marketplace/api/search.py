@@ -36,13 +36,15 @@ class ListingCardSerializer(serializers.Serializer):
         source="public_latitude",
         max_digits=5,
         decimal_places=2,
-        help_text="Rounded to about 1 km.",
+        allow_null=True,
+        help_text="Rounded to about 1 km; for the seller alone (others: the place's name).",
     )
     longitude = serializers.DecimalField(
         source="public_longitude",
         max_digits=6,
         decimal_places=2,
-        help_text="Rounded to about 1 km.",
+        allow_null=True,
+        help_text="Rounded to about 1 km; for the seller alone (others: the place's name).",
     )
     distance_km = RoundedKmField(
         allow_null=True,
@@ -57,6 +59,13 @@ class ListingCardSerializer(serializers.Serializer):
     shipping_price = serializers.DecimalField(
         max_digits=8, decimal_places=2, allow_null=True, help_text="With shipping; 0 is free."
     )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or instance.seller_id != request.user.pk:
+            data["latitude"] = data["longitude"] = None
+        return data
 
     def get_thumbnail(self, listing) -> str | None:
         cover = getattr(listing, "cover", None)

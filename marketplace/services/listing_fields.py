@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from accounts.models import User
+from accounts.places import place_named
 from config.errors import DomainError
 from marketplace.models import Brand, Category, Listing, ListingAudience, ProductModel
 from marketplace.services.money import CENT, MoneyInput, MoneyWords, clean_money
@@ -163,13 +164,13 @@ def _clean_coordinate(value: NumberInput, low: int, high: int, what: str) -> Dec
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise DomainError(
-            f"Give the {what} as a number.", code="bad_coordinates", field="latitude"
+            f"Give the {what} as a number.", code="bad_coordinates", field=what
         ) from None
     if not number.is_finite() or not low <= number <= high:
         raise DomainError(
             f"The {what} must be between {low} and {high}.",
             code="bad_coordinates",
-            field="latitude",
+            field=what,
         )
     return number.quantize(Decimal("0.00001"))
 
@@ -177,10 +178,15 @@ def _clean_coordinate(value: NumberInput, low: int, high: int, what: str) -> Dec
 def clean_place(
     place: str | None, latitude: NumberInput, longitude: NumberInput
 ) -> tuple[str, Decimal, Decimal]:
+    """The place as a listing keeps it: a town's name and its point. Without a point, the name
+    is a town's the gazetteer knows ("Lyon, France"), which gives the point; with one (the API,
+    the demo), any short name of the spot."""
     place = " ".join(str(place or "").split())
     if not place:
         raise DomainError(
-            "Say where the item is (a town or neighbourhood).", code="no_place", field="place"
+            "Say where the item is: start typing a town's name and pick it from the list.",
+            code="no_place",
+            field="place",
         )
     if len(place) > Listing.PLACE_MAX_LENGTH:
         raise DomainError(
@@ -188,17 +194,27 @@ def clean_place(
             code="long_place",
             field="place",
         )
-    if latitude in (None, "") or longitude in (None, ""):
+    no_latitude, no_longitude = latitude in (None, ""), longitude in (None, "")
+    if no_latitude and no_longitude:
+        town = place_named(place, field="place")
+        return town.label, town.latitude, town.longitude
+    if no_latitude or no_longitude:
         raise DomainError(
-            "Pick the place on the map (latitude and longitude).",
+            "Give both the latitude and the longitude, or neither: the town's name is enough.",
             code="no_coordinates",
-            field="latitude",
+            field="latitude" if no_latitude else "longitude",
         )
     return (
         place,
         _clean_coordinate(latitude, -90, 90, "latitude"),
         _clean_coordinate(longitude, -180, 180, "longitude"),
     )
+
+
+def same_place(place: str | None, kept: str) -> bool:
+    """Whether `place` is the name a listing already keeps (spaces aside): the form sends it
+    back unchanged, and the listing's point stays as it is."""
+    return " ".join(str(place or "").split()) == kept
 
 
 def clean_radius(radius: NumberInput) -> int:

@@ -35,6 +35,7 @@ from marketplace.services.listing_fields import (
     clean_price,
     clean_radius,
     clean_title,
+    same_place,
 )
 from marketplace.services.listing_lifecycle import (
     listing_publish,
@@ -65,8 +66,8 @@ def listing_create(
     condition: str | None,
     price: MoneyInput,
     place: str | None,
-    latitude: NumberInput,
-    longitude: NumberInput,
+    latitude: NumberInput = None,
+    longitude: NumberInput = None,
     description: str = "",
     product_model: ProductRef = None,
     brand: BrandRef = None,
@@ -82,7 +83,8 @@ def listing_create(
     photos: Iterable[File[bytes] | None] = (),
     publish: bool = False,
 ) -> Listing:
-    """Create a listing, as a draft or (with `publish`) on sale at once.
+    """Create a listing, as a draft or (with `publish`) on sale at once. Its place is a town's
+    name the gazetteer knows, or (the API) any name with its point (`clean_place`).
 
     Every field is checked before anything is written; a refusal is a DomainError naming what
     to fix, and nothing is saved (no row, no file). A brand or model named outside the catalog
@@ -285,11 +287,15 @@ def listing_update(*, seller: User, listing: Listing, **fields: Unpack[ListingCh
             fields.get("shipping_price", listing.shipping_price),
         )
     if {"place", "latitude", "longitude"} & set(fields):
-        listing.place, listing.latitude, listing.longitude = clean_place(
-            fields.get("place", listing.place),
-            fields.get("latitude", listing.latitude),
-            fields.get("longitude", listing.longitude),
-        )
+        place = fields.get("place", listing.place)
+        if {"latitude", "longitude"} & set(fields) or same_place(place, listing.place):
+            point = (
+                fields.get("latitude", listing.latitude),
+                fields.get("longitude", listing.longitude),
+            )
+        else:
+            point = (None, None)  # a new place by name: the gazetteer's point for it
+        listing.place, listing.latitude, listing.longitude = clean_place(place, *point)
     if "title" in fields:
         listing.title = clean_title(fields["title"])
     if "description" in fields:

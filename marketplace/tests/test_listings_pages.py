@@ -35,9 +35,7 @@ def _form(**overrides) -> dict:
         "condition": "like_new",
         "price": "780",
         "currency": "EUR",
-        "place": "Lyon",
-        "latitude": "45.76",
-        "longitude": "4.835",
+        "place": "Lyon, France",
         "audience": "friends",
         "nearby_radius_km": "10",
         "pickup": "on",
@@ -67,6 +65,57 @@ def test_a_seller_publishes_a_listing_with_photos_from_the_form(owner, client_fo
     assert "€780.00" in page
     assert "Like new" in page
     assert listing.photos.first().thumbnail.url in page
+
+
+def test_the_place_is_a_towns_name_which_gives_the_listing_its_point(owner, client_for):
+    client_for(owner).post("/market/listings/new/", _form(place="villeurbanne", publish="1"))
+    listing = Listing.objects.get(seller=owner)
+    assert (listing.place, listing.latitude, listing.longitude) == (
+        "Villeurbanne, France",
+        Decimal("45.77"),
+        Decimal("4.88"),
+    )
+
+
+def test_an_unknown_town_is_refused_on_the_place_field_and_nothing_is_saved(owner, client_for):
+    response = client_for(owner).post("/market/listings/new/", _form(place="Xyzzy"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["place"] == [
+        "We don't know a town called “Xyzzy”. Try a nearby town's name."
+    ]
+    assert not Listing.objects.filter(seller=owner).exists()
+
+
+def test_the_form_offers_the_sellers_home_town_and_no_coordinate_inputs(owner, client_for):
+    with_home(owner, ("45.75", "4.85"), place="Lyon, France")
+    page = client_for(owner).get("/market/listings/new/").content.decode()
+    assert 'value="Lyon, France"' in page and "Use my location" in page
+    assert 'name="latitude"' not in page and 'name="longitude"' not in page
+
+
+def test_editing_with_the_place_unchanged_keeps_its_point(owner, client_for):
+    listing = make_listing(owner, place="Croix-Rousse", latitude="45.77412", longitude="4.8321")
+    fields = _form(title="Trek Marlin 7, size L", place="Croix-Rousse")
+    fields["category"] = listing.category_id
+    fields.pop("product_model")
+    response = client_for(owner).post(f"/market/listings/{listing.pk}/edit/", fields)
+    assert response.status_code == 302
+    listing.refresh_from_db()
+    assert (listing.title, listing.latitude) == ("Trek Marlin 7, size L", Decimal("45.77412"))
+
+
+def test_editing_the_place_to_another_town_moves_the_listing_there(owner, client_for):
+    listing = make_listing(owner, place="Croix-Rousse", latitude="45.77412", longitude="4.8321")
+    fields = _form(place="Oullins, France")
+    fields["category"] = listing.category_id
+    fields.pop("product_model")
+    client_for(owner).post(f"/market/listings/{listing.pk}/edit/", fields)
+    listing.refresh_from_db()
+    assert (listing.place, listing.latitude, listing.longitude) == (
+        "Oullins, France",
+        Decimal("45.71"),
+        Decimal("4.81"),
+    )
 
 
 def test_saving_as_draft_keeps_it_a_draft(owner, client_for):
@@ -127,14 +176,16 @@ def test_photos_are_added_all_or_none_and_removed(owner, client_for):
 
 def test_the_listing_page_shows_the_place_distance_badge_and_status(graph, client_for):
     owner, friend = graph["owner"], graph["friend_a"]
-    listing = make_listing(owner, latitude="45.76404", longitude="4.83566")
+    listing = make_listing(owner, place="Lyon, France", latitude="45.76404", longitude="4.83566")
     with_home(friend, ("45.80", "4.85"))
     page = client_for(friend).get(f"/market/listings/{listing.pk}/").content.decode()
-    assert "45.76404" in page and "1st" in page and "km from your home" in page
+    assert "Lyon, France" in page and "1st" in page and "about 4 km from your home" in page
     assert "Active" in page
     stranger_page = client_for(graph["stranger"]).get(f"/market/listings/{listing.pk}/")
     text = stranger_page.content.decode()
-    assert "45.76404" not in text and "within about 1 km" in text
+    assert "Lyon, France" in text
+    # Coordinates are shown to nobody, friends included: the place is a town's name.
+    assert "45.76" not in page + text
 
 
 def test_my_listings_page_groups_by_state_and_acts_in_place(owner, client_for):
@@ -215,6 +266,11 @@ def test_api_create_photo_publish_and_read(owner, stranger, api_client_for):
     )
     seen = api_client_for(stranger).get(f"/api/market/listings/{listing_id}/").json()
     assert seen["location"]["exact"] is False
+    # The place is a town's name (given by name alone); its coordinates are the seller's alone.
+    assert seen["location"]["place"] == "Lyon, France"
+    assert seen["location"]["latitude"] is None and seen["location"]["longitude"] is None
+    own = api.get(f"/api/market/listings/{listing_id}/").json()["location"]
+    assert (own["latitude"], own["longitude"]) == ("45.75000", "4.85000")
     assert seen["audience"] is None
     assert len(seen["photos"]) == 1
     mine = api.get("/api/market/listings/mine/").json()
@@ -230,6 +286,8 @@ def test_api_create_photo_publish_and_read(owner, stranger, api_client_for):
         ({"audience": "nearby", "nearby_radius_km": 50000}, "bad_radius"),
         ({"category": None}, "no_category"),
         ({"audience": "circles", "circle_ids": [2**63]}, "invalid"),
+        ({"place": "Xyzzy"}, "unknown_place"),
+        ({"latitude": "45.7"}, "no_coordinates"),
     ],
 )
 def test_api_bad_input_is_a_400_with_the_reason(owner, api_client_for, body, code):

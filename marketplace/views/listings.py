@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.places.fields import PlaceField
 from config.errors import DomainError, refusal_redirects, refusals_on
 from config.ids import IdsChoiceField
 from marketplace.models import Listing, ListingAudience
@@ -98,14 +99,11 @@ class ListingForm(forms.Form):
         label="Price", widget=forms.TextInput(attrs={"inputmode": "decimal"}), max_length=20
     )
     currency = forms.ChoiceField(label="Currency", choices=Listing.Currency.choices)
-    place = forms.CharField(
+    place = PlaceField(
         label="Place",
         max_length=Listing.PLACE_MAX_LENGTH,
-        help_text="A town or neighbourhood. Only your friends see the exact spot; "
-        "everyone else sees it within about 1 km.",
+        help_text="The town where buyers collect it: start typing its name and pick it.",
     )
-    latitude = forms.CharField(label="Latitude", max_length=20)
-    longitude = forms.CharField(label="Longitude", max_length=20)
     pickup = forms.BooleanField(label="Local pickup", required=False, initial=True)
     shipping = forms.BooleanField(label="Shipping", required=False)
     shipping_price = forms.CharField(
@@ -194,11 +192,7 @@ def _initial_for_new(user) -> dict:
         "pickup": True,
     }
     if profile.has_home:
-        initial |= {
-            "place": profile.home_place,
-            "latitude": profile.home_latitude,
-            "longitude": profile.home_longitude,
-        }
+        initial["place"] = profile.home_place
     return initial
 
 
@@ -247,8 +241,6 @@ def listing_edit(request, listing_id: int):
         "price": listing.price,
         "currency": listing.currency,
         "place": listing.place,
-        "latitude": listing.latitude,
-        "longitude": listing.longitude,
         "audience": listing.audience,
         "circles": list(listing.circles.all()),
         "nearby_radius_km": listing.nearby_radius_km,

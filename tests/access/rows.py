@@ -10,6 +10,7 @@ from tests.access import (
     market_reports,
     market_reviews,
     market_search,
+    places,
     privacy_consent,
     privacy_erasure,
     privacy_exports,
@@ -22,6 +23,7 @@ from tests.access.engine import Row, ThirdParty
 
 ROW_FILES = [
     social,
+    places,
     privacy_consent,
     privacy_exports,
     privacy_erasure,

@@ -67,7 +67,7 @@ def test_a_visitor_signs_up_confirms_fills_in_the_profile_and_comes_back(
     page.wait_for_url("**/profile/")
     page.get_by_label("Display name").fill("Rosa Market")
     page.get_by_label("Bio").fill("Cyclist, cook, collector of old maps.")
-    page.get_by_label("Home town or area").fill("Lyon, Croix-Rousse")
+    page.get_by_label("Home town").fill("Lyon, France")
     page.get_by_label("Avatar").set_input_files(
         {"name": "rosa.png", "mimeType": "image/png", "buffer": png_bytes()}
     )
@@ -83,7 +83,7 @@ def test_a_visitor_signs_up_confirms_fills_in_the_profile_and_comes_back(
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Rosa Market"
     main = page.get_by_role("main")
     assert "Cyclist, cook, collector of old maps." in main.inner_text()
-    assert "Lyon, Croix-Rousse" in main.inner_text()
+    assert "Lyon, France" in main.inner_text()
     avatar = page.locator(".welcome img.avatar")
     assert "/media/avatars/" in avatar.get_attribute("src")
     assert avatar.evaluate("img => img.complete && img.naturalWidth > 0")
@@ -125,3 +125,5 @@ def test_a_text_file_as_avatar_is_refused_with_the_error_next_to_the_field(
     screenshot(page, "11-profile-bad-avatar")
     owner.profile.refresh_from_db()
     assert not owner.profile.avatar
+    # The refused form is answered 400, which the browser reports; that one is expected.
+    page.problems[:] = [p for p in page.problems if "status of 400" not in p]
