@@ -277,3 +277,45 @@ def test_the_report_list_filters_reports_with_a_pending_appeal(
     page = client_for(mod).get(url).content.decode()
     assert "Trek Marlin 7, 2022" in page
     assert "Kids' bike" not in page and "Kids&#x27; bike" not in page
+
+
+# --- The same through the API ------------------------------------------------------------------
+
+
+def test_the_owner_reads_the_decision_and_appeals_once_through_the_api(
+    api_client_for, hidden, owner
+):
+    api = api_client_for(owner)
+    (listed,) = api.get(reverse("api-market-decisions")).json()
+    assert (listed["id"], listed["reason"], listed["in_force"], listed["appeal"]) == (
+        hidden.pk,
+        "Fake photos",
+        True,
+        None,
+    )
+    assert listed["what"] == "listing “Trek Marlin 7, 2022”"
+    url = reverse("api-market-appeal", args=[hidden.pk])
+    sent = api.post(url, {"text": "They are my own photos."}, format="json")
+    assert sent.status_code == 201
+    assert sent.json()["appeal"]["outcome"] == "pending"
+    again = api.post(url, {"text": "Please?"}, format="json")
+    assert again.status_code == 409
+    assert Appeal.objects.get().text == "They are my own photos."
+
+
+def test_an_empty_appeal_through_the_api_is_a_400_and_changes_nothing(
+    api_client_for, hidden, owner
+):
+    url = reverse("api-market-appeal", args=[hidden.pk])
+    response = api_client_for(owner).post(url, {"text": " "}, format="json")
+    assert response.status_code == 400
+    assert not Appeal.objects.exists()
+
+
+def test_nobody_else_learns_a_decision_exists_through_the_api(api_client_for, hidden, stranger):
+    api = api_client_for(stranger)
+    assert api.get(reverse("api-market-decisions")).json() == []
+    assert api.get(reverse("api-market-decision", args=[hidden.pk])).status_code == 404
+    url = reverse("api-market-appeal", args=[hidden.pk])
+    assert api.post(url, {"text": "Mine!"}, format="json").status_code == 404
+    assert not Appeal.objects.exists()

@@ -51,6 +51,11 @@ def _decision(c) -> str:
     return reverse("marketplace:moderation_decision", args=[decision.pk])
 
 
+def _decision_api(name: str):
+    """The owner's hidden listing's decision, at the API route `name`."""
+    return lambda c: reverse(name, args=[hide_with_decision(owner_listing()(c)).pk])
+
+
 def appeals(c):
     return sorted(Appeal.objects.values_list("decision__owner_id", "text"))
 
@@ -129,6 +134,24 @@ ROWS = [
         per(302, moderator=403),
     ),
     api("GET /api/market/reports/", lambda c: reverse("api-market-reports"), SIGNED_IN_API),
+    api(
+        "GET /api/market/moderation/",
+        lambda c: reverse("api-market-decisions"),
+        SIGNED_IN_API,
+    ),
+    api(
+        "GET /api/market/moderation/{decision_id}/",
+        _decision_api("api-market-decision"),
+        per(404, anonymous=API_ANON, owner=200),
+    ),
+    api(
+        "POST /api/market/moderation/{decision_id}/appeal/",
+        _decision_api("api-market-appeal"),
+        per(404, anonymous=API_ANON, owner=201),
+        body=lambda c: {"text": "It is my own bike."},
+        state=appeals,
+        changes="owner",
+    ),
     api(
         "POST /api/market/reports/",
         lambda c: reverse("api-market-reports"),
