@@ -140,10 +140,13 @@ def offer_decline(*, seller: User, offer: Offer) -> Offer:
     return offer
 
 
-def _declined(offer: Offer, *, other_accepted: bool) -> Notice:
-    """What a buyer is told of their offer declined (by itself, or by another's acceptance)."""
+def _declined(offer: Offer, *, other_accepted: bool, sold: bool = False) -> Notice:
+    """What a buyer is told of their offer declined (by itself, by another's acceptance, or by
+    the item sold without it)."""
     title = offer.listing.title
-    if other_accepted:
+    if sold:
+        text = f"“{title}” is sold; your offer is closed."
+    elif other_accepted:
         text = f"The seller accepted another offer for “{title}”."
     else:
         text = f"Your offer for “{title}” was declined."
@@ -214,6 +217,38 @@ def offer_accept(*, seller: User, offer: Offer) -> Offer:
     return chosen
 
 
+PENDING = (Offer.Status.OPEN, Offer.Status.COUNTERED)
+
+
+def _decline(offers: Sequence[Offer], listing: Listing, now: datetime, *, sold: bool) -> None:
+    """Decline `offers` (pending ones on `listing`, locked) because another was accepted or the
+    item is `sold`, and tell each buyer."""
+    Offer.objects.filter(pk__in=[o.pk for o in offers]).update(
+        status=Offer.Status.DECLINED, responded_at=now
+    )
+    for lost in offers:
+        lost.listing = listing
+        notify(
+            recipient=lost.buyer,
+            kind="market_offer_declined",
+            actor=listing.seller,
+            **_declined(lost, other_accepted=True, sold=sold),
+        )
+
+
+def offers_decline_pending(listing: Listing) -> int:
+    """The seller sold `listing` (locked by the caller) without accepting these: every open or
+    countered offer on it is declined and its buyer told. Returns how many."""
+    pending = list(
+        Offer.objects.select_for_update()
+        .filter(listing=listing, status__in=PENDING)
+        .select_related("buyer")
+        .order_by("pk")
+    )
+    _decline(pending, listing, timezone.now(), sold=True)
+    return len(pending)
+
+
 def _accept(offer: Offer, check: Callable[[Listing, Offer], None], *, open_status: str) -> Offer:
     """Accept `offer` (in `open_status`) under the listing's row lock: reserve the listing,
     decline every other open or countered offer on it (their buyers told). `check(listing,
@@ -221,11 +256,10 @@ def _accept(offer: Offer, check: Callable[[Listing, Offer], None], *, open_statu
     try:
         with transaction.atomic():
             listing = Listing.objects.select_for_update().get(pk=offer.listing_id)
-            pending = (Offer.Status.OPEN, Offer.Status.COUNTERED)
             open_offers = list(
                 Offer.objects.select_for_update()
                 .filter(listing=listing)
-                .filter(Q(status__in=pending) | Q(pk=offer.pk))
+                .filter(Q(status__in=PENDING) | Q(pk=offer.pk))
                 .select_related("buyer")
                 .order_by("pk")
             )
@@ -245,18 +279,7 @@ def _accept(offer: Offer, check: Callable[[Listing, Offer], None], *, open_statu
             chosen.responded_at = now
             chosen.save(update_fields=["status", "responded_at"])
             listing_transition(listing, Listing.Status.RESERVED)
-            losers = [o for o in open_offers if o.pk != chosen.pk]
-            Offer.objects.filter(pk__in=[o.pk for o in losers]).update(
-                status=Offer.Status.DECLINED, responded_at=now
-            )
-            for lost in losers:
-                lost.listing = listing
-                notify(
-                    recipient=lost.buyer,
-                    kind="market_offer_declined",
-                    actor=listing.seller,
-                    **_declined(lost, other_accepted=True),
-                )
+            _decline([o for o in open_offers if o.pk != chosen.pk], listing, now, sold=False)
             chosen.listing = listing
             return chosen
     except IntegrityError:

@@ -24,6 +24,7 @@ from marketplace.services.listing_lifecycle import (
     listings_transition,
 )
 from marketplace.services.money import MoneyInput, MoneyWords, clean_money
+from marketplace.services.offers import offers_decline_pending
 from social.services.notifications import (
     NewNotification,
     Notice,
@@ -61,7 +62,7 @@ def sale_complete(
     offered or wrote about the listing (`sale_candidates`); `elsewhere`: to someone not on
     Bazaar (the seller's record alone, not verified). The price defaults to the accepted offer,
     else the asking price. An active listing is reserved and sold in one go; its open offers are
-    declined. The buyer is told and invited to review.
+    declined and their buyers told. The buyer is told and invited to review.
     Raises NotAllowed (not the seller), Conflict (not active or reserved, reserved for someone
     else, no buyer), DomainError (a buyer who never came by, a bad price)."""
     listing = Listing.objects.select_for_update().get(pk=listing.pk)
@@ -83,9 +84,7 @@ def sale_complete(
         purchase = _sale_to(listing, accepted, None if elsewhere else buyer, price)
     if listing.status == Listing.Status.ACTIVE:
         listing_transition(listing, Listing.Status.RESERVED)
-        Offer.objects.filter(listing=listing, status=Offer.Status.OPEN).update(
-            status=Offer.Status.DECLINED, responded_at=timezone.now()
-        )
+        offers_decline_pending(listing)
     purchase.save()
     listing_transition(listing, Listing.Status.SOLD)
     if buyer is not None and not elsewhere:

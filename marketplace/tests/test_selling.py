@@ -13,9 +13,10 @@ from config.errors import Conflict, DomainError
 from marketplace.models import CatalogSuggestion, Listing, Offer, Purchase
 from marketplace.selectors.deals import sale_candidates
 from marketplace.selectors.listings import listing_page
-from marketplace.services import catalog_suggestions, listings, purchases
+from marketplace.services import catalog_suggestions, listings, offers, purchases
 from marketplace.services.conversations import conversation_start
 from marketplace.services.questions import question_ask
+from social.models import Notification
 from social.services.blocks import block_create
 from tests.factories import (
     PersonFactory,
@@ -201,6 +202,18 @@ def test_a_seller_sells_an_active_listing_to_someone_who_asked_at_a_price(owner,
     assert listing_page(buyer, listing.pk).sold_price == Decimal("410")
     assert listing_page(owner, listing.pk).sold_price == Decimal("410")
     assert listing_page(other, listing.pk).sold_price is None
+
+
+def test_a_sale_past_pending_offers_declines_them_and_tells_their_buyers(owner, buyer):
+    listing = marlin_for_sale(owner)
+    waiting, answered = PersonFactory.create(), PersonFactory.create()
+    make_offer(listing, waiting, "350")
+    offers.offer_counter(seller=owner, offer=make_offer(listing, answered, "300"), amount="380")
+    purchases.sale_complete(seller=owner, listing=listing, elsewhere=True, price="400")
+    assert set(Offer.objects.values_list("status", flat=True)) == {Offer.Status.DECLINED}
+    told = Notification.objects.filter(kind="market_offer_declined")
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted([waiting.pk, answered.pk])
+    assert told.first().text == f"“{listing.title}” is sold; your offer is closed."
 
 
 def test_a_seller_records_a_sale_to_someone_not_on_bazaar(owner):
