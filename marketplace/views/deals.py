@@ -22,11 +22,13 @@ from config.errors import refusal_redirects, refusals_on
 from marketplace.models import Brand, Category, Listing, ProductModel, Rating
 from marketplace.selectors import deals as selectors
 from marketplace.selectors import listings as listing_selectors
+from marketplace.selectors.ratings import MIN_RATINGS
 from marketplace.services import conversations as conversation_services
 from marketplace.services import offers as offer_services
 from marketplace.services import purchases as purchase_services
 from marketplace.services import questions as question_services
 from marketplace.services import ratings as rating_services
+from marketplace.services import reviews as review_services
 
 # --- Helpers --------------------------------------------------------------------------------
 
@@ -466,6 +468,10 @@ def rate(request, purchase_id: int):
                 line=request.POST.get("line", ""),
             )
             messages.success(request, "Thanks: your rating is saved.")
+            if purchase.buyer_id == request.user.pk and not review_services.review_of_purchase(
+                author=request.user, purchase=purchase
+            ):  # the buyer goes on to review what they bought
+                return redirect("marketplace:deals_purchase_review", purchase.pk)
             return redirect("marketplace:deals_purchases")
         error = refused.error.message if refused.error else ""
     other = purchase.seller if purchase.buyer_id == request.user.pk else purchase.buyer
@@ -478,6 +484,7 @@ def rate(request, purchase_id: int):
             "rating": selectors.rating_by(request.user, purchase),
             "stars": range(5, 0, -1),
             "line_max": Rating._meta.get_field("line").max_length,
+            "min_ratings": MIN_RATINGS,
             "error": error,
         },
         status=400 if error else 200,

@@ -149,8 +149,9 @@ def test_helpful_votes_count_only_on_counted_reviews(pia):
 @pytest.fixture
 def twins(db):
     """Vera's friends Pia and Quinn, alike: both trusted voices for friends of friends, both
-    wrote the same public review. Pia also keeps an "only me" review, a purchase made here and a
-    declared one, and has no `social_proof`; Quinn has none of that."""
+    wrote the same public review (of a purchase each declared: a review rests on a purchase).
+    Pia also keeps an "only me" review, a purchase made here and a declared one, and has no
+    `social_proof`; Quinn has none of that."""
     vera, pia, quinn = (
         PersonFactory.create(name="Vera"),
         PersonFactory.create(name="Pia"),
@@ -164,9 +165,9 @@ def twins(db):
 
 
 def keep_to_herself(pia) -> None:
+    make_purchase(pia, make_product("Fuel EX"), verified=True)  # the private review rests on it
     private = make_review(pia, make_product("Fuel EX"), audience="only_me")
     vote_helpful(private, PersonFactory.create(name="Voter"), out_of_sight=True)
-    make_purchase(pia, make_product("Fuel EX"), verified=True)
     make_purchase(pia, make_product("Stache"), verified=False)
 
 
@@ -223,7 +224,8 @@ def test_granting_social_proof_for_the_whole_scope_lets_purchases_count_at_the_n
     assert InfluenceChange.objects.filter(person=pia.pk, graph=False).exists()
     influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
 
-    assert figures(twins["vera"])["Pia"][0] == 1.0 + 2.0 + 1.0  # review, bought here, declared
+    # The review, the purchase it rests on (declared), the one bought here, the other declared.
+    assert figures(twins["vera"])["Pia"][0] == 1.0 + 1.0 + 2.0 + 1.0
     consent_withdraw(user=pia, purpose="social_proof")
     influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
     assert figures(twins["vera"])["Pia"][0] == 1.0
@@ -240,12 +242,12 @@ def test_my_own_page_shows_all_my_experience_beside_what_others_see(twins, clien
     [topic] = own_topics(pia)
     body = client_for(pia).get(reverse("recommendations:my_influence")).text
 
-    # One public review (1) others see; with the only-me review (1), its vote (0.5), the purchase
-    # made here (2) and the declared one (1), all of it is 5.5.
-    assert (topic.category, topic.everything, topic.score.expertise) == (bikes(), 5.5, 1.0)
+    # One public review (1) others see; with its declared purchase (1), the only-me review (1),
+    # its vote (0.5), the purchase made here (2) and the declared one (1), all of it is 6.5.
+    assert (topic.category, topic.everything, topic.score.expertise) == (bikes(), 6.5, 1.0)
     assert "All your experience" in body and "only you see this" in body
     assert "Experience others see" in body and 'id="influence-what-others-see"' in body
-    assert "<td>5.50</td>" in body and "<td>1.00</td>" in body
+    assert "<td>6.50</td>" in body and "<td>1.00</td>" in body
 
 
 def test_my_influence_api_gives_my_experience_apart_from_what_others_see(twins, api_client_for):
@@ -255,4 +257,4 @@ def test_my_influence_api_gives_my_experience_apart_from_what_others_see(twins, 
     body = api_client_for(twins["pia"]).get(reverse("api-discover-influence")).json()
 
     assert [score["expertise"] for score in body["scores"]] == [1.0]
-    assert body["own_experience"] == [{"topic": "bikes", "topic_name": "Bikes", "expertise": 5.5}]
+    assert body["own_experience"] == [{"topic": "bikes", "topic_name": "Bikes", "expertise": 6.5}]
