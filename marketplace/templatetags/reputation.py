@@ -27,7 +27,7 @@ register = template.Library()
 
 def _stars(average: float | None) -> str:
     """Five stars, as many filled as the average rounds to (decoration beside the words)."""
-    filled = round(average or 0)
+    filled = int((average or 0) + 0.5)  # half up: 4.5 shows five
     return "★" * filled + "☆" * (5 - filled)
 
 
