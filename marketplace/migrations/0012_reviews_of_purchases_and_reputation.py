@@ -11,6 +11,10 @@ from django.db import migrations, models
 
 def declare_purchases_for_reviews(apps, schema_editor):
     """Each review by a member without a purchase of its own gets a declared purchase."""
+    if schema_editor.connection.vendor == "postgresql":
+        # Check the new rows' foreign keys now, not at commit: PostgreSQL refuses the ALTER
+        # TABLE of the constraints below while checks of this transaction are still pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     Review = apps.get_model("marketplace", "Review")
     Purchase = apps.get_model("marketplace", "Purchase")
     taken: set[int] = set()

@@ -4,14 +4,19 @@ full and the incremental runs alike; the person's own page shows all of it, labe
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from marketplace.models import Category, Review
+from marketplace.services.purchases import purchase_declare
+from marketplace.services.reviews import review_write
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations.expertise import counted_purchases, counted_reviews, counted_votes
 from recommendations.influence import influence_run, own_topics
 from recommendations.models import InfluenceChange, InfluenceRun, InfluenceScore
+from recommendations.social_search import social_search
 from recommendations.trusted import trusted_voices
 from social.services import circles
 from tests.factories import (
@@ -258,3 +263,26 @@ def test_my_influence_api_gives_my_experience_apart_from_what_others_see(twins, 
 
     assert [score["expertise"] for score in body["scores"]] == [1.0]
     assert body["own_experience"] == [{"topic": "bikes", "topic_name": "Bikes", "expertise": 6.5}]
+
+
+def test_a_review_of_a_thing_without_a_catalog_model_counts_in_its_category(pia):
+    """A review may be about a category (and brand and typed name) alone: its topic is that
+    category, for the run and for the person's own page; social search still answers."""
+    marlin = make_product()
+    bought = purchase_declare(
+        buyer=pia,
+        category=marlin.category,
+        brand=marlin.brand,
+        description="A custom frame",
+        purchased_on=date(2026, 3, 1),
+    )
+    written = review_write(
+        author=pia, purchase=bought, rating=5, title="Custom", text="Good.", audience="public"
+    )
+    assert (written.product_model, written.category) == (None, bought.category)
+
+    [topic] = own_topics(pia)
+    assert (topic.category, topic.everything) == (bikes(), 2.0)  # the review and its purchase
+    friend = PersonFactory.create(name="Friend")
+    befriend(friend, pia)
+    assert social_search(friend, "bike", with_listings=False) is not None
