@@ -9,12 +9,16 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from config.errors import Conflict, DomainError, NotFound
 from marketplace.models import Purchase, Review
 from marketplace.services.reviews import NewReview, review_write, reviews_create
+from privacy.models import ErasureRequest
 from privacy.services.consent import consent_grant
+from privacy.services.erasure import erasure_request, purge_user
 from tests.factories import (
+    PASSWORD,
     befriend,
     make_product,
     make_purchase,
@@ -199,3 +203,24 @@ def test_a_catalog_purchase_is_reviewed_on_its_products_page(buyer, seller, clie
     product = sale.product_model
     assert answer.url == reverse("marketplace:product", args=[product.slug]) + "#my-review"
     assert Review.objects.get().product_model == product
+
+
+# --- Erasure -------------------------------------------------------------------------------------
+
+
+def test_erasing_the_author_keeps_a_public_review_without_them_or_its_declared_purchase(owner):
+    product = make_product()
+    public = make_review(owner, product, audience="public")
+    friends_only = make_review(owner, make_product("Fuel EX"), audience="friends")
+    declared = public.purchase_id
+
+    erasure = erasure_request(user=owner, password=PASSWORD)
+    # The grace period over, as the hourly task finds it (the erasure tests' `make_due`).
+    ErasureRequest.objects.filter(pk=erasure.pk).update(purge_after=timezone.now())
+    erasure.refresh_from_db()
+    purge_user(erasure)
+
+    kept = Review.objects.get(pk=public.pk)
+    assert (kept.author_id, kept.purchase_id) == (None, None)
+    assert not Purchase.objects.filter(pk=declared).exists()
+    assert not Review.objects.filter(pk=friends_only.pk).exists()
