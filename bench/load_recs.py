@@ -8,14 +8,16 @@ At full size (`BENCH_SCALE=1`):
 - 1,000,000 reviews and 1,000,000 purchases over the last two years, by people drawn by how
   social they are (their number of friends), of models drawn with a skew (a few models are
   popular). Reviews: one per person and model, mostly to friends (some public, friends of
-  friends, members), 0.5 % hidden by moderators, four in five recommending. Purchases: three in
-  ten bought here (verified, with a seller), the rest declared; one in five declared without a
-  model, by category only;
+  friends, members), 0.5 % hidden by moderators, four in five recommending, each resting on a
+  purchase of the model its author declared first (`purchases_declare`: one more declared
+  purchase per review). Purchases: three in ten bought here (verified, with a seller), the rest
+  declared; one in five declared without a model, by category only;
 - 300,000 helpful votes on those reviews;
 - consents as people give them: six in ten allow `social_proof` (friends or friends of friends),
   half allow `influence`, three in ten `insights`; each a ledger record and its current state.
 
-Rows go in with `COPY` (generated in Python, seeded) and `INSERT ... SELECT`; no ORM saves
+Rows go in with `COPY` (generated in Python, seeded) and `INSERT ... SELECT`, but for the
+reviews' purchases, declared through `purchases_declare`
 (`docs/decisions/bench-loaders-services.md` has the measured seconds). `reviews_create` keeps
 the review rules but back-dates every row with `bulk_update` (200 rows a query): about twenty
 times the `COPY` step's time. `helpful_votes_create` refuses a vote on a review the voter may
@@ -37,12 +39,15 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 
 from bench.load import SHOPPER_ID, _timestamp, run_steps, start_bulk_load
+from marketplace.models import Brand, Category, ProductModel
+from marketplace.services.purchases import DeclaredPurchase, purchases_declare
 
 SEED = 20240901
 PRODUCT_MODELS = 2_000
 REVIEWS = 1_000_000
 PURCHASES = 1_000_000
 HELPFUL_VOTES = 300_000
+DECLARE_CHUNK = 20_000  # reviews' purchases declared per `purchases_declare` call
 REVIEW_AUDIENCES = (("friends", 0.5), ("public", 0.2), ("fof", 0.2), ("members", 0.1))
 TITLES = ("Does the job", "Love it", "Solid choice", "Not for me", "Great value", "Would buy again")
 TEXTS = (
@@ -85,7 +90,8 @@ def ensure_recs_loaded(people: int, *, force: bool = False, log=print) -> Recs:
             "SELECT (SELECT count(*) FROM marketplace_review), "
             "(SELECT count(*) FROM marketplace_purchase)"
         )
-        reused = not force and cursor.fetchone() == (reviews, purchases)
+        # Each review rests on a purchase declared for it, beside the purchases drawn.
+        reused = not force and cursor.fetchone() == (reviews, purchases + reviews)
     seconds = 0.0
     if not reused:
         started = time.perf_counter()
@@ -190,34 +196,62 @@ def _skewed(rng: random.Random, count: int) -> int:
 
 
 def _reviews(cursor, weights, count: int, rng: random.Random, now: datetime) -> None:
+    """One review per drawn (person, model), each resting on a purchase its author declares
+    first through `purchases_declare` (a review rests on a purchase), some days before it."""
     models = _models(cursor)
     people = range(1, len(weights) + 1)
     audiences = [name for name, _ in REVIEW_AUDIENCES]
     audience_weights = [share for _, share in REVIEW_AUDIENCES]
     keys: set[tuple[int, int]] = set()
-    buffer = io.StringIO()
-    write = buffer.write
+    drawn: list[tuple[int, tuple[int, int, int], datetime, str]] = []
     two_years = 2 * 365 * 86400
     while len(keys) < count:
         for author in rng.choices(people, weights=weights, k=min(100_000, count - len(keys))):
-            model = models[_skewed(rng, len(models))][0]
-            if (author, model) in keys:
+            model = models[_skewed(rng, len(models))]
+            if (author, model[0]) in keys:
                 continue
-            keys.add((author, model))
-            at = _timestamp(now - timedelta(seconds=rng.randrange(two_years)))
+            keys.add((author, model[0]))
+            at = now - timedelta(seconds=rng.randrange(two_years))
             rating = rng.choices((1, 2, 3, 4, 5), (1, 1, 2, 4, 4))[0]
-            write(
-                f"{author}\t{model}\t{rating}\t{rng.choice(TITLES)}\t{rng.choice(TEXTS)}\t"
+            line = (
+                f"{rating}\t{rng.choice(TITLES)}\t{rng.choice(TEXTS)}\t"
                 f"{'t' if rating >= 3 and rng.random() < 0.95 else 'f'}\t"
                 f"{rng.choices(audiences, audience_weights)[0]}\t"
-                f"{'t' if rng.random() < 0.005 else 'f'}\t{at}\t{at}\n"
+                f"{'t' if rng.random() < 0.005 else 'f'}\t{_timestamp(at)}\t{_timestamp(at)}\n"
             )
+            drawn.append((author, model, at, line))
+    purchase_ids = _declared_for_reviews(drawn, random.Random(SEED + 1))
+    buffer = io.StringIO()
+    write = buffer.write
+    for (author, (model_id, _, _), _, line), purchase in zip(drawn, purchase_ids, strict=True):
+        write(f"{author}\t{model_id}\t{purchase}\t\t{line}")  # no model name: a catalog model
     buffer.seek(0)
     cursor.copy_expert(
-        "COPY marketplace_review (author_id, product_model_id, rating, title, text, "
-        "would_recommend, audience, hidden, created_at, updated_at) FROM STDIN",
+        "COPY marketplace_review (author_id, product_model_id, purchase_id, model_name, rating, "
+        "title, text, would_recommend, audience, hidden, created_at, updated_at) FROM STDIN",
         buffer,
     )
+
+
+def _declared_for_reviews(
+    drawn: list[tuple[int, tuple[int, int, int], datetime, str]], rng: random.Random
+) -> list[int]:
+    """Each review's purchase, declared by its author through `purchases_declare` (in chunks,
+    each its own bulk insert); their ids, in order. The rows carry only ids: no catalog read."""
+    ids: list[int] = []
+    for start in range(0, len(drawn), DECLARE_CHUNK):
+        rows = [
+            DeclaredPurchase(
+                buyer_id=author,
+                category=Category(pk=category),
+                product_model=ProductModel(pk=model, category_id=category, brand_id=brand),
+                brand=Brand(pk=brand),
+                purchased_on=(at - timedelta(days=rng.randint(1, 200))).date(),
+            )
+            for author, (model, category, brand), at, _ in drawn[start : start + DECLARE_CHUNK]
+        ]
+        ids += [purchase.pk for purchase in purchases_declare(purchases=rows)]
+    return ids
 
 
 def _purchases(cursor, weights, count: int, rng: random.Random, now: datetime) -> None:

@@ -43,6 +43,7 @@ from social.audience import Audience
 
 DECLARED_PURCHASES = 40
 REVIEWS = 80
+GOT_IT = ("had it a while", "got it from a friend", "bought it new", "borrowed one for a season")
 ANNA_FRIENDS_WITH_BIKES = 10  # friends of Anna who own a bike they bought elsewhere and review
 REVIEW_LINES: dict[str, dict[str, tuple[str, ...]]] = tupled(MARKET["review_lines"])
 REVIEW_TITLES: dict[int, tuple[str, ...]] = {
@@ -193,6 +194,25 @@ def seed_reviews() -> str:
         when = after(owned) if owned else now - timedelta(days=rng.uniform(3, 170))
         planned[pk, product.pk] = (product, owned, when)
 
+    # A review rests on a purchase: what reviewers got elsewhere is declared first, some days
+    # before they wrote about it, as they would through "Add something you bought elsewhere".
+    unbought = [(key, plan) for key, plan in planned.items() if plan[1] is None]
+    draw = random.Random(MARKET_SEED + 7)  # its own draw: the reviews' texts stay as they were
+    declared = purchases_declare(
+        purchases=[
+            DeclaredPurchase(
+                buyer_id=pk,
+                category=product.category,
+                product_model=product,
+                brand=product.brand,
+                description=f"{product}, {draw.choice(GOT_IT)}"[:200],
+                purchased_on=timezone.localdate(when) - timedelta(days=draw.randint(20, 400)),
+            )
+            for (pk, _), (product, _, when) in unbought
+        ]
+    )
+    for (key, (product, _, when)), purchase in zip(unbought, declared, strict=True):
+        planned[key] = (product, purchase, when)
     reviews = [
         _write_review(rng, catalog, pk, product, purchase, when)
         for (pk, _), (product, purchase, when) in sorted(planned.items(), key=lambda kv: kv[1][2])

@@ -1,6 +1,6 @@
 """Marketplace pages. Each feature keeps its own `urlpatterns` beside its views."""
 
-from marketplace.views import deals, listings, reports, reviews, search
+from marketplace.views import deals, listings, purchases, reports, reviews, search
 
 app_name = "marketplace"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     *listings.urlpatterns,
     *search.urlpatterns,
     *deals.urlpatterns,
+    *purchases.urlpatterns,
     *reviews.urlpatterns,
     *reports.urlpatterns,
 ]

@@ -43,6 +43,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, Model, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from scipy import sparse
 
@@ -123,7 +124,8 @@ def _expertise_rows(
         purchases = counted_purchases(people)
         votes = counted_votes(people)
     review_counts = (
-        reviews.values_list("author_id", "product_model__category_id")
+        reviews.annotate(topic=Coalesce("product_model__category_id", "category_id"))
+        .values_list("author_id", "topic")
         .annotate(n=Count("id"))
         .order_by()
     )
@@ -133,7 +135,8 @@ def _expertise_rows(
         .order_by()
     )
     vote_counts = (
-        votes.values_list("review__author_id", "review__product_model__category_id")
+        votes.annotate(topic=Coalesce("review__product_model__category_id", "review__category_id"))
+        .values_list("review__author_id", "topic")
         .annotate(n=Count("id"))
         .order_by()
     )

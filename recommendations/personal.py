@@ -29,6 +29,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from accounts.models import Profile, User, Viewer
 from marketplace.geo import distance_km, within_radius_of
@@ -169,7 +170,10 @@ def preference_profile(person: Viewer) -> PreferenceProfile:
     reviews = list(
         Review.objects.filter(author=person, rating__gte=LIKED_RATING)
         .order_by("-created_at")
-        .values_list("product_model__category_id", "product_model__brand_id")[:HISTORY_LIMIT]
+        .values_list(
+            Coalesce("product_model__category_id", "category_id"),
+            Coalesce("product_model__brand_id", "brand_id"),
+        )[:HISTORY_LIMIT]
     )
 
     categories: dict[int, Interest] = {}

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import NotFound
+from config.ids import IdField
 from marketplace.models import Review
 from marketplace.selectors import reviews as selectors
 from marketplace.services import reviews as services
@@ -27,12 +28,27 @@ class ProductSerializer(serializers.Serializer):
 
 class ReviewSerializer(serializers.ModelSerializer):
     author = PersonSerializer(allow_null=True, help_text="Empty once the author's account is gone.")
-    product = ProductSerializer(source="product_model")
+    product = ProductSerializer(
+        source="product_model",
+        allow_null=True,
+        help_text="The catalog product; empty for a thing without one (see `about`).",
+    )
+    about = serializers.CharField(
+        source="subject",
+        read_only=True,
+        help_text="What it is about, in words: the product, or the brand and model name its "
+        "seller gave, or its category.",
+    )
     verified_purchase = serializers.BooleanField(
         read_only=True,
         default=False,
         help_text="Bought here, shown only where the author's `social_proof` consent reaches you "
         "(always on your own reviews).",
+    )
+    declared_purchase = serializers.BooleanField(
+        read_only=True,
+        default=False,
+        help_text="Bought elsewhere, as its author declared; shown as `verified_purchase` is.",
     )
     helpful_count = serializers.IntegerField(read_only=True, default=0)
     voted_helpful = serializers.BooleanField(read_only=True, default=False)
@@ -44,12 +60,14 @@ class ReviewSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "product",
+            "about",
             "author",
             "rating",
             "title",
             "text",
             "would_recommend",
             "verified_purchase",
+            "declared_purchase",
             "helpful_count",
             "voted_helpful",
             "audience",
@@ -73,14 +91,23 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 class ReviewWriteSerializer(AudienceFields):
     product = serializers.CharField(
-        required=False, allow_blank=True, help_text="The product's slug."
+        required=False,
+        allow_blank=True,
+        help_text="The product's slug; leave it out to review what `purchase` was of.",
     )
     rating = serializers.IntegerField(help_text="1 to 5 stars.")
     title = serializers.CharField(allow_blank=True)
     text = serializers.CharField(allow_blank=True)
     would_recommend = serializers.BooleanField(default=True)
-    purchase = serializers.IntegerField(
-        required=False, allow_null=True, help_text="Your purchase of it (latest one if left out)."
+    purchase = IdField(
+        required=False,
+        allow_null=True,
+        help_text="Your purchase of it (your best one if left out).",
+    )
+    bought_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Without a purchase of the product: declare one, bought elsewhere that day.",
     )
 
 
@@ -89,7 +116,7 @@ class ReviewUpdateSerializer(AudienceFields):
     title = serializers.CharField(required=False, allow_blank=True)
     text = serializers.CharField(required=False, allow_blank=True)
     would_recommend = serializers.BooleanField(required=False)
-    purchase = serializers.IntegerField(required=False)
+    purchase = IdField(required=False)
 
 
 class HelpfulSerializer(serializers.Serializer):
@@ -130,7 +157,9 @@ class ReviewsView(APIView):
         operation_id="market_review_write",
     )
     def post(self, request):
-        """Review a product: one review per person per product (409 for a second one)."""
+        """Review something you bought: a product (one review per person per product, 409 for
+        a second one) through your purchase of it, or, without a product, what `purchase` was
+        of (one review per purchase). Without a purchase: 400, unless `bought_on` declares one."""
         body = ReviewWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -149,6 +178,7 @@ class ReviewsView(APIView):
             audience=data.get("audience"),
             circle_ids=data.get("circles", []),
             purchase=data.get("purchase"),
+            declare_bought_on=data.get("bought_on"),
         )
         return Response(
             ReviewSerializer(_detailed(request, review.pk), context={"request": request}).data,

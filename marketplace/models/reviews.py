@@ -1,4 +1,10 @@
-"""Reviews of product models, seen by the audience their author chose, and helpful votes."""
+"""Reviews of what people bought, seen by the audience their author chose, and helpful votes.
+
+A review is about one thing: a product model of the catalog, or, when the thing bought has no
+catalog model, its category (with its brand, and the model name the seller typed, if any). It
+rests on one purchase of its author's, bought here (verified) or declared, and a purchase has
+at most one review. An anonymised review (its author erased) may have lost its purchase.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from config.indexes import CoveringIndex
-from marketplace.models.catalog import ProductModel
+from marketplace.models.catalog import Brand, Category, ProductModel
 from marketplace.models.deals import Purchase
 from social.audience import Audience, AudienceQuerySet
 from social.models import Circle
@@ -32,7 +38,30 @@ class Review(models.Model):
         db_index=False,  # `review_author` below
     )
     product_model = models.ForeignKey(
-        ProductModel, on_delete=models.PROTECT, related_name="reviews"
+        ProductModel, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
+    # Without a catalog model: what the purchase was of (the listing's category and brand, the
+    # model name its seller typed). Empty for a review of a catalog model.
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        help_text="Without a catalog model: its category.",
+    )
+    brand = models.ForeignKey(
+        Brand,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews",
+        help_text="Without a catalog model: its brand, when the catalog has it.",
+    )
+    model_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Without a catalog model: the model its seller named, if any.",
     )
     purchase = models.ForeignKey(
         Purchase, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
@@ -60,6 +89,24 @@ class Review(models.Model):
                 fields=["author", "product_model"], name="one_review_per_product"
             ),
             models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating"),
+            # About exactly one thing: a catalog model, or a category (with brand and name).
+            models.CheckConstraint(
+                condition=(
+                    Q(product_model__isnull=False)
+                    & Q(category__isnull=True)
+                    & Q(brand__isnull=True)
+                    & Q(model_name="")
+                )
+                | (Q(product_model__isnull=True) & Q(category__isnull=False)),
+                name="review_about_one_thing",
+            ),
+            # One review per purchase; and a review by a member rests on a purchase (an erased
+            # author's kept review may have lost it: declared purchases go at erasure).
+            models.UniqueConstraint(fields=["purchase"], name="one_review_per_purchase"),
+            models.CheckConstraint(
+                condition=Q(purchase__isnull=False) | Q(author__isnull=True),
+                name="review_has_purchase",
+            ),
         ]
         indexes = [
             models.Index(fields=["product_model", "-created_at"], name="review_product"),
@@ -75,6 +122,18 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def subject(self) -> str:
+        """What the review is about, in words: the catalog model, or the brand and model name
+        the seller gave, or the category."""
+        if self.product_model is not None:
+            return str(self.product_model)
+        named = " ".join(
+            part for part in (self.brand.name if self.brand else "", self.model_name) if part
+        )
+        category = self.category.name if self.category is not None else ""
+        return named or category
 
     @property
     def verified(self) -> bool:

@@ -27,14 +27,16 @@ def export_reviews(user) -> list[dict]:
     helpful."""
     reviews = (
         Review.objects.filter(author=user)
-        .select_related("product_model__brand", "purchase")
+        .select_related("product_model__brand", "category", "brand", "purchase")
         .prefetch_related("circles")
         .annotate(helpful=Count("helpful_votes"))
         .order_by("created_at", "id")
     )
     return [
         {
-            "product": str(review.product_model),
+            "product": str(review.product_model) if review.product_model else None,
+            "about": review.subject,
+            "purchase_id": review.purchase_id,
             "rating": review.rating,
             "title": review.title,
             "text": review.text,
@@ -42,6 +44,7 @@ def export_reviews(user) -> list[dict]:
             "audience": review.audience,
             "circles": [circle.name for circle in review.circles.all()],
             "verified_purchase": review.verified,
+            "declared_purchase": review.purchase is not None and not review.purchase.verified,
             "helpful_votes": review.helpful,
             "hidden_by_moderator": review.hidden,
             "created_at": when(review.created_at),
@@ -76,6 +79,15 @@ def reviews_kept(user):
 
 def reviews_nobody_could_see(user):
     return Review.objects.filter(author=user).exclude(STILL_SEEN)
+
+
+def reviews_settled_first(user) -> None:
+    """Before anything goes: delete the reviews nobody could see and take the author off the
+    ones kept. A review by a member rests on a purchase (the constraint
+    `review_has_purchase`); the purchases the person declared go in the next step, so no
+    review may still name them as author by then."""
+    reviews_nobody_could_see(user).delete()
+    reviews_kept(user).update(author=None)
 
 
 # --- Saved searches, the watchlist -----------------------------------------------------------

@@ -33,6 +33,7 @@ from marketplace.personal_data.content import (
     report_retention,
     reports_about_retention,
     reviews_nobody_could_see,
+    reviews_settled_first,
     sales_nobody_else_holds,
 )
 from marketplace.personal_data.deals import (
@@ -149,6 +150,7 @@ def register() -> None:
         "you, and reviews a moderator hid, go: nobody could ever see them again.",
         retention="As long as the product's page exists; never linked to you again.",
         also_delete=reviews_nobody_could_see,
+        before_erasure=reviews_settled_first,
     )
     personal_data(
         HelpfulVote,

@@ -8,11 +8,20 @@ fixed number), whatever the number of rows.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User, Viewer
 from config.errors import found
-from marketplace.models import Conversation, Listing, Message, Offer, Purchase, Question, Rating
+from marketplace.models import (
+    Conversation,
+    Listing,
+    Message,
+    Offer,
+    Purchase,
+    Question,
+    Rating,
+    Review,
+)
 from marketplace.selectors.listings import IdInput, as_member
 from social.audience import blocked_either_way
 from social.models import Block
@@ -191,18 +200,60 @@ def accepted_offer_on(listing: Listing) -> Offer | None:
 # --- Purchases and ratings -------------------------------------------------------------------
 
 
+def _my_rating(user: User) -> Subquery:
+    """The stars `user` gave for the purchase row, or None: one subquery."""
+    given = Rating.objects.filter(purchase=OuterRef("pk"), rater_id=user.pk).values("stars")[:1]
+    return Subquery(given, output_field=IntegerField())
+
+
+def _my_review(user: User) -> Subquery:
+    """The id of `user`'s review resting on the purchase row, or of its catalog product."""
+    reviews = Review.objects.filter(
+        Q(purchase=OuterRef("pk")) | Q(product_model=OuterRef("product_model")),
+        author_id=user.pk,
+    )
+    return Subquery(reviews.values("pk")[:1], output_field=IntegerField())
+
+
 def purchases_of(user: User) -> QuerySet[Purchase]:
-    """What `user` bought, here (verified) or declared, latest first."""
-    return Purchase.objects.filter(buyer_id=user.pk).select_related(
-        "category", "brand", "product_model__brand", "seller__profile", "buyer__profile", "listing"
+    """What `user` bought, here (verified) or declared, latest first; each with the stars they
+    gave the seller (`my_stars`) and their review of it (`my_review_id`), or None."""
+    return (
+        Purchase.objects.filter(buyer_id=user.pk)
+        .select_related(
+            "category",
+            "brand",
+            "product_model__brand",
+            "seller__profile",
+            "buyer__profile",
+            "listing",
+        )
+        .annotate(my_stars=_my_rating(user), my_review_id=_my_review(user))
     )
 
 
 def sales_of(user: User) -> QuerySet[Purchase]:
-    """What `user` sold here, latest first."""
-    return Purchase.objects.filter(seller_id=user.pk).select_related(
-        "category", "buyer__profile", "seller__profile", "listing"
+    """What `user` sold here, latest first, with the stars they gave the buyer (`my_stars`)."""
+    return (
+        Purchase.objects.filter(seller_id=user.pk)
+        .select_related("category", "buyer__profile", "seller__profile", "listing")
+        .annotate(my_stars=_my_rating(user))
     )
+
+
+def own_purchase(buyer: User, purchase_id: IdInput) -> Purchase | None:
+    """A purchase `buyer` made (to review it), or None."""
+    try:
+        return Purchase.objects.select_related(
+            "category", "brand", "product_model__brand", "seller__profile", "listing"
+        ).get(buyer_id=buyer.pk, pk=int(purchase_id))
+    except (Purchase.DoesNotExist, TypeError, ValueError):
+        return None
+
+
+def access_own_purchase(buyer: User, purchase_id: IdInput) -> Purchase:
+    """As `own_purchase`; Http404 for anyone else's."""
+    return found(own_purchase(buyer, purchase_id), "No such purchase of yours.")
 
 
 def purchase_for_side(user: User, purchase_id: IdInput) -> Purchase | None:

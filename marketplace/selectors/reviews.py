@@ -53,13 +53,16 @@ def _helpful_count() -> Coalesce:
     return Coalesce(Subquery(votes, output_field=IntegerField()), 0)
 
 
-def verified_purchase_for(viewer: Viewer) -> ExpressionWrapper[Value] | ExpressionWrapper[Q]:
-    """An annotation for review rows: the "verified purchase" badge as `viewer` may see it.
+def verified_purchase_for(
+    viewer: Viewer, *, verified: bool = True
+) -> ExpressionWrapper[Value] | ExpressionWrapper[Q]:
+    """An annotation for review rows: the "verified purchase" badge as `viewer` may see it
+    (`verified=False`: the "declared purchase" one, bought elsewhere as the author says).
 
-    True where the review is tied to a purchase made here and either `viewer` wrote it or the
-    author's `social_proof` consent reaches `viewer` (its scope, blocks, deactivation: the
-    consent gate, as one `EXISTS`). The review's own audience decides whether it is shown; this
-    decides only whether the purchase behind it is. Never true for an anonymous visitor."""
+    True where the review is tied to a purchase made here (declared) and either `viewer` wrote
+    it or the author's `social_proof` consent reaches `viewer` (its scope, blocks, deactivation:
+    the consent gate, as one `EXISTS`). The review's own audience decides whether it is shown;
+    this decides only whether the purchase behind it is. Never true for an anonymous visitor."""
     member = as_member(viewer)
     if member is None:
         return ExpressionWrapper(Value(False), output_field=BooleanField())
@@ -67,7 +70,8 @@ def verified_purchase_for(viewer: Viewer) -> ExpressionWrapper[Value] | Expressi
         allowing(Purpose.SOCIAL_PROOF, member, owner="author")
     )
     return ExpressionWrapper(
-        Q(purchase__verified=True) & purchase_shared, output_field=BooleanField()
+        Q(purchase__isnull=False, purchase__verified=verified) & purchase_shared,
+        output_field=BooleanField(),
     )
 
 
@@ -77,6 +81,7 @@ class ReviewDetails(TypedDict):
     helpful_count: int
     voted_helpful: bool
     verified_purchase: bool
+    declared_purchase: bool
 
 
 # A review row with its details, as review lists and pages get it.
@@ -85,17 +90,21 @@ type DetailedReview = WithAnnotations[Review, ReviewDetails]
 
 def _with_details(reviews: QuerySet[Review], viewer: Viewer) -> QuerySet[DetailedReview]:
     """Author and product on the row, `helpful_count`, `voted_helpful` (by the viewer) and
-    `verified_purchase` (tied to a purchase made here, shown by `verified_purchase_for`)."""
+    `verified_purchase` / `declared_purchase` (tied to a purchase made here / declared, shown by
+    `verified_purchase_for`)."""
     member = as_member(viewer)
     voted: Exists | Value = (
         Exists(HelpfulVote.objects.filter(review=OuterRef("pk"), voter_id=member.pk))
         if member is not None
         else Value(False)
     )
-    return reviews.select_related("author__profile", "product_model__brand").annotate(
+    return reviews.select_related(
+        "author__profile", "product_model__brand", "category", "brand"
+    ).annotate(
         helpful_count=_helpful_count(),
         voted_helpful=ExpressionWrapper(voted, output_field=BooleanField()),
         verified_purchase=verified_purchase_for(viewer),
+        declared_purchase=verified_purchase_for(viewer, verified=False),
     )
 
 
@@ -152,6 +161,12 @@ def reviews_by(author: User) -> QuerySet[DetailedReview]:
     """The author's own reviews, newest first, including those a moderator hid."""
     reviews = Review.objects.filter(author=author)
     return _with_details(reviews, author).order_by("-created_at", "-pk")
+
+
+def reviews_by_for(viewer: Viewer, author: User, *, limit: int = 5) -> list[DetailedReview]:
+    """The latest reviews by `author` that `viewer` may see (not hidden), for their profile."""
+    reviews = Review.objects.filter(author=author).visible_to(viewer).filter(hidden=False)
+    return list(_with_details(reviews, viewer).order_by("-created_at", "-pk")[:limit])
 
 
 def review_for(viewer: Viewer, review_id: IdInput) -> DetailedReview | None:

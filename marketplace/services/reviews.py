@@ -1,9 +1,14 @@
-"""Reviews: what people think of a product they have, for the audience they choose.
+"""Reviews: what people think of something they bought, for the audience they choose.
 
-One review per person per product (a database constraint too): a second one is refused with a
-pointer to editing the first. A review is tied to the author's own purchase of that product when
-there is one ("verified purchase" when it was bought here); without a purchase named, the
-author's best purchase of the product (verified first, then the latest) is tied automatically.
+A review rests on a purchase of its author's: bought here ("verified purchase") or declared
+("declared purchase", `purchase_declare`); without one, a review is refused with a pointer to
+declaring it (the product page's form can declare it in the same step). A purchase has one
+review, and a person one review per catalog product (database constraints too): a second one is
+refused with a pointer to editing the first. Without a purchase named, the author's best
+purchase of the product (verified first, then the latest) is tied.
+
+A review is about a catalog product, or, when what was bought has no catalog model, about its
+category and brand and the model name its seller typed (`review_write(purchase=...)`).
 
 Helpful votes: anyone who may see a review, except its author, may mark it helpful once; voting
 again takes the vote back.
@@ -17,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 
@@ -25,11 +30,18 @@ from accounts.models import User
 from config.bulk import backdate, numbered_rows, refuse_row
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import HelpfulVote, ProductModel, Purchase, Review
+from marketplace.services.purchases import purchase_declare
 from social.services.circles import owned_circles, with_circles_create
 from social.services.posts import audience_checked, audience_chosen, circles_owned_in_bulk
 
 TITLE_MAX_LENGTH = Review.TITLE_MAX_LENGTH
 ALREADY_REVIEWED = "You already reviewed this; edit your review instead."
+PURCHASE_REVIEWED = "You already reviewed this purchase; edit your review instead."
+NO_PURCHASE = (
+    "Reviews are from people who have it: add it to your purchases first (where and when you "
+    "got it), then review it."
+)
+MODEL_NAME_MAX_LENGTH = Review._meta.get_field("model_name").max_length or 120
 # A product, a purchase or a review as a form or the API names it: the row, or its id as typed.
 ProductRef = ProductModel | int | str | None
 PurchaseRef = Purchase | int | str | None
@@ -86,6 +98,37 @@ def _purchase(*, author: User, product: ProductModel, purchase: PurchaseRef) -> 
     return found
 
 
+def _own_purchase(author_id: int, purchase: PurchaseRef) -> Purchase:
+    """The author's purchase named by `purchase` (a row or its id); NotFound otherwise."""
+    purchase_id = purchase.pk if isinstance(purchase, Purchase) else purchase
+    try:
+        return Purchase.objects.select_related("product_model", "listing").get(
+            pk=int(purchase_id or ""), buyer_id=author_id
+        )
+    except (Purchase.DoesNotExist, ValueError, TypeError):
+        raise NotFound("No such purchase of yours.", code="no_purchase") from None
+
+
+def _about_purchase(review: Review, purchase: Purchase) -> None:
+    """Make `review` about what `purchase` was of: its catalog model, or else its category and
+    brand and the model name its listing's seller typed (a brand they typed leads it)."""
+    review.purchase = purchase
+    if purchase.product_model is not None:
+        review.product_model = purchase.product_model
+        return
+    review.category_id = purchase.category_id
+    review.brand_id = purchase.brand_id
+    listing = purchase.listing
+    typed = (
+        [listing.brand_name if purchase.brand_id is None else "", listing.model_name]
+        if listing is not None
+        else []
+    )
+    review.model_name = " ".join(part.strip() for part in typed if part.strip())[
+        :MODEL_NAME_MAX_LENGTH
+    ]
+
+
 def _check_purchase_of(purchase: Purchase, product: ProductModel) -> None:
     if purchase.product_model_id != product.pk:
         raise DomainError(
@@ -98,38 +141,84 @@ def _check_purchase_of(purchase: Purchase, product: ProductModel) -> None:
 def review_write(
     *,
     author: User,
-    product_model: ProductRef,
     rating: int | str | None,
     title: str,
     text: str,
+    product_model: ProductRef = None,
     would_recommend: bool = True,
     audience: str | None = None,
     circle_ids: Iterable[int] = (),
     purchase: PurchaseRef = None,
+    declare_bought_on: date | None = None,
 ) -> Review:
-    """Review `product_model` (a ProductModel or its id) for `audience` (friends by default;
-    "circles" only with the author's own circles). Raises Conflict for a second review of the
-    same product, DomainError for a missing product or a rating outside 1–5, NotFound for a
-    purchase that is not the author's."""
+    """Review something the author bought, for `audience` (friends by default; "circles" only
+    with the author's own circles): `product_model` (a ProductModel or its id) through their
+    purchase of it (the one named, else their best), or, without a product, what `purchase`
+    was of. `declare_bought_on`: without a purchase of the product, declare one (bought
+    elsewhere on that day) first, in the same transaction.
+
+    Raises DomainError (no product or purchase named, no purchase of the product, a rating
+    outside 1–5, a purchase of another product), NotFound (a product that does not exist, a
+    purchase that is not the author's), Conflict (a second review of the product or of the
+    purchase)."""
     review, circle_ids = _review_checked(
-        author.pk, product_model, rating, title, text, would_recommend, audience, circle_ids
+        author.pk, rating, title, text, would_recommend, audience, circle_ids
     )
     circles = owned_circles(owner=author, circle_ids=circle_ids) if circle_ids else []
-    review.purchase = _purchase(author=author, product=review.product_model, purchase=purchase)
-    if Review.objects.filter(author=author, product_model=review.product_model).exists():
-        raise Conflict(ALREADY_REVIEWED, code="already_reviewed")
+    if product_model not in (None, ""):
+        product = _product(product_model)
+        found = _purchase(author=author, product=product, purchase=purchase)
+        if found is None and declare_bought_on is not None:
+            found = purchase_declare(
+                buyer=author,
+                category=product.category,
+                product_model=product,
+                description=str(product),
+                purchased_on=declare_bought_on,
+            )
+        if found is None:
+            raise DomainError(NO_PURCHASE, code="no_purchase", field="bought_on")
+        _about_purchase(review, found)
+    elif purchase not in (None, ""):
+        _about_purchase(review, _own_purchase(author.pk, purchase))
+    else:
+        raise DomainError("Choose the product you are reviewing.", code="no_product")
+    _check_not_reviewed(author.pk, review)
     try:
         with transaction.atomic():
             review.save()
-    except IntegrityError:  # two requests at once: the constraint keeps one
+    except IntegrityError:  # two requests at once: the constraints keep one
         raise Conflict(ALREADY_REVIEWED, code="already_reviewed") from None
     review.circles.set(circles)
     return review
 
 
+def _check_not_reviewed(author_id: int, review: Review) -> None:
+    """Conflict when the author reviewed this catalog product, or this purchase, already."""
+    if (
+        review.product_model_id is not None
+        and Review.objects.filter(
+            author_id=author_id, product_model=review.product_model_id
+        ).exists()
+    ):
+        raise Conflict(ALREADY_REVIEWED, code="already_reviewed")
+    if (
+        review.purchase_id is not None
+        and Review.objects.filter(purchase_id=review.purchase_id).exists()
+    ):
+        raise Conflict(PURCHASE_REVIEWED, code="already_reviewed")
+
+
+def review_of_purchase(*, author: User, purchase: Purchase) -> Review | None:
+    """The author's review resting on `purchase`, or of its catalog product, or None."""
+    reviews = Review.objects.filter(author=author)
+    if purchase.product_model_id is not None:
+        return reviews.filter(product_model_id=purchase.product_model_id).first()
+    return reviews.filter(purchase=purchase).first()
+
+
 def _review_checked(
     author_id: int,
-    product_model: ProductRef,
     rating: int | str | None,
     title: str,
     text: str,
@@ -137,13 +226,11 @@ def _review_checked(
     audience: str | None,
     circle_ids: Iterable[int],
 ) -> tuple[Review, list[int]]:
-    """The rules on a review that need no query (but for a product given by id): the unsaved
-    row, and its chosen circles, still to be checked as the author's."""
-    product = _product(product_model)
+    """The rules on a review that need no query: the unsaved row, still without what it is
+    about, and its chosen circles, still to be checked as the author's."""
     audience, chosen = audience_chosen(audience, circle_ids)
     review = Review(
         author_id=author_id,
-        product_model=product,
         rating=_rating(rating),
         title=_text(title, TITLE_MAX_LENGTH, "title"),
         text=_text(text, Review.TEXT_MAX_LENGTH, "text"),
@@ -156,7 +243,9 @@ def _review_checked(
 def own_review(*, author: User, review_id: int | str) -> Review:
     """The author's review `review_id` (hidden or not); NotFound for anyone else's."""
     try:
-        return Review.objects.select_related("product_model").get(pk=int(review_id), author=author)
+        return Review.objects.select_related("product_model", "category", "brand").get(
+            pk=int(review_id), author=author
+        )
     except (Review.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such review of yours.", code="no_review") from None
 
@@ -184,8 +273,12 @@ def review_update(
         review.text = _text(text, Review.TEXT_MAX_LENGTH, "text")
     if would_recommend is not None:
         review.would_recommend = bool(would_recommend)
-    if purchase is not None:
-        review.purchase = _purchase(author=author, product=review.product_model, purchase=purchase)
+    if purchase not in (None, "") and review.product_model is not None:
+        chosen = _purchase(author=author, product=review.product_model, purchase=purchase)
+        if chosen is not None and chosen.pk != review.purchase_id:
+            if Review.objects.filter(purchase=chosen).exists():
+                raise Conflict(PURCHASE_REVIEWED, code="already_reviewed")
+            review.purchase = chosen
     if audience is not None or circle_ids is not None:
         review.audience, circles = audience_checked(
             owner=author,
@@ -240,10 +333,11 @@ def _check_votable(voter_id: int, review: Review | None) -> None:
 @dataclass(frozen=True)
 class NewReview:
     """A review to write in bulk (`review_write`'s arguments, the author by id), and when it was
-    written (None: now). Without a purchase named, the author's best one is tied, as one."""
+    written (None: now). Without a purchase named, the author's best purchase of the product is
+    tied, as one; without a product, the review is about what `purchase` was of."""
 
     author_id: int
-    product_model: ProductModel | int
+    product_model: ProductModel | int | None
     rating: int
     title: str
     text: str
@@ -256,15 +350,18 @@ class NewReview:
 
 @transaction.atomic
 def reviews_create(*, reviews: Sequence[NewReview]) -> list[Review]:
-    """`review_write` for many reviews at once, under its rules (one query each for circles,
-    purchases and reviews already written). Raises DomainError naming the first row refused;
-    then nothing is written. Returns the reviews, in order."""
+    """`review_write` for many reviews at once, under its rules (one query each for products,
+    circles, purchases and reviews already written). Declare the purchases first
+    (`purchases_declare`): a review without one is refused. Raises DomainError naming the first
+    row refused; then nothing is written. Returns the reviews, in order."""
+    products = ProductModel.objects.in_bulk(
+        {row.product_model for row in reviews if isinstance(row.product_model, int)}
+    )
     checked = []
     for index, row in enumerate(reviews):
         with numbered_rows(index):
             review, circle_ids = _review_checked(
                 row.author_id,
-                row.product_model,
                 row.rating,
                 row.title,
                 row.text,
@@ -272,39 +369,62 @@ def reviews_create(*, reviews: Sequence[NewReview]) -> list[Review]:
                 row.audience,
                 row.circle_ids,
             )
+            product = (
+                products.get(row.product_model)
+                if isinstance(row.product_model, int)
+                else row.product_model
+            )
+            if isinstance(row.product_model, int) and product is None:
+                raise NotFound("No such product.", code="no_product")
             if row.purchase is not None:
                 if row.purchase.buyer_id != row.author_id:
                     raise NotFound("No such purchase of yours.", code="no_purchase")
-                _check_purchase_of(row.purchase, review.product_model)
-                review.purchase = row.purchase
+                if product is not None:
+                    _check_purchase_of(row.purchase, product)
+                _about_purchase(review, row.purchase)
+            elif product is not None:
+                review.product_model = product
+            else:
+                raise DomainError("Choose the product you are reviewing.", code="no_product")
         checked.append((review, circle_ids))
-    keys = [
-        (row.author_id, review.product_model.pk)
-        for row, (review, _) in zip(reviews, checked, strict=True)
-    ]
     circles_owned_in_bulk(
         [(row.author_id, ids) for row, (_, ids) in zip(reviews, checked, strict=True)]
     )
-    pairs = set(keys)
-    authors = {author for author, _ in pairs}
-    products = {product for _, product in pairs}
+    keys = [
+        (row.author_id, review.product_model_id)
+        for row, (review, _) in zip(reviews, checked, strict=True)
+    ]
+    authors = {author for author, _ in keys}
+    wanted = {product for _, product in keys if product is not None}
     best: dict[tuple[int, int], Purchase] = {}
     for purchase in Purchase.objects.filter(
-        buyer_id__in=authors, product_model_id__in=products
+        buyer_id__in=authors, product_model_id__in=wanted
     ).order_by("-verified", "-purchased_on", "-pk"):
         if purchase.buyer_id is not None and purchase.product_model_id is not None:
             best.setdefault((purchase.buyer_id, purchase.product_model_id), purchase)
     taken = set(
-        Review.objects.filter(author_id__in=authors, product_model_id__in=products).values_list(
+        Review.objects.filter(author_id__in=authors, product_model_id__in=wanted).values_list(
             "author_id", "product_model_id"
         )
     )
     for index, ((review, _), key) in enumerate(zip(checked, keys, strict=True)):
-        if key in taken:
-            raise refuse_row(index, Conflict(ALREADY_REVIEWED, code="already_reviewed"))
-        taken.add(key)
+        if key[1] is not None:
+            if key in taken:
+                raise refuse_row(index, Conflict(ALREADY_REVIEWED, code="already_reviewed"))
+            taken.add((key[0], key[1]))
         if review.purchase is None:
-            review.purchase = best.get(key)
+            found = best.get((key[0], key[1])) if key[1] is not None else None
+            if found is None:
+                raise refuse_row(index, DomainError(NO_PURCHASE, code="no_purchase"))
+            review.purchase = found
+    purchases = [review.purchase_id or 0 for review, _ in checked]  # each has one by now
+    reviewed = set(
+        Review.objects.filter(purchase_id__in=purchases).values_list("purchase_id", flat=True)
+    )
+    for index, purchase_id in enumerate(purchases):
+        if purchase_id in reviewed:
+            raise refuse_row(index, Conflict(PURCHASE_REVIEWED, code="already_reviewed"))
+        reviewed.add(purchase_id)
     written = with_circles_create(Review, checked)
     dates = [row.at for row in reviews]
     backdate(written, {"created_at": dates, "updated_at": dates})

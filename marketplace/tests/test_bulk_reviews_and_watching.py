@@ -53,6 +53,7 @@ def test_a_second_review_of_the_same_product_refuses_the_batch():
     ada, bob = PersonFactory.create(name="Ada"), PersonFactory.create(name="Bob")
     product = make_product()
     make_review(ada, product)
+    make_purchase(bob, product)
 
     with pytest.raises(DomainError, match="Row 1: You already reviewed this"):
         reviews_create(

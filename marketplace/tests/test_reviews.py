@@ -24,15 +24,18 @@ from tests.factories import PersonFactory, befriend, make_product, make_purchase
 
 
 def write(author, product, **fields):
+    """`author` reviews `product`, having declared a purchase of it unless they have one."""
     values = {"rating": 5, "title": "Love it", "text": "Light and fast.", "audience": "members"}
     values.update(fields)
+    if product is not None and not author.purchases.filter(product_model=product).exists():
+        make_purchase(author, product)
     return review_write(author=author, product_model=product, **values)
 
 
 def test_a_review_is_written_for_the_chosen_audience(owner):
     review = write(owner, make_product(), audience="friends", would_recommend=False)
     assert (review.rating, review.audience, review.would_recommend) == (5, "friends", False)
-    assert review.purchase is None
+    assert review.purchase is not None and not review.purchase.verified
 
 
 def test_a_review_without_a_product_is_refused(owner):
@@ -339,12 +342,15 @@ def test_writing_a_review_on_the_page_then_editing_it(client_for, owner):
     client = client_for(owner)
     url = reverse("marketplace:review_save", args=[product.slug])
     form = {"rating": "4", "title": "Good", "text": "Fine.", "audience": "friends"}
-    assert client.post(url, form).status_code == 302
+    refused = client.post(url, form)
+    assert refused.status_code == 400 and "add it to your purchases" in refused.text
+    assert client.post(url, {**form, "bought_on": "2026-03-01"}).status_code == 302
     assert client.post(url, {**form, "title": "Better"}).status_code == 302
     assert list(Review.objects.values_list("title", flat=True)) == ["Better"]
     bad = client.post(url, {**form, "rating": "9"})
     assert bad.status_code == 400
     assert Review.objects.get().title == "Better"
+    assert Review.objects.get().purchase.purchased_on.isoformat() == "2026-03-01"
 
 
 def test_the_helpful_button_answers_htmx_with_the_count(client_for, owner, stranger):
@@ -365,9 +371,16 @@ def test_the_api_writes_a_review_and_refuses_a_second(api_client_for, owner):
     product = make_product()
     api = api_client_for(owner)
     body = {"product": product.slug, "rating": 5, "title": "Yes", "text": "Good."}
+    refused = api.post(reverse("api-market-reviews"), body, format="json")
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "no_purchase"
+    body["bought_on"] = "2026-03-01"
     created = api.post(reverse("api-market-reviews"), body, format="json")
     assert created.status_code == 201, created.content
     assert created.json()["product"]["slug"] == product.slug
+    assert (created.json()["declared_purchase"], created.json()["verified_purchase"]) == (
+        True,
+        False,
+    )
     again = api.post(reverse("api-market-reviews"), body, format="json")
     assert again.status_code == 409
     assert (

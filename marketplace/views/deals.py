@@ -1,5 +1,5 @@
 """Deals pages: a listing's questions and offer panel, "my offers", "offers on my listings",
-conversations, purchases (declare one, rate a sale).
+conversations (purchases, ratings and reviews of them: `marketplace.views.purchases`).
 
 Thin: reads through `marketplace.selectors.deals`, writes through the deal services
 (`marketplace.services.questions`, `conversations`, `offers`, `purchases`, `ratings`); a refusal
@@ -15,18 +15,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import refusal_redirects, refusals_on
-from marketplace.models import Brand, Category, Listing, ProductModel, Rating
+from marketplace.models import Listing
 from marketplace.selectors import deals as selectors
 from marketplace.selectors import listings as listing_selectors
 from marketplace.services import conversations as conversation_services
 from marketplace.services import offers as offer_services
 from marketplace.services import purchases as purchase_services
 from marketplace.services import questions as question_services
-from marketplace.services import ratings as rating_services
 
 # --- Helpers --------------------------------------------------------------------------------
 
@@ -400,90 +398,6 @@ def conversation(request, conversation_id: int):
     )
 
 
-# --- Purchases ------------------------------------------------------------------------------
-
-
-class DeclarePurchaseForm(forms.Form):
-    category = forms.ModelChoiceField(Category.objects.all())
-    product_model = forms.ModelChoiceField(
-        ProductModel.objects.select_related("brand"),
-        required=False,
-        label="Product",
-        help_text="If it's in the catalog; otherwise name the brand or describe it.",
-    )
-    brand = forms.ModelChoiceField(Brand.objects.all(), required=False)
-    description = forms.CharField(
-        max_length=purchase_services.DESCRIPTION_MAX_LENGTH,
-        required=False,
-        label="What you bought",
-        help_text="For example “Trek Marlin 7, size M”.",
-    )
-    purchased_on = forms.DateField(
-        label="When", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
-    price = forms.CharField(required=False, max_length=20, help_text="Optional.")
-    currency = forms.ChoiceField(choices=Listing.Currency.choices, initial="EUR", required=False)
-
-
-@require_GET
-def purchases(request):
-    return render(
-        request,
-        "marketplace/deals/purchases.html",
-        {
-            "purchases": list(selectors.purchases_of(request.user)),
-            "sales": list(selectors.sales_of(request.user)),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def purchase_declare(request):
-    form = DeclarePurchaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        with refusals_on(form):
-            purchase_services.purchase_declare(buyer=request.user, **form.cleaned_data)
-            messages.success(request, "Added to your purchases (not verified: bought elsewhere).")
-            return redirect("marketplace:deals_purchases")
-    return render(
-        request,
-        "marketplace/deals/purchase_declare.html",
-        {"form": form},
-        status=400 if form.errors else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def rate(request, purchase_id: int):
-    purchase = selectors.access_purchase(request.user, purchase_id)
-    error = ""
-    if request.method == "POST":
-        with refusals_on() as refused:
-            rating_services.rating_give(
-                rater=request.user,
-                purchase=purchase,
-                stars=request.POST.get("stars"),
-                line=request.POST.get("line", ""),
-            )
-            messages.success(request, "Thanks: your rating is saved.")
-            return redirect("marketplace:deals_purchases")
-        error = refused.error.message if refused.error else ""
-    other = purchase.seller if purchase.buyer_id == request.user.pk else purchase.buyer
-    return render(
-        request,
-        "marketplace/deals/rate.html",
-        {
-            "purchase": purchase,
-            "other": other,
-            "rating": selectors.rating_by(request.user, purchase),
-            "stars": range(5, 0, -1),
-            "line_max": Rating._meta.get_field("line").max_length,
-            "error": error,
-        },
-        status=400 if error else 200,
-    )
-
-
 urlpatterns = [
     path("deals/listings/<int:listing_id>/", listing_panel, name="deals_listing"),
     path("deals/listings/<int:listing_id>/questions/", question_ask, name="deals_question_ask"),
@@ -522,7 +436,4 @@ urlpatterns = [
     ),
     path("deals/conversations/", conversations, name="deals_conversations"),
     path("deals/conversations/<int:conversation_id>/", conversation, name="deals_conversation"),
-    path("deals/purchases/", purchases, name="deals_purchases"),
-    path("deals/purchases/declare/", purchase_declare, name="deals_purchase_declare"),
-    path("deals/purchases/<int:purchase_id>/rate/", rate, name="deals_rate"),
 ]

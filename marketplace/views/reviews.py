@@ -46,16 +46,41 @@ class ReviewForm(AudienceFormMixin):
     purchase = PurchaseChoiceField(
         queryset=Purchase.objects.none(),
         required=False,
-        empty_label="Your latest purchase of it, if any",
-        help_text="A purchase made here shows as “verified purchase” to you and to the people "
-        "“Friends can learn from my purchases” reaches; your review itself goes to its audience.",
+        empty_label="Your latest purchase of it",
+        help_text="Shown as “verified purchase” (bought here) or “declared purchase” to you and "
+        "to the people “Friends can learn from my purchases” reaches; your review itself goes to "
+        "its audience.",
     )
-    field_order = ["rating", "title", "text", "would_recommend", "purchase", "audience", "circles"]
+    bought_on = forms.DateField(
+        required=False,
+        label="When did you get it?",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Reviews are from people who have it. Not bought here? Say roughly when: it is "
+        "added to your purchases as declared (“declared purchase”).",
+    )
+    field_order = [
+        "rating",
+        "title",
+        "text",
+        "would_recommend",
+        "purchase",
+        "bought_on",
+        "audience",
+        "circles",
+    ]
 
-    def __init__(self, *args, owner, product, **kwargs):
+    def __init__(self, *args, owner, product=None, editing: bool = False, **kwargs):
         super().__init__(*args, owner=owner, **kwargs)
         purchases = Purchase.objects.filter(buyer=owner, product_model=product)
-        self.fields["purchase"].queryset = purchases.select_related("product_model__brand")
+        if product is None:  # a review of one purchase: nothing to choose
+            del self.fields["purchase"], self.fields["bought_on"]
+        elif editing or purchases.exists():
+            choice = self.fields["purchase"]
+            assert isinstance(choice, forms.ModelChoiceField)
+            choice.queryset = purchases.select_related("product_model__brand")
+            del self.fields["bought_on"]
+        else:  # no purchase of it yet: say when they got it
+            del self.fields["purchase"]
 
 
 def _review_form(request, product, mine: Review | None, data=None) -> ReviewForm:
@@ -74,7 +99,9 @@ def _review_form(request, product, mine: Review | None, data=None) -> ReviewForm
             "audience": mine.audience,
             "circles": list(mine.circles.all()),
         }
-    return ReviewForm(data, initial=initial, owner=request.user, product=product)
+    return ReviewForm(
+        data, initial=initial, owner=request.user, product=product, editing=mine is not None
+    )
 
 
 def _product_page(request, product, form=None, status: int = 200):
@@ -111,11 +138,16 @@ def review_save(request, slug: str):
             "would_recommend": data["would_recommend"],
             "audience": data["audience"],
             "circle_ids": form.circle_ids(),
-            "purchase": data["purchase"],
+            "purchase": data.get("purchase"),
         }
         with refusals_on(form):
             if mine is None:
-                services.review_write(author=request.user, product_model=product, **fields)
+                services.review_write(
+                    author=request.user,
+                    product_model=product,
+                    declare_bought_on=data.get("bought_on"),
+                    **fields,
+                )
             else:
                 services.review_update(author=request.user, review_id=mine.pk, **fields)
             messages.success(request, "Review saved." if mine else "Thank you for your review.")
@@ -137,6 +169,8 @@ def _helpful_button(request, review_id, **_) -> HttpResponse:
 
 def _review_on_its_page(request, review_id, **_) -> str:
     review = selectors.access_review(request.user, review_id)
+    if review.product_model is None:  # reviews of things without a catalog model: on profiles
+        return reverse("marketplace:my_reviews") if review.author_id == request.user.pk else "/"
     url = reverse("marketplace:product", args=[review.product_model.slug])
     return f"{url}#review-{review.pk}"
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from config.errors import back_or, refusal_redirects, refusals_on
 from marketplace.models import Listing, Watch
 from marketplace.selectors import search as selectors
+from marketplace.selectors.ratings import with_seller_reputations
 from marketplace.services import search as services
 
 RADIUS_CHOICES = (5, 10, 25, 50, 100, 250, 500)
@@ -68,6 +69,7 @@ def search(request):
         )
         for listing in page.results:
             listing.watching = listing.pk in watched
+        with_seller_reputations(request.user, page.results)
     return render(
         request,
         "marketplace/search/search.html",
@@ -119,11 +121,9 @@ def saved_search_delete(request, saved_search_id: int):
 
 @require_GET
 def watchlist(request):
-    return render(
-        request,
-        "marketplace/search/watchlist.html",
-        {"watches": selectors.watchlist_of(request.user)},
-    )
+    watches = list(selectors.watchlist_of(request.user))
+    with_seller_reputations(request.user, [watch.listing for watch in watches])
+    return render(request, "marketplace/search/watchlist.html", {"watches": watches})
 
 
 def _watch_button(request, listing_id: int, watching: bool):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -129,6 +129,7 @@ def everything(graph, client_for):
         title="OLIVIA_FRIENDS_REVIEW",
         text="Only for my friends.",
         audience="friends",
+        declare_bought_on=date(2026, 1, 5),  # bought elsewhere: declared as she reviews it
     )
     reviews.helpful_vote_toggle(voter=fiona, review_id=public_review.pk)
     reviews.helpful_vote_toggle(voter=sam, review_id=public_review.pk)

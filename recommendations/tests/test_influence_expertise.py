@@ -4,14 +4,19 @@ full and the incremental runs alike; the person's own page shows all of it, labe
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from marketplace.models import Category, Review
+from marketplace.services.purchases import purchase_declare
+from marketplace.services.reviews import review_write
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations.expertise import counted_purchases, counted_reviews, counted_votes
 from recommendations.influence import influence_run, own_topics
 from recommendations.models import InfluenceChange, InfluenceRun, InfluenceScore
+from recommendations.social_search import social_search
 from recommendations.trusted import trusted_voices
 from social.services import circles
 from tests.factories import (
@@ -149,8 +154,9 @@ def test_helpful_votes_count_only_on_counted_reviews(pia):
 @pytest.fixture
 def twins(db):
     """Vera's friends Pia and Quinn, alike: both trusted voices for friends of friends, both
-    wrote the same public review. Pia also keeps an "only me" review, a purchase made here and a
-    declared one, and has no `social_proof`; Quinn has none of that."""
+    wrote the same public review (of a purchase each declared: a review rests on a purchase).
+    Pia also keeps an "only me" review, a purchase made here and a declared one, and has no
+    `social_proof`; Quinn has none of that."""
     vera, pia, quinn = (
         PersonFactory.create(name="Vera"),
         PersonFactory.create(name="Pia"),
@@ -164,9 +170,9 @@ def twins(db):
 
 
 def keep_to_herself(pia) -> None:
+    make_purchase(pia, make_product("Fuel EX"), verified=True)  # the private review rests on it
     private = make_review(pia, make_product("Fuel EX"), audience="only_me")
     vote_helpful(private, PersonFactory.create(name="Voter"), out_of_sight=True)
-    make_purchase(pia, make_product("Fuel EX"), verified=True)
     make_purchase(pia, make_product("Stache"), verified=False)
 
 
@@ -223,7 +229,8 @@ def test_granting_social_proof_for_the_whole_scope_lets_purchases_count_at_the_n
     assert InfluenceChange.objects.filter(person=pia.pk, graph=False).exists()
     influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
 
-    assert figures(twins["vera"])["Pia"][0] == 1.0 + 2.0 + 1.0  # review, bought here, declared
+    # The review, the purchase it rests on (declared), the one bought here, the other declared.
+    assert figures(twins["vera"])["Pia"][0] == 1.0 + 1.0 + 2.0 + 1.0
     consent_withdraw(user=pia, purpose="social_proof")
     influence_run(kind=InfluenceRun.Kind.INCREMENTAL)
     assert figures(twins["vera"])["Pia"][0] == 1.0
@@ -240,12 +247,12 @@ def test_my_own_page_shows_all_my_experience_beside_what_others_see(twins, clien
     [topic] = own_topics(pia)
     body = client_for(pia).get(reverse("recommendations:my_influence")).text
 
-    # One public review (1) others see; with the only-me review (1), its vote (0.5), the purchase
-    # made here (2) and the declared one (1), all of it is 5.5.
-    assert (topic.category, topic.everything, topic.score.expertise) == (bikes(), 5.5, 1.0)
+    # One public review (1) others see; with its declared purchase (1), the only-me review (1),
+    # its vote (0.5), the purchase made here (2) and the declared one (1), all of it is 6.5.
+    assert (topic.category, topic.everything, topic.score.expertise) == (bikes(), 6.5, 1.0)
     assert "All your experience" in body and "only you see this" in body
     assert "Experience others see" in body and 'id="influence-what-others-see"' in body
-    assert "<td>5.50</td>" in body and "<td>1.00</td>" in body
+    assert "<td>6.50</td>" in body and "<td>1.00</td>" in body
 
 
 def test_my_influence_api_gives_my_experience_apart_from_what_others_see(twins, api_client_for):
@@ -255,4 +262,27 @@ def test_my_influence_api_gives_my_experience_apart_from_what_others_see(twins, 
     body = api_client_for(twins["pia"]).get(reverse("api-discover-influence")).json()
 
     assert [score["expertise"] for score in body["scores"]] == [1.0]
-    assert body["own_experience"] == [{"topic": "bikes", "topic_name": "Bikes", "expertise": 5.5}]
+    assert body["own_experience"] == [{"topic": "bikes", "topic_name": "Bikes", "expertise": 6.5}]
+
+
+def test_a_review_of_a_thing_without_a_catalog_model_counts_in_its_category(pia):
+    """A review may be about a category (and brand and typed name) alone: its topic is that
+    category, for the run and for the person's own page; social search still answers."""
+    marlin = make_product()
+    bought = purchase_declare(
+        buyer=pia,
+        category=marlin.category,
+        brand=marlin.brand,
+        description="A custom frame",
+        purchased_on=date(2026, 3, 1),
+    )
+    written = review_write(
+        author=pia, purchase=bought, rating=5, title="Custom", text="Good.", audience="public"
+    )
+    assert (written.product_model, written.category) == (None, bought.category)
+
+    [topic] = own_topics(pia)
+    assert (topic.category, topic.everything) == (bikes(), 2.0)  # the review and its purchase
+    friend = PersonFactory.create(name="Friend")
+    befriend(friend, pia)
+    assert social_search(friend, "bike", with_listings=False) is not None

@@ -9,6 +9,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from config.errors import refusals_on
+from marketplace.selectors.ratings import with_seller_reputations
 from recommendations.social_search import clean_query, record_usage, social_search
 
 
@@ -21,6 +22,7 @@ def search(request):
         with refusals_on() as refused:
             result = social_search(request.user, q)
             record_usage(result.usage)
+            with_seller_reputations(request.user, list(result.listings.results))
         error = refused.error.message if refused.error else None
     return render(
         request,

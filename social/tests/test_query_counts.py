@@ -108,7 +108,9 @@ def count_queries(client, urls: list[str]) -> dict[str, int]:
 # The most-used pages also keep to a small budget with the bigger network.
 BUDGETS = {
     "/feed/": 9,  # one is the friend count that picks the feed's plan (selectors.feed_for)
-    "/people/{friend}/": 14,
+    # 14, and the ratings after deals (one), the lines about them once shown (one) and the
+    # person's reviews (one): marketplace.templatetags.reputation
+    "/people/{friend}/": 17,
     "/people/?q=grower": 7,  # suggestions: the ranked ids, then those people
     "/friends/": 7,
     "/api/feed/": 6,

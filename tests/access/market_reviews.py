@@ -1,7 +1,8 @@
 """Access-matrix rows for the marketplace reviews routes (helpers: tests/access/engine.py).
 
 The cast has no reviews; each row's `url` makes a product (and, where needed, the owner's
-friends-only review) in the row's transaction, which is rolled back after the row."""
+friends-only review, or the deals module's sale to friend_b) in the row's transaction, which is
+rolled back after the row."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from marketplace.models import HelpfulVote, Review
 from tests.access.engine import API_ANON, LOGIN, PUBLIC, SIGNED_IN, SIGNED_IN_API, api, page, per
+from tests.access.market_deals import at
 from tests.factories import make_product, make_review
 
 SIGNED_IN_VIEWERS = "stranger fof friend_a friend_b owner blocked moderator"
@@ -36,7 +38,14 @@ def helpful_votes(c):
     return set(HelpfulVote.objects.values_list("review_id", "voter_id"))
 
 
-REVIEW_FORM = {"rating": "4", "title": "Good bike", "text": "Light.", "audience": "friends"}
+# Nobody in the cast owns the product: the form declares the purchase the review rests on.
+REVIEW_FORM = {
+    "rating": "4",
+    "title": "Good bike",
+    "text": "Light.",
+    "audience": "friends",
+    "bought_on": "2026-03-01",
+}
 ONLY_FRIENDS_VOTE = per(404, anonymous=LOGIN, friend_a=302, friend_b=302, owner=302)
 
 ROWS = [
@@ -51,6 +60,23 @@ ROWS = [
         changes=SIGNED_IN_VIEWERS,
     ),
     page("market/reviews/mine/", lambda c: reverse("marketplace:my_reviews"), SIGNED_IN),
+    # The owner sold a bike to friend_b (tests/access/market_deals.py): friend_b alone reviews
+    # that purchase; to everyone else it does not exist, the seller included.
+    page(
+        "market/deals/purchases/<int:purchase_id>/review/",
+        at("marketplace:deals_purchase_review", "purchase"),
+        per(404, anonymous=LOGIN, friend_b=200),
+    ),
+    page(
+        "market/deals/purchases/<int:purchase_id>/review/",
+        at("marketplace:deals_purchase_review", "purchase"),
+        per(404, anonymous=LOGIN, friend_b=302),
+        label="save",
+        method="POST",
+        body=lambda c: {k: v for k, v in REVIEW_FORM.items() if k != "bought_on"},
+        state=reviews,
+        changes="friend_b",
+    ),
     page(
         "market/reviews/<int:review_id>/helpful/",
         _review_url("marketplace:review_helpful"),
@@ -82,6 +108,7 @@ ROWS = [
             "rating": 5,
             "title": "Great",
             "text": "Fast.",
+            "bought_on": "2026-03-01",
         },
         state=reviews,
         changes=SIGNED_IN_VIEWERS,

@@ -349,6 +349,7 @@ def tour(market, catalog) -> dict:
             ("/market/deals/purchases/", "purchases"),
             ("/market/deals/purchases/declare/", "purchase-declare"),
             (f"/market/deals/purchases/{purchase}/rate/", "rate"),
+            (f"/market/deals/purchases/{purchase}/review/", "purchase-review"),
             (f"/market/products/{catalog.slug}/", "product"),
             ("/market/reviews/mine/", "reviews-mine"),
             (f"/market/report/listing/{lamp}/", "report"),

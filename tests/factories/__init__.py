@@ -38,10 +38,13 @@ from tests.factories.people import (
     with_home,
 )
 from tests.factories.places import AMSTERDAM, LYON, PARIS, UTRECHT
+from tests.factories.ratings import make_rating, sold_and_rated
 from tests.factories.reviews import make_review, review, vote_helpful
 from tests.factories.social import befriend, comment, consent, friends, talk
 
 __all__ = [
+    "make_rating",
+    "sold_and_rated",
     "comment",
     "AMSTERDAM",
     "LYON",

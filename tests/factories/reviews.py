@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
-from marketplace.models import HelpfulVote, ProductModel, Review
+from marketplace.models import HelpfulVote, ProductModel, Purchase, Review
 from marketplace.services.reviews import helpful_vote_toggle, review_write
 from tests.factories.catalog import make_product
+from tests.factories.deals import make_purchase
 from tests.factories.moderation import hidden_by_moderator
 
 
@@ -15,8 +16,9 @@ def make_review(
     author: User, product: ProductModel | None = None, *, hidden: bool = False, **fields: Any
 ) -> Review:
     """`author` reviews `product` (the Trek Marlin 7 by default) through `review_write`: four
-    stars, "Solid bike", for signed-in members unless `fields` say otherwise. Like the service,
-    it ties the review to the author's own purchase of the product if they have one.
+    stars, "Solid bike", for signed-in members unless `fields` say otherwise. A review rests on
+    a purchase: the one given (`purchase=`), else the author's own purchase of the product (the
+    service ties their best), else one declared now (`make_purchase`).
     Trait `hidden`: hidden as a moderator leaves it (`hidden_by_moderator`)."""
     values: dict[str, Any] = {
         "rating": 4,
@@ -25,7 +27,12 @@ def make_review(
         "audience": "members",
         **fields,
     }
-    written = review_write(author=author, product_model=product or make_product(), **values)
+    product = product or make_product()
+    if values.get("purchase") is None and not (
+        Purchase.objects.filter(buyer=author, product_model=product).exists()
+    ):
+        values["purchase"] = make_purchase(author, product)
+    written = review_write(author=author, product_model=product, **values)
     return hidden_by_moderator(written) if hidden else written
 
 
