@@ -40,6 +40,50 @@ def test_the_search_page_shows_matching_cards_with_distance(tree, seller, buyer,
     assert "Save this search" in body
 
 
+def test_a_visitor_searches_public_listings_read_only(tree, seller, client):
+    listing_for(seller, tree["bikes"], title="Public vélo", audience="public", price="1200")
+    listing_for(seller, tree["bikes"], title="Members bike", audience="members")
+    listing_for(seller, tree["bikes"], title="Friends bike", audience="friends")
+    listing_for(seller, tree["bikes"], title="Nearby bike", audience="nearby")
+
+    page = client.get(reverse("marketplace:search"), {"q": "bikes"})
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Public vélo" in body and "€1,200" in body
+    assert "Members bike" not in body and "Friends bike" not in body and "Nearby bike" not in body
+    assert "Save this search" not in body and "Watch" not in body
+    assert "Sign in to sell, ask or offer" in body
+
+
+def test_a_visitor_opens_a_public_listing_without_its_deals(tree, seller, client):
+    listing = listing_for(seller, tree["bikes"], title="Public vélo", audience="public")
+
+    page = client.get(reverse("marketplace:listing", args=[listing.pk]))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Sign in to ask or offer" in body
+    assert "deal-panel" not in body and "Report" not in body
+    assert seller.email not in body
+
+
+def test_a_price_typed_as_in_the_listing_form_filters_and_other_currencies_are_labelled(
+    tree, seller, buyer, client_for
+):
+    listing_for(seller, tree["bikes"], title="Euro bike", price="89.50")
+    listing_for(seller, tree["bikes"], title="Pound bike", price="80", currency="GBP")
+
+    everything = client_for(buyer).get(reverse("marketplace:search"), {"q": "bike"})
+    filtered = client_for(buyer).get(reverse("marketplace:search"), {"max_price": "89,50"})
+
+    assert "in GBP" in everything.content.decode()
+    body = filtered.content.decode()
+    assert filtered.status_code == 200
+    assert "Euro bike" in body and "€89.50" in body and "Pound bike" not in body
+    assert "listings priced in another currency are left out" in body
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -49,6 +93,8 @@ def test_the_search_page_shows_matching_cards_with_distance(tree, seller, buyer,
         ({"category": "999999"}, "no such category"),
         ({"sort": "cheapest"}, "Sort by one of"),
         ({"condition": "mint"}, "Unknown condition"),
+        ({"max_price": "a lot"}, "Enter a price as a number"),
+        ({"currency": "XBT"}, "Choose the currency"),
     ],
 )
 def test_the_search_page_explains_bad_filters_with_a_400(tree, buyer, client_for, params, message):
