@@ -174,6 +174,20 @@ def test_the_search_api_answers_a_page(tree, seller, buyer, api_client_for):
     assert own["results"][0]["latitude"] == "52.37"
 
 
+def test_the_search_api_compares_prices_in_the_currency_asked(tree, seller, buyer, api_client_for):
+    listing_for(seller, tree["bikes"], title="Euro bike", price="89.50")
+    listing_for(seller, tree["bikes"], title="Pound bike", price="80", currency="GBP")
+    api = api_client_for(buyer)
+
+    def found(**params):
+        answer = api.get(reverse("api-market-search"), {"q": "vélos", **params})
+        return [card["title"] for card in answer.json()["results"]]
+
+    assert set(found()) == {"Euro bike", "Pound bike"}
+    assert found(max_price="1 000") == ["Euro bike"]
+    assert found(max_price="1 000", currency="GBP") == ["Pound bike"]
+
+
 @pytest.mark.parametrize(
     ("params", "code"),
     [
@@ -183,6 +197,8 @@ def test_the_search_api_answers_a_page(tree, seller, buyer, api_client_for):
         ({"category": 999_999}, "invalid_category"),
         ({"sort": "cheapest"}, "invalid_sort"),
         ({"page": -1}, "invalid_page"),
+        ({"currency": "XBT"}, "invalid_currency"),
+        ({"max_price": "cheap"}, "invalid_max_price"),
     ],
 )
 def test_the_search_api_refuses_bad_filters_with_a_400(tree, buyer, api_client_for, params, code):
