@@ -331,13 +331,18 @@ def _listings(cursor, people: int, count: int, rng: random.Random, now: datetime
             _timestamp(published + timedelta(days=3)) if status == "sold" else "\\N",
             words_column(title[:120]),
             words_column(description),
+            "",  # brand_name, model_name: the brand is the catalog's or none
+            "",
+            "t",  # pickup
+            "f",  # shipping
         )
         buffer.write("\t".join(str(value) for value in row) + "\n")
     buffer.seek(0)
     columns = (
         "id, seller_id, title, description, category_id, condition, price, currency, place, "
         "latitude, longitude, audience, nearby_radius_km, status, hidden, created_at, "
-        "updated_at, published_at, sold_at, title_words, body_words"
+        "updated_at, published_at, sold_at, title_words, body_words, brand_name, model_name, "
+        "pickup, shipping"
     )
     cursor.copy_expert(f"COPY marketplace_listing ({columns}) FROM STDIN", buffer)  # noqa: S608
     cursor.execute(
