@@ -215,6 +215,38 @@ def test_the_viewer_compares_prices_in_their_home_countrys_currency(buyer, stran
     assert currency_of(buyer) == "EUR"
 
 
+def test_a_saved_search_compares_its_price_in_its_owners_currency(seller, buyer):
+    from marketplace.selectors.search_params import SearchCriteria
+    from marketplace.services.search import saved_search_create, saved_searches_notify
+    from social.models import Notification
+
+    saved_search_create(owner=buyer, query="chair", max_price="100")
+    pounds = listing_for(seller, category("furniture"), title="Pound chair", currency="GBP")
+    euros = listing_for(seller, category("furniture"), title="Euro chair", price="90")
+
+    assert saved_searches_notify(listing_id=pounds.pk) == 0
+    assert saved_searches_notify(listing_id=euros.pk) == 1
+    assert Notification.objects.filter(recipient=buyer).count() == 1
+    assert SearchCriteria(max_price=Decimal(1)).by_price
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "shown"),
+    [
+        ("1200", "EUR", "€1,200"),
+        ("89.5", "GBP", "£89.50"),
+        (Decimal("0"), "USD", "$0"),
+        ("12.30", "", "12.30"),
+        (None, "EUR", ""),
+        ("not money", "EUR", ""),
+    ],
+)
+def test_every_price_is_shown_one_way(amount, currency, shown):
+    from marketplace.templatetags.money import money
+
+    assert money(amount, currency) == shown
+
+
 # --- The default order ----------------------------------------------------------------------
 
 

@@ -270,6 +270,7 @@ PAGES = [
         "marketplace:search",
         {"q": "bike", "category": "{bikes}", "radius_km": 50, "sort": "distance"},
     ),
+    ("marketplace:search", {"q": "vélos", "max_price": "1 000", "sort": "price_asc"}),
     ("marketplace:saved_searches", {}),
     ("marketplace:watchlist", {}),
     ("api-market-search", {"q": "bike", "category": "{bikes}", "radius_km": 50}),
@@ -293,4 +294,18 @@ def test_list_pages_run_a_fixed_number_of_queries(tree, buyer, client_for, name,
     grow(tree, buyer, 1)
     small = count()
     grow(tree, buyer, 6)
+    assert count() == small
+
+
+def test_a_visitors_search_page_runs_a_fixed_number_of_queries(tree, buyer, seller, client):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("marketplace:search"), {"q": "bikes"})
+        assert response.status_code == 200
+        return len(captured)
+
+    listing_for(seller, tree["bikes"], title="Public bike", audience="public")
+    small = count()
+    for n in range(5):
+        listing_for(seller, tree["bikes"], title=f"Public bike {n}", audience="public")
     assert count() == small
