@@ -5,9 +5,9 @@ pairs), live and not hidden by a moderator. Words are compared in one normal for
 (`marketplace.search`: no accents, singular, with synonyms and the categories a word names), so
 "vélos" finds a "Bike": every word of the query must be in the listing's title or description
 words (`Listing.title_words`, `body_words`) or name its category. On PostgreSQL they are found and
-ranked through the `search_vector` built from those columns (GIN-indexed, title weighted A,
-description B; migration 0012); elsewhere with `contains(" word ")`, a title word counting more.
-Both find the same listings.
+scored through the `search_vector` built from those columns (GIN-indexed, title weighted A,
+description B; migration 0012); elsewhere with `contains(" word ")`. Both find the same listings
+and score them alike: a word in the title above one in the description above the category.
 
 Distances are measured from the listing's public coordinates (rounded to about 1 km), for everyone:
 a radius search from points a viewer chooses must not reveal a place the listing shows only to the
@@ -126,22 +126,34 @@ def _or_category(found: Q, term: Term) -> Q:
     return found | Q(category_id__in=term.category_ids) if term.category_ids else found
 
 
+def _in_vector(forms: Iterable[str], weight: str = "") -> RawSQL:
+    """Any of `forms` in the listing's `search_vector` (with `weight` "A": in the title)."""
+    return RawSQL(
+        "marketplace_listing.search_vector @@ to_tsquery('simple', %s)",
+        [" | ".join(f"{form}:{weight}" if weight else form for form in forms)],
+        output_field=BooleanField(),
+    )
+
+
 def match_vector(rows: QuerySet[Listing], terms: tuple[Term, ...]) -> QuerySet[Listing]:
     """PostgreSQL: every term in the listing's `search_vector` (its words columns, migration
-    0012; GIN-indexed) or its categories, ranked by `ts_rank` (title words weigh more)."""
+    0012; GIN-indexed) or its categories. Scored as `match_words` scores: a term in the title
+    (the vector's weight A) 2, in the description 1, by its category alone 0; so both order alike,
+    and a match costs no `ts_rank`."""
     for term in terms:
-        matches = RawSQL(
-            "marketplace_listing.search_vector @@ to_tsquery('simple', %s)",
-            [" | ".join(term.forms)],
-            output_field=BooleanField(),
-        )
-        rows = rows.filter(_or_category(Q(matches), term))
-    rank = RawSQL(
-        "ts_rank(marketplace_listing.search_vector, to_tsquery('simple', %s))",
-        [" | ".join(form for term in terms for form in term.forms)],
-        output_field=FloatField(),
+        rows = rows.filter(_or_category(Q(_in_vector(term.forms)), term))
+    score = functools.reduce(
+        operator.add,
+        [
+            Case(
+                When(_in_vector(term.forms, "A"), then=Value(2)),
+                When(_in_vector(term.forms), then=Value(1)),
+                default=Value(0),
+            )
+            for term in terms
+        ],
     )
-    return rows.annotate(relevance=rank)
+    return rows.annotate(relevance=ExpressionWrapper(score, output_field=IntegerField()))
 
 
 def match_words(rows: QuerySet[Listing], terms: tuple[Term, ...]) -> QuerySet[Listing]:

@@ -134,6 +134,14 @@ def test_a_title_match_ranks_first_and_a_category_match_last(bikes_and_more, buy
     assert set(found[:3]) == {"Trek road bike", "Bike rack", "Vélo de ville"}  # in the title
 
 
+def test_both_matchers_rank_alike(bikes_and_more, buyer, monkeypatch):
+    queries = ["bikes", "vélo", "road bikes", "oak tables", "rack"]
+    ranked = {q: titles(search_listings(buyer, q)) for q in queries}
+    monkeypatch.setattr(search_selectors, "text_matcher", lambda: search_selectors.match_words)
+
+    assert {q: titles(search_listings(buyer, q)) for q in queries} == ranked
+
+
 def test_an_edited_title_is_searched_by_its_new_words(seller, buyer, matcher):
     listing = listing_for(seller, category("furniture"), title="Oak table")
     listing_update(seller=seller, listing=listing, title="Chaises en chêne")
