@@ -96,6 +96,24 @@ def test_a_word_names_the_categories_of_its_name_and_of_its_synonyms(db):
 # --- The search, on this database and with the portable matcher --------------------------------
 
 
+def test_the_migration_fills_the_words_of_listings_written_before_it(seller):
+    import importlib
+
+    from django.apps import apps
+
+    from marketplace.models import Listing
+
+    migration = importlib.import_module("marketplace.migrations.0012_listing_search_words")
+    listing = make_listing(seller, title="Vélos d'enfant", description="Rouges", brand_name="Btwin")
+    # As the rows were before migration 0012: no words (a queryset update, past the service).
+    Listing.objects.filter(pk=listing.pk).update(title_words="", body_words="")
+
+    migration.fill_words(apps, None)
+
+    listing.refresh_from_db()
+    assert (listing.title_words, listing.body_words) == (" velo enfant ", " rouge btwin ")
+
+
 @pytest.fixture
 def bikes_and_more(seller):
     listing_for(seller, category("road-bikes"), title="Trek road bike", description="Carbon")
