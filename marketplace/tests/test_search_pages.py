@@ -56,6 +56,22 @@ def test_a_visitor_searches_public_listings_read_only(tree, seller, client):
     assert "Sign in to sell, ask or offer" in body
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "\x00"},
+        {"q": "'\"():*&|!"},
+        {"q": "a " * 59},
+        {"max_price": "\x00"},
+        {"currency": "\x00"},
+        {"currency": "gbp", "max_price": "1e999"},
+        {"min_price": "-0", "max_price": "٣"},
+    ],
+)
+def test_odd_input_is_a_page_or_a_400_never_a_500(tree, client, params):
+    assert client.get(reverse("marketplace:search"), params).status_code in (200, 400)
+
+
 def test_a_visitor_opens_a_public_listing_without_its_deals(tree, seller, client):
     listing = listing_for(seller, tree["bikes"], title="Public vélo", audience="public")
 
