@@ -5,8 +5,9 @@ At full size (`BENCH_SCALE=1`):
 - 500,000 listings around 40 real cities on five continents, each city's listings spread with a
   gaussian of about 12 km (a few wider), sold by the graph's people (busy sellers list more);
 - titles and descriptions built from word lists per category (nouns, brands, adjectives,
-  phrases), so full-text search has realistic words to find, the search vector and its GIN index
-  computed by PostgreSQL as the rows go in;
+  phrases), so the search has realistic words to find: their normal forms
+  (`Listing.set_search_words`, the same `words_column`) written with them, the search vector and
+  its GIN index computed by PostgreSQL from those as the rows go in;
 - categories from the catalog (migration 0003); when the catalog is empty, a small tree is made;
 - a mix of audiences (members, public, friends, friends of friends, nearby), of states (mostly
   active, some reserved and sold, a few drafts and withdrawn), 0.5 % hidden by moderators;
@@ -36,6 +37,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 
 from bench.load import HUB_ID, _timestamp, run_steps, start_bulk_load
+from marketplace.search.words import words_column
 
 SEED = 20240711
 LISTINGS = 500_000
@@ -327,13 +329,20 @@ def _listings(cursor, people: int, count: int, rng: random.Random, now: datetime
             _timestamp(published),
             "\\N" if status == "draft" else _timestamp(published),
             _timestamp(published + timedelta(days=3)) if status == "sold" else "\\N",
+            words_column(title[:120]),
+            words_column(description),
+            "",  # brand_name, model_name: the brand is the catalog's or none
+            "",
+            "t",  # pickup
+            "f",  # shipping
         )
         buffer.write("\t".join(str(value) for value in row) + "\n")
     buffer.seek(0)
     columns = (
         "id, seller_id, title, description, category_id, condition, price, currency, place, "
         "latitude, longitude, audience, nearby_radius_km, status, hidden, created_at, "
-        "updated_at, published_at, sold_at"
+        "updated_at, published_at, sold_at, title_words, body_words, brand_name, model_name, "
+        "pickup, shipping"
     )
     cursor.copy_expert(f"COPY marketplace_listing ({columns}) FROM STDIN", buffer)  # noqa: S608
     cursor.execute(

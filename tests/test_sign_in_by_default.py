@@ -17,6 +17,7 @@ PUBLIC_PAGES = {
     "social:post",
     "privacy:erase_scheduled",
     "marketplace:listing",
+    "marketplace:search",
     "marketplace:deals_listing",
     "marketplace:product",
 }

@@ -115,10 +115,24 @@ class WatchCreateSerializer(serializers.Serializer):
 # --- Operations ------------------------------------------------------------------------------
 
 SEARCH_PARAMETERS = [
-    OpenApiParameter("q", str, description="Words to find (web-search syntax on PostgreSQL)."),
+    OpenApiParameter(
+        "q",
+        str,
+        description="Words to find, every one: any accent, case or plural, a synonym "
+        '("vélo" finds bikes) or a category\'s name.',
+    ),
     OpenApiParameter("category", str, description="Category id or slug; includes subcategories."),
-    OpenApiParameter("min_price", str, description="Lowest price."),
-    OpenApiParameter("max_price", str, description="Highest price."),
+    OpenApiParameter(
+        "min_price", str, description='Lowest price, as typed: "89.50", "89,50", "1 200".'
+    ),
+    OpenApiParameter("max_price", str, description="Highest price, as typed."),
+    OpenApiParameter(
+        "currency",
+        str,
+        enum=Listing.Currency.values,
+        description="The currency prices are compared in (default: your home country's, else "
+        "EUR). With a price bound or a price sort, only listings in this currency come back.",
+    ),
     OpenApiParameter(
         "condition",
         str,
@@ -128,7 +142,12 @@ SEARCH_PARAMETERS = [
     ),
     OpenApiParameter("near", str, description="lat,lng to measure from; default: your home."),
     OpenApiParameter("radius_km", int, description="1 to 500 km around the point."),
-    OpenApiParameter("sort", str, enum=list(Sort.VALUES), description="Default: relevance."),
+    OpenApiParameter(
+        "sort",
+        str,
+        enum=list(Sort.VALUES),
+        description="Default: distance with a point (your home) and no words, else relevance.",
+    ),
     OpenApiParameter(
         "delivery",
         str,
@@ -148,7 +167,7 @@ class SearchView(APIView):
     def get(self, request):
         """Listings you may see that match, one page at a time (`has_next` says if there is
         more). Bad filters (a radius outside 1–500 km, a minimum price above the maximum, an
-        unknown category or sort) are a 400 naming the parameter."""
+        unknown category, sort or currency) are a 400 naming the parameter."""
         params = request.query_params
         page = selectors.search_listings(
             request.user,
@@ -161,6 +180,7 @@ class SearchView(APIView):
             radius_km=params.get("radius_km"),
             sort=params.get("sort"),
             delivery=params.get("delivery"),
+            currency=params.get("currency"),
             page=params.get("page", 1),
         )
         return Response(SearchPageSerializer(page, context={"request": request}).data)

@@ -20,6 +20,7 @@ from django.db.models import Q
 from accounts.models import round_coordinate
 from marketplace.geo import within_radius_of
 from marketplace.models.catalog import Brand, Category, ProductModel
+from marketplace.search.words import words_column
 from social.audience import Audience, AudienceQuerySet
 from social.models import Circle
 
@@ -150,6 +151,12 @@ class Listing(models.Model):
         blank=True,
         help_text="What sending costs the buyer; set only with shipping.",
     )
+    # The words the search matches (`marketplace.search`): the title's, and the description's
+    # with the brand and model, folded and made singular, each between spaces. Derived from the
+    # fields above by `set_search_words`, which every writer calls (the listing services; the
+    # data migration 0012 for the rows before it).
+    title_words = models.TextField(blank=True, default="", editable=False)
+    body_words = models.TextField(blank=True, default="", editable=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -207,6 +214,16 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def set_search_words(self) -> None:
+        """Fill `title_words` and `body_words` from the title, the description, the brand and
+        the model, as the search compares words ("Vélos" is "velo")."""
+        brand = self.brand.name if self.brand_id and self.brand else ""
+        product = self.product_model.name if self.product_model_id and self.product_model else ""
+        self.title_words = words_column(self.title)
+        self.body_words = words_column(
+            self.description, brand, self.brand_name, product, self.model_name
+        )
 
     @property
     def public_latitude(self) -> Decimal:

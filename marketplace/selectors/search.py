@@ -1,10 +1,13 @@
-"""Finding listings: full-text search with filters, a radius and a sort, one page at a time.
+"""Finding listings: words with filters, a radius and a sort, one page at a time.
 
 Only listings the viewer may see come back (`Listing.objects.visible_to`, which also drops blocked
-pairs), live and not hidden by a moderator. On PostgreSQL the words are matched and ranked with the
-listing's `search_vector` (a generated, GIN-indexed column: title weighted A, description B; see
-migration 0002); elsewhere each word must appear in the title or the description, and a word in
-the title counts more. For simple words both give the same listings.
+pairs), live and not hidden by a moderator. Words are compared in one normal form on both sides
+(`marketplace.search`: no accents, singular, with synonyms and the categories a word names), so
+"vélos" finds a "Bike": every word of the query must be in the listing's title or description
+words (`Listing.title_words`, `body_words`) or name its category. On PostgreSQL they are found and
+scored through the `search_vector` built from those columns (GIN-indexed, title weighted A,
+description B; migration 0012); elsewhere with `contains(" word ")`. Both find the same listings
+and score them alike: a word in the title above one in the description above the category.
 
 Distances are measured from the listing's public coordinates (rounded to about 1 km), for everyone:
 a radius search from points a viewer chooses must not reveal a place the listing shows only to the
@@ -50,6 +53,7 @@ from marketplace.models import (
     SavedSearch,
     Watch,
 )
+from marketplace.search.vocabulary import Term, query_terms
 from marketplace.selectors.listings import as_member
 from marketplace.selectors.search_params import (
     PointInput,
@@ -58,7 +62,6 @@ from marketplace.selectors.search_params import (
     home_of,
     page_number,
     search_criteria,
-    search_words,
 )
 from marketplace.services.money import MoneyInput
 from querycache.lookups import IdArray, Slot
@@ -114,40 +117,72 @@ def listing_url(listing: Listing) -> str:
 # --- Matching --------------------------------------------------------------------------------
 
 
-def match_fulltext(rows: QuerySet[Listing], q: str) -> QuerySet[Listing]:
-    """PostgreSQL: the listing's search vector against the query (web-search syntax: quotes,
-    `or`, `-word`), ranked by `ts_rank` (title words weigh more than description words)."""
-    matches = RawSQL(
-        "marketplace_listing.search_vector @@ websearch_to_tsquery('english', %s)",
-        [q],
+def _any_word(column: str, forms: Iterable[str]) -> Q:
+    """Any of `forms` as a whole word of a words column (`Listing.title_words`)."""
+    return functools.reduce(operator.or_, [Q(**{f"{column}__contains": f" {f} "}) for f in forms])
+
+
+def _or_category(found: Q, term: Term) -> Q:
+    return found | Q(category_id__in=term.category_ids) if term.category_ids else found
+
+
+def _in_vector(forms: Iterable[str], weight: str = "") -> RawSQL:
+    """Any of `forms` in the listing's `search_vector` (with `weight` "A": in the title)."""
+    return RawSQL(
+        "marketplace_listing.search_vector @@ to_tsquery('simple', %s)",
+        [" | ".join(f"{form}:{weight}" if weight else form for form in forms)],
         output_field=BooleanField(),
     )
-    rank = RawSQL(
-        "ts_rank(marketplace_listing.search_vector, websearch_to_tsquery('english', %s))",
-        [q],
-        output_field=FloatField(),
-    )
-    return rows.filter(matches).annotate(relevance=rank)
 
 
-def match_words(rows: QuerySet[Listing], q: str) -> QuerySet[Listing]:
-    """Any database: every word in the title or the description; a title word scores 2, a
-    description word 1."""
-    words = search_words(q)
-    if not words:
-        return rows.none()
-    for word in words:
-        rows = rows.filter(Q(title__icontains=word) | Q(description__icontains=word))
+def match_vector(rows: QuerySet[Listing], terms: tuple[Term, ...]) -> QuerySet[Listing]:
+    """PostgreSQL: every term in the listing's `search_vector` (its words columns, migration
+    0012; GIN-indexed) or its categories. Scored as `match_words` scores: a term in the title
+    (the vector's weight A) 2, in the description 1, by its category alone 0; so both order alike,
+    and a match costs no `ts_rank`."""
+    for term in terms:
+        rows = rows.filter(_or_category(Q(_in_vector(term.forms)), term))
     score = functools.reduce(
         operator.add,
-        [Case(When(title__icontains=word, then=Value(2)), default=Value(1)) for word in words],
+        [
+            Case(
+                When(_in_vector(term.forms, "A"), then=Value(2)),
+                When(_in_vector(term.forms), then=Value(1)),
+                default=Value(0),
+            )
+            for term in terms
+        ],
     )
     return rows.annotate(relevance=ExpressionWrapper(score, output_field=IntegerField()))
 
 
-def text_matcher() -> Callable[[QuerySet[Listing], str], QuerySet[Listing]]:
-    """The word match this database runs: PostgreSQL's full text, or the portable one."""
-    return match_fulltext if connection.vendor == "postgresql" else match_words
+def match_words(rows: QuerySet[Listing], terms: tuple[Term, ...]) -> QuerySet[Listing]:
+    """Any database: every term in the title's or the description's words or its categories;
+    a term in the title scores 2, in the description 1, by its category alone 0."""
+    for term in terms:
+        rows = rows.filter(
+            _or_category(
+                _any_word("title_words", term.forms) | _any_word("body_words", term.forms), term
+            )
+        )
+    score = functools.reduce(
+        operator.add,
+        [
+            Case(
+                When(_any_word("title_words", term.forms), then=Value(2)),
+                When(_any_word("body_words", term.forms), then=Value(1)),
+                default=Value(0),
+            )
+            for term in terms
+        ],
+    )
+    return rows.annotate(relevance=ExpressionWrapper(score, output_field=IntegerField()))
+
+
+def text_matcher() -> Callable[[QuerySet[Listing], tuple[Term, ...]], QuerySet[Listing]]:
+    """The word match this database runs: PostgreSQL's indexed vector, or the portable one.
+    Both match the same normalised words (`marketplace.search.words`)."""
+    return match_vector if connection.vendor == "postgresql" else match_words
 
 
 def public_distance_expression(lat: float, lng: float) -> DistanceKm:
@@ -161,7 +196,11 @@ def matching_listings(viewer: Viewer, criteria: SearchCriteria) -> SearchRows:
     and the radius may be `Slot`s (`_nearest`)."""
     rows: QuerySet[Listing] = Listing.objects.visible_to(viewer).live().filter(hidden=False)
     if criteria.q:
-        rows = text_matcher()(rows, criteria.q)
+        terms = criteria.terms if criteria.terms is not None else query_terms(criteria.q)
+        if terms:
+            rows = text_matcher()(rows, terms)
+        else:  # nothing but punctuation: nothing matches
+            rows = rows.none().annotate(relevance=Value(0, output_field=FloatField()))
     if criteria.category_ids and criteria.bounded:
         # Within a radius the box is what an index should find, the category is checked on
         # the rows found: PostgreSQL estimates a box as a small share of the table whatever its
@@ -170,6 +209,8 @@ def matching_listings(viewer: Viewer, criteria: SearchCriteria) -> SearchRows:
         rows = rows.filter(category_id__any_unindexed=criteria.category_ids)
     elif criteria.category_ids:
         rows = rows.filter(category_id__any=criteria.category_ids)
+    if criteria.by_price:  # prices in two currencies do not compare
+        rows = rows.filter(currency=criteria.currency)
     if criteria.min_price is not None:
         rows = rows.filter(price__gte=criteria.min_price)
     if criteria.max_price is not None:
@@ -336,15 +377,19 @@ def search_listings(
     radius_km: int | str | None = None,
     sort: str | None = None,
     delivery: str | None = None,
+    currency: str | None = None,
     page: int | str | None = 1,
     page_size: int = PAGE_SIZE,
 ) -> SearchPage:
     """One page of the listings `viewer` may see matching the search, in the chosen order.
 
-    `near` is (latitude, longitude) or "lat,lng"; it defaults to the viewer's home. A bounded
+    `near` is (latitude, longitude) or "lat,lng"; it defaults to the viewer's home. The sort
+    defaults to nearest first with a point and no words, else to the best match. A price bound
+    or a price sort compares only listings in `currency` (default: the viewer's). A bounded
     number of queries whatever the data: the category (when given) and its subtree, the page
     (nearest first: up to three tries, see `_rings`, then the listings found, see `_nearest`),
-    the photos. Raises `DomainError` on bad input (see `search_criteria`)."""
+    the category tree for the words, the photos. Raises `DomainError` on bad input (see
+    `search_criteria`)."""
     criteria = search_criteria(
         viewer,
         q=q,
@@ -356,6 +401,7 @@ def search_listings(
         radius_km=radius_km,
         sort=sort,
         delivery=delivery,
+        currency=currency,
     )
     number = page_number(page)
     start = (number - 1) * page_size

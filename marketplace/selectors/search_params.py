@@ -5,16 +5,17 @@ The querying is in `marketplace.selectors.search`; saved searches check their va
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from accounts.models import Viewer
+from accounts.places import gazetteer
 from config.errors import DomainError
 from marketplace.geo import MAX_RADIUS_KM
 from marketplace.models import Category, Listing
-from marketplace.services.money import MoneyInput
+from marketplace.search.vocabulary import Term, query_terms, query_words
+from marketplace.services.money import MoneyInput, parse_amount
 
 # A point as a query parameter ("52.37,4.90") or a form's pair of numbers.
 type PointInput = str | Iterable[float | str | None] | None
@@ -43,6 +44,11 @@ class Sort:
     VALUES = tuple(value for value, _ in CHOICES)
 
 
+# The currency prices are compared in where the viewer's home says nothing else.
+DEFAULT_CURRENCY = Listing.Currency.EUR
+# Where a home's country uses another currency than the default one.
+CURRENCY_OF_COUNTRY = {"GB": Listing.Currency.GBP, "US": Listing.Currency.USD}
+
 # How the buyer gets it: any way (""), the seller's place ("pickup"), or sent ("shipping").
 DELIVERY_VALUES = ("", "pickup", "shipping")
 
@@ -61,11 +67,25 @@ class SearchCriteria:
     radius_km: int | None = None
     sort: str = Sort.RELEVANCE
     delivery: str = ""
+    currency: str = DEFAULT_CURRENCY
+    # The query's words with their synonyms and categories (`query_terms`); None: not looked up
+    # yet (the search selector looks them up from `q`).
+    terms: tuple[Term, ...] | None = None
 
     @property
     def words(self) -> list[str]:
         """The query's words, as the word match uses them."""
         return search_words(self.q)
+
+    @property
+    def by_price(self) -> bool:
+        """Whether prices are compared (a price bound or a price sort): then only listings in
+        `currency` take part, since prices in two currencies do not compare."""
+        return (
+            self.min_price is not None
+            or self.max_price is not None
+            or self.sort in (Sort.PRICE_ASC, Sort.PRICE_DESC)
+        )
 
     @property
     def bounded(self) -> bool:
@@ -74,8 +94,9 @@ class SearchCriteria:
 
 
 def search_words(q: str) -> list[str]:
-    """The words of a query, lower-cased, as the word match uses them."""
-    return re.findall(r"\w+", q.lower())
+    """The words of a query as the word match compares them: folded, singular, no stop words
+    (`marketplace.search.vocabulary.query_words`)."""
+    return query_words(q)
 
 
 # --- Fields ---------------------------------------------------------------------------------------
@@ -87,14 +108,15 @@ def _error(message: str, name: str) -> DomainError:
 
 
 def parse_price(value: MoneyInput, name: str) -> Decimal | None:
-    """A price bound (0 to the highest listing price, in cents), or None when not given."""
-    if value is None or value == "":
+    """A price bound (0 to the highest listing price, in cents), or None when not given. Read
+    as the listing form reads a price (`parse_amount`: "89,50", "1 200", "89.50")."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        price = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise _error("Enter a price as a number, like 150 or 99.50.", name) from None
-    if not price.is_finite() or price < 0 or price > Listing.MAX_PRICE:
+        price = parse_amount(value)
+    except (ArithmeticError, ValueError, TypeError):
+        raise _error("Enter a price as a number, like 150, 89.50 or 89,50.", name) from None
+    if price < 0 or price > Listing.MAX_PRICE:
         raise _error(f"A price is between 0 and {Listing.MAX_PRICE:,}.", name)
     return price.quantize(Decimal("0.01"))
 
@@ -157,6 +179,28 @@ def parse_point(near: PointInput) -> tuple[float, float] | None:
     return (round(lat, 5), round(lng, 5))
 
 
+def parse_currency(value: str | None, viewer: Viewer) -> str:
+    """A currency code (EUR, GBP, USD), or the viewer's (`currency_of`) when not given."""
+    if value is None or not str(value).strip():
+        return currency_of(viewer)
+    code = str(value).strip().upper()
+    if code not in Listing.Currency.values:
+        raise _error(
+            f"Choose the currency among: {', '.join(Listing.Currency.values)}.", "currency"
+        )
+    return code
+
+
+def currency_of(viewer: Viewer) -> str:
+    """The currency a viewer compares prices in: their home country's (the gazetteer's town
+    of their home place: GBP in the United Kingdom), else the default (EUR)."""
+    profile = getattr(viewer, "profile", None) if viewer is not None else None
+    place = gazetteer().find(profile.home_place) if profile and profile.home_place else None
+    if place is None:
+        return DEFAULT_CURRENCY
+    return CURRENCY_OF_COUNTRY.get(place.country_code, DEFAULT_CURRENCY)
+
+
 def home_of(viewer: Viewer) -> tuple[float, float] | None:
     """The viewer's home (rounded, from their profile), or None for a visitor or no home."""
     profile = getattr(viewer, "profile", None) if viewer is not None else None
@@ -177,10 +221,16 @@ def search_criteria(
     radius_km: int | str | None = None,
     sort: str | None = None,
     delivery: str | None = None,
+    currency: str | None = None,
 ) -> SearchCriteria:
     """Check search input. Raises `DomainError` (400, with the field) on anything out of range:
     a radius outside 1–500 km, a minimum price above the maximum, an unknown category,
-    condition or sort, a radius or distance sort without a point (and no home to default to)."""
+    condition, sort or currency, a radius or distance sort without a point (and no home to
+    default to).
+
+    The sort defaults to nearest first for a viewer with a home (or a point) and no words, else
+    to the best match. Prices are compared in `currency`, by default the viewer's
+    (`currency_of`)."""
     q = (q or "").strip()
     if len(q) > QUERY_MAX_LENGTH:
         raise _error(f"Keep the search under {QUERY_MAX_LENGTH} characters.", "q")
@@ -194,7 +244,7 @@ def search_criteria(
         raise _error(f"Unknown condition: {', '.join(unknown)}.", "conditions")
     point = parse_point(near) or home_of(viewer)
     radius = parse_radius(radius_km)
-    sort = sort or Sort.RELEVANCE
+    sort = sort or (Sort.DISTANCE if point is not None and not q else Sort.RELEVANCE)
     if sort not in Sort.VALUES:
         raise _error(f"Sort by one of: {', '.join(Sort.VALUES)}.", "sort")
     delivery = delivery or ""
@@ -215,6 +265,8 @@ def search_criteria(
         radius_km=radius,
         sort=sort,
         delivery=delivery,
+        currency=parse_currency(currency, viewer),
+        terms=query_terms(q) if q else (),
     )
 
 

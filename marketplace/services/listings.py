@@ -194,6 +194,7 @@ def _draft(seller: User | None, row: NewListing) -> tuple[Listing, list[Any]]:
         ),
         status=Status.DRAFT,
     )
+    listing.set_search_words()
     return listing, chosen
 
 
@@ -322,6 +323,7 @@ def listing_update(*, seller: User, listing: Listing, **fields: Unpack[ListingCh
         listing.audience, circles = clean_audience(
             seller, fields.get("audience", listing.audience), fields.get("circle_ids", current_ids)
         )
+    listing.set_search_words()
     listing.save()
     if circles is not None:
         listing.circles.set(circles)

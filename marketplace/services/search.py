@@ -26,6 +26,7 @@ from marketplace.selectors.search import listing_url, matching_listings
 from marketplace.selectors.search_params import (
     QUERY_MAX_LENGTH,
     SearchCriteria,
+    currency_of,
     home_of,
     parse_category,
     parse_price,
@@ -313,6 +314,7 @@ def saved_searches_notify(*, listing_id: int) -> int:
             max_price=saved.max_price,
             point=home,
             radius_km=saved.radius_km,
+            currency=currency_of(saved.owner),
         )
         if not matching_listings(saved.owner, criteria).filter(pk=listing.pk).exists():
             continue

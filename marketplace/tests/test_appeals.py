@@ -206,7 +206,7 @@ def test_the_report_page_previews_the_listing_and_offers_the_actions(
     page = client_for(mod).get(reverse("admin:marketplace_report_change", args=[report.pk]))
     body = page.content.decode()
     assert "Barely used, receipt included." in body
-    assert "450.00" in body
+    assert "€450" in body
     assert reverse("admin:marketplace_report_act", args=[report.pk]) in body
     for action in ("hide", "restore", "warn", "suspend", "dismiss"):
         assert f'value="{action}"' in body

@@ -149,7 +149,7 @@ def test_the_buyer_sees_the_counter_and_accepts_it_from_the_listing(
 ):
     client = client_for(buyer)
     panel = client.get(reverse("marketplace:deals_listing", args=[listing.pk]))
-    assert "Accept 450.00" in panel.content.decode()
+    assert "Accept €450" in panel.content.decode()
     made = client.get(reverse("marketplace:deals_offers_made"))
     assert "answered with" in made.content.decode()
 
@@ -164,7 +164,7 @@ def test_the_buyer_sees_the_counter_and_accepts_it_from_the_listing(
 
 def test_the_seller_sees_the_counter_waiting(client_for, countered, owner):
     page = client_for(owner).get(reverse("marketplace:deals_offers_received"))
-    assert "You answered with 450.00" in page.content.decode()
+    assert "You answered with €450" in page.content.decode()
 
 
 def test_the_api_counters_and_the_buyer_accepts(api_client_for, listing, owner, buyer):

@@ -33,7 +33,7 @@ def test_the_seller_sees_the_offers_on_this_listing_in_the_panel(client_for, own
     elsewhere = marlin_for_sale(owner, title="Lamp")
     make_offer(elsewhere, PersonFactory.create(name="Carl Buyer"), amount="12")
     panel = body(client_for(owner).get(reverse("marketplace:deals_listing", args=[listing.pk])))
-    assert "410.00 EUR</strong> from Bea Buyer" in panel
+    assert "€410</strong> from Bea Buyer" in panel
     assert "Carl Buyer" not in panel
 
 

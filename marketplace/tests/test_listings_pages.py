@@ -62,7 +62,7 @@ def test_a_seller_publishes_a_listing_with_photos_from_the_form(owner, client_fo
     assert listing.photos.count() == 2
     page = client.get(response["Location"]).content.decode()
     assert "Fujifilm X-T3 body" in page
-    assert "€780.00" in page
+    assert "€780" in page
     assert "Like new" in page
     assert listing.photos.first().thumbnail.url in page
 
@@ -281,7 +281,7 @@ def test_api_create_photo_publish_and_read(owner, stranger, api_client_for):
     ("body", "code"),
     [
         ({"price": "-1"}, "price_too_low"),
-        ({"price": "1e9"}, "price_too_high"),
+        ({"price": "2000000"}, "price_too_high"),
         ({"audience": "nearby", "nearby_radius_km": 0}, "bad_radius"),
         ({"audience": "nearby", "nearby_radius_km": 50000}, "bad_radius"),
         ({"category": None}, "no_category"),

@@ -40,6 +40,66 @@ def test_the_search_page_shows_matching_cards_with_distance(tree, seller, buyer,
     assert "Save this search" in body
 
 
+def test_a_visitor_searches_public_listings_read_only(tree, seller, client):
+    listing_for(seller, tree["bikes"], title="Public vélo", audience="public", price="1200")
+    listing_for(seller, tree["bikes"], title="Members bike", audience="members")
+    listing_for(seller, tree["bikes"], title="Friends bike", audience="friends")
+    listing_for(seller, tree["bikes"], title="Nearby bike", audience="nearby")
+
+    page = client.get(reverse("marketplace:search"), {"q": "bikes"})
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Public vélo" in body and "€1,200" in body
+    assert "Members bike" not in body and "Friends bike" not in body and "Nearby bike" not in body
+    assert "Save this search" not in body and "Watch" not in body
+    assert "Sign in to sell, ask or offer" in body
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "\x00"},
+        {"q": "'\"():*&|!"},
+        {"q": "a " * 59},
+        {"max_price": "\x00"},
+        {"currency": "\x00"},
+        {"currency": "gbp", "max_price": "1e999"},
+        {"min_price": "-0", "max_price": "٣"},
+    ],
+)
+def test_odd_input_is_a_page_or_a_400_never_a_500(tree, client, params):
+    assert client.get(reverse("marketplace:search"), params).status_code in (200, 400)
+
+
+def test_a_visitor_opens_a_public_listing_without_its_deals(tree, seller, client):
+    listing = listing_for(seller, tree["bikes"], title="Public vélo", audience="public")
+
+    page = client.get(reverse("marketplace:listing", args=[listing.pk]))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Sign in to ask or offer" in body
+    assert "deal-panel" not in body and "Report" not in body
+    assert seller.email not in body
+
+
+def test_a_price_typed_as_in_the_listing_form_filters_and_other_currencies_are_labelled(
+    tree, seller, buyer, client_for
+):
+    listing_for(seller, tree["bikes"], title="Euro bike", price="89.50")
+    listing_for(seller, tree["bikes"], title="Pound bike", price="80", currency="GBP")
+
+    everything = client_for(buyer).get(reverse("marketplace:search"), {"q": "bike"})
+    filtered = client_for(buyer).get(reverse("marketplace:search"), {"max_price": "89,50"})
+
+    assert "in GBP" in everything.content.decode()
+    body = filtered.content.decode()
+    assert filtered.status_code == 200
+    assert "Euro bike" in body and "€89.50" in body and "Pound bike" not in body
+    assert "listings priced in another currency are left out" in body
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -49,6 +109,8 @@ def test_the_search_page_shows_matching_cards_with_distance(tree, seller, buyer,
         ({"category": "999999"}, "no such category"),
         ({"sort": "cheapest"}, "Sort by one of"),
         ({"condition": "mint"}, "Unknown condition"),
+        ({"max_price": "a lot"}, "Enter a price as a number"),
+        ({"currency": "XBT"}, "Choose the currency"),
     ],
 )
 def test_the_search_page_explains_bad_filters_with_a_400(tree, buyer, client_for, params, message):
@@ -128,6 +190,20 @@ def test_the_search_api_answers_a_page(tree, seller, buyer, api_client_for):
     assert own["results"][0]["latitude"] == "52.37"
 
 
+def test_the_search_api_compares_prices_in_the_currency_asked(tree, seller, buyer, api_client_for):
+    listing_for(seller, tree["bikes"], title="Euro bike", price="89.50")
+    listing_for(seller, tree["bikes"], title="Pound bike", price="80", currency="GBP")
+    api = api_client_for(buyer)
+
+    def found(**params):
+        answer = api.get(reverse("api-market-search"), {"q": "vélos", **params})
+        return [card["title"] for card in answer.json()["results"]]
+
+    assert set(found()) == {"Euro bike", "Pound bike"}
+    assert found(max_price="1 000") == ["Euro bike"]
+    assert found(max_price="1 000", currency="GBP") == ["Pound bike"]
+
+
 @pytest.mark.parametrize(
     ("params", "code"),
     [
@@ -137,6 +213,8 @@ def test_the_search_api_answers_a_page(tree, seller, buyer, api_client_for):
         ({"category": 999_999}, "invalid_category"),
         ({"sort": "cheapest"}, "invalid_sort"),
         ({"page": -1}, "invalid_page"),
+        ({"currency": "XBT"}, "invalid_currency"),
+        ({"max_price": "cheap"}, "invalid_max_price"),
     ],
 )
 def test_the_search_api_refuses_bad_filters_with_a_400(tree, buyer, api_client_for, params, code):
@@ -208,6 +286,7 @@ PAGES = [
         "marketplace:search",
         {"q": "bike", "category": "{bikes}", "radius_km": 50, "sort": "distance"},
     ),
+    ("marketplace:search", {"q": "vélos", "max_price": "1 000", "sort": "price_asc"}),
     ("marketplace:saved_searches", {}),
     ("marketplace:watchlist", {}),
     ("api-market-search", {"q": "bike", "category": "{bikes}", "radius_km": 50}),
@@ -231,4 +310,18 @@ def test_list_pages_run_a_fixed_number_of_queries(tree, buyer, client_for, name,
     grow(tree, buyer, 1)
     small = count()
     grow(tree, buyer, 6)
+    assert count() == small
+
+
+def test_a_visitors_search_page_runs_a_fixed_number_of_queries(tree, buyer, seller, client):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("marketplace:search"), {"q": "bikes"})
+        assert response.status_code == 200
+        return len(captured)
+
+    listing_for(seller, tree["bikes"], title="Public bike", audience="public")
+    small = count()
+    for n in range(5):
+        listing_for(seller, tree["bikes"], title=f"Public bike {n}", audience="public")
     assert count() == small

@@ -8,6 +8,7 @@ answer htmx with the refreshed button and plain requests with a redirect back.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -29,9 +30,12 @@ def _back_to_watchlist(request, **_) -> str:
     return back_or(request, reverse("marketplace:watchlist"))
 
 
+@login_not_required
 @require_GET
 def search(request):
-    """The search box, filters and a page of results (the newest nearby when nothing is asked)."""
+    """The search box, filters and a page of results (nearest first when nothing is asked and
+    the viewer has a home). Open to visitors who are not signed in: they see what the audience
+    policy shows anyone (public listings), read-only."""
     params = request.GET
     chosen = {
         "q": params.get("q", "")[:200],
@@ -41,8 +45,9 @@ def search(request):
         "conditions": params.getlist("condition"),
         "near": params.get("near", ""),
         "radius_km": params.get("radius_km", ""),
-        "sort": params.get("sort", "") or selectors.Sort.RELEVANCE,
+        "sort": params.get("sort", ""),
         "delivery": params.get("delivery", ""),
+        "currency": params.get("currency", ""),
     }
     page = None
     with refusals_on() as refused:
@@ -57,11 +62,14 @@ def search(request):
             radius_km=chosen["radius_km"],
             sort=chosen["sort"],
             delivery=chosen["delivery"],
+            currency=chosen["currency"],
             page=params.get("page", "1"),
         )
     error = refused.error
+    if page is not None:  # what the search chose where nothing was asked
+        chosen["sort"], chosen["currency"] = page.criteria.sort, page.criteria.currency
     watched = set()
-    if page is not None and page.results:
+    if page is not None and page.results and request.user.is_authenticated:
         watched = set(
             Watch.objects.filter(
                 user=request.user, listing__in=[listing.pk for listing in page.results]
@@ -81,6 +89,7 @@ def search(request):
             "categories": selectors.category_options(),
             "conditions": Listing.Condition.choices,
             "sorts": selectors.Sort.CHOICES,
+            "currencies": Listing.Currency.choices,
             "radii": RADIUS_CHOICES,
             "has_home": selectors.home_of(request.user) is not None,
         },

@@ -1,11 +1,12 @@
 """Access-matrix rows for the marketplace search routes (helpers: tests/access/engine.py).
 
-Search, saved searches and the watchlist are about the person asking: everyone signed in
-searches, keeps their own saved searches and watchlist, and touches nobody else's. Rows that need
-a listing, a saved search or a watch plant it while their address is built (`planted`); it is
-rolled back with the row. The owner's listing is for members: everyone signed in sees it but the
-person who blocked the owner, and the owner cannot watch their own. Which listings a search
-shows is tested in marketplace/tests/test_search*.py (the cast's markers are posts).
+Search, saved searches and the watchlist are about the person asking: everyone searches (a
+visitor not signed in too, read-only); everyone signed in keeps their own saved searches and
+watchlist, and touches nobody else's. Rows that need a listing, a saved search or a watch plant
+it while their address is built (`planted`); it is rolled back with the row. The owner's
+listing is for members: everyone signed in sees it but the person who blocked the owner, and
+the owner cannot watch their own. Which listings a search shows is tested in
+marketplace/tests/test_search*.py (the cast's markers are posts).
 """
 
 from __future__ import annotations
@@ -55,12 +56,26 @@ def watches(c):
 
 ROWS: list = [
     # Pages.
-    page("market/search/", planted(lambda c: reverse("marketplace:search")), SIGNED_IN),
+    # Visitors search too, read-only: which listings each viewer finds (public ones for a
+    # visitor) is tested in marketplace/tests/test_search_pages.py.
+    page("market/search/", planted(lambda c: reverse("marketplace:search")), per(200)),
+    page(
+        "market/search/",
+        lambda c: reverse("marketplace:search") + "?q=bikes&max_price=1%20200&currency=GBP",
+        per(200),
+        label="words, a price typed with a space, a currency",
+    ),
     page(
         "market/search/",
         lambda c: reverse("marketplace:search") + "?radius_km=50000",
-        per(400, anonymous=LOGIN),
+        per(400),
         label="a radius of 50,000 km",
+    ),
+    page(
+        "market/search/",
+        lambda c: reverse("marketplace:search") + "?currency=XBT&max_price=12,5",
+        per(400),
+        label="an unknown currency",
     ),
     page(
         "market/search/saved/", planted(lambda c: reverse("marketplace:saved_searches")), SIGNED_IN

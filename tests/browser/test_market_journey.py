@@ -167,13 +167,13 @@ def test_a_neighbour_finds_asks_offers_buys_and_reviews(
     panel(friend_tab).get_by_role("button", name="Send offer").click()
     friend_tab.wait_for_url(f"**/market/listings/{listing.pk}/#deal-panel")
     expect(friend_tab.get_by_role("status")).to_contain_text("Your offer is sent")
-    expect(panel(friend_tab)).to_contain_text("Your open offer: 420.00 EUR")
+    expect(panel(friend_tab)).to_contain_text("Your open offer: €420")
     shot(friend_tab, "market-06-friend-offers")
 
     # The seller accepts it in place: the panel changes, the page does not reload.
     seller_tab.reload()
     offer_row = panel(seller_tab).locator(".offer-row", has_text="Felix Friend")
-    expect(offer_row).to_contain_text("420.00 EUR")
+    expect(offer_row).to_contain_text("€420")
     expect(offer_row).to_contain_text("I can come today.")
     shot(seller_tab, "market-07-seller-sees-the-offer")
     seller_tab.evaluate("window.stillTheSamePage = true")
