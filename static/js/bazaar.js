@@ -56,3 +56,11 @@ document.addEventListener("htmx:afterSettle", (event) => {
 document.querySelectorAll("form").forEach((form) => {
   if (form.querySelector("[data-shown-with]")) updateDisclosures(form);
 });
+
+// Filters fold away on a phone, where they would push the results below the fold, unless one
+// of them is in use; on a wider screen they stay open beside the results.
+if (window.matchMedia("(max-width: 40rem)").matches) {
+  document.querySelectorAll("details[data-fold-on-phone]:not([data-in-use])").forEach((details) => {
+    details.open = false;
+  });
+}
