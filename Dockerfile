@@ -24,6 +24,7 @@ COPY . .
 # Static files are built into the image and served by WhiteNoise. The key below only lets the
 # production settings load for this one command; the running containers get the real one.
 RUN DJANGO_ENV=production SECRET_KEY=collectstatic-only-not-used-at-run-time \
+    SITE_URL=https://build.invalid \
     python manage.py collectstatic --noinput -v 0
 
 # Run as an unprivileged user. Uploads and the beat schedule live in volumes owned by it.

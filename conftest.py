@@ -10,7 +10,7 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["tests.cast", "tests.worker"]
+pytest_plugins = ["tests.cast", "tests.smtp", "tests.worker"]
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +35,20 @@ def exact_noise(request):
         return
     with using_sampler(ExactSampler()) as exact:
         yield exact
+
+
+@pytest.fixture
+def mailoutbox(mailoutbox, emails_at_once):
+    """pytest-django's outbox, with emails queued at once (`tests.smtp.emails_at_once`)."""
+    return mailoutbox
+
+
+@pytest.fixture
+def mailoutbox_later():
+    """The outbox with emails queued after commit, as in production."""
+    from django.core import mail
+
+    return mail.outbox
 
 
 @pytest.fixture

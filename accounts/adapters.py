@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.shortcuts import resolve_url
+from django.urls import reverse
+
+from accounts.mail import Outgoing, absolute, queue
 
 
 def needs_onboarding(user) -> bool:
@@ -16,7 +24,70 @@ def needs_onboarding(user) -> bool:
     return profile is not None and profile.onboarded_at is None
 
 
+@dataclass(frozen=True)
+class Site:
+    """What allauth's email templates call `current_site`: the product, at its public address
+    (never the host a request happened to use)."""
+
+    name: str
+    domain: str
+
+
+def public_site() -> Site:
+    return Site(name="Bazaar", domain=urlsplit(settings.SITE_URL).netloc)
+
+
+def _public(url: object) -> object:
+    """A link of allauth's (built from the request's host) at the public address instead."""
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        return url
+    parts = urlsplit(url)
+    return absolute(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails (verification, password reset...), rendered now and sent by a Celery
+        worker after the transaction commits: a mail server that does not answer never turns
+        sign-up or a password reset into an error (`accounts.mail`)."""
+        links = {key: _public(value) for key, value in context.items() if key.endswith("_url")}
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"email": email, **context, **links, "current_site": public_site()},
+        )
+        outgoing: Outgoing = {
+            "to": list(message.to),
+            "subject": message.subject,
+            "text": str(message.body),
+        }
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                outgoing["html"] = str(content)
+        queue(outgoing)
+
+    # Links in emails lead to the public address, whatever host the request came through.
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return absolute(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = super().get_reset_password_from_key_url(key)
+        return absolute(urlsplit(path).path)
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        """Sign-up with an address that has an account: the same answer as a new one (allauth's
+        enumeration prevention), and about the same time: the password is hashed as it would
+        have been for a new account."""
+        make_password(secrets.token_urlsafe())
+        self.send_mail(
+            "account/email/account_already_exists",
+            email,
+            {
+                "signup_url": absolute(reverse("account_signup")),
+                "password_reset_url": absolute(reverse("account_reset_password")),
+            },
+        )
+
     def is_open_for_signup(self, request) -> bool:
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", True)
 

@@ -5,7 +5,32 @@ from django import forms
 from accounts.images import clean_image
 from accounts.models import Interest, Profile
 from accounts.places.fields import PlaceField
+from accounts.services import profile_update
 from config.ids import IdsChoiceField
+
+
+class SignupNameForm(forms.Form):
+    """What sign-up asks besides the email and password (`ACCOUNT_SIGNUP_FORM_CLASS`): the name
+    people will see, so nobody is "Member 63"."""
+
+    field_order = ["name", "email", "password1", "password2"]
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=Profile._meta.get_field("display_name").max_length,
+        help_text="How others see you, e.g. Anna Martin. Your email is never shown.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Tell us the name people will see.")
+        return name
+
+    def signup(self, request, user) -> None:
+        """allauth calls this once the account is created."""
+        profile_update(user=user, display_name=self.cleaned_data["name"])
 
 
 class ProfileForm(forms.ModelForm):

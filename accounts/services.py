@@ -10,11 +10,13 @@ from enum import Enum
 from typing import Any, Final, Literal
 
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -70,6 +72,22 @@ def _home(profile: Profile, home_place: str) -> None:
 def clean_avatar(avatar: File[Any]) -> ContentFile[bytes]:
     """An avatar as it is kept: a sane picture, re-encoded without metadata, 512 px at most."""
     return clean_image(avatar, max_side=512, name="avatar")
+
+
+def verification_resend(*, request: HttpRequest, email: str) -> bool:
+    """Send the confirmation link again to an address waiting for it (a new link; the old one
+    still works). Says nothing of whether the address has an account: the caller answers the same
+    either way. At most `ACCOUNT_RATE_LIMITS["resend_verification"]`. Returns whether it sent."""
+    email = email.strip().lower()
+    if not email or len(email) > 254:
+        return False
+    if not ratelimit.consume(request, action="resend_verification", key=email):
+        return False
+    address = EmailAddress.objects.filter(email__iexact=email, verified=False).first()
+    if address is None:
+        return False
+    address.send_confirmation(request, signup=False)
+    return True
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import ProfileForm
@@ -14,13 +14,20 @@ from accounts.places import gazetteer
 from accounts.selectors import profile_for
 from config.errors import refusals_on
 
+RESENT = (
+    "If that address has an account waiting for confirmation, a new link is on its way. "
+    "It can take a few minutes."
+)
+
 
 @login_not_required
-def home(request):
-    """The front door: what Bazaar is for visitors, a starting point for members."""
-    if not request.user.is_authenticated:
-        return render(request, "home_visitor.html")
-    return render(request, "home_member.html", {"profile": profile_for(request.user)})
+@require_POST
+def verification_resend(request):
+    """ "Send it again" on the page that asks to confirm the address. The same answer whatever
+    the address (no account enumeration), a few a minute at most."""
+    services.verification_resend(request=request, email=request.POST.get("email", ""))
+    messages.info(request, RESENT)
+    return redirect("account_email_verification_sent")
 
 
 @require_http_methods(["GET", "POST"])

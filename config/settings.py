@@ -78,7 +78,14 @@ if not SECRET_KEY:
 DEBUG = envbool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address: every link in an email starts with it, so production must say it.
+SITE_URL = env("SITE_URL", "" if PRODUCTION else "http://localhost:8000").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured("SITE_URL must be set when DJANGO_ENV=production")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an address like https://bazaar.example: {SITE_URL}"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -151,6 +158,7 @@ TEMPLATES = [
                 "accounts.context_processors.site",
                 "social.context_processors.notifications",
             ],
+            "builtins": ["accounts.templatetags.when"],
         },
     },
 ]
@@ -216,6 +224,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "marketplace.purge_old_reports",
         "schedule": crontab(hour=4, minute=0),
     },
+    "social-email-digests": {"task": "social.send_digests", "schedule": crontab(hour=7, minute=0)},
     "recommendations-influence-full": {
         "task": "recommendations.influence_full",
         "schedule": crontab(hour=3, minute=0),
@@ -256,6 +265,7 @@ ONBOARDING_URL = "/privacy/welcome/"
 # django-allauth: email is the login, verified before first use, no account enumeration.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupNameForm"  # and a name
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
@@ -266,6 +276,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Bazaar: "
 # Bazaar's adapter (accounts.adapters) plus signing in again during an erasure's grace period.
 ACCOUNT_ADAPTER = "privacy.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_REDIRECT_URL = env("ACCOUNT_SIGNUP_REDIRECT_URL", "/")
@@ -280,6 +291,8 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
+    # Bazaar's "send it again" on the page asking to confirm the address (accounts.services).
+    "resend_verification": "10/m/ip,3/10m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bazaar"
@@ -394,6 +407,7 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "marketplace.models.Report.Status",
         "ExportStatusEnum": "privacy.models.ExportRequest.Status",
         "FriendRequestStatusEnum": "social.models.FriendRequest.Status",
+        "NotificationChannelEnum": "social.models.NotificationPreference.Channel",
     },
 }
 

@@ -186,7 +186,6 @@ def seed_personalization() -> str:
     consent_grant(
         user=anna,
         purpose=Purpose.PERSONALIZATION,
-        scope=Scope.FRIENDS,
         method=ConsentRecord.Method.ONBOARDING,
     )
     return "Recommendations for Anna: on (1 new)"

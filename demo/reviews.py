@@ -25,7 +25,7 @@ from demo.market import (
     round_price,
     usable_items,
 )
-from demo.people import ANNA, BEN, demo_step
+from demo.people import ANNA, BEN, demo_email, demo_step
 from demo.story import tupled
 from marketplace.models import (
     ProductModel,
@@ -45,6 +45,8 @@ DECLARED_PURCHASES = 40
 REVIEWS = 80
 GOT_IT = ("had it a while", "got it from a friend", "bought it new", "borrowed one for a season")
 ANNA_FRIENDS_WITH_BIKES = 10  # friends of Anna who own a bike they bought elsewhere and review
+# What the story's people bought elsewhere, by person key: (category slug, product slug) pairs.
+STORY_PURCHASES: dict[str, tuple[tuple[str, str], ...]] = tupled(MARKET["story_purchases"])
 REVIEW_LINES: dict[str, dict[str, tuple[str, ...]]] = tupled(MARKET["review_lines"])
 REVIEW_TITLES: dict[int, tuple[str, ...]] = {
     int(stars): tupled(titles) for stars, titles in MARKET["review_titles"].items()
@@ -59,7 +61,8 @@ REVIEW_AUDIENCES = {
 
 @demo_step
 def seed_declared_purchases() -> str:
-    """About forty things people say they bought elsewhere (not verified): Ben's Trek Marlin 7,
+    """About forty things people say they bought elsewhere (not verified): what the story's
+    people own (`story_purchases` in market.toml: Ben's Trek Marlin 7, Anna's bikes and camera),
     bikes of Anna's friends, and things that go with everyone's interests."""
     community = read_community()
     existing = Purchase.objects.filter(buyer_id__in=community.ids, verified=False)
@@ -83,14 +86,13 @@ def seed_declared_purchases() -> str:
         return True
 
     anna, ben = community.by_email(ANNA.email), community.by_email(BEN.email)
-    for owner, slug, product_slug in (
-        (ben, "mountain-bikes", "trek-marlin-7"),
-        (anna, "gravel-bikes", "specialized-diverge"),
-        (anna, "cameras", "fujifilm-x-t3"),
-    ):
-        item = next((i for i in usable_items(catalog, slug) if i.product == product_slug), None)
-        if owner is not None and item is not None:
-            add(owner.pk, slug, item)
+    for key, owned_things in STORY_PURCHASES.items():
+        owner = community.by_email(demo_email(key))
+        for slug, product_slug in owned_things:
+            items = usable_items(catalog, slug)
+            item = next((i for i in items if i.product == product_slug), None)
+            if owner is not None and item is not None:
+                add(owner.pk, slug, item)
     if anna is not None:
         friends = sorted(community.friends[anna.pk] - {getattr(ben, "pk", None)})
         friends.sort(key=lambda pk: "cycling" not in community.people[pk].interests)

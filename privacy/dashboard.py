@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from privacy import releases
 from privacy.models import ConsentRecord, ConsentState, UsageCount
-from privacy.purposes import NOTICES, Notice, Purpose
+from privacy.purposes import NOTICES, Notice, Purpose, for_yourself, scope_label
 from privacy.usage import today
 from social.audience import Audience
 from social.models import Circle, Post, SocialSettings
@@ -45,6 +45,16 @@ class PurposeView:
     @property
     def label(self) -> str:
         return self.purpose.label
+
+    @property
+    def for_yourself(self) -> bool:
+        """Used for the person alone: no audience to choose (`purposes.FOR_YOURSELF`)."""
+        return for_yourself(self.purpose)
+
+    @property
+    def scope_label(self) -> str:
+        """Who the grant is for, in words ("" while off)."""
+        return scope_label(self.purpose, self.state.scope) if self.state else ""
 
 
 def purpose_views(user: User, *, skipped: frozenset[str] = frozenset()) -> list[PurposeView]:

@@ -21,9 +21,10 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import Q
 from django.utils.functional import cached_property
 
-from privacy.purposes import Purpose, Scope
+from privacy.purposes import FOR_YOURSELF, Purpose, Scope
 from social.models import Circle
 
 
@@ -106,7 +107,9 @@ class ConsentState(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
     )
     purpose = models.CharField(max_length=20, choices=Purpose)
-    scope = models.CharField(max_length=10, choices=Scope)
+    scope = models.CharField(
+        max_length=10, choices=Scope, blank=True, help_text="Blank for a purpose for you alone."
+    )
     circles = models.ManyToManyField(Circle, blank=True, related_name="+")
     details = models.JSONField(default=dict, blank=True)
     record = models.ForeignKey(ConsentRecord, on_delete=models.PROTECT, related_name="+")
@@ -116,7 +119,15 @@ class ConsentState(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "purpose"], name="consent_state_one_per_purpose"
-            )
+            ),
+            # A purpose for the person alone has no audience; every other one has one.
+            models.CheckConstraint(
+                condition=(
+                    Q(purpose__in=sorted(FOR_YOURSELF), scope="")
+                    | (~Q(purpose__in=sorted(FOR_YOURSELF)) & Q(scope__in=Scope.values))
+                ),
+                name="consent_state_scope_fits_purpose",
+            ),
         ]
         indexes = [models.Index(fields=["purpose", "user"], name="consent_state_purpose_user")]
 

@@ -27,6 +27,24 @@ class Scope(models.TextChoices):
     FOF = "fof", "Friends of friends"
 
 
+# Purposes that use a person's data for that person alone: nobody else sees anything of it, so a
+# grant has no scope (stored blank; the gate lets such a grant reach its owner only).
+# Recommendations for yourself; offers, whose "to whom" is sellers in the categories you choose.
+FOR_YOURSELF = frozenset({Purpose.PERSONALIZATION.value, Purpose.OFFERS.value})
+NO_SCOPE = ""
+
+
+def for_yourself(purpose: str) -> bool:
+    """True for a purpose whose grant has no audience to choose."""
+    return purpose in FOR_YOURSELF
+
+
+def scope_label(purpose: str, scope: str) -> str:
+    """Who a grant is for, as the pages say it: "friends", "friends of friends", "chosen
+    circles", or "you alone"."""
+    return "you alone" if for_yourself(purpose) else Scope(scope).label.lower()
+
+
 @dataclass(frozen=True)
 class Notice:
     purpose: Purpose

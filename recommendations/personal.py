@@ -21,6 +21,7 @@ Consent decides everything here:
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -34,6 +35,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Profile, User, Viewer
 from marketplace.geo import distance_km, within_radius_of
 from marketplace.models import Brand, Category, Listing, ProductModel, Purchase, Review
+from marketplace.selectors.search import with_cards
 from privacy import consent
 from privacy.purposes import Purpose
 from privacy.releases import Draw, about, release
@@ -111,6 +113,8 @@ class PreferenceProfile:
     bought_listing_ids: set[int] = field(default_factory=set)
     bought_product_ids: set[int] = field(default_factory=set)
     category_parent: dict[int, int | None] = field(default_factory=dict)
+    category_topic: dict[int, int | None] = field(default_factory=dict)  # what each is about
+    category_name: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -210,10 +214,11 @@ def preference_profile(person: Viewer) -> PreferenceProfile:
         note(brands, brand_id, "reviewed", REVIEW_WEIGHT)
     profile.reviews = len(reviews)
 
-    tree = Category.objects.values_list("pk", "parent_id", "name")
-    names = {}
-    for pk, parent_id, name in tree:
+    tree = Category.objects.values_list("pk", "parent_id", "name", "topic_id")
+    names = profile.category_name
+    for pk, parent_id, name, topic_id in tree:
         profile.category_parent[pk] = parent_id
+        profile.category_topic[pk] = topic_id
         names[pk] = name
     for interest in categories.values():
         interest.name = names.get(interest.pk, "")
@@ -289,6 +294,25 @@ def _brand_reason(interest: Interest) -> str:
     return f"you looked at {interest.name} listings"
 
 
+def _closest_interest(profile: PreferenceProfile, category_id: int) -> Interest | None:
+    """The person's strongest category about the same thing as `category_id`: under the same
+    top category and about the same topic (Gravel bikes for Road bikes, both bikes; never
+    Cameras for Phones, which Electronics merely files together). None: nothing close."""
+    root, topic = profile.root_of(category_id), profile.category_topic.get(category_id)
+    if root is None or topic is None:
+        return None
+    return next(
+        (
+            c
+            for c in profile.categories
+            if c.pk != category_id
+            and profile.root_of(c.pk) == root
+            and profile.category_topic.get(c.pk) == topic
+        ),
+        None,
+    )
+
+
 def _score(
     profile: PreferenceProfile, listing: Listing, home: Profile | None
 ) -> Recommendation | None:
@@ -300,12 +324,12 @@ def _score(
         score += 3.0 * (0.5 + category.weight / total)
         reasons.append(_category_reason(category))
     else:
-        root = profile.root_of(listing.category_id)
-        related = [c for c in profile.categories if profile.root_of(c.pk) == root]
-        if root is not None and related:
-            best = related[0]
+        best = _closest_interest(profile, listing.category_id)
+        if best is not None:
             score += 1.5 * (0.5 + best.weight / total)
-            reasons.append(_category_reason(best) + ", close to this one")
+            root = profile.category_name.get(profile.root_of(listing.category_id) or 0, "")
+            here = profile.category_name.get(listing.category_id, "")
+            reasons.append(f"{_category_reason(best)} (this one is in {here}, also under {root})")
     brand = profile.brand(listing.brand_id)
     if brand is not None:
         brand_total = sum(b.weight for b in profile.brands) or 1.0
@@ -317,7 +341,8 @@ def _score(
     if band is not None and band.contains(listing.price, listing.currency):
         score += 1.0
         symbol = Listing.Currency(band.currency).label
-        reasons.append(f"its price is in your usual range ({symbol}{band.low:.0f}–{band.high:.0f})")
+        low, high = math.floor(band.low), math.ceil(band.high)  # never narrower than the band
+        reasons.append(f"its price is in your usual range ({symbol}{low}–{high})")
     distance = None
     if home is not None:
         distance = distance_km(
@@ -368,7 +393,11 @@ def you_may_like(
     )
     scored = [r for listing in candidates if (r := _score(profile, listing, home)) is not None]
     scored.sort(key=lambda r: (-r.score, -r.listing.pk))
-    return scored[:limit]
+    chosen = scored[:limit]
+    with_cards([r.listing for r in chosen])  # the cover photo: one query for them all
+    for r in chosen:
+        r.listing.distance_km = r.distance_km  # type: ignore[attr-defined]  # the card's distance
+    return chosen
 
 
 # --- people who bought X also bought Y ---------------------------------------------------------

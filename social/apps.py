@@ -6,4 +6,4 @@ class SocialConfig(AppConfig):
     verbose_name = "Social graph"
 
     def ready(self) -> None:
-        from social import signals  # noqa: F401 - default circles for new people
+        from social import security_signals, signals  # noqa: F401 - default circles, notices

@@ -353,11 +353,19 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    in_digest = models.BooleanField(
+        default=False,
+        help_text="Waiting for the recipient's next daily email digest (their choice for this "
+        "kind when it was made); cleared when the digest is sent.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
+            models.Index(
+                fields=["recipient"], condition=models.Q(in_digest=True), name="notification_digest"
+            ),
             models.Index(
                 fields=["about"], condition=models.Q(about__isnull=False), name="notification_about"
             ),
@@ -374,3 +382,53 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class NotificationPreference(models.Model):
+    """How one group of notices (`social.notification_kinds.GROUPS`) reaches a person: in the
+    app only, by email, or in a daily digest. No row: the group's default."""
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", "In the app only"
+        EMAIL = "email", "By email"
+        DIGEST = "digest", "In a daily email digest"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    group = models.CharField(max_length=30)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "group"],
+                name="one_notification_preference_per_group",
+                violation_error_message="There is already a choice for this kind of notice.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.channel}"
+
+
+class KnownDevice(models.Model):
+    """A browser a person has signed in from (a hash of its user agent), so that a sign-in from
+    a new one can be told to them by email. The first sign-in ever is not "new"."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_devices"
+    )
+    fingerprint = models.CharField(max_length=64)
+    label = models.CharField(max_length=200, blank=True, help_text="The user agent, shortened.")
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "fingerprint"], name="one_known_device_row")
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -18,7 +18,7 @@ def hashtags_in(text: str) -> set[str]:
     return {slugify(tag) for tag in HASHTAG.findall(text) if slugify(tag)}
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -30,13 +30,13 @@ def topics_in(text: str, topics: list[tuple[str, list[str]]]) -> set[str]:
     """Slugs of the topics whose keywords the text mentions. Single keywords match whole words
     (plural or singular); keywords of several words match as a phrase."""
     lowered = text.lower()
-    words = {_singular(word) for word in WORD.findall(lowered)}
-    words |= {_singular(tag.replace("-", "")) for tag in hashtags_in(text)}
+    words = {singular(word) for word in WORD.findall(lowered)}
+    words |= {singular(tag.replace("-", "")) for tag in hashtags_in(text)}
     found = set()
     for slug, keywords in topics:
         for keyword in keywords:
             keyword = keyword.lower()
-            if (" " in keyword and keyword in lowered) or _singular(keyword) in words:
+            if (" " in keyword and keyword in lowered) or singular(keyword) in words:
                 found.add(slug)
                 break
     return found

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from social import views
+from social import notification_views, views
 
 app_name = "social"
 
@@ -36,6 +36,16 @@ urlpatterns = [
     path("comments/<int:comment_id>/delete/", views.comment_delete, name="comment_delete"),
     path("posts/audience/", views.posts_audience, name="posts_audience"),
     path("settings/sharing/", views.settings_page, name="settings"),
+    path(
+        "settings/notifications/",
+        notification_views.notification_settings,
+        name="notification_settings",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notification_views.unsubscribe_page,
+        name="unsubscribe",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
 ]

@@ -438,7 +438,11 @@ def settings_page(request):
 
 @require_GET
 def notification_list(request):
+    """The latest notices; opening the page reads them, so the badge clears (those that were
+    new until now stay marked "new" on this page)."""
     items = list(selectors.notifications_for(request.user)[:50])
+    if any(item.is_unread for item in items):
+        notifications.notifications_mark_read(user=request.user)
     return render(request, "social/notifications.html", {"notifications": items})
 
 

@@ -86,6 +86,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "DJANGO_ENV": "production",
         "SECRET_KEY": PRODUCTION_KEY,
         "ALLOWED_HOSTS": "bazaar.example",
+        "SITE_URL": "https://bazaar.example",
         "SQLITE_PATH": str(tmp_path / "production.sqlite3"),
         # Nothing listens there: the settings and the checks never connect to it.
         "REDIS_URL": "redis://127.0.0.1:1/0",
@@ -156,7 +157,8 @@ def test_an_unknown_database_scheme_stops_the_site():
     assert "mongodb" in result.stderr
 
 
-@pytest.mark.parametrize("variable", ["REDIS_URL", "SECRET_KEY"])  # a shared cache, a secret
+# a shared cache, a secret, the address emails link to
+@pytest.mark.parametrize("variable", ["REDIS_URL", "SECRET_KEY", "SITE_URL"])
 def test_production_refuses_to_start_without(tmp_path, variable):
     env = production_env(tmp_path)
     del env[variable]

@@ -16,6 +16,8 @@ PUBLIC_PAGES = {
     "social:profile",
     "social:post",
     "privacy:erase_scheduled",
+    "social:unsubscribe",  # one-click unsubscribe from an email: the signed link is the key
+    "verification_resend",  # "send it again" before the account can sign in
     "marketplace:listing",
     "marketplace:search",
     "marketplace:deals_listing",

@@ -20,10 +20,15 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a long and unusual pass phrase"
 
 
-def sign_up(client, email: str = "newcomer@example.com", password: str = NEW_PASSWORD):
+def sign_up(
+    client,
+    email: str = "newcomer@example.com",
+    password: str = NEW_PASSWORD,
+    name: str = "Nora Newcomer",
+):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": password, "password2": password},
+        {"name": name, "email": email, "password1": password, "password2": password},
     )
 
 
@@ -55,6 +60,21 @@ def test_signing_up_sends_a_confirmation_mail_and_does_not_sign_in(client, mailo
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["newcomer@example.com"]
     confirmation_path(mailoutbox[0])
+
+
+def test_sign_up_asks_for_the_name_people_will_see(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert page.index("Your name") < page.index("Email")
+    sign_up(client, name="  Nora   Newcomer ")
+    assert User.objects.get().display_name == "Nora Newcomer"
+
+
+def test_a_blank_name_is_a_form_error_and_nothing_is_made(client, mailoutbox):
+    response = sign_up(client, name="   ")
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    assert not User.objects.exists()
+    assert mailoutbox == []
 
 
 def test_the_email_address_is_stored_in_lower_case(client):

@@ -174,7 +174,8 @@ class GoogleLoginTests(OAuth2TestsMixin, TestCase):
 
     def test_an_unverified_google_address_must_be_confirmed_before_first_use(self):
         self.identity_overwrites = {"email_verified": False}
-        response = self.login(resp_mock=None)
+        with self.captureOnCommitCallbacks(execute=True):  # emails are queued after commit
+            response = self.login(resp_mock=None)
         self.assertRedirects(
             response, reverse("account_email_verification_sent"), fetch_redirect_response=False
         )

@@ -37,6 +37,7 @@ from marketplace.models import (
     SavedSearch,
     Watch,
 )
+from recommendations.influence import own_topics
 from social.models import Friendship, Notification
 
 Status = Listing.Status
@@ -305,6 +306,14 @@ def test_declared_purchases_are_not_verified_and_have_no_seller(seeded):
     assert declared.filter(product_model__isnull=False).count() >= 25
     ben = members()[BEN.email]
     assert declared.filter(buyer=ben, product_model__slug="trek-marlin-7").exists()
+
+
+@pytest.mark.django_db
+def test_annas_strongest_expertise_is_bikes_as_her_story_says(seeded):
+    anna = members()[ANNA.email]
+    strongest = own_topics(anna)[0]
+    assert strongest.category.slug == "bikes"
+    assert strongest.score is not None
 
 
 @pytest.mark.django_db

@@ -36,6 +36,7 @@ from marketplace.models import HelpfulVote, ProductModel, Review
 from marketplace.selectors.listings import IdInput, as_member
 from privacy.consent import allowing
 from privacy.purposes import Purpose
+from social.selectors import friend_ids
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency
     from django_stubs_ext import WithAnnotations
@@ -182,3 +183,14 @@ def review_for(viewer: Viewer, review_id: IdInput) -> DetailedReview | None:
 def access_review(viewer: Viewer, review_id: IdInput) -> Review:
     """As `review_for`; Http404 for a review the viewer may not see."""
     return found(review_for(viewer, review_id), "This review does not exist or you can't see it.")
+
+
+def friends_recent_reviews(viewer: User, limit: int = 4) -> list[DetailedReview]:
+    """The newest reviews by the viewer's friends that the viewer may see (each review's own
+    audience), not hidden by a moderator: the member home's "what friends thought"."""
+    reviews = (
+        Review.objects.filter(author_id__in=friend_ids(viewer))
+        .visible_to(viewer)
+        .filter(hidden=False)
+    )
+    return list(_with_details(reviews, viewer).order_by("-created_at", "-pk")[:limit])

@@ -75,5 +75,5 @@ def price_drop_notify(*, listing_id: int, old_price: str, new_price: str) -> int
         for pk in sorted(watchers)
         if (pk, listing.pk) in may_open
     ]
-    notifications_create(notices=notices)
+    notifications_create(notices=notices, deliver_now=True)
     return len(notices)

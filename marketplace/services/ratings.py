@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from accounts.models import User
 from config.bulk import backdate, numbered_rows
 from config.errors import Conflict, DomainError, NotFound
 from marketplace.models import Purchase, Rating
+from social.services.notifications import notify
 
 RATING_LINE_MAX_LENGTH = 200
 
@@ -28,6 +30,13 @@ def rating_give(
     try:
         with transaction.atomic():
             rating.save()
+            notify(
+                recipient=User.objects.get(pk=rating.ratee_id),
+                kind="market_rated",
+                actor=rater,
+                text=f"{rater.display_name} rated you {rating.stars} of 5 stars for “{purchase}”.",
+                url=reverse("marketplace:deals_rate", args=[purchase.pk]),
+            )
             return rating
     except IntegrityError:
         raise _rated_twice() from None

@@ -42,7 +42,12 @@ class CircleRefSerializer(serializers.Serializer):
 class ConsentStateSerializer(serializers.Serializer):
     """The standing grant of a purpose's view (`view.state`), with the circles it names."""
 
-    scope = serializers.ChoiceField(source="state.scope", choices=Scope.choices)
+    scope = serializers.ChoiceField(
+        source="state.scope",
+        choices=Scope.choices,
+        allow_blank=True,
+        help_text="Blank for a purpose for you alone (personalization, offers).",
+    )
     circles = CircleRefSerializer(many=True)
     details = serializers.DictField(source="state.details")
     granted_at = serializers.DateTimeField(source="state.granted_at")
@@ -65,7 +70,14 @@ class PurposeSerializer(serializers.Serializer):
 
 class GrantSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Purpose.choices)
-    scope = serializers.ChoiceField(choices=Scope.choices)
+    scope = serializers.ChoiceField(
+        choices=Scope.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Who it is for. Leave it out for a purpose for you alone (personalization, "
+        "offers); required for the others.",
+    )
     circles = serializers.ListField(child=IdField(), required=False, default=list, max_length=100)
     details = serializers.DictField(required=False, default=dict)
 

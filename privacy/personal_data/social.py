@@ -14,7 +14,9 @@ from social.models import (
     Comment,
     FriendRequest,
     Friendship,
+    KnownDevice,
     Notification,
+    NotificationPreference,
     Post,
     PostTag,
     SocialSettings,
@@ -103,6 +105,20 @@ def export_social_settings(user: User) -> list[ExportRow]:
         for settings_row in SocialSettings.objects.filter(user=user).prefetch_related(
             "details_circles"
         )
+    ]
+
+
+def export_notification_preferences(user: User) -> list[ExportRow]:
+    return [
+        {"group": row.group, "channel": row.channel, "updated_at": when(row.updated_at)}
+        for row in NotificationPreference.objects.filter(user=user).order_by("group")
+    ]
+
+
+def export_known_devices(user: User) -> list[ExportRow]:
+    return [
+        {"browser": row.label, "first_seen": when(row.first_seen), "last_seen": when(row.last_seen)}
+        for row in KnownDevice.objects.filter(user=user).order_by("first_seen", "id")
     ]
 
 
@@ -313,4 +329,20 @@ personal_data(
     "someone's saved search) belong to the people who received them.",
     erasure=Erasure.DELETE,
     why="Notices in other people's inboxes that name you or your things go with you.",
+)
+personal_data(
+    NotificationPreference,
+    "user",
+    kind="notification_preferences",
+    export=export_notification_preferences,
+    erasure=Erasure.DELETE,
+    why="Settings go with the person.",
+)
+personal_data(
+    KnownDevice,
+    "user",
+    kind="known_devices",
+    export=export_known_devices,
+    erasure=Erasure.DELETE,
+    why="Kept only to tell the person of a sign-in from a new browser.",
 )

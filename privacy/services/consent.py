@@ -15,7 +15,7 @@ from accounts.models import User
 from config.errors import DomainError, NotFound
 from privacy.audit import audit
 from privacy.models import ConsentRecord, ConsentState, pseudonym_for
-from privacy.purposes import Purpose, Scope, notice_for
+from privacy.purposes import NO_SCOPE, Purpose, Scope, for_yourself, notice_for
 from social.models import Circle
 from social.services.circles import owned_circles
 
@@ -40,21 +40,36 @@ def consent_grant(
     *,
     user: User,
     purpose: str,
-    scope: str,
+    scope: str = NO_SCOPE,
     circle_ids: Iterable[int] = (),
     details: dict[str, object] | None = None,
     method: str = ConsentRecord.Method.DASHBOARD,
     request: HttpRequest | None = None,
 ) -> ConsentState:
     """Grant `purpose` to `scope` (re-granting changes the scope). Written to the ledger and the
-    current state together; the notice shown is recorded by version and hash."""
+    current state together; the notice shown is recorded by version and hash. A purpose for the
+    person alone (`purposes.FOR_YOURSELF`) takes no scope (`""`) and no circles."""
     purpose, method = _purpose(purpose), _method(method)
-    if scope not in Scope.values:
+    circle_ids = list(circle_ids or [])
+    if for_yourself(purpose):
+        if scope or circle_ids:
+            raise DomainError(
+                f"“{Purpose(purpose).label}” is for you alone: it has no audience to choose.",
+                code="no_audience",
+                field="scope",
+            )
+    elif not scope:
+        raise DomainError(
+            "Choose who it is for: friends, friends of friends or chosen circles.",
+            code="no_scope",
+            field="scope",
+        )
+    elif scope not in Scope.values:
         raise DomainError(
             f"Unknown scope “{scope}”. Choose one of: {', '.join(Scope.values)}.",
             code="bad_scope",
+            field="scope",
         )
-    circle_ids = list(circle_ids or [])
     if scope == Scope.CIRCLES:
         if not circle_ids:
             raise DomainError("Choose at least one circle.", code="no_circle")

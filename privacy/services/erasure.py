@@ -35,7 +35,9 @@ from django.db import models, router, transaction
 from django.db.models import ForeignObjectRel
 from django.db.models.deletion import Collector
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from accounts.services import api_token_revoke
@@ -45,6 +47,7 @@ from privacy.models import ConsentRecord, ErasureRequest, pseudonym_for
 from privacy.registry import REGISTRY, Erasure, PersonalData, links_to_people
 from privacy.services.consent import ConsentsRestored, consent_withdraw_all, consents_restore
 from social.audience import friendships_changed
+from social.services.notifications import notify
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +187,14 @@ def erasure_request(
         consents_withdrawn=withdrawn,
         sessions_ended=sessions,
     )
+    notify(
+        recipient=user,
+        kind="erasure_scheduled",
+        text="Your Bazaar account will be deleted on "
+        f"{date_format(timezone.localtime(erasure.purge_after), 'j F Y')}. "
+        "Changed your mind? Sign in before then and it will not be.",
+        url=reverse("account_login"),
+    )
     return erasure
 
 
@@ -219,6 +230,12 @@ def erasure_cancel_at_login(
     user.save(update_fields=["is_active"])
     audit("erasure.cancelled", actor=user, request=request, erasure_request=erasure.pk)
     consents = consents_restore(user=user, since=erasure.requested_at, request=request)
+    notify(
+        recipient=user,
+        kind="erasure_cancelled",
+        text="You signed in again: your Bazaar account will not be deleted.",
+        url=reverse("privacy:dashboard"),
+    )
     return CancelledErasure(erasure=erasure, consents=consents)
 
 

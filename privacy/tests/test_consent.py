@@ -59,6 +59,35 @@ def test_a_grant_is_for_one_purpose_only(graph):
     assert who_is_allowed(graph, Purpose.INFLUENCE) == set()
 
 
+@pytest.mark.parametrize("purpose", [Purpose.PERSONALIZATION, Purpose.OFFERS])
+def test_a_purpose_for_yourself_has_no_audience_and_reaches_only_its_owner(graph, purpose):
+    consent_grant(user=graph["owner"], purpose=purpose)
+    assert who_is_allowed(graph, purpose) == {"owner"}
+    assert ConsentState.objects.get(purpose=purpose).scope == ""
+
+
+@pytest.mark.parametrize("purpose", [Purpose.PERSONALIZATION, Purpose.OFFERS])
+def test_an_audience_for_a_purpose_for_yourself_is_refused(graph, purpose):
+    with pytest.raises(DomainError, match="for you alone") as refused:
+        consent_grant(user=graph["owner"], purpose=purpose, scope=Scope.FRIENDS)
+    assert refused.value.code == "no_audience"
+    assert not ConsentState.objects.exists()
+
+
+def test_a_purpose_shown_to_others_needs_an_audience(graph):
+    with pytest.raises(DomainError, match="Choose who it is for") as refused:
+        consent_grant(user=graph["owner"], purpose=SOCIAL)
+    assert refused.value.code == "no_scope"
+
+
+def test_the_database_holds_the_scope_to_the_purpose(graph):
+    consent_grant(user=graph["owner"], purpose=SOCIAL, scope=Scope.FRIENDS)
+    consent_grant(user=graph["owner"], purpose=Purpose.PERSONALIZATION)
+    for purpose, scope in ((SOCIAL, ""), (Purpose.PERSONALIZATION, Scope.FRIENDS)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ConsentState.objects.filter(purpose=purpose).update(scope=scope)
+
+
 def test_withdrawal_takes_effect_on_the_next_query_and_moves_the_version(graph):
     owner = graph["owner"]
     consent_grant(user=owner, purpose=SOCIAL, scope=Scope.FRIENDS)
@@ -84,7 +113,7 @@ def test_a_consent_version_moves_at_once_and_again_on_commit(
 
 def test_granting_personalization_leaves_the_social_proof_version_as_it_is(graph):
     social, personal = consent.consent_version(SOCIAL), consent.consent_version(PERSONAL)
-    consent_grant(user=graph["owner"], purpose=PERSONAL, scope=Scope.FRIENDS)
+    consent_grant(user=graph["owner"], purpose=PERSONAL)
     assert consent.consent_version(SOCIAL) == social
     assert consent.consent_version(PERSONAL) != personal
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.services import profile_mark_onboarded
 from privacy import consent
 from privacy.models import ConsentRecord, ConsentState, UsageCount
-from privacy.purposes import NOTICES, Purpose, Scope
+from privacy.purposes import FOR_YOURSELF, NOTICES, Purpose, Scope
 from privacy.services.consent import consent_grant
 from privacy.usage import record
 from social.services.circles import circle_create
@@ -58,7 +58,12 @@ def ledger_size() -> int:
 def test_signing_up_and_confirming_the_address_leads_to_the_welcome(client, mailoutbox):
     client.post(
         reverse("account_signup"),
-        {"email": "newcomer@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "name": "Nora Newcomer",
+            "email": "newcomer@example.com",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", mailoutbox[0].body)
     response = client.post(link.group(1))
@@ -144,7 +149,7 @@ def test_the_welcome_offers_the_persons_own_circles_as_checkboxes(client_for, gr
     response = client_for(graph["owner"]).get(reverse("privacy:onboarding"))
     body = response.content.decode()
     checkbox = f'name="circles" value="{graph["circle_a"].pk}"'
-    assert body.count(checkbox) == len(Purpose)
+    assert body.count(checkbox) == len(Purpose) - len(FOR_YOURSELF)  # those have no audience
     assert f'value="{book_club.pk}"' not in body
 
 
@@ -302,10 +307,11 @@ def test_the_dashboard_keeps_its_query_count_whatever_the_number_of_grants(
     client.get(reverse("privacy:dashboard"))  # warm the session
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("privacy:dashboard"))
-    for purpose in (Purpose.INFLUENCE, Purpose.OFFERS, Purpose.INSIGHTS):
+    for purpose in (Purpose.INFLUENCE, Purpose.INSIGHTS):
         consent_grant(
             user=owner, purpose=purpose, scope=Scope.CIRCLES, circle_ids=[graph["family"].pk]
         )
+    consent_grant(user=owner, purpose=Purpose.OFFERS)
     with django_assert_num_queries(len(one)):
         client.get(reverse("privacy:dashboard"))
 
@@ -456,3 +462,26 @@ def test_the_dashboard_explains_how_counts_that_include_you_are_protected(
     assert "random noise added and rounded" in body
     assert "only 10 new questions a day" in body
     assert "Your own questions today: 7 of 10 left." in body
+
+
+# --- Purposes for yourself ----------------------------------------------------------------------
+
+
+def test_a_purpose_for_yourself_offers_one_button_and_no_audience(client_for, owner):
+    client = client_for(owner)
+    page = client.get(reverse("privacy:dashboard")).content.decode()
+    card = page[page.index('id="purpose-personalization"') :]
+    card = card[: card.index("</article>")]
+    assert "For you alone" in card
+    assert "Turn on for friends" not in card and "circles" not in card
+    response = client.post(grant_url(Purpose.PERSONALIZATION), **HTMX)
+    assert response.status_code == 200
+    assert "On for you alone." in response.content.decode()
+    assert "Change who it is for" not in response.content.decode()
+    assert ConsentState.objects.get(user=owner).scope == ""
+
+
+def test_the_welcome_asks_for_an_audience_only_where_it_means_something(client_for, owner):
+    page = client_for(owner).get(reverse("privacy:onboarding")).content.decode()
+    assert page.count("Turn on for friends of friends") == 3  # social proof, influence, insights
+    assert page.count("For you alone") == 2  # recommendations for me, offers

@@ -25,7 +25,7 @@ from config.errors import DomainError, refusals_on
 from config.ids import IdsChoiceField
 from privacy import dashboard
 from privacy.models import ConsentRecord
-from privacy.purposes import Purpose, Scope
+from privacy.purposes import Purpose, Scope, for_yourself, scope_label
 from privacy.services.consent import consent_grant, consent_withdraw
 from social import selectors as social_selectors
 from social.models import Circle
@@ -56,10 +56,12 @@ class ConsentForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, owner, **kwargs) -> None:
+    def __init__(self, *args, owner, purpose: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         circles = cast(IdsChoiceField, self.fields["circles"])  # as declared above
         circles.queryset = Circle.objects.filter(owner=owner)
+        if for_yourself(purpose):  # one "Turn on" button: there is nobody to choose
+            self.fields["scope"].required = False
 
     def first_error(self) -> str:
         return next(str(error) for errors in self.errors.values() for error in errors)
@@ -119,13 +121,14 @@ def _render_page(request, page: str, *, errors: dict[str, str] | None = None, st
         "usage": dashboard.usage_today(user),
         "recent_usage": dashboard.usage_recent_days(user),
         "protection": dashboard.counts_protection(user),
+        "erasure_grace_days": settings.ERASURE_GRACE_DAYS,
     }
     return render(request, "privacy/consent/dashboard.html", context, status=status)
 
 
 def _grant(request, purpose: str, page: str):
     purpose = _purpose(purpose)
-    form = ConsentForm(request.POST, owner=request.user)
+    form = ConsentForm(request.POST, owner=request.user, purpose=purpose)
     with refusals_on() as refused:
         if not form.is_valid():
             raise DomainError(form.first_error())
@@ -139,10 +142,10 @@ def _grant(request, purpose: str, page: str):
             method=METHODS[page],
             request=request,
         )
-        done = f"On for {Scope(scope).label.lower()}."
+        done = f"On for {scope_label(purpose, scope)}."
         if request.htmx:
             return _card(request, purpose, page, done=done)
-        messages.success(request, f"“{purpose.label}” is on for {Scope(scope).label.lower()}.")
+        messages.success(request, f"“{purpose.label}” is on for {scope_label(purpose, scope)}.")
         return redirect(_page_url(page, purpose))
     message = refused.error.message if refused.error else ""
     if request.htmx:

@@ -71,6 +71,14 @@ class DiscoverListingSerializer(ListingCardSerializer):
 
 class SocialSearchSerializer(serializers.Serializer):
     q = serializers.CharField()
+    unknown = serializers.BooleanField(
+        source="match.unknown", help_text="The query names nothing the catalog knows."
+    )
+    suggestions = serializers.ListField(
+        child=serializers.CharField(),
+        source="match.suggestions",
+        help_text="For an unknown query: a few known topics to try instead.",
+    )
     funnel = FunnelSerializer(allow_null=True)
     reviews = RankedReviewSerializer(many=True)
     listings = serializers.SerializerMethodField()

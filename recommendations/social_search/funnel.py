@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import OuterRef, Subquery
+
 from accounts.models import User
 from marketplace.models import Brand, Review
 from privacy.releases import EXHAUSTED_SENTENCE, about
@@ -20,19 +22,23 @@ from recommendations.social_search.buyers import (
     most_buyers,
 )
 from recommendations.social_search.matching import TopicMatch
-from recommendations.social_search.network import GatedNetwork, TopicRows
+from recommendations.social_search.network import GatedNetwork, TopicPurchase, TopicRows
 from recommendations.social_search.usage import Uses, note_shown, note_use
-from social.models import PostTag
+from social.models import Post, PostTag
 
 WHO_LIMIT = 24  # names listed under one step of the funnel
 
 
 @dataclass
 class Named:
-    """A friend named under a step of the funnel, with their reviews of what the step counts."""
+    """A friend named under a step of the funnel, with what they said of what the step counts:
+    their reviews of it; else, on "talked", their latest post about it the viewer may see; else
+    what they bought ("Trek Marlin 7")."""
 
     person: User
     reviews: list[Review]
+    post: str = ""
+    bought: str = ""
 
 
 @dataclass
@@ -48,11 +54,20 @@ class Step:
     category_ids: set[int] | None = None
     brand_id: int | None = None
     reviews: dict[int, list[Review]] = field(default_factory=dict)  # friend id -> reviews
+    bought_what: dict[int, str] = field(default_factory=dict)  # friend id -> what they bought
 
     @property
     def named(self) -> list[Named]:
-        """The friends of this step, closest first, each with their reviews of its things."""
-        return [Named(person, self.reviews.get(person.pk, [])) for person in self.who]
+        """The friends of this step, closest first, each with what they said of its things."""
+        return [
+            Named(
+                person,
+                self.reviews.get(person.pk, []),
+                post=(getattr(person, "said", None) or "") if self.key == "talked" else "",
+                bought=self.bought_what.get(person.pk, ""),
+            )
+            for person in self.who
+        ]
 
     @property
     def offset(self) -> float:
@@ -125,6 +140,38 @@ def _closest(network: GatedNetwork, ids: Iterable[int]) -> list[int]:
     return [pk for pk in ranked if network.ties.get(pk, 0) >= cut]
 
 
+def _latest_post(viewer: User, network: GatedNetwork, match: TopicMatch) -> Subquery:
+    """The text of a person's latest post about the topic that the viewer may see (the same
+    audience policy `_talked` counted it by), read with the people named: no query of its own."""
+    posts = (
+        Post.objects.visible_to(viewer, network=network.graph)
+        .filter(author_id=OuterRef("pk"), tags__tag__in=sorted(match.tags))
+        .order_by("-created_at", "-id")
+        .values("text")[:1]
+    )
+    return Subquery(posts)
+
+
+def _bought_what(match: TopicMatch, rows: list[TopicPurchase], step: Step) -> dict[int, str]:
+    """Per friend of a buying step, the latest thing they bought that the step counts, in
+    words: the product model ("Trek Marlin 7"), else its kind ("mountain bikes")."""
+    if step.key == "talked":
+        return {}
+    named = {person.pk for person in step.who}
+    found: dict[int, str] = {}
+    for row in rows:
+        if row.buyer not in named or row.buyer in found:
+            continue
+        if step.category_ids is not None and row.category not in step.category_ids:
+            continue
+        if step.brand_id is not None and row.brand != step.brand_id:
+            continue
+        place = match.products.get(row.product) if row.product is not None else None
+        kind = match.kinds.get(row.category, match.category)
+        found[row.buyer] = place.name if place else (kind.name.lower() if kind else "")
+    return found
+
+
 def build_funnel(
     viewer: User, network: GatedNetwork, match: TopicMatch, topic: TopicRows, uses: Uses
 ) -> Funnel:
@@ -177,9 +224,10 @@ def build_funnel(
     named = set().union(
         *(_closest(network, ids) for ids in (talked_ids, bought, kind_people, same))
     )
-    people = {
-        p.pk: p for p in User.objects.filter(pk__any=IdArray(named)).select_related("profile")
-    }
+    readers = User.objects.filter(pk__any=IdArray(named)).select_related("profile")
+    if talked_ids and match.tags:
+        readers = readers.annotate(said=_latest_post(viewer, network, match))
+    people = {p.pk: p for p in readers}
 
     def who(ids: Iterable[int]) -> list[User]:
         found = [people[pk] for pk in ids if pk in people]
@@ -189,14 +237,14 @@ def build_funnel(
     steps = [
         Step(
             "talked",
-            f"talked about {match.label}",
+            f"talked about {match.talk_label or match.label}",
             len(talked_ids),
             beyond.talked,
             who(talked_ids),
         ),
         Step("bought", "bought one", len(bought), beyond.bought, who(bought)),
     ]
-    if kind is not None:
+    if kind is not None and kind.pk != getattr(match.category, "pk", None):
         steps.append(
             Step(
                 "kind",
@@ -207,21 +255,22 @@ def build_funnel(
                 category_ids=set(in_kind),
             )
         )
-        if brand is not None:
-            steps.append(
-                Step(
-                    "brand",
-                    f"the same brand ({brand.name})",
-                    len(same),
-                    beyond.of_brand,
-                    who(same),
-                    category_ids=set(in_kind),
-                    brand_id=brand.pk,
-                )
+    if kind is not None and brand is not None:
+        steps.append(
+            Step(
+                "brand",
+                f"the same brand ({brand.name})",
+                len(same),
+                beyond.of_brand,
+                who(same),
+                category_ids=set(in_kind),
+                brand_id=brand.pk,
             )
-    widest = max((step.total_shown for step in steps), default=0) or 1
+        )
+    widest = max((step.friends for step in steps), default=0) or 1
     for step in steps:
-        step.width = round(100 * step.total_shown / widest)
+        step.width = round(100 * step.friends / widest)
+        step.bought_what = _bought_what(match, friend_rows, step)
     return Funnel(
         label=match.label,
         steps=steps,
@@ -250,7 +299,8 @@ def step_review_ids(match: TopicMatch, topic: TopicRows, funnel: Funnel) -> Step
         for row in rows:
             if row.author not in people:
                 continue
-            category, brand = match.products[row.product]
+            place = match.products[row.product]
+            category, brand = place.category_id, place.brand_id
             if step.category_ids is not None and category not in step.category_ids:
                 continue
             if step.brand_id is not None and brand != step.brand_id:

@@ -4,6 +4,7 @@ shared cache until the catalog changes (`catalog_changed`, connected in `apps.py
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections import defaultdict
 from collections.abc import KeysView
@@ -17,7 +18,7 @@ from marketplace.models import Brand, Category, ProductModel
 from querycache.lookups import Listed, Slot
 from querycache.versions import cached, move_versions, version
 from social.models import Topic
-from social.topics import topics_in
+from social.topics import WORD, singular, topics_in
 
 QUERY_MAX_LENGTH = 120
 
@@ -27,6 +28,7 @@ class CatalogPlace(NamedTuple):
 
     category_id: int
     brand_id: int | None
+    name: str = ""  # "Trek Marlin 7"
 
 
 @dataclass
@@ -46,6 +48,10 @@ class TopicMatch:
     products: dict[int, CatalogPlace] = field(default_factory=dict)
     brand_names: dict[int, str] = field(default_factory=dict)  # the brands of those products
     topic_keywords: list[tuple[str, list[str]]] = field(default_factory=list)  # matched topics
+    # What friends "talked about": the matched topics' names ("bikes"); the label by default.
+    talk_label: str = ""
+    # For a query that names nothing known: a few known topics it resembles (or any few).
+    suggestions: list[str] = field(default_factory=list)
 
     @property
     def reviewed_product_ids(self) -> KeysView[int]:
@@ -53,7 +59,14 @@ class TopicMatch:
 
     @property
     def empty(self) -> bool:
-        return not (self.tags or self.category_ids or self.product_ids or self.brand_ids)
+        """Nothing known is named: no topic, category, product model or brand. A word only
+        found as a #hashtag is not enough to draw a funnel of zeros about it."""
+        return not (self.topic_slugs or self.category_ids or self.product_ids or self.brand_ids)
+
+    @property
+    def unknown(self) -> bool:
+        """A query was asked, and it names nothing the catalog knows."""
+        return bool(self.q) and self.empty
 
     @property
     def lists(self) -> dict[str, set[int]]:
@@ -100,7 +113,7 @@ def match_query(q: str) -> TopicMatch:
     if not q:
         return TopicMatch(q=q)
     digest = hashlib.sha256(q.encode()).hexdigest()
-    key = f"social-search:match:{version(CATALOG_VERSION_KEY)}:{digest}"
+    key = f"social-search:match:v2:{version(CATALOG_VERSION_KEY)}:{digest}"
     return cached(key, lambda: _match(q), MATCH_CACHE_SECONDS)
 
 
@@ -125,6 +138,9 @@ def _match(q: str) -> TopicMatch:
         for pk, (_, name, cslug, topic) in tree.items()
         if topic in match.topic_slugs or name.lower() == lowered or cslug == slug
     }
+    specific = most_specific(q, {pk: name for pk, (_, name, _, _) in tree.items()})
+    if specific is not None:
+        named = {specific}
     children: dict[int | None, list[int]] = defaultdict(list)
     for pk, (parent, *_rest) in tree.items():
         children[parent].append(pk)
@@ -158,12 +174,21 @@ def _match(q: str) -> TopicMatch:
             kind = Category(pk=child, name=tree[child][1], slug=tree[child][2], parent_id=root)
             for pk in below(child):
                 match.kinds[pk] = kind
+        if not match.kinds:  # a leaf ("Mountain bikes"): its one kind is itself, for the brand
+            match.kinds[root] = match.category
     for pk in named:
         match.category_ids.update(below(pk))
 
-    products = ProductModel.objects.filter(
-        Q(name__iexact=q) | Q(slug=slug) | Q(brand__name__iexact=q)
-    ).values_list("pk", "brand_id", "brand__name")
+    named_models = Q(name__iexact=q) | Q(slug=slug) | Q(brand__name__iexact=q)
+    words = WORD.findall(lowered)
+    if len(words) > 1 and specific is None:  # "trek marlin": every word in the brand or model
+        every = Q()
+        for word in words:
+            every &= Q(name__icontains=word) | Q(brand__name__icontains=word)
+        named_models |= every
+    products = ProductModel.objects.filter(named_models).values_list(
+        "pk", "brand_id", "brand__name"
+    )[:MODELS_NAMED]
     for pk, brand_id, brand_name in products:
         if brand_name.lower() == lowered:
             match.brand_ids.add(brand_id)
@@ -177,13 +202,53 @@ def _match(q: str) -> TopicMatch:
     if match.brand_ids:
         models |= Q(brand_id__in=match.brand_ids)
     rows = ProductModel.objects.filter(models).values_list(
-        "pk", "category_id", "brand_id", "brand__name"
+        "pk", "category_id", "brand_id", "brand__name", "name"
     )
-    for pk, category_id, brand_id, brand_name in rows:
-        match.products[pk] = CatalogPlace(category_id, brand_id)
+    for pk, category_id, brand_id, brand_name, name in rows:
+        full = f"{brand_name} {name}" if brand_name else name
+        match.products[pk] = CatalogPlace(category_id, brand_id, full)
         if brand_id is not None:
             match.brand_names[brand_id] = brand_name
     match.label = (
         match.category.name.lower() if match.category and match.category.name else q.lower()
     )
+    names = {s: name for s, name, _ in topics}
+    match.talk_label = (
+        " and ".join(sorted(names[s].lower() for s in match.topic_slugs)) or match.label
+    )
+    if match.empty:
+        match.suggestions = suggestions_for(q, topics)
     return match
+
+
+MODELS_NAMED = 50  # product models one query can name by its words
+
+
+def _words(text: str) -> set[str]:
+    return {singular(word) for word in WORD.findall(text.lower())}
+
+
+def most_specific(q: str, names: dict[int, str]) -> int | None:
+    """The category whose name carries every word of a query of several words, the fewest
+    other words first ("mountain bike": Mountain bikes, not Bikes), or None."""
+    wanted = _words(q)
+    if len(wanted) < 2:
+        return None
+    fitting = [(len(_words(n)), n, pk) for pk, n in names.items() if wanted <= _words(n)]
+    return min(fitting)[2] if fitting else None
+
+
+SUGGESTIONS = 4
+
+
+def suggestions_for(q: str, topics: list[tuple[str, str, list[str]]]) -> list[str]:
+    """A few known topics, by name: those spelled like the query first, then the first few."""
+    by_word = {word: name for _, name, keywords in topics for word in [name.lower(), *keywords]}
+    close = difflib.get_close_matches(q.lower(), list(by_word), n=SUGGESTIONS, cutoff=0.6)
+    found = list(dict.fromkeys(by_word[word] for word in close))
+    for _, name, _ in sorted(topics):
+        if len(found) >= SUGGESTIONS:
+            break
+        if name not in found:
+            found.append(name)
+    return found

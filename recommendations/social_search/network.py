@@ -176,6 +176,7 @@ class TopicPurchase(NamedTuple):
     category: int
     brand: int | None
     verified: bool
+    product: int | None  # the catalog's product model, when the purchase names one
 
 
 class TopicReview(NamedTuple):
@@ -206,7 +207,7 @@ def topic_rows(viewer: User, network: GatedNetwork, match: TopicMatch) -> TopicR
             gated_purchases(viewer, network)
             .filter(TopicMatch.things_in(**slots))
             .order_by()
-            .values_list("buyer_id", "category_id", "brand_id", "verified")
+            .values_list("buyer_id", "category_id", "brand_id", "verified", "product_model_id")
         ),
         **dict.fromkeys(lists, "bigint[]"),
     ).rows(**lists)

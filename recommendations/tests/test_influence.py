@@ -357,7 +357,7 @@ def test_other_consents_do_not_queue_a_run(line, django_capture_on_commit_callba
         mock.patch("recommendations.tasks.influence_incremental.apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        consent_grant(user=ann, purpose="personalization", scope="friends")
+        consent_grant(user=ann, purpose="personalization")
 
     assert queued.call_count == 0
 

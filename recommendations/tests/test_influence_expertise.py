@@ -201,7 +201,7 @@ def test_the_voices_page_shows_pia_and_quinn_with_the_same_experience(twins, cli
 
     for twin in ("pia", "quinn"):
         card = body[body.index(f'id="voice-{twins[twin].pk}"') :]
-        assert "Experience 1.0 ·" in card[: card.index("</li>")]
+        assert "1 point of experience in Bikes" in card[: card.index("</li>")]
 
 
 def test_the_incremental_run_counts_the_same_as_the_full_run(twins):
@@ -250,9 +250,8 @@ def test_my_own_page_shows_all_my_experience_beside_what_others_see(twins, clien
     # One public review (1) others see; with its declared purchase (1), the only-me review (1),
     # its vote (0.5), the purchase made here (2) and the declared one (1), all of it is 6.5.
     assert (topic.category, topic.everything, topic.score.expertise) == (bikes(), 6.5, 1.0)
-    assert "All your experience" in body and "only you see this" in body
-    assert "Experience others see" in body and 'id="influence-what-others-see"' in body
-    assert "<td>6.50</td>" in body and "<td>1.00</td>" in body
+    assert "Experience: 6.5 points in all, 1 point of it seen by others" in body
+    assert "only you see the whole" in body and 'id="influence-what-others-see"' in body
 
 
 def test_my_influence_api_gives_my_experience_apart_from_what_others_see(twins, api_client_for):

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 
 def personalize(person) -> None:
-    consent_grant(user=person, purpose=Purpose.PERSONALIZATION, scope=Scope.FRIENDS)
+    consent_grant(user=person, purpose=Purpose.PERSONALIZATION)
 
 
 def brand(slug: str) -> Brand:

@@ -185,7 +185,7 @@ def test_a_consent_withdrawn_in_a_shell_shows_in_the_next_search(world):
 def test_granting_another_purpose_keeps_the_network_kept_for_social_search(world):
     vera = world["vera"]
     first = network_of(vera)
-    consent_grant(user=world["f"][5], purpose=Purpose.PERSONALIZATION, scope=Scope.FRIENDS)
+    consent_grant(user=world["f"][5], purpose=Purpose.PERSONALIZATION)
     assert network_of(vera).prepared is first.prepared
 
 

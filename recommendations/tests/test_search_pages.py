@@ -95,3 +95,28 @@ def test_product_page_shows_nothing_to_a_stranger(client_for, story):
         .content.decode()
     )
     assert "Friends who bought or reviewed it" not in body
+
+
+def test_the_api_says_when_a_word_is_unknown(api_client_for, story):
+    client = api_client_for(story["vera"])
+    unknown = client.get(reverse("api-discover-search"), {"q": "xyzzy"}).json()
+    assert unknown["unknown"] is True and unknown["funnel"] is None and unknown["suggestions"]
+    known = client.get(reverse("api-discover-search"), {"q": "mountain bike"}).json()
+    assert known["unknown"] is False and known["funnel"]["label"] == "mountain bikes"
+
+
+def test_the_page_says_a_word_is_unknown_with_topics_to_try(client_for, story):
+    body = client_for(story["vera"]).get(reverse("recommendations:search"), {"q": "xyzzy"})
+    text = body.content.decode()
+    assert body.status_code == 200
+    assert "We don’t know “xyzzy” yet" in text and "discover-suggestions" in text
+    assert "0 talked" not in text and "discover-funnel" not in text
+
+
+def test_the_page_draws_each_step_as_a_bar_with_its_number_and_people(client_for, story):
+    text = client_for(story["vera"]).get(reverse("recommendations:search"), {"q": "bike"})
+    body = text.content.decode()
+    assert '<ol class="discover-funnel"' in body
+    assert 'class="bar-fill" width="100"' in body  # the widest step
+    assert '<strong class="funnel-number">3</strong> friends bought one' in body
+    assert "avatar" in body.split('class="discover-who"', 1)[1]

@@ -13,6 +13,7 @@ from privacy.consent import granted
 from privacy.purposes import Purpose
 from recommendations import trusted
 from recommendations.influence import own_topics
+from recommendations.influence_scale import own_scales, voice_scales
 from recommendations.models import InfluenceRun
 
 
@@ -21,7 +22,7 @@ def my_influence(request):
     enabled = granted(request.user, Purpose.INFLUENCE)
     context = {
         "enabled": enabled,
-        "mine": own_topics(request.user) if enabled else [],
+        "mine": own_scales(request.user, own_topics(request.user)) if enabled else [],
         "last_run": InfluenceRun.objects.filter(status=InfluenceRun.Status.SUCCEEDED).first(),
         "topics": trusted.top_level_categories(),
     }
@@ -33,7 +34,9 @@ def voices(request, slug: str):
     category = get_object_or_404(trusted.top_level_categories(), slug=slug)
     context = {
         "category": category,
-        "voices": trusted.trusted_voices(request.user, category),
+        "voices": voice_scales(
+            request.user, category, trusted.trusted_voices(request.user, category)
+        ),
         "topics": trusted.top_level_categories(),
     }
     return render(request, "recommendations/influence/voices.html", context)

@@ -22,7 +22,8 @@ def search(request):
         with refusals_on() as refused:
             result = social_search(request.user, q)
             record_usage(result.usage)
-            with_seller_reputations(request.user, list(result.listings.results))
+            if result.listings is not None:  # none for a word we do not know
+                with_seller_reputations(request.user, list(result.listings.results))
         error = refused.error.message if refused.error else None
     return render(
         request,

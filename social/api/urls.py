@@ -1,6 +1,6 @@
 from django.urls import path
 
-from social.api import views
+from social.api import notification_views, views
 
 urlpatterns = [
     path("people/", views.PeopleSearchView.as_view(), name="api-people"),
@@ -38,5 +38,10 @@ urlpatterns = [
         "notifications/read/", views.NotificationsReadView.as_view(), name="api-notifications-read"
     ),
     path("settings/sharing/", views.SharingSettingsView.as_view(), name="api-sharing-settings"),
+    path(
+        "settings/notifications/",
+        notification_views.NotificationSettingsView.as_view(),
+        name="api-notification-settings",
+    ),
     path("view-as/", views.PreviewView.as_view(), name="api-view-as"),
 ]

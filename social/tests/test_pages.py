@@ -522,15 +522,21 @@ def test_the_view_as_page_explains_bad_choices(graph, client_for, query, message
 # --- Notifications and settings -------------------------------------------------------------
 
 
-def test_the_notifications_page_lists_them_and_counts_the_unread(owner, stranger, client_for):
+def test_opening_the_notifications_shows_the_new_ones_and_clears_the_badge(
+    owner, stranger, client_for
+):
     friends.friend_request_send(sender=stranger, recipient=owner)
     notify(recipient=owner, kind="system", text="Welcome to Bazaar")
-    response = client_for(owner).get("/notifications/")
+    client = client_for(owner)
+    assert client.get("/").context["unread_notifications"] == 2
+    response = client.get("/notifications/")
     page = html(response)
     assert "Sam Stranger sent you a friend request." in page
     assert "Welcome to Bazaar" in page
     assert page.count("<strong>new</strong>") == 2
-    assert response.context["unread_notifications"] == 2
+    assert "just now" in page
+    assert response.context["unread_notifications"] == 0
+    assert "<strong>new</strong>" not in html(client.get("/notifications/"))
 
 
 def test_marking_notifications_read_clears_the_unread_count(owner, stranger, client_for):

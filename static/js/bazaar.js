@@ -64,3 +64,9 @@ if (window.matchMedia("(max-width: 40rem)").matches) {
     details.open = false;
   });
 }
+
+// A row of tabs wider than a phone scrolls within itself: bring the current tab into view.
+document.querySelectorAll(".tabs-nav").forEach((nav) => {
+  const current = nav.querySelector('[aria-current="page"]');
+  if (current) nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+});

@@ -133,6 +133,18 @@ def owner_unread(c):
     return Notification.objects.filter(recipient=c["owner"], read_at__isnull=True).count()
 
 
+def owner_email_choices(c):
+    from social.services.notification_preferences import channels_for
+
+    return channels_for(c["owner"])
+
+
+def owner_unsubscribe_url(c):
+    from social.services.notification_preferences import unsubscribe_token
+
+    return reverse("social:unsubscribe", args=[unsubscribe_token(user=c["owner"], group="offers")])
+
+
 def owner_profile(c):
     c["owner"].profile.refresh_from_db()
     return c["owner"].profile.bio
@@ -151,7 +163,19 @@ def owner_url(name: str, suffix: str = ""):
 # --- The table: HTML pages -------------------------------------------------------------------
 
 PAGES: list[Row] = [
-    page("", lambda c: reverse("home"), PUBLIC, shows=sees(owner="bio")),
+    # The member home shows the newest five posts of the feed (FEED), nothing else marked.
+    page(
+        "",
+        lambda c: reverse("home"),
+        PUBLIC,
+        shows=sees(
+            owner="a_friends circle_a fof friends only_me",
+            friend_a="a_friends circle_a fof friends members",
+            friend_b="fof friends members public",
+            fof="a_friends",
+            blocked="b_public",
+        ),
+    ),
     page("healthz", lambda c: reverse("healthz"), PUBLIC),
     # Uploads are served by name in development (production serves them elsewhere); nothing
     # outside the media folder is reachable through it.
@@ -388,6 +412,57 @@ PAGES: list[Row] = [
     ),
     page("notifications/", lambda c: reverse("social:notifications"), SIGNED_IN),
     page(
+        "settings/notifications/",
+        lambda c: reverse("social:notification_settings"),
+        SIGNED_IN,
+    ),
+    page(
+        "settings/notifications/",
+        lambda c: reverse("social:notification_settings"),
+        per(302, anonymous=LOGIN),
+        label="save",
+        method="POST",
+        body=lambda c: {
+            "offers": "digest",
+            "questions": "in_app",
+            "messages": "email",
+            "sales": "email",
+            "moderation": "email",
+            "saved_searches": "digest",
+            "your_data": "email",
+            "security": "email",
+        },
+        state=owner_email_choices,
+        changes="owner",
+    ),
+    # "Send it again" on the page asking to confirm an address: the same answer for everyone.
+    page(
+        "verify-email/resend/",
+        lambda c: reverse("verification_resend"),
+        per(302),
+        method="POST",
+        body=lambda c: {"email": c["owner"].email},
+    ),
+    # One-click unsubscribe: the signed link is the permission, whoever follows it (no sign-in).
+    page("notifications/unsubscribe/<str:token>/", owner_unsubscribe_url, PUBLIC),
+    page(
+        "notifications/unsubscribe/<str:token>/",
+        owner_unsubscribe_url,
+        PUBLIC,
+        label="one-click",
+        method="POST",
+        state=owner_email_choices,
+        changes=" ".join(VIEWERS),
+    ),
+    page(
+        "notifications/unsubscribe/<str:token>/",
+        lambda c: reverse("social:unsubscribe", args=["not-a-token"]),
+        per(400),
+        label="bad token",
+        method="POST",
+        state=owner_email_choices,
+    ),
+    page(
         "notifications/read/",
         lambda c: reverse("social:notifications_read"),
         per(302, anonymous=LOGIN),
@@ -617,6 +692,19 @@ API: list[Row] = [
         SIGNED_IN_API,
         body=lambda c: {},
         state=owner_unread,
+        changes="owner",
+    ),
+    api(
+        "GET /api/settings/notifications/",
+        lambda c: reverse("api-notification-settings"),
+        SIGNED_IN_API,
+    ),
+    api(
+        "PATCH /api/settings/notifications/",
+        lambda c: reverse("api-notification-settings"),
+        SIGNED_IN_API,
+        body=lambda c: {"offers": "digest"},
+        state=owner_email_choices,
         changes="owner",
     ),
     api("GET /api/settings/sharing/", lambda c: reverse("api-sharing-settings"), SIGNED_IN_API),

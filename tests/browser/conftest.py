@@ -65,6 +65,13 @@ def _media_served_from_test_folder(_isolated_media_and_cache, settings, monkeypa
             monkeypatch.setitem(pattern.default_args, "document_root", settings.MEDIA_ROOT)
 
 
+@pytest.fixture(autouse=True)
+def _emails_link_to_the_live_server(request, settings):
+    """Emails link to SITE_URL: here, the live server the browser talks to."""
+    if "live_server" in request.fixturenames:
+        settings.SITE_URL = request.getfixturevalue("live_server").url
+
+
 def _open_page(browser, live_server, viewport):
     context = browser.new_context(base_url=live_server.url, viewport=viewport)
     page = context.new_page()

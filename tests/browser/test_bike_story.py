@@ -24,7 +24,8 @@ from accounts.models import User
 from demo.people import ANNA, DEMO_LOGINS
 from marketplace.models import Listing
 from recommendations import personal, trusted
-from recommendations.models import InfluenceScore
+from recommendations.influence import own_topics
+from recommendations.influence_scale import own_scales
 from recommendations.social_search import friends_who_bought, social_search
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -89,7 +90,7 @@ def test_anna_walks_the_bike_story_on_the_demo_data(page, demo, tmp_path):
     assert talked.friends >= bought.friends >= kind.friends >= brand.friends >= 2
     assert funnel.sentence.startswith(f"Of your friends, {talked.friends} talked about bikes, ")
     network = page.get_by_role("region", name="Your network on bikes")
-    expect(network.get_by_text(f"{funnel.sentence}.", exact=True)).to_be_visible()
+    expect(network.get_by_text(f"{funnel.sentence}. Open a step to see who.")).to_be_visible()
     assert page.locator("#funnel-title").evaluate(
         "(funnel) => funnel.compareDocumentPosition(document.querySelector('#listings-title'))"
         " & Node.DOCUMENT_POSITION_FOLLOWING"
@@ -97,8 +98,28 @@ def test_anna_walks_the_bike_story_on_the_demo_data(page, demo, tmp_path):
     fits_the_screen(page)
     shot(page, tmp_path, "1-search")
 
+    # Each step is a labelled bar as wide as its count of friends, the number in its text.
+    bars = network.locator(".discover-funnel > li")
+    expect(bars).to_have_count(len(funnel.steps))
+    for row, each in zip(bars.all(), funnel.steps, strict=True):
+        expect(row.locator("summary")).to_contain_text(f"{each.friends} friends {each.label}")
+        width = row.locator(".bar-fill").get_attribute("width")
+        widest = max(other.friends for other in funnel.steps)
+        assert int(width) == round(100 * each.friends / widest), (each.key, width)
+
+    # She opens "talked about bikes": her friends, with their avatars and what they said.
+    first = bars.first
+    first.locator("summary").click()
+    speaker = next(entry for entry in talked.named if entry.post)
+    person = first.locator(
+        ".discover-person", has=page.get_by_role("link", name=speaker.person.display_name)
+    )
+    expect(person.locator(".avatar")).to_be_visible()
+    expect(person).to_contain_text(speaker.post[:40])
+    first.locator("summary").click()
+
     # She opens "the same brand" and sees who, with their reviews of that brand.
-    step = network.locator(".discover-steps > li").nth(3)
+    step = bars.nth(3)
     expect(step).to_contain_text(f"{brand.friends} friends {brand.label}")
     step.locator("summary").click()
     named = [entry for entry in brand.named]
@@ -175,12 +196,16 @@ def test_anna_walks_the_bike_story_on_the_demo_data(page, demo, tmp_path):
     # Her own influence, from the voices page.
     page.get_by_role("link", name="Your own influence").click()
     page.wait_for_url("**/discover/influence/")
-    mine = list(InfluenceScore.objects.filter(person=anna).select_related("category"))
-    assert mine, "Anna's experience reaches her friends"
-    table = page.locator("#influence-scores")
-    for score in mine:
-        row = table.get_by_role("row").filter(has_text=score.category.name)
-        expect(row).to_contain_text(f"{score.score:.2f}")
+    mine = own_scales(anna, own_topics(anna))
+    assert mine and mine[0].topic.score, "Anna's experience reaches her friends"
+    assert mine[0].topic.category.slug == "bikes", "bikes are her strongest, as her story says"
+    rows = page.locator("#influence-scores > li")
+    expect(rows).to_have_count(len(mine))
+    expect(rows.first).to_contain_text("Bikes")
+    expect(rows.first).to_contain_text("Your strongest")
+    for row, scale in zip(rows.all(), mine, strict=True):
+        expect(row).to_contain_text(scale.words)
+        expect(row).to_contain_text(scale.experience)
     expect(page.get_by_role("button", name="Turn “Trusted voice” off")).to_be_visible()
     fits_the_screen(page)
     shot(page, tmp_path, "5-influence")
@@ -196,5 +221,31 @@ def test_anna_walks_the_bike_story_on_the_demo_data(page, demo, tmp_path):
     first = items.first
     expect(first).to_contain_text(suggestions[0].listing.title)
     expect(first).to_contain_text(f"Why am I seeing this? {suggestions[0].reason}")
+    expect(first.locator(".listing-card-photo img")).to_be_visible()  # every card has its photo
     fits_the_screen(page)
     shot(page, tmp_path, "6-for-you")
+
+
+def test_anna_searches_a_word_nobody_knows_and_a_specific_kind(page, demo, tmp_path):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(ANNA.email)
+    page.get_by_label("Password", exact=True).fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    # A word the catalog does not know says so, with topics to try, and no funnel of zeros.
+    page.goto("/discover/search/?q=xyzzy")
+    expect(page.get_by_role("heading", name="We don’t know “xyzzy” yet")).to_be_visible()
+    expect(page.locator(".discover-funnel")).to_have_count(0)
+    expect(page.locator(".discover-suggestions a").first).to_be_visible()
+    fits_the_screen(page)
+    shot(page, tmp_path, "7-unknown")
+
+    # "mountain bike" answers about mountain bikes, not bikes in general.
+    anna = User.objects.get(email=ANNA.email)
+    expected = social_search(anna, "mountain bike").funnel
+    page.goto("/discover/search/?q=mountain+bike")
+    network = page.get_by_role("region", name="Your network on mountain bikes")
+    expect(network.get_by_text(f"{expected.sentence}. Open a step to see who.")).to_be_visible()
+    fits_the_screen(page)
+    shot(page, tmp_path, "8-mountain-bikes")

@@ -37,6 +37,7 @@ def sign_up(tab, email: str, mailoutbox, name: str) -> User:
     tab.goto("/")
     tab.get_by_role("main").get_by_role("link", name="Join Bazaar").click()
     tab.wait_for_url("**/accounts/signup/")
+    tab.get_by_label("Your name").fill(name)
     tab.get_by_label("Email", exact=True).fill(email)
     tab.get_by_label("Password", exact=True).fill(PASSWORD)
     tab.get_by_label("Password (again)").fill(PASSWORD)
@@ -51,7 +52,7 @@ def sign_up(tab, email: str, mailoutbox, name: str) -> User:
     tab.get_by_role("button", name="Skip all: keep everything off").click()
     tab.wait_for_url(lambda url: "/privacy/welcome/" not in url)
     tab.goto("/profile/")
-    tab.get_by_label("Display name").fill(name)
+    expect(tab.get_by_label("Display name")).to_have_value(name)
     return User.objects.get(email=email)
 
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from accounts.models import User
 
@@ -39,6 +40,7 @@ def test_a_visitor_signs_up_confirms_fills_in_the_profile_and_comes_back(
 
     page.get_by_role("main").get_by_role("link", name="Join Bazaar").click()
     page.wait_for_url("**/accounts/signup/")
+    page.get_by_label("Your name").fill("Nora Newcomer")
     page.get_by_label("Email", exact=True).fill(EMAIL)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
@@ -46,7 +48,8 @@ def test_a_visitor_signs_up_confirms_fills_in_the_profile_and_comes_back(
     page.get_by_role("button", name="Sign Up").click()
 
     page.wait_for_url("**/accounts/confirm-email/")
-    assert "Verify Your Email Address" in page.get_by_role("heading", level=1).inner_text()
+    assert "Confirm your email address" in page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_role("button", name="Send it again").is_visible()
     screenshot(page, "03-verify-email")
 
     page.goto(confirmation_link(mailoutbox))
@@ -63,8 +66,11 @@ def test_a_visitor_signs_up_confirms_fills_in_the_profile_and_comes_back(
     assert page.get_by_role("heading", level=1).inner_text() == f"Welcome, {user.display_name}"
     screenshot(page, "05-home-new-member")
 
-    page.get_by_role("link", name="Complete your profile").click()
-    page.wait_for_url("**/profile/")
+    steps = page.get_by_role("region", name="Your next steps")
+    expect(steps.get_by_role("link", name="Find people you know")).to_be_visible()
+    steps.get_by_role("link", name="Set your home town").click()
+    page.wait_for_url("**/profile/**")
+    assert page.get_by_label("Display name").input_value() == "Nora Newcomer"
     page.get_by_label("Display name").fill("Rosa Market")
     page.get_by_label("Bio").fill("Cyclist, cook, collector of old maps.")
     page.get_by_label("Home town").fill("Lyon, France")
@@ -82,9 +88,10 @@ def test_a_visitor_signs_up_confirms_fills_in_the_profile_and_comes_back(
     page.wait_for_url(f"{live_server.url}/")
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Rosa Market"
     main = page.get_by_role("main")
-    assert "Cyclist, cook, collector of old maps." in main.inner_text()
-    assert "Lyon, France" in main.inner_text()
-    avatar = page.locator(".welcome img.avatar")
+    expect(main.get_by_role("heading", name="For sale near Lyon, France")).to_be_visible()
+    expect(main.get_by_role("link", name="Set your home town")).to_have_count(0)
+    expect(main.get_by_role("search", name="How your friends decided")).to_be_visible()
+    avatar = page.locator(".site-header img.avatar")
     assert "/media/avatars/" in avatar.get_attribute("src")
     assert avatar.evaluate("img => img.complete && img.naturalWidth > 0")
     screenshot(page, "08-home-member")
