@@ -462,6 +462,9 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", "bazaar-demo-2026")  # noqa: S105 - demo da
 PRIVACY_EPSILON_PER_RELEASE = envfloat("PRIVACY_EPSILON_PER_RELEASE", 1.0)
 PRIVACY_EPSILON_PER_DAY = envfloat("PRIVACY_EPSILON_PER_DAY", 10.0)
 PRIVACY_DELTA = envfloat("PRIVACY_DELTA", 1e-6)
+# A figure about one member shown alike to everyone (a reputation from ratings) is drawn once a
+# day with this much ε, whoever asks (privacy.releases.published).
+PRIVACY_EPSILON_PER_FIGURE = envfloat("PRIVACY_EPSILON_PER_FIGURE", 2.0)
 if PRIVACY_EPSILON_PER_RELEASE > PRIVACY_EPSILON_PER_DAY:
     raise ImproperlyConfigured("PRIVACY_EPSILON_PER_RELEASE cannot exceed PRIVACY_EPSILON_PER_DAY")
 if PRIVACY_DELTA >= 1:

@@ -331,6 +331,33 @@ class Release(models.Model):
         return f"Release to {self.viewer_id} on {self.day} (ε {self.epsilon:g})"
 
 
+class PublishedFigure(models.Model):
+    """A noisy figure about one member, shown the same to every viewer on the day it was drawn
+    (`privacy.releases.published`): a member's reputation from ratings, say. Kept for the day so
+    that nobody can ask again for fresh noise; gone with the member."""
+
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    question = models.CharField(max_length=64, help_text="SHA-256 of the question.")
+    answer = models.JSONField()
+    epsilon = models.FloatField(help_text="The privacy budget this figure spent.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "day", "question"], name="figure_once_per_question_per_day"
+            ),
+            models.CheckConstraint(condition=models.Q(epsilon__gt=0), name="figure_spends"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Figure about {self.subject_id} on {self.day} (ε {self.epsilon:g})"
+
+
 class PrivacyBudget(models.Model):
     """How much privacy budget (ε) one viewer's releases spent on one day; at most
     `PRIVACY_EPSILON_PER_DAY`, taken by one conditional update (`privacy.releases`)."""

@@ -24,6 +24,9 @@ The rules:
    (`Release`), so asking again, reloading the page, or restarting every web process draws no
    new noise and spends nothing. The question is stored as a digest, never in words.
 4. Shown as words (`about`), never as the raw draw: "fewer than 5", "about 10".
+5. A figure about one member that everyone may see (a reputation from ratings) is drawn once a
+   day for all viewers (`published`), spending `PRIVACY_EPSILON_PER_FIGURE` of that figure's
+   own budget rather than any viewer's: a page of twenty sellers costs its viewer nothing.
 
 The noise is drawn by a `Sampler`: OpenDP's by default; tests put a known one in its place
 (`using_sampler`). See docs/privacy.md for the guarantee and docs/decisions/ for why.
@@ -45,7 +48,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
-from privacy.models import PrivacyBudget, Release
+from privacy.models import PrivacyBudget, PublishedFigure, Release
 
 if TYPE_CHECKING:
     from opendp.mod import Measurement
@@ -183,12 +186,15 @@ class Draw:
             raise Overspent(f"ε {epsilon:g} asked, {self.left:g} left in this release.")
         self.left -= epsilon
 
-    def counts(self, true: Sequence[int], *, sensitivity: int, epsilon: float) -> list[int]:
-        """The counts with discrete Laplace noise, never below zero. `sensitivity`: how much
-        one person can change them all together (L1): 1 when each person is in one count."""
+    def counts(
+        self, true: Sequence[int], *, sensitivity: int, epsilon: float, signed: bool = False
+    ) -> list[int]:
+        """The counts with discrete Laplace noise, never below zero (unless `signed`: sums of
+        values that may be negative). `sensitivity`: how much one person can change them all
+        together (L1): 1 when each person is in one count."""
         self._spend(epsilon)
         noisy = self.sampler.laplace(list(true), sensitivity / epsilon)
-        return [max(0, int(value)) for value in noisy]
+        return [int(value) if signed else max(0, int(value)) for value in noisy]
 
     def select(
         self, true: Mapping[str, int], *, contributions: int, epsilon: float
@@ -258,6 +264,55 @@ def release(viewer: User, question: Sequence[object], draw: Callable[[Draw], Ans
     return Released(value=value)
 
 
+def published[K](
+    questions: Mapping[K, tuple[int, Sequence[object]]], draw: Callable[[K, Draw], Answer]
+) -> dict[K, Answer]:
+    """Figures about members shown the same to every viewer today, by key: `questions` maps
+    each key to (the member the figure is about, the question). The stored figure where it was
+    drawn today; else `draw(key, Draw)` made now with `PRIVACY_EPSILON_PER_FIGURE` and stored.
+    Two queries at most, whatever the number of figures.
+
+    Unlike `release`, no viewer's budget pays: what one figure tells is the same for everyone
+    and is drawn once a day, so asking from many accounts learns nothing more. What a member's
+    data adds is bounded per figure and per day (docs/privacy.md, "Ratings after deals")."""
+    if not questions:
+        return {}
+    day = today()
+    keys = {key: (subject, question_key(q)) for key, (subject, q) in questions.items()}
+    stored = {
+        (subject, digest): answer
+        for subject, digest, answer in PublishedFigure.objects.filter(
+            day=day,
+            subject_id__in={subject for subject, _ in keys.values()},
+            question__in={digest for _, digest in keys.values()},
+        ).values_list("subject_id", "question", "answer")
+    }
+    answers = {key: stored[pair] for key, pair in keys.items() if pair in stored}
+    epsilon = settings.PRIVACY_EPSILON_PER_FIGURE
+    made = {
+        key: draw(key, Draw(epsilon, delta=settings.PRIVACY_DELTA, using=sampler()))
+        for key in keys
+        if key not in answers
+    }
+    if made:
+        # Drawn at the same moment by two requests: each shows its own; the first stored is
+        # repeated after (two draws of a day at most per figure in practice, as in `release`).
+        PublishedFigure.objects.bulk_create(
+            [
+                PublishedFigure(
+                    subject_id=keys[key][0],
+                    day=day,
+                    question=keys[key][1],
+                    answer=value,
+                    epsilon=epsilon,
+                )
+                for key, value in made.items()
+            ],
+            ignore_conflicts=True,
+        )
+    return answers | made
+
+
 def _stored(viewer_id: int, day: datetime.date, key: str) -> Answer | None:
     answer: Answer | None = (
         Release.objects.filter(viewer_id=viewer_id, day=day, question=key)
@@ -305,8 +360,9 @@ def about(count: int | None) -> str:
 
 
 def purge_before(day: datetime.date) -> int:
-    """Delete the releases and budgets of days before `day`: a repeated answer is only promised
-    for the day it was given. Returns how many releases went."""
+    """Delete the releases, budgets and published figures of days before `day`: a repeated
+    answer is only promised for the day it was given. Returns how many releases went."""
     deleted, _ = Release.objects.filter(day__lt=day).delete()
     PrivacyBudget.objects.filter(day__lt=day).delete()
+    PublishedFigure.objects.filter(day__lt=day).delete()
     return deleted

@@ -6,27 +6,32 @@ docs/decisions/reputation-floor.md):
 - A rating counts in its ratee's reputation for the side they were on: as a seller when they
   sold the thing, as a buyer when they bought it. Ratings by deactivated accounts do not count.
 - Figures show only from `MIN_RATINGS` ratings on that side; below it the member is "new" on
-  that side, and no figure or comment is shown: one or two ratings would tell anyone who knows
-  of a deal what its other side gave.
+  that side, and no figure or comment is shown.
+- What others see is released with noise, once a day for everyone (`privacy.releases.published`):
+  the count of ratings in words ("about 10 sales") and the average stars from a noisy sum, so
+  that watching a figure across a deal one knows of does not tell that deal's stars. The member
+  sees their own figures exactly: the ratings are about their own deals.
 - A member's figure as a buyer tells that they bought things here: it is shown only where their
   `social_proof` consent reaches the viewer (and to themselves), like their purchases.
 - Raters are never named; their lines are shown (the latest few) without name or date.
 
-`reputations(viewer, people)` answers for a whole page in one query.
+`reputations(viewer, people)` answers for a whole page in two queries (three when the day's
+figures are drawn).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
-    Avg,
     BooleanField,
     Count,
     ExpressionWrapper,
     F,
     Q,
+    Sum,
     Value,
 )
 
@@ -35,9 +40,11 @@ from marketplace.models import Rating
 from marketplace.selectors.listings import as_member
 from privacy.consent import allowing
 from privacy.purposes import Purpose
+from privacy.releases import Answer, Draw, about, published
 
 MIN_RATINGS = 5
 COMMENTS_SHOWN = 3
+MIDDLE_STARS = 3  # the sum released is of stars minus this: one rating moves it by 2 at most
 
 SELLER = "seller"
 BUYER = "buyer"
@@ -49,21 +56,23 @@ _COUNTED = Q(ratings_received__rater__is_active=True)
 
 @dataclass(frozen=True)
 class SideReputation:
-    """A member's ratings on one side of their deals: how many, and (from `MIN_RATINGS` on)
-    their average stars, rounded to a tenth."""
+    """A member's ratings on one side of their deals as a viewer may see them: whether figures
+    are `shown` (from `MIN_RATINGS` ratings), and then how many ratings and their average stars,
+    rounded to a tenth; `approximate` when those were released with noise (to anyone but the
+    member). Below the floor, `count` is None to anyone but the member."""
 
     side: str
-    count: int
-    average_stars: float | None
+    shown: bool
+    count: int | None
+    average: float | None
+    approximate: bool = False
 
     @property
-    def shown(self) -> bool:
-        """Whether the figures may be shown (enough ratings that none singles out a rater)."""
-        return self.count >= MIN_RATINGS
-
-    @property
-    def average(self) -> float | None:
-        return self.average_stars if self.shown else None
+    def count_words(self) -> str:
+        """ "12", or "about 10" when released with noise."""
+        if self.count is None:
+            return ""
+        return about(max(self.count, MIN_RATINGS)) if self.approximate else str(self.count)
 
     @property
     def deals_word(self) -> str:
@@ -82,15 +91,30 @@ class Reputation:
     as_buyer: SideReputation | None
 
 
-def _side(side: str, count: int, average: float | None) -> SideReputation:
-    shown = count >= MIN_RATINGS and average is not None
-    return SideReputation(side, count, round(float(average), 1) if shown and average else None)
+def _exact(side: str, count: int, total: int | None) -> SideReputation:
+    """The figures as they are (the member's own)."""
+    shown = count >= MIN_RATINGS and total is not None
+    average = round(total / count, 1) if shown and total is not None else None
+    return SideReputation(side, shown, count, average)
+
+
+def _draw_side(count: int, total: int, draw: Draw) -> Answer:
+    """The noisy count and average of one side, from its true count and stars. One rating
+    changes the count by 1 and the sum of (stars - 3) by 2 at most; each gets half the ε. The
+    average divides by the noisy count, never below the floor (which the true count passed)."""
+    half = draw.epsilon / 2
+    [noisy_count] = draw.counts([count], sensitivity=1, epsilon=half)
+    [noisy_sum] = draw.counts(
+        [total - MIDDLE_STARS * count], sensitivity=2, epsilon=half, signed=True
+    )
+    average = MIDDLE_STARS + noisy_sum / max(noisy_count, MIN_RATINGS)
+    return {"count": noisy_count, "average": round(min(5.0, max(1.0, average)), 1)}
 
 
 def reputations(viewer: Viewer, people: Iterable[User | int]) -> dict[int, Reputation]:
-    """The reputation of each of `people` (members or ids) as `viewer` may see it, by id: one
-    query, whatever the number of people. Everyone asked for is in the answer (new members with
-    no ratings too)."""
+    """The reputation of each of `people` (members or ids) as `viewer` may see it, by id: two
+    queries whatever the number of people (three when today's figures are drawn). Everyone
+    asked for is in the answer (new members with no ratings too)."""
     ids = {person.pk if isinstance(person, User) else int(person) for person in people}
     if not ids:
         return {}
@@ -103,28 +127,49 @@ def reputations(viewer: Viewer, people: Iterable[User | int]) -> dict[int, Reput
             Q(pk=member.pk) | Q(allowing(Purpose.SOCIAL_PROOF, member, owner="pk")),
             output_field=BooleanField(),
         )
-    rows = (
-        User.objects.filter(pk__in=ids)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in User.objects.filter(pk__in=ids)
         .order_by()
         .values("pk")
         .annotate(
             seller_count=Count("ratings_received", filter=_AS_SELLER & _COUNTED),
-            seller_average=Avg("ratings_received__stars", filter=_AS_SELLER & _COUNTED),
+            seller_total=Sum("ratings_received__stars", filter=_AS_SELLER & _COUNTED),
             buyer_count=Count("ratings_received", filter=_AS_BUYER & _COUNTED),
-            buyer_average=Avg("ratings_received__stars", filter=_AS_BUYER & _COUNTED),
+            buyer_total=Sum("ratings_received__stars", filter=_AS_BUYER & _COUNTED),
             buyer_shared=buyer_shared,
         )
+    ]
+    own_id = member.pk if member is not None else None
+    # Figures released to others: each shown side of each person but the viewer themselves.
+    wanted: dict[tuple[int, str], tuple[int, int]] = {
+        (row["pk"], side): (row[f"{side}_count"], row[f"{side}_total"] or 0)
+        for row in rows
+        if row["pk"] != own_id
+        for side in (SELLER, BUYER)
+        if row[f"{side}_count"] >= MIN_RATINGS and (side == SELLER or row["buyer_shared"])
+    }
+    figures = published(
+        {key: (key[0], ("reputation", key[1])) for key in wanted},
+        lambda key, draw: _draw_side(*wanted[key], draw),
     )
-    answer = {}
-    for row in rows:
-        answer[row["pk"]] = Reputation(
+
+    def side_of(row: Mapping[str, Any], side: str) -> SideReputation:
+        if row["pk"] == own_id:
+            return _exact(side, row[f"{side}_count"], row[f"{side}_total"])
+        figure = figures.get((row["pk"], side))
+        if figure is None:
+            return SideReputation(side, shown=False, count=None, average=None)
+        return SideReputation(side, True, figure["count"], figure["average"], approximate=True)
+
+    return {
+        row["pk"]: Reputation(
             person_id=row["pk"],
-            as_seller=_side(SELLER, row["seller_count"], row["seller_average"]),
-            as_buyer=_side(BUYER, row["buyer_count"], row["buyer_average"])
-            if row["buyer_shared"]
-            else None,
+            as_seller=side_of(row, SELLER),
+            as_buyer=side_of(row, BUYER) if row["buyer_shared"] else None,
         )
-    return answer
+        for row in rows
+    }
 
 
 def reputation_of(viewer: Viewer, person: User) -> Reputation:

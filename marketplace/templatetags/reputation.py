@@ -8,7 +8,8 @@
 
 The figures come from `marketplace.selectors.ratings` (its display rule: a member is "new" on a
 side below `MIN_RATINGS`; their side as a buyer only where their purchases are shared with the
-viewer). Text says it in words ("4.6 out of 5 from 12 sales"); the stars are decoration."""
+viewer; to others with noise). Text says it in words ("4.6 out of 5 from about 10 sales"); the
+stars are decoration."""
 
 from __future__ import annotations
 

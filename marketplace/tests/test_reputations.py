@@ -1,8 +1,10 @@
-"""Reputations from ratings after deals: the display rule (a floor, the buyer side behind
-`social_proof`), one query for a page, and where they show (cards, the seller box, profiles,
-"You rated" on the purchases page)."""
+"""Reputations from ratings after deals: the display rule (a floor, noise for everyone but the
+member, the buyer side behind `social_proof`), two queries for a page, and where they show
+(cards, the seller box, profiles, "You rated" on the purchases page)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -15,6 +17,9 @@ from marketplace.selectors.ratings import (
     reputation_of,
     reputations,
 )
+from privacy import releases
+from privacy.models import PublishedFigure
+from privacy.releases import using_sampler
 from privacy.services.consent import consent_grant
 from tests.factories import (
     PersonFactory,
@@ -24,6 +29,7 @@ from tests.factories import (
     marlin_for_sale,
     sold_and_rated,
 )
+from tests.noise import ShiftSampler
 
 FIVE = [5, 5, 4, 5, 4]  # 4.6 from five sales
 
@@ -33,8 +39,10 @@ def test_a_seller_is_new_until_they_have_enough_ratings(seller, stranger):
 
     side = reputation_of(stranger, seller).as_seller
 
-    assert (side.count, side.shown, side.average) == (MIN_RATINGS - 1, False, None)
+    assert (side.count, side.shown, side.average) == (None, False, None)
     assert latest_lines(reputation_of(stranger, seller)) == []
+    own = reputation_of(seller, seller).as_seller
+    assert (own.count, own.shown, own.average) == (MIN_RATINGS - 1, False, None)
 
 
 def test_from_the_floor_on_the_average_shows_rounded_to_a_tenth(seller, stranger):
@@ -43,7 +51,58 @@ def test_from_the_floor_on_the_average_shows_rounded_to_a_tenth(seller, stranger
     reputation = reputation_of(stranger, seller)
 
     assert (reputation.as_seller.count, reputation.as_seller.average) == (5, 4.6)
+    assert reputation.as_seller.approximate and reputation.as_seller.count_words == "about 5"
     assert latest_lines(reputation) == ["Late", "As described", "Friendly"]
+
+
+def test_others_see_the_figures_with_noise_and_the_member_sees_them_exactly(seller, stranger):
+    sold_and_rated(seller, FIVE)  # 5 ratings, 23 stars: 8 above the middle
+
+    with using_sampler(ShiftSampler(3)):  # each draw 3 above the truth
+        noisy = reputation_of(stranger, seller).as_seller
+        own = reputation_of(seller, seller).as_seller
+
+    # The count 8 in words; the average from the noisy sum (8 + 3) over the noisy count (8).
+    assert (noisy.count, noisy.count_words, noisy.average) == (8, "about 10", 4.4)
+    assert (own.count, own.count_words, own.average, own.approximate) == (5, "5", 4.6, False)
+
+
+def test_a_figure_is_drawn_once_a_day_the_same_for_every_viewer(
+    seller, stranger, buyer, exact_noise
+):
+    sales = sold_and_rated(seller, FIVE)
+    first = reputation_of(stranger, seller).as_seller
+    drawn = len(exact_noise.draws)
+
+    make_rating(make_sale(marlin_for_sale(seller, title="Sixth"), buyer), buyer, 1)
+    again = reputation_of(stranger, seller).as_seller
+    other = reputation_of(sales[0].buyer, seller).as_seller
+
+    # No new draw, for anyone, whatever changed since: asking again or from another account
+    # learns nothing more. The member sees their new rating at once.
+    assert len(exact_noise.draws) == drawn and again == first == other
+    assert PublishedFigure.objects.filter(subject=seller).count() == 1
+    assert reputation_of(seller, seller).as_seller.count == 6
+
+
+def test_tomorrow_the_figure_is_drawn_again_with_what_changed(seller, buyer, stranger, monkeypatch):
+    sold_and_rated(seller, FIVE)
+    reputation_of(stranger, seller)
+    make_rating(make_sale(marlin_for_sale(seller, title="Sixth"), buyer), buyer, 1)
+
+    tomorrow = releases.today() + timedelta(days=1)
+    monkeypatch.setattr(releases, "today", lambda: tomorrow)
+
+    assert reputation_of(stranger, seller).as_seller.count == 6
+
+
+def test_with_opendp_noise_the_figures_stay_in_range(seller, stranger, opendp_noise):
+    sold_and_rated(seller, FIVE)
+
+    side = reputation_of(stranger, seller).as_seller
+
+    assert side.shown and side.approximate and side.count_words.startswith("about ")
+    assert side.average is not None and 1.0 <= side.average <= 5.0
 
 
 def test_ratings_count_for_the_side_the_person_was_on(seller, buyer, stranger):
@@ -76,20 +135,24 @@ def test_ratings_by_deactivated_accounts_do_not_count(seller, stranger):
     rater.is_active = False
     rater.save(update_fields=["is_active"])
 
-    assert reputation_of(stranger, seller).as_seller.count == 4
+    assert reputation_of(seller, seller).as_seller.count == 4
+    assert not reputation_of(stranger, seller).as_seller.shown  # below the floor again
 
 
-def test_reputations_of_a_page_of_people_take_one_query(stranger):
+def test_reputations_of_a_page_of_people_take_two_queries(stranger):
     people = [PersonFactory.create(name=f"Seller {n}") for n in range(8)]
     sold_and_rated(people[0], FIVE)
+    sold_and_rated(people[1], FIVE)
 
+    with CaptureQueriesContext(connection) as first:
+        reputations(stranger, people)  # today's figures drawn and stored: one more
     with CaptureQueriesContext(connection) as captured:
         found = reputations(stranger, people)
 
-    assert len(captured) == 1
+    assert (len(first), len(captured)) == (3, 2)
     assert set(found) == {person.pk for person in people}
     assert found[people[0].pk].as_seller.average == 4.6
-    assert found[people[1].pk].as_seller.count == 0
+    assert not found[people[2].pk].as_seller.shown
     assert reputations(stranger, []) == {}
 
 
@@ -106,7 +169,7 @@ def test_the_search_card_and_the_listing_page_show_the_seller_in_words(
     card = client.get(reverse("marketplace:search"), {"q": "Another Marlin"}).text
     page = client.get(reverse("marketplace:listing", args=[listing.pk])).text
 
-    words = "4.6 out of 5 from 5 sales"
+    words = "4.6 out of 5 from about 5 sales"
     assert words in card and 'aria-hidden="true">★★★★★' in card
     assert words in page and "Quick and friendly" in page
 

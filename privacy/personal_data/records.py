@@ -10,6 +10,7 @@ from privacy.models import (
     ErasureRequest,
     ExportRequest,
     PrivacyBudget,
+    PublishedFigure,
     Release,
     UsageCount,
 )
@@ -92,6 +93,14 @@ def export_releases(user: User) -> list[ExportRow]:
     return [
         {"day": row.day.isoformat(), "epsilon": row.epsilon, "answer": row.answer}
         for row in Release.objects.filter(viewer=user).order_by("day", "id")
+    ]
+
+
+def export_published_figures(user: User) -> list[ExportRow]:
+    """The noisy figures about the person shown to others today (their reputation)."""
+    return [
+        {"day": row.day.isoformat(), "epsilon": row.epsilon, "answer": row.answer}
+        for row in PublishedFigure.objects.filter(subject=user).order_by("day", "id")
     ]
 
 
@@ -186,6 +195,14 @@ personal_data(
     export=export_releases,
     erasure=Erasure.DELETE,
     why="Answers given to the person: kept only for the day, nobody else's business.",
+)
+personal_data(
+    PublishedFigure,
+    "subject",
+    kind="published_figures",
+    export=export_published_figures,
+    erasure=Erasure.DELETE,
+    why="Noisy figures about the person (their reputation), kept only for the day drawn.",
 )
 personal_data(
     PrivacyBudget,

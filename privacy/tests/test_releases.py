@@ -13,11 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from privacy import releases
-from privacy.models import PrivacyBudget, Release
+from privacy.models import PrivacyBudget, PublishedFigure, Release
 from privacy.releases import (
     Draw,
     Overspent,
     about,
+    published,
     purge_before,
     question_key,
     release,
@@ -171,6 +172,9 @@ def test_old_releases_and_budgets_are_purged(owner, next_day):
     assert purge_before(releases.today()) == 0
     assert purge_before(releases.today() + timedelta(days=1)) == 1
     assert not PrivacyBudget.objects.exists()
+    published({"k": (owner.pk, ("figure",))}, lambda key, draw: {"n": 1})
+    purge_before(releases.today() + timedelta(days=1))
+    assert not PublishedFigure.objects.exists()
     release(owner, ("q", 2), one_count(1))
     assert purge_old_releases.delay().get(timeout=10) == 0  # yesterday's are kept a day
 
@@ -239,3 +243,39 @@ def test_the_next_days_answers_differ_by_noise_not_by_one(target, opendp_noise, 
         friends(target["a"], target["target"])
         differences.append(with_target - without_target)
     assert len(set(differences)) > 3
+
+
+# --- Figures published alike to every viewer --------------------------------------------------
+
+
+def test_a_published_figure_is_drawn_once_a_day_and_spends_no_viewer_budget(owner, settings):
+    settings.PRIVACY_EPSILON_PER_FIGURE = 2.0
+    other = person("Other")
+    calls = []
+
+    def draw(key, noise):
+        calls.append(key)
+        return {"n": noise.counts([5], sensitivity=1, epsilon=noise.epsilon)[0]}
+
+    questions = {"a": (owner.pk, ("figure",)), "b": (other.pk, ("figure",))}
+    with CaptureQueriesContext(connection) as drawn:
+        first = published(questions, draw)
+    with CaptureQueriesContext(connection) as repeated:
+        again = published(questions, draw)
+
+    assert first == again == {"a": {"n": 5}, "b": {"n": 5}}
+    assert calls == ["a", "b"] and (len(drawn), len(repeated)) == (2, 1)
+    assert set(PublishedFigure.objects.values_list("epsilon", flat=True)) == {2.0}
+    assert spent_today(owner) == 0 and published({}, draw) == {}
+
+
+def test_a_published_figure_goes_with_its_member(owner):
+    published({"a": (owner.pk, ("figure",))}, lambda key, noise: {"n": 1})
+    owner.delete()
+    assert not PublishedFigure.objects.exists()
+
+
+def test_signed_counts_keep_their_sign_and_plain_counts_stop_at_zero():
+    noise = Draw(2.0, delta=1e-6, using=ShiftSampler(-3))
+    assert noise.counts([1], sensitivity=1, epsilon=1.0) == [0]
+    assert noise.counts([1], sensitivity=2, epsilon=1.0, signed=True) == [-2]

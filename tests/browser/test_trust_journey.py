@@ -1,5 +1,5 @@
 """Trust you can see, in a real browser: a buyer finds a seller's bike and sees on the result
-card and on the listing how the seller's past buyers rated them ("4.6 out of 5 from 5 sales"),
+card and on the listing how the seller's past buyers rated them ("4.6 out of 5 from about 5 sales"),
 buys it, rates the seller, is led to review the bike (which has no catalog model: the seller
 typed its model name), and then sees "You rated ★4" where the rate button was. The same pages
 at phone width do not scroll sideways."""
@@ -24,7 +24,7 @@ from tests.factories import make_sale, marlin_for_sale, sold_and_rated
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Trek Roscoe, custom build, size L"
-WORDS = "4.6 out of 5 from 5 sales"
+WORDS = "4.6 out of 5 from about 5 sales"
 
 
 def no_sideways_scroll(tab, path: str) -> None:
@@ -133,8 +133,7 @@ def test_a_buyer_sees_trust_rates_and_reviews_a_bike_without_a_catalog_model(
         no_sideways_scroll(phone_page, path)
         shot(phone_page, f"trust-390-{name}")
     expect(phone_page.get_by_text("As a seller")).to_be_visible()
+    # Others see the day's figure, drawn once for everyone: the new rating shows tomorrow.
     page.goto(f"/people/{seller.pk}/")
-    expect(
-        page.get_by_text(WORDS.replace("5 sales", "6 sales").replace("4.6", "4.5"))
-    ).to_be_visible()
+    expect(page.get_by_text(WORDS)).to_be_visible()
     shot(page, "trust-07-profile-1280")
