@@ -28,6 +28,23 @@ class Inbox:
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in str(m["To"])]
 
+    # Read like Django's `mail.outbox` (its length, and `[-1].body`), so that helpers written
+    # for the outbox (tests.browser.test_first_sale.sign_up) read the real inbox as well.
+    def __len__(self) -> int:
+        return len(self.messages)
+
+    def __getitem__(self, index: int) -> Received:
+        return Received(self.messages[index])
+
+
+class Received:
+    """One message as the outbox helpers read it: `body` is its plain-text part."""
+
+    def __init__(self, message: EmailMessage) -> None:
+        self.message = message
+        part = message.get_body(preferencelist=("plain",))
+        self.body = part.get_content() if part is not None else ""
+
 
 def free_port() -> int:
     with socket.socket() as probe:

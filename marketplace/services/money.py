@@ -1,5 +1,6 @@
-"""Amounts of money people type: a listing's price, an offer, a search's price bounds. One
-parser (`parse_amount`), each caller's words and limits."""
+"""Amounts of money: what people type (a listing's price, an offer, a search's price bounds: one
+parser, `parse_amount`, each caller's words and limits) and how every amount is shown (`money`,
+on pages through the `money` filter and in notices alike)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,24 @@ def clean_money(value: MoneyInput, *, maximum: Decimal, words: MoneyWords) -> De
     if amount != amount.quantize(CENT):
         raise refuse(words.too_precise)
     return amount.quantize(CENT)
+
+
+def money(amount: MoneyInput | str, currency: str = "") -> str:
+    """`amount` in `currency` shown one way (the site speaks English, `LANGUAGE_CODE`): the
+    currency's sign before the amount, a comma between thousands, cents only when there are
+    some ("€1,200", "£89.50"). A code without a sign is written before the amount; empty for no
+    amount."""
+    from marketplace.models import Listing  # the currencies and their signs
+
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = Decimal(str(amount)).quantize(CENT)
+    except InvalidOperation:
+        return ""
+    signs = {code: str(sign) for code, sign in Listing.Currency.choices}
+    sign = signs.get(str(currency), f"{currency} " if currency else "")
+    minus = "-" if value < 0 else ""
+    value = abs(value)
+    shown = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    return f"{minus}{sign}{shown}"

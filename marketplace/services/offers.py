@@ -37,7 +37,7 @@ from marketplace.services.listing_lifecycle import (
     listing_transition,
     listings_transition,
 )
-from marketplace.services.money import MoneyInput
+from marketplace.services.money import MoneyInput, money
 from social.services.notifications import (
     NewNotification,
     Notice,
@@ -98,7 +98,7 @@ def _offered(buyer: User, offer: Offer) -> Notice:
     """What the seller is told of an offer."""
     listing = offer.listing
     return {
-        "text": f"{buyer.display_name} offered {offer.amount} {listing.currency} "
+        "text": f"{buyer.display_name} offered {money(offer.amount, listing.currency)} "
         f"for “{listing.title}”.",
         "url": reverse("marketplace:deals_offers_received"),
     }
@@ -157,8 +157,9 @@ def _accepted(offer: Offer, seller: User) -> Notice:
     """What a buyer is told of their offer accepted."""
     listing = offer.listing
     return {
-        "text": f"{seller.display_name} accepted your offer of {offer.amount} "
-        f"{listing.currency} for “{listing.title}”. The item is reserved for you.",
+        "text": f"{seller.display_name} accepted your offer of "
+        f"{money(offer.amount, listing.currency)} for “{listing.title}”. "
+        "The item is reserved for you.",
         "url": _offers_url(),
     }
 
@@ -317,8 +318,9 @@ def offer_counter(*, seller: User, offer: Offer, amount: MoneyInput) -> Offer:
         recipient=offer.buyer,
         kind="market_offer_countered",
         actor=seller,
-        text=f"{seller.display_name} answered your offer of {offer.amount} {listing.currency} "
-        f"for “{listing.title}” with {amount} {listing.currency}.",
+        text=f"{seller.display_name} answered your offer of "
+        f"{money(offer.amount, listing.currency)} for “{listing.title}” with "
+        f"{money(amount, listing.currency)}.",
         url=_offers_url(),
     )
     return offer
@@ -340,8 +342,9 @@ def counter_accept(*, buyer: User, offer: Offer) -> Offer:
         recipient=listing.seller,
         kind="market_counter_accepted",
         actor=buyer,
-        text=f"{buyer.display_name} accepted your price of {chosen.price} {listing.currency} "
-        f"for “{listing.title}”. The item is reserved for them.",
+        text=f"{buyer.display_name} accepted your price of "
+        f"{money(chosen.price, listing.currency)} for “{listing.title}”. "
+        "The item is reserved for them.",
         url=reverse("marketplace:deals_offers_received"),
     )
     return chosen
@@ -364,8 +367,8 @@ def counter_decline(*, buyer: User, offer: Offer) -> Offer:
         recipient=listing.seller,
         kind="market_counter_declined",
         actor=buyer,
-        text=f"{buyer.display_name} declined your price of {offer.counter_amount} "
-        f"{listing.currency} for “{listing.title}”.",
+        text=f"{buyer.display_name} declined your price of "
+        f"{money(offer.counter_amount, listing.currency)} for “{listing.title}”.",
         url=reverse("marketplace:deals_offers_received"),
     )
     return offer

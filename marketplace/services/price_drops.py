@@ -17,6 +17,7 @@ from accounts.models import User
 from marketplace.models import Listing, Watch
 from marketplace.selectors.listings import openable_among
 from marketplace.services.deal_rules import listing_url
+from marketplace.services.money import money
 from social.audience import blocked_either_way
 from social.models import Notification
 from social.services.notifications import NewNotification, notifications_create
@@ -51,8 +52,8 @@ def price_drop_notify(*, listing_id: int, old_price: str, new_price: str) -> int
         return 0
     url = listing_url(listing)
     text = (
-        f"Price drop: “{listing.title}” is now {new} {listing.currency} "
-        f"(was {old} {listing.currency})."
+        f"Price drop: “{listing.title}” is now {money(new, listing.currency)} "
+        f"(was {money(old, listing.currency)})."
     )
     already = Notification.objects.filter(kind=NOTIFICATION_KIND, url=url, text=text)
     watcher_ids = (

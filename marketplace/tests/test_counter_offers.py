@@ -34,7 +34,7 @@ def test_the_seller_counters_and_the_buyer_is_told(countered, buyer):
     assert countered.status == Offer.Status.COUNTERED
     assert (countered.amount, countered.counter_amount) == (Decimal("400"), Decimal("450"))
     assert countered.price == Decimal("450")
-    assert any("with 450" in text for text in notes_of(buyer))
+    assert any("with €450" in text for text in notes_of(buyer))
 
 
 def test_the_buyer_accepts_the_counter_and_the_deal_is_at_that_price(countered, listing, buyer):
@@ -57,7 +57,7 @@ def test_the_buyer_declines_the_counter_and_the_seller_is_told(countered, owner,
     offers.counter_decline(buyer=buyer, offer=countered)
     countered.refresh_from_db()
     assert countered.status == Offer.Status.DECLINED
-    assert any("declined your price of 450" in text for text in notes_of(owner))
+    assert any("declined your price of €450" in text for text in notes_of(owner))
 
 
 def test_a_new_offer_answers_the_counter(countered, listing, buyer):

@@ -207,7 +207,7 @@ def test_conversations_list_counts_unread_messages(listing, owner, buyer):
 def test_a_buyer_makes_an_offer_and_the_seller_is_told(listing, owner, buyer):
     offer = offers.offer_make(buyer=buyer, listing=listing, amount="399.5", message="Cash")
     assert (offer.amount, offer.status, offer.message) == (Decimal("399.50"), "open", "Cash")
-    assert any("offered 399.50" in text for text in notes_of(owner))
+    assert any("offered €399.50" in text for text in notes_of(owner))
 
 
 def test_a_new_offer_replaces_the_buyers_open_one(listing, buyer):

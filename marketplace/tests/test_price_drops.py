@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.services import listings as listing_services
+from marketplace.services.money import money
 from marketplace.services.price_drops import NOTIFICATION_KIND, price_drop_notify
 from marketplace.services.search import watch_add
 from social.models import Notification
@@ -42,8 +43,7 @@ def test_watchers_are_told_of_a_drop_after_the_commit(
     assert len(queued) == 1
     queued[0]()
     assert drops_told(buyer) == [
-        f"Price drop: “{watched.title}” is now 80.00 {watched.currency} "
-        f"(was {old} {watched.currency})."
+        f"Price drop: “{watched.title}” is now €80 (was {money(old, watched.currency)})."
     ]
 
 

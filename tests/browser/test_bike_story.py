@@ -27,6 +27,7 @@ from recommendations import personal, trusted
 from recommendations.influence import own_topics
 from recommendations.influence_scale import own_scales
 from recommendations.social_search import friends_who_bought, social_search
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,8 +52,11 @@ def demo():
 
 
 def shot(page, folder, name: str):
+    """A full-page screenshot, kept with the others (test-artifacts/screenshots/) to be looked
+    at; `folder` is unused, kept for the callers' shape."""
     page.evaluate("window.scrollTo(0, 0)")  # else the sticky header lands mid-picture
-    path = folder / f"bike-story-{name}.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"bike-story-{name}.png"
     page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
@@ -249,3 +253,21 @@ def test_anna_searches_a_word_nobody_knows_and_a_specific_kind(page, demo, tmp_p
     expect(network.get_by_text(f"{expected.sentence}. Open a step to see who.")).to_be_visible()
     fits_the_screen(page)
     shot(page, tmp_path, "8-mountain-bikes")
+
+
+def test_annas_pages_read_on_a_phone(phone_page, demo, sign_in_browser):
+    """Home, Discover ("bike", a word nobody knows, "mountain bike"), her influence and "For you"
+    at 390 px: each opens on its heading and nothing scrolls sideways."""
+    sign_in_browser(phone_page, User.objects.get(email=ANNA.email))
+    for path, heading, name in (
+        ("/", "Welcome, Anna", "home"),
+        ("/discover/search/?q=bike", "Your network on bikes", "search"),
+        ("/discover/search/?q=xyzzy", "We don’t know “xyzzy” yet", "unknown"),
+        ("/discover/search/?q=mountain+bike", "Your network on mountain bikes", "mountain-bikes"),
+        ("/discover/influence/", "Your influence", "influence"),
+        ("/discover/for-you/", "You may like", "for-you"),
+    ):
+        phone_page.goto(path)
+        expect(phone_page.get_by_role("heading", level=1)).to_contain_text(heading)
+        fits_the_screen(phone_page)
+        shot(phone_page, None, f"390-{name}")
