@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in person: Cache-Control private, no-store (config/caching.py).
+    "config.caching.PrivateWhenSignedInMiddleware",
     # Every page asks to sign in unless its view says @login_not_required (the API answers with
     # its own authentication and permissions: DRF views are exempt).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
