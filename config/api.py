@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
-from rest_framework import exceptions
+from rest_framework import exceptions, parsers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -71,6 +71,19 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
 def api_error(message: str, *, code: str = "invalid", status_code: int = 400) -> Response:
     return Response({"error": {"code": code, "message": message}}, status=status_code)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, with JSON nested deeper than Python's recursion limit (a body of
+    100,000 "[") refused as malformed, a 400, like any other JSON that cannot be read."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as error:
+            raise exceptions.ParseError(
+                "JSON parse error - the JSON is nested too deeply."
+            ) from error
 
 
 def _is_api(request) -> bool:

@@ -8,7 +8,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
@@ -23,6 +23,7 @@ from accounts.api.serializers import (
 )
 from accounts.models import Profile, User
 from accounts.selectors import profile_for
+from config.api import JSONParser
 from config.errors import DomainError, NotAllowed
 
 
