@@ -26,8 +26,10 @@ logger = logging.getLogger("bazaar.mail")
 # Errors worth another try: the server is down, busy or refused for now.
 TRANSIENT = (smtplib.SMTPException, OSError)
 MAX_RETRIES = 5
-BACKOFF_SECONDS = 30  # 30 s, 1, 2, 4, 8 minutes
-BACKOFF_MAX_SECONDS = 15 * 60
+BACKOFF_SECONDS = 30  # 30 s, 1, 2, 4, 5 minutes
+# Below the broker's visibility timeout (settings.BROKER_VISIBILITY_TIMEOUT): a retry waiting
+# longer than that on Redis would be handed to a second worker meanwhile.
+BACKOFF_MAX_SECONDS = 5 * 60
 
 
 class Outgoing(TypedDict):

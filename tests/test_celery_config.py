@@ -20,6 +20,19 @@ def test_reliability_settings():
     assert settings.CELERY_TASK_TIME_LIMIT == app.conf.task_time_limit
 
 
+def test_an_unacknowledged_task_comes_back_after_its_longest_run_and_longest_wait():
+    """A killed worker's task returns to the queue after the visibility timeout (not Redis's
+    default hour); a task still running, or waiting for its countdown, never runs twice."""
+    from accounts.mail import MAX_RETRIES, backoff
+    from recommendations.influence_events import COALESCE_SECONDS
+
+    timeout = app.conf.broker_transport_options["visibility_timeout"]
+    assert timeout == settings.BROKER_VISIBILITY_TIMEOUT <= 10 * 60
+    assert timeout > app.conf.task_time_limit
+    assert timeout > max(backoff(retry) for retry in range(MAX_RETRIES + 1))
+    assert timeout > COALESCE_SECONDS
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_task_is_sent_only_when_the_transaction_commits():
     with mock.patch.object(ping, "apply_async") as send:

@@ -110,9 +110,18 @@ def database_url(settings_dict: dict) -> str:
 
 
 def start_worker(
-    *, app, settings_dict: dict, redis_url: str, log: Path, queues: str = "celery"
+    *,
+    app,
+    settings_dict: dict,
+    redis_url: str,
+    log: Path,
+    queues: str = "celery",
+    purge: bool = True,
+    env: dict[str, str] | None = None,
 ) -> WorkerProcess:
-    """Start a worker on `queues` against the given database and Redis; wait until it answers."""
+    """Start a worker on `queues` against the given database and Redis, with `env` added to its
+    environment; wait until it answers. `purge=False` keeps what is on the queues (a task to
+    be redelivered)."""
     nodename = f"tests-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     env = {
         **os.environ,
@@ -121,6 +130,7 @@ def start_worker(
         "DATABASE_URL": database_url(settings_dict),
         "REDIS_URL": redis_url,
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        **(env or {}),
     }
     command = [
         sys.executable,
@@ -139,7 +149,8 @@ def start_worker(
         "--without-heartbeat",
     ]
     # Tasks left on the queue by an interrupted earlier run must not reach this worker.
-    app.control.purge()
+    if purge:
+        app.control.purge()
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT

@@ -85,3 +85,76 @@ def test_a_killed_worker_leaves_the_previous_scores_and_the_next_run_completes_t
     assert (killed.status, killed.error) == (InfluenceRun.Status.FAILED, INTERRUPTED)
     assert run.status == InfluenceRun.Status.SUCCEEDED
     assert set(table()) == {ann.pk, ben.pk}
+
+
+REDELIVERY_SECONDS = 3  # the visibility timeout the workers of the next test run with
+
+
+@pytest.mark.worker
+def test_a_task_whose_worker_process_was_killed_is_redelivered_to_the_next_worker(
+    django_db_setup, transactional_db, settings, tmp_path
+):
+    """The worker's main process (solo pool: the one running the task) is killed, as by the
+    out-of-memory killer or a container stop; the task was never acknowledged, so once the
+    visibility timeout passes another worker takes it and completes the run."""
+    from django.db import connections
+
+    from config.celery import app
+
+    reason = services_missing(settings)
+    if reason:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    ann, ben = PersonFactory.create(name="Ann"), PersonFactory.create(name="Ben")
+    befriend(ann, ben)
+    for person in (ann, ben):
+        consent_grant(user=person, purpose="influence", scope="fof")
+    make_review(ann, make_product())
+    make_review(ben, make_product("Fuel EX"))
+    timeout = {"BROKER_VISIBILITY_TIMEOUT": str(REDELIVERY_SECONDS)}
+    common = {
+        "app": app,
+        "settings_dict": connections["default"].settings_dict,
+        "redis_url": settings.REDIS_URL,
+        "queues": QUEUE,
+    }
+
+    first = start_worker(
+        **common, log=tmp_path / "first.log", env={**timeout, "INFLUENCE_TEST_PAUSE_SECONDS": "60"}
+    )
+    second = None
+    try:
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = False
+        try:
+            influence_full.apply_async(queue=QUEUE)
+        finally:
+            app.conf.task_always_eager = eager
+        deadline = time.monotonic() + 30
+        while not cache.get("influence:test-paused"):
+            assert time.monotonic() < deadline, first.output()
+            time.sleep(0.1)
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait(timeout=10)
+        assert not InfluenceScore.objects.exists()  # the killed run wrote nothing
+
+        second = start_worker(
+            **common,
+            log=tmp_path / "second.log",
+            purge=False,  # the unacknowledged task must survive
+            env={**timeout, "INFLUENCE_TEST_PAUSE_SECONDS": "0"},
+        )
+        # kombu restores unacknowledged messages every 10 s once they are older than the
+        # visibility timeout: the task comes back well within a minute.
+        deadline = time.monotonic() + 60
+        while not InfluenceRun.objects.filter(status=InfluenceRun.Status.SUCCEEDED).exists():
+            assert time.monotonic() < deadline, second.output()
+            time.sleep(0.5)
+    finally:
+        stop_worker(first)
+        if second is not None:
+            stop_worker(second)
+        app.control.purge()
+
+    assert set(table()) == {ann.pk, ben.pk}
