@@ -63,7 +63,8 @@ class MeAvatarView(APIView):
         services.profile_update(user=request.user, avatar=serializer.validated_data["avatar"])
         return Response(MeSerializer(_me(request), context={"request": request}).data)
 
-    @extend_schema(request=None, responses=MeSerializer, operation_id="me_avatar_remove")
+    # The answer is the profile without its photo (200), not an empty 204: say so in the schema.
+    @extend_schema(request=None, responses={200: MeSerializer}, operation_id="me_avatar_remove")
     def delete(self, request):
         services.profile_update(user=request.user, remove_avatar=True)
         return Response(MeSerializer(_me(request), context={"request": request}).data)
