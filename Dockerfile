@@ -21,10 +21,11 @@ RUN uv sync --frozen --no-dev --no-install-project
 
 COPY . .
 
-# Static files are built into the image and served by WhiteNoise. The key below only lets the
-# production settings load for this one command; the running containers get the real one.
+# Static files are built into the image and served by WhiteNoise. The key and addresses below
+# only let the production settings load for this one command (nothing connects to them; a test
+# runs this line as written: tests/test_image_build.py); the running containers get the real ones.
 RUN DJANGO_ENV=production SECRET_KEY=collectstatic-only-not-used-at-run-time \
-    SITE_URL=https://build.invalid \
+    SITE_URL=https://build.invalid REDIS_URL=redis://build.invalid:6379/0 \
     python manage.py collectstatic --noinput -v 0
 
 # Run as an unprivileged user. Uploads and the beat schedule live in volumes owned by it.
