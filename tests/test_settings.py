@@ -41,6 +41,7 @@ print(json.dumps({
              settings.SECURE_HSTS_PRELOAD],
     "secure_cookies": [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE],
     "referrer_policy": settings.SECURE_REFERRER_POLICY,
+    "log_format": settings.LOGGING["handlers"]["console"]["formatter"],
 }))
 """
 
