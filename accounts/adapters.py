@@ -10,10 +10,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from accounts.mail import Outgoing, absolute, queue
+from config.clients import client_ip
 
 
 def needs_onboarding(user) -> bool:
@@ -46,6 +48,14 @@ def _public(url: object) -> object:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        """The client's address behind the trusted proxies (config/clients.py): allauth's rate
+        limits count per person, not per proxy."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's emails (verification, password reset...), rendered now and sent by a Celery
         worker after the transaction commits: a mail server that does not answer never turns

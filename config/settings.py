@@ -11,6 +11,7 @@ rather than guessing.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -294,7 +295,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Bazaar: "
 # Bazaar's adapter (accounts.adapters) plus signing in again during an erasure's grace period.
 ACCOUNT_ADAPTER = "privacy.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_REDIRECT_URL = env("ACCOUNT_SIGNUP_REDIRECT_URL", "/")
-# Rate limits are kept in the shared cache (Redis when REDIS_URL is set).
+# Rate limits are kept in the shared cache (Redis when REDIS_URL is set), per client address as
+# config/clients.py finds it: X-Forwarded-For is read only from these proxies (comma-separated
+# addresses or networks, such as the TLS proxy's), else ignored.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES holds {_proxy!r}, which is not an address or a network"
+        ) from None
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

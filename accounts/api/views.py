@@ -11,7 +11,6 @@ from rest_framework import exceptions, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
@@ -25,6 +24,7 @@ from accounts.models import Profile, User
 from accounts.selectors import profile_for
 from config.api import JSONParser
 from config.errors import DomainError, NotAllowed
+from config.throttling import AnonRateThrottle, UserRateThrottle
 
 
 def _me(request) -> Profile:
