@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
-from rest_framework import exceptions, parsers
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError
+from config.outage import unavailable
 
 
 def _flatten(detail: Any) -> str:
@@ -73,19 +74,6 @@ def api_error(message: str, *, code: str = "invalid", status_code: int = 400) ->
     return Response({"error": {"code": code, "message": message}}, status=status_code)
 
 
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, with JSON nested deeper than Python's recursion limit (a body of
-    100,000 "[") refused as malformed, a 400, like any other JSON that cannot be read."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError as error:
-            raise exceptions.ParseError(
-                "JSON parse error - the JSON is nested too deeply."
-            ) from error
-
-
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
 
@@ -98,6 +86,10 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    """Any uncaught exception: a 503 when a backend is down (config/outage.py), else the 500."""
+    down = unavailable(request)
+    if down is not None:
+        return down
     if _is_api(request):
         return JsonResponse(
             {"error": {"code": "server_error", "message": "Something went wrong on our side."}},

@@ -412,7 +412,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "config.api.JSONParser",  # JSON nested too deep is a 400, not a RecursionError
+        "config.parsers.JSONParser",  # JSON nested too deep is a 400, not a RecursionError
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

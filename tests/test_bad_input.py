@@ -60,7 +60,7 @@ def test_every_api_view_reads_json_with_the_parser_that_refuses_deep_nesting():
     from django.urls import URLPattern, URLResolver, get_resolver
     from rest_framework.parsers import JSONParser as DRFJSONParser
 
-    from config.api import JSONParser
+    from config.parsers import JSONParser
 
     def views(patterns):
         for pattern in patterns:

@@ -14,8 +14,10 @@ PROXY = "10.0.0.2"
 
 
 def request_from(remote: str, forwarded: str | None = None):
-    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
-    return RequestFactory().get("/", REMOTE_ADDR=remote, **headers)
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+    if forwarded is not None:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from accounts.api.serializers import (
 )
 from accounts.models import Profile, User
 from accounts.selectors import profile_for
-from config.api import JSONParser
 from config.errors import DomainError, NotAllowed
+from config.parsers import JSONParser
 from config.throttling import AnonRateThrottle, UserRateThrottle
 
 

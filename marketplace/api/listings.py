@@ -15,9 +15,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import JSONParser
 from config.errors import DomainError
 from config.ids import IdListField
+from config.parsers import JSONParser
 from marketplace.models import Listing, ListingAudience
 from marketplace.selectors import listings as selectors
 from marketplace.services import listing_lifecycle, listing_photos, listings

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from config.api import JSONParser
 from config.errors import NotFound
+from config.parsers import JSONParser
 from social import selectors
 from social.api import serializers as s
 from social.models import Post
