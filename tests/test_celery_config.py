@@ -31,6 +31,8 @@ def test_an_unacknowledged_task_comes_back_after_its_longest_run_and_longest_wai
     assert timeout > app.conf.task_time_limit
     assert timeout > max(backoff(retry) for retry in range(MAX_RETRIES + 1))
     assert timeout > COALESCE_SECONDS
+    options = app.conf.broker_transport_options
+    assert options["unacked_restore_interval"] * options["unacked_restore_throttle"] <= 10
 
 
 @pytest.mark.django_db(transaction=True)

@@ -85,6 +85,8 @@ def test_a_killed_worker_leaves_the_previous_scores_and_the_next_run_completes_t
     assert (killed.status, killed.error) == (InfluenceRun.Status.FAILED, INTERRUPTED)
     assert run.status == InfluenceRun.Status.SUCCEEDED
     assert set(table()) == {ann.pk, ben.pk}
+    killed.refresh_from_db()
+    assert (killed.status, killed.error) == (InfluenceRun.Status.FAILED, INTERRUPTED)
 
 
 REDELIVERY_SECONDS = 3  # the visibility timeout the workers of the next test run with
@@ -137,7 +139,8 @@ def test_a_task_whose_worker_process_was_killed_is_redelivered_to_the_next_worke
             time.sleep(0.1)
         first.process.send_signal(signal.SIGKILL)
         first.process.wait(timeout=10)
-        assert not InfluenceScore.objects.exists()  # the killed run wrote nothing
+        killed = InfluenceRun.objects.get(status=InfluenceRun.Status.RUNNING)
+        assert ben.pk not in table()  # the killed run wrote nothing
 
         second = start_worker(
             **common,
@@ -148,7 +151,10 @@ def test_a_task_whose_worker_process_was_killed_is_redelivered_to_the_next_worke
         # kombu restores unacknowledged messages every 10 s once they are older than the
         # visibility timeout: the task comes back well within a minute.
         deadline = time.monotonic() + 60
-        while not InfluenceRun.objects.filter(status=InfluenceRun.Status.SUCCEEDED).exists():
+        finished = InfluenceRun.objects.filter(
+            pk__gt=killed.pk, status=InfluenceRun.Status.SUCCEEDED
+        )
+        while not finished.exists():
             assert time.monotonic() < deadline, second.output()
             time.sleep(0.5)
     finally:
@@ -158,3 +164,5 @@ def test_a_task_whose_worker_process_was_killed_is_redelivered_to_the_next_worke
         app.control.purge()
 
     assert set(table()) == {ann.pk, ben.pk}
+    killed.refresh_from_db()
+    assert (killed.status, killed.error) == (InfluenceRun.Status.FAILED, INTERRUPTED)
