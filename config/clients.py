@@ -9,7 +9,14 @@ left of the header is theirs to invent). With no trusted proxies, the header is 
 from __future__ import annotations
 
 from functools import lru_cache
-from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from ipaddress import (
+    IPv4Address,
+    IPv4Network,
+    IPv6Address,
+    IPv6Network,
+    ip_address,
+    ip_network,
+)
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -20,20 +27,16 @@ def _networks(proxies: tuple[str, ...]) -> tuple[IPv4Network | IPv6Network, ...]
     return tuple(ip_network(proxy, strict=False) for proxy in proxies)
 
 
-def _trusted(address: str) -> bool:
+def _parsed(address: str) -> IPv4Address | IPv6Address | None:
     try:
-        parsed = ip_address(address)
+        return ip_address(address)
     except ValueError:
-        return False
-    return any(parsed in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+        return None
 
 
-def _valid(address: str) -> bool:
-    try:
-        ip_address(address)
-    except ValueError:
-        return False
-    return True
+def _trusted(address: IPv4Address | IPv6Address | None) -> bool:
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    return address is not None and any(address in network for network in networks)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -42,12 +45,13 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     remote: str | None = request.META.get("REMOTE_ADDR") or None
-    if remote is None or not _trusted(remote):
+    if remote is None or not _trusted(_parsed(remote)):
         return remote
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     for hop in reversed([hop for hop in hops if hop]):
-        if not _valid(hop):
+        parsed = _parsed(hop)
+        if parsed is None:
             return remote  # a header the proxy did not write as it should: trust nothing in it
-        if not _trusted(hop):
+        if not _trusted(parsed):
             return hop
     return remote

@@ -21,15 +21,10 @@ from django.db import models
 from django.http import HttpRequest
 
 from accounts.models import User
-from config import clients
+from config.clients import client_ip
 from privacy.middleware import current_request
 from privacy.models import AuditEvent, pseudonym_for
 from privacy.registry import REGISTRY
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address behind the trusted proxies (config/clients.py)."""
-    return clients.client_ip(request)
 
 
 class _Subject(Enum):

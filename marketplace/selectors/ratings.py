@@ -93,9 +93,9 @@ class Reputation:
 
 def _exact(side: str, count: int, total: int | None) -> SideReputation:
     """The figures as they are (the member's own)."""
-    shown = count >= MIN_RATINGS and total is not None
-    average = round(total / count, 1) if shown and total is not None else None
-    return SideReputation(side, shown, count, average)
+    if count < MIN_RATINGS or total is None:
+        return SideReputation(side, shown=False, count=count, average=None)
+    return SideReputation(side, shown=True, count=count, average=round(total / count, 1))
 
 
 def _draw_side(count: int, total: int, draw: Draw) -> Answer:

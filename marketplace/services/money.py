@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from config.errors import DomainError
+from marketplace.models import Listing
 
 CENT = Decimal("0.01")
 # An amount as a form or the API hands it over: typed text, or already parsed.
@@ -80,21 +81,21 @@ def clean_money(value: MoneyInput, *, maximum: Decimal, words: MoneyWords) -> De
     return amount.quantize(CENT)
 
 
+SIGNS = {code: str(sign) for code, sign in Listing.Currency.choices}
+
+
 def money(amount: MoneyInput | str, currency: str = "") -> str:
     """`amount` in `currency` shown one way (the site speaks English, `LANGUAGE_CODE`): the
     currency's sign before the amount, a comma between thousands, cents only when there are
     some ("€1,200", "£89.50"). A code without a sign is written before the amount; empty for no
     amount."""
-    from marketplace.models import Listing  # the currencies and their signs
-
     if amount is None or amount == "":
         return ""
     try:
         value = Decimal(str(amount)).quantize(CENT)
     except InvalidOperation:
         return ""
-    signs = {code: str(sign) for code, sign in Listing.Currency.choices}
-    sign = signs.get(str(currency), f"{currency} " if currency else "")
+    sign = SIGNS.get(str(currency), f"{currency} " if currency else "")
     minus = "-" if value < 0 else ""
     value = abs(value)
     shown = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
