@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from django.conf import settings
@@ -96,17 +97,23 @@ def send_or_retry(task: Task, outgoing: Outgoing, *, what: str) -> bool:
         return True
 
 
-def after_commit(queue_it) -> None:
-    """Run `queue_it` (which hands a task to Celery) once the transaction commits; a broker that
-    does not answer is logged, never raised into the request that caused the email."""
+def after_commit(task: Task, *args: object) -> None:
+    """Queue `task(*args)` (which sends an email) once the transaction commits, through the
+    outbox: a broker that does not answer never fails the request that caused the email, and
+    the email waits for the broker instead of being lost. Under eager Celery the email is sent
+    after the commit, in process; what goes wrong there is logged, never raised."""
+    from outbox.services import enqueue
 
-    def safely() -> None:
-        try:
-            queue_it()
-        except Exception:  # the request has done its work; the email is what failed
-            logger.exception("Could not queue an email")
+    def safely(callback: Callable[[], None]) -> None:
+        def run() -> None:
+            try:
+                callback()
+            except Exception:  # the request has done its work; the email is what failed
+                logger.exception("Could not queue an email")
 
-    _on_commit(safely)
+        _on_commit(run)
+
+    enqueue(task, args, on_commit=safely)
 
 
 # The hook `after_commit` waits with. A test's transaction never commits: the `mailoutbox`
@@ -118,4 +125,4 @@ def queue(outgoing: Outgoing) -> None:
     """Send `outgoing` from a worker once the current transaction commits."""
     from accounts.tasks import send_email
 
-    after_commit(lambda: send_email.delay(outgoing))
+    after_commit(send_email, outgoing)

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     # Bazaar, in the one direction of dependency:
     "querycache",
+    "outbox",
     "accounts",
     "social",
     "privacy",
@@ -205,7 +206,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery ---------------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The broker can be a Redis of its own (BROKER_URL), apart from the cache's (docs/operations.md).
+CELERY_BROKER_URL = env("BROKER_URL", REDIS_URL) or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -233,10 +235,13 @@ CELERY_RESULT_EXPIRES = 3600
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# How long a request waits on a broker that does not answer before its task waits in the outbox.
+CELERY_BROKER_CONNECTION_TIMEOUT = envint("BROKER_CONNECTION_TIMEOUT", 2)
 CELERY_TIMEZONE = "UTC"
 # Workers log through LOGGING below (one JSON line per event in production), not Celery's own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "outbox-drain": {"task": "outbox.drain", "schedule": 30.0},
     "privacy-expire-exports": {"task": "privacy.expire_exports", "schedule": 3600.0},
     "privacy-purge-erasures": {"task": "privacy.purge_due_erasures", "schedule": 3600.0},
     "privacy-purge-releases": {"task": "privacy.purge_old_releases", "schedule": 3600.0},

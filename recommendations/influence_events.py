@@ -42,11 +42,12 @@ def schedule_incremental() -> bool:
     """Queue an incremental run unless one is already queued. True when this call queued it."""
     from django.core.cache import cache
 
+    from outbox.services import enqueue
     from recommendations.tasks import influence_incremental
 
     if not cache.add(QUEUED_KEY, 1, timeout=COALESCE_SECONDS):
         return False
-    influence_incremental.apply_async(countdown=COALESCE_SECONDS)
+    enqueue(influence_incremental, countdown=COALESCE_SECONDS)
     return True
 
 

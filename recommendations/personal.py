@@ -28,7 +28,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -466,14 +465,10 @@ def also_bought(
     if not released.repeated:
         owner_ids = [buyer for buyer, pk in latest.items() if pk in noisy]
         label = USAGE_LABEL.format(product=product)
-        transaction.on_commit(lambda: _record_usage_later(owner_ids, label))
+        from recommendations.tasks import record_also_bought_usage
+
+        record_also_bought_usage.enqueue(owner_ids, label)
     return [AlsoBought(product=products[pk], people=noisy[pk]) for pk in top if pk in products]
-
-
-def _record_usage_later(owner_ids: list[int], label: str) -> None:
-    from recommendations.tasks import record_also_bought_usage
-
-    record_also_bought_usage.delay(owner_ids, label)
 
 
 def record_usage(owner_ids: list[int], label: str) -> int:

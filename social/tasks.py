@@ -36,5 +36,5 @@ def send_digests() -> int:
 
     people = people_with_digest_due()
     for user_id in people:
-        send_digest.delay(user_id)
+        send_digest.enqueue(user_id)
     return len(people)

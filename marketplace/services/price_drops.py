@@ -32,7 +32,7 @@ def on_price_changed(listing: Listing, old_price: Decimal) -> None:
 
     if listing.price >= old_price or listing.status != Listing.Status.ACTIVE or listing.hidden:
         return
-    notify_price_drop.delay_on_commit(listing.pk, str(old_price), str(listing.price))
+    notify_price_drop.enqueue(listing.pk, str(old_price), str(listing.price))
 
 
 def price_drop_notify(*, listing_id: int, old_price: str, new_price: str) -> int:

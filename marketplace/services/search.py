@@ -259,7 +259,7 @@ def on_listing_published(listing: Listing) -> None:
     """Call when a listing goes live: saved searches are checked once the transaction commits."""
     from marketplace.tasks import notify_saved_searches
 
-    notify_saved_searches.delay_on_commit(listing.pk)
+    notify_saved_searches.enqueue(listing.pk)
 
 
 def _ancestors(category_id: int) -> list[int]:

@@ -41,6 +41,7 @@ Status = ExportRequest.Status
 # An export still pending or running after this long is given up on (its worker died and the
 # task was not redelivered); the person may ask again.
 STALE_AFTER = timedelta(hours=6)
+STALE_MESSAGE = "The export took too long and was stopped. Please request a new one."
 
 README = """\
 Your Bazaar data
@@ -71,20 +72,30 @@ class ExportGone(DomainError):
 # --- Requesting ------------------------------------------------------------------------------
 
 
-def _last_today(user: User) -> ExportRequest | None:
+def _built_today(user: User) -> ExportRequest | None:
+    """Today's export that was built (ready, or already expired): the one a day."""
     start_of_day = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return (
-        ExportRequest.objects.filter(user=user, created_at__gte=start_of_day)
-        .exclude(status=Status.FAILED)
+        ExportRequest.objects.filter(
+            user=user, created_at__gte=start_of_day, status__in=[Status.READY, Status.EXPIRED]
+        )
         .order_by("-created_at")
         .first()
     )
 
 
+def _in_progress(user: User) -> ExportRequest | None:
+    """An export waiting or being built, unless it is stale (then it is given up on now)."""
+    waiting = ExportRequest.objects.filter(
+        user=user, status__in=[Status.PENDING, Status.RUNNING]
+    ).order_by("-created_at")
+    stale = waiting.filter(created_at__lte=timezone.now() - STALE_AFTER)
+    stale.update(status=Status.FAILED, error=STALE_MESSAGE, finished_at=timezone.now())
+    return waiting.first()
+
+
 def _state_phrase(export: ExportRequest) -> str:
     phrases: dict[str, str] = {
-        Status.PENDING: "waiting to start",
-        Status.RUNNING: "being prepared",
         Status.READY: "ready to download",
         Status.EXPIRED: "expired",
     }
@@ -95,15 +106,22 @@ def _state_phrase(export: ExportRequest) -> str:
 def export_request(*, user: User, request: HttpRequest | None = None) -> ExportRequest:
     """Ask for a copy of one's data; the build is queued once this commits.
 
-    One a day per person (a failed one does not count). Raises Conflict when today's is taken.
+    One built export a day per person: one that is still waiting (the broker may be down) or
+    that failed does not use it up. Raises Conflict while one is being prepared, and when
+    today's was built.
     """
-    # Lock the person's row so two simultaneous requests cannot both pass the daily check.
+    # Lock the person's row so two simultaneous requests cannot both pass the checks.
     User.objects.select_for_update().filter(pk=user.pk).exists()
-    last = _last_today(user)
-    if last is not None:
+    if _in_progress(user) is not None:
+        raise Conflict(
+            "Your last export is still being prepared; we will tell you when it is ready.",
+            code="export_in_progress",
+        )
+    built = _built_today(user)
+    if built is not None:
         raise Conflict(
             "You can request one export a day; the last one is "
-            f"{_state_phrase(last)}. You can ask again tomorrow.",
+            f"{_state_phrase(built)}. You can ask again tomorrow.",
             code="export_once_a_day",
         )
     export = ExportRequest.objects.create(user=user)
@@ -111,7 +129,7 @@ def export_request(*, user: User, request: HttpRequest | None = None) -> ExportR
 
     from privacy.tasks.exports import build_export  # the task module imports this one
 
-    build_export.delay_on_commit(export.pk)
+    build_export.enqueue(export.pk)
     return export
 
 
@@ -315,7 +333,7 @@ def exports_expire(*, now: datetime | None = None) -> int:
         status__in=[Status.PENDING, Status.RUNNING], created_at__lte=now - STALE_AFTER
     ).update(
         status=Status.FAILED,
-        error="The export took too long and was stopped. Please request a new one.",
+        error=STALE_MESSAGE,
         finished_at=now,
     )
     return expired

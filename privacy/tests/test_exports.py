@@ -249,15 +249,36 @@ def test_an_export_stuck_running_is_given_up_on(owner):
 # --- One a day -----------------------------------------------------------------------------
 
 
+def ask_and_build(post) -> None:
+    """Ask for an export through `post` and build it, as the worker would after the commit."""
+    post()
+    export_build(export_id=ExportRequest.objects.latest("created_at").pk)
+
+
 def test_a_second_export_the_same_day_is_refused_with_409(owner, api_client_for):
     api = api_client_for(owner)
-    assert api.post("/api/privacy/exports/").status_code == 201
+    ask_and_build(lambda: api.post("/api/privacy/exports/"))
     response = api.post("/api/privacy/exports/")
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "export_once_a_day"
-    assert error["message"].startswith("You can request one export a day; the last one is")
+    assert error["message"].startswith("You can request one export a day; the last one is ready")
     assert ExportRequest.objects.filter(user=owner).count() == 1
+
+
+def test_one_still_waiting_is_not_asked_for_twice_and_uses_no_quota(owner, api_client_for):
+    api = api_client_for(owner)
+    assert api.post("/api/privacy/exports/").status_code == 201
+    response = api.post("/api/privacy/exports/")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "export_in_progress"
+    assert ExportRequest.objects.filter(user=owner).count() == 1
+    # Never built (its task was lost), it is given up on after a while: the day's one is free.
+    ExportRequest.objects.filter(user=owner).update(created_at=timezone.now() - timedelta(hours=7))
+    assert api.post("/api/privacy/exports/").status_code == 201
+    assert list(
+        ExportRequest.objects.filter(user=owner).order_by("id").values_list("status", flat=True)
+    ) == [Status.FAILED, Status.PENDING]
 
 
 def test_after_a_failed_export_one_may_ask_again(owner, api_client_for):
@@ -273,7 +294,7 @@ def test_yesterdays_export_does_not_count(owner, api_client_for):
 
 def test_the_page_says_why_a_second_request_is_refused(owner, client_for):
     client = client_for(owner)
-    client.post(reverse("privacy:exports"))
+    ask_and_build(lambda: client.post(reverse("privacy:exports")))
     response = client.post(reverse("privacy:exports"), follow=True)
     assert "You can request one export a day" in response.content.decode()
     assert ExportRequest.objects.filter(user=owner).count() == 1
@@ -284,7 +305,7 @@ def test_over_htmx_a_refusal_comes_as_an_error_event(owner, client_for):
     client.post(reverse("privacy:exports"), headers={"HX-Request": "true"})
     response = client.post(reverse("privacy:exports"), headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert "one export a day" in json.loads(response.headers["HX-Trigger"])["bazaar:error"]
+    assert "still being prepared" in json.loads(response.headers["HX-Trigger"])["bazaar:error"]
     assert ExportRequest.objects.filter(user=owner).count() == 1
 
 

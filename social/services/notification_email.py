@@ -22,8 +22,7 @@ def deliver(notifications: Sequence[Notification], channels: Sequence[Channel]) 
 
     for notification, channel in zip(notifications, channels, strict=True):
         if channel == Channel.EMAIL:
-            pk = notification.pk
-            after_commit(lambda pk=pk: send_notice_email.delay(pk))
+            after_commit(send_notice_email, notification.pk)
 
 
 def notice_to_email(*, notification_id: int) -> Outgoing | None:

@@ -84,13 +84,16 @@ def test_an_emailed_notice_says_what_the_app_says(owner, mailoutbox):
     assert "http://localhost:8000/market/deals/" in message.body
 
 
-def test_digest_notices_wait_and_go_out_as_one_email(owner, stranger, mailoutbox):
+def test_digest_notices_wait_and_go_out_as_one_email(
+    owner, stranger, mailoutbox, django_capture_on_commit_callbacks
+):
     for price in (300, 250):
         notify(recipient=owner, kind="market_price_drop", text=f"Price drop: now {price} EUR.")
     notify(recipient=stranger, kind="saved_search", text="New for your search “bike”.")
     assert mailoutbox == []
 
-    assert send_digests.delay().get() == 2
+    with django_capture_on_commit_callbacks(execute=True):  # a worker is in no transaction
+        assert send_digests.delay().get() == 2
 
     [to_owner] = [m for m in mailoutbox if m.to == [owner.email]]
     assert "2 notices" in to_owner.subject
