@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -143,6 +144,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "privacy.middleware.AuditContextMiddleware",
+    # Writes per member on the pages, the API's limit counted alike (config/throttling.py).
+    "config.throttling.WriteRateLimitMiddleware",
     # A refusal a page did not answer itself: 404, 403, or the message and back (config/errors.py).
     "config.errors.RefusalMiddleware",
 ]
@@ -310,6 +313,10 @@ ACCOUNT_SIGNUP_REDIRECT_URL = env("ACCOUNT_SIGNUP_REDIRECT_URL", "/")
 # config/clients.py finds it: X-Forwarded-For is read only from these proxies (comma-separated
 # addresses or networks, such as the TLS proxy's), else ignored.
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
+# How many writes (any request but a read) a member, or a visitor's address, may make.
+WRITE_RATE_LIMIT = env("WRITE_RATE_LIMIT", "60/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", WRITE_RATE_LIMIT):
+    raise ImproperlyConfigured(f"WRITE_RATE_LIMIT must be like 60/min: {WRITE_RATE_LIMIT}")
 for _proxy in TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_proxy, strict=False)
@@ -427,6 +434,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # Writes per member, on the API and the pages alike (config/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.WriteRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
 }
 SPECTACULAR_SETTINGS = {

@@ -24,11 +24,12 @@ document.body.addEventListener("bazaar:error", (event) => {
 });
 
 document.addEventListener("htmx:responseError", (event) => {
-  const status = event.detail.xhr.status;
-  showMessage(
-    status === 403 ? "You can't do that." : "Something went wrong. Please try again.",
-    "error",
-  );
+  const xhr = event.detail.xhr;
+  const messages = {
+    403: "You can't do that.",
+    429: `You are doing that faster than we allow. Try again in ${xhr.getResponseHeader("Retry-After") || "a few"} seconds.`,
+  };
+  showMessage(messages[xhr.status] || "Something went wrong. Please try again.", "error");
 });
 
 // Progressive disclosure: a block marked data-shown-with="audience=circles" shows only while
