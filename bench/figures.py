@@ -8,12 +8,15 @@ run; each row carries the date it was measured.
 
 from __future__ import annotations
 
+import math
+import os
+import re
 from dataclasses import astuple, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 TABLE = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-COLUMNS = ("measurement", "p50", "p95", "queries", "target", "measured")
+COLUMNS = ("measurement", "p50", "p95", "queries", "target", "measured", "requests/s")
 MACHINE_PREFIX = "Last run:"
 HEADER = """\
 # Benchmark figures
@@ -32,6 +35,7 @@ class Row:
     queries: str = ""
     target: str = ""
     measured: str = ""
+    rate: str = ""  # requests per second, for the HTTP load run
 
 
 ROWS: dict[str, Row] = {}
@@ -50,9 +54,22 @@ def seconds(value: float) -> str:
     return f"{value:g} s"
 
 
-def note(name: str, *, p50: str = "", p95: str = "", queries="", target: str = "") -> Row:
-    """Keep one measurement's row for the table written at the end of the session."""
-    row = Row(name, p50, p95, str(queries), target, today().isoformat())
+def scale_suffix() -> str:
+    """What a row's name carries when the data is not at full size (`BENCH_SCALE`)."""
+    scale = float(os.environ.get("BENCH_SCALE", "1"))
+    return "" if scale == 1 else f" at {scale:g}×"
+
+
+SCALED = re.compile(r"^(?P<name>.*) at (?P<scale>[0-9.]+)×$")
+
+
+def note(
+    name: str, *, p50: str = "", p95: str = "", queries="", target: str = "", rate: str = ""
+) -> Row:
+    """Keep one measurement's row for the table written at the end of the session; at another
+    scale than 1 the name says which ("... at 0.1×")."""
+    name += scale_suffix()
+    row = Row(name, p50, p95, str(queries), target, today().isoformat(), rate)
     ROWS[name] = row
     return row
 
@@ -81,10 +98,46 @@ def read_rows(text: str) -> dict[str, Row]:
         if not line.startswith("| ") or line.startswith("| ---"):
             continue
         cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
-        if tuple(cells) == COLUMNS or len(cells) != len(COLUMNS):
+        # Rows written before the requests/s column have one cell less.
+        if cells[0] == COLUMNS[0] or len(cells) not in (len(COLUMNS) - 1, len(COLUMNS)):
             continue
         rows[cells[0]] = Row(*cells)
     return rows
+
+
+def _milliseconds(cell: str) -> float | None:
+    found = re.fullmatch(r"([0-9.]+) ms", cell.strip())
+    return float(found.group(1)) if found else None
+
+
+def by_scale(rows: dict[str, Row]) -> list[str]:
+    """The p95 of each measurement taken at more than one scale, side by side, and how much it
+    grows per tenfold of data (from the smallest scale to the largest)."""
+    scales: dict[str, dict[float, str]] = {}
+    for row in rows.values():
+        found = SCALED.match(row.measurement)
+        name, scale = (found["name"], float(found["scale"])) if found else (row.measurement, 1.0)
+        scales.setdefault(name, {})[scale] = row.p95
+    columns = sorted({scale for seen in scales.values() for scale in seen})
+    shown = {name: seen for name, seen in scales.items() if len(seen) > 1}
+    if not shown:
+        return []
+    lines = [
+        "",
+        "## How cost grows with data (p95)",
+        "",
+        "| measurement | " + " | ".join(f"{scale:g}×" for scale in columns) + " | per tenfold |",
+        "| --- | " + " | ".join("---" for _ in columns) + " | --- |",
+    ]
+    for name, seen in shown.items():
+        low, high = min(seen), max(seen)
+        first, last = _milliseconds(seen[low]), _milliseconds(seen[high])
+        growth = ""
+        if first and last and high > low:
+            growth = f"{(last / first) ** (1 / math.log10(high / low)):.2f}×"
+        cells = [seen.get(scale, "") for scale in columns]
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {growth} |")
+    return lines
 
 
 def render(rows: dict[str, Row], machine: str) -> str:
@@ -94,6 +147,7 @@ def render(rows: dict[str, Row], machine: str) -> str:
         "| " + " | ".join(cell.replace("|", "/") for cell in astuple(row)) + " |"
         for row in rows.values()
     ]
+    lines += by_scale(rows)
     return "\n".join(lines) + "\n"
 
 

@@ -104,11 +104,11 @@ class Size:
 
     @classmethod
     def from_env(cls) -> Size:
-        """Full size by default; `BENCH_SCALE=0.05` builds a twentieth of it (the hub keeps its
-        1,000 friends) for a quick look."""
+        """Full size by default; `BENCH_SCALE=0.1` builds a tenth of it (the hub keeps its
+        1,000 friends, the shopper 500), `BENCH_SCALE=10` ten times as much."""
         scale = float(os.environ.get("BENCH_SCALE", "1"))
-        if not 0 < scale <= 1:
-            raise ValueError(f"BENCH_SCALE must be in (0, 1], not {scale}")
+        if not 0 < scale <= 10:
+            raise ValueError(f"BENCH_SCALE must be in (0, 10], not {scale}")
         return cls(
             people=max(int(100_000 * scale), 10 * COMMUNITY_SIZE),
             friendships=max(int(1_000_000 * scale), 25_000),

@@ -83,3 +83,19 @@ def test_note_latency_takes_p50_and_p95_from_a_measurement(monkeypatch):
         "4",
         "p95 < 30 ms",
     )
+
+
+def test_rows_at_other_scales_are_named_so_and_shown_side_by_side(tmp_path, monkeypatch):
+    path = tmp_path / "benchmarks.md"
+    monkeypatch.setattr(figures, "ROWS", {})
+    monkeypatch.setenv("BENCH_SCALE", "0.1")
+    small = figures.note("feed", p50="1 ms", p95="10 ms")
+    monkeypatch.setenv("BENCH_SCALE", "1")
+    full = figures.note("feed", p50="1 ms", p95="12 ms")
+    assert small.measurement == "feed at 0.1×" and full.measurement == "feed"
+
+    figures.write(figures.ROWS, MACHINE, path=path)
+
+    text = path.read_text()
+    assert "| measurement | 0.1× | 1× | per tenfold |" in text
+    assert "| feed | 10 ms | 12 ms | 1.20× |" in text

@@ -94,3 +94,22 @@ def test_today_is_only_todays_rows_of_that_owner(owner, stranger):
     record(owner, SOCIAL, REVIEW)
     record(stranger, SOCIAL, REVIEW)
     assert [(row.label, row.count) for row in today(owner)] == [(REVIEW, 1)]
+
+
+def test_many_uses_are_written_in_one_statement_and_added_to_the_days_counts(
+    owner, stranger, django_assert_num_queries
+):
+    from privacy.usage import record_uses
+
+    label = "Your purchases were counted in friends' searches"
+    record(owner, Purpose.SOCIAL_PROOF, label)
+    with django_assert_num_queries(1):
+        record_uses(
+            [
+                (owner.pk, Purpose.SOCIAL_PROOF, label, 1),
+                (stranger.pk, Purpose.SOCIAL_PROOF, label, 1),
+                (owner.pk, Purpose.SOCIAL_PROOF, label, 2),
+            ]
+        )
+    counts = dict(UsageCount.objects.values_list("owner_id", "count"))
+    assert counts == {owner.pk: 4, stranger.pk: 1}
