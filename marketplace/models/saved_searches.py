@@ -27,3 +27,25 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.query or str(self.category)
+
+
+class SavedSearchWord(models.Model):
+    """One word of a saved search's query as the search compares words (folded, singular, no
+    stop words: `marketplace.search.vocabulary.query_words`), so that a new listing is matched
+    against every saved search in one query: a search's words must all be among the words the
+    listing answers (`marketplace.selectors.saved_search_matches`).
+
+    Derived from `SavedSearch.query` by the saved-search services, which write them with the
+    search (migration 0014 wrote them for the searches saved before). A change to the
+    normaliser comes with a migration that writes them again, as for `Listing.title_words`."""
+
+    search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="words")
+    word = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["search", "word"], name="saved_search_word_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.word

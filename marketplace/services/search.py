@@ -4,38 +4,39 @@ A saved search is checked like a search (`marketplace.selectors.search`). When a
 live, `on_listing_published` queues the task "marketplace.notify_saved_searches" after the commit;
 the task (`saved_searches_notify`) tells the owner of every saved search the listing matches by the
 search's own rules, as that owner would see it: never the seller, never someone the listing's
-audience leaves out, never across a block.
+audience leaves out, never across a block. The matching saved searches are found in one query
+however many there are (`marketplace.selectors.saved_search_matches`), which is why a saved
+search keeps its query's words in the search's normal form (`SavedSearchWord`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import OuterRef, Q
 
 from accounts.models import User
 from config.bulk import backdate, numbered_rows, refuse_row
 from config.errors import Conflict, DomainError, NotFound
 from marketplace.models import Category, Listing, SavedSearch, Watch
+from marketplace.models.saved_searches import SavedSearchWord
+from marketplace.search.vocabulary import query_words
 from marketplace.selectors.listings import openable_among
-from marketplace.selectors.search import listing_url, matching_listings
+from marketplace.selectors.saved_search_matches import listing_to_match, saved_searches_matching
+from marketplace.selectors.search import listing_url
 from marketplace.selectors.search_params import (
     QUERY_MAX_LENGTH,
-    SearchCriteria,
-    currency_of,
     home_of,
     parse_category,
     parse_price,
     parse_radius,
 )
 from marketplace.services.money import MoneyInput
-from social.audience import blocked_either_way
 from social.models import Notification
-from social.services.notifications import notify
+from social.services.notifications import NewNotification, notifications_create
 
 MAX_SAVED_SEARCHES = 50
 NOTIFICATION_KIND = "saved_search"
@@ -71,13 +72,15 @@ def saved_search_create(
         radius_km=search.radius_km,
     ).exists():
         raise _duplicate_search()
-    return SavedSearch.objects.create(
+    saved = SavedSearch.objects.create(
         owner=owner,
         query=search.query,
         category=search.category,
         max_price=search.max_price,
         radius_km=search.radius_km,
     )
+    SavedSearchWord.objects.bulk_create(_words_of([saved]))
+    return saved
 
 
 def _search_checked(
@@ -104,6 +107,16 @@ def _search_checked(
         max_price=parse_price(max_price, "max_price"),
         radius_km=parse_radius(radius_km),
     )
+
+
+def _words_of(searches: Iterable[SavedSearch]) -> list[SavedSearchWord]:
+    """The words of saved searches already written, as rows to write with them: what a new
+    listing's words are matched against (`saved_search_matches`)."""
+    return [
+        SavedSearchWord(search=saved, word=word)
+        for saved in searches
+        for word in query_words(saved.query)
+    ]
 
 
 def _no_home() -> DomainError:
@@ -216,6 +229,7 @@ def saved_searches_create(*, searches: Sequence[NewSavedSearch]) -> list[SavedSe
             raise refuse_row(index, _duplicate_search())
         taken.add(key(row))
     written = SavedSearch.objects.bulk_create(rows)
+    SavedSearchWord.objects.bulk_create(_words_of(written))
     backdate(written, {"created_at": [wanted.at for wanted in searches]})
     return written
 
@@ -262,68 +276,31 @@ def on_listing_published(listing: Listing) -> None:
     notify_saved_searches.enqueue(listing.pk)
 
 
-def _ancestors(category_id: int) -> list[int]:
-    parents = dict(Category.objects.values_list("pk", "parent_id"))
-    chain: list[int] = []
-    current: int | None = category_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parents.get(current)
-    return chain
-
-
 def saved_searches_notify(*, listing_id: int) -> int:
     """Tell the owners of saved searches that match this listing about it; returns how many.
 
     A search matches by the search rules (`matching_listings`): its words, its category or one
     above the listing's, its maximum price, its radius around the owner's home, and the listing
     visible to the owner (audience and blocks). The seller is never told about their own listing,
-    each owner at most once per listing, even when the task runs again."""
-    listing = (
-        Listing.objects.live().filter(pk=listing_id, hidden=False).select_related("seller").first()
-    )
-    if listing is None or not listing.seller.is_active:
+    each owner at most once per listing, even when the task runs again. A fixed number of
+    queries however many saved searches there are: the listing and the category tree, the
+    matching searches (`saved_searches_matching`), then the notices written in one batch."""
+    new = listing_to_match(listing_id)
+    if new is None:
         return 0
+    listing = new.listing
     url = listing_url(listing)
-    already = set(
-        Notification.objects.filter(kind=NOTIFICATION_KIND, url=url).values_list(
-            "recipient_id", flat=True
-        )
-    )
-    candidates = (
-        SavedSearch.objects.filter(
-            Q(category__isnull=True) | Q(category_id__in=_ancestors(listing.category_id)),
-            Q(max_price__isnull=True) | Q(max_price__gte=listing.price),
-            owner__is_active=True,
-        )
-        .exclude(owner_id=listing.seller_id)
-        .exclude(owner_id__in=already)
-        .exclude(blocked_either_way(OuterRef("owner_id"), listing.seller_id))
-        .select_related("owner__profile")
-        .order_by("owner_id", "pk")
-    )
-    told: set[int] = set()
-    for saved in candidates:
-        if saved.owner_id in told:
-            continue
-        home = home_of(saved.owner)
-        if saved.radius_km is not None and home is None:
-            continue
-        criteria = SearchCriteria(
-            q=saved.query,
-            max_price=saved.max_price,
-            point=home,
-            radius_km=saved.radius_km,
-            currency=currency_of(saved.owner),
-        )
-        if not matching_listings(saved.owner, criteria).filter(pk=listing.pk).exists():
-            continue
-        notify(
-            recipient=saved.owner,
+    told_before = Notification.objects.filter(kind=NOTIFICATION_KIND, url=url)
+    notices = [
+        NewNotification(
+            recipient_id=saved.owner_id,
             kind=NOTIFICATION_KIND,
-            about=listing.seller,
+            about_id=listing.seller_id,
             text=f"New for your search “{saved}”: {listing.title}",
             url=url,
         )
-        told.add(saved.owner_id)
-    return len(told)
+        for saved in saved_searches_matching(new, skip_owners=told_before.values("recipient_id"))
+    ]
+    if notices:
+        notifications_create(notices=notices, deliver_now=True)
+    return len(notices)
