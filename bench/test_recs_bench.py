@@ -35,6 +35,7 @@ import numpy as np
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 from scipy import sparse
 
 from accounts.models import User
@@ -43,10 +44,11 @@ from bench.load import vacuumed
 from bench.load_market import ensure_market_loaded
 from bench.load_recs import Recs, ensure_recs_loaded
 from bench.timing import machine, measure, queries_of
-from marketplace.models import ProductModel, Review
+from marketplace.models import ProductModel, Purchase, Review
 from recommendations import influence
 from recommendations.models import InfluenceRun
 from recommendations.social_search import social_search
+from recommendations.social_search.network import gated_network_key, kept_networks
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
@@ -156,10 +158,15 @@ def test_d_social_search_for_a_shopper_with_500_friends(recs):
     result = measure(runs)
 
     def first_search(q):
-        cache.clear()
+        # The member's first search of a session: their network is in no cache (neither the
+        # shared one nor this process's memo, with its compiled queries); what every member's
+        # searches share (the catalog's topics) is as warm as any other member left it.
+        kept_networks.clear()
+        cache.delete(gated_network_key(shopper))
         shown(social_search(shopper, q))
 
     first_searches = measure([lambda q=q: first_search(q) for q in QUERIES])
+    first_searches.update(target_p95_ms=SEARCH_TARGET_MS)
 
     def count(person, q, **options) -> int:
         # The day's noisy counts are drawn and stored by the first search of the day; every later
@@ -180,7 +187,10 @@ def test_d_social_search_for_a_shopper_with_500_friends(recs):
         target=f"p95 < {figures.ms(SEARCH_TARGET_MS)}",
     )
     figures.note_latency(
-        "(d) the same, each a first search (the network read)", first_searches, queries=most
+        "(d) the same, each a first search (the network read)",
+        first_searches,
+        queries=most,
+        target=f"p95 < {figures.ms(SEARCH_TARGET_MS)}",
     )
 
     # The network's part takes as many queries for 500 friends as for 10; the listings nearby
@@ -190,6 +200,7 @@ def test_d_social_search_for_a_shopper_with_500_friends(recs):
     assert network_part == small_part, "the number of queries depends on the size of the network"
     assert max(counts.values()) <= max(network_part.values()) + 5
     assert result["p95_ms"] < SEARCH_TARGET_MS
+    assert first_searches["p95_ms"] < SEARCH_TARGET_MS
 
 
 def _ours(rows: np.ndarray, people: np.ndarray, topics, expertise) -> float:
@@ -262,9 +273,21 @@ def test_f_an_incremental_run_after_one_new_review(recs):
     seconds, rescored = [], []
     for author_id in author_ids:
         Review.objects.filter(author_id=author_id, product_model=product).delete()
+        Purchase.objects.filter(buyer_id=author_id, product_model=product).delete()
         influence.influence_run(kind=InfluenceRun.Kind.INCREMENTAL)  # the delete's own change
+        bought = Purchase.objects.create(  # every review stands on a purchase
+            buyer_id=author_id,
+            product_model=product,
+            category_id=product.category_id,
+            purchased_on=timezone.localdate(),
+        )
         Review.objects.create(
-            author_id=author_id, product_model=product, rating=5, title="Great", text="Great."
+            author_id=author_id,
+            product_model=product,
+            purchase=bought,
+            rating=5,
+            title="Great",
+            text="Great.",
         )
         started = time.perf_counter()
         run = influence.influence_run(kind=InfluenceRun.Kind.INCREMENTAL)

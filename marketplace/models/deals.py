@@ -189,11 +189,12 @@ class Purchase(models.Model):
     class Meta:
         ordering = ["-purchased_on", "-id"]
         indexes = [
-            # It also carries brand and verified: a network's purchases of a topic are read from
-            # the index alone (social search; PostgreSQL, SQLite gets the plain index).
+            # It also carries brand, verified and the product model: a network's purchases of a
+            # topic are read from the index alone (social search's `topic_rows` reads all five;
+            # PostgreSQL, SQLite gets the plain index).
             CoveringIndex(
                 fields=["buyer", "category"],
-                covering=["brand", "verified"],
+                covering=["brand", "verified", "product_model"],
                 name="purchase_buyer_category",
             ),
             models.Index(fields=["product_model", "buyer"], name="purchase_product_buyer"),

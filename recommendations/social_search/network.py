@@ -112,6 +112,12 @@ kept_networks: LocalMemo[tuple[Network, Gate, Queries]] = LocalMemo(
 )
 
 
+def gated_network_key(viewer: User) -> str:
+    """Where the viewer's gated network is cached: under the versions of what it is made of."""
+    versions = f"{network_version(viewer.pk)}:{consent_version(Purpose.SOCIAL_PROOF)}"
+    return f"social-search:gated-network:{viewer.pk}:{versions}"
+
+
 def network_of(viewer: User, *, gated: bool = True) -> GatedNetwork:
     """The viewer's network; with `gated`, who in it allows `social_proof` for the viewer.
 
@@ -137,8 +143,7 @@ def network_of(viewer: User, *, gated: bool = True) -> GatedNetwork:
         consenting = allowed_among(Purpose.SOCIAL_PROOF, viewer, graph.everyone, network=graph)
         return graph, Gate.of(graph, consenting)
 
-    versions = f"{network_version(viewer.pk)}:{consent_version(Purpose.SOCIAL_PROOF)}"
-    key = f"social-search:gated-network:{viewer.pk}:{versions}"
+    key = gated_network_key(viewer)
 
     def kept() -> tuple[Network, Gate, Queries]:
         graph, gate = cached(key, read, NETWORK_CACHE_SECONDS)
