@@ -70,7 +70,12 @@ def plan(bench_graph, django_db_blocker, tmp_path_factory):
             )
             candidates = [row[0] for row in cursor.fetchall()]
         chosen = rng.sample(candidates, min(MEMBERS, len(candidates)))
-        sessions = []
+        public = list(
+            Listing.objects.filter(audience="public", status="active")
+            .order_by("?")
+            .values_list("pk", flat=True)[:500]
+        )
+        sessions, members = [], []
         for user in User.objects.filter(pk__in=chosen):
             store = SessionStore()
             store[SESSION_KEY] = str(user.pk)
@@ -78,13 +83,15 @@ def plan(bench_graph, django_db_blocker, tmp_path_factory):
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
             sessions.append(store.session_key)
-        public = list(
-            Listing.objects.filter(audience="public", status="active")
-            .order_by("?")
-            .values_list("pk", flat=True)[:500]
-        )
+            # The listings this member may open (a seller may have blocked them).
+            openable = Listing.objects.openable_by(user).filter(pk__in=public)
+            members.append(
+                {
+                    "session": store.session_key,
+                    "listings": list(openable.values_list("pk", flat=True)),
+                }
+            )
     path = tmp_path_factory.mktemp("http-load") / "plan.json"
-    members = [{"session": key, "listings": []} for key in sessions]
     path.write_text(json.dumps({"members": members, "listings": public, "words": WORDS}))
     yield path
     with django_db_blocker.unblock():
