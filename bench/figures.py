@@ -111,13 +111,13 @@ def _milliseconds(cell: str) -> float | None:
 
 
 def by_scale(rows: dict[str, Row]) -> list[str]:
-    """The p95 of each measurement taken at more than one scale, side by side, and how much it
-    grows per tenfold of data (from the smallest scale to the largest)."""
+    """The p95 (or the one time) of each measurement taken at more than one scale, side by side,
+    and how much it grows per tenfold of data (from the smallest scale to the largest)."""
     scales: dict[str, dict[float, str]] = {}
     for row in rows.values():
         found = SCALED.match(row.measurement)
         name, scale = (found["name"], float(found["scale"])) if found else (row.measurement, 1.0)
-        scales.setdefault(name, {})[scale] = row.p95
+        scales.setdefault(name, {})[scale] = row.p95 or row.p50  # a run timed once has p50
     columns = sorted({scale for seen in scales.values() for scale in seen})
     shown = {name: seen for name, seen in scales.items() if len(seen) > 1}
     if not shown:
