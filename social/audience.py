@@ -200,13 +200,14 @@ def blocked_either_way(owner_ref: OuterRef | int, viewer_id: int) -> Q:
     )
 
 
-def is_friend_of(owner_ref: OuterRef | int, viewer_id: int) -> Exists:
+def is_friend_of(owner_ref: OuterRef | int, viewer_id: OuterRef | int) -> Exists:
     Friendship = apps.get_model("social", "Friendship")
     return Exists(Friendship.objects.filter(user_id=owner_ref, friend_id=viewer_id))
 
 
-def is_friend_of_friend_of(owner_ref: OuterRef | int, viewer_id: int) -> Exists:
-    """The viewer is a friend of one of the owner's friends (two directed hops)."""
+def is_friend_of_friend_of(owner_ref: OuterRef | int, viewer_id: OuterRef | int) -> Exists:
+    """The viewer is a friend of one of the owner's friends (two directed hops). Either side may
+    be the outer row's (one viewer against many owners, or one owner against many viewers)."""
     Friendship = apps.get_model("social", "Friendship")
     return Exists(
         Friendship.objects.filter(user_id=owner_ref, friend__friend_links__friend_id=viewer_id)

@@ -4,11 +4,12 @@ pointed at it: what the app sends travels over SMTP and is read back as it arriv
 from __future__ import annotations
 
 import email
-import socket
 from email.message import EmailMessage
 from email.policy import default
 
 import pytest
+
+from tests.processes import free_port
 
 SMTP_TIMEOUT_SECONDS = 5
 
@@ -44,12 +45,6 @@ class Received:
         self.message = message
         part = message.get_body(preferencelist=("plain",))
         self.body = part.get_content() if part is not None else ""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def smtp_mailer(port: int) -> dict:

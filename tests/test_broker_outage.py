@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -19,7 +20,7 @@ from outbox.models import QueuedTask
 from outbox.tasks import drain
 from privacy.models import ExportRequest
 from tests.factories import PersonFactory
-from tests.smtp import free_port
+from tests.processes import free_port, stop, wait_until
 from tests.worker import services_missing, start_worker, stop_worker
 
 pytestmark = [pytest.mark.worker]
@@ -34,33 +35,38 @@ def point_broker(app, url: str) -> None:
     app.amqp._producer_pool = None
 
 
-def start_redis(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            shutil.which("redis-server") or "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
+def start_redis(port: int, log: Path) -> subprocess.Popen:
     import redis
 
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+
+    def pings() -> bool:
         try:
-            redis.Redis(port=port, socket_connect_timeout=0.5).ping()
-            return process
+            return bool(redis.Redis(port=port, socket_connect_timeout=0.5).ping())
         except redis.RedisError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"redis-server did not answer on port {port} in {WAIT}s")
+            return False
+
+    try:
+        wait_until(pings, process, what="redis-server", log=log, timeout=WAIT)
+    except RuntimeError:
+        stop(process)
+        raise
+    return process
 
 
 @pytest.fixture
@@ -110,7 +116,7 @@ def test_an_export_asked_for_while_the_broker_is_down_is_built_when_it_is_back(
     again = client.post(reverse("privacy:exports"), follow=True)
     assert "still being prepared" in again.content.decode()
 
-    broker = start_redis(broker_down)
+    broker = start_redis(broker_down, tmp_path / "broker.log")
     worker = start_worker(
         app=app,
         settings_dict=connections["default"].settings_dict,
@@ -130,5 +136,4 @@ def test_an_export_asked_for_while_the_broker_is_down_is_built_when_it_is_back(
         assert export.status == ExportRequest.Status.READY, worker.output()
     finally:
         stop_worker(worker)
-        broker.kill()
-        broker.wait(timeout=10)
+        stop(broker)

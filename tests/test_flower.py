@@ -11,15 +11,13 @@ import base64
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.smtp import free_port
+from tests import processes
+from tests.processes import answers, free_port, stop, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20.0
@@ -27,15 +25,11 @@ CREDENTIALS = "ops:correct-horse"
 
 
 def status_of(url: str, credentials: str | None = None) -> int:
-    request = urllib.request.Request(url)  # noqa: S310 - a local http:// URL
+    headers = {}
     if credentials is not None:
         token = base64.b64encode(credentials.encode()).decode()
-        request.add_header("Authorization", f"Basic {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 - a local URL
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+        headers["Authorization"] = f"Basic {token}"
+    return processes.status_of(url, headers=headers)
 
 
 @pytest.fixture
@@ -74,26 +68,12 @@ def flower(settings, tmp_path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"Flower exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                if status_of(f"{url}/healthcheck") == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"Flower did not answer in {START_TIMEOUT}s:\n{log.read_text()}")
-            time.sleep(0.1)
+        wait_until(
+            answers(f"{url}/healthcheck"), process, what="Flower", log=log, timeout=START_TIMEOUT
+        )
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process, timeout=5)
 
 
 def test_flower_asks_for_the_credentials_from_flower_basic_auth(flower):

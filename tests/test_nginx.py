@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.smtp import free_port
+from tests.processes import answers, free_port, stop, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
@@ -114,21 +113,6 @@ class Front:
         return json.loads(body)
 
 
-def wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/alive")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nginx did not answer in {START_TIMEOUT}s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def front(nginx) -> Iterator[Front]:
     """nginx on the committed config, in front of an echo server standing in for `web`; one for
@@ -182,15 +166,16 @@ def front(nginx) -> Iterator[Front]:
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_for(alive, process, log)
+        wait_until(
+            answers(f"http://127.0.0.1:{alive}/alive"),
+            process,
+            what="nginx",
+            log=log,
+            timeout=START_TIMEOUT,
+        )
         yield Front(port=port, media=media, exports=exports)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop(process, timeout=5)
         upstream.shutdown()
         upstream.server_close()
         shutil.rmtree(scratch, ignore_errors=True)

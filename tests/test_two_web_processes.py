@@ -22,10 +22,8 @@ import io
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +35,7 @@ from PIL import Image
 from accounts.models import User
 from social.models import Circle
 from tests.factories import PASSWORD, PersonFactory
-from tests.smtp import free_port
+from tests.processes import answers, free_port, stop, wait_until
 from tests.worker import database_url, services_missing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,35 +83,6 @@ def start_web(name: str, *, env: dict[str, str], log: Path) -> WebProcess:
     return WebProcess(name=name, url=f"http://127.0.0.1:{port}", process=process, log=log)
 
 
-def wait_until_healthy(web: WebProcess, deadline: float) -> None:
-    """Until `/healthz` answers 200 (database and broker reachable), or fail by `deadline`."""
-    while time.monotonic() < deadline:
-        if web.process.poll() is not None:
-            raise RuntimeError(
-                f"web process {web.name} exited with {web.process.returncode}:\n{web.output()}"
-            )
-        try:
-            if requests.get(f"{web.url}/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(
-        f"web process {web.name} did not answer in {START_TIMEOUT}s:\n{web.output()}"
-    )
-
-
-def stop_web(web: WebProcess) -> None:
-    if web.process.poll() is not None:
-        return
-    web.process.send_signal(signal.SIGTERM)
-    try:
-        web.process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        web.process.kill()
-        web.process.wait(timeout=STOP_TIMEOUT)
-
-
 @pytest.fixture(scope="module")
 def web_pair(django_db_setup, tmp_path_factory) -> Iterator[WebPair]:
     """Two web processes on the test database and Redis, sharing a key and a media folder;
@@ -150,13 +119,18 @@ def web_pair(django_db_setup, tmp_path_factory) -> Iterator[WebPair]:
     try:
         for name in ("A", "B"):
             started.append(start_web(name, env=env, log=folder / f"{name.lower()}.log"))
-        deadline = time.monotonic() + START_TIMEOUT
-        for web in started:
-            wait_until_healthy(web, deadline)
+        for web in started:  # /healthz: the database and the broker answer it
+            wait_until(
+                answers(f"{web.url}/healthz"),
+                web.process,
+                what=f"web process {web.name}",
+                log=web.log,
+                timeout=START_TIMEOUT,
+            )
         yield WebPair(a=started[0], b=started[1], media_root=media_root)
     finally:
         for web in started:
-            stop_web(web)
+            stop(web.process, timeout=STOP_TIMEOUT)
 
 
 @pytest.fixture

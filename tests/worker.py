@@ -30,7 +30,6 @@ report what the worker sees, exist there without being part of the application.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -42,6 +41,8 @@ from urllib.parse import quote
 
 import pytest
 from celery import shared_task
+
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
@@ -172,14 +173,7 @@ def start_worker(
 
 def stop_worker(worker: WorkerProcess) -> None:
     """Warm shutdown (the current task finishes), then a kill if it does not stop in time."""
-    if worker.process.poll() is not None:
-        return
-    worker.process.send_signal(signal.SIGTERM)
-    try:
-        worker.process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        worker.process.kill()
-        worker.process.wait(timeout=STOP_TIMEOUT)
+    stop(worker.process, timeout=STOP_TIMEOUT)
 
 
 # --- Fixtures ----------------------------------------------------------------------------------

@@ -52,8 +52,13 @@ from marketplace.search.vocabulary import STOP_WORDS, synonyms
 from marketplace.search.words import normal_words
 from marketplace.selectors.search import ROUNDING_SLACK_KM
 from marketplace.selectors.search_params import currency_of
-from social.audience import Audience, blocked_either_way, circles_table
-from social.models import Friendship
+from social.audience import (
+    Audience,
+    blocked_either_way,
+    circles_table,
+    is_friend_of,
+    is_friend_of_friend_of,
+)
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -200,18 +205,12 @@ def _in_audience(listing: Listing) -> Q:
     audience = listing.audience
     if audience in (Audience.PUBLIC, Audience.MEMBERS):
         return Q()
-    # As `social.audience.is_friend_of` and `is_friend_of_friend_of`, the owner as the viewer.
-    friend = Q(Exists(Friendship.objects.filter(user_id=listing.seller_id, friend_id=viewer)))
+    # The policy's own tests, with each search's owner as the viewer.
+    friend = Q(is_friend_of(listing.seller_id, viewer))
     if audience == Audience.FRIENDS:
         return friend
     if audience == Audience.FOF:
-        return friend | Q(
-            Exists(
-                Friendship.objects.filter(
-                    user_id=listing.seller_id, friend__friend_links__friend_id=viewer
-                )
-            )
-        )
+        return friend | Q(is_friend_of_friend_of(listing.seller_id, viewer))
     if audience == Audience.CIRCLES:
         table = circles_table(Listing)
         chosen = table.model._default_manager.filter(

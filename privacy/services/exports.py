@@ -86,12 +86,20 @@ def _built_today(user: User) -> ExportRequest | None:
 
 def _in_progress(user: User) -> ExportRequest | None:
     """An export waiting or being built, unless it is stale (then it is given up on now)."""
-    waiting = ExportRequest.objects.filter(
-        user=user, status__in=[Status.PENDING, Status.RUNNING]
-    ).order_by("-created_at")
-    stale = waiting.filter(created_at__lte=timezone.now() - STALE_AFTER)
-    stale.update(status=Status.FAILED, error=STALE_MESSAGE, finished_at=timezone.now())
-    return waiting.first()
+    _give_up_stale(ExportRequest.objects.filter(user=user))
+    return (
+        ExportRequest.objects.filter(user=user, status__in=[Status.PENDING, Status.RUNNING])
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _give_up_stale(exports: QuerySet[ExportRequest]) -> None:
+    """Mark failed those of `exports` still waiting or being built after `STALE_AFTER`."""
+    now = timezone.now()
+    exports.filter(
+        status__in=[Status.PENDING, Status.RUNNING], created_at__lte=now - STALE_AFTER
+    ).update(status=Status.FAILED, error=STALE_MESSAGE, finished_at=now)
 
 
 def _state_phrase(export: ExportRequest) -> str:
@@ -329,11 +337,5 @@ def exports_expire(*, now: datetime | None = None) -> int:
         export.size = 0
         export.save(update_fields=["file", "status", "size"])
         expired += 1
-    ExportRequest.objects.filter(
-        status__in=[Status.PENDING, Status.RUNNING], created_at__lte=now - STALE_AFTER
-    ).update(
-        status=Status.FAILED,
-        error=STALE_MESSAGE,
-        finished_at=now,
-    )
+    _give_up_stale(ExportRequest.objects.all())
     return expired
