@@ -167,7 +167,8 @@ TEMPLATES = [
                 "accounts.context_processors.site",
                 "social.context_processors.notifications",
             ],
-            "builtins": ["accounts.templatetags.when"],
+            # `ago`; `{% url %}` with its answers remembered (config/urltag.py).
+            "builtins": ["accounts.templatetags.when", "config.urltag"],
         },
     },
 ]

@@ -79,3 +79,31 @@ def test_the_home_costs_the_same_queries_whatever_the_network(owner, client_for)
     for n in range(1, 5):
         a_friend_with_news(n)
     assert queries() == few
+
+
+def test_friends_reviews_are_the_newest_four_they_may_see_with_their_details(owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from marketplace.models import Review
+    from marketplace.selectors.reviews import friends_recent_reviews
+
+    friend, other = PersonFactory.create(), PersonFactory.create()
+    friends(owner, friend)
+    friends(owner, other)
+    products = [make_product(f"Model {n}") for n in range(7)]
+    written = [
+        make_review(friend if n % 2 else other, products[n], title=f"Review {n}") for n in range(5)
+    ]
+    hidden = make_review(friend, products[5], title="Hidden", hidden=True)
+    private = make_review(other, products[6], title="Private", audience="only_me")
+    now = timezone.now()
+    for age, review in enumerate([private, hidden, *reversed(written)]):
+        Review.objects.filter(pk=review.pk).update(created_at=now - timedelta(minutes=age))
+
+    shown = friends_recent_reviews(owner, limit=4)
+
+    assert [review.title for review in shown] == ["Review 4", "Review 3", "Review 2", "Review 1"]
+    assert all(review.helpful_count == 0 and not review.voted_helpful for review in shown)
+    assert friends_recent_reviews(PersonFactory.create()) == []
