@@ -204,21 +204,46 @@ def run_steps(cursor, steps, tables, log) -> None:
     cache.clear()
 
 
-def vacuumed(log=print) -> None:
+def vacuumed(log=print, *, wait_seconds: float = 300) -> None:
     """Vacuum the tables whose visibility map lags (under 90% of pages all-visible), as
     autovacuum keeps a live database: without it PostgreSQL reads the heap where it would read an
-    index alone, and a freshly loaded table can lag when its load committed asynchronously."""
+    index alone. A freshly loaded table lags until every snapshot older than its rows is gone (an
+    autovacuum worker still analysing another table holds one), so first wait for those (at most
+    `wait_seconds`), and say so if a table still lags: its figures would not be a live site's."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace"
-            " WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relpages > 100"
-            " AND c.relallvisible < 0.9 * c.relpages ORDER BY c.relname"
-        )
-        lagging = [name for (name,) in cursor.fetchall()]
+        lagging = _lagging(cursor)
+        if lagging:
+            _wait_for_older_snapshots(cursor, wait_seconds)
         for table in lagging:
             cursor.execute(f'VACUUM ANALYZE "{table}"')  # noqa: S608 (names from pg_class)
+        still = _lagging(cursor) if lagging else []
     if lagging:
         log(f"  vacuumed {', '.join(lagging)}: their visibility maps lagged")
+    if still:
+        lag = ", ".join(still)
+        log(f"  WARNING: the visibility maps of {lag} still lag: figures will read the heap")
+
+
+def _lagging(cursor) -> list[str]:
+    cursor.execute(
+        "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relpages > 100"
+        " AND c.relallvisible < 0.9 * c.relpages ORDER BY c.relname"
+    )
+    return [name for (name,) in cursor.fetchall()]
+
+
+def _wait_for_older_snapshots(cursor, seconds: float) -> None:
+    """Until no other session of this database holds a snapshot (or `seconds` have passed)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
+        )
+        if cursor.fetchone()[0] == 0:
+            return
+        time.sleep(0.5)
 
 
 def _activity(people: int, rng: random.Random) -> list[float]:

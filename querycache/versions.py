@@ -28,11 +28,19 @@ def new_token() -> str:
 
 
 def cached[T](key: str, make: Callable[[], T], timeout: float | None) -> T:
-    """`cache.get_or_set(key, make, timeout)`, typed: the value under `key`, else `make()`'s,
-    kept for `timeout` seconds (None: until evicted). For values that are never None: the cache
-    answers None for a key that holds None, and then it is made again."""
-    found = cache.get_or_set(key, make, timeout)
-    return make() if found is None else found
+    """The value under `key`, else `make()`'s, kept for `timeout` seconds (None: until evicted).
+    For values that are never None: the cache answers None for a key that holds None, and then
+    it is made again. Unlike `cache.get_or_set`, a value made here is not read back from the
+    cache (for a large value, as long again as making its pickle): only when another process
+    kept one first (`add` refused) is theirs read, so every reader gets the same."""
+    found: T | None = cache.get(key)
+    if found is not None:
+        return found
+    made = make()
+    if cache.add(key, made, timeout):
+        return made
+    kept: T | None = cache.get(key)
+    return made if kept is None else kept
 
 
 def version(key: str) -> str:

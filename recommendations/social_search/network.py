@@ -15,7 +15,7 @@ from accounts.models import User
 from marketplace.models import Purchase, Review
 from privacy.consent import allowed_among, consent_version
 from privacy.purposes import Purpose
-from querycache.lookups import IdArray
+from querycache.lookups import IdArray, Slot
 from querycache.prepared import Prepared
 from querycache.versions import LocalMemo, cached
 from recommendations.social_search.matching import TopicMatch
@@ -156,9 +156,34 @@ def network_of(viewer: User, *, gated: bool = True) -> GatedNetwork:
 def gated_purchases(viewer: User, network: GatedNetwork) -> QuerySet[Purchase]:
     """Purchases by people in the viewer's network who let the viewer learn from them, as long
     as their account is active."""
-    return Purchase.objects.filter(buyer_id__any=network.consenting_ids).exclude(
-        buyer_id__in=deactivated()
-    )
+    return _purchases_by(network.consenting_ids)
+
+
+def _purchases_by(buyers: IdArray | Slot) -> QuerySet[Purchase]:
+    """Purchases by `buyers` (ids, or a `Slot` for them) whose account is active."""
+    return Purchase.objects.filter(buyer_id__any=buyers).exclude(buyer_id__in=deactivated())
+
+
+# The topic's purchases by a network's consenting people, by which lists the topic has: the same
+# queries for every network, each compiled once per process (`Prepared`, nothing frozen).
+_topic_purchases: dict[tuple[str, ...], Prepared[tuple[Any, ...]]] = {}
+
+
+def _topic_purchases_query(lists: tuple[str, ...]) -> Prepared[tuple[Any, ...]]:
+    found = _topic_purchases.get(lists)
+    if found is None:
+        found = _topic_purchases[lists] = Prepared(
+            lambda buyers, **slots: (
+                _purchases_by(buyers)
+                .filter(TopicMatch.things_in(**slots))
+                .order_by()
+                .values_list("buyer_id", "category_id", "brand_id", "verified", "product_model_id")
+            ),
+            freezes=(),
+            buyers="bigint[]",
+            **dict.fromkeys(lists, "bigint[]"),
+        )
+    return found
 
 
 def gated_reviews(viewer: User, network: GatedNetwork) -> QuerySet[Review]:
@@ -206,16 +231,9 @@ class TopicRows:
 
 def topic_rows(viewer: User, network: GatedNetwork, match: TopicMatch) -> TopicRows:
     lists = match.lists
-    purchases = network.prepare(
-        ("purchases", *sorted(lists)),
-        lambda **slots: (
-            gated_purchases(viewer, network)
-            .filter(TopicMatch.things_in(**slots))
-            .order_by()
-            .values_list("buyer_id", "category_id", "brand_id", "verified", "product_model_id")
-        ),
-        **dict.fromkeys(lists, "bigint[]"),
-    ).rows(**lists)
+    purchases = _topic_purchases_query(tuple(sorted(lists))).rows(
+        buyers=network.consenting_ids, **lists
+    )
     reviews: list[TopicReview] = []
     if match.reviewed_product_ids:
         # Found through their authors' index, which carries the product model: a topic's models

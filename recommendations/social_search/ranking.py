@@ -72,18 +72,24 @@ class Expertise:
         return said
 
 
+# The ties between some reviewers and the viewer's friends: the same query for every network,
+# compiled once (`Prepared`).
+_PATHS = Prepared(
+    lambda authors, friends: Friendship.objects.filter(
+        user_id__any=authors, friend_id__any=friends
+    ).values_list("user_id", "friend_id", "tie_strength"),
+    freezes=(),
+    authors="bigint[]",
+    friends="bigint[]",
+)
+
+
 def _best_paths(network: GatedNetwork, authors: set[int]) -> dict[int, float]:
     """For reviewers who are friends of friends: the strongest two-hop path to the viewer. A path
     is as strong as its weaker tie (a product of two ties would let a distant reviewer outrank
     every friend, against `FOF_DISCOUNT`'s "half a direct tie"). One query, even for none."""
     best: dict[int, float] = {}
-    links = network.prepare(
-        ("paths",),
-        lambda authors: Friendship.objects.filter(
-            user_id__any=authors, friend_id__any=network.friend_ids
-        ).values_list("user_id", "friend_id", "tie_strength"),
-        authors="bigint[]",
-    ).rows(authors=IdArray(authors))
+    links = _PATHS.rows(authors=IdArray(authors), friends=network.friend_ids)
     for author, friend, tie in links:
         path = min(float(tie), float(network.ties[friend]))
         best[author] = max(best.get(author, 0.0), path)
