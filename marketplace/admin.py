@@ -35,6 +35,9 @@ from config.errors import DomainError
 from marketplace.models import (
     Appeal,
     Brand,
+    BrandClaim,
+    BrandComment,
+    BrandPost,
     CatalogSuggestion,
     Category,
     Conversation,
@@ -53,7 +56,7 @@ from marketplace.models import (
     SavedSearch,
     Watch,
 )
-from marketplace.services import appeals, catalog_suggestions, reports
+from marketplace.services import appeals, brands, catalog_suggestions, reports
 
 PEOPLE_SEARCH = ["email", "profile__display_name"]
 
@@ -692,3 +695,62 @@ class ModerationDecisionAdmin(ReadOnlyAdmin):
     @admin.display(description="hidden")
     def target_link(self, decision) -> str:
         return _admin_link(decision.target)
+
+
+# --- The brand side ---------------------------------------------------------------------------
+
+
+@admin.register(BrandClaim)
+class BrandClaimAdmin(admin.ModelAdmin):
+    """Members asking to run a brand's page: approve (they can then post as the brand) or
+    reject (also how an approved manager is removed). Through `marketplace.services.brands`."""
+
+    list_display = ["member", "brand", "status", "note", "created_at", "decided_at"]
+    list_filter = ["status", ("brand", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["brand__name", "note", *_people("member")]
+    list_select_related = ["member__profile", "brand"]
+    readonly_fields = [
+        "brand",
+        "member",
+        "note",
+        "status",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    ]
+    actions = ["approve", "reject"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def _decide(self, request, queryset, *, approve: bool) -> None:
+        decided = brands.brand_claims_decide(
+            staff=request.user, claim_ids=queryset.values_list("pk", flat=True), approve=approve
+        )
+        verb = "approved: they run the page" if approve else "rejected"
+        self.message_user(request, f"{len(decided)} claim(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Approve: let them run the page", permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description="Reject, or remove a manager", permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, approve=False)
+
+
+@admin.register(BrandPost)
+class BrandPostAdmin(ModeratedAdmin):
+    list_display = ["brand", "text", "author", "hidden", "created_at"]
+    list_filter = ["hidden", ("brand", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["text", "brand__name"]
+    list_select_related = ["brand", "author__profile"]
+
+
+@admin.register(BrandComment)
+class BrandCommentAdmin(ModeratedAdmin):
+    list_display = ["brand", "text", "author", "audience", "hidden", "created_at"]
+    list_filter = ["hidden", "audience"]
+    search_fields = ["text", "brand__name", *_people("author")]
+    exclude = ["circles"]
+    list_select_related = ["brand", "author__profile"]

@@ -1,6 +1,6 @@
 """Marketplace pages. Each feature keeps its own `urlpatterns` beside its views."""
 
-from marketplace.views import deals, listings, purchases, reports, reviews, search
+from marketplace.views import brands, deals, listings, purchases, reports, reviews, search
 
 app_name = "marketplace"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *purchases.urlpatterns,
     *reviews.urlpatterns,
     *reports.urlpatterns,
+    *brands.urlpatterns,
 ]

@@ -1,9 +1,11 @@
 """The marketplace's tables, one module per concern: the catalog, listings (and watchlists),
-deals between a buyer and a seller, reviews, saved searches and reports to the moderators.
+deals between a buyer and a seller, reviews, saved searches, reports to the moderators, and the
+brand side (its managers' claims and posts, fans and comments).
 
 Import them from here (`from marketplace.models import Listing`), as from any Django app.
 """
 
+from marketplace.models.brands import BrandClaim, BrandComment, BrandPost, Fan
 from marketplace.models.catalog import Brand, CatalogSuggestion, Category, ProductModel
 from marketplace.models.deals import Conversation, Message, Offer, Purchase, Question, Rating
 from marketplace.models.listings import (
@@ -21,9 +23,13 @@ from marketplace.models.saved_searches import SavedSearch
 __all__ = [
     "Appeal",
     "Brand",
+    "BrandClaim",
+    "BrandComment",
+    "BrandPost",
     "CatalogSuggestion",
     "Category",
     "Conversation",
+    "Fan",
     "HelpfulVote",
     "Listing",
     "ListingAudience",

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from marketplace.models import (
     Appeal,
+    BrandClaim,
+    BrandComment,
+    BrandPost,
     CatalogSuggestion,
     Conversation,
+    Fan,
     HelpfulVote,
     Listing,
     Message,
@@ -18,6 +22,12 @@ from marketplace.models import (
     Review,
     SavedSearch,
     Watch,
+)
+from marketplace.personal_data.brands import (
+    export_brand_claims,
+    export_brand_comments,
+    export_brand_posts,
+    export_fandoms,
 )
 from marketplace.personal_data.content import (
     close_reports_about,
@@ -167,6 +177,49 @@ def register() -> None:
         export=export_saved_searches,
         erasure=Erasure.DELETE,
         why="Your saved searches go.",
+    )
+    personal_data(
+        Fan,
+        "member",
+        kind="marketplace_fan_of",
+        export=export_fandoms,
+        erasure=Erasure.DELETE,
+        why="The brands you are a fan of: gone with you.",
+    )
+    personal_data(
+        BrandComment,
+        "author",
+        kind="marketplace_brand_comments",
+        export=export_brand_comments,
+        erasure=Erasure.DELETE,
+        why="Your comments on brand pages go.",
+    )
+    personal_data(
+        BrandClaim,
+        "member",
+        kind="marketplace_brand_claims",
+        export=export_brand_claims,
+        erasure=Erasure.DELETE,
+        why="Your requests to run a brand's page go, and with them your right to post as it.",
+    )
+    personal_data(
+        BrandClaim,
+        "decided_by",
+        kind="marketplace_brand_claims_decided",
+        not_exported="Which staff member decided a claim is the moderation record, not yours.",
+        erasure=Erasure.ANONYMISE,
+        why="Claims you decided as staff stay decided, without your name.",
+        retention="As long as the claim.",
+    )
+    personal_data(
+        BrandPost,
+        "author",
+        kind="marketplace_brand_posts",
+        export=export_brand_posts,
+        erasure=Erasure.ANONYMISE,
+        why="Posts you wrote as a brand's manager are the brand's: they stay on its page, "
+        "without the link to you.",
+        retention="As long as the brand keeps them.",
     )
     personal_data(
         Watch,

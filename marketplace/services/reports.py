@@ -41,7 +41,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
-from marketplace.models import Conversation, Listing, Message, Report, Review
+from marketplace.models import (
+    BrandComment,
+    BrandPost,
+    Conversation,
+    Listing,
+    Message,
+    Report,
+    Review,
+)
 from marketplace.services import appeals
 from privacy.audit import audit, reference
 from social.audience import blocked_either_way
@@ -73,6 +81,8 @@ KINDS = {
         Kind("post", Post, "author", "post"),
         Kind("comment", Comment, "author", "comment"),
         Kind("message", Message, "sender", "message"),
+        Kind("brand_post", BrandPost, "author", "brand post"),
+        Kind("brand_comment", BrandComment, "author", "brand comment"),
         Kind("person", User, None, "person"),
     )
 }
@@ -108,7 +118,7 @@ def describe(target: models.Model | None) -> str:
 
 
 def report_target(*, reporter: User, kind: str, object_id: int | str) -> models.Model:
-    """The thing of `kind` ("listing", "review", "post", "comment", "message" or "person") with
+    """The thing of `kind` (a name in `KINDS`: "listing", "review", "post", "person"...) with
     `object_id`, if `reporter` may see it; NotFound otherwise (whether it exists is not told)."""
     found = KINDS.get(kind)
     label = found.label if found else "thing"
@@ -140,6 +150,10 @@ def _visible(kind: Kind, reporter: User, object_id: int) -> models.Model | None:
         ):
             return None
         return comments_on(reporter, comment.post).filter(pk=object_id).first()
+    if kind.model is BrandPost:  # a brand's posts are public while not hidden
+        return BrandPost.objects.filter(pk=object_id, hidden=False).first()
+    if kind.model is BrandComment:
+        return BrandComment.objects.filter(pk=object_id).visible_to(reporter).first()
     if kind.model is Message:
         conversations = Conversation.objects.filter(
             models.Q(buyer=reporter) | models.Q(listing__seller=reporter)

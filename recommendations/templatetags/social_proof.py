@@ -1,5 +1,7 @@
 """`{% friends_who_bought product_model %}`: the friends (and, from k on, the number of friends of
 friends) who bought or reviewed a product model, for product and listing pages.
+`{% brand_network_reviews brand %}`: the viewer's network's reviews of a brand's products, for the
+brand's page.
 `{% brand_voices_near listing %}`: for the listing's seller alone, the banded total of trusted
 voices near the listing who recommend its brand ("3 or more ..."); nothing for anyone else.
 
@@ -15,6 +17,7 @@ from django import template
 
 from recommendations.social_search import friends_who_bought as who_bought
 from recommendations.social_search import record_usage
+from recommendations.social_search.brands import brand_network_reviews as network_reviews
 from recommendations.trusted import brand_voices_near as voices_near
 
 register = template.Library()
@@ -36,3 +39,13 @@ def brand_voices_near(context, listing):
     viewer = getattr(context.get("request"), "user", None)
     # Nothing for anyone but the seller: `brand_voices_near` decides.
     return {"near": voices_near(viewer, listing) if listing is not None else None}
+
+
+@register.inclusion_tag("recommendations/search/_brand_network_reviews.html", takes_context=True)
+def brand_network_reviews(context, brand):
+    viewer = getattr(context.get("request"), "user", None)
+    if viewer is None or not viewer.is_authenticated:
+        return {"found": None, "brand": brand}
+    found = network_reviews(viewer, brand)
+    record_usage(found.usage)
+    return {"found": found, "brand": brand}

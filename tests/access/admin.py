@@ -119,6 +119,9 @@ MODERATOR_READS = {
         "appeal": 200,
         "moderationdecision": 200,
         "catalogsuggestion": 403,
+        "brandclaim": 403,
+        "brandpost": 200,
+        "brandcomment": 200,
     },
     "recommendations": {"influencerun": 403, "influencescore": 403},
 }

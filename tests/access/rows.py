@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.access import (
     admin,
+    market_brands,
     market_deals,
     market_listings,
     market_reports,
@@ -32,6 +33,7 @@ ROW_FILES = [
     market_deals,
     market_reviews,
     market_reports,
+    market_brands,
     recs_search,
     recs_influence,
     recs_personal,

@@ -52,10 +52,14 @@ def with_home(someone: User, at: tuple[Any, Any] = AMSTERDAM, *, place: str | No
 
 
 def moderators() -> Group:
-    """The "Moderators" group of migration marketplace/0004, made again if a flush emptied the
-    tables (transactional tests)."""
-    migration = importlib.import_module("marketplace.migrations.0004_moderators_group")
-    return migration.moderators_group(Group, Permission)
+    """The "Moderators" group of migration marketplace/0004 (and the permissions later migrations
+    gave it), made again if a flush emptied the tables (transactional tests)."""
+    group = None
+    for name in ("0004_moderators_group", "0017_moderators_brand_side"):
+        migration = importlib.import_module(f"marketplace.migrations.{name}")
+        group = migration.moderators_group(Group, Permission)
+    assert group is not None
+    return group
 
 
 def make_admin(name: str = "Ada Admin") -> User:

@@ -1,0 +1,65 @@
+"""The brand side's personal data: brands a person is a fan of, comments they wrote on brand
+pages, their claims to run a page, and the posts they wrote as a brand's manager."""
+
+from __future__ import annotations
+
+from marketplace.models import BrandClaim, BrandComment, BrandPost, Fan
+from marketplace.personal_data._common import when
+
+
+def export_fandoms(user) -> list[dict]:
+    return [
+        {
+            "brand": fan.brand.name,
+            "seen_by": fan.get_audience_display(),
+            "circles": [circle.name for circle in fan.circles.all()],
+            "brand_posts_in_feed": fan.posts_in_feed,
+            "since": when(fan.created_at),
+        }
+        for fan in Fan.objects.filter(member=user)
+        .select_related("brand")
+        .prefetch_related("circles")
+        .order_by("created_at", "id")
+    ]
+
+
+def export_brand_comments(user) -> list[dict]:
+    return [
+        {
+            "brand": comment.brand.name,
+            "on_post": comment.post.text[:80] if comment.post else None,
+            "text": comment.text,
+            "seen_by": comment.get_audience_display(),
+            "circles": [circle.name for circle in comment.circles.all()],
+            "hidden_by_moderator": comment.hidden,
+            "at": when(comment.created_at),
+        }
+        for comment in BrandComment.objects.filter(author=user)
+        .select_related("brand", "post")
+        .prefetch_related("circles")
+        .order_by("created_at", "id")
+    ]
+
+
+def export_brand_claims(user) -> list[dict]:
+    return [
+        {
+            "brand": claim.brand.name,
+            "note": claim.note,
+            "status": claim.get_status_display(),
+            "asked_at": when(claim.created_at),
+            "decided_at": when(claim.decided_at),
+        }
+        for claim in BrandClaim.objects.filter(member=user)
+        .select_related("brand")
+        .order_by("created_at", "id")
+    ]
+
+
+def export_brand_posts(user) -> list[dict]:
+    return [
+        {"brand": post.brand.name, "text": post.text, "at": when(post.created_at)}
+        for post in BrandPost.objects.filter(author=user)
+        .select_related("brand")
+        .order_by("created_at", "id")
+    ]

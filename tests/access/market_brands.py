@@ -1,0 +1,143 @@
+"""Access-matrix rows for the brand pages (helpers: tests/access/engine.py).
+
+Each row's `url` sets the brand side up in the row's transaction, rolled back after the row:
+the seeded Trek, the stranger running its page (an approved claim), and the owner as a fan whom
+friends may see, with a review for friends that the owner lets friends learn from (social
+proof), a comment for friends, and a post by the brand. What the rows hold: the owner's name
+reaches the owner's friends alone (through the review and the "fan of" line); the brand's
+manager sees no fan by name; only the manager posts as the brand."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from marketplace.models import BrandClaim, BrandComment, BrandPost, Fan
+from marketplace.services.brands import (
+    brand_claim,
+    brand_claims_decide,
+    brand_comment_create,
+    brand_post_create,
+    fan_set,
+)
+from privacy.purposes import Purpose
+from tests.access.engine import LOGIN, PUBLIC, page, per, sees
+from tests.factories import make_admin, make_product, make_review
+from tests.factories.social import consent
+
+SIGNED_IN_VIEWERS = "stranger fof friend_a friend_b owner blocked moderator"
+
+
+def _set_up(c) -> dict:
+    """The brand side of the cast, made by each row (its transaction is rolled back after it)."""
+    marlin = make_product()
+    trek = marlin.brand
+    claim = brand_claim(member=c["stranger"], brand_id=trek.pk, note="Trek marketing")
+    brand_claims_decide(staff=make_admin(), claim_ids=[claim.pk], approve=True)
+    consent(c["owner"], purpose=Purpose.SOCIAL_PROOF)
+    make_review(c["owner"], marlin, audience="friends", title="Marlin after a year")
+    fan_set(member=c["owner"], brand_id=trek.pk, audience="friends")
+    post = brand_post_create(author=c["stranger"], brand_id=trek.pk, text="Spring service tips")
+    comment = brand_comment_create(
+        author=c["owner"], brand_id=trek.pk, text="Mine is great", audience="friends"
+    )
+    return {"trek": trek, "post": post, "comment": comment}
+
+
+def _url(name: str, *extra: str):
+    def build(c) -> str:
+        made = _set_up(c)
+        args = [made["trek"].slug, *(made[key].pk for key in extra)]
+        return reverse(name, args=args)
+
+    return build
+
+
+def fans(c):
+    return set(Fan.objects.values_list("member_id", "brand_id", "audience", "posts_in_feed"))
+
+
+def comments(c):
+    return set(BrandComment.objects.values_list("pk", "author_id", "text"))
+
+
+def claims(c):
+    return set(BrandClaim.objects.values_list("member_id", "brand_id", "status"))
+
+
+def posts(c):
+    return set(BrandPost.objects.values_list("pk", "text"))
+
+
+WRITE = per(302, anonymous=LOGIN)
+
+ROWS = [
+    page("market/brands/", lambda c: reverse("marketplace:brands"), PUBLIC),
+    # The owner's review, its "a fan of Trek" line and their comment reach their friends only:
+    # not the stranger who runs the page, not the one who blocked them.
+    page(
+        "market/brands/<slug:slug>/",
+        _url("marketplace:brand"),
+        PUBLIC,
+        shows=sees(owner="owner_name", friend_a="owner_name", friend_b="owner_name"),
+    ),
+    page(
+        "market/brands/<slug:slug>/fan/",
+        _url("marketplace:brand_fan"),
+        WRITE,
+        method="POST",
+        body=lambda c: {"audience": "only_me", "posts_in_feed": "on"},
+        state=fans,
+        changes=SIGNED_IN_VIEWERS,
+    ),
+    page(
+        "market/brands/<slug:slug>/unfan/",
+        _url("marketplace:brand_unfan"),
+        WRITE,
+        method="POST",
+        state=fans,
+        changes="owner",  # the only fan
+    ),
+    page(
+        "market/brands/<slug:slug>/comment/",
+        _url("marketplace:brand_comment"),
+        WRITE,
+        method="POST",
+        body=lambda c: {"text": "Nice", "audience": "members"},
+        state=comments,
+        changes=SIGNED_IN_VIEWERS,
+    ),
+    page(
+        "market/brands/<slug:slug>/comments/<int:comment_id>/delete/",
+        _url("marketplace:brand_comment_delete", "comment"),
+        WRITE,  # anyone else is sent back with "no such comment", nothing changes
+        method="POST",
+        state=comments,
+        changes="owner",
+    ),
+    page(
+        "market/brands/<slug:slug>/claim/",
+        _url("marketplace:brand_claim"),
+        per(302, anonymous=LOGIN, stranger=400),  # the stranger already runs the page
+        method="POST",
+        body=lambda c: {"note": "I work there"},
+        state=claims,
+        changes="fof friend_a friend_b owner blocked moderator",
+    ),
+    page(
+        "market/brands/<slug:slug>/post/",
+        _url("marketplace:brand_post"),
+        per(403, anonymous=LOGIN, stranger=302),
+        method="POST",
+        body=lambda c: {"text": "Ride with us"},
+        state=posts,
+        changes="stranger",
+    ),
+    page(
+        "market/brands/<slug:slug>/posts/<int:post_id>/delete/",
+        _url("marketplace:brand_post_delete", "post"),
+        WRITE,  # anyone but the manager: "no such post", nothing changes
+        method="POST",
+        state=posts,
+        changes="stranger",
+    ),
+]
