@@ -12,6 +12,7 @@ STEP_MODULES = (
     "demo.reviews",
     "demo.watching",
     "demo.consents",
+    "demo.brands",
 )
 
 

@@ -192,6 +192,11 @@ def test_the_networks_reviews_pass_the_social_search_gates(trek, people):
     fan_set(member=anna, brand_id=trek.pk, audience=Audience.FRIENDS)
     assert brand_network_reviews(john, trek).reviews[0].fan
     assert brand_network_reviews(None, trek).reviews == []
+    # John comes to run Trek's page: there he acts for the brand, which sees no fan by name.
+    claim = brand_claim(member=john, brand_id=trek.pk)
+    brand_claims_decide(staff=make_admin(), claim_ids=[claim.pk], approve=True)
+    found = brand_network_reviews(john, trek)
+    assert found.reviews[0].review.author == anna and not found.reviews[0].fan
 
 
 # --- The page ---------------------------------------------------------------------------------

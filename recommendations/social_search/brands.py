@@ -7,7 +7,9 @@ consent, asked once per person of the network), friends first.
     record_usage(found.usage)   # once shown
 
 `fan` says the reviewer is a fan of the brand, only where their fan row's own audience lets the
-viewer see it ("Anna, a fan of Trek"): being a fan is not learned any other way.
+viewer see it ("Anna, a fan of Trek"): being a fan is not learned any other way. Never on the
+brand's page for the people who run it: there they act for the brand, which sees no fan by name
+(they still see the reviews shared with them as a person).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 
 from accounts.models import User
 from marketplace.models import Brand, Fan, Review
+from marketplace.services.brands import is_manager
 from recommendations.social_search.network import gated_reviews, network_of
 from recommendations.social_search.usage import Uses, note_shown
 
@@ -66,7 +69,8 @@ def brand_network_reviews(viewer: User | None, brand: Brand) -> BrandNetworkRevi
         key=lambda review: (review.author_id not in ties, -ties.get(review.author_id or 0, 0))
     )
     shown = rows[:BRAND_REVIEWS_SHOWN]
-    fans = fans_among(viewer, brand, {r.author_id for r in shown if r.author_id is not None})
+    authors = {r.author_id for r in shown if r.author_id is not None}
+    fans = set() if is_manager(viewer, brand) else fans_among(viewer, brand, authors)
     for review in shown:
         relation = "friend" if review.author_id in ties else "fof"
         found.reviews.append(NetworkReview(review, relation, fan=review.author_id in fans))

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from demo.brands import brand_manager
 from demo.people import DEMO_LOGINS
 
 
@@ -9,6 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(f"  Demo logins (password: {settings.DEMO_PASSWORD}):")
-        width = max(len(email) for email, _ in DEMO_LOGINS)
-        for email, role in DEMO_LOGINS:
+        manager = brand_manager()
+        logins = [*DEMO_LOGINS, (manager.email, f"{manager.display_name}, runs Trek's page")]
+        width = max(len(email) for email, _ in logins)
+        for email, role in logins:
             self.stdout.write(f"    {email.ljust(width)}  {role}")
