@@ -31,6 +31,7 @@ from privacy.models import ErasureRequest, ExportRequest
 from privacy.purposes import Purpose
 from privacy.services.erasure import erasure_request, purge_user
 from privacy.services.exports import export_request
+from recommendations.social_search import social_search
 from recommendations.social_search.brands import brand_network_reviews
 from social.audience import Audience
 from social.services.blocks import block_create
@@ -309,3 +310,21 @@ def test_the_brand_side_is_in_the_export_and_goes_or_stays_at_erasure(
     assert not BrandClaim.objects.exists()
     post.refresh_from_db()
     assert post.author is None and post.text == "JOHN_AS_TREK"  # the brand's, without him
+
+
+def test_social_search_says_a_friend_is_a_fan_only_where_the_fan_allows(trek, people):
+    john, anna = people["john"], people["anna"]
+    marlin = make_product()
+    make_review(anna, marlin, audience="friends", title="Anna on the Marlin")
+    consent(anna, purpose=Purpose.SOCIAL_PROOF)
+
+    def fan_of() -> list[str]:
+        return [item.fan_of for item in social_search(john, "Trek", with_listings=False).reviews]
+
+    assert fan_of() == [""]
+    fan_set(member=anna, brand_id=trek.pk)  # only me
+    assert fan_of() == [""]
+    fan_set(member=anna, brand_id=trek.pk, audience=Audience.FRIENDS)
+    assert fan_of() == ["Trek"]
+    block_create(blocker=anna, blocked=john)
+    assert fan_of() == []  # blocked: nothing of hers at all

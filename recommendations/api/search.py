@@ -61,6 +61,10 @@ class RankedReviewSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(source="review.created_at")
     score = serializers.FloatField(help_text="Tie strength × (1 + expertise) × recency.")
     reasons = serializers.ListField(child=serializers.CharField(), help_text="Why it ranks here.")
+    fan_of = serializers.CharField(
+        help_text="The product's brand, when its author lets you see they are a fan of it; else "
+        "empty."
+    )
 
 
 class DiscoverListingSerializer(ListingCardSerializer):

@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from accounts.models import User
-from marketplace.models import Brand, Fan, Review
+from marketplace.models import Brand, BrandClaim, Fan, Review
 from marketplace.services.brands import is_manager
 from recommendations.social_search.network import gated_reviews, network_of
+from recommendations.social_search.ranking import RankedReview
 from recommendations.social_search.usage import Uses, note_shown
 
 BRAND_REVIEWS_SHOWN = 5
@@ -76,3 +77,29 @@ def brand_network_reviews(viewer: User | None, brand: Brand) -> BrandNetworkRevi
         found.reviews.append(NetworkReview(review, relation, fan=review.author_id in fans))
         note_shown(found.usage, review)
     return found
+
+
+def mark_fans(viewer: User, reviews: list[RankedReview]) -> None:
+    """Set `fan_of` on the trusted reviews whose author is a fan of the reviewed product's
+    brand, where the fan's own audience lets `viewer` see it, and `viewer` does not run that
+    brand's page. One query, none without reviews."""
+    brands = {
+        item.review.product_model.brand_id
+        for item in reviews
+        if item.review is not None and item.review.product_model is not None
+    }
+    if not brands:
+        return
+    run_by_viewer = BrandClaim.objects.filter(
+        member=viewer, status=BrandClaim.Status.APPROVED
+    ).values("brand_id")
+    seen = set(
+        Fan.objects.visible_to(viewer)
+        .filter(member_id__in={item.author for item in reviews}, brand_id__in=brands)
+        .exclude(brand_id__in=run_by_viewer)
+        .values_list("member_id", "brand_id")
+    )
+    for item in reviews:
+        product = item.review.product_model if item.review is not None else None
+        if product is not None and (item.author, product.brand_id) in seen:
+            item.fan_of = product.brand.name

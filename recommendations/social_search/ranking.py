@@ -41,6 +41,8 @@ class RankedReview:
     score: float
     reasons: list[str]
     review: Review | None = None
+    # The brand of the review's product, when the viewer may see that its author is a fan of it.
+    fan_of: str = ""
 
 
 @dataclass

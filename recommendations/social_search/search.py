@@ -10,6 +10,7 @@ from accounts.models import User
 from marketplace.models import Review
 from marketplace.selectors.search import SearchPage
 from querycache.lookups import IdArray
+from recommendations.social_search.brands import mark_fans
 from recommendations.social_search.funnel import (
     Funnel,
     attach_step_reviews,
@@ -63,6 +64,7 @@ def social_search(viewer: User, q: str, *, with_listings: bool = True) -> Social
     by_pk = read_reviews(wanted | set(trusted.ids))
     attach_step_reviews(funnel, chosen, by_pk, uses)
     reviews = ranked_reviews(trusted, by_pk, uses)
+    mark_fans(viewer, reviews)
     listings = nearby_listings(viewer, network, match) if with_listings else None
     return SocialSearch(
         q=match.q, match=match, funnel=funnel, reviews=reviews, listings=listings, usage=uses
