@@ -9,8 +9,19 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
 from demo.people import ADMIN, ANNA, BEN, demo_step, demo_users, roster
-from marketplace.models import Brand, BrandClaim, BrandComment, BrandPost, Fan, Purchase, Review
+from marketplace.models import (
+    Brand,
+    BrandClaim,
+    BrandComment,
+    BrandPost,
+    Campaign,
+    CampaignEntry,
+    Fan,
+    Purchase,
+    Review,
+)
 from marketplace.services.brands import (
     brand_claim,
     brand_claims_decide,
@@ -18,6 +29,10 @@ from marketplace.services.brands import (
     brand_post_create,
     fan_set,
 )
+from marketplace.services.campaigns import campaign_answer, campaign_create
+from privacy.consent import granted
+from privacy.purposes import Purpose, Scope
+from privacy.services.consent import consent_grant
 from social.audience import Audience
 
 BRAND = "trek"
@@ -92,3 +107,67 @@ def seed_brand_side() -> str:
         f"Brand pages: Trek run by {manager.display_name}, {len(POSTS)} posts, "
         f"{1 + len(chosen)} fans, {BrandComment.objects.filter(brand=brand).count()} comments"
     )
+
+
+CAMPAIGN_TITLE = "Which colour for the next Marlin?"
+CAMPAIGN_QUESTION = "We are choosing the colours of next year's Marlin 7. Which one would you ride?"
+CAMPAIGN_CHOICES = ("Forest green", "Sunset orange", "Matte black", "Sky blue")
+CAMPAIGN_DAYS, CAMPAIGN_STARTED_DAYS_AGO = 21, 6
+PARTICIPANTS = 16  # cyclists of the community who asked Trek for feedback and allow insights
+
+
+@demo_step
+def seed_campaign() -> str:
+    """A running feedback campaign on Trek's page, answered by cyclists of the community who
+    asked Trek for feedback and allow anonymous insights (Anna among them), over six days: its
+    results show to them and to the page's manager. Ben is not invited (yet)."""
+    brand = Brand.objects.filter(slug=BRAND).first()
+    people = demo_users()
+    manager = people.get(brand_manager().email)
+    anna, ben = people.get(ANNA.email), people.get(BEN.email)
+    if brand is None or manager is None or anna is None:
+        return "Feedback campaign: no Trek page or no demo people (0 new)"
+    if Campaign.objects.filter(brand=brand).exists():
+        entries = CampaignEntry.objects.filter(campaign__brand=brand).count()
+        return f"Feedback campaign: Trek's, {entries} answers (already seeded, 0 new)"
+    now = timezone.now()
+    started = now - timedelta(days=CAMPAIGN_STARTED_DAYS_AGO)
+    campaign = campaign_create(
+        manager=manager,
+        brand_id=brand.pk,
+        kind=Campaign.Kind.POLL,
+        title=CAMPAIGN_TITLE,
+        question=CAMPAIGN_QUESTION,
+        choices=CAMPAIGN_CHOICES,
+        starts_at=started,
+        ends_at=started + timedelta(days=CAMPAIGN_DAYS),
+    )
+    cyclists = (
+        User.objects.filter(pk__in=[user.pk for user in people.values()])
+        .filter(profile__interests__slug="cycling", is_active=True)
+        .exclude(pk__in=[manager.pk, getattr(ben, "pk", 0)])
+        .order_by("pk")
+        .distinct()
+    )
+    invited = [anna, *[user for user in cyclists if user.pk != anna.pk]][:PARTICIPANTS]
+    choices = list(campaign.choices.all())
+    weights = (0, 0, 1, 0, 2, 1, 3, 0, 2, 1, 0, 3, 2, 0, 1, 0)  # forest green leads
+    for index, member in enumerate(invited):
+        fan = Fan.objects.filter(member=member, brand=brand).first()
+        fan_set(
+            member=member,
+            brand_id=brand.pk,
+            audience=fan.audience if fan else Audience.ONLY_ME,
+            posts_in_feed=fan.posts_in_feed if fan else False,
+            campaigns=True,
+        )
+        if not granted(member, Purpose.INSIGHTS):
+            consent_grant(
+                user=member, purpose=Purpose.INSIGHTS, scope=Scope.FOF, method="onboarding"
+            )
+        entry = campaign_answer(
+            member=member, campaign_id=campaign.pk, choice_id=choices[weights[index]].pk
+        )
+        answered = started + timedelta(days=index % CAMPAIGN_STARTED_DAYS_AGO, hours=index)
+        CampaignEntry.objects.filter(pk=entry.pk).update(created_at=answered)
+    return f"Feedback campaign: Trek asks “{campaign.title}”, {len(invited)} answers"

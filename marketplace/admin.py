@@ -38,6 +38,7 @@ from marketplace.models import (
     BrandClaim,
     BrandComment,
     BrandPost,
+    Campaign,
     CatalogSuggestion,
     Category,
     Conversation,
@@ -754,3 +755,15 @@ class BrandCommentAdmin(ModeratedAdmin):
     search_fields = ["text", "brand__name", *_people("author")]
     exclude = ["circles"]
     list_select_related = ["brand", "author__profile"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnlyAdmin):
+    """Brands' feedback campaigns, for staff to look into a complaint. Who answered what is not
+    here: answers are the participants' own, and the brand sees only noisy totals."""
+
+    list_display = ["title", "brand", "kind", "starts_at", "ends_at", "min_participants"]
+    list_filter = ["kind", ("brand", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "question", "brand__name"]
+    list_select_related = ["brand"]
+    exclude = ["created_by"]

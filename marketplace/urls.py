@@ -1,6 +1,15 @@
 """Marketplace pages. Each feature keeps its own `urlpatterns` beside its views."""
 
-from marketplace.views import brands, deals, listings, purchases, reports, reviews, search
+from marketplace.views import (
+    brands,
+    campaigns,
+    deals,
+    listings,
+    purchases,
+    reports,
+    reviews,
+    search,
+)
 
 app_name = "marketplace"
 
@@ -12,4 +21,5 @@ urlpatterns = [
     *reviews.urlpatterns,
     *reports.urlpatterns,
     *brands.urlpatterns,
+    *campaigns.urlpatterns,
 ]

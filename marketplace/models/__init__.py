@@ -6,6 +6,7 @@ Import them from here (`from marketplace.models import Listing`), as from any Dj
 """
 
 from marketplace.models.brands import BrandClaim, BrandComment, BrandPost, Fan
+from marketplace.models.campaigns import Campaign, CampaignChoice, CampaignEntry, CampaignFigure
 from marketplace.models.catalog import Brand, CatalogSuggestion, Category, ProductModel
 from marketplace.models.deals import Conversation, Message, Offer, Purchase, Question, Rating
 from marketplace.models.listings import (
@@ -26,6 +27,10 @@ __all__ = [
     "BrandClaim",
     "BrandComment",
     "BrandPost",
+    "Campaign",
+    "CampaignChoice",
+    "CampaignEntry",
+    "CampaignFigure",
     "CatalogSuggestion",
     "Category",
     "Conversation",

@@ -106,6 +106,11 @@ class Fan(models.Model):
     posts_in_feed = models.BooleanField(
         default=False, help_text="The brand's posts appear in the fan's feed."
     )
+    campaigns = models.BooleanField(
+        default=False,
+        help_text="The brand may ask the fan for feedback (polls, concepts to rate), if they "
+        "also allow anonymous insights.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = AudienceQuerySet.as_manager()

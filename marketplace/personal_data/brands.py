@@ -3,7 +3,7 @@ pages, their claims to run a page, and the posts they wrote as a brand's manager
 
 from __future__ import annotations
 
-from marketplace.models import BrandClaim, BrandComment, BrandPost, Fan
+from marketplace.models import BrandClaim, BrandComment, BrandPost, Campaign, CampaignEntry, Fan
 from marketplace.personal_data._common import when
 
 
@@ -14,6 +14,7 @@ def export_fandoms(user) -> list[dict]:
             "seen_by": fan.get_audience_display(),
             "circles": [circle.name for circle in fan.circles.all()],
             "brand_posts_in_feed": fan.posts_in_feed,
+            "asked_for_feedback_requests": fan.campaigns,
             "since": when(fan.created_at),
         }
         for fan in Fan.objects.filter(member=user)
@@ -62,4 +63,35 @@ def export_brand_posts(user) -> list[dict]:
         for post in BrandPost.objects.filter(author=user)
         .select_related("brand")
         .order_by("created_at", "id")
+    ]
+
+
+def export_campaign_answers(user) -> list[dict]:
+    return [
+        {
+            "brand": entry.campaign.brand.name,
+            "campaign": entry.campaign.title,
+            "question": entry.campaign.question,
+            "answer": entry.choice.label if entry.choice else f"{entry.rating} stars",
+            "answered_at": when(entry.created_at),
+            "changed_at": when(entry.updated_at),
+        }
+        for entry in CampaignEntry.objects.filter(member=user)
+        .select_related("campaign__brand", "choice")
+        .order_by("created_at", "id")
+    ]
+
+
+def export_campaigns_started(user) -> list[dict]:
+    return [
+        {
+            "brand": campaign.brand.name,
+            "title": campaign.title,
+            "question": campaign.question,
+            "from": when(campaign.starts_at),
+            "until": when(campaign.ends_at),
+        }
+        for campaign in Campaign.objects.filter(created_by=user)
+        .select_related("brand")
+        .order_by("starts_at", "id")
     ]

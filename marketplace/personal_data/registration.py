@@ -7,6 +7,8 @@ from marketplace.models import (
     BrandClaim,
     BrandComment,
     BrandPost,
+    Campaign,
+    CampaignEntry,
     CatalogSuggestion,
     Conversation,
     Fan,
@@ -27,6 +29,8 @@ from marketplace.personal_data.brands import (
     export_brand_claims,
     export_brand_comments,
     export_brand_posts,
+    export_campaign_answers,
+    export_campaigns_started,
     export_fandoms,
 )
 from marketplace.personal_data.content import (
@@ -219,6 +223,25 @@ def register() -> None:
         erasure=Erasure.ANONYMISE,
         why="Posts you wrote as a brand's manager are the brand's: they stay on its page, "
         "without the link to you.",
+        retention="As long as the brand keeps them.",
+    )
+    personal_data(
+        CampaignEntry,
+        "member",
+        kind="marketplace_feedback_answers",
+        export=export_campaign_answers,
+        erasure=Erasure.DELETE,
+        why="Your answers to brands' feedback campaigns go (totals already shown keep their "
+        "noise, never you).",
+    )
+    personal_data(
+        Campaign,
+        "created_by",
+        kind="marketplace_feedback_campaigns_started",
+        export=export_campaigns_started,
+        erasure=Erasure.ANONYMISE,
+        why="Campaigns you started as a brand's manager are the brand's: they stay, without the "
+        "link to you.",
         retention="As long as the brand keeps them.",
     )
     personal_data(

@@ -5,7 +5,7 @@ audience policy (`visible_to`); the brand's posts are public. A fixed number of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -18,12 +18,14 @@ from marketplace.models import (
     BrandClaim,
     BrandComment,
     BrandPost,
+    Campaign,
     Fan,
     Listing,
     ProductModel,
 )
 from marketplace.selectors.search import public_distance_expression, with_cards, within_radius
 from marketplace.selectors.search_params import SearchCriteria
+from marketplace.services.campaigns import offered_to
 
 POSTS_SHOWN = 20
 LISTINGS_SHOWN = 6
@@ -41,6 +43,8 @@ class BrandPage:
     manager: bool = False
     claim: BrandClaim | None = None  # the viewer's claim, if any
     near_home: bool = False  # the listings are those near the viewer's home
+    # Managers: every campaign of the brand; a fan who asked for them: those open to them.
+    campaigns: list[Campaign] = field(default_factory=list)
 
 
 def access_brand(slug: str) -> Brand:
@@ -84,6 +88,10 @@ def brand_page(viewer: Viewer, brand: Brand) -> BrandPage:
         page.manager = bool(
             page.claim and page.claim.status == BrandClaim.Status.APPROVED and viewer.is_active
         )
+        if page.manager:
+            page.campaigns = list(Campaign.objects.filter(brand=brand).order_by("-starts_at"))
+        elif page.fan is not None and page.fan.campaigns:
+            page.campaigns = [c for c in offered_to(viewer) if c.brand_id == brand.pk]
     return page
 
 

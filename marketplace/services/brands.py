@@ -141,9 +141,11 @@ def fan_set(
     audience: str | None = None,
     circle_ids: Iterable[int] = (),
     posts_in_feed: bool = False,
+    campaigns: bool = False,
 ) -> Fan:
-    """Become a fan of a brand, or change who sees it and whether its posts reach the feed.
-    Only the member sees it unless they choose an audience (`Audience.ONLY_ME` by default)."""
+    """Become a fan of a brand, or change who sees it, whether its posts reach the feed and
+    whether it may ask for feedback (`campaigns`, with `insights` allowed too). Only the member
+    sees it unless they choose an audience (`Audience.ONLY_ME` by default)."""
     brand = _brand(brand_id)
     audience, circles = audience_checked(
         owner=member, audience=audience or Audience.ONLY_ME, circle_ids=circle_ids
@@ -151,7 +153,11 @@ def fan_set(
     fan, _ = Fan.objects.update_or_create(
         member=member,
         brand=brand,
-        defaults={"audience": audience, "posts_in_feed": bool(posts_in_feed)},
+        defaults={
+            "audience": audience,
+            "posts_in_feed": bool(posts_in_feed),
+            "campaigns": bool(campaigns),
+        },
     )
     fan.circles.set(circles)
     return fan

@@ -27,7 +27,12 @@ class FanForm(AudienceFormMixin):
     posts_in_feed = forms.BooleanField(
         required=False, label="Show the brand's posts in my feed", initial=False
     )
-    field_order = ["audience", "circles", "posts_in_feed"]
+    campaigns = forms.BooleanField(
+        required=False,
+        label="Ask me for feedback (polls, concepts to rate)",
+        help_text="Only if you also allow anonymous insights. The brand sees totals, never you.",
+    )
+    field_order = ["audience", "circles", "posts_in_feed", "campaigns"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="fan_%s", **kwargs)
@@ -89,6 +94,7 @@ def _fan_initial(fan) -> dict:
         "audience": fan.audience,
         "circles": list(fan.circles.all()),
         "posts_in_feed": fan.posts_in_feed,
+        "campaigns": fan.campaigns,
     }
 
 
@@ -132,6 +138,7 @@ def fan_save(request, slug: str):
                 audience=form.cleaned_data["audience"],
                 circle_ids=form.circle_ids(),
                 posts_in_feed=form.cleaned_data["posts_in_feed"],
+                campaigns=form.cleaned_data["campaigns"],
             )
             messages.success(request, f"You are a fan of {brand.name}.")
             return redirect(_page_url(request, slug))

@@ -122,6 +122,7 @@ MODERATOR_READS = {
         "brandclaim": 403,
         "brandpost": 200,
         "brandcomment": 200,
+        "campaign": 403,
     },
     "recommendations": {"influencerun": 403, "influencescore": 403},
 }

@@ -69,6 +69,8 @@ MARKERS = {
 NAMES = {
     "owner_name": "Olivia Owner",
     "stranger_name": "Sam Stranger",
+    # Not a name: the title of the feedback campaign some rows make (tests/access/market_brands.py)
+    "campaign": "CAMPAIGN_TITLE",
 }
 
 OWNER_POST_AUDIENCES = {

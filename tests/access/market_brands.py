@@ -9,9 +9,12 @@ manager sees no fan by name; only the manager posts as the brand."""
 
 from __future__ import annotations
 
-from django.urls import reverse
+from datetime import timedelta
 
-from marketplace.models import BrandClaim, BrandComment, BrandPost, Fan
+from django.urls import reverse
+from django.utils import timezone
+
+from marketplace.models import BrandClaim, BrandComment, BrandPost, Campaign, CampaignEntry, Fan
 from marketplace.services.brands import (
     brand_claim,
     brand_claims_decide,
@@ -19,6 +22,7 @@ from marketplace.services.brands import (
     brand_post_create,
     fan_set,
 )
+from marketplace.services.campaigns import campaign_create
 from privacy.purposes import Purpose
 from tests.access.engine import LOGIN, PUBLIC, page, per, sees
 from tests.factories import make_admin, make_product, make_review
@@ -138,6 +142,100 @@ ROWS = [
         WRITE,  # anyone but the manager: "no such post", nothing changes
         method="POST",
         state=posts,
+        changes="stranger",
+    ),
+]
+
+
+# --- Feedback campaigns -----------------------------------------------------------------------
+# The stranger runs Trek's page and asks; friend_a asked Trek for feedback and allows insights
+# (invited); the owner is a fan who asked but allows no insights, friend_b allows insights but
+# did not ask: neither ever sees the campaign.
+
+
+def _campaign(c):
+    made = _set_up(c)
+    fan_set(member=c["friend_a"], brand_id=made["trek"].pk, campaigns=True)
+    consent(c["friend_a"], purpose=Purpose.INSIGHTS)
+    fan_set(member=c["owner"], brand_id=made["trek"].pk, audience="friends", campaigns=True)
+    consent(c["friend_b"], purpose=Purpose.INSIGHTS)
+    return campaign_create(
+        manager=c["stranger"],
+        brand_id=made["trek"].pk,
+        kind="poll",
+        title="CAMPAIGN_TITLE",
+        question="Which colour?",
+        choices=["Green", "Orange"],
+        ends_at=timezone.now() + timedelta(days=7),
+    )
+
+
+def _campaign_url(name: str):
+    def build(c) -> str:
+        return reverse(name, args=[_campaign(c).pk])
+
+    return build
+
+
+def entries(c):
+    return set(CampaignEntry.objects.values_list("member_id", "choice_id"))
+
+
+def campaigns(c):
+    return set(Campaign.objects.values_list("title", flat=True))
+
+
+INVITED_AND_MANAGER = per(404, anonymous=LOGIN, friend_a=200, stranger=200)
+
+ROWS += [
+    page(
+        "market/campaigns/",
+        lambda c: (_campaign(c), reverse("marketplace:campaigns"))[1],
+        per(200, anonymous=LOGIN),
+        shows=sees(friend_a="campaign"),
+    ),
+    page(
+        "market/campaigns/<int:campaign_id>/",
+        _campaign_url("marketplace:campaign"),
+        INVITED_AND_MANAGER,
+        shows=sees(friend_a="campaign", stranger="campaign"),
+    ),
+    page(
+        "market/campaigns/<int:campaign_id>/answer/",
+        _campaign_url("marketplace:campaign_answer"),
+        per(302, anonymous=LOGIN),  # anyone not invited: "no such campaign", nothing changes
+        method="POST",
+        body=lambda c: {"choice": Campaign.objects.get().choices.values_list("pk", flat=True)[0]},
+        state=entries,
+        changes="friend_a",
+    ),
+    page(
+        "market/campaigns/<int:campaign_id>/withdraw/",
+        _campaign_url("marketplace:campaign_withdraw"),
+        per(302, anonymous=LOGIN),
+        method="POST",
+        state=entries,
+        changes="",  # nobody answered yet: withdrawing changes nothing, for anyone
+    ),
+    page(
+        "market/brands/<slug:slug>/campaigns/new/",
+        _url("marketplace:campaign_new"),
+        per(403, anonymous=LOGIN, stranger=200),
+    ),
+    page(
+        "market/brands/<slug:slug>/campaigns/new/",
+        _url("marketplace:campaign_new"),
+        per(403, anonymous=LOGIN, stranger=302),
+        label="start",
+        method="POST",
+        body=lambda c: {
+            "kind": "poll",
+            "title": "Saddles",
+            "question": "Which saddle?",
+            "choices": "Wide\nNarrow",
+            "days": "7",
+        },
+        state=campaigns,
         changes="stranger",
     ),
 ]

@@ -1,0 +1,299 @@
+"""Product feedback campaigns: a brand's managers ask, invited members answer, everyone sees the
+same noisy totals.
+
+Who is asked: members who allow `insights` (anonymous totals shown to brands) and asked the
+brand for it (`Fan.campaigns`), both read at every request, so withdrawing either hides the
+campaign at once; nobody else ever sees it (`offered_to`, `access_campaign`: a 404). Joining is
+explicit (`campaign_answer`); a participant changes or withdraws their answer until it closes.
+
+What the brand learns: `results`, drawn once a day per campaign with discrete Laplace noise
+(ε `PRIVACY_EPSILON_PER_FIGURE`, split between the answers and the joins by day) and shown the
+same to managers and participants; nothing at all until the noisy number of participants
+reaches the campaign's `min_participants`. Each participant is in one answer count and one day
+count, so one person moves each set of counts by at most one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User, Viewer
+from config.errors import DomainError, NotAllowed, NotFound
+from marketplace.models import Campaign, CampaignChoice, CampaignEntry, CampaignFigure, Fan
+from marketplace.services.brands import is_manager
+from privacy.consent import holders
+from privacy.purposes import Purpose
+from privacy.releases import Draw, sampler, today
+
+CHOICES_MIN, CHOICES_MAX = 2, 8
+LONGEST_DAYS = 90
+RATINGS = (1, 2, 3, 4, 5)
+
+
+# --- Who sees a campaign ----------------------------------------------------------------------
+
+
+def invited(campaigns: QuerySet[Campaign], member: Viewer) -> QuerySet[Campaign]:
+    """`campaigns` narrowed to those offered to `member`: they allow `insights` and asked the
+    campaign's brand for feedback."""
+    if not isinstance(member, User) or not member.is_authenticated or not member.is_active:
+        return campaigns.none()
+    asked = Fan.objects.filter(member=member, brand_id=OuterRef("brand_id"), campaigns=True)
+    if not holders(Purpose.INSIGHTS).filter(user_id=member.pk).exists():
+        return campaigns.none()
+    return campaigns.filter(Exists(asked))
+
+
+def offered_to(member: Viewer) -> list[Campaign]:
+    """Open campaigns offered to `member`, soonest closing first."""
+    now = timezone.now()
+    open_now = Campaign.objects.filter(starts_at__lte=now, ends_at__gt=now)
+    return list(invited(open_now, member).select_related("brand").order_by("ends_at", "id"))
+
+
+@dataclass
+class CampaignView:
+    campaign: Campaign
+    manager: bool  # the viewer runs the brand's page
+    entry: CampaignEntry | None  # the viewer's own answer
+
+
+def access_campaign(viewer: Viewer, campaign_id: int | str) -> CampaignView:
+    """The campaign, for its brand's managers and the members it is offered to (or who answered
+    it while it was offered); Http404 for anyone else, as if it did not exist."""
+    try:
+        campaign = Campaign.objects.select_related("brand").get(pk=int(campaign_id))
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such campaign.") from None
+    if not isinstance(viewer, User) or not viewer.is_authenticated:
+        raise Http404("No such campaign.")
+    manager = is_manager(viewer, campaign.brand)
+    offered = invited(Campaign.objects.filter(pk=campaign.pk), viewer).exists()
+    if not (manager or offered):
+        raise Http404("No such campaign.")
+    entry = CampaignEntry.objects.filter(campaign=campaign, member=viewer).first()
+    return CampaignView(campaign=campaign, manager=manager, entry=entry)
+
+
+# --- Running one ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    manager: User,
+    brand_id: int,
+    kind: str,
+    title: str,
+    question: str,
+    choices: Sequence[str] = (),
+    ends_at: datetime.datetime,
+    starts_at: datetime.datetime | None = None,
+) -> Campaign:
+    """A brand's manager starts a campaign: a poll (2 to 8 choices) or a concept to rate (1 to 5
+    stars), for up to `LONGEST_DAYS` days."""
+    if not is_manager(manager, brand_id):
+        raise NotAllowed("Only the people who run a brand's page ask its fans.", code="not_manager")
+    if kind not in Campaign.Kind.values:
+        raise DomainError("Choose a poll or a concept to rate.", code="bad_kind", field="kind")
+    title, question = (title or "").strip(), (question or "").strip()
+    if not title or len(title) > Campaign.TITLE_MAX_LENGTH:
+        raise DomainError(
+            f"Give it a title of up to {Campaign.TITLE_MAX_LENGTH} characters.",
+            code="bad_title",
+            field="title",
+        )
+    if not question or len(question) > Campaign.QUESTION_MAX_LENGTH:
+        raise DomainError(
+            f"Ask your question in up to {Campaign.QUESTION_MAX_LENGTH:,} characters.",
+            code="bad_question",
+            field="question",
+        )
+    labels = [label.strip() for label in choices if label and label.strip()]
+    if kind == Campaign.Kind.POLL:
+        if not CHOICES_MIN <= len(labels) <= CHOICES_MAX or len(set(labels)) != len(labels):
+            raise DomainError(
+                f"Give {CHOICES_MIN} to {CHOICES_MAX} different choices.",
+                code="bad_choices",
+                field="choices",
+            )
+        if any(len(label) > CampaignChoice.LABEL_MAX_LENGTH for label in labels):
+            raise DomainError("Keep each choice short.", code="bad_choices", field="choices")
+    elif labels:
+        raise DomainError(
+            "A concept is rated from 1 to 5 stars: no choices.", code="bad_choices", field="choices"
+        )
+    starts_at = starts_at or timezone.now()
+    if not starts_at < ends_at <= starts_at + datetime.timedelta(days=LONGEST_DAYS):
+        raise DomainError(
+            f"End it after it starts, within {LONGEST_DAYS} days.", code="bad_end", field="ends_at"
+        )
+    campaign = Campaign.objects.create(
+        brand_id=brand_id,
+        kind=kind,
+        title=title,
+        question=question,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by=manager,
+    )
+    CampaignChoice.objects.bulk_create(
+        CampaignChoice(campaign=campaign, label=label, position=index)
+        for index, label in enumerate(labels)
+    )
+    return campaign
+
+
+# --- Taking part ------------------------------------------------------------------------------
+
+
+def _open_for(member: User, campaign_id: int | str) -> Campaign:
+    try:
+        pk = int(campaign_id)
+    except (ValueError, TypeError):
+        raise NotFound("No such campaign.", code="no_campaign") from None
+    campaign = invited(Campaign.objects.filter(pk=pk), member).select_for_update().first()
+    if campaign is None:
+        raise NotFound("No such campaign.", code="no_campaign")
+    if not campaign.is_open:
+        raise DomainError("This campaign is closed: answers can no longer change.", code="closed")
+    return campaign
+
+
+@transaction.atomic
+def campaign_answer(
+    *,
+    member: User,
+    campaign_id: int | str,
+    choice_id: int | str | None = None,
+    rating: int | str | None = None,
+) -> CampaignEntry:
+    """Join a campaign offered to `member`, or change the answer: a choice of a poll, or 1 to 5
+    stars for a concept."""
+    campaign = _open_for(member, campaign_id)
+    values: dict[str, object]
+    if campaign.kind == Campaign.Kind.POLL:
+        try:
+            choice = campaign.choices.get(pk=int(choice_id))  # type: ignore[arg-type]
+        except (CampaignChoice.DoesNotExist, ValueError, TypeError):
+            raise DomainError("Choose one of the answers.", code="no_choice") from None
+        values = {"choice": choice, "rating": None}
+    else:
+        try:
+            stars = int(rating)  # type: ignore[arg-type]
+        except (ValueError, TypeError):
+            stars = 0
+        if stars not in RATINGS:
+            raise DomainError("Rate it from 1 to 5 stars.", code="bad_rating")
+        values = {"choice": None, "rating": stars}
+    try:
+        with transaction.atomic():
+            entry, _ = CampaignEntry.objects.update_or_create(
+                campaign=campaign, member=member, defaults=values
+            )
+    except IntegrityError:  # the same first answer sent twice at once
+        entry = CampaignEntry.objects.get(campaign=campaign, member=member)
+    return entry
+
+
+@transaction.atomic
+def campaign_withdraw(*, member: User, campaign_id: int | str) -> None:
+    """Take one's answer back, while the campaign is open: nothing of it is kept (a figure drawn
+    earlier today still shows until tomorrow's, as noisy totals)."""
+    campaign = _open_for(member, campaign_id)
+    CampaignEntry.objects.filter(campaign=campaign, member=member).delete()
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Results:
+    """What anyone shown the campaign's results sees: nothing (`enough` False) below the
+    minimum; else the noisy number of participants, the share of each answer (choices, or 1 to
+    5 stars) and the noisy joins per day."""
+
+    enough: bool
+    participants: int = 0
+    answers: tuple[tuple[str, int, int], ...] = ()  # (label, noisy count, share %)
+    by_day: tuple[tuple[datetime.date, int], ...] = ()  # (day, noisy joins)
+    average: float | None = None  # concepts: the mean of the noisy star counts
+
+
+def _labels(campaign: Campaign) -> list[tuple[int, str]]:
+    if campaign.kind == Campaign.Kind.POLL:
+        return [(choice.pk, choice.label) for choice in campaign.choices.all()]
+    return [(stars, f"{stars} star{'s' if stars > 1 else ''}") for stars in RATINGS]
+
+
+def _draw(campaign: Campaign) -> dict[str, object]:
+    entries = list(
+        CampaignEntry.objects.filter(campaign=campaign).values_list(
+            "choice_id", "rating", "created_at"
+        )
+    )
+    labels = _labels(campaign)
+    answered: Counter[int] = Counter(
+        choice if choice is not None else rating for choice, rating, _ in entries
+    )
+    first = timezone.localdate(campaign.starts_at)
+    last = min(timezone.localdate(campaign.ends_at), today())
+    days = [first + datetime.timedelta(days=n) for n in range(max(0, (last - first).days) + 1)]
+    joined = Counter(timezone.localdate(created) for _, _, created in entries)
+    epsilon = settings.PRIVACY_EPSILON_PER_FIGURE
+    draw = Draw(epsilon, delta=settings.PRIVACY_DELTA, using=sampler())
+    counts = draw.counts([answered[key] for key, _ in labels], sensitivity=1, epsilon=epsilon / 2)
+    per_day = draw.counts([joined[day] for day in days], sensitivity=1, epsilon=epsilon / 2)
+    return {
+        "answers": [[label, count] for (_, label), count in zip(labels, counts, strict=True)],
+        "by_day": [[day.isoformat(), count] for day, count in zip(days, per_day, strict=True)],
+    }
+
+
+def results(campaign: Campaign) -> Results:
+    """Today's results of `campaign`, the same for everyone shown them: the figure drawn today,
+    else drawn now and kept. Below `min_participants` (noisy), nothing."""
+    day = today()
+    figure = CampaignFigure.objects.filter(campaign=campaign, day=day).first()
+    if figure is None:
+        answer = _draw(campaign)
+        CampaignFigure.objects.bulk_create(
+            [
+                CampaignFigure(
+                    campaign=campaign,
+                    day=day,
+                    answer=answer,
+                    epsilon=settings.PRIVACY_EPSILON_PER_FIGURE,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        figure = CampaignFigure.objects.get(campaign=campaign, day=day)
+    answers = [(str(label), int(count)) for label, count in figure.answer["answers"]]
+    participants = sum(count for _, count in answers)
+    if participants < campaign.min_participants:
+        return Results(enough=False)
+    shares = tuple((label, count, round(100 * count / participants)) for label, count in answers)
+    average = None
+    if campaign.kind == Campaign.Kind.CONCEPT:
+        average = round(
+            sum(stars * n for stars, (_, n) in zip(RATINGS, answers, strict=True)) / participants, 1
+        )
+    return Results(
+        enough=True,
+        participants=participants,
+        answers=shares,
+        by_day=tuple(
+            (datetime.date.fromisoformat(day), int(count)) for day, count in figure.answer["by_day"]
+        ),
+        average=average,
+    )
