@@ -26,6 +26,8 @@ from marketplace.models import (
 from marketplace.selectors.search import public_distance_expression, with_cards, within_radius
 from marketplace.selectors.search_params import SearchCriteria
 from marketplace.services.campaigns import offered_to
+from privacy.consent import granted
+from privacy.purposes import Purpose
 
 POSTS_SHOWN = 20
 LISTINGS_SHOWN = 6
@@ -45,6 +47,7 @@ class BrandPage:
     near_home: bool = False  # the listings are those near the viewer's home
     # Managers: every campaign of the brand; a fan who asked for them: those open to them.
     campaigns: list[Campaign] = field(default_factory=list)
+    needs_insights: bool = False  # a fan asked for feedback requests without allowing insights
 
 
 def access_brand(slug: str) -> Brand:
@@ -92,6 +95,7 @@ def brand_page(viewer: Viewer, brand: Brand) -> BrandPage:
             page.campaigns = list(Campaign.objects.filter(brand=brand).order_by("-starts_at"))
         elif page.fan is not None and page.fan.campaigns:
             page.campaigns = [c for c in offered_to(viewer) if c.brand_id == brand.pk]
+            page.needs_insights = not granted(viewer, Purpose.INSIGHTS)
     return page
 
 
