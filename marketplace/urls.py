@@ -4,6 +4,7 @@ from marketplace.views import (
     brands,
     campaigns,
     deals,
+    likes,
     listings,
     purchases,
     reports,
@@ -22,4 +23,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *brands.urlpatterns,
     *campaigns.urlpatterns,
+    *likes.urlpatterns,
 ]

@@ -22,6 +22,8 @@ PUBLIC_PAGES = {
     "marketplace:search",
     "marketplace:deals_listing",
     "marketplace:product",
+    "marketplace:brands",  # every brand's page, as its product pages: no member's data on it
+    "marketplace:brand",
 }
 
 

@@ -9,6 +9,7 @@ from marketplace.models.brands import BrandClaim, BrandComment, BrandPost, Fan
 from marketplace.models.campaigns import Campaign, CampaignChoice, CampaignEntry, CampaignFigure
 from marketplace.models.catalog import Brand, CatalogSuggestion, Category, ProductModel
 from marketplace.models.deals import Conversation, Message, Offer, Purchase, Question, Rating
+from marketplace.models.likes import Like
 from marketplace.models.listings import (
     Listing,
     ListingAudience,
@@ -36,6 +37,7 @@ __all__ = [
     "Conversation",
     "Fan",
     "HelpfulVote",
+    "Like",
     "Listing",
     "ListingAudience",
     "ListingPhoto",

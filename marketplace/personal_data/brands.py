@@ -1,9 +1,18 @@
 """The brand side's personal data: brands a person is a fan of, comments they wrote on brand
-pages, their claims to run a page, and the posts they wrote as a brand's manager."""
+pages, their claims to run a page, the posts and campaigns they wrote as a brand's manager, their
+answers to campaigns, and their likes."""
 
 from __future__ import annotations
 
-from marketplace.models import BrandClaim, BrandComment, BrandPost, Campaign, CampaignEntry, Fan
+from marketplace.models import (
+    BrandClaim,
+    BrandComment,
+    BrandPost,
+    Campaign,
+    CampaignEntry,
+    Fan,
+    Like,
+)
 from marketplace.personal_data._common import when
 
 
@@ -94,4 +103,26 @@ def export_campaigns_started(user) -> list[dict]:
         for campaign in Campaign.objects.filter(created_by=user)
         .select_related("brand")
         .order_by("starts_at", "id")
+    ]
+
+
+def export_likes(user) -> list[dict]:
+    def what(like) -> str:
+        target = like.target
+        if target is None:
+            return ""
+        return str(getattr(target, "title", None) or getattr(target, "text", "") or target)[:120]
+
+    return [
+        {
+            "kind": like.kind,
+            "what": what(like),
+            "seen_by": like.get_audience_display(),
+            "circles": [circle.name for circle in like.circles.all()],
+            "at": when(like.created_at),
+        }
+        for like in Like.objects.filter(owner=user)
+        .select_related("listing", "review", "post", "product__brand")
+        .prefetch_related("circles")
+        .order_by("created_at", "id")
     ]

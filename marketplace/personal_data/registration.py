@@ -13,6 +13,7 @@ from marketplace.models import (
     Conversation,
     Fan,
     HelpfulVote,
+    Like,
     Listing,
     Message,
     ModerationDecision,
@@ -32,6 +33,7 @@ from marketplace.personal_data.brands import (
     export_campaign_answers,
     export_campaigns_started,
     export_fandoms,
+    export_likes,
 )
 from marketplace.personal_data.content import (
     close_reports_about,
@@ -243,6 +245,14 @@ def register() -> None:
         why="Campaigns you started as a brand's manager are the brand's: they stay, without the "
         "link to you.",
         retention="As long as the brand keeps them.",
+    )
+    personal_data(
+        Like,
+        "owner",
+        kind="marketplace_likes",
+        export=export_likes,
+        erasure=Erasure.DELETE,
+        why="Your likes go.",
     )
     personal_data(
         Watch,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from config.errors import refusal_redirects, refusals_on
 from marketplace.models import Purchase, Review
 from marketplace.selectors import reviews as selectors
+from marketplace.selectors.likes import likes_of
 from marketplace.services import reviews as services
 from social.forms import AudienceFormMixin
 
@@ -104,11 +105,21 @@ def _review_form(request, product, mine: Review | None, data=None) -> ReviewForm
     )
 
 
+def with_likes(viewer, reviews: list[Review]) -> list[Review]:
+    """The reviews, each with its likes as the viewer may know them (`review.like_summary`)."""
+    found = likes_of(viewer, "review", [review.pk for review in reviews])
+    for review in reviews:
+        review.like_summary = found[review.pk]  # type: ignore[attr-defined]
+    return reviews
+
+
 def _product_page(request, product, form=None, status: int = 200):
     mine = selectors.my_review_of(request.user, product)
     context = {
         "product": product,
-        "reviews": list(selectors.reviews_for_product(request.user, product)),
+        "reviews": with_likes(
+            request.user, list(selectors.reviews_for_product(request.user, product))
+        ),
         "summary": selectors.review_summary(request.user, product),
         "mine": mine,
         "form": form

@@ -91,6 +91,9 @@ def test_a_killed_worker_leaves_the_previous_scores_and_the_next_run_completes_t
     ann, ben = ann_and_ben()
     influence_run()
     previous = table()
+    # No incremental run for the new review: the session's worker would take it 30 s later
+    # (`COALESCE_SECONDS`), and on a slow machine while this test still looks at the table.
+    monkeypatch.setattr("recommendations.influence_events.schedule_incremental", lambda: False)
     make_review(ben, make_product("Fuel EX"))  # the killed run would have added Ben
 
     monkeypatch.setenv("INFLUENCE_TEST_PAUSE_SECONDS", "60")

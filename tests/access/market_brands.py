@@ -14,7 +14,15 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.models import BrandClaim, BrandComment, BrandPost, Campaign, CampaignEntry, Fan
+from marketplace.models import (
+    BrandClaim,
+    BrandComment,
+    BrandPost,
+    Campaign,
+    CampaignEntry,
+    Fan,
+    Like,
+)
 from marketplace.services.brands import (
     brand_claim,
     brand_claims_decide,
@@ -237,5 +245,27 @@ ROWS += [
         },
         state=campaigns,
         changes="stranger",
+    ),
+]
+
+
+# --- Likes --------------------------------------------------------------------------------------
+# The owner's public post: anyone signed in who may see it likes it; the one who blocked the
+# owner may not ("does not exist or you can't see it"), and nothing changes.
+
+
+def likes(c):
+    return set(Like.objects.values_list("owner_id", "kind", "post_id", "audience"))
+
+
+ROWS += [
+    page(
+        "market/likes/<str:kind>/<int:object_id>/",
+        lambda c: reverse("marketplace:like", args=["post", c["posts"]["public"].pk]),
+        per(302, anonymous=LOGIN),
+        method="POST",
+        body=lambda c: {"audience": "friends"},
+        state=likes,
+        changes="stranger fof friend_a friend_b owner moderator",
     ),
 ]
