@@ -37,6 +37,7 @@ from marketplace.models import (
     Brand,
     BrandClaim,
     BrandComment,
+    BrandOffer,
     BrandPost,
     Campaign,
     CatalogSuggestion,
@@ -765,5 +766,14 @@ class CampaignAdmin(ReadOnlyAdmin):
     list_display = ["title", "brand", "kind", "starts_at", "ends_at", "min_participants"]
     list_filter = ["kind", ("brand", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "question", "brand__name"]
+    list_select_related = ["brand"]
+    exclude = ["created_by"]
+
+
+@admin.register(BrandOffer)
+class BrandOfferAdmin(ModeratedAdmin):
+    list_display = ["brand", "title", "starts_at", "ends_at", "hidden"]
+    list_filter = ["hidden", ("brand", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "text", "brand__name"]
     list_select_related = ["brand"]
     exclude = ["created_by"]

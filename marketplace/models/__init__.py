@@ -5,7 +5,14 @@ brand side (its managers' claims and posts, fans and comments).
 Import them from here (`from marketplace.models import Listing`), as from any Django app.
 """
 
-from marketplace.models.brands import BrandClaim, BrandComment, BrandPost, Fan
+from marketplace.models.brands import (
+    BrandClaim,
+    BrandComment,
+    BrandOffer,
+    BrandPost,
+    Fan,
+    OfferDismissal,
+)
 from marketplace.models.campaigns import Campaign, CampaignChoice, CampaignEntry, CampaignFigure
 from marketplace.models.catalog import Brand, CatalogSuggestion, Category, ProductModel
 from marketplace.models.deals import Conversation, Message, Offer, Purchase, Question, Rating
@@ -27,6 +34,7 @@ __all__ = [
     "Brand",
     "BrandClaim",
     "BrandComment",
+    "BrandOffer",
     "BrandPost",
     "Campaign",
     "CampaignChoice",
@@ -45,6 +53,7 @@ __all__ = [
     "Message",
     "ModerationDecision",
     "Offer",
+    "OfferDismissal",
     "ProductModel",
     "Purchase",
     "Question",

@@ -106,6 +106,10 @@ class Fan(models.Model):
     posts_in_feed = models.BooleanField(
         default=False, help_text="The brand's posts appear in the fan's feed."
     )
+    offers = models.BooleanField(
+        default=False,
+        help_text="The brand's sponsored offers may reach the fan, if they also allow offers.",
+    )
     campaigns = models.BooleanField(
         default=False,
         help_text="The brand may ask the fan for feedback (polls, concepts to rate), if they "
@@ -156,3 +160,58 @@ class BrandComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.brand}: {self.text[:40]}"
+
+
+class BrandOffer(models.Model):
+    """A sponsored offer from a brand (a discount, a test ride...). It reaches only fans who
+    asked the brand for offers (`Fan.offers`) and allow `offers`; it is labelled "Sponsored",
+    a brand publishes at most one a week, and "Not interested" hides it for good
+    (`OfferDismissal`). It never reaches anyone else."""
+
+    TITLE_MAX_LENGTH = 120
+    TEXT_MAX_LENGTH = 1000
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="offers")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The manager who wrote it (kept for staff, never shown to members).",
+    )
+    hidden = models.BooleanField(default=False, help_text="Hidden by a moderator.")
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="brand_offer_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["brand", "-starts_at"], name="brand_offer_brand")]
+
+    def __str__(self) -> str:
+        return f"{self.brand}: {self.title}"
+
+
+class OfferDismissal(models.Model):
+    """A member said "Not interested" to an offer: it is not shown to them again."""
+
+    offer = models.ForeignKey(BrandOffer, on_delete=models.CASCADE, related_name="dismissals")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offer_dismissals"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "member"], name="offer_dismissed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} is not interested in {self.offer}"

@@ -7,11 +7,13 @@ from __future__ import annotations
 from marketplace.models import (
     BrandClaim,
     BrandComment,
+    BrandOffer,
     BrandPost,
     Campaign,
     CampaignEntry,
     Fan,
     Like,
+    OfferDismissal,
 )
 from marketplace.personal_data._common import when
 
@@ -24,6 +26,7 @@ def export_fandoms(user) -> list[dict]:
             "circles": [circle.name for circle in fan.circles.all()],
             "brand_posts_in_feed": fan.posts_in_feed,
             "asked_for_feedback_requests": fan.campaigns,
+            "asked_for_offers": fan.offers,
             "since": when(fan.created_at),
         }
         for fan in Fan.objects.filter(member=user)
@@ -125,4 +128,28 @@ def export_likes(user) -> list[dict]:
         .select_related("listing", "review", "post", "product__brand")
         .prefetch_related("circles")
         .order_by("created_at", "id")
+    ]
+
+
+def export_offer_dismissals(user) -> list[dict]:
+    return [
+        {"brand": row.offer.brand.name, "offer": row.offer.title, "at": when(row.created_at)}
+        for row in OfferDismissal.objects.filter(member=user)
+        .select_related("offer__brand")
+        .order_by("created_at", "id")
+    ]
+
+
+def export_offers_made(user) -> list[dict]:
+    return [
+        {
+            "brand": offer.brand.name,
+            "title": offer.title,
+            "text": offer.text,
+            "from": when(offer.starts_at),
+            "until": when(offer.ends_at),
+        }
+        for offer in BrandOffer.objects.filter(created_by=user)
+        .select_related("brand")
+        .order_by("starts_at", "id")
     ]

@@ -6,6 +6,7 @@ from marketplace.models import (
     Appeal,
     BrandClaim,
     BrandComment,
+    BrandOffer,
     BrandPost,
     Campaign,
     CampaignEntry,
@@ -18,6 +19,7 @@ from marketplace.models import (
     Message,
     ModerationDecision,
     Offer,
+    OfferDismissal,
     Purchase,
     Question,
     Rating,
@@ -34,6 +36,8 @@ from marketplace.personal_data.brands import (
     export_campaigns_started,
     export_fandoms,
     export_likes,
+    export_offer_dismissals,
+    export_offers_made,
 )
 from marketplace.personal_data.content import (
     close_reports_about,
@@ -245,6 +249,24 @@ def register() -> None:
         why="Campaigns you started as a brand's manager are the brand's: they stay, without the "
         "link to you.",
         retention="As long as the brand keeps them.",
+    )
+    personal_data(
+        OfferDismissal,
+        "member",
+        kind="marketplace_offers_not_interested",
+        export=export_offer_dismissals,
+        erasure=Erasure.DELETE,
+        why="The brands' offers you said you were not interested in: forgotten with you.",
+    )
+    personal_data(
+        BrandOffer,
+        "created_by",
+        kind="marketplace_brand_offers_made",
+        export=export_offers_made,
+        erasure=Erasure.ANONYMISE,
+        why="Offers you published as a brand's manager are the brand's: they stay, without the "
+        "link to you.",
+        retention="Until they end, then as long as the brand keeps them.",
     )
     personal_data(
         Like,

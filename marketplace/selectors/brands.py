@@ -48,6 +48,7 @@ class BrandPage:
     # Managers: every campaign of the brand; a fan who asked for them: those open to them.
     campaigns: list[Campaign] = field(default_factory=list)
     needs_insights: bool = False  # a fan asked for feedback requests without allowing insights
+    needs_offers: bool = False  # a fan asked for offers without allowing offers
 
 
 def access_brand(slug: str) -> Brand:
@@ -93,7 +94,9 @@ def brand_page(viewer: Viewer, brand: Brand) -> BrandPage:
         )
         if page.manager:
             page.campaigns = list(Campaign.objects.filter(brand=brand).order_by("-starts_at"))
-        elif page.fan is not None and page.fan.campaigns:
+        if page.fan is not None and page.fan.offers:
+            page.needs_offers = not granted(viewer, Purpose.OFFERS)
+        if not page.manager and page.fan is not None and page.fan.campaigns:
             page.campaigns = [c for c in offered_to(viewer) if c.brand_id == brand.pk]
             page.needs_insights = not granted(viewer, Purpose.INSIGHTS)
     return page

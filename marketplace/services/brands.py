@@ -142,9 +142,11 @@ def fan_set(
     circle_ids: Iterable[int] = (),
     posts_in_feed: bool = False,
     campaigns: bool = False,
+    offers: bool = False,
 ) -> Fan:
     """Become a fan of a brand, or change who sees it, whether its posts reach the feed and
-    whether it may ask for feedback (`campaigns`, with `insights` allowed too). Only the member
+    whether it may ask for feedback (`campaigns`, with `insights` allowed too) or send its offers
+    (`offers`, with the `offers` consent too). Only the member
     sees it unless they choose an audience (`Audience.ONLY_ME` by default)."""
     brand = _brand(brand_id)
     audience, circles = audience_checked(
@@ -157,6 +159,7 @@ def fan_set(
             "audience": audience,
             "posts_in_feed": bool(posts_in_feed),
             "campaigns": bool(campaigns),
+            "offers": bool(offers),
         },
     )
     fan.circles.set(circles)

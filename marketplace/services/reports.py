@@ -43,6 +43,7 @@ from accounts.models import User
 from config.errors import Conflict, DomainError, NotAllowed, NotFound
 from marketplace.models import (
     BrandComment,
+    BrandOffer,
     BrandPost,
     Conversation,
     Listing,
@@ -83,6 +84,7 @@ KINDS = {
         Kind("message", Message, "sender", "message"),
         Kind("brand_post", BrandPost, "author", "brand post"),
         Kind("brand_comment", BrandComment, "author", "brand comment"),
+        Kind("brand_offer", BrandOffer, "created_by", "brand offer"),
         Kind("person", User, None, "person"),
     )
 }
@@ -152,6 +154,8 @@ def _visible(kind: Kind, reporter: User, object_id: int) -> models.Model | None:
         return comments_on(reporter, comment.post).filter(pk=object_id).first()
     if kind.model is BrandPost:  # a brand's posts are public while not hidden
         return BrandPost.objects.filter(pk=object_id, hidden=False).first()
+    if kind.model is BrandOffer:  # offers reach only the fans who asked: they may report it
+        return BrandOffer.objects.filter(pk=object_id, hidden=False).first()
     if kind.model is BrandComment:
         return BrandComment.objects.filter(pk=object_id).visible_to(reporter).first()
     if kind.model is Message:

@@ -3,6 +3,8 @@ and asked to hear from (nothing for anyone else). The feed's template lives in `
 cannot import the marketplace: the tag brings the brands' posts to it.
 
     {% load brand_side %}{% brand_posts_in_feed %}
+
+`{% sponsored_offers %}`: the brands' offers the viewer asked for, marked "Sponsored".
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from django import template
 
 from marketplace.selectors.brands import brand_posts_for_feed
+from marketplace.services.brand_offers import offers_for
 
 register = template.Library()
 
@@ -18,3 +21,10 @@ register = template.Library()
 def brand_posts_in_feed(context):
     viewer = getattr(context.get("request"), "user", None)
     return {"brand_posts": brand_posts_for_feed(viewer)}
+
+
+@register.inclusion_tag("marketplace/brands/_sponsored.html", takes_context=True)
+def sponsored_offers(context):
+    """The brands' offers the viewer asked for (and allows), labelled "Sponsored"."""
+    viewer = getattr(context.get("request"), "user", None)
+    return {"offers": offers_for(viewer), "request": context.get("request")}

@@ -13,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import NotAllowed, refusal_redirects, refusals_on
-from marketplace.models import BrandClaim, BrandComment, BrandPost
+from config.errors import NotAllowed, back_or, refusal_redirects, refusals_on
+from marketplace.models import BrandClaim, BrandComment, BrandOffer, BrandPost
 from marketplace.selectors import brands as selectors
+from marketplace.services import brand_offers as offers
 from marketplace.services import brands as services
 from social.audience import Audience
 from social.forms import AudienceFormMixin
@@ -32,7 +33,12 @@ class FanForm(AudienceFormMixin):
         label="Ask me for feedback (polls, concepts to rate)",
         help_text="Only if you also allow anonymous insights. The brand sees totals, never you.",
     )
-    field_order = ["audience", "circles", "posts_in_feed", "campaigns"]
+    offers = forms.BooleanField(
+        required=False,
+        label="Send me its offers (marked “Sponsored”)",
+        help_text="Only if you also allow offers. One click stops them.",
+    )
+    field_order = ["audience", "circles", "posts_in_feed", "campaigns", "offers"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="fan_%s", **kwargs)
@@ -95,6 +101,7 @@ def _fan_initial(fan) -> dict:
         "circles": list(fan.circles.all()),
         "posts_in_feed": fan.posts_in_feed,
         "campaigns": fan.campaigns,
+        "offers": fan.offers,
     }
 
 
@@ -108,6 +115,7 @@ def _render_page(request, brand, *, status: int = 200, **forms_given):
             comment_form=forms_given.get("comment_form") or CommentForm(owner=request.user),
             claim_form=forms_given.get("claim_form") or ClaimForm(),
             post_form=(forms_given.get("post_form") or PostForm()) if page.manager else None,
+            offer_form=(forms_given.get("offer_form") or OfferForm()) if page.manager else None,
         )
     return render(request, "marketplace/brands/detail.html", context, status=status)
 
@@ -139,6 +147,7 @@ def fan_save(request, slug: str):
                 circle_ids=form.circle_ids(),
                 posts_in_feed=form.cleaned_data["posts_in_feed"],
                 campaigns=form.cleaned_data["campaigns"],
+                offers=form.cleaned_data["offers"],
             )
             messages.success(request, f"You are a fan of {brand.name}.")
             return redirect(_page_url(request, slug))
@@ -221,6 +230,56 @@ def post_delete(request, slug: str, post_id: int):
     return redirect(_page_url(request, slug))
 
 
+class OfferForm(forms.Form):
+    title = forms.CharField(max_length=BrandOffer.TITLE_MAX_LENGTH, label="Offer")
+    text = forms.CharField(
+        max_length=BrandOffer.TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="What it is",
+    )
+    days = forms.IntegerField(min_value=1, max_value=offers.LONGEST_DAYS, initial=14, label="Days")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="offer_%s", **kwargs)
+
+
+@require_POST
+def offer_save(request, slug: str):
+    brand = selectors.access_brand(slug)
+    if not services.is_manager(request.user, brand):  # the 403 page
+        raise NotAllowed(f"Only the people who run {brand.name}'s page make its offers.")
+    form = OfferForm(request.POST)
+    if form.is_valid():
+        with refusals_on(form):
+            offers.brand_offer_create(
+                manager=request.user,
+                brand_id=brand.pk,
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+                days=form.cleaned_data["days"],
+            )
+            messages.success(request, "Offer published to the fans who asked for offers.")
+            return redirect(_page_url(request, slug))
+    return _render_page(request, brand, status=400, offer_form=form)
+
+
+@require_POST
+@refusal_redirects(lambda request, **_: back_or(request, reverse("social:feed")))
+def offer_dismiss(request, offer_id: int):
+    offers.offer_dismiss(member=request.user, offer_id=offer_id)
+    messages.success(request, "Got it: you will not see this offer again.")
+    return redirect(back_or(request, reverse("social:feed")))
+
+
+@require_POST
+@refusal_redirects(lambda request, **_: back_or(request, reverse("social:feed")))
+def offers_stop(request, slug: str):
+    brand = selectors.access_brand(slug)
+    offers.offers_stop(member=request.user, brand_id=brand.pk)
+    messages.success(request, f"No more offers from {brand.name}.")
+    return redirect(back_or(request, reverse("social:feed")))
+
+
 urlpatterns = [
     path("brands/", brand_list, name="brands"),
     path("brands/<slug:slug>/", brand_detail, name="brand"),
@@ -235,4 +294,7 @@ urlpatterns = [
     path("brands/<slug:slug>/claim/", claim_save, name="brand_claim"),
     path("brands/<slug:slug>/post/", post_save, name="brand_post"),
     path("brands/<slug:slug>/posts/<int:post_id>/delete/", post_delete, name="brand_post_delete"),
+    path("brands/<slug:slug>/offer/", offer_save, name="brand_offer"),
+    path("brands/<slug:slug>/offers/stop/", offers_stop, name="brand_offers_stop"),
+    path("offers/<int:offer_id>/not-interested/", offer_dismiss, name="offer_dismiss"),
 ]

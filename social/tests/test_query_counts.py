@@ -107,9 +107,10 @@ def count_queries(client, urls: list[str]) -> dict[str, int]:
 
 # The most-used pages also keep to a small budget with the bigger network.
 BUDGETS = {
-    # One is the friend count that picks the feed's plan (selectors.feed_for), one the posts of
-    # the brands the viewer asked to hear from (marketplace.templatetags.brand_side).
-    "/feed/": 10,
+    # One is the friend count that picks the feed's plan (selectors.feed_for); one the posts of
+    # the brands the viewer asked to hear from and one their `offers` consent (for the brands'
+    # offers they asked for: marketplace.templatetags.brand_side).
+    "/feed/": 11,
     # 14, and the ratings after deals (one), the lines about them once shown (one) and the
     # person's reviews (one): marketplace.templatetags.reputation
     "/people/{friend}/": 17,

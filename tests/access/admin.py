@@ -123,6 +123,7 @@ MODERATOR_READS = {
         "brandpost": 200,
         "brandcomment": 200,
         "campaign": 403,
+        "brandoffer": 200,
     },
     "recommendations": {"influencerun": 403, "influencescore": 403},
 }

@@ -17,12 +17,15 @@ from django.utils import timezone
 from marketplace.models import (
     BrandClaim,
     BrandComment,
+    BrandOffer,
     BrandPost,
     Campaign,
     CampaignEntry,
     Fan,
     Like,
+    OfferDismissal,
 )
+from marketplace.services.brand_offers import brand_offer_create
 from marketplace.services.brands import (
     brand_claim,
     brand_claims_decide,
@@ -32,6 +35,7 @@ from marketplace.services.brands import (
 )
 from marketplace.services.campaigns import campaign_create
 from privacy.purposes import Purpose
+from privacy.services.consent import consent_grant
 from tests.access.engine import LOGIN, PUBLIC, page, per, sees
 from tests.factories import make_admin, make_product, make_review
 from tests.factories.social import consent
@@ -267,5 +271,59 @@ ROWS += [
         body=lambda c: {"audience": "friends"},
         state=likes,
         changes="stranger fof friend_a friend_b owner moderator",
+    ),
+]
+
+
+# --- Sponsored offers ---------------------------------------------------------------------------
+# The stranger runs Trek's page and publishes; friend_a asked Trek for offers and allows offers.
+
+
+def _offer(c):
+    made = _set_up(c)
+    fan_set(member=c["friend_a"], brand_id=made["trek"].pk, offers=True)
+    consent_grant(user=c["friend_a"], purpose=Purpose.OFFERS)
+    return brand_offer_create(
+        manager=c["stranger"], brand_id=made["trek"].pk, title="OFFER", text="10% off", days=7
+    )
+
+
+def dismissals(c):
+    return set(OfferDismissal.objects.values_list("member_id", "offer_id"))
+
+
+def offers(c):
+    return set(BrandOffer.objects.values_list("title", flat=True))
+
+
+def fans_asking_for_offers(c):
+    return set(Fan.objects.filter(offers=True).values_list("member_id", flat=True))
+
+
+ROWS += [
+    page(
+        "market/brands/<slug:slug>/offer/",
+        _url("marketplace:brand_offer"),
+        per(403, anonymous=LOGIN, stranger=302),
+        method="POST",
+        body=lambda c: {"title": "Spring", "text": "10% off", "days": "7"},
+        state=offers,
+        changes="stranger",
+    ),
+    page(
+        "market/offers/<int:offer_id>/not-interested/",
+        lambda c: reverse("marketplace:offer_dismiss", args=[_offer(c).pk]),
+        per(302, anonymous=LOGIN),
+        method="POST",
+        state=dismissals,
+        changes=SIGNED_IN_VIEWERS,  # a "not interested" is the member's own, harmless note
+    ),
+    page(
+        "market/brands/<slug:slug>/offers/stop/",
+        lambda c: (_offer(c), reverse("marketplace:brand_offers_stop", args=["trek"]))[1],
+        per(302, anonymous=LOGIN),
+        method="POST",
+        state=fans_asking_for_offers,
+        changes="friend_a",
     ),
 ]

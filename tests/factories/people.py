@@ -55,7 +55,11 @@ def moderators() -> Group:
     """The "Moderators" group of migration marketplace/0004 (and the permissions later migrations
     gave it), made again if a flush emptied the tables (transactional tests)."""
     group = None
-    for name in ("0004_moderators_group", "0017_moderators_brand_side"):
+    for name in (
+        "0004_moderators_group",
+        "0017_moderators_brand_side",
+        "0021_moderators_brand_offers",
+    ):
         migration = importlib.import_module(f"marketplace.migrations.{name}")
         group = migration.moderators_group(Group, Permission)
     assert group is not None
