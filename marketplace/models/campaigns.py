@@ -1,5 +1,5 @@
-"""Product feedback campaigns (a brand's "focus group"): a question with choices, or a product
-concept to rate, run by a brand's managers for a period.
+"""Product feedback campaigns (a brand's "focus group"): a question with choices, a product
+concept to rate, or an idea board, run by a brand's managers for a period.
 
 A campaign is offered only to members who granted `insights` and asked to hear from the brand
 (`Fan.campaigns`); nobody else sees it. Joining is explicit (`CampaignEntry`), changeable and
@@ -22,6 +22,7 @@ class Campaign(models.Model):
     class Kind(models.TextChoices):
         POLL = "poll", "A question with choices"
         CONCEPT = "concept", "A product concept to rate"
+        IDEAS = "ideas", "An idea board"
 
     TITLE_MAX_LENGTH = 120
     QUESTION_MAX_LENGTH = 1000
@@ -81,8 +82,10 @@ class CampaignChoice(models.Model):
 
 
 class CampaignEntry(models.Model):
-    """A member's contribution to a campaign: a choice (poll) or a rating (concept). One per
-    member and campaign, theirs to change or withdraw until the campaign closes."""
+    """A member's contribution to a campaign: a choice (poll), a rating (concept) or an idea
+    (idea board). One per member and campaign, theirs to change or withdraw until it closes."""
+
+    IDEA_MAX_LENGTH = 500
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="entries")
     member = models.ForeignKey(
@@ -94,6 +97,7 @@ class CampaignEntry(models.Model):
     rating = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+    idea = models.TextField(max_length=IDEA_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,8 +106,9 @@ class CampaignEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "member"], name="campaign_entry_once"),
             models.CheckConstraint(
-                condition=Q(choice__isnull=False, rating__isnull=True)
-                | Q(choice__isnull=True, rating__gte=1, rating__lte=5),
+                condition=Q(choice__isnull=False, rating__isnull=True, idea="")
+                | Q(choice__isnull=True, rating__gte=1, rating__lte=5, idea="")
+                | (Q(choice__isnull=True, rating__isnull=True) & ~Q(idea="")),
                 name="campaign_entry_one_answer",
             ),
         ]

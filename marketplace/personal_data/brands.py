@@ -84,7 +84,13 @@ def export_campaign_answers(user) -> list[dict]:
             "brand": entry.campaign.brand.name,
             "campaign": entry.campaign.title,
             "question": entry.campaign.question,
-            "answer": entry.choice.label if entry.choice else f"{entry.rating} stars",
+            "answer": (
+                entry.choice.label
+                if entry.choice
+                else entry.idea
+                if entry.idea
+                else f"{entry.rating} stars"
+            ),
             "answered_at": when(entry.created_at),
             "changed_at": when(entry.updated_at),
         }

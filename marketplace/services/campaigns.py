@@ -32,7 +32,7 @@ from marketplace.models import Campaign, CampaignChoice, CampaignEntry, Campaign
 from marketplace.services.brands import is_manager
 from privacy.consent import holders
 from privacy.purposes import Purpose
-from privacy.releases import Draw, sampler, today
+from privacy.releases import Draw, question_key, sampler, today
 
 CHOICES_MIN, CHOICES_MAX = 2, 8
 LONGEST_DAYS = 90
@@ -130,7 +130,10 @@ def campaign_create(
             raise DomainError("Keep each choice short.", code="bad_choices", field="choices")
     elif labels:
         raise DomainError(
-            "A concept is rated from 1 to 5 stars: no choices.", code="bad_choices", field="choices"
+            "Only a poll has choices: a concept is rated from 1 to 5 stars, an idea board "
+            "gathers ideas.",
+            code="bad_choices",
+            field="choices",
         )
     starts_at = starts_at or timezone.now()
     if not starts_at < ends_at <= starts_at + datetime.timedelta(days=LONGEST_DAYS):
@@ -176,9 +179,10 @@ def campaign_answer(
     campaign_id: int | str,
     choice_id: int | str | None = None,
     rating: int | str | None = None,
+    idea: str | None = None,
 ) -> CampaignEntry:
-    """Join a campaign offered to `member`, or change the answer: a choice of a poll, or 1 to 5
-    stars for a concept."""
+    """Join a campaign offered to `member`, or change the answer: a choice of a poll, 1 to 5
+    stars for a concept, or an idea for an idea board."""
     campaign = _open_for(member, campaign_id)
     values: dict[str, object]
     if campaign.kind == Campaign.Kind.POLL:
@@ -186,7 +190,15 @@ def campaign_answer(
             choice = campaign.choices.get(pk=int(choice_id))  # type: ignore[arg-type]
         except (CampaignChoice.DoesNotExist, ValueError, TypeError):
             raise DomainError("Choose one of the answers.", code="no_choice") from None
-        values = {"choice": choice, "rating": None}
+        values = {"choice": choice, "rating": None, "idea": ""}
+    elif campaign.kind == Campaign.Kind.IDEAS:
+        text = (idea or "").strip()
+        if not text or len(text) > CampaignEntry.IDEA_MAX_LENGTH:
+            raise DomainError(
+                f"Write your idea in up to {CampaignEntry.IDEA_MAX_LENGTH} characters.",
+                code="bad_idea",
+            )
+        values = {"choice": None, "rating": None, "idea": text}
     else:
         try:
             stars = int(rating)  # type: ignore[arg-type]
@@ -194,7 +206,7 @@ def campaign_answer(
             stars = 0
         if stars not in RATINGS:
             raise DomainError("Rate it from 1 to 5 stars.", code="bad_rating")
-        values = {"choice": None, "rating": stars}
+        values = {"choice": None, "rating": stars, "idea": ""}
     try:
         with transaction.atomic():
             entry, _ = CampaignEntry.objects.update_or_create(
@@ -227,11 +239,14 @@ class Results:
     answers: tuple[tuple[str, int, int], ...] = ()  # (label, noisy count, share %)
     by_day: tuple[tuple[datetime.date, int], ...] = ()  # (day, noisy joins)
     average: float | None = None  # concepts: the mean of the noisy star counts
+    ideas: tuple[str, ...] = ()  # idea boards: the ideas standing now, without names or dates
 
 
 def _labels(campaign: Campaign) -> list[tuple[int, str]]:
     if campaign.kind == Campaign.Kind.POLL:
         return [(choice.pk, choice.label) for choice in campaign.choices.all()]
+    if campaign.kind == Campaign.Kind.IDEAS:
+        return []  # nothing to count but the people: the days say how many
     return [(stars, f"{stars} star{'s' if stars > 1 else ''}") for stars in RATINGS]
 
 
@@ -251,7 +266,8 @@ def _draw(campaign: Campaign) -> dict[str, object]:
     joined = Counter(timezone.localdate(created) for _, _, created in entries)
     epsilon = settings.PRIVACY_EPSILON_PER_FIGURE
     draw = Draw(epsilon, delta=settings.PRIVACY_DELTA, using=sampler())
-    counts = draw.counts([answered[key] for key, _ in labels], sensitivity=1, epsilon=epsilon / 2)
+    true = [answered[key] for key, _ in labels]
+    counts = draw.counts(true, sensitivity=1, epsilon=epsilon / 2) if labels else []
     per_day = draw.counts([joined[day] for day in days], sensitivity=1, epsilon=epsilon / 2)
     return {
         "answers": [[label, count] for (_, label), count in zip(labels, counts, strict=True)],
@@ -279,7 +295,11 @@ def results(campaign: Campaign) -> Results:
         )
         figure = CampaignFigure.objects.get(campaign=campaign, day=day)
     answers = [(str(label), int(count)) for label, count in figure.answer["answers"]]
-    participants = sum(count for _, count in answers)
+    by_day = tuple(
+        (datetime.date.fromisoformat(day), int(count)) for day, count in figure.answer["by_day"]
+    )
+    counted = answers if campaign.kind != Campaign.Kind.IDEAS else by_day
+    participants = sum(count for _, count in counted)
     if participants < campaign.min_participants:
         return Results(enough=False)
     shares = tuple((label, count, round(100 * count / participants)) for label, count in answers)
@@ -288,12 +308,17 @@ def results(campaign: Campaign) -> Results:
         average = round(
             sum(stars * n for stars, (_, n) in zip(RATINGS, answers, strict=True)) / participants, 1
         )
+    ideas: tuple[str, ...] = ()
+    if campaign.kind == Campaign.Kind.IDEAS:
+        # The ideas standing now (a withdrawn one is gone), in an order that says nothing of
+        # who wrote them or when.
+        rows = CampaignEntry.objects.filter(campaign=campaign).values_list("pk", "idea")
+        ideas = tuple(text for _, text in sorted(rows, key=lambda row: question_key([day, row[0]])))
     return Results(
         enough=True,
         participants=participants,
         answers=shares,
-        by_day=tuple(
-            (datetime.date.fromisoformat(day), int(count)) for day, count in figure.answer["by_day"]
-        ),
+        by_day=by_day,
         average=average,
+        ideas=ideas,
     )

@@ -229,3 +229,27 @@ def test_answers_are_in_the_export_and_go_with_the_account(
         purge_user(erasure)
     assert not CampaignEntry.objects.exists()
     assert Campaign.objects.get().created_by == mia
+
+
+def test_an_idea_board_shows_ideas_without_names_once_enough_took_part(trek, mia, no_noise):
+    board = campaign_create(
+        manager=mia,
+        brand_id=trek.pk,
+        kind="ideas",
+        title="Your dream commuter",
+        question="What would make your commute better?",
+        ends_at=timezone.now() + timedelta(days=7),
+    )
+    Campaign.objects.filter(pk=board.pk).update(min_participants=5)
+    board.refresh_from_db()
+    fans = [invited_fan(trek, f"Fan {n}") for n in range(5)]
+    for n, fan in enumerate(fans):
+        campaign_answer(member=fan, campaign_id=board.pk, idea=f"IDEA {n}")
+    with pytest.raises(DomainError):
+        campaign_answer(member=fans[0], campaign_id=board.pk, idea="  ")
+    shown = results(board)
+    assert shown.enough and shown.participants == 5
+    assert sorted(shown.ideas) == [f"IDEA {n}" for n in range(5)]
+    assert not any("Fan" in idea for idea in shown.ideas)
+    campaign_withdraw(member=fans[0], campaign_id=board.pk)
+    assert "IDEA 0" not in results(board).ideas  # a withdrawn idea is gone at once

@@ -33,7 +33,7 @@ class CampaignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Choices (a poll: one per line)",
         help_text=f"{services.CHOICES_MIN} to {services.CHOICES_MAX}. Leave empty for a concept "
-        "rated from 1 to 5 stars.",
+        "rated from 1 to 5 stars or an idea board.",
     )
     days = forms.IntegerField(
         min_value=1, max_value=services.LONGEST_DAYS, initial=14, label="Open for (days)"
@@ -80,6 +80,7 @@ def campaign_answer(request, campaign_id: int):
         campaign_id=campaign_id,
         choice_id=request.POST.get("choice"),
         rating=request.POST.get("rating"),
+        idea=request.POST.get("idea"),
     )
     messages.success(request, "Thank you: your answer is saved. You can change it until it closes.")
     return redirect(_campaign_url(request, campaign_id))
