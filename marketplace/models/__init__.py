@@ -13,7 +13,13 @@ from marketplace.models.brands import (
     Fan,
     OfferDismissal,
 )
-from marketplace.models.campaigns import Campaign, CampaignChoice, CampaignEntry, CampaignFigure
+from marketplace.models.campaigns import (
+    Campaign,
+    CampaignChoice,
+    CampaignEntry,
+    CampaignFigure,
+    FeedbackInterest,
+)
 from marketplace.models.catalog import Brand, CatalogSuggestion, Category, ProductModel
 from marketplace.models.deals import Conversation, Message, Offer, Purchase, Question, Rating
 from marketplace.models.likes import Like
@@ -44,6 +50,7 @@ __all__ = [
     "Category",
     "Conversation",
     "Fan",
+    "FeedbackInterest",
     "HelpfulVote",
     "Like",
     "Listing",

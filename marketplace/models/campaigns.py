@@ -2,9 +2,10 @@
 concept to rate, or an idea board, run by a brand's managers for a period.
 
 A campaign is offered only to members who granted `insights` and asked to hear from the brand
-(`Fan.campaigns`); nobody else sees it. Joining is explicit (`CampaignEntry`), changeable and
-withdrawable until the campaign closes. Results reach the brand, and the participants, only as
-noisy aggregates drawn once a day (`CampaignFigure`), and only from a minimum of participants.
+(`Fan.campaigns`) or from its category (`FeedbackInterest`); nobody else sees it. Joining is
+explicit (`CampaignEntry`), changeable and withdrawable until the campaign closes. Results reach
+the brand, and the participants, only as noisy aggregates drawn once a day (`CampaignFigure`),
+and only from a minimum of participants.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from marketplace.models.catalog import Brand
+from marketplace.models.catalog import Brand, Category
 
 
 class Campaign(models.Model):
@@ -31,6 +32,14 @@ class Campaign(models.Model):
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.POLL)
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     question = models.TextField(max_length=QUESTION_MAX_LENGTH)
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Also offered to members who asked for feedback requests about this category.",
+    )
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField()
     min_participants = models.PositiveSmallIntegerField(
@@ -115,6 +124,25 @@ class CampaignEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} in {self.campaign}"
+
+
+class FeedbackInterest(models.Model):
+    """A member asks for feedback requests about a category (and the categories below it), from
+    any brand: with `insights` allowed, campaigns for it are offered to them."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_interests"
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "category"], name="feedback_interest_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} asks about {self.category}"
 
 
 class CampaignFigure(models.Model):

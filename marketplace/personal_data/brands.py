@@ -12,6 +12,7 @@ from marketplace.models import (
     Campaign,
     CampaignEntry,
     Fan,
+    FeedbackInterest,
     Like,
     OfferDismissal,
 )
@@ -158,4 +159,13 @@ def export_offers_made(user) -> list[dict]:
         for offer in BrandOffer.objects.filter(created_by=user)
         .select_related("brand")
         .order_by("starts_at", "id")
+    ]
+
+
+def export_feedback_interests(user) -> list[dict]:
+    return [
+        {"category": row.category.name, "since": when(row.created_at)}
+        for row in FeedbackInterest.objects.filter(member=user)
+        .select_related("category")
+        .order_by("created_at", "id")
     ]

@@ -13,6 +13,7 @@ from marketplace.models import (
     CatalogSuggestion,
     Conversation,
     Fan,
+    FeedbackInterest,
     HelpfulVote,
     Like,
     Listing,
@@ -35,6 +36,7 @@ from marketplace.personal_data.brands import (
     export_campaign_answers,
     export_campaigns_started,
     export_fandoms,
+    export_feedback_interests,
     export_likes,
     export_offer_dismissals,
     export_offers_made,
@@ -249,6 +251,14 @@ def register() -> None:
         why="Campaigns you started as a brand's manager are the brand's: they stay, without the "
         "link to you.",
         retention="As long as the brand keeps them.",
+    )
+    personal_data(
+        FeedbackInterest,
+        "member",
+        kind="marketplace_feedback_interests",
+        export=export_feedback_interests,
+        erasure=Erasure.DELETE,
+        why="The categories you asked feedback requests about go.",
     )
     personal_data(
         OfferDismissal,

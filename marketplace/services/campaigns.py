@@ -22,13 +22,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User, Viewer
 from config.errors import DomainError, NotAllowed, NotFound
-from marketplace.models import Campaign, CampaignChoice, CampaignEntry, CampaignFigure, Fan
+from marketplace.models import (
+    Campaign,
+    CampaignChoice,
+    CampaignEntry,
+    CampaignFigure,
+    Category,
+    Fan,
+    FeedbackInterest,
+)
 from marketplace.services.brands import is_manager
 from privacy.consent import holders
 from privacy.purposes import Purpose
@@ -43,14 +51,40 @@ RATINGS = (1, 2, 3, 4, 5)
 
 
 def invited(campaigns: QuerySet[Campaign], member: Viewer) -> QuerySet[Campaign]:
-    """`campaigns` narrowed to those offered to `member`: they allow `insights` and asked the
-    campaign's brand for feedback."""
+    """`campaigns` narrowed to those offered to `member`: they allow `insights`, and asked the
+    campaign's brand for feedback or asked about its category (or one above it)."""
     if not isinstance(member, User) or not member.is_authenticated or not member.is_active:
         return campaigns.none()
-    asked = Fan.objects.filter(member=member, brand_id=OuterRef("brand_id"), campaigns=True)
     if not holders(Purpose.INSIGHTS).filter(user_id=member.pk).exists():
         return campaigns.none()
-    return campaigns.filter(Exists(asked))
+    asked = Fan.objects.filter(member=member, brand_id=OuterRef("brand_id"), campaigns=True)
+    about = interest_categories(member)
+    return campaigns.filter(Q(Exists(asked)) | Q(category_id__in=about))
+
+
+def interest_categories(member: User) -> set[int]:
+    """The categories `member` asked feedback requests about, with every category below them."""
+    chosen = list(FeedbackInterest.objects.filter(member=member).select_related("category"))
+    return {pk for interest in chosen for pk in interest.category.with_descendants()}
+
+
+@transaction.atomic
+def feedback_interests_set(*, member: User, category_ids: Sequence[int | str]) -> list[int]:
+    """The categories `member` asks feedback requests about (top-level ones), replacing the
+    earlier choice. DomainError for an unknown category."""
+    try:
+        wanted = {int(pk) for pk in category_ids}
+    except (TypeError, ValueError):
+        raise DomainError("Choose among the categories listed.", code="bad_category") from None
+    known = set(Category.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if known != wanted:
+        raise DomainError("Choose among the categories listed.", code="bad_category")
+    FeedbackInterest.objects.filter(member=member).exclude(category_id__in=wanted).delete()
+    have = set(FeedbackInterest.objects.filter(member=member).values_list("category_id", flat=True))
+    FeedbackInterest.objects.bulk_create(
+        FeedbackInterest(member=member, category_id=pk) for pk in sorted(wanted - have)
+    )
+    return sorted(wanted)
 
 
 def offered_to(member: Viewer) -> list[Campaign]:
@@ -98,6 +132,7 @@ def campaign_create(
     choices: Sequence[str] = (),
     ends_at: datetime.datetime,
     starts_at: datetime.datetime | None = None,
+    category_id: int | str | None = None,
 ) -> Campaign:
     """A brand's manager starts a campaign: a poll (2 to 8 choices) or a concept to rate (1 to 5
     stars), for up to `LONGEST_DAYS` days."""
@@ -135,6 +170,12 @@ def campaign_create(
             code="bad_choices",
             field="choices",
         )
+    category = None
+    if category_id not in (None, ""):
+        try:
+            category = Category.objects.get(pk=int(category_id))
+        except (Category.DoesNotExist, ValueError, TypeError):
+            raise DomainError("Choose a category from the list.", code="bad_category") from None
     starts_at = starts_at or timezone.now()
     if not starts_at < ends_at <= starts_at + datetime.timedelta(days=LONGEST_DAYS):
         raise DomainError(
@@ -145,6 +186,7 @@ def campaign_create(
         kind=kind,
         title=title,
         question=question,
+        category=category,
         starts_at=starts_at,
         ends_at=ends_at,
         created_by=manager,

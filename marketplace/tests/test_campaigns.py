@@ -22,6 +22,7 @@ from marketplace.services.campaigns import (
     campaign_answer,
     campaign_create,
     campaign_withdraw,
+    feedback_interests_set,
     offered_to,
     results,
 )
@@ -253,3 +254,23 @@ def test_an_idea_board_shows_ideas_without_names_once_enough_took_part(trek, mia
     assert not any("Fan" in idea for idea in shown.ideas)
     campaign_withdraw(member=fans[0], campaign_id=board.pk)
     assert "IDEA 0" not in results(board).ideas  # a withdrawn idea is gone at once
+
+
+def test_a_campaign_for_a_category_reaches_members_who_asked_about_it(trek, mia):
+    bikes = make_product().category.root
+    campaign = poll(trek, mia, category_id=make_product().category.pk)
+    cyclist = person("Cy Cyclist")
+    consent(cyclist, purpose=Purpose.INSIGHTS)
+    assert offered_to(cyclist) == []
+    feedback_interests_set(member=cyclist, category_ids=[bikes.pk])  # a category above it
+    assert offered_to(cyclist) == [campaign]
+    with pytest.raises(DomainError):
+        feedback_interests_set(member=cyclist, category_ids=[999_999])
+    assert offered_to(cyclist) == [campaign]  # the refused change changed nothing
+    feedback_interests_set(member=cyclist, category_ids=[])
+    assert offered_to(cyclist) == []
+    silent = person("No Insights")
+    feedback_interests_set(member=silent, category_ids=[bikes.pk])
+    assert offered_to(silent) == []  # without insights, nothing
+    with pytest.raises(DomainError):
+        poll(trek, mia, category_id="x")

@@ -14,10 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import NotAllowed, refusal_redirects, refusals_on
-from marketplace.models import Campaign, CampaignEntry
+from marketplace.models import Campaign, CampaignEntry, Category, FeedbackInterest
 from marketplace.selectors import brands as brand_selectors
+from marketplace.selectors.search import category_options
 from marketplace.services import campaigns as services
 from marketplace.services.brands import is_manager
+from privacy.consent import granted
+from privacy.purposes import Purpose
 
 
 class CampaignForm(forms.Form):
@@ -38,14 +41,53 @@ class CampaignForm(forms.Form):
     days = forms.IntegerField(
         min_value=1, max_value=services.LONGEST_DAYS, initial=14, label="Open for (days)"
     )
+    category = forms.ChoiceField(
+        required=False,
+        label="Also ask members interested in",
+        help_text="Members who asked for feedback requests about this category (any brand), "
+        "with anonymous insights allowed. Leave empty for your fans only.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Only our fans who asked"), *category_options()]
+
+
+class InterestsForm(forms.Form):
+    categories = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Ask me about",
+        help_text="Brands may then ask you about these (and what is under them), if you allow "
+        "anonymous insights. They never learn that it is you.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        roots = Category.objects.filter(parent__isnull=True).order_by("position", "name")
+        self.fields["categories"].choices = [(str(c.pk), c.name) for c in roots]
 
 
 def _campaign_url(request, campaign_id: int, **_) -> str:
     return reverse("marketplace:campaign", args=[campaign_id])
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def campaign_list(request):
+    chosen = [
+        str(pk)
+        for pk in FeedbackInterest.objects.filter(member=request.user).values_list(
+            "category_id", flat=True
+        )
+    ]
+    form = InterestsForm(request.POST or None, initial={"categories": chosen})
+    if request.method == "POST" and form.is_valid():
+        with refusals_on(form):
+            services.feedback_interests_set(
+                member=request.user, category_ids=form.cleaned_data["categories"]
+            )
+            messages.success(request, "Saved: brands may ask you about these.")
+            return redirect("marketplace:campaigns")
     answered = (
         CampaignEntry.objects.filter(member=request.user)
         .select_related("campaign__brand")
@@ -54,7 +96,13 @@ def campaign_list(request):
     return render(
         request,
         "marketplace/campaigns/list.html",
-        {"offered": services.offered_to(request.user), "answered": list(answered)},
+        {
+            "offered": services.offered_to(request.user),
+            "answered": list(answered),
+            "form": form,
+            "insights": granted(request.user, Purpose.INSIGHTS),
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -111,6 +159,7 @@ def campaign_new(request, slug: str):
                 question=data["question"],
                 choices=data["choices"].splitlines(),
                 ends_at=timezone.now() + datetime.timedelta(days=data["days"]),
+                category_id=data["category"] or None,
             )
             messages.success(request, "Your campaign is open to the fans who asked for it.")
             return redirect(_campaign_url(request, campaign.pk))

@@ -22,6 +22,7 @@ from marketplace.models import (
     Campaign,
     CampaignEntry,
     Fan,
+    FeedbackInterest,
     Like,
     OfferDismissal,
 )
@@ -205,6 +206,16 @@ ROWS += [
         lambda c: (_campaign(c), reverse("marketplace:campaigns"))[1],
         per(200, anonymous=LOGIN),
         shows=sees(friend_a="campaign"),
+    ),
+    page(
+        "market/campaigns/",
+        lambda c: reverse("marketplace:campaigns"),
+        per(302, anonymous=LOGIN),
+        label="interests",
+        method="POST",
+        body=lambda c: {"categories": [make_product().category.root.pk]},
+        state=lambda c: set(FeedbackInterest.objects.values_list("member_id", "category_id")),
+        changes=SIGNED_IN_VIEWERS,
     ),
     page(
         "market/campaigns/<int:campaign_id>/",
