@@ -18,7 +18,7 @@ from marketplace.models.campaigns import (
     CampaignChoice,
     CampaignEntry,
     CampaignFigure,
-    FeedbackInterest,
+    CategoryInterest,
 )
 from marketplace.models.catalog import Brand, CatalogSuggestion, Category, ProductModel
 from marketplace.models.deals import Conversation, Message, Offer, Purchase, Question, Rating
@@ -47,10 +47,10 @@ __all__ = [
     "CampaignEntry",
     "CampaignFigure",
     "CatalogSuggestion",
+    "CategoryInterest",
     "Category",
     "Conversation",
     "Fan",
-    "FeedbackInterest",
     "HelpfulVote",
     "Like",
     "Listing",

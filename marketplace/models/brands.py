@@ -163,8 +163,9 @@ class BrandComment(models.Model):
 
 
 class BrandOffer(models.Model):
-    """A sponsored offer from a brand (a discount, a test ride...). It reaches only fans who
-    asked the brand for offers (`Fan.offers`) and allow `offers`; it is labelled "Sponsored",
+    """A sponsored offer from a brand (a discount, a test ride...). It reaches only members who
+    allow `offers` and asked the brand for offers (`Fan.offers`) or asked about its category
+    (`CategoryInterest`); it is labelled "Sponsored",
     a brand publishes at most one a week, and "Not interested" hides it for good
     (`OfferDismissal`). It never reaches anyone else."""
 
@@ -174,6 +175,14 @@ class BrandOffer(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="offers")
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     text = models.TextField(max_length=TEXT_MAX_LENGTH)
+    category = models.ForeignKey(
+        "marketplace.Category",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Also shown to members who asked for offers about this category.",
+    )
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField()
     created_by = models.ForeignKey(

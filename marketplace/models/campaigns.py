@@ -2,7 +2,7 @@
 concept to rate, or an idea board, run by a brand's managers for a period.
 
 A campaign is offered only to members who granted `insights` and asked to hear from the brand
-(`Fan.campaigns`) or from its category (`FeedbackInterest`); nobody else sees it. Joining is
+(`Fan.campaigns`) or about its category (`CategoryInterest`); nobody else sees it. Joining is
 explicit (`CampaignEntry`), changeable and withdrawable until the campaign closes. Results reach
 the brand, and the participants, only as noisy aggregates drawn once a day (`CampaignFigure`),
 and only from a minimum of participants.
@@ -126,23 +126,31 @@ class CampaignEntry(models.Model):
         return f"{self.member} in {self.campaign}"
 
 
-class FeedbackInterest(models.Model):
-    """A member asks for feedback requests about a category (and the categories below it), from
-    any brand: with `insights` allowed, campaigns for it are offered to them."""
+class CategoryInterest(models.Model):
+    """A member asks brands to reach them about a category (and the categories below it), for
+    one purpose: feedback requests (`insights`) or sponsored offers (`offers`). Nothing reaches
+    them without that consent too."""
+
+    class Purpose(models.TextChoices):
+        FEEDBACK = "insights", "Feedback requests"
+        OFFERS = "offers", "Sponsored offers"
 
     member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_interests"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_interests"
     )
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=10, choices=Purpose)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["member", "category"], name="feedback_interest_once")
+            models.UniqueConstraint(
+                fields=["member", "category", "purpose"], name="category_interest_once"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} asks about {self.category}"
+        return f"{self.member}: {self.get_purpose_display()} about {self.category}"
 
 
 class CampaignFigure(models.Model):

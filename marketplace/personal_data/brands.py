@@ -11,8 +11,8 @@ from marketplace.models import (
     BrandPost,
     Campaign,
     CampaignEntry,
+    CategoryInterest,
     Fan,
-    FeedbackInterest,
     Like,
     OfferDismissal,
 )
@@ -162,10 +162,14 @@ def export_offers_made(user) -> list[dict]:
     ]
 
 
-def export_feedback_interests(user) -> list[dict]:
+def export_category_interests(user) -> list[dict]:
     return [
-        {"category": row.category.name, "since": when(row.created_at)}
-        for row in FeedbackInterest.objects.filter(member=user)
+        {
+            "for": row.get_purpose_display(),
+            "category": row.category.name,
+            "since": when(row.created_at),
+        }
+        for row in CategoryInterest.objects.filter(member=user)
         .select_related("category")
         .order_by("created_at", "id")
     ]

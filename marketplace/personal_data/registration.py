@@ -11,9 +11,9 @@ from marketplace.models import (
     Campaign,
     CampaignEntry,
     CatalogSuggestion,
+    CategoryInterest,
     Conversation,
     Fan,
-    FeedbackInterest,
     HelpfulVote,
     Like,
     Listing,
@@ -35,8 +35,8 @@ from marketplace.personal_data.brands import (
     export_brand_posts,
     export_campaign_answers,
     export_campaigns_started,
+    export_category_interests,
     export_fandoms,
-    export_feedback_interests,
     export_likes,
     export_offer_dismissals,
     export_offers_made,
@@ -253,12 +253,12 @@ def register() -> None:
         retention="As long as the brand keeps them.",
     )
     personal_data(
-        FeedbackInterest,
+        CategoryInterest,
         "member",
-        kind="marketplace_feedback_interests",
-        export=export_feedback_interests,
+        kind="marketplace_category_interests",
+        export=export_category_interests,
         erasure=Erasure.DELETE,
-        why="The categories you asked feedback requests about go.",
+        why="The categories you asked brands to reach you about go.",
     )
     personal_data(
         OfferDismissal,

@@ -12,13 +12,21 @@ from __future__ import annotations
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User, Viewer
 from config.errors import DomainError, NotAllowed, NotFound
-from marketplace.models import Brand, BrandOffer, Fan, OfferDismissal
+from marketplace.models import (
+    Brand,
+    BrandOffer,
+    Category,
+    CategoryInterest,
+    Fan,
+    OfferDismissal,
+)
 from marketplace.services.brands import is_manager
+from marketplace.services.interests import interest_categories
 from privacy.consent import granted
 from privacy.purposes import Purpose
 
@@ -29,7 +37,13 @@ LONGEST_DAYS = 30
 
 @transaction.atomic
 def brand_offer_create(
-    *, manager: User, brand_id: int, title: str, text: str, days: int
+    *,
+    manager: User,
+    brand_id: int,
+    title: str,
+    text: str,
+    days: int,
+    category_id: int | str | None = None,
 ) -> BrandOffer:
     """A manager publishes an offer, for `days` days (at most `LONGEST_DAYS`), at most one every
     `OFFER_EVERY_DAYS` days per brand."""
@@ -48,6 +62,12 @@ def brand_offer_create(
         )
     if not 1 <= int(days) <= LONGEST_DAYS:
         raise DomainError(f"Run it for 1 to {LONGEST_DAYS} days.", code="bad_days", field="days")
+    category = None
+    if category_id not in (None, ""):
+        try:
+            category = Category.objects.get(pk=int(category_id))
+        except (Category.DoesNotExist, ValueError, TypeError):
+            raise DomainError("Choose a category from the list.", code="bad_category") from None
     now = timezone.now()
     since = now - datetime.timedelta(days=OFFER_EVERY_DAYS)
     # Serialised per brand: two managers publishing at once cannot both pass the check.
@@ -61,6 +81,7 @@ def brand_offer_create(
         brand_id=brand_id,
         title=title,
         text=text,
+        category=category,
         starts_at=now,
         ends_at=now + datetime.timedelta(days=int(days)),
         created_by=manager,
@@ -76,10 +97,11 @@ def offers_for(member: Viewer) -> list[BrandOffer]:
         return []
     now = timezone.now()
     asked = Fan.objects.filter(member=member, brand_id=OuterRef("brand_id"), offers=True)
+    about = interest_categories(member, CategoryInterest.Purpose.OFFERS)
     dismissed = OfferDismissal.objects.filter(member=member, offer_id=OuterRef("pk"))
     return list(
         BrandOffer.objects.filter(starts_at__lte=now, ends_at__gt=now, hidden=False)
-        .filter(Exists(asked))
+        .filter(Q(Exists(asked)) | Q(category_id__in=about))
         .exclude(Exists(dismissed))
         .select_related("brand")
         .order_by("-starts_at", "-id")[:OFFERS_SHOWN]

@@ -34,10 +34,11 @@ from marketplace.models import (
     CampaignEntry,
     CampaignFigure,
     Category,
+    CategoryInterest,
     Fan,
-    FeedbackInterest,
 )
 from marketplace.services.brands import is_manager
+from marketplace.services.interests import interest_categories
 from privacy.consent import holders
 from privacy.purposes import Purpose
 from privacy.releases import Draw, question_key, sampler, today
@@ -58,33 +59,8 @@ def invited(campaigns: QuerySet[Campaign], member: Viewer) -> QuerySet[Campaign]
     if not holders(Purpose.INSIGHTS).filter(user_id=member.pk).exists():
         return campaigns.none()
     asked = Fan.objects.filter(member=member, brand_id=OuterRef("brand_id"), campaigns=True)
-    about = interest_categories(member)
+    about = interest_categories(member, CategoryInterest.Purpose.FEEDBACK)
     return campaigns.filter(Q(Exists(asked)) | Q(category_id__in=about))
-
-
-def interest_categories(member: User) -> set[int]:
-    """The categories `member` asked feedback requests about, with every category below them."""
-    chosen = list(FeedbackInterest.objects.filter(member=member).select_related("category"))
-    return {pk for interest in chosen for pk in interest.category.with_descendants()}
-
-
-@transaction.atomic
-def feedback_interests_set(*, member: User, category_ids: Sequence[int | str]) -> list[int]:
-    """The categories `member` asks feedback requests about (top-level ones), replacing the
-    earlier choice. DomainError for an unknown category."""
-    try:
-        wanted = {int(pk) for pk in category_ids}
-    except (TypeError, ValueError):
-        raise DomainError("Choose among the categories listed.", code="bad_category") from None
-    known = set(Category.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-    if known != wanted:
-        raise DomainError("Choose among the categories listed.", code="bad_category")
-    FeedbackInterest.objects.filter(member=member).exclude(category_id__in=wanted).delete()
-    have = set(FeedbackInterest.objects.filter(member=member).values_list("category_id", flat=True))
-    FeedbackInterest.objects.bulk_create(
-        FeedbackInterest(member=member, category_id=pk) for pk in sorted(wanted - have)
-    )
-    return sorted(wanted)
 
 
 def offered_to(member: Viewer) -> list[Campaign]:

@@ -15,6 +15,7 @@ from marketplace.services.brand_offers import (
     offers_stop,
 )
 from marketplace.services.brands import brand_claim, brand_claims_decide, fan_set
+from marketplace.services.interests import interests_set
 from privacy.purposes import Purpose
 from privacy.services.consent import consent_grant, consent_withdraw
 from tests.factories import make_admin, make_product, person
@@ -100,3 +101,24 @@ def test_the_manager_publishes_from_the_brand_page(client, trek, mia):
     assert again.status_code == 400 and BrandOffer.objects.count() == 1
     client.force_login(person("Sam Stranger"))
     assert client.post(url, {"title": "Spam", "text": "x", "days": "7"}).status_code == 403
+
+
+def test_an_offer_for_a_category_reaches_members_who_asked_about_it(trek, mia):
+    bikes = make_product().category.root
+    offer = brand_offer_create(
+        manager=mia,
+        brand_id=trek.pk,
+        title="Bike week",
+        text="Test rides.",
+        days=7,
+        category_id=make_product().category.pk,
+    )
+    rider = person("Rae Rider")
+    consent_grant(user=rider, purpose=Purpose.OFFERS)
+    assert offers_for(rider) == []
+    interests_set(member=rider, purpose="insights", category_ids=[bikes.pk])  # feedback only
+    assert offers_for(rider) == []
+    interests_set(member=rider, purpose="offers", category_ids=[bikes.pk])
+    assert offers_for(rider) == [offer]
+    consent_withdraw(user=rider, purpose=Purpose.OFFERS)
+    assert offers_for(rider) == []

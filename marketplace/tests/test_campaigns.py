@@ -22,10 +22,10 @@ from marketplace.services.campaigns import (
     campaign_answer,
     campaign_create,
     campaign_withdraw,
-    feedback_interests_set,
     offered_to,
     results,
 )
+from marketplace.services.interests import interests_set
 from privacy.models import ErasureRequest
 from privacy.purposes import Purpose
 from privacy.releases import using_sampler
@@ -262,15 +262,17 @@ def test_a_campaign_for_a_category_reaches_members_who_asked_about_it(trek, mia)
     cyclist = person("Cy Cyclist")
     consent(cyclist, purpose=Purpose.INSIGHTS)
     assert offered_to(cyclist) == []
-    feedback_interests_set(member=cyclist, category_ids=[bikes.pk])  # a category above it
+    interests_set(
+        member=cyclist, purpose="insights", category_ids=[bikes.pk]
+    )  # a category above it
     assert offered_to(cyclist) == [campaign]
     with pytest.raises(DomainError):
-        feedback_interests_set(member=cyclist, category_ids=[999_999])
+        interests_set(member=cyclist, purpose="insights", category_ids=[999_999])
     assert offered_to(cyclist) == [campaign]  # the refused change changed nothing
-    feedback_interests_set(member=cyclist, category_ids=[])
+    interests_set(member=cyclist, purpose="insights", category_ids=[])
     assert offered_to(cyclist) == []
     silent = person("No Insights")
-    feedback_interests_set(member=silent, category_ids=[bikes.pk])
+    interests_set(member=silent, purpose="insights", category_ids=[bikes.pk])
     assert offered_to(silent) == []  # without insights, nothing
     with pytest.raises(DomainError):
         poll(trek, mia, category_id="x")

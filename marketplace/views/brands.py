@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from config.errors import NotAllowed, back_or, refusal_redirects, refusals_on
 from marketplace.models import BrandClaim, BrandComment, BrandOffer, BrandPost
 from marketplace.selectors import brands as selectors
+from marketplace.selectors.search import category_options
 from marketplace.services import brand_offers as offers
 from marketplace.services import brands as services
 from social.audience import Audience
@@ -238,9 +239,17 @@ class OfferForm(forms.Form):
         label="What it is",
     )
     days = forms.IntegerField(min_value=1, max_value=offers.LONGEST_DAYS, initial=14, label="Days")
+    category = forms.ChoiceField(
+        required=False,
+        label="Also for members interested in",
+        help_text="Members who asked for offers about this category and allow offers.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="offer_%s", **kwargs)
+        field = self.fields["category"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Only our fans who asked"), *category_options()]
 
 
 @require_POST
@@ -257,6 +266,7 @@ def offer_save(request, slug: str):
                 title=form.cleaned_data["title"],
                 text=form.cleaned_data["text"],
                 days=form.cleaned_data["days"],
+                category_id=form.cleaned_data["category"] or None,
             )
             messages.success(request, "Offer published to the fans who asked for offers.")
             return redirect(_page_url(request, slug))

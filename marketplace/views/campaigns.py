@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import NotAllowed, refusal_redirects, refusals_on
-from marketplace.models import Campaign, CampaignEntry, Category, FeedbackInterest
+from marketplace.models import Campaign, CampaignEntry, Category, CategoryInterest
 from marketplace.selectors import brands as brand_selectors
 from marketplace.selectors.search import category_options
 from marketplace.services import campaigns as services
 from marketplace.services.brands import is_manager
+from marketplace.services.interests import chosen_categories, interests_set
 from privacy.consent import granted
 from privacy.purposes import Purpose
 
@@ -54,18 +55,20 @@ class CampaignForm(forms.Form):
 
 
 class InterestsForm(forms.Form):
+    """The categories a member asks brands to reach them about, for one purpose."""
+
     categories = forms.MultipleChoiceField(
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Ask me about",
-        help_text="Brands may then ask you about these (and what is under them), if you allow "
-        "anonymous insights. They never learn that it is you.",
+        required=False, widget=forms.CheckboxSelectMultiple, label="About"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, purpose: str, **kwargs):
+        kwargs.setdefault("auto_id", f"{purpose}_%s")
         super().__init__(*args, **kwargs)
+        self.purpose = purpose
         roots = Category.objects.filter(parent__isnull=True).order_by("position", "name")
-        self.fields["categories"].choices = [(str(c.pk), c.name) for c in roots]
+        field = self.fields["categories"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(c.pk), c.name) for c in roots]
 
 
 def _campaign_url(request, campaign_id: int, **_) -> str:
@@ -74,19 +77,26 @@ def _campaign_url(request, campaign_id: int, **_) -> str:
 
 @require_http_methods(["GET", "POST"])
 def campaign_list(request):
-    chosen = [
-        str(pk)
-        for pk in FeedbackInterest.objects.filter(member=request.user).values_list(
-            "category_id", flat=True
+    purposes = CategoryInterest.Purpose
+    forms_ = {
+        purpose: InterestsForm(
+            request.POST if request.POST.get("purpose") == purpose else None,
+            purpose=purpose,
+            initial={"categories": [str(pk) for pk in chosen_categories(request.user, purpose)]},
         )
-    ]
-    form = InterestsForm(request.POST or None, initial={"categories": chosen})
-    if request.method == "POST" and form.is_valid():
-        with refusals_on(form):
-            services.feedback_interests_set(
-                member=request.user, category_ids=form.cleaned_data["categories"]
+        for purpose in purposes.values
+    }
+    posted = forms_.get(request.POST.get("purpose", "")) if request.method == "POST" else None
+    if request.method == "POST" and posted is None:
+        return redirect("marketplace:campaigns")
+    if posted is not None and posted.is_valid():
+        with refusals_on(posted):
+            interests_set(
+                member=request.user,
+                purpose=posted.purpose,
+                category_ids=posted.cleaned_data["categories"],
             )
-            messages.success(request, "Saved: brands may ask you about these.")
+            messages.success(request, "Saved: brands may reach you about these.")
             return redirect("marketplace:campaigns")
     answered = (
         CampaignEntry.objects.filter(member=request.user)
@@ -99,10 +109,12 @@ def campaign_list(request):
         {
             "offered": services.offered_to(request.user),
             "answered": list(answered),
-            "form": form,
+            "feedback_form": forms_[purposes.FEEDBACK],
+            "offers_form": forms_[purposes.OFFERS],
             "insights": granted(request.user, Purpose.INSIGHTS),
+            "offers": granted(request.user, Purpose.OFFERS),
         },
-        status=400 if form.errors else 200,
+        status=400 if posted is not None and posted.errors else 200,
     )
 
 

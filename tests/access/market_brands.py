@@ -21,8 +21,8 @@ from marketplace.models import (
     BrandPost,
     Campaign,
     CampaignEntry,
+    CategoryInterest,
     Fan,
-    FeedbackInterest,
     Like,
     OfferDismissal,
 )
@@ -213,8 +213,8 @@ ROWS += [
         per(302, anonymous=LOGIN),
         label="interests",
         method="POST",
-        body=lambda c: {"categories": [make_product().category.root.pk]},
-        state=lambda c: set(FeedbackInterest.objects.values_list("member_id", "category_id")),
+        body=lambda c: {"purpose": "offers", "categories": [make_product().category.root.pk]},
+        state=lambda c: set(CategoryInterest.objects.values_list("member_id", "category_id")),
         changes=SIGNED_IN_VIEWERS,
     ),
     page(
