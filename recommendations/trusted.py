@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User, Viewer
 from marketplace.geo import within_radius_of
-from marketplace.models import Brand, Category, Listing, Review
+from marketplace.models import Brand, BrandClaim, Category, Fan, Listing, Review
 from privacy import usage
 from privacy.consent import allowing
 from privacy.purposes import Purpose
@@ -40,6 +40,9 @@ class Voice:
     score: InfluenceScore
     via: User | None = None  # None: a friend of the viewer's
     circles: list[str] = field(default_factory=list)  # the viewer's circles of the link
+    # Brands of the category the voice is a fan of, where their fan row's audience reaches the
+    # viewer (and the viewer does not run that brand's page).
+    fan_of: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -107,11 +110,35 @@ def trusted_voices(viewer: User, category: Category, *, limit: int = VOICES_LIMI
             continue  # its only path withdrew since the query began
         key = link.pk if link else score.person_id
         voices.append(Voice(score.person, score, via=link, circles=sorted(circles.get(key, []))))
+    fans_of = fans_in_category(viewer, category, [voice.person.pk for voice in voices])
     for voice in voices:
+        voice.fan_of = fans_of.get(voice.person.pk, [])
         usage.record(voice.person, Purpose.INFLUENCE, f"Shown as a trusted voice in {category}")
         if voice.via:
             usage.record(voice.via, Purpose.INFLUENCE, "Named as the link to a trusted voice")
     return voices
+
+
+def fans_in_category(viewer: User, category: Category, people: list[int]) -> dict[int, list[str]]:
+    """For each of `people`, the brands with products in `category` (or below) they are a fan of,
+    where their fan row's audience reaches `viewer`; never the brands `viewer` runs. One query."""
+    if not people:
+        return {}
+    run_by_viewer = BrandClaim.objects.filter(
+        member=viewer, status=BrandClaim.Status.APPROVED
+    ).values("brand_id")
+    rows = (
+        Fan.objects.visible_to(viewer)
+        .filter(member_id__in=people, brand__products__category_id__in=category.with_descendants())
+        .exclude(brand_id__in=run_by_viewer)
+        .values_list("member_id", "brand__name")
+        .distinct()
+        .order_by("member_id", "brand__name")
+    )
+    found: dict[int, list[str]] = {}
+    for member_id, name in rows:
+        found.setdefault(member_id, []).append(name)
+    return found
 
 
 def network_scores(viewer: User) -> QuerySet[InfluenceScore]:

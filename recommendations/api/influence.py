@@ -98,6 +98,10 @@ class VoiceSerializer(serializers.Serializer):
     person = PersonSerializer()
     via = PersonSerializer(allow_null=True, help_text="The friend linking you; empty for a friend.")
     path = serializers.CharField(help_text="How the voice is connected to you, in plain words.")
+    fan_of = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Brands of the category the voice lets you see they are a fan of.",
+    )
     expertise = serializers.FloatField(source="score.expertise")
     score = serializers.FloatField(source="score.score")
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from marketplace.models import Brand, Category, Review
+from marketplace.services.brands import fan_set
 from privacy.models import UsageCount
 from privacy.services.consent import consent_grant, consent_withdraw
 from recommendations.influence import influence_run
@@ -169,3 +170,13 @@ def test_my_influence_api_gives_the_parts(network, api_client_for):
     assert score["score"] == pytest.approx(
         score["expertise"] + score["one_hop"] + 0.5 * score["two_hop"]
     )
+
+
+def test_a_voice_is_said_to_be_a_fan_only_where_their_fan_row_reaches_the_viewer(network):
+    vera, anna, dave = network["vera"], network["anna"], network["dave"]
+    trek = make_product().brand
+    fan_set(member=anna, brand_id=trek.pk, audience="friends")  # Vera is Anna's friend
+    fan_set(member=dave, brand_id=trek.pk)  # only Dave
+    influence_run()
+    fans = {v.person.pk: v.fan_of for v in trusted_voices(vera, bikes())}
+    assert fans == {dave.pk: [], anna.pk: ["Trek"]}
