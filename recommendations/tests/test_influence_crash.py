@@ -63,6 +63,12 @@ def worker_on_the_queue(settings, log, **options) -> WorkerProcess:
     )
 
 
+def no_incremental_runs(monkeypatch) -> None:
+    """No incremental run for the reviews these tests write: the session's worker would take
+    one `COALESCE_SECONDS` (30 s) later, on a slow machine while a test still reads the table."""
+    monkeypatch.setattr("recommendations.influence_events.schedule_incremental", lambda: False)
+
+
 def kill_inside_a_run(worker: WorkerProcess) -> None:
     """Queue a full run for `worker`, wait until it holds its transaction open, kill it."""
     from config.celery import app
@@ -91,9 +97,7 @@ def test_a_killed_worker_leaves_the_previous_scores_and_the_next_run_completes_t
     ann, ben = ann_and_ben()
     influence_run()
     previous = table()
-    # No incremental run for the new review: the session's worker would take it 30 s later
-    # (`COALESCE_SECONDS`), and on a slow machine while this test still looks at the table.
-    monkeypatch.setattr("recommendations.influence_events.schedule_incremental", lambda: False)
+    no_incremental_runs(monkeypatch)
     make_review(ben, make_product("Fuel EX"))  # the killed run would have added Ben
 
     monkeypatch.setenv("INFLUENCE_TEST_PAUSE_SECONDS", "60")
@@ -119,7 +123,7 @@ def test_a_killed_worker_leaves_the_previous_scores_and_the_next_run_completes_t
 
 @pytest.mark.worker
 def test_a_task_whose_worker_process_was_killed_is_redelivered_to_the_next_worker(
-    django_db_setup, transactional_db, settings, tmp_path
+    django_db_setup, transactional_db, settings, tmp_path, monkeypatch
 ):
     """The worker's main process (solo pool: the one running the task) is killed, as by the
     out-of-memory killer or a container stop; the task was never acknowledged, so once the
@@ -128,6 +132,7 @@ def test_a_task_whose_worker_process_was_killed_is_redelivered_to_the_next_worke
 
     require_services(settings)
     ann, ben = ann_and_ben()
+    no_incremental_runs(monkeypatch)
     make_review(ben, make_product("Fuel EX"))
     timeout = {"BROKER_VISIBILITY_TIMEOUT": str(REDELIVERY_SECONDS)}
 
