@@ -33,14 +33,15 @@ PERMISSIONS = {
 }
 
 
-def moderators_group(Group, Permission):
-    """Create the group with its permissions, or complete it. Also called by tests, after a
-    transactional test's flush emptied the tables (permissions are made again, groups not)."""
+def moderators_group(Group, Permission, permissions=PERMISSIONS):
+    """Create the group with `permissions` (by app, model and action), or complete it. Later
+    migrations give it more through here; tests call it after a transactional test's flush
+    emptied the tables (permissions are made again, groups not)."""
     group, _ = Group.objects.get_or_create(name=GROUP)
     group.permissions.add(
         *[
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, models in PERMISSIONS.items()
+            for app_label, models in permissions.items()
             for model, actions in models.items()
             for codename in (f"{action}_{model}" for action in actions)
         ]
@@ -48,13 +49,32 @@ def moderators_group(Group, Permission):
     return group
 
 
-def create_group(apps, schema_editor):
-    # Permissions are normally made after all migrations ran; this one needs them now.
+def grant_moderators(apps, permissions) -> None:
+    """`moderators_group` inside a migration: its permissions made first, as they are normally
+    made only after all migrations ran."""
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    moderators_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    moderators_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), permissions)
+
+
+def revoke_moderators(apps, permissions) -> None:
+    """Take `permissions` back from the group (a later migration undone)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name=GROUP).first()
+    if group is None:
+        return
+    for app_label, models in permissions.items():
+        codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
+        group.permissions.remove(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        )
+
+
+def create_group(apps, schema_editor):
+    grant_moderators(apps, PERMISSIONS)
 
 
 def remove_group(apps, schema_editor):

@@ -6,7 +6,8 @@ import pytest
 
 from accounts.models import User
 from marketplace.models import Category, Listing
-from tests.factories import CategoryFactory, marlin_for_sale
+from tests.factories import CategoryFactory, make_product, marlin_for_sale
+from tests.factories.brands import brand_manager
 
 
 @pytest.fixture
@@ -25,3 +26,15 @@ def tree(db) -> dict[str, Category]:
 def listing(owner: User) -> Listing:
     """The deals tests' listing: the owner's Trek Marlin 7, on sale to signed-in members."""
     return marlin_for_sale(owner)
+
+
+@pytest.fixture
+def trek(db):
+    """The seeded Trek (with its Marlin 7): the brand side's tests' brand."""
+    return make_product().brand
+
+
+@pytest.fixture
+def mia(trek) -> User:
+    """Mia runs Trek's page."""
+    return brand_manager(trek)

@@ -14,26 +14,13 @@ from marketplace.services.brand_offers import (
     offers_for,
     offers_stop,
 )
-from marketplace.services.brands import brand_claim, brand_claims_decide, fan_set
+from marketplace.services.brands import fan_set
 from marketplace.services.interests import interests_set
 from privacy.purposes import Purpose
 from privacy.services.consent import consent_grant, consent_withdraw
-from tests.factories import make_admin, make_product, person
+from tests.factories import make_product, person
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def trek():
-    return make_product().brand
-
-
-@pytest.fixture
-def mia(trek):
-    manager = person("Mia Manager")
-    claim = brand_claim(member=manager, brand_id=trek.pk)
-    brand_claims_decide(staff=make_admin(), claim_ids=[claim.pk], approve=True)
-    return manager
 
 
 def asking(trek, name: str, *, consent: bool = True):

@@ -36,16 +36,12 @@ from recommendations.social_search.brands import brand_network_reviews
 from social.audience import Audience
 from social.services.blocks import block_create
 from tests.factories import make_admin, make_product, marlin_for_sale, person, with_home
+from tests.factories.brands import brand_manager
 from tests.factories.people import PASSWORD
 from tests.factories.reviews import make_review
 from tests.factories.social import consent, friends
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def trek():
-    return make_product().brand  # the seeded Trek, with its Marlin 7
 
 
 @pytest.fixture
@@ -56,13 +52,6 @@ def people():
     return {"john": john, "anna": anna, "bea": bea, "stranger": stranger}
 
 
-def manager_of(brand, name: str = "Mia Manager"):
-    mia = person(name)
-    claim = brand_claim(member=mia, brand_id=brand.pk, note="Marketing lead")
-    brand_claims_decide(staff=make_admin(), claim_ids=[claim.pk], approve=True)
-    return mia
-
-
 # --- Fans -------------------------------------------------------------------------------------
 
 
@@ -70,7 +59,7 @@ def test_being_a_fan_is_seen_by_the_fan_alone_by_default(trek, people):
     john, anna = people["john"], people["anna"]
     fan = fan_set(member=john, brand_id=trek.pk)
     assert fan.audience == Audience.ONLY_ME and not fan.posts_in_feed
-    mia = manager_of(trek)
+    mia = brand_manager(trek)
     assert list(fans_seen_by(john, trek)) == [fan]
     for viewer in (anna, mia, people["stranger"], None):
         assert not fans_seen_by(viewer, trek).exists()
@@ -89,7 +78,7 @@ def test_a_fan_chooses_who_sees_it(trek, people):
 
 def test_a_manager_never_sees_fans_as_the_brand(trek, people):
     john = people["john"]
-    mia = manager_of(trek)
+    mia = brand_manager(trek)
     fan_set(member=john, brand_id=trek.pk, audience=Audience.FRIENDS)
     assert not fans_seen_by(mia, trek).exists()
     page = brand_page(mia, trek)
@@ -138,7 +127,7 @@ def test_a_claim_waits_for_staff_and_an_approved_one_runs_the_page(trek, people)
 
 
 def test_posts_and_comments_refuse_empty_or_long_text(trek, people):
-    mia = manager_of(trek)
+    mia = brand_manager(trek)
     with pytest.raises(DomainError):
         brand_post_create(author=mia, brand_id=trek.pk, text="   ")
     with pytest.raises(DomainError):
@@ -151,7 +140,7 @@ def test_posts_and_comments_refuse_empty_or_long_text(trek, people):
 
 def test_comments_follow_their_audience_and_blocks(trek, people):
     john, anna, stranger = people["john"], people["anna"], people["stranger"]
-    mia = manager_of(trek)
+    mia = brand_manager(trek)
     post = brand_post_create(author=mia, brand_id=trek.pk, text="Ride report?")
     members = brand_comment_create(author=john, brand_id=trek.pk, post_id=post.pk, text="Love it")
     for_friends = brand_comment_create(
@@ -208,7 +197,7 @@ def test_the_page_lists_models_posts_and_listings_near_the_viewer(client, trek, 
     seller = people["stranger"]
     listing = marlin_for_sale(seller)
     marlin_for_sale(seller, place="Lille", latitude="50.62925", longitude="3.05726")  # too far
-    mia = manager_of(trek)
+    mia = brand_manager(trek)
     brand_post_create(author=mia, brand_id=trek.pk, text="Spring service tips")
     page = brand_page(john, trek)
     assert page.near_home and [item.pk for item in page.listings] == [listing.pk]
@@ -255,7 +244,7 @@ def test_every_brand_has_a_page_and_the_list_links_them(client, trek):
 
 def test_brand_posts_reach_the_feed_of_fans_who_asked_only(client, trek, people):
     john, anna = people["john"], people["anna"]
-    mia = manager_of(trek)
+    mia = brand_manager(trek)
     brand_post_create(author=mia, brand_id=trek.pk, text="Trek spring service tips")
     fan_set(member=john, brand_id=trek.pk, posts_in_feed=True)
     fan_set(member=anna, brand_id=trek.pk, posts_in_feed=False)

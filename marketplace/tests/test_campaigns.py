@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from config.errors import DomainError, NotAllowed, NotFound
 from marketplace.models import Campaign, CampaignEntry, CampaignFigure
-from marketplace.services.brands import brand_claim, brand_claims_decide, fan_set
+from marketplace.services.brands import fan_set
 from marketplace.services.campaigns import (
     access_campaign,
     campaign_answer,
@@ -32,7 +32,7 @@ from privacy.releases import using_sampler
 from privacy.services.consent import consent_withdraw
 from privacy.services.erasure import erasure_request, purge_user
 from privacy.services.exports import export_request
-from tests.factories import make_admin, make_product, person
+from tests.factories import make_product, person
 from tests.factories.people import PASSWORD
 from tests.factories.social import consent
 
@@ -53,19 +53,6 @@ class NoNoise:
 def no_noise():
     with using_sampler(NoNoise()) as sampler:
         yield sampler
-
-
-@pytest.fixture
-def trek():
-    return make_product().brand
-
-
-@pytest.fixture
-def mia(trek):
-    manager = person("Mia Manager")
-    claim = brand_claim(member=manager, brand_id=trek.pk)
-    brand_claims_decide(staff=make_admin(), claim_ids=[claim.pk], approve=True)
-    return manager
 
 
 def invited_fan(trek, name: str):
