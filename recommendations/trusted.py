@@ -19,7 +19,8 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User, Viewer
 from marketplace.geo import within_radius_of
-from marketplace.models import Brand, BrandClaim, Category, Fan, Listing, Review
+from marketplace.models import Brand, Category, Listing, Review
+from marketplace.services.brands import fans_visible_to
 from privacy import usage
 from privacy.consent import allowing
 from privacy.purposes import Purpose
@@ -124,13 +125,9 @@ def fans_in_category(viewer: User, category: Category, people: list[int]) -> dic
     where their fan row's audience reaches `viewer`; never the brands `viewer` runs. One query."""
     if not people:
         return {}
-    run_by_viewer = BrandClaim.objects.filter(
-        member=viewer, status=BrandClaim.Status.APPROVED
-    ).values("brand_id")
     rows = (
-        Fan.objects.visible_to(viewer)
+        fans_visible_to(viewer)
         .filter(member_id__in=people, brand__products__category_id__in=category.with_descendants())
-        .exclude(brand_id__in=run_by_viewer)
         .values_list("member_id", "brand__name")
         .distinct()
         .order_by("member_id", "brand__name")

@@ -25,6 +25,7 @@ from marketplace.models import (
 )
 from marketplace.selectors.search import public_distance_expression, with_cards, within_radius
 from marketplace.selectors.search_params import SearchCriteria
+from marketplace.services.brands import is_manager
 from marketplace.services.campaigns import offered_to
 from privacy.consent import granted
 from privacy.purposes import Purpose
@@ -89,15 +90,13 @@ def brand_page(viewer: Viewer, brand: Brand) -> BrandPage:
         mine = Q(member=viewer, brand=brand)
         page.fan = Fan.objects.filter(mine).prefetch_related("circles").first()
         page.claim = BrandClaim.objects.filter(mine).first()
-        page.manager = bool(
-            page.claim and page.claim.status == BrandClaim.Status.APPROVED and viewer.is_active
-        )
+        page.manager = is_manager(viewer, brand)
         if page.manager:
             page.campaigns = list(Campaign.objects.filter(brand=brand).order_by("-starts_at"))
         if page.fan is not None and page.fan.offers:
             page.needs_offers = not granted(viewer, Purpose.OFFERS)
         if not page.manager and page.fan is not None and page.fan.campaigns:
-            page.campaigns = [c for c in offered_to(viewer) if c.brand_id == brand.pk]
+            page.campaigns = offered_to(viewer, brand=brand)
             page.needs_insights = not granted(viewer, Purpose.INSIGHTS)
     return page
 

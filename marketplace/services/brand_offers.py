@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User, Viewer
-from config.errors import DomainError, NotAllowed, NotFound
+from config.errors import DomainError, NotFound
 from marketplace.models import (
     Brand,
     BrandOffer,
@@ -25,7 +25,7 @@ from marketplace.models import (
     Fan,
     OfferDismissal,
 )
-from marketplace.services.brands import is_manager
+from marketplace.services.brands import managed_brand
 from marketplace.services.interests import interest_categories
 from privacy.consent import granted
 from privacy.purposes import Purpose
@@ -47,10 +47,7 @@ def brand_offer_create(
 ) -> BrandOffer:
     """A manager publishes an offer, for `days` days (at most `LONGEST_DAYS`), at most one every
     `OFFER_EVERY_DAYS` days per brand."""
-    if not is_manager(manager, brand_id):
-        raise NotAllowed(
-            "Only the people who run a brand's page make its offers.", code="not_manager"
-        )
+    managed_brand(manager, brand_id)
     title, text = (title or "").strip(), (text or "").strip()
     if not title or len(title) > BrandOffer.TITLE_MAX_LENGTH:
         raise DomainError("Give the offer a short title.", code="bad_title", field="title")

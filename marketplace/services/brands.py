@@ -104,11 +104,13 @@ def brand_claims_decide(
 # --- Posts ----------------------------------------------------------------------------------
 
 
-def _managed(author: User, brand_id: int | str) -> Brand:
-    brand = _brand(brand_id)
-    if not is_manager(author, brand):
+def managed_brand(member: User, brand: Brand | int | str) -> Brand:
+    """The brand, if `member` runs its page; NotAllowed (the 403 page) otherwise. Everything a
+    brand does (posts, campaigns, offers) is done through here first."""
+    brand = brand if isinstance(brand, Brand) else _brand(brand)
+    if not is_manager(member, brand):
         raise NotAllowed(
-            f"Only the people who run {brand.name}'s page post on it.", code="not_manager"
+            f"Only the people who run {brand.name}'s page act for it.", code="not_manager"
         )
     return brand
 
@@ -116,7 +118,7 @@ def _managed(author: User, brand_id: int | str) -> Brand:
 @transaction.atomic
 def brand_post_create(*, author: User, brand_id: int | str, text: str) -> BrandPost:
     """A manager posts on the brand's page, as the brand."""
-    brand = _managed(author, brand_id)
+    brand = managed_brand(author, brand_id)
     text = _text(text, BrandPost.TEXT_MAX_LENGTH, "post")
     return BrandPost.objects.create(brand=brand, author=author, text=text)
 
@@ -172,10 +174,20 @@ def fan_remove(*, member: User, brand_id: int | str) -> None:
     Fan.objects.filter(member=member, brand_id=_brand(brand_id).pk).delete()
 
 
+def fans_visible_to(viewer: User | None) -> AudienceQuerySet[Fan]:
+    """The fan rows `viewer` may see: each fan's own audience decides (the audience policy),
+    and never for the brands `viewer` runs, where they act for the brand, which sees no fan by
+    name. Every page or answer that says someone is a fan reads it through here."""
+    fans = Fan.objects.visible_to(viewer)
+    if viewer is None or not viewer.is_authenticated:
+        return fans
+    run = BrandClaim.objects.filter(member=viewer, status=BrandClaim.Status.APPROVED)
+    return fans.exclude(brand_id__in=run.values("brand_id"))
+
+
 def fans_seen_by(viewer: User | None, brand: Brand) -> AudienceQuerySet[Fan]:
-    """The brand's fans `viewer` may see as fans (each fan's audience decides; a manager sees
-    them as the person they are, never as the brand)."""
-    return Fan.objects.filter(brand=brand).visible_to(viewer)
+    """The brand's fans `viewer` may see as fans (`fans_visible_to`)."""
+    return fans_visible_to(viewer).filter(brand=brand)
 
 
 # --- Comments -------------------------------------------------------------------------------

@@ -27,8 +27,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User, Viewer
-from config.errors import DomainError, NotAllowed, NotFound
+from config.errors import DomainError, NotFound
 from marketplace.models import (
+    Brand,
     Campaign,
     CampaignChoice,
     CampaignEntry,
@@ -37,9 +38,9 @@ from marketplace.models import (
     CategoryInterest,
     Fan,
 )
-from marketplace.services.brands import is_manager
+from marketplace.services.brands import is_manager, managed_brand
 from marketplace.services.interests import interest_categories
-from privacy.consent import holders
+from privacy.consent import granted
 from privacy.purposes import Purpose
 from privacy.releases import Draw, question_key, sampler, today
 
@@ -56,17 +57,19 @@ def invited(campaigns: QuerySet[Campaign], member: Viewer) -> QuerySet[Campaign]
     campaign's brand for feedback or asked about its category (or one above it)."""
     if not isinstance(member, User) or not member.is_authenticated or not member.is_active:
         return campaigns.none()
-    if not holders(Purpose.INSIGHTS).filter(user_id=member.pk).exists():
+    if not granted(member, Purpose.INSIGHTS):
         return campaigns.none()
     asked = Fan.objects.filter(member=member, brand_id=OuterRef("brand_id"), campaigns=True)
     about = interest_categories(member, CategoryInterest.Purpose.FEEDBACK)
     return campaigns.filter(Q(Exists(asked)) | Q(category_id__in=about))
 
 
-def offered_to(member: Viewer) -> list[Campaign]:
-    """Open campaigns offered to `member`, soonest closing first."""
+def offered_to(member: Viewer, *, brand: Brand | None = None) -> list[Campaign]:
+    """Open campaigns offered to `member` (of `brand` only, if given), soonest closing first."""
     now = timezone.now()
     open_now = Campaign.objects.filter(starts_at__lte=now, ends_at__gt=now)
+    if brand is not None:
+        open_now = open_now.filter(brand=brand)
     return list(invited(open_now, member).select_related("brand").order_by("ends_at", "id"))
 
 
@@ -112,8 +115,7 @@ def campaign_create(
 ) -> Campaign:
     """A brand's manager starts a campaign: a poll (2 to 8 choices) or a concept to rate (1 to 5
     stars), for up to `LONGEST_DAYS` days."""
-    if not is_manager(manager, brand_id):
-        raise NotAllowed("Only the people who run a brand's page ask its fans.", code="not_manager")
+    managed_brand(manager, brand_id)
     if kind not in Campaign.Kind.values:
         raise DomainError("Choose a poll or a concept to rate.", code="bad_kind", field="kind")
     title, question = (title or "").strip(), (question or "").strip()

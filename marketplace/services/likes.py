@@ -11,33 +11,26 @@ from django.db.models import Model
 
 from accounts.models import User
 from config.errors import NotFound
-from marketplace.models import Like, Listing, ProductModel, Review
+from marketplace.models import Like, ProductModel
+from marketplace.services.reports import report_target
 from social.audience import Audience
-from social.models import Post
 from social.services.posts import audience_checked
 
 
 def target_seen_by(viewer: User, kind: str, object_id: int | str) -> Model:
-    """The thing of `kind` with `object_id` if `viewer` may see it; NotFound otherwise (whether
-    it exists is not told)."""
-    missing = NotFound("This does not exist or you can't see it.", code="not_found")
+    """The thing of `kind` with `object_id` if `viewer` may see it (a listing, review or post:
+    the reports' one rule, `report_target`; any product of the catalog); NotFound otherwise
+    (whether it exists is not told)."""
+    if kind in (Like.Kind.LISTING, Like.Kind.REVIEW, Like.Kind.POST):
+        return report_target(reporter=viewer, kind=kind, object_id=object_id)
     try:
-        pk = int(object_id)
+        found = (
+            ProductModel.objects.filter(pk=int(object_id)).first() if kind == "product" else None
+        )
     except (TypeError, ValueError):
-        raise missing from None
-    found: Model | None
-    if kind == Like.Kind.LISTING:
-        found = Listing.objects.visible_to(viewer).openable_by(viewer).filter(pk=pk).first()
-    elif kind == Like.Kind.REVIEW:
-        found = Review.objects.visible_to(viewer).filter(pk=pk).first()
-    elif kind == Like.Kind.POST:
-        found = Post.objects.visible_to(viewer).filter(pk=pk).first()
-    elif kind == Like.Kind.PRODUCT:
-        found = ProductModel.objects.filter(pk=pk).first()
-    else:
         found = None
     if found is None:
-        raise missing
+        raise NotFound("This does not exist or you can't see it.", code="not_found")
     return found
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import NotAllowed, back_or, refusal_redirects, refusals_on
+from config.errors import back_or, refusal_redirects, refusals_on
 from marketplace.models import BrandClaim, BrandComment, BrandOffer, BrandPost
 from marketplace.selectors import brands as selectors
 from marketplace.selectors.search import category_options
@@ -208,9 +208,7 @@ def claim_save(request, slug: str):
 
 @require_POST
 def post_save(request, slug: str):
-    brand = selectors.access_brand(slug)
-    if not services.is_manager(request.user, brand):  # the 403 page
-        raise NotAllowed(f"Only the people who run {brand.name}'s page post on it.")
+    brand = services.managed_brand(request.user, selectors.access_brand(slug))
     form = PostForm(request.POST)
     if form.is_valid():
         with refusals_on(form):
@@ -254,9 +252,7 @@ class OfferForm(forms.Form):
 
 @require_POST
 def offer_save(request, slug: str):
-    brand = selectors.access_brand(slug)
-    if not services.is_manager(request.user, brand):  # the 403 page
-        raise NotAllowed(f"Only the people who run {brand.name}'s page make its offers.")
+    brand = services.managed_brand(request.user, selectors.access_brand(slug))
     form = OfferForm(request.POST)
     if form.is_valid():
         with refusals_on(form):

@@ -13,12 +13,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import NotAllowed, refusal_redirects, refusals_on
+from config.errors import refusal_redirects, refusals_on
 from marketplace.models import Campaign, CampaignEntry, Category, CategoryInterest
 from marketplace.selectors import brands as brand_selectors
 from marketplace.selectors.search import category_options
 from marketplace.services import campaigns as services
-from marketplace.services.brands import is_manager
+from marketplace.services.brands import managed_brand
 from marketplace.services.interests import chosen_categories, interests_set
 from privacy.consent import granted
 from privacy.purposes import Purpose
@@ -156,9 +156,7 @@ def campaign_withdraw(request, campaign_id: int):
 
 @require_http_methods(["GET", "POST"])
 def campaign_new(request, slug: str):
-    brand = brand_selectors.access_brand(slug)
-    if not is_manager(request.user, brand):  # the 403 page
-        raise NotAllowed(f"Only the people who run {brand.name}'s page ask its fans.")
+    brand = managed_brand(request.user, brand_selectors.access_brand(slug))
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

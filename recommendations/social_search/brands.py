@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from accounts.models import User
-from marketplace.models import Brand, BrandClaim, Fan, Review
-from marketplace.services.brands import is_manager
+from marketplace.models import Brand, Review
+from marketplace.services.brands import fans_seen_by, fans_visible_to
 from recommendations.social_search.network import gated_reviews, network_of
 from recommendations.social_search.ranking import RankedReview
 from recommendations.social_search.usage import Uses, note_shown
@@ -45,9 +45,7 @@ def fans_among(viewer: User, brand: Brand, people: set[int]) -> set[int]:
     if not people:
         return set()
     return set(
-        Fan.objects.visible_to(viewer)
-        .filter(brand=brand, member_id__in=people)
-        .values_list("member_id", flat=True)
+        fans_seen_by(viewer, brand).filter(member_id__in=people).values_list("member_id", flat=True)
     )
 
 
@@ -71,7 +69,7 @@ def brand_network_reviews(viewer: User | None, brand: Brand) -> BrandNetworkRevi
     )
     shown = rows[:BRAND_REVIEWS_SHOWN]
     authors = {r.author_id for r in shown if r.author_id is not None}
-    fans = set() if is_manager(viewer, brand) else fans_among(viewer, brand, authors)
+    fans = fans_among(viewer, brand, authors)
     for review in shown:
         relation = "friend" if review.author_id in ties else "fof"
         found.reviews.append(NetworkReview(review, relation, fan=review.author_id in fans))
@@ -90,13 +88,9 @@ def mark_fans(viewer: User, reviews: list[RankedReview]) -> None:
     }
     if not brands:
         return
-    run_by_viewer = BrandClaim.objects.filter(
-        member=viewer, status=BrandClaim.Status.APPROVED
-    ).values("brand_id")
     seen = set(
-        Fan.objects.visible_to(viewer)
+        fans_visible_to(viewer)
         .filter(member_id__in={item.author for item in reviews}, brand_id__in=brands)
-        .exclude(brand_id__in=run_by_viewer)
         .values_list("member_id", "brand_id")
     )
     for item in reviews:
